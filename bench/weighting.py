@@ -1,0 +1,574 @@
+"""Benchmark of the weighting package against bare numpy floors and peer libraries.
+
+Why: weighting runs inside a web request and in batch jobs on up to a million rows; the
+figures here say how far we are from the fastest possible IPF loop (the floors) and from
+what people would otherwise use (samplics, svy, weightipy, balance, R survey), and that we
+get the same weights. It is a script that prints a table, never a timed test.
+
+Each method runs in its own subprocess (so peak RSS is its own and a crash or a missing
+peer only costs one row): the parent writes the data once to a cache folder, every worker
+loads it, times the method (best of --repeat), and saves the weights for the comparison.
+balance pins numpy<2, so it runs in a venv of its own that this script creates in the cache
+folder on first use; R runs through Rscript when present.
+
+    .venv/bin/python bench/weighting.py --sizes 10000,100000 [--skip-peers]
+"""
+
+# ruff: noqa: PLC0415
+# (imports inside functions on purpose: each worker process loads only the library it times,
+# and a missing optional peer costs one table row instead of the whole run)
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+PEERS = Path(__file__).resolve().parent / "_peers"
+# This file is bench/weighting.py: keep its own folder off the path so `import weighting`
+# finds the package, not this script.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+sys.path.insert(0, str(ROOT))
+
+CATEGORIES = (2, 6, 19, 3, 3)  # sex, age group, municipality, education, mode-of-life
+NAMES = ("m1", "m2", "m3", "m4", "m5")
+POPULATION = 1_000_000.0
+BOUNDS = (0.3, 3.0)
+N_SE_VARIABLES = 20
+DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "civic-consult-bench"
+WORKER_TIMEOUT = 1800
+
+OURS = ("ours_rake", "ours_poststratify", "ours_linear", "ours_logit")
+FLOORS = ("floor_ipf_rows", "floor_ipf_cells")
+PEER_NAMES = ("samplics", "svy", "weightipy", "balance", "r_survey")
+
+
+# ----------------------------------------------------------------------------- data
+def make_data(n: int, seed: int = 7) -> dict[str, np.ndarray]:
+    """A biased sample: category codes per margin, and population shares that differ from it.
+
+    The sample shares are the population shares tilted by up to a factor ~2.5, so weighting
+    has real work to do but stays within the logit bounds.
+    """
+    rng = np.random.default_rng(seed)
+    out: dict[str, np.ndarray] = {}
+    for name, k in zip(NAMES, CATEGORIES, strict=True):
+        pop = rng.dirichlet(np.full(k, 6.0))
+        tilt = np.exp(np.linspace(-0.45, 0.45, k))
+        sample = pop * tilt / (pop * tilt).sum()
+        out[f"{name}_codes"] = rng.choice(k, size=n, p=sample).astype(np.int16)
+        out[f"{name}_share"] = pop
+    # Outcomes for the SE timing: correlated with the margins.
+    base = sum(out[f"{m}_codes"].astype(float) * (j + 1) * 0.1 for j, m in enumerate(NAMES))
+    out["y"] = (base[:, None] + rng.normal(size=(n, N_SE_VARIABLES))).astype(np.float64)
+    return out
+
+
+def data_path(cache: Path, n: int) -> Path:
+    """Cached data file of size n (npz loads in numpy 1 and 2 alike)."""
+    return cache / "data" / f"n{n}.npz"
+
+
+def ensure_data(cache: Path, n: int) -> Path:
+    """Write the data of size n once."""
+    path = data_path(cache, n)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, **make_data(n))
+    return path
+
+
+def load(path: Path) -> dict[str, np.ndarray]:
+    """Load a cached dataset."""
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+def labels(k: int) -> list[str]:
+    """Category labels of a margin with k categories."""
+    return [f"c{i:02d}" for i in range(k)]
+
+
+def totals_of(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Population counts per margin."""
+    return {m: data[f"{m}_share"] * POPULATION for m in NAMES}
+
+
+# ----------------------------------------------------------------------------- ours
+def _frame(data: dict[str, np.ndarray]) -> Any:
+    import pandas as pd
+
+    cols = {}
+    for m, k in zip(NAMES, CATEGORIES, strict=True):
+        cols[m] = pd.Categorical.from_codes(data[f"{m}_codes"].astype(np.int64), categories=labels(k))
+    return pd.DataFrame(cols)
+
+
+def _targets(data: dict[str, np.ndarray], crossed: bool = False) -> Any:
+    import weighting as wt
+
+    if crossed:  # m1 x m2 cells, shares = product of the margins (12 cells)
+        s1, s2 = data["m1_share"], data["m2_share"]
+        cells = {
+            f"{a}:{b}": float(s1[i] * s2[j])
+            for i, a in enumerate(labels(CATEGORIES[0]))
+            for j, b in enumerate(labels(CATEGORIES[1]))
+        }
+        return wt.Targets.from_dict({"m1:m2": cells})
+    return wt.Targets.from_dict(
+        {
+            m: dict(zip(labels(k), map(float, data[f"{m}_share"]), strict=True))
+            for m, k in zip(NAMES, CATEGORIES, strict=True)
+        }
+    )
+
+
+def prepare_ours(data: dict[str, np.ndarray], method: str, tol: float) -> Callable[[], np.ndarray]:
+    """A closure running one of our methods end to end (design from the frame, weighting)."""
+    import weighting as wt
+
+    frame = _frame(data)
+    crossed = method == "ours_poststratify"
+    targets = _targets(data, crossed=crossed)
+
+    def run() -> np.ndarray:
+        design = wt.Design.from_frame(frame)
+        if method == "ours_rake":
+            out = wt.rake(design, targets, population=POPULATION, tol=tol, max_iter=1000)
+        elif method == "ours_poststratify":
+            out = wt.poststratify(design, targets, population=POPULATION)
+        elif method == "ours_linear":
+            out = wt.calibrate(design, targets, calfun="linear", population=POPULATION, tol=tol)
+        else:
+            out = wt.calibrate(design, targets, calfun="logit", bounds=BOUNDS, population=POPULATION, tol=tol)
+        return np.asarray(out.weights)
+
+    return run
+
+
+def prepare_ours_se(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """Calibration-aware SEs of 20 means after raking (the estimate step only is timed)."""
+    import pandas as pd
+
+    import weighting as wt
+
+    frame = _frame(data)
+    ys = pd.DataFrame(data["y"], columns=[f"y{j:02d}" for j in range(N_SE_VARIABLES)])
+    frame = pd.concat([frame, ys], axis=1)
+    raked = wt.rake(
+        wt.Design.from_frame(frame), _targets(data), population=POPULATION, tol=tol, max_iter=1000
+    )
+
+    def run() -> np.ndarray:
+        table = wt.estimate(raked, list(ys.columns))
+        return np.array([r.se for r in table.rows])
+
+    return run
+
+
+# ----------------------------------------------------------------------------- floors
+def prepare_floor_rows(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """Bare IPF over rows: one bincount and one gather per margin and sweep."""
+    codes = [data[f"{m}_codes"].astype(np.intp) for m in NAMES]
+    totals = list(totals_of(data).values())
+    n = codes[0].size
+
+    def run() -> np.ndarray:
+        w = np.full(n, POPULATION / n)
+        for _ in range(1000):
+            for c, t in zip(codes, totals, strict=True):
+                w *= (t / np.bincount(c, weights=w, minlength=t.size))[c]
+            dev = max(
+                np.max(np.abs(np.bincount(c, weights=w, minlength=t.size) - t))
+                for c, t in zip(codes, totals, strict=True)
+            )
+            if dev / POPULATION < tol:
+                break
+        return w
+
+    return run
+
+
+def prepare_floor_cells(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """Bare IPF over the observed joint cells (encoding included in the time)."""
+    codes = [data[f"{m}_codes"].astype(np.int64) for m in NAMES]
+    totals = list(totals_of(data).values())
+    n = codes[0].size
+
+    def run() -> np.ndarray:
+        combined = np.zeros(n, dtype=np.int64)
+        for c, k in zip(codes, CATEGORIES, strict=True):
+            combined = combined * k + c
+        size = int(np.prod(CATEGORIES))
+        counts = np.bincount(combined, minlength=size)
+        present = np.flatnonzero(counts)
+        lookup = np.full(size, -1, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        cell = lookup[combined]
+        cell_w = counts[present] * (POPULATION / n)
+        digits, rest = [], present.copy()
+        for k in reversed(CATEGORIES):
+            digits.append(rest % k)
+            rest //= k
+        cell_cats = digits[::-1]
+        factor = np.ones(present.size)
+        for _ in range(1000):
+            for cc, t in zip(cell_cats, totals, strict=True):
+                factor *= (t / np.bincount(cc, weights=cell_w * factor, minlength=t.size))[cc]
+            dev = max(
+                np.max(np.abs(np.bincount(cc, weights=cell_w * factor, minlength=t.size) - t))
+                for cc, t in zip(cell_cats, totals, strict=True)
+            )
+            if dev / POPULATION < tol:
+                break
+        return (POPULATION / n) * factor[cell]
+
+    return run
+
+
+# ----------------------------------------------------------------------------- peers (in-process)
+def prepare_samplics(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """samplics SampleWeight.rake (archived predecessor of svy)."""
+    warnings.simplefilter("ignore")
+    from samplics.weighting import SampleWeight
+
+    n = data["m1_codes"].size
+    margins = {m: data[f"{m}_codes"].astype(np.int64) for m in NAMES}
+    control = {m: dict(enumerate(map(float, t))) for m, t in totals_of(data).items()}
+
+    def run() -> np.ndarray:
+        return np.asarray(
+            SampleWeight().rake(
+                samp_weight=np.full(n, POPULATION / n),
+                margins=margins,
+                control=control,
+                tol=tol,
+                max_iter=1000,
+            )
+        )
+
+    return run
+
+
+def prepare_svy(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """svy Sample.weighting.rake (Rust IPF kernel)."""
+    warnings.simplefilter("ignore")
+    import polars as pl
+    import svy
+
+    n = data["m1_codes"].size
+    df = pl.DataFrame({m: data[f"{m}_codes"].astype(np.int64) for m in NAMES}).with_columns(
+        pl.lit(POPULATION / n).alias("w0")
+    )
+    controls = {m: dict(enumerate(map(float, t))) for m, t in totals_of(data).items()}
+    sample = svy.Sample(df, svy.Design(wgt="w0"))
+
+    def run() -> np.ndarray:
+        out = sample.weighting.rake(controls=controls, tol=tol, max_iter=1000)
+        return out.data["rk_wgt"].to_numpy()
+
+    return run
+
+
+def prepare_weightipy(data: dict[str, np.ndarray], tol: float) -> Callable[[], np.ndarray]:
+    """weightipy rim weighting (convergence: relative improvement < convcrit, not a margin gap)."""
+    warnings.simplefilter("ignore")
+    import pandas as pd
+    import weightipy as wp
+
+    df = pd.DataFrame({m: data[f"{m}_codes"].astype(np.int64) for m in NAMES})
+    scheme_dict = {m: {i: float(s) * 100 for i, s in enumerate(data[f"{m}_share"])} for m in NAMES}
+
+    def run() -> np.ndarray:
+        scheme = wp.scheme_from_dict(scheme_dict, rim_params={"convcrit": tol, "max_iterations": 1000})
+        out = wp.weight_dataframe(df, scheme, weight_column="w")
+        return out["w"].to_numpy(dtype=float)
+
+    return run
+
+
+PREPARERS: dict[str, Callable[[dict[str, np.ndarray], float], Callable[[], np.ndarray]]] = {
+    "floor_ipf_rows": prepare_floor_rows,
+    "floor_ipf_cells": prepare_floor_cells,
+    "samplics": prepare_samplics,
+    "svy": prepare_svy,
+    "weightipy": prepare_weightipy,
+    "ours_se20": prepare_ours_se,
+}
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far (MB; Linux reports KB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def worker(method: str, path: Path, out: Path, tol: float, repeat: int) -> dict[str, Any]:
+    """Run one method in this process; save its weights to `out`; return timing and memory."""
+    data = load(path)
+    rss_data = peak_rss_mb()
+    run = prepare_ours(data, method, tol) if method in OURS else PREPARERS[method](data, tol)
+    rss_ready = peak_rss_mb()
+    best = float("inf")
+    result = np.empty(0)
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = run()
+        best = min(best, time.perf_counter() - t0)
+    np.save(out, result)
+    return {
+        "seconds": best,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_before_mb": rss_ready,
+        "rss_data_mb": rss_data,
+    }
+
+
+# ----------------------------------------------------------------------------- out-of-process peers
+def balance_python(cache: Path, log: Callable[[str], None]) -> Path | None:
+    """The python of balance's own venv (created on first use); None when it cannot be installed."""
+    venv = cache / "balance-venv"
+    py = venv / "bin" / "python"
+    if py.exists():
+        ok = subprocess.run([py, "-c", "import balance"], capture_output=True, check=False, timeout=300)
+        if ok.returncode == 0:
+            return py
+    base = getattr(sys, "_base_executable", sys.executable)
+    log(f"creating {venv} for balance (pins numpy<2; first run only)")
+    try:
+        subprocess.run([base, "-m", "venv", str(venv)], check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [py, "-m", "pip", "install", "-q", "balance"], check=True, capture_output=True, timeout=1800
+        )
+        subprocess.run([py, "-c", "import balance"], check=True, capture_output=True, timeout=300)
+    except (subprocess.SubprocessError, OSError) as exc:
+        log(f"balance unavailable: {exc}")
+        return None
+    return py
+
+
+def r_survey_available() -> bool:
+    """Rscript with the survey package."""
+    if shutil.which("Rscript") is None:
+        return False
+    probe = subprocess.run(
+        ["Rscript", "-e", "suppressMessages(library(survey))"], capture_output=True, check=False, timeout=120
+    )
+    return probe.returncode == 0
+
+
+def ensure_csv(cache: Path, n: int, data: dict[str, np.ndarray]) -> Path:
+    """Codes and population shares as CSV for R."""
+    path = cache / "data" / f"n{n}.csv"
+    if not path.exists():
+        codes = np.column_stack([data[f"{m}_codes"] for m in NAMES])
+        np.savetxt(path, codes, fmt="%d", delimiter=",", header=",".join(NAMES), comments="")
+        shares = cache / "data" / f"n{n}_shares.csv"
+        with shares.open("w", encoding="utf-8") as fh:
+            fh.write("margin,code,share\n")
+            for m in NAMES:
+                for i, s in enumerate(data[f"{m}_share"]):
+                    fh.write(f"{m},{i},{float(s)!r}\n")
+    return path
+
+
+# ----------------------------------------------------------------------------- driver
+def run_worker(args: list[str], timeout: int = WORKER_TIMEOUT) -> dict[str, Any]:
+    """Run a worker subprocess and parse its last JSON line; errors become a row note."""
+    try:
+        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout after {timeout} s"}
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no output"]
+        return {"error": tail[0][:120]}
+    return json.loads(lines[-1])
+
+
+def max_rel_diff(a: np.ndarray, b: np.ndarray) -> float:
+    """Largest relative difference after scaling `a` to the total of `b` (peers normalise differently)."""
+    if a.shape != b.shape:
+        return float("nan")
+    a = a * (b.sum() / a.sum())
+    return float(np.max(np.abs(a - b) / np.abs(b)))
+
+
+def bench_size(n: int, opts: argparse.Namespace, log: Callable[[str], None]) -> list[dict[str, Any]]:
+    """All methods at size n; rows for the table."""
+    cache: Path = opts.cache_dir
+    path = ensure_data(cache, n)
+    outdir = cache / "out"
+    outdir.mkdir(parents=True, exist_ok=True)
+    me = [sys.executable, str(Path(__file__).resolve())]
+    methods = [*OURS, *FLOORS]
+    if not opts.skip_peers:
+        methods += ["samplics", "svy", "weightipy"]
+    rows: list[dict[str, Any]] = []
+    for method in methods:
+        repeat = opts.repeat if (method in OURS or method in FLOORS or n <= 100_000) else 1
+        out = outdir / f"{method}_n{n}.npy"
+        log(f"n={n:,} {method} ...")
+        res = run_worker(
+            [
+                *me,
+                "--worker",
+                method,
+                "--data",
+                str(path),
+                "--out",
+                str(out),
+                "--tol",
+                str(opts.tol),
+                "--repeat",
+                str(repeat),
+            ]
+        )
+        rows.append({"n": n, "method": method, **res, "weights": out if "error" not in res else None})
+    if not opts.skip_peers:
+        py = balance_python(cache, log)
+        out = outdir / f"balance_n{n}.npy"
+        if py is None:
+            rows.append({"n": n, "method": "balance", "error": "unavailable (install failed)"})
+        else:
+            log(f"n={n:,} balance ...")
+            ours = outdir / f"ours_rake_n{n}.npy"
+            res = run_worker([str(py), str(PEERS / "balance_rake.py"), str(path), str(ours), str(out)])
+            rows.append({"n": n, "method": "balance", **res, "weights": out if "error" not in res else None})
+        if r_survey_available():
+            log(f"n={n:,} R survey::rake ...")
+            csv = ensure_csv(cache, n, load(path))
+            out = outdir / f"r_survey_n{n}.bin"
+            res = run_worker(
+                [
+                    "Rscript",
+                    str(PEERS / "rake.R"),
+                    str(csv),
+                    str(csv).replace(".csv", "_shares.csv"),
+                    str(out),
+                    repr(POPULATION),
+                    repr(opts.tol),
+                ]
+            )
+            rows.append({"n": n, "method": "r_survey", **res, "weights": out if "error" not in res else None})
+        else:
+            rows.append({"n": n, "method": "r_survey", "error": "unavailable (no Rscript with survey)"})
+    log(f"n={n:,} ours: SEs of {N_SE_VARIABLES} means ...")
+    res = run_worker(
+        [
+            *me,
+            "--worker",
+            "ours_se20",
+            "--data",
+            str(path),
+            "--out",
+            str(outdir / f"se20_n{n}.npy"),
+            "--tol",
+            str(opts.tol),
+            "--repeat",
+            "1",
+        ]
+    )
+    rows.append({"n": n, "method": "ours_se20", **res, "weights": None})
+    _compare(rows)
+    return rows
+
+
+def _load_weights(path: Path) -> np.ndarray:
+    return np.fromfile(path, dtype="<f8") if path.suffix == ".bin" else np.load(path)
+
+
+def _compare(rows: list[dict[str, Any]]) -> None:
+    """Ratios to our same-kind method and weight differences against ours."""
+    by_method = {r["method"]: r for r in rows}
+    ours_rake = by_method.get("ours_rake", {})
+    ref = _load_weights(ours_rake["weights"]) if ours_rake.get("weights") else None
+    for r in rows:
+        if "error" in r:
+            continue
+        kind = r["method"] if r["method"] in OURS else "ours_rake"
+        base = by_method.get(kind, {}).get("seconds")
+        r["ratio"] = r["seconds"] / base if base and r["method"] != "ours_se20" else None
+        if (
+            r.get("weights")
+            and ref is not None
+            and r["method"] not in {"ours_poststratify", "ours_linear", "ours_logit"}
+        ):
+            r["max_rel_diff"] = max_rel_diff(_load_weights(r["weights"]), ref)
+
+
+def render(rows: list[dict[str, Any]], opts: argparse.Namespace) -> None:
+    """Print the table (plain text, so it pastes into a report)."""
+    head = (
+        f"{'n':>9}  {'method':<18} {'seconds':>9} {'x ours':>8} {'max rel diff':>13} {'peak RSS MB':>12} "
+        f"{'+MB in run':>10}  note"
+    )
+    print(
+        f"\n5 margins ({', '.join(map(str, CATEGORIES))} categories), tol {opts.tol:g}; "
+        "'x ours' = time / our same method (rake for floors and peers); weights compared to our rake"
+    )
+    print(head)
+    print("-" * len(head))
+    for r in rows:
+        if "error" in r:
+            print(
+                f"{r['n']:>9,}  {r['method']:<18} {'—':>9} {'':>8} {'':>13} {'':>12} {'':>10}  {r['error']}"
+            )
+            continue
+        ratio = f"{r['ratio']:.2f}" if r.get("ratio") else ""
+        diff = f"{r['max_rel_diff']:.1e}" if r.get("max_rel_diff") is not None else ""
+        note = {
+            "ours_se20": f"{N_SE_VARIABLES} calibration-aware SEs (estimate only)",
+            "r_survey": "memory: R heap max used (gc), not RSS",
+        }.get(r["method"], "")
+        grow = r["peak_rss_mb"] - r["rss_before_mb"] if r.get("rss_before_mb") is not None else float("nan")
+        cells = f"{r['n']:>9,}  {r['method']:<18} {r['seconds']:>9.4f} {ratio:>8} {diff:>13}"
+        print(f"{cells} {r['peak_rss_mb']:>12.0f} {grow:>10.0f}  {note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry point."""
+    p = argparse.ArgumentParser(
+        description="Weighting benchmark: ours vs numpy floors vs peers (prints a table)."
+    )
+    p.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated row counts")
+    p.add_argument("--skip-peers", action="store_true", help="only ours and the numpy floors")
+    p.add_argument("--tol", type=float, default=1e-6, help="convergence tolerance (share gap)")
+    p.add_argument("--repeat", type=int, default=3, help="best of this many runs (peers at >100k: 1)")
+    p.add_argument("--cache-dir", type=Path, default=DEFAULT_CACHE, help="data, outputs and balance's venv")
+    p.add_argument("--json", type=Path, help="also write the rows as JSON")
+    p.add_argument("--worker", help=argparse.SUPPRESS)
+    p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    opts = p.parse_args(argv)
+    if opts.worker:
+        print(json.dumps(worker(opts.worker, opts.data, opts.out, opts.tol, opts.repeat)))
+        return 0
+    opts.cache_dir.mkdir(parents=True, exist_ok=True)
+
+    def log(msg: str) -> None:
+        print(msg, file=sys.stderr, flush=True)
+
+    rows: list[dict[str, Any]] = []
+    for n in (int(s) for s in opts.sizes.split(",")):
+        rows += bench_size(n, opts, log)
+    render(rows, opts)
+    if opts.json:
+        clean = [{k: (str(v) if isinstance(v, Path) else v) for k, v in r.items()} for r in rows]
+        opts.json.write_text(json.dumps(clean, indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

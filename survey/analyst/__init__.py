@@ -1,0 +1,1 @@
+"""The analyst workbench: targets, weighting runs, results, bias audit, snapshots, public results."""

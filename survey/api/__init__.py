@@ -1,0 +1,1 @@
+"""JSON API controllers; each receives a database session by dependency injection."""

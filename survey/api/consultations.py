@@ -1,0 +1,52 @@
+"""Public read API: consultations and their current questionnaire as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from sqlalchemy.orm import Session
+
+from survey.store.services.consultations import ConsultationService
+
+
+class ConsultationSummary(msgspec.Struct):
+    """A consultation as listed publicly."""
+
+    slug: str
+    title: dict[str, str]
+    description: dict[str, str]
+    organiser: str
+    status: str
+
+
+class QuestionnaireDocument(msgspec.Struct):
+    """A questionnaire version: the same document the browser and the field app evaluate."""
+
+    consultation: str
+    version_id: int
+    number: int
+    content_hash: str
+    questionnaire: dict[str, Any]
+
+
+class ConsultationController(Controller):
+    """``/api/consultations``: what is open and what it asks."""
+
+    path = "/api/consultations"
+    tags = ["consultations"]  # noqa: RUF012
+
+    @get(sync_to_thread=True, summary="List consultations")
+    def list_consultations(self, db_session: Session) -> list[ConsultationSummary]:
+        return [
+            ConsultationSummary(c.slug, c.title, c.description, c.organiser, c.status)
+            for c in ConsultationService(db_session).list()
+        ]
+
+    @get("/{slug:str}/questionnaire", sync_to_thread=True, summary="Current questionnaire version")
+    def current_questionnaire(self, db_session: Session, slug: str) -> QuestionnaireDocument:
+        service = ConsultationService(db_session)
+        consultation = service.get(slug)
+        version = service.current_version(consultation)
+        return QuestionnaireDocument(slug, version.id, version.number, version.content_hash, version.content)

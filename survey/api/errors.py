@@ -1,0 +1,67 @@
+"""Map domain errors to HTTP once; nothing ever shows a traceback to a user."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_401_UNAUTHORIZED,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_422_UNPROCESSABLE_ENTITY,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+)
+
+from survey.store.errors import (
+    AuthError,
+    ConflictError,
+    ImmutableError,
+    InvalidAnswersError,
+    NotFoundError,
+    StoreError,
+    TargetsInvalidError,
+)
+
+log = logging.getLogger("survey.web")
+
+_STATUS: dict[type[StoreError], int] = {
+    NotFoundError: HTTP_404_NOT_FOUND,
+    ConflictError: HTTP_409_CONFLICT,
+    ImmutableError: HTTP_409_CONFLICT,
+    InvalidAnswersError: HTTP_422_UNPROCESSABLE_ENTITY,
+    TargetsInvalidError: HTTP_422_UNPROCESSABLE_ENTITY,
+    AuthError: HTTP_401_UNAUTHORIZED,
+}
+
+
+def store_error_handler(_request: Request, exc: StoreError) -> Response:  # type: ignore[type-arg]
+    """Domain errors: a status and a message that names what is wrong."""
+    status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    body: dict[str, object] = {"status_code": status, "detail": str(exc)}
+    if isinstance(exc, InvalidAnswersError):
+        body["errors"] = [{"field": e.question, "code": e.code, "message": e.message} for e in exc.errors]
+    if isinstance(exc, TargetsInvalidError):
+        body["errors"] = exc.problems
+    return Response(body, status_code=status, media_type=MediaType.JSON)
+
+
+def http_error_handler(_request: Request, exc: HTTPException) -> Response:  # type: ignore[type-arg]
+    """Framework errors (404, 405, 413, validation): keep the status, plain message."""
+    body: dict[str, object] = {"status_code": exc.status_code, "detail": exc.detail}
+    if isinstance(exc, ValidationException) and exc.extra:
+        body["errors"] = exc.extra
+    return Response(body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers)
+
+
+def internal_error_handler(request: Request, exc: Exception) -> Response:  # type: ignore[type-arg]
+    """Anything unexpected: log it with a reference, tell the user only the reference."""
+    reference = uuid.uuid4().hex[:12]
+    log.error("unhandled error", exc_info=exc, extra={"path": request.url.path, "request_id": reference})
+    body = {
+        "status_code": HTTP_500_INTERNAL_SERVER_ERROR,
+        "detail": f"Internal server error (reference {reference}). Your request was not completed; please try again.",
+    }
+    return Response(body, status_code=HTTP_500_INTERNAL_SERVER_ERROR, media_type=MediaType.JSON)

@@ -1,0 +1,46 @@
+"""Health endpoint for load balancers and compose health checks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.response import Response
+from sqlalchemy import text
+
+from survey import __version__
+from survey.store.migrate import current_revision, head_revision
+
+
+class Health(msgspec.Struct):
+    """Whether the app can reach its database and the schema is at the shipped revision."""
+
+    status: str
+    version: str
+    database: str
+    schema_revision: str | None
+    schema_current: bool
+
+
+class HealthController(Controller):
+    """``GET /health``: 200 when healthy, 503 otherwise (the body says which part failed)."""
+
+    path = "/health"
+    tags = ["operations"]  # noqa: RUF012
+
+    @get(sync_to_thread=True, summary="Service health")
+    def health(self, state: State) -> Response[Health]:
+        engine: Any = state.engine
+        try:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            revision = current_revision(engine)
+            database = "ok"
+        except Exception:
+            revision, database = None, "unreachable"
+        current = revision is not None and revision == head_revision()
+        healthy = database == "ok" and current
+        body = Health("ok" if healthy else "degraded", __version__, database, revision, current)
+        return Response(body, status_code=200 if healthy else 503)

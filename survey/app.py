@@ -1,0 +1,85 @@
+"""The Litestar application factory: settings in, fully wired app out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Litestar, Response, get
+from litestar.config.response_cache import ResponseCacheConfig
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.openapi import OpenAPIConfig
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from field_app.routes import FIELD_ROUTES
+from survey import __version__
+from survey.analyst.routes import ANALYST_ROUTES
+from survey.api.consultations import ConsultationController
+from survey.api.deps import provide_db_session
+from survey.api.errors import http_error_handler, internal_error_handler, store_error_handler
+from survey.api.health import HealthController
+from survey.logs import configure_logging
+from survey.settings import Settings, get_settings
+from survey.store.db import make_engine, session_factory
+from survey.store.errors import StoreError
+from survey.web.routes import WEB_ROUTES
+from survey.web.security import security_headers_middleware
+
+WEB = Path(__file__).parent / "web"
+
+
+@get("/static/expressions.js", include_in_schema=False, media_type="text/javascript", cache=3600)
+async def expressions_js() -> Response[bytes]:
+    """The shared expression evaluator, served to the citizen pages and the field app alike."""
+    source = (Path(__file__).parent / "questionnaire" / "expressions.js").read_bytes()
+    return Response(source, media_type="text/javascript")
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; tests pass their own settings, production reads the environment."""
+    settings = settings or get_settings()
+    configure_logging(settings.log_level)
+    engine = make_engine(settings.database_url)
+    state = State({"settings": settings, "engine": engine, "session_factory": session_factory(engine)})
+
+    def dispose() -> None:
+        engine.dispose()
+
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            ConsultationController,
+            *WEB_ROUTES,
+            *FIELD_ROUTES,
+            *ANALYST_ROUTES,
+            expressions_js,
+            create_static_files_router(
+                path="/static/web", directories=[WEB / "static"], include_in_schema=False
+            ),
+        ],
+        dependencies={"db_session": Provide(provide_db_session)},
+        state=state,
+        on_shutdown=[dispose],
+        exception_handlers={
+            StoreError: store_error_handler,
+            HTTPException: http_error_handler,
+            Exception: internal_error_handler,
+        },
+        middleware=[security_headers_middleware],
+        openapi_config=OpenAPIConfig(
+            title="Civic consultation platform",
+            version=__version__,
+            path="/schema",
+            description="Collect online and field responses in one store; weight them to population margins.",
+        ),
+        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        response_cache_config=ResponseCacheConfig(),
+        request_max_body_size=settings.max_body_bytes,
+        debug=False,
+    )
+
+
+app_factory = create_app

@@ -1,0 +1,39 @@
+"""Shared CLI plumbing: the console, the database URL option and one-line error exits."""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.settings import get_settings
+from survey.store.db import make_engine, session_factory
+
+console = Console(stderr=True)
+out = Console()
+
+DatabaseOption = typer.Option(
+    None,
+    "--database-url",
+    envvar="DATABASE_URL",
+    help="SQLAlchemy URL of the store (default: SQLite file under SURVEY_DATA_DIR).",
+    show_default=False,
+)
+
+
+def database_url(explicit: str | None) -> str:
+    """The URL given on the command line or in the environment, else the settings' default."""
+    return explicit or get_settings().database_url
+
+
+def sessions(explicit: str | None) -> sessionmaker[Session]:
+    """A session factory for the chosen database."""
+    return session_factory(make_engine(database_url(explicit)))
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Exit with one line on stderr, never a traceback."""
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)

@@ -1,0 +1,58 @@
+"""``survey form``: validate and import XLSForm questionnaires."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from survey.cli._common import DatabaseOption, console, fail, out, sessions
+from survey.questionnaire.errors import FormError
+from survey.questionnaire.xlsform import ImportResult, load_xlsform
+from survey.store.db import transaction
+from survey.store.services.consultations import ConsultationService
+
+app = typer.Typer(help="Validate and import XLSForm questionnaires.", no_args_is_help=True)
+
+
+def _load(path: Path) -> ImportResult:
+    try:
+        result = load_xlsform(path)
+    except FormError as exc:
+        for issue in exc.issues:
+            console.print(f"[red]✗[/] {issue}", highlight=False, soft_wrap=True)
+        fail(f"{path.name}: {len(exc.issues)} problem(s), nothing stored")
+    for warning in result.warnings:
+        console.print(f"[yellow]![/] {warning}", highlight=False, soft_wrap=True)
+    return result
+
+
+@app.command()
+def validate(path: Path = typer.Argument(..., help="XLSForm file (.xlsx or .xls).")) -> None:
+    """Check a form without storing it; lists every problem with its sheet, row and column."""
+    result = _load(path)
+    q = result.questionnaire
+    out.print(
+        f"{path.name}: valid — {len(q.questions)} questions on {len(q.pages)} pages, languages {', '.join(q.languages)}"
+    )
+
+
+@app.command("import")
+def import_form(
+    path: Path = typer.Argument(..., help="XLSForm file (.xlsx or .xls)."),
+    consultation: str = typer.Option(
+        ..., "--consultation", "-c", help="Slug of the consultation (created if new)."
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Validate and store a new questionnaire version; an identical form is recognised, not duplicated."""
+    result = _load(path)
+    with transaction(sessions(database)) as session:
+        service = ConsultationService(session)
+        target = service.find(consultation) or service.create(
+            consultation, result.questionnaire.title, actor="cli"
+        )
+        stored = service.add_version(target, result.questionnaire, source_name=path.name, actor="cli")
+        number, digest = stored.version.number, stored.version.content_hash
+    verb = "stored as" if stored.created else "identical to existing"
+    out.print(f"{path.name}: {verb} version {number} of '{consultation}' (sha256 {digest[:12]}…)")

@@ -1,0 +1,369 @@
+"""`survey weight` and `survey estimate`: thin commands over the `weighting` library.
+
+Why thin: parsing, file I/O and display live here; every statistical decision lives in
+`weighting`. Bad input exits with code 2 and one line naming the problem; outputs are
+written to a temporary file and renamed only on success, so OUT never holds a half result.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from weighting import (
+    Calfun,
+    Design,
+    Diagnostics,
+    ReplicateWeights,
+    Targets,
+    WeightingError,
+    calibrate,
+    estimate,
+    poststratify,
+    rake,
+    replicate_weights,
+    trim,
+)
+from weighting._cells import MissingPolicy
+
+__all__ = ["register"]
+
+err = Console(stderr=True)
+out = Console()
+
+
+class Method(StrEnum):
+    """Weighting methods offered on the command line."""
+
+    poststratify = "poststratify"
+    rake = "rake"
+    linear = "linear"
+    logit = "logit"
+    raking = "raking"
+
+
+class Replicates(StrEnum):
+    """Replicate weight kinds."""
+
+    jk1 = "jk1"
+    bootstrap = "bootstrap"
+
+
+class Missing(StrEnum):
+    """Treatments of missing values in weighting variables."""
+
+    error = "error"
+    mode = "mode"
+    category = "category"
+
+
+def _fail(message: str) -> NoReturn:
+    err.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _read(path: Path, *, as_text: bool) -> pd.DataFrame:
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str) if as_text else pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        _fail(f"cannot read {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+
+
+def _check_writable(*paths: Path | None) -> None:
+    """Fail before any work if an output folder does not exist (so nothing is half-written)."""
+    for path in paths:
+        if path is not None and not path.resolve().parent.is_dir():
+            _fail(f"cannot write {path}: folder {path.parent} does not exist")
+
+
+def _write(frame: pd.DataFrame, path: Path) -> None:
+    """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
+    os.close(fd)
+    try:
+        if path.suffix == ".parquet":
+            frame.to_parquet(tmp, index=False)
+        else:
+            frame.to_csv(tmp, index=False)
+        Path(tmp).replace(path)
+    except OSError as exc:
+        _fail(f"cannot write {path}: {exc.strerror or exc}")
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _pair(text: str | None, option: str) -> tuple[float, float] | None:
+    if text is None:
+        return None
+    try:
+        lo, hi = (float(p) for p in text.split(","))
+    except ValueError:
+        _fail(f"{option} must be two numbers LO,HI (got {text!r})")
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class _Options:
+    """Weighting options shared by both commands."""
+
+    population: float | None
+    missing: str
+    min_cell: int
+    max_iter: int | None
+    tol: float | None
+    bounds: tuple[float, float] | None
+
+
+def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> Design:
+    iters: dict[str, Any] = {k: v for k, v in (("max_iter", o.max_iter), ("tol", o.tol)) if v is not None}
+    missing: MissingPolicy = o.missing  # type: ignore[assignment]
+    common: dict[str, Any] = {"population": o.population, "missing": missing, "min_cell": o.min_cell}
+    if method is Method.poststratify:
+        if o.bounds is not None:
+            _fail("--bounds applies to linear and logit calibration, not poststratify")
+        return poststratify(design, targets, **common)
+    if method is Method.rake:
+        if o.bounds is not None:
+            _fail("--bounds applies to linear and logit calibration; use --trim with rake")
+        return rake(design, targets, **common, **iters)
+    calfun: Calfun = method.value  # type: ignore[assignment]
+    return calibrate(design, targets, calfun=calfun, bounds=o.bounds, **common, **iters)
+
+
+def _table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
+    table = Table(title=title)
+    for i, col in enumerate(columns):
+        table.add_column(col, justify="left" if i < 2 else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table
+
+
+def _show(diags: tuple[Diagnostics, ...]) -> None:
+    """Print each step's diagnostics: fit per category, weight spread overall and per mode."""
+    for d in diags:
+        fits = [
+            (
+                c.margin,
+                c.category,
+                str(c.n),
+                f"{c.target_share:.4f}",
+                f"{c.unweighted_share:.4f}",
+                f"{c.achieved_share:.4f}",
+            )
+            for c in d.categories
+        ]
+        cols = ("margin", "category", "n", "target", "unweighted", "weighted")
+        out.print(_table(f"{d.method}: {', '.join(d.margins)}", cols, fits))
+        spread = [
+            (
+                s.group,
+                str(s.n),
+                f"{s.weight_sum:.1f}",
+                f"{s.min:.4g}",
+                f"{s.max:.4g}",
+                f"{s.deff:.3f}",
+                f"{s.n_eff:.1f}",
+            )
+            for s in (d.overall, *d.by_mode)
+        ]
+        out.print(_table("weights", ("group", "n", "sum", "min", "max", "deff", "n_eff"), spread))
+        lines = [
+            f"iterations {d.iterations}, converged {d.converged}, max deviation {d.max_deviation:.2e} "
+            f"(unweighted {d.unweighted_max_deviation:.3f})",
+            *(f"{c.margin}: {'+'.join(c.categories)} -> {c.into} ({c.reason})" for c in d.collapses),
+            *(f"{m.variable}: {m.n} missing -> {m.treatment} {m.category}" for m in d.missing),
+            *d.notes,
+        ]
+        out.print("\n".join(lines), highlight=False)
+
+
+def _replicates(design: Design, kind: Replicates, n: int, seed: int | None) -> ReplicateWeights:
+    with Progress(console=err, transient=True) as progress:
+        task = progress.add_task(f"{kind.value} replicates", total=None)
+        return replicate_weights(
+            design,
+            kind.value,
+            n_replicates=n,
+            seed=seed,
+            progress=lambda done, total: progress.update(task, completed=done, total=total),
+        )
+
+
+def _diag_json(diags: tuple[Diagnostics, ...], path: Path, **extra: object) -> None:
+    payload = {"diagnostics": [json.loads(d.to_json()) for d in diags], **extra}
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=".json")
+    try:
+        with os.fdopen(fd, "w") as fh:
+            json.dump(payload, fh, indent=2)
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+TargetsOpt = Annotated[
+    Path, typer.Option(help="Targets CSV: variable,category,share (or count); crossed: sex:age.")
+]
+MethodOpt = Annotated[
+    Method, typer.Option(help="poststratify | rake | linear (GREG) | logit (needs --bounds) | raking.")
+]
+PopulationOpt = Annotated[
+    float | None, typer.Option(help="Population size N: weights sum to N (default: n).")
+]
+BoundsOpt = Annotated[
+    str | None, typer.Option(help="LO,HI bounds on g = weight/base weight (linear, logit).")
+]
+DiagOpt = Annotated[Path | None, typer.Option(help="Also write the diagnostics as JSON to this file.")]
+MaxIterOpt = Annotated[
+    int | None, typer.Option(help="Iteration cap (default: 100 for rake, 50 for calibration).")
+]
+TolOpt = Annotated[
+    float | None, typer.Option(help="Tolerance (rake: share gap, default 1e-6; calibration: 1e-7).")
+]
+MissingOpt = Annotated[
+    Missing, typer.Option(help="Missing weighting values: error | mode (impute) | category (own cell).")
+]
+MinCellOpt = Annotated[
+    int, typer.Option(help="Merge categories with fewer respondents into a neighbour (reported).")
+]
+ModeOpt = Annotated[str, typer.Option(help="Column with the collection mode, for per-mode diagnostics.")]
+RepOpt = Annotated[
+    Replicates | None, typer.Option(help="Replicate weights: jk1 or bootstrap (each re-weighted).")
+]
+NRepOpt = Annotated[int, typer.Option(help="Number of bootstrap replicates.")]
+SeedOpt = Annotated[int | None, typer.Option(help="Random seed for bootstrap replicates.")]
+
+
+def weight_command(  # noqa: PLR0917
+    data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
+    targets: TargetsOpt,
+    method: MethodOpt,
+    population: PopulationOpt = None,
+    base_weight: Annotated[
+        str | None, typer.Option(help="Column of base (design) weights; default N/n.")
+    ] = None,
+    bounds: BoundsOpt = None,
+    trim_: Annotated[
+        str | None, typer.Option("--trim", help="LO,HI caps on g; excess redistributed, re-weighted.")
+    ] = None,
+    out_path: Annotated[
+        Path | None, typer.Option("--out", help="Output CSV/Parquet (default: DATA stem + _weighted.csv).")
+    ] = None,
+    diagnostics: DiagOpt = None,
+    max_iter: MaxIterOpt = None,
+    tol: TolOpt = None,
+    missing: MissingOpt = Missing.error,
+    min_cell: MinCellOpt = 0,
+    mode_column: ModeOpt = "mode",
+    weight_column: Annotated[str, typer.Option(help="Name of the output weight column.")] = "weight",
+    replicates: RepOpt = None,
+    n_replicates: NRepOpt = 50,
+    seed: SeedOpt = None,
+) -> None:
+    """Weight responses to population margins; write every input row and column plus the weights."""
+    frame = _read(data, as_text=True)
+    target_frame = _read(targets, as_text=True)
+    if weight_column in frame.columns:
+        _fail(f"the data already have a {weight_column!r} column: choose another --weight-column")
+    dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
+    _check_writable(dest, diagnostics)
+    opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
+    caps = _pair(trim_, "--trim")
+    try:
+        with err.status("weighting..."):
+            design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
+            design = _weight(design, Targets.from_frame(target_frame), method, opts)
+            if caps is not None:
+                design = trim(design, *caps)
+        result = frame.assign(**{weight_column: design.weights})
+        if replicates is not None:
+            reps = _replicates(design, replicates, n_replicates, seed)
+            result = pd.concat([result, reps.to_frame(f"{weight_column}_rep")], axis=1)
+    except WeightingError as exc:
+        _fail(str(exc))
+    _write(result, dest)
+    if diagnostics is not None:
+        _diag_json(design.diagnostics, diagnostics)
+    _show(design.diagnostics)
+    out.print(f"wrote {len(result)} rows to {dest}", highlight=False)
+
+
+def estimate_command(  # noqa: PLR0917
+    data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
+    variables: Annotated[
+        str, typer.Option(help="Comma-separated outcome columns (text: proportions; numeric: mean).")
+    ],
+    out_path: Annotated[Path, typer.Option("--out", help="Output CSV/Parquet of estimates.")],
+    weight: Annotated[
+        str | None, typer.Option(help="Weight column (fixed weights; base weights with --targets).")
+    ] = None,
+    targets: Annotated[
+        Path | None, typer.Option(help="Targets CSV: weight inside the call (calibration-aware SEs).")
+    ] = None,
+    method: Annotated[Method | None, typer.Option(help="Weighting method, required with --targets.")] = None,
+    population: PopulationOpt = None,
+    bounds: BoundsOpt = None,
+    by: Annotated[str | None, typer.Option(help="Subgroup column: one estimate per level.")] = None,
+    strata: Annotated[str | None, typer.Option(help="Strata column (Taylor SE within strata).")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Cluster (PSU) column.")] = None,
+    replicates: RepOpt = None,
+    n_replicates: NRepOpt = 50,
+    seed: SeedOpt = None,
+    diagnostics: DiagOpt = None,
+    max_iter: MaxIterOpt = None,
+    tol: TolOpt = None,
+    missing: MissingOpt = Missing.error,
+    min_cell: MinCellOpt = 0,
+    mode_column: ModeOpt = "mode",
+    level: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
+) -> None:
+    """Estimate means / proportions with SEs and CIs: variable,category,(by),estimate,se,ci_low,ci_high,n.
+
+    SEs are Taylor-linearised; with --targets the weights are made here and the SEs are
+    calibration-aware (R survey after postStratify / rake / calibrate); with --weight only, the
+    weights are treated as fixed. Proportion CIs are logit (svyciprop), mean CIs normal.
+    """
+    if (targets is None) != (method is None):
+        _fail("--targets and --method go together")
+    _check_writable(out_path, diagnostics)
+    frame = _read(data, as_text=False)
+    names = [v.strip() for v in variables.split(",") if v.strip()]
+    opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
+    target_frame = _read(targets, as_text=True) if targets is not None else None
+    try:
+        with err.status("weighting..."):
+            design = Design.from_frame(
+                frame, weights=weight, strata=strata, cluster=cluster, mode_column=mode_column
+            )
+            if target_frame is not None and method is not None:
+                design = _weight(design, Targets.from_frame(target_frame), method, opts)
+        reps = _replicates(design, replicates, n_replicates, seed) if replicates is not None else None
+        with err.status("estimating..."):
+            table = estimate(design, names, by=by, level=level, replicates=reps)
+    except WeightingError as exc:
+        _fail(str(exc))
+    _write(table.to_frame(), out_path)
+    if diagnostics is not None:
+        _diag_json(design.diagnostics, diagnostics, variance=table.variance)
+    _show(design.diagnostics)
+    out.print(f"wrote {len(table.rows)} estimates to {out_path} (SE: {table.variance})", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the `weight` and `estimate` commands to the main `survey` app."""
+    app.command("weight", help=weight_command.__doc__)(weight_command)
+    app.command("estimate", help=estimate_command.__doc__)(estimate_command)

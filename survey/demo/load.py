@@ -1,0 +1,154 @@
+"""``survey demo``: load the demo consultation, its population targets, staff accounts and sample.
+
+Loading twice is harmless: the form is recognised by its content hash and each respondent by a
+UUID derived from the seed, so nothing is stored twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.demo.form import FORM_XLSX
+from survey.demo.population import load_population_table, margins_from_population
+from survey.demo.sample import generate_sample
+from survey.questionnaire.xlsform import load_xlsform
+from survey.store.db import transaction
+from survey.store.models import Device, Mode, Role, TargetSet, User
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.responses import ResponseService, Submission
+from survey.store.services.targets import TargetRow, TargetService
+from survey.store.services.users import UserService
+
+SLUG = "brussels-futures"
+WEIGHTING_VARIABLES = ["sex", "age_group", "education", "municipality", "nationality_group"]
+QUESTION_COLUMNS = (
+    "sex", "age_group", "municipality", "education", "nationality_group", "years_in_brussels",
+    "merge_municipalities", "merge_how", "merge_why_not", "merge_why_not_other", "level_police",
+    "level_social_aid", "level_housing", "level_mobility", "trust_municipality", "trust_region",
+    "trust_federal", "simpler_institutions", "more_participation", "comment",
+)  # fmt: skip
+STAFF = (
+    ("admin", Role.ADMIN),
+    ("analyst", Role.ANALYST),
+    *((f"interviewer{i}", Role.INTERVIEWER) for i in (1, 2, 3)),
+)
+
+
+@dataclass(frozen=True)
+class DemoReport:
+    """What ``survey demo`` did, for the terminal."""
+
+    slug: str
+    stored: int
+    duplicates: int
+    password: str | None
+
+
+def _answers(row: pd.Series) -> dict[str, object]:
+    answers: dict[str, object] = {}
+    for column in QUESTION_COLUMNS:
+        value = row[column]
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        if column == "years_in_brussels" and int(value) < 0:
+            continue
+        answers[column] = value.item() if hasattr(value, "item") else value
+    return answers
+
+
+def _staff(session: Session, password: str) -> tuple[bool, list[User]]:
+    users = UserService(session)
+    created = False
+    staff: list[User] = []
+    for username, role in STAFF:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = users.create(username, password, role, actor="demo", display_name=username.title())
+            created = True
+        staff.append(user)
+    return created, staff
+
+
+def _devices(session: Session, interviewers: list[User]) -> list[Device]:
+    devices = []
+    for user in interviewers:
+        device = session.scalar(select(Device).where(Device.user_id == user.id))
+        if device is None:
+            token_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()
+            device = Device(user_id=user.id, label=f"Tablet of {user.username}", token_hash=token_hash)
+            session.add(device)
+            session.flush()
+        devices.append(device)
+    return devices
+
+
+def load_demo(
+    factory: sessionmaker[Session],
+    *,
+    password: str | None = None,
+    seed: int = 2022,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoReport:
+    """Load everything; ``progress(done, total)`` is called while responses are stored."""
+    password = password or secrets.token_urlsafe(9)
+    population = load_population_table()
+    imported = load_xlsform(FORM_XLSX)
+    with transaction(factory) as session:
+        created_staff, staff = _staff(session, password)
+        consultations = ConsultationService(session)
+        consultation = consultations.find(SLUG) or consultations.create(
+            SLUG,
+            imported.questionnaire.title,
+            actor="demo",
+            organiser="Brussels Local Authorities (demo)",
+            contact="privacy@example.org",
+            description={
+                "fr": "Comment mieux organiser les institutions de la Région de Bruxelles-Capitale ?",
+                "nl": "Hoe kunnen de instellingen van het Brussels Hoofdstedelijk Gewest beter georganiseerd worden?",
+                "en": "How should the institutions of the Brussels-Capital Region be organised?",
+            },
+        )
+        version = consultations.add_version(
+            consultation, imported.questionnaire, source_name=FORM_XLSX.name, actor="demo"
+        ).version
+        if session.scalar(select(TargetSet).where(TargetSet.consultation_id == consultation.id)) is None:
+            margins = margins_from_population(population, WEIGHTING_VARIABLES)
+            rows = [TargetRow(r.variable, r.category, float(r.share)) for r in margins.itertuples()]
+            TargetService(session).add(
+                consultation, rows, load_questionnaire(version), actor="demo",
+                label="Demo population (approximate figures)", source="survey/demo/data/population_brussels_demo.csv",
+                population=float(population["count"].sum()),
+            )  # fmt: skip
+        devices = _devices(session, [u for u in staff if u.role == Role.INTERVIEWER.value])
+    sample = generate_sample(population, seed=seed)
+    stored = duplicates = 0
+    start = dt.datetime(2022, 11, 7, 9, 0, tzinfo=dt.UTC)
+    batch = 200
+    for offset in range(0, len(sample), batch):
+        with transaction(factory) as session:
+            responses = ResponseService(session)
+            for i, row in sample.iloc[offset : offset + batch].iterrows():
+                field = row["mode"] == "field"
+                device = devices[int(i) % len(devices)]
+                submitted = start + dt.timedelta(minutes=53 * int(i))
+                ack = responses.submit(
+                    Submission(
+                        uuid=row["uuid"], version=version, mode=Mode(row["mode"]), language=row["language"],
+                        answers=_answers(row), interviewer_id=device.user_id if field else None,
+                        device_id=device.id if field else None,
+                        started_at=submitted - dt.timedelta(minutes=12), submitted_at=submitted,
+                    )
+                )  # fmt: skip
+                stored += ack.status == "stored"
+                duplicates += ack.status == "duplicate"
+        if progress:
+            progress(min(offset + batch, len(sample)), len(sample))
+    return DemoReport(SLUG, stored, duplicates, password if created_staff else None)

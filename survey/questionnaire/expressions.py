@@ -1,0 +1,428 @@
+"""A small, documented subset of ODK XPath for `relevant`, `constraint` and `choice_filter`.
+
+The same grammar and semantics are implemented in ``expressions.js`` for the browser and the
+field app; ``expression_corpus.json`` holds the cases both must agree on. Keeping the subset
+small is deliberate: every construct added here must be added, identically, in JavaScript.
+
+Supported:
+    literals        ``12``, ``3.5``, ``'text'``, ``"text"``
+    references      ``${question}`` (an unanswered question is the empty string), ``.`` (the
+                    current question's value, in constraints), a bare ``name`` (a column of the
+                    choices sheet, in ``choice_filter`` only)
+    operators       ``or and = != < <= > >= + - * div mod`` and unary ``-``, with XPath 1.0
+                    precedence and comparison rules (a number compared with a string compares
+                    numerically; an empty string is NaN, so ``${age} > 18`` is false when empty)
+    functions       ``selected(s, 'x')``, ``count-selected(s)``, ``string-length(s)``, ``not(b)``,
+                    ``true()``, ``false()``, ``boolean(x)``, ``if(c, a, b)``, ``coalesce(a, b)``,
+                    ``number(x)``, ``string(x)``, ``int(x)``, ``concat(a, ...)``,
+                    ``contains(s, t)``, ``starts-with(s, t)``, ``ends-with(s, t)``
+
+A select_multiple answer is its choice names joined by single spaces, as in ODK. ``div`` by zero
+gives ±Infinity or NaN and ``mod`` truncates toward zero, as in XPath and JavaScript.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from survey.questionnaire.errors import ExpressionError
+
+Value = str | float | int | bool | None | Sequence[str]
+Node = tuple[object, ...]
+
+_TOKEN = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<number>\d+(?:\.\d+)?|\.\d+)
+  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<ref>\$\{(?P<refname>[A-Za-z_][A-Za-z0-9_.\-]*)\})
+  | (?P<op>!=|<=|>=|[=<>+\-*(),])
+  | (?P<dot>\.)
+  | (?P<name>[A-Za-z_][A-Za-z0-9_\-]*)
+    """,
+    re.VERBOSE,
+)
+
+_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "string-length": (1, 1),
+    "not": (1, 1),
+    "true": (0, 0),
+    "false": (0, 0),
+    "boolean": (1, 1),
+    "if": (3, 3),
+    "coalesce": (2, 2),
+    "number": (1, 1),
+    "string": (1, 1),
+    "int": (1, 1),
+    "concat": (1, None),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "ends-with": (2, 2),
+}
+_BINARY_LEVELS: tuple[tuple[str, ...], ...] = (
+    ("or",),
+    ("and",),
+    ("=", "!="),
+    ("<", "<=", ">", ">="),
+    ("+", "-"),
+    ("*", "div", "mod"),
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str
+    text: str
+    pos: int
+
+
+def _tokenize(source: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    pos = 0
+    while pos < len(source):
+        match = _TOKEN.match(source, pos)
+        if match is None:
+            raise ExpressionError(f"unexpected character {source[pos]!r} at position {pos + 1}")
+        kind = match.lastgroup or ""
+        if kind == "refname":
+            kind = "ref"
+        if kind == "ref":
+            tokens.append(_Token("ref", match.group("refname"), pos))
+        elif kind == "string":
+            tokens.append(_Token("string", match.group()[1:-1], pos))
+        elif kind != "ws":
+            tokens.append(_Token(kind, match.group(), pos))
+        pos = match.end()
+    return tokens
+
+
+class _Parser:
+    """Recursive descent over the precedence table; produces nested tuples."""
+
+    def __init__(self, source: str) -> None:
+        self.tokens = _tokenize(source)
+        self.i = 0
+
+    def _peek(self) -> _Token | None:
+        return self.tokens[self.i] if self.i < len(self.tokens) else None
+
+    def _next(self) -> _Token:
+        token = self._peek()
+        if token is None:
+            raise ExpressionError("expression ends too early")
+        self.i += 1
+        return token
+
+    def _expect(self, text: str) -> None:
+        token = self._next()
+        if token.text != text:
+            raise ExpressionError(f"expected {text!r} at position {token.pos + 1}, found {token.text!r}")
+
+    def parse(self) -> Node:
+        if not self.tokens:
+            raise ExpressionError("empty expression")
+        node = self._binary(0)
+        extra = self._peek()
+        if extra is not None:
+            raise ExpressionError(f"unexpected {extra.text!r} at position {extra.pos + 1}")
+        return node
+
+    def _binary(self, level: int) -> Node:
+        if level == len(_BINARY_LEVELS):
+            return self._unary()
+        node = self._binary(level + 1)
+        while True:
+            token = self._peek()
+            if token is None or token.kind not in ("op", "name") or token.text not in _BINARY_LEVELS[level]:
+                return node
+            self.i += 1
+            node = ("bin", token.text, node, self._binary(level + 1))
+
+    def _unary(self) -> Node:
+        token = self._peek()
+        if token is not None and token.kind == "op" and token.text == "-":
+            self.i += 1
+            return ("neg", self._unary())
+        return self._primary()
+
+    def _primary(self) -> Node:
+        token = self._next()
+        if token.kind == "number":
+            return ("num", float(token.text))
+        if token.kind == "string":
+            return ("str", token.text)
+        if token.kind == "ref":
+            return ("ref", token.text)
+        if token.kind == "dot":
+            return ("cur",)
+        if token.kind == "op" and token.text == "(":
+            node = self._binary(0)
+            self._expect(")")
+            return node
+        if token.kind == "name":
+            nxt = self._peek()
+            if nxt is None or nxt.text != "(":
+                if token.text in ("and", "or", "div", "mod"):
+                    raise ExpressionError(
+                        f"operator {token.text!r} at position {token.pos + 1} lacks a left side"
+                    )
+                return ("col", token.text)
+            return self._call(token)
+        raise ExpressionError(f"unexpected {token.text!r} at position {token.pos + 1}")
+
+    def _call(self, token: _Token) -> Node:
+        if token.text not in _FUNCTIONS:
+            raise ExpressionError(f"unknown function {token.text!r} at position {token.pos + 1}")
+        self._expect("(")
+        args: list[Node] = []
+        nxt = self._peek()
+        if nxt is not None and nxt.text == ")":
+            self.i += 1
+        else:
+            while True:
+                args.append(self._binary(0))
+                sep = self._next()
+                if sep.text == ")":
+                    break
+                if sep.text != ",":
+                    raise ExpressionError(f"expected ',' or ')' at position {sep.pos + 1}")
+        low, high = _FUNCTIONS[token.text]
+        if len(args) < low or (high is not None and len(args) > high):
+            want = str(low) if low == high else f"at least {low}"
+            raise ExpressionError(f"{token.text}() takes {want} argument(s), got {len(args)}")
+        return ("call", token.text, tuple(args))
+
+
+def to_string(value: Value) -> str:
+    """XPath string(), with the shortest round-trip form JavaScript also prints."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return _js_number(float(value))
+    if isinstance(value, str):
+        return value
+    return " ".join(str(v) for v in value)
+
+
+def _js_number(number: float) -> str:
+    """ECMAScript Number::toString, so Python and the browser print numbers identically."""
+    if number == 0:
+        return "0"
+    sign = "-" if number < 0 else ""
+    normal = Decimal(repr(abs(number))).normalize()
+    _, digit_tuple, exponent = normal.as_tuple()
+    digits = "".join(str(d) for d in digit_tuple)
+    k = len(digits)
+    n = int(exponent) + k
+    if k <= n <= 21:
+        return sign + digits + "0" * (n - k)
+    if 0 < n <= 21:
+        return sign + digits[:n] + "." + digits[n:]
+    if -6 < n <= 0:
+        return sign + "0." + "0" * (-n) + digits
+    power = n - 1
+    mantissa = digits if k == 1 else digits[0] + "." + digits[1:]
+    return f"{sign}{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
+
+
+def to_number(value: Value) -> float:
+    """XPath number(): booleans are 1/0, unparsable or empty strings are NaN."""
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, int | float):
+        return float(value)
+    text = to_string(value).strip()
+    if not re.fullmatch(r"-?(\d+(\.\d*)?|\.\d+)", text):
+        return math.nan
+    return float(text)
+
+
+def to_bool(value: Value) -> bool:
+    """XPath boolean(): non-zero numbers and non-empty strings are true."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return not (value == 0 or math.isnan(value))
+    return to_string(value) != ""
+
+
+def _equal(left: Value, right: Value) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return to_bool(left) == to_bool(right)
+    if isinstance(left, int | float) or isinstance(right, int | float):
+        return to_number(left) == to_number(right)
+    return to_string(left) == to_string(right)
+
+
+def _divide(left: float, right: float) -> float:
+    if right == 0:
+        if left == 0 or math.isnan(left):
+            return math.nan
+        return math.copysign(math.inf, left) * math.copysign(1.0, right)
+    return left / right
+
+
+def _modulo(left: float, right: float) -> float:
+    if right == 0 or math.isinf(left) or math.isnan(left) or math.isnan(right):
+        return math.nan
+    return math.fmod(left, right)
+
+
+def _int(value: Value) -> float:
+    number = to_number(value)
+    if math.isnan(number) or math.isinf(number):
+        return number
+    return float(math.trunc(number))
+
+
+_ARITHMETIC: dict[str, Callable[[float, float], float]] = {
+    "+": lambda a, b: a + b,
+    "-": lambda a, b: a - b,
+    "*": lambda a, b: a * b,
+    "div": _divide,
+    "mod": _modulo,
+}
+_RELATIONAL: dict[str, Callable[[float, float], bool]] = {
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+_CALLS: dict[str, Callable[[list[Value]], Value]] = {
+    "selected": lambda a: to_string(a[1]) in to_string(a[0]).split(),
+    "count-selected": lambda a: float(len(to_string(a[0]).split())),
+    "string-length": lambda a: float(len(to_string(a[0]))),
+    "not": lambda a: not to_bool(a[0]),
+    "true": lambda a: True,
+    "false": lambda a: False,
+    "boolean": lambda a: to_bool(a[0]),
+    "coalesce": lambda a: a[0] if to_string(a[0]) != "" else a[1],
+    "number": lambda a: to_number(a[0]),
+    "string": lambda a: to_string(a[0]),
+    "int": lambda a: _int(a[0]),
+    "concat": lambda a: "".join(to_string(v) for v in a),
+    "contains": lambda a: to_string(a[1]) in to_string(a[0]),
+    "starts-with": lambda a: to_string(a[0]).startswith(to_string(a[1])),
+    "ends-with": lambda a: to_string(a[0]).endswith(to_string(a[1])),
+}
+
+
+@dataclass(frozen=True)
+class _Scope:
+    values: Mapping[str, Value]
+    current: Value
+    columns: Mapping[str, str]
+
+
+def _nodes(node: Node) -> list[Node]:
+    found = [node]
+    if node[0] == "call":
+        args = node[2]
+        assert isinstance(args, tuple)
+        for arg in args:
+            found.extend(_nodes(arg))
+    elif node[0] == "neg":
+        child = node[1]
+        assert isinstance(child, tuple)
+        found.extend(_nodes(child))
+    elif node[0] == "bin":
+        for child in node[2:]:
+            assert isinstance(child, tuple)
+            found.extend(_nodes(child))
+    return found
+
+
+def _eval(node: Node, scope: _Scope) -> Value:
+    kind = node[0]
+    if kind in ("num", "str"):
+        return node[1]  # type: ignore[return-value]
+    if kind == "ref":
+        found = scope.values.get(str(node[1]))
+        return "" if found is None else found
+    if kind == "col":
+        return scope.columns.get(str(node[1]), "")
+    if kind == "cur":
+        return "" if scope.current is None else scope.current
+    if kind == "neg":
+        return -to_number(_eval(node[1], scope))  # type: ignore[arg-type]
+    if kind == "call":
+        name = str(node[1])
+        args = node[2]
+        assert isinstance(args, tuple)
+        if name == "if":
+            return _eval(args[1] if to_bool(_eval(args[0], scope)) else args[2], scope)
+        return _CALLS[name]([_eval(a, scope) for a in args])
+    op = str(node[1])
+    left_node, right_node = node[2], node[3]
+    assert isinstance(left_node, tuple) and isinstance(right_node, tuple)
+    if op == "or":
+        return to_bool(_eval(left_node, scope)) or to_bool(_eval(right_node, scope))
+    if op == "and":
+        return to_bool(_eval(left_node, scope)) and to_bool(_eval(right_node, scope))
+    left, right = _eval(left_node, scope), _eval(right_node, scope)
+    if op == "=":
+        return _equal(left, right)
+    if op == "!=":
+        return not _equal(left, right)
+    if op in _RELATIONAL:
+        return _RELATIONAL[op](to_number(left), to_number(right))
+    return _ARITHMETIC[op](to_number(left), to_number(right))
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression: parse once at import time, evaluate for every response."""
+
+    source: str
+    tree: Node = field(repr=False)
+
+    @property
+    def references(self) -> frozenset[str]:
+        """Question names the expression reads, so the importer can check they exist."""
+        return frozenset(str(n[1]) for n in _nodes(self.tree) if n[0] == "ref")
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """Bare names: choice-sheet columns a ``choice_filter`` reads."""
+        return frozenset(str(n[1]) for n in _nodes(self.tree) if n[0] == "col")
+
+    @property
+    def uses_current(self) -> bool:
+        """Whether ``.`` appears: only meaningful inside a constraint."""
+        return any(n[0] == "cur" for n in _nodes(self.tree))
+
+    def evaluate(
+        self, values: Mapping[str, Value], current: Value = None, columns: Mapping[str, str] | None = None
+    ) -> Value:
+        """Evaluate against answers by question name; unanswered questions are ''."""
+        return _eval(self.tree, _Scope(values, current, columns or {}))
+
+    def is_true(
+        self, values: Mapping[str, Value], current: Value = None, columns: Mapping[str, str] | None = None
+    ) -> bool:
+        """Boolean result, as used for ``relevant``, ``constraint`` and ``choice_filter``."""
+        return to_bool(self.evaluate(values, current, columns))
+
+
+def parse(source: str) -> Expression:
+    """Parse an expression, raising :class:`ExpressionError` with the position of the fault."""
+    return Expression(source=source, tree=_Parser(source).parse())
+
+
+def evaluate(
+    source: str, values: Mapping[str, Value], current: Value = None, columns: Mapping[str, str] | None = None
+) -> Value:
+    """Parse and evaluate in one go; for one-off checks, not for loops."""
+    return parse(source).evaluate(values, current, columns)

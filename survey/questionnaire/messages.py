@@ -1,0 +1,47 @@
+"""Default validation messages per language, used when the form gives none of its own."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "required": {
+        "fr": "Cette question est obligatoire.",
+        "nl": "Deze vraag is verplicht.",
+        "en": "This question is required.",
+    },
+    "constraint": {
+        "fr": "Cette réponse n'est pas acceptée.",
+        "nl": "Dit antwoord wordt niet aanvaard.",
+        "en": "This answer is not accepted.",
+    },
+    "integer": {
+        "fr": "Indiquez un nombre entier.",
+        "nl": "Geef een geheel getal.",
+        "en": "Enter a whole number.",
+    },
+    "decimal": {
+        "fr": "Indiquez un nombre.",
+        "nl": "Geef een getal.",
+        "en": "Enter a number.",
+    },
+    "choice": {
+        "fr": "Choisissez une des options proposées.",
+        "nl": "Kies een van de voorgestelde opties.",
+        "en": "Choose one of the options offered.",
+    },
+    "too_long": {
+        "fr": "Ce texte est trop long.",
+        "nl": "Deze tekst is te lang.",
+        "en": "This text is too long.",
+    },
+    "unknown": {
+        "fr": "Cette question n'existe pas dans ce questionnaire.",
+        "nl": "Deze vraag bestaat niet in deze vragenlijst.",
+        "en": "This question does not exist in this questionnaire.",
+    },
+}
+
+
+def message(code: str, language: str) -> str:
+    """A message in the respondent's language, English when the language is not known."""
+    texts = MESSAGES[code]
+    return texts.get(language) or texts["en"]

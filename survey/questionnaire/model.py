@@ -1,0 +1,222 @@
+"""The platform's own typed questionnaire model, independent of the XLSForm it came from.
+
+A questionnaire is immutable once built; it serialises to a canonical JSON document whose
+SHA-256 is the version's content hash, so two imports of the same form are recognised as one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from survey.questionnaire.expressions import Expression, parse
+
+Labels = dict[str, str]
+
+
+class QuestionType(StrEnum):
+    """Question types the collection pages and the analysis know how to handle."""
+
+    SELECT_ONE = "select_one"
+    SELECT_MULTIPLE = "select_multiple"
+    INTEGER = "integer"
+    DECIMAL = "decimal"
+    TEXT = "text"
+    NOTE = "note"
+
+    @property
+    def has_choices(self) -> bool:
+        return self in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE)
+
+    @property
+    def is_numeric(self) -> bool:
+        return self in (QuestionType.INTEGER, QuestionType.DECIMAL)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option of a choice list; ``filters`` holds extra columns used by choice_filter."""
+
+    name: str
+    labels: Labels
+    easy_labels: Labels = field(default_factory=dict)
+    filters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question; expressions are kept as source text and parsed on demand."""
+
+    name: str
+    type: QuestionType
+    labels: Labels
+    easy_labels: Labels = field(default_factory=dict)
+    hints: Labels = field(default_factory=dict)
+    required: bool = False
+    required_messages: Labels = field(default_factory=dict)
+    constraint: str | None = None
+    constraint_messages: Labels = field(default_factory=dict)
+    relevant: str | None = None
+    choice_list: str | None = None
+    choice_filter: str | None = None
+    appearance: str | None = None
+    page: str = ""
+
+    def label(self, language: str, *, easy: bool = False) -> str:
+        """Label in a language, easy-read wording first when asked and available."""
+        return _pick(self.easy_labels if easy else {}, self.labels, language, self.name)
+
+    @property
+    def relevant_expression(self) -> Expression | None:
+        return parse(self.relevant) if self.relevant else None
+
+    @property
+    def constraint_expression(self) -> Expression | None:
+        return parse(self.constraint) if self.constraint else None
+
+
+@dataclass(frozen=True)
+class Page:
+    """A group of questions shown together (an XLSForm group); top-level questions get their own page."""
+
+    name: str
+    labels: Labels
+    relevant: str | None = None
+    questions: tuple[Question, ...] = ()
+
+    def label(self, language: str) -> str:
+        return _pick({}, self.labels, language, "")
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    """A whole form: pages of questions, choice lists, languages and settings."""
+
+    form_id: str
+    title: Labels
+    version: str
+    default_language: str
+    languages: tuple[str, ...]
+    pages: tuple[Page, ...]
+    choices: dict[str, tuple[Choice, ...]]
+    easy_languages: tuple[str, ...] = ()
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for page in self.pages for q in page.questions)
+
+    def question(self, name: str) -> Question:
+        for q in self.questions:
+            if q.name == name:
+                return q
+        raise KeyError(name)
+
+    def choices_for(self, question: Question) -> tuple[Choice, ...]:
+        return self.choices.get(question.choice_list or "", ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Canonical, JSON-ready form; the browser and field app read exactly this."""
+        return {
+            "form_id": self.form_id,
+            "title": self.title,
+            "version": self.version,
+            "default_language": self.default_language,
+            "languages": list(self.languages),
+            "easy_languages": list(self.easy_languages),
+            "pages": [
+                {
+                    "name": p.name,
+                    "labels": p.labels,
+                    "relevant": p.relevant,
+                    "questions": [_question_dict(q) for q in p.questions],
+                }
+                for p in self.pages
+            ],
+            "choices": {
+                name: [
+                    {"name": c.name, "labels": c.labels, "easy_labels": c.easy_labels, "filters": c.filters}
+                    for c in options
+                ]
+                for name, options in self.choices.items()
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Questionnaire:
+        """Inverse of :meth:`to_dict`, used to load a stored version."""
+        pages = tuple(
+            Page(
+                name=p["name"],
+                labels=p["labels"],
+                relevant=p["relevant"],
+                questions=tuple(_question_from(q) for q in p["questions"]),
+            )
+            for p in data["pages"]
+        )
+        choices = {
+            name: tuple(
+                Choice(name=c["name"], labels=c["labels"], easy_labels=c["easy_labels"], filters=c["filters"])
+                for c in options
+            )
+            for name, options in data["choices"].items()
+        }
+        return cls(
+            form_id=data["form_id"],
+            title=data["title"],
+            version=data["version"],
+            default_language=data["default_language"],
+            languages=tuple(data["languages"]),
+            easy_languages=tuple(data.get("easy_languages", ())),
+            pages=pages,
+            choices=choices,
+        )
+
+    def canonical_json(self) -> str:
+        return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+    @property
+    def content_hash(self) -> str:
+        """SHA-256 of the canonical JSON: equal forms share a hash whatever the file looked like."""
+        return hashlib.sha256(self.canonical_json().encode()).hexdigest()
+
+
+def _pick(preferred: Labels, fallback: Labels, language: str, default: str) -> str:
+    for labels in (preferred, fallback):
+        if labels.get(language):
+            return labels[language]
+    for labels in (fallback, preferred):
+        for text in labels.values():
+            if text:
+                return text
+    return default
+
+
+_QUESTION_FIELDS = (
+    "name",
+    "labels",
+    "easy_labels",
+    "hints",
+    "required",
+    "required_messages",
+    "constraint",
+    "constraint_messages",
+    "relevant",
+    "choice_list",
+    "choice_filter",
+    "appearance",
+    "page",
+)
+
+
+def _question_dict(q: Question) -> dict[str, Any]:
+    out: dict[str, Any] = {name: getattr(q, name) for name in _QUESTION_FIELDS}
+    out["type"] = q.type.value
+    return out
+
+
+def _question_from(data: dict[str, Any]) -> Question:
+    kwargs = {name: data[name] for name in _QUESTION_FIELDS}
+    return Question(type=QuestionType(data["type"]), **kwargs)

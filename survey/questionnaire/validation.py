@@ -1,0 +1,138 @@
+"""Server-side validation of answers: the authority, whatever the browser or tablet checked.
+
+Answers to questions that are not relevant are dropped, as ODK does, so a respondent who changes
+an earlier answer never leaves stale answers behind in the store.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from survey.questionnaire.expressions import Expression, Value, parse
+from survey.questionnaire.messages import message
+from survey.questionnaire.model import Question, Questionnaire, QuestionType
+
+MAX_TEXT = 5000
+Answer = str | float | int | list[str]
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """Why one answer was refused, in the respondent's language."""
+
+    question: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """Cleaned answers (typed, irrelevant ones dropped) and every error found."""
+
+    answers: dict[str, Answer]
+    errors: list[FieldError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _empty(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, list | tuple) and len(value) == 0)
+
+
+def _coerce(question: Question, value: object) -> Answer:
+    """Typed value or ValueError naming the expected kind."""
+    if question.type is QuestionType.INTEGER:
+        if isinstance(value, bool):
+            raise ValueError("integer")
+        number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
+        if not number.is_integer() or math.isinf(number):
+            raise ValueError("integer")
+        return int(number)
+    if question.type is QuestionType.DECIMAL:
+        if isinstance(value, bool):
+            raise ValueError("decimal")
+        number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+        if math.isnan(number) or math.isinf(number):
+            raise ValueError("decimal")
+        return number
+    if question.type is QuestionType.SELECT_MULTIPLE:
+        items = value.split() if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        if not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
+            raise ValueError("choice")
+        return items
+    if not isinstance(value, str):
+        raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "too_long")
+    return value.strip() if question.type is QuestionType.SELECT_ONE else value
+
+
+def _allowed_choices(
+    questionnaire: Questionnaire, question: Question, answers: Mapping[str, Value]
+) -> set[str]:
+    options = questionnaire.choices_for(question)
+    if not question.choice_filter:
+        return {c.name for c in options}
+    expression = parse(question.choice_filter)
+    return {c.name for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})}
+
+
+def _expr(source: str | None, cache: dict[str, Expression]) -> Expression | None:
+    if not source:
+        return None
+    if source not in cache:
+        cache[source] = parse(source)
+    return cache[source]
+
+
+def validate(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, object],
+    language: str,
+    *,
+    partial: bool = False,
+) -> ValidationResult:
+    """Validate a whole response; ``partial`` skips required checks (a saved, unfinished response)."""
+    known = {q.name for q in questionnaire.questions}
+    errors = [FieldError(name, "unknown", message("unknown", language)) for name in raw if name not in known]
+    answers: dict[str, Answer] = {}
+    cache: dict[str, Expression] = {}
+    for page in questionnaire.pages:
+        page_relevant = _expr(page.relevant, cache)
+        page_on = page_relevant is None or page_relevant.is_true(answers)
+        for question in page.questions:
+            relevant = _expr(question.relevant, cache)
+            if not page_on or (relevant is not None and not relevant.is_true(answers)):
+                continue
+            if question.type is QuestionType.NOTE:
+                continue
+            value = raw.get(question.name)
+            if _empty(value):
+                if question.required and not partial:
+                    text = question.required_messages.get(language) or message("required", language)
+                    errors.append(FieldError(question.name, "required", text))
+                continue
+            try:
+                typed = _coerce(question, value)
+            except (ValueError, TypeError) as exc:
+                code = str(exc) if str(exc) in ("integer", "decimal", "choice", "too_long") else "choice"
+                errors.append(FieldError(question.name, code, message(code, language)))
+                continue
+            if question.type.has_choices:
+                allowed = _allowed_choices(questionnaire, question, answers)
+                chosen = typed if isinstance(typed, list) else [str(typed)]
+                if any(c not in allowed for c in chosen):
+                    errors.append(FieldError(question.name, "choice", message("choice", language)))
+                    continue
+            if isinstance(typed, str) and len(typed) > MAX_TEXT:
+                errors.append(FieldError(question.name, "too_long", message("too_long", language)))
+                continue
+            constraint = _expr(question.constraint, cache)
+            if constraint is not None and not constraint.is_true(answers, typed):
+                text = question.constraint_messages.get(language) or message("constraint", language)
+                errors.append(FieldError(question.name, "constraint", text))
+                continue
+            answers[question.name] = typed
+    return ValidationResult(answers=answers, errors=errors)

@@ -1,0 +1,85 @@
+"""Configuration from the environment, read once; every secret comes from here, never from code.
+
+| variable            | default                              | meaning                                     |
+|---------------------|--------------------------------------|---------------------------------------------|
+| DATABASE_URL        | sqlite:///<SURVEY_DATA_DIR>/survey.sqlite3 | SQLAlchemy URL; PostgreSQL: postgresql+psycopg://… |
+| SURVEY_DATA_DIR     | ./var                                | where the SQLite file and exports live      |
+| SECRET_KEY          | random per process (dev only)        | signs sessions and CSRF tokens; required when SURVEY_ENV=production |
+| SURVEY_ENV          | development                          | ``production`` refuses to start without SECRET_KEY |
+| SURVEY_HOST / SURVEY_PORT | 127.0.0.1 / 8000               | where ``survey serve`` listens              |
+| SURVEY_MAX_BODY_BYTES | 1048576                            | request bodies above this get a 413         |
+| LOG_LEVEL           | INFO                                 | structured JSON logs on stderr              |
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All settings of one process; frozen so nothing changes them behind a request's back."""
+
+    database_url: str
+    data_dir: Path
+    secret_key: str
+    environment: str
+    host: str
+    port: int
+    max_body_bytes: int
+    log_level: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+
+def _int(env: dict[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from an environment mapping (``os.environ`` by default)."""
+    env = dict(os.environ) if environ is None else environ
+    data_dir = Path(env.get("SURVEY_DATA_DIR") or "var").resolve()
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'survey.sqlite3'}"
+    environment = env.get("SURVEY_ENV", "development")
+    secret_key = env.get("SECRET_KEY", "")
+    if not secret_key:
+        if environment == "production":
+            raise ConfigurationError("SECRET_KEY must be set when SURVEY_ENV=production")
+        secret_key = secrets.token_urlsafe(32)
+    return Settings(
+        database_url=database_url,
+        data_dir=data_dir,
+        secret_key=secret_key,
+        environment=environment,
+        host=env.get("SURVEY_HOST", "127.0.0.1"),
+        port=_int(env, "SURVEY_PORT", 8000),
+        max_body_bytes=_int(env, "SURVEY_MAX_BODY_BYTES", 1_048_576),
+        log_level=env.get("LOG_LEVEL", "INFO").upper(),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call ``get_settings.cache_clear()`` after changing the env."""
+    return load_settings()

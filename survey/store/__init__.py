@@ -1,0 +1,1 @@
+"""The common store: one schema for online, field and paper responses, targets, users and audit."""

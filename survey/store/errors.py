@@ -1,0 +1,41 @@
+"""Domain errors the store raises; the web layer maps each to one HTTP status, the CLI to an exit code."""
+
+from __future__ import annotations
+
+from survey.questionnaire.validation import FieldError
+
+
+class StoreError(Exception):
+    """Base of every store error; the message is safe to show to the user."""
+
+
+class NotFoundError(StoreError):
+    """The consultation, version or response named does not exist."""
+
+
+class ConflictError(StoreError):
+    """The same client UUID arrived again with different content (never overwritten)."""
+
+
+class ImmutableError(StoreError):
+    """Something answered or published may not change."""
+
+
+class InvalidAnswersError(StoreError):
+    """Answers failed validation; ``errors`` lists every field and why."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{e.question}: {e.message}" for e in errors))
+
+
+class TargetsInvalidError(StoreError):
+    """Uploaded targets do not fit the questionnaire; ``problems`` names each row."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+class AuthError(StoreError):
+    """Wrong credentials, an inactive account or a revoked device."""

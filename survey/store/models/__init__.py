@@ -1,0 +1,25 @@
+"""Mapped classes of the common store, re-exported so callers import from one place."""
+
+from survey.store.models._audit import AuditEntry
+from survey.store.models._base import Base, utcnow
+from survey.store.models._consultation import Consultation, QuestionnaireVersion
+from survey.store.models._response import Answer, Mode, Response, ResponseStatus
+from survey.store.models._target import Target, TargetSet
+from survey.store.models._user import Device, Role, User
+
+__all__ = [
+    "Answer",
+    "AuditEntry",
+    "Base",
+    "Consultation",
+    "Device",
+    "Mode",
+    "QuestionnaireVersion",
+    "Response",
+    "ResponseStatus",
+    "Role",
+    "Target",
+    "TargetSet",
+    "User",
+    "utcnow",
+]

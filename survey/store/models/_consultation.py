@@ -1,0 +1,48 @@
+"""Consultations and their questionnaire versions (append-only once answered)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey.store.models._base import Base, utcnow
+
+
+class Consultation(Base):
+    """A public consultation; ``title`` and ``description`` hold one text per language."""
+
+    __tablename__ = "consultations"
+    __table_args__ = (CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[dict[str, Any]]
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    organiser: Mapped[str] = mapped_column(String(300), default="")
+    contact: Mapped[str] = mapped_column(String(300), default="")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuestionnaireVersion(Base):
+    """One imported form. A database trigger forbids changing or deleting it once answered."""
+
+    __tablename__ = "questionnaire_versions"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "number", name="uq_questionnaire_versions_number"),
+        UniqueConstraint("consultation_id", "content_hash", name="uq_questionnaire_versions_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    number: Mapped[int]
+    form_id: Mapped[str] = mapped_column(String(200))
+    form_version: Mapped[str] = mapped_column(String(100), default="")
+    content: Mapped[dict[str, Any]]
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source_name: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

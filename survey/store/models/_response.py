@@ -1,0 +1,76 @@
+"""Responses from every mode and their answers in long form.
+
+Long form (one row per answer, one per selected option) loads into polars with a single query and
+a pivot, and needs no schema change when a new questionnaire version adds a question. There is
+deliberately no column for an IP address, a user agent or a position: respondents stay anonymous.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey.store.models._base import Base, BigId, utcnow
+
+
+class Mode(StrEnum):
+    """How a response was collected; weighting diagnostics are broken down by it."""
+
+    ONLINE = "online"
+    FIELD = "field"
+    PAPER = "paper"
+
+
+class ResponseStatus(StrEnum):
+    """Only ``complete`` responses enter the analysis; ``quarantined`` ones wait for review."""
+
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    QUARANTINED = "quarantined"
+
+
+class Response(Base):
+    """One respondent's submission, identified by a UUID its client generated."""
+
+    __tablename__ = "responses"
+    __table_args__ = (
+        CheckConstraint("mode IN ('online', 'field', 'paper')", name="mode"),
+        CheckConstraint("status IN ('in_progress', 'complete', 'quarantined')", name="status"),
+        Index("ix_responses_consultation_status", "consultation_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    questionnaire_version_id: Mapped[int] = mapped_column(ForeignKey("questionnaire_versions.id"), index=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    language: Mapped[str] = mapped_column(String(16))
+    easy_read: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[str] = mapped_column(String(16))
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"))
+    paper_form_number: Mapped[str | None] = mapped_column(String(64))
+    replaces_uuid: Mapped[str | None] = mapped_column(String(36))
+    started_at: Mapped[dt.datetime | None]
+    submitted_at: Mapped[dt.datetime | None]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    quarantine_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Answer(Base):
+    """One answer value; a select_multiple answer is one row per chosen option (``position``)."""
+
+    __tablename__ = "answers"
+    __table_args__ = (Index("ix_answers_response_question", "response_id", "question"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(128))
+    position: Mapped[int] = mapped_column(default=0)
+    value_text: Mapped[str | None] = mapped_column(Text)
+    value_number: Mapped[float | None] = mapped_column(Float)

@@ -1,0 +1,86 @@
+"""Staff accounts: scrypt password hashes (stdlib, no extra dependency), roles, activation."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.store.errors import AuthError, StoreError
+from survey.store.models import Role, User
+from survey.store.services.audit import record
+
+_N, _R, _P = 2**14, 8, 1
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$hash``: parameters stored so they can be raised later."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    return "$".join(
+        [
+            "scrypt",
+            str(_N),
+            str(_R),
+            str(_P),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        ]
+    )
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """Constant-time comparison against a stored hash."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(
+        password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=32
+    )
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+class UserService:
+    """Create and authenticate staff members."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def create(self, username: str, password: str, role: Role, *, actor: str, display_name: str = "") -> User:
+        if len(password) < 8:
+            raise StoreError("password: at least 8 characters")
+        if self.session.scalar(select(User).where(User.username == username)) is not None:
+            raise StoreError(f"username '{username}' is already taken")
+        user = User(
+            username=username,
+            password_hash=hash_password(password),
+            role=role.value,
+            display_name=display_name,
+        )
+        self.session.add(user)
+        self.session.flush()
+        record(
+            self.session,
+            actor=actor,
+            action="create",
+            entity="user",
+            entity_id=user.id,
+            details={"role": role},
+        )
+        return user
+
+    def authenticate(self, username: str, password: str) -> User:
+        user = self.session.scalar(select(User).where(User.username == username))
+        if user is None or not user.active or not verify_password(password, user.password_hash):
+            raise AuthError("unknown user or wrong password")
+        return user
+
+    def get(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)

@@ -1,0 +1,39 @@
+"""The public home page: which consultations are open, in the visitor's language."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, get
+from litestar.response import Template
+from sqlalchemy.orm import Session
+
+from survey.store.services.consultations import ConsultationService
+from survey.web.i18n import SUPPORTED, negotiate, text
+
+
+class HomeController(Controller):
+    """``GET /``: server-rendered, no JavaScript needed."""
+
+    path = "/"
+    include_in_schema = False
+
+    @get(sync_to_thread=True)
+    def home(self, request: Request, db_session: Session, lang: str | None = None) -> Template:  # type: ignore[type-arg]
+        language = negotiate(request.headers.get("accept-language"), lang)
+        consultations = [c for c in ConsultationService(db_session).list() if c.status == "open"]
+        return Template(
+            template_name="home.html",
+            context={
+                "lang": language,
+                "languages": SUPPORTED,
+                "t": lambda key: text(key, language),
+                "consultations": [
+                    {
+                        "slug": c.slug,
+                        "title": c.title.get(language) or next(iter(c.title.values()), c.slug),
+                        "description": c.description.get(language, ""),
+                        "organiser": c.organiser,
+                    }
+                    for c in consultations
+                ],
+            },
+        )

@@ -1,0 +1,184 @@
+"""Shared plumbing of the adjusters: code the margins, pick the total, record the step.
+
+Why one place: every adjuster must treat missing values, collapsing, the population total
+and diagnostics identically; keeping it here makes that true by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margin, joint_cells
+from weighting._frames import FloatArray, column_names, encode
+from weighting.design import Design, Step
+from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_weights
+from weighting.errors import DesignError
+from weighting.targets import Targets
+
+__all__ = ["Prepared", "finish", "prepare"]
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Coded margins, joint cells, population total and the starting weights of a step."""
+
+    codings: tuple[MarginCoding, ...]
+    cells: CellCoding
+    total: float
+    old_weights: FloatArray
+    totals: tuple[FloatArray, ...]
+    rescaled: bool
+
+    @property
+    def cell_weight(self) -> FloatArray:
+        """Starting weight total of each joint cell."""
+        return np.bincount(self.cells.cells, weights=self.old_weights, minlength=self.cells.n_cells).astype(
+            np.float64
+        )
+
+    def margin_label(self, m: int, k: int) -> str:
+        """`margin=category` text for messages."""
+        margin = self.codings[m].margin
+        return f"{margin.name}={margin.categories[k]}"
+
+
+def prepare(
+    design: Design,
+    targets: Targets,
+    *,
+    population: float | None,
+    missing: MissingPolicy,
+    collapse: Mapping[str, Mapping[str, str]] | None,
+    min_cell: int,
+) -> Prepared:
+    """Code rows against the targets and choose the starting weights and the total.
+
+    The total is `population`, else the targets' count total, else the current weight sum when
+    the design was already adjusted, else n (so weights sum to n, as the CLI documents).
+    Starting weights: base weights as given when they came from a column and the total is known
+    (R's behaviour, so bounds on g = w / base mean what they say); otherwise the current weights
+    rescaled to the total (equal weights N/n, or base weights rescaled to n).
+    """
+    if population is not None and population <= 0:
+        raise DesignError(f"population must be > 0, got {population:g}")
+    collapse = collapse or {}
+    codings = tuple(
+        code_margin(
+            design.data, m, design.weights, missing=missing, collapse=collapse.get(m.name), min_cell=min_cell
+        )
+        for m in targets.margins
+    )
+    known = population or targets.total
+    total = known or (float(design.weights.sum()) if design.steps else float(design.n))
+    rescale = known is None or not (design.has_base_weights or design.steps)
+    old = design.weights * (total / float(design.weights.sum())) if rescale else design.weights
+    cells = joint_cells([c.codes for c in codings], [len(c.margin.categories) for c in codings])
+    totals = tuple(c.margin.share_array() * total for c in codings)
+    return Prepared(codings, cells, total, old, totals, rescale)
+
+
+def finish(
+    design: Design,
+    prep: Prepared,
+    *,
+    method: str,
+    factors: FloatArray,
+    weights: FloatArray,
+    iterations: int,
+    converged: bool,
+    bounds: tuple[float, float] | None = None,
+    max_iter: int = 1,
+    tol: float = 0.0,
+    notes: tuple[str, ...] = (),
+) -> Design:
+    """Record the step and its diagnostics on a new Design."""
+    step = Step(
+        method=method,
+        margins=tuple(c.margin for c in prep.codings),
+        cells=prep.cells.cells,
+        cell_categories=prep.cells.cell_categories,
+        totals=prep.totals,
+        old_weights=prep.old_weights,
+        factors=factors,
+        bounds=bounds,
+        max_iter=max_iter,
+        tol=tol,
+        rescale=prep.rescaled,
+    )
+    diag = diagnose(
+        design, prep, weights, method=method, iterations=iterations, converged=converged, notes=notes
+    )
+    return design.with_step(step, weights, diag)
+
+
+def fit_table(prep: Prepared, weights: FloatArray) -> tuple[CategoryFit, ...]:
+    """Achieved vs target vs unweighted share for every category of every margin."""
+    n = weights.size
+    total = float(weights.sum())
+    rows: list[CategoryFit] = []
+    for c in prep.codings:
+        achieved = np.bincount(c.codes, weights=weights, minlength=len(c.margin.categories)) / total
+        for k, (cat, share) in enumerate(zip(c.margin.categories, c.margin.shares, strict=True)):
+            rows.append(
+                CategoryFit(c.margin.name, cat, share, float(achieved[k]), c.counts[k] / n, int(c.counts[k]))
+            )
+    return tuple(rows)
+
+
+def weight_summaries(
+    design: Design, weights: FloatArray, initial: FloatArray
+) -> tuple[WeightSummary, tuple[WeightSummary, ...]]:
+    """Overall and per-mode weight summaries; g = weight / `initial` (the first step's starting weights)."""
+    total = float(weights.sum())
+    base = initial
+    overall = summarise_weights("all", weights, base, total)
+    by_mode: list[WeightSummary] = []
+    if design.mode_column and design.mode_column in column_names(design.data):
+        codes, labels = encode(design.data, design.mode_column, role="mode")
+        for k, lab in enumerate(labels):
+            mask = codes == k
+            by_mode.append(summarise_weights(lab, weights[mask], base[mask], total))
+        if (codes < 0).any():
+            mask = codes < 0
+            by_mode.append(summarise_weights("(missing)", weights[mask], base[mask], total))
+    return overall, tuple(by_mode)
+
+
+def diagnose(
+    design: Design,
+    prep: Prepared,
+    weights: FloatArray,
+    *,
+    method: str,
+    iterations: int,
+    converged: bool,
+    notes: tuple[str, ...] = (),
+) -> Diagnostics:
+    """Build the Diagnostics record of a step."""
+    fits = fit_table(prep, weights)
+    overall, by_mode = weight_summaries(
+        design, weights, design.steps[0].old_weights if design.steps else prep.old_weights
+    )
+    return Diagnostics(
+        method=method,
+        margins=tuple(c.margin.name for c in prep.codings),
+        converged=converged,
+        iterations=iterations,
+        max_deviation=max(abs(f.achieved_share - f.target_share) for f in fits),
+        unweighted_max_deviation=max(abs(f.unweighted_share - f.target_share) for f in fits),
+        categories=fits,
+        overall=overall,
+        by_mode=by_mode,
+        collapses=tuple(r for c in prep.codings for r in c.collapses),
+        missing=tuple(r for c in prep.codings for r in c.missing),
+        notes=notes,
+    )
+
+
+def worst_category(diag: Diagnostics) -> str:
+    """`margin=category (achieved a vs target t)` of the largest deviation, for messages."""
+    f = max(diag.categories, key=lambda r: abs(r.achieved_share - r.target_share))
+    return f"{f.margin}={f.category} (share {f.achieved_share:.6g} vs target {f.target_share:.6g})"

@@ -1,0 +1,98 @@
+"""pandas/polars in, numpy out: the only module that knows about data-frame libraries.
+
+Why: the numerical core works on integer codes and float arrays so it is fast and
+library-agnostic; everything else (category labels, missing values, column lookup)
+is resolved here once, with errors that name the column.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeAlias
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from weighting.errors import VariableError
+
+Frame: TypeAlias = pd.DataFrame | pl.DataFrame
+IntArray: TypeAlias = np.ndarray[Any, np.dtype[np.int64]]
+FloatArray: TypeAlias = np.ndarray[Any, np.dtype[np.float64]]
+
+__all__ = ["FloatArray", "Frame", "IntArray", "column_names", "encode", "is_numeric", "n_rows", "numeric"]
+
+
+def column_names(frame: Frame) -> list[str]:
+    """Column names of a pandas or polars frame, as strings."""
+    return [str(c) for c in frame.columns]
+
+
+def n_rows(frame: Frame) -> int:
+    """Number of rows of a pandas or polars frame."""
+    return int(frame.shape[0])
+
+
+def _require(frame: Frame, name: str, role: str) -> None:
+    if name not in column_names(frame):
+        raise VariableError(f"unknown {role} variable {name!r}: not a column of the data")
+
+
+def label(value: object) -> str:
+    """Canonical text label of a category value (so 1, 1.0 and '1' all match the target '1')."""
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    if isinstance(value, np.integer):
+        return str(int(value))
+    return str(value)
+
+
+def encode(frame: Frame, name: str, role: str = "weighting") -> tuple[IntArray, list[str]]:
+    """Integer codes (-1 = missing) and the text label of each code, for one column.
+
+    Uses pandas Categorical codes / factorize and polars replace_strict so a million
+    string rows encode in well under a second.
+    """
+    _require(frame, name, role)
+    if isinstance(frame, pl.DataFrame):
+        s = frame.get_column(name)
+        if s.dtype in (pl.Categorical, pl.Enum) or isinstance(s.dtype, pl.Categorical | pl.Enum):
+            s = s.cast(pl.String)
+        uniq = s.drop_nulls().unique().sort()
+        if s.dtype.is_float():
+            s = s.fill_nan(None)
+            uniq = s.drop_nulls().unique().sort()
+        lookup = pl.Series(np.arange(len(uniq), dtype=np.int64))
+        codes = s.replace_strict(uniq, lookup, default=-1, return_dtype=pl.Int64).to_numpy()
+        return np.ascontiguousarray(codes, dtype=np.int64), [label(v) for v in uniq.to_list()]
+    col = frame[name]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        codes = col.cat.codes.to_numpy().astype(np.int64)
+        return codes, [label(v) for v in col.cat.categories]
+    try:
+        codes, uniques = pd.factorize(col, sort=True)
+    except TypeError:  # mixed types cannot be sorted: keep order of appearance
+        codes, uniques = pd.factorize(col, sort=False)
+    return codes.astype(np.int64, copy=False), [label(v) for v in uniques]
+
+
+def is_numeric(frame: Frame, name: str, role: str = "outcome") -> bool:
+    """Whether a column holds numbers (a mean) rather than categories (proportions)."""
+    _require(frame, name, role)
+    if isinstance(frame, pl.DataFrame):
+        dtype = frame.schema[name]
+        return bool(dtype.is_numeric()) and dtype != pl.Boolean
+    dt = frame[name].dtype
+    return bool(pd.api.types.is_numeric_dtype(dt)) and not pd.api.types.is_bool_dtype(dt)
+
+
+def numeric(frame: Frame, name: str, role: str = "outcome") -> FloatArray:
+    """A numeric column as float64 with NaN for missing; errors name the column if not numeric."""
+    _require(frame, name, role)
+    try:
+        if isinstance(frame, pl.DataFrame):
+            arr = frame.get_column(name).cast(pl.Float64).to_numpy()
+        else:
+            arr = pd.to_numeric(frame[name], errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
+    except (ValueError, TypeError, pl.exceptions.PolarsError) as exc:
+        raise VariableError(f"{role} variable {name!r} is not numeric") from exc
+    return np.ascontiguousarray(arr, dtype=np.float64)

@@ -1,0 +1,141 @@
+"""Calibration (Deville & Särndal 1992): linear (GREG), raking and logit with bounds on g.
+
+Why: linear calibration hits totals in one Newton step and is what GREG variance assumes;
+logit calibration keeps g = final / starting weight inside [LO, HI]; raking through
+calibrate must agree with `rake` (a built-in cross-check). The algorithm mirrors R
+survey's `grake` on the model matrix intercept + treatment dummies of each margin, but on
+joint cells, so the cost does not grow with the number of rows.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping
+from typing import Literal
+
+import numpy as np
+
+from weighting._adjust import finish, prepare, worst_category
+from weighting._cells import MissingPolicy
+from weighting._fit import fit_calibration, model_matrix, population_vector
+from weighting.design import Design
+from weighting.errors import BoundsError, ConvergenceError
+from weighting.targets import Targets
+
+__all__ = ["Calfun", "calibrate"]
+
+Calfun = Literal["linear", "raking", "logit"]
+
+
+def calibrate(
+    design: Design,
+    targets: Targets,
+    *,
+    calfun: Calfun = "linear",
+    bounds: tuple[float, float] | None = None,
+    population: float | None = None,
+    max_iter: int = 50,
+    tol: float = 1e-7,
+    strict: bool = True,
+    missing: MissingPolicy = "error",
+    collapse: Mapping[str, Mapping[str, str]] | None = None,
+    min_cell: int = 0,
+) -> Design:
+    """Calibrate the weights to the margin totals with the chosen distance function.
+
+    Args:
+        design: The design to adjust.
+        targets: Margins (single or crossed) with shares or counts.
+        calfun: "linear" (GREG; with `bounds`, R's truncated linear), "raking" or "logit".
+        bounds: (LO, HI) on g = final weight / starting weight; required for "logit". As in R,
+            starting weights far below the totals (every total/sample ratio > 20) are first
+            rescaled by the mean ratio, and the bounds apply after that (noted in diagnostics).
+        population: Total the weights sum to (default: count targets' total, else n).
+        max_iter: Newton iteration cap (R default 50).
+        tol: Convergence on max |misfit| / (1 + |total|), as R's `epsilon` (default 1e-7).
+        strict: Raise on non-convergence (default); else warn and record it.
+        missing: "error", "mode" or "category" (see `poststratify`).
+        collapse: Explicit category merges per margin.
+        min_cell: Merge margin categories with fewer respondents into a neighbour.
+
+    Returns:
+        A new Design with the calibration step (model matrix, g) and Diagnostics recorded.
+
+    Raises:
+        BoundsError: Malformed bounds, or bounds that cannot be met.
+        ConvergenceError: No convergence without bounds (e.g. raking to impossible totals).
+
+    Examples:
+        >>> import pandas as pd
+        >>> from weighting import Design, Targets
+        >>> d = Design.from_frame(pd.DataFrame({"sex": ["F", "M", "M", "M"]}))
+        >>> t = Targets.from_dict({"sex": {"F": 0.5, "M": 0.5}})
+        >>> calibrate(d, t, calfun="logit", bounds=(0.5, 2.5)).weights.round(6).tolist()
+        [2.0, 0.666667, 0.666667, 0.666667]
+    """
+    if calfun not in ("linear", "raking", "logit"):
+        raise BoundsError(f"unknown calibration function {calfun!r} (use linear, raking or logit)")
+    if bounds is not None and calfun == "raking":
+        raise BoundsError("bounds need calfun 'linear' or 'logit' (raking is unbounded)")
+    prep = prepare(
+        design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
+    )
+    sizes = tuple(len(c.margin.categories) for c in prep.codings)
+    xc = model_matrix(prep.cells.cell_categories, sizes)
+    fit = fit_calibration(
+        prep.cell_weight,
+        xc,
+        population_vector(prep.totals),
+        calfun=calfun,
+        bounds=bounds,
+        max_iter=max_iter,
+        tol=tol,
+    )
+    weights = prep.old_weights * fit.g[prep.cells.cells]
+    if not np.all(np.isfinite(fit.g)):
+        what = (
+            f"bounds {bounds[0]:g},{bounds[1]:g} cannot be met"
+            if bounds
+            else f"{calfun} calibration diverged"
+        )
+        cls = BoundsError if bounds else ConvergenceError
+        raise cls(
+            f"calibration {what}: no finite solution after {fit.iterations} iterations; collapse categories"
+        )
+    negative = int((fit.g[prep.cells.cells] < 0).sum())
+    notes: tuple[str, ...] = ()
+    if negative:
+        notes = (f"{negative} negative weights (linear calibration): consider logit with bounds",)
+    if fit.prescale != 1.0:
+        notes = (*notes, f"starting weights rescaled by {fit.prescale:.4g} first (as R); bounds apply after")
+    out = finish(
+        design,
+        prep,
+        method=calfun,
+        factors=fit.g[None, :],
+        weights=weights,
+        iterations=fit.iterations,
+        converged=fit.converged,
+        bounds=bounds,
+        max_iter=max_iter,
+        tol=tol,
+        notes=notes,
+    )
+    g = fit.g / fit.prescale  # R applies the bounds after its pre-scaling
+    out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)
+    if fit.converged and not out_of_bounds and (calfun == "linear" or bool(np.all(fit.g > 0))):
+        return out
+    where = worst_category(out.diagnostics[-1])
+    if bounds is not None:
+        raise BoundsError(
+            f"calibration bounds {bounds[0]:g},{bounds[1]:g} cannot be met: after {fit.iterations} "
+            f"iterations {where}; widen the bounds or collapse categories"
+        )
+    msg = (
+        f"{calfun} calibration did not converge after {fit.iterations} iterations: relative misfit "
+        f"{fit.misfit:.3g} (tolerance {tol:g}); worst {where}"
+    )
+    if strict:
+        raise ConvergenceError(msg)
+    warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    return out

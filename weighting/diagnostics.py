@@ -1,0 +1,173 @@
+"""Typed diagnostics produced by every weighting step (never an untyped dict).
+
+Why: a weighting that cannot be inspected cannot be trusted. Each adjuster returns a new
+Design carrying one `Diagnostics` record: fit to the targets before and after, iterations,
+weight spread, Kish design effect overall and per collection mode, and every collapse or
+missing-value treatment applied. Records serialise to JSON for reports and the API.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+from weighting._frames import FloatArray
+
+__all__ = [
+    "QUANTILES",
+    "CategoryFit",
+    "Collapse",
+    "Diagnostics",
+    "MissingTreatment",
+    "WeightSummary",
+    "kish_deff",
+    "summarise_weights",
+]
+
+QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+
+
+@dataclass(frozen=True)
+class Collapse:
+    """Categories merged before weighting, and why (explicit rule or sparse cell)."""
+
+    margin: str
+    categories: tuple[str, ...]
+    into: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MissingTreatment:
+    """How missing values of a weighting variable were handled (mode imputation / own category)."""
+
+    variable: str
+    n: int
+    treatment: str
+    category: str
+
+
+@dataclass(frozen=True)
+class CategoryFit:
+    """Target share against achieved (weighted) and unweighted sample share of one category."""
+
+    margin: str
+    category: str
+    target_share: float
+    achieved_share: float
+    unweighted_share: float
+    n: int
+
+
+@dataclass(frozen=True)
+class WeightSummary:
+    """Spread of the weights in a group ("all" or one collection mode) and its Kish design effect."""
+
+    group: str
+    n: int
+    weight_sum: float
+    weight_share: float
+    min: float
+    max: float
+    mean: float
+    quantiles: dict[str, float]
+    deff: float
+    n_eff: float
+    g_min: float
+    g_max: float
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """Everything worth knowing about one adjustment step.
+
+    Attributes:
+        method: poststratify, rake, linear, logit, raking or trim.
+        margins: Margin names used by the step.
+        converged: Whether the tolerance was met (always True for closed-form steps).
+        iterations: Iterations used (1 for closed-form steps).
+        max_deviation: Largest |achieved - target| share after the step.
+        unweighted_max_deviation: Largest |unweighted sample - target| share (how far the raw sample was).
+        categories: Per-category fit.
+        overall: Weight summary for all rows.
+        by_mode: Weight summary per collection mode, when the mode column exists.
+        collapses: Category collapses applied.
+        missing: Missing-value treatments applied.
+        notes: Free-text remarks (e.g. number of trimmed weights).
+    """
+
+    method: str
+    margins: tuple[str, ...]
+    converged: bool
+    iterations: int
+    max_deviation: float
+    unweighted_max_deviation: float
+    categories: tuple[CategoryFit, ...]
+    overall: WeightSummary
+    by_mode: tuple[WeightSummary, ...] = ()
+    collapses: tuple[Collapse, ...] = ()
+    missing: tuple[MissingTreatment, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-compatible dict."""
+        return asdict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """JSON text (NaN written as null).
+
+        Examples:
+            >>> import json
+            >>> from weighting import Design, Targets, poststratify
+            >>> import pandas as pd
+            >>> d = poststratify(Design.from_frame(pd.DataFrame({"sex": ["F", "M", "M"]})),
+            ...                  Targets.from_dict({"sex": {"F": 0.5, "M": 0.5}}))
+            >>> json.loads(d.diagnostics[-1].to_json())["method"]
+            'poststratify'
+        """
+        return json.dumps(_clean(self.to_dict()), indent=indent)
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _clean(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+def kish_deff(weights: FloatArray) -> float:
+    """Kish design effect due to weighting: n·Σw² / (Σw)² (1 for equal weights)."""
+    n = weights.size
+    total = float(weights.sum())
+    return float(n * np.dot(weights, weights) / (total * total)) if n and total else float("nan")
+
+
+def summarise_weights(group: str, weights: FloatArray, base: FloatArray, grand_total: float) -> WeightSummary:
+    """Summary of one group of weights; g = weight / base weight."""
+    if weights.size == 0:
+        nan = float("nan")
+        return WeightSummary(group, 0, 0.0, 0.0, nan, nan, nan, {}, nan, 0.0, nan, nan)
+    qs = np.quantile(weights, QUANTILES)
+    deff = kish_deff(weights)
+    g = weights / base
+    total = float(weights.sum())
+    return WeightSummary(
+        group=group,
+        n=int(weights.size),
+        weight_sum=total,
+        weight_share=total / grand_total if grand_total else float("nan"),
+        min=float(weights.min()),
+        max=float(weights.max()),
+        mean=float(weights.mean()),
+        quantiles={f"p{round(q * 100):02d}": float(v) for q, v in zip(QUANTILES, qs, strict=True)},
+        deff=deff,
+        n_eff=weights.size / deff,
+        g_min=float(g.min()),
+        g_max=float(g.max()),
+    )

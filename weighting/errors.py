@@ -1,0 +1,51 @@
+"""The `WeightingError` family: one-line, user-facing messages that name the culprit.
+
+Why a family: the CLI and the web layer translate every weighting failure into one line
+(exit code 2, HTTP 422) by catching the base class, while tests and callers can still
+distinguish a bad target file from a non-converging rake.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BoundsError",
+    "ConvergenceError",
+    "DesignError",
+    "EmptyCellError",
+    "MissingValueError",
+    "TargetsError",
+    "VariableError",
+    "WeightingError",
+]
+
+
+class WeightingError(ValueError):
+    """Base class: anything wrong with the data, the targets or the requested adjustment."""
+
+
+class VariableError(WeightingError):
+    """A named variable (weighting, outcome, strata, cluster, by) is absent or unusable."""
+
+
+class TargetsError(WeightingError):
+    """Targets are malformed or do not match the sample (category absent on one side, bad shares)."""
+
+
+class EmptyCellError(TargetsError):
+    """A target cell has no respondent, so no weight can reach it."""
+
+
+class MissingValueError(WeightingError):
+    """A weighting or design variable has missing values and no treatment was requested."""
+
+
+class ConvergenceError(WeightingError):
+    """An iterative adjustment stopped at its iteration cap without meeting its tolerance."""
+
+
+class BoundsError(WeightingError):
+    """Calibration bounds cannot be met (or are malformed)."""
+
+
+class DesignError(WeightingError):
+    """The design itself is unusable (non-positive weights, a lonely PSU, too many replicates...)."""

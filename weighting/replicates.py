@@ -1,0 +1,193 @@
+"""Replicate weights (JK1 / bootstrap), each replicate re-weighted through every recorded step.
+
+Why: replicate variance is what R/Stata users can reuse without our code; it is only
+valid when each replicate is re-calibrated, so we replay the design's steps on each
+replicate's base weights (cell-level, cheap). Bootstrap takes a seed for reproducibility.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector
+from weighting.design import Design, Step
+from weighting.errors import ConvergenceError, DesignError
+
+__all__ = [
+    "ReplicateKind",
+    "ReplicateWeights",
+    "refit_step",
+    "replay_step",
+    "replicate_variance",
+    "replicate_weights",
+]
+
+ReplicateKind = Literal["jk1", "bootstrap"]
+
+
+@dataclass(frozen=True, eq=False)
+class ReplicateWeights:
+    """Replicate weights (n × R), already re-calibrated, with R's `scale` and `rscales`.
+
+    Variance = scale · Σ_r rscales_r (θ_r − θ̄)² (R's default `mse=FALSE`, centred on the replicate mean).
+    """
+
+    kind: str
+    weights: np.ndarray
+    scale: float
+    rscales: np.ndarray
+    seed: int | None = None
+
+    @property
+    def n_replicates(self) -> int:
+        """Number of replicates R."""
+        return int(self.weights.shape[1])
+
+    @property
+    def degf(self) -> int:
+        """Degrees of freedom used for proportion CIs (replicates − 1, at least 1)."""
+        return max(self.n_replicates - 1, 1)
+
+    def to_frame(self, prefix: str = "repw_") -> pd.DataFrame:
+        """Replicate weight columns `repw_1..repw_R` for export (R: svrepdesign(repweights="repw_"))."""
+        cols = [f"{prefix}{r + 1}" for r in range(self.n_replicates)]
+        return pd.DataFrame(self.weights, columns=cols)
+
+
+def _multipliers(
+    design: Design, kind: ReplicateKind, n_replicates: int, seed: int | None, max_replicates: int
+) -> tuple[np.ndarray, float, np.ndarray]:
+    psu = design.psu if design.psu is not None else np.arange(design.n)
+    n_psu = int(psu.max()) + 1
+    stratum_of = np.zeros(n_psu, dtype=np.int64)
+    if design.strata is not None:
+        stratum_of[psu] = design.strata
+    n_h = np.bincount(stratum_of).astype(np.float64)
+    if (n_h == 1).any():
+        raise DesignError("replicates need at least 2 PSUs in every stratum")
+    if kind == "jk1":
+        if n_psu > max_replicates:
+            raise DesignError(
+                f"jk1 would need {n_psu} replicates (one per PSU; limit {max_replicates}): "
+                "give --cluster or use bootstrap"
+            )
+        mult = np.ones((n_psu, n_psu))
+        same = stratum_of[:, None] == stratum_of[None, :]
+        mult[same] = (n_h / (n_h - 1))[stratum_of][np.nonzero(same)[1]]
+        np.fill_diagonal(mult, 0.0)
+        if design.strata is None:
+            return mult, (n_psu - 1) / n_psu, np.ones(n_psu)
+        return mult, 1.0, (n_h - 1)[stratum_of] / n_h[stratum_of]
+    rng = np.random.default_rng(seed)
+    mult = np.zeros((n_psu, n_replicates))
+    for h in range(n_h.size):
+        members = np.flatnonzero(stratum_of == h)
+        m = members.size
+        for r in range(n_replicates):
+            draws = np.bincount(rng.integers(0, m, size=m - 1), minlength=m)
+            mult[members, r] = draws * m / (m - 1)
+    return mult, 1.0 / (n_replicates - 1), np.ones(n_replicates)
+
+
+def replay_step(step: Step, weights: np.ndarray) -> np.ndarray:
+    """Apply a recorded step to new starting weights (same cells, targets and options)."""
+    return refit_step(step, weights)[0]
+
+
+def refit_step(step: Step, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Re-run a recorded step from `weights`: the new weights and the step's new `factors`."""
+    if step.method == "trim":
+        return weights * step.factors[0], step.factors
+    old = weights * (step.total / weights.sum()) if step.rescale else weights
+    cell_w = np.bincount(step.cells, weights=old, minlength=step.n_cells).astype(np.float64)
+    for cats, margin in zip(step.cell_categories, step.margins, strict=True):
+        empty = np.flatnonzero(np.bincount(cats, weights=cell_w, minlength=len(margin.categories)) <= 0)
+        if empty.size:
+            raise DesignError(
+                f"a replicate leaves {margin.name}={margin.categories[int(empty[0])]} without respondents: "
+                "use fewer, larger PSUs or collapse categories"
+            )
+    if step.method == "poststratify":
+        (cats,) = step.cell_categories
+        ratio = step.totals[0][cats] / cell_w
+        return old * ratio[step.cells], ratio[None, :]
+    if step.method == "rake":
+        fit = fit_rake(cell_w, step.cell_categories, step.totals, max_iter=step.max_iter, tol=step.tol)
+        if not fit.converged:
+            raise ConvergenceError(
+                f"a replicate did not converge in raking after {fit.iterations} iterations"
+            )
+        return old * fit.factor[step.cells], fit.sweep_factors
+    sizes = tuple(int(t.size) for t in step.totals)
+    xc = model_matrix(step.cell_categories, sizes)
+    cal = fit_calibration(
+        cell_w,
+        xc,
+        population_vector(step.totals),
+        calfun=step.method,
+        bounds=step.bounds,
+        max_iter=step.max_iter,
+        tol=step.tol,
+    )
+    if not cal.converged:
+        raise ConvergenceError(f"a replicate did not converge in {step.method} calibration")
+    return old * cal.g[step.cells], cal.g[None, :]
+
+
+def replicate_weights(
+    design: Design,
+    kind: ReplicateKind = "bootstrap",
+    *,
+    n_replicates: int = 50,
+    seed: int | None = None,
+    max_replicates: int = 2000,
+    progress: Callable[[int, int], None] | None = None,
+) -> ReplicateWeights:
+    """Replicate weights with every recorded step replayed on each replicate.
+
+    JK1 drops one PSU (each row when there are no clusters) at a time; with strata it is the
+    stratified jackknife (R's JKn). Bootstrap is the Rao–Wu rescaled bootstrap (n_h − 1 PSUs
+    drawn with replacement per stratum, as R's `bootweights`), reproducible with `seed`.
+
+    Examples:
+        >>> import pandas as pd
+        >>> from weighting import Design
+        >>> d = Design.from_frame(pd.DataFrame({"y": [1.0, 2.0, 3.0]}))
+        >>> replicate_weights(d, "jk1").weights.tolist()
+        [[0.0, 1.5, 1.5], [1.5, 0.0, 1.5], [1.5, 1.5, 0.0]]
+    """
+    if kind not in ("jk1", "bootstrap"):
+        raise DesignError(f"unknown replicate kind {kind!r} (use jk1 or bootstrap)")
+    if kind == "bootstrap" and n_replicates < 2:
+        raise DesignError("bootstrap needs at least 2 replicates")
+    mult, scale, rscales = _multipliers(design, kind, n_replicates, seed, max_replicates)
+    psu = design.psu if design.psu is not None else np.arange(design.n)
+    out = np.empty((design.n, mult.shape[1]))
+    for r in range(mult.shape[1]):
+        w = design.base_weights * mult[psu, r]
+        for step in design.steps:
+            w = replay_step(step, w)
+        out[:, r] = w
+        if progress is not None:
+            progress(r + 1, mult.shape[1])
+    return ReplicateWeights(kind, out, scale, rscales, seed)
+
+
+def replicate_variance(
+    reps: ReplicateWeights, columns: Sequence[tuple[np.ndarray, np.ndarray]], statistic: str
+) -> np.ndarray:
+    """Replicate variance of the mean (or total) of each (y, domain) column."""
+    ys = np.column_stack([np.where(d, y, 0.0) for y, d in columns])
+    num = ys.T @ reps.weights
+    if statistic == "mean":
+        den = np.column_stack([d.astype(np.float64) for _, d in columns]).T @ reps.weights
+        theta = num / den
+    else:
+        theta = num
+    centred = theta - theta.mean(axis=1, keepdims=True)
+    return np.asarray(reps.scale * (centred**2 * reps.rscales[None, :]).sum(axis=1))
