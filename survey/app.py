@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=settings.max_body_bytes,
+        logging_config=None,
         debug=False,
     )
 

@@ -35,7 +35,7 @@ BACKENDS = ("sqlite", "postgresql")
 
 
 @pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
+def postgresql_database() -> Iterator[str]:
     """A fresh PostgreSQL database for this run."""
     name = f"test_{secrets.token_hex(4)}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -45,7 +45,9 @@ def postgres_database() -> Iterator[str]:
     yield url
     with admin.connect() as connection:
         connection.execute(
-            text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"),
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
             {"n": name},
         )
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -89,7 +91,11 @@ def sessions(database_url: str) -> Iterator[sessionmaker[Session]]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     return load_settings(
-        {"DATABASE_URL": database_url, "SURVEY_DATA_DIR": str(tmp_path), "SECRET_KEY": "test-secret-key-0123456789"}
+        {
+            "DATABASE_URL": database_url,
+            "SURVEY_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "test-secret-key-0123456789",
+        }
     )
 
 

@@ -1,7 +1,337 @@
-"""Route handlers of the analyst workbench and the public results pages."""
+"""Route handlers of the analyst workbench (guarded) and the public results pages (open).
+
+Handlers stay thin: parse the request, call ``services`` / ``snapshots``, render. Weighting
+errors are shown on the page (400) with the library's own message naming the problem.
+"""
 
 from __future__ import annotations
 
-from litestar.types import ControllerRouterHandler
+import csv
+import io
+from typing import Any
 
-ANALYST_ROUTES: list[ControllerRouterHandler] = []
+from litestar import Controller, MediaType, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.response import Redirect
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.analyst import auth, snapshots
+from survey.analyst.public_text import TEXT
+from survey.analyst.render import STATIC, bias_chart, diagnostics_charts, question_chart, render
+from survey.analyst.services import METHODS, Context, WeightingSpec, bias_audit, load_context, run_analysis
+from survey.store.errors import AuthError, TargetsInvalidError
+from survey.store.models import TargetSet, User
+from survey.store.services.consultations import ConsultationService
+from survey.store.services.targets import TargetRow, TargetService
+from survey.store.services.users import UserService
+from survey.web.i18n import negotiate
+from weighting import WeightingError
+
+HTML = MediaType.HTML
+PUBLIC_LANGS = ("fr", "nl", "en")
+
+
+def _csrf(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
+    """The CSRF token for forms, and a new seed to set when the browser has none yet."""
+    seed = request.cookies.get(auth.CSRF_COOKIE)
+    fresh = None
+    if not seed:
+        seed = fresh = auth.new_csrf_seed()
+    return auth.csrf_token(request.app.state.settings.secret_key, seed), fresh
+
+
+def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
+    token, fresh = _csrf(request)
+    user = getattr(request.state, "analyst_user", None)
+    body = render(template, csrf=token, user=user, **context)
+    cookies = [_cookie(auth.CSRF_COOKIE, fresh, path="/")] if fresh else []
+    return Response(body, media_type=HTML, status_code=status, cookies=cookies)
+
+
+def _cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None) -> Cookie:
+    return Cookie(key=name, value=value, path=path, httponly=True, samesite="strict", max_age=max_age)
+
+
+async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    form = await request.form()
+    auth.check_csrf(
+        request.app.state.settings.secret_key, request.cookies.get(auth.CSRF_COOKIE), form.get("csrf_token")
+    )
+    return dict(form)
+
+
+def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | None:
+    if not lo and not hi:
+        return None
+    try:
+        return float(lo or ""), float(hi or "")
+    except ValueError as exc:
+        raise WeightingError(f"{what}: give two numbers, low and high") from exc
+
+
+def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
+    """The weighting choices carried in the query string, so every page is a bookmarkable GET."""
+    q = request.query_params
+    method = q.get("method") or "rake"
+    if method not in METHODS:
+        raise WeightingError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    return WeightingSpec(
+        method=method,
+        variables=tuple(v for v in q.getall("variables", []) if v),
+        bounds=_pair(q.get("bounds_lo"), q.get("bounds_hi"), "bounds"),
+        trim=_pair(q.get("trim_lo"), q.get("trim_hi"), "trim"),
+    )
+
+
+def _query(request: Request[Any, Any, Any]) -> str:
+    return request.url.query or ""
+
+
+def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
+    """Rows of a ``variable,category,share`` file; problems name the file line."""
+    rows: list[TargetRow] = []
+    problems: list[str] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or not {"variable", "category", "share"} <= {
+        f.strip() for f in reader.fieldnames
+    }:
+        return [], ["line 1: the header must be variable,category,share"]
+    for line, raw in enumerate(reader, start=2):
+        record = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        try:
+            share = float(record["share"])
+        except ValueError:
+            problems.append(f"line {line}: share {record['share']!r} is not a number")
+            continue
+        rows.append(TargetRow(record["variable"], record["category"], share, line=line))
+    if not rows and not problems:
+        problems.append("the file has no target rows")
+    return rows, problems
+
+
+class LoginController(Controller):
+    """Login and logout of staff; open to everyone."""
+
+    path = "/analyst"
+    include_in_schema = False
+
+    @get("/login", media_type=HTML)
+    async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return _page(request, "analyst/login.html", error=None)
+
+    @post("/login", media_type=HTML)
+    async def login(self, request: Request[Any, Any, Any], db_session: Session) -> Response[Any]:
+        form = await _form(request)
+        try:
+            user = UserService(db_session).authenticate(
+                str(form.get("username", "")), str(form.get("password", ""))
+            )
+        except AuthError:
+            return _page(request, "analyst/login.html", status=401, error="Unknown user or wrong password.")
+        if user.role not in auth.STAFF_ROLES:
+            return _page(
+                request, "analyst/login.html", status=403, error="This account has no analyst access."
+            )
+        token = auth.sign_session(request.app.state.settings.secret_key, user)
+        response: Redirect = Redirect("/analyst", status_code=303)
+        response.set_cookie(_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_SECONDS))
+        return response
+
+    @post("/logout", media_type=HTML)
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        await _form(request)
+        response = Redirect(auth.LOGIN_PATH, status_code=303)
+        response.delete_cookie(auth.SESSION_COOKIE, path="/")
+        return response
+
+
+def _user(request: Request[Any, Any, Any]) -> User:
+    user: User = request.state.analyst_user
+    return user
+
+
+class WorkbenchController(Controller):
+    """Analyst pages: targets, weighting, results, bias audit, snapshots (analyst or admin)."""
+
+    path = "/analyst"
+    guards = [auth.staff_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    @get("/", media_type=HTML, sync_to_thread=True)
+    def index(self, request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
+        return _page(request, "analyst/index.html", consultations=ConsultationService(db_session).list())
+
+    @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
+    def consultation(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+        return self._overview(request, db_session, slug)
+
+    def _overview(self, request: Request[Any, Any, Any], session: Session, slug: str, status: int = 200,
+                  **extra: Any) -> Response[str]:  # fmt: skip
+        context = load_context(session, slug)
+        versions = list(
+            session.scalars(
+                select(TargetSet)
+                .where(TargetSet.consultation_id == context.consultation.id)
+                .order_by(TargetSet.version.desc())
+            )
+        )
+        return _page(
+            request, "analyst/consultation.html", status=status, ctx=context, versions=versions, methods=METHODS,
+            snapshots=snapshots.snapshots(session, context.consultation, published_only=False),
+            variables=sorted({r.variable for r in context.target_rows}), **extra,
+        )  # fmt: skip
+
+    @post("/{slug:str}/targets", media_type=HTML)
+    async def upload_targets(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str
+    ) -> Response[str]:
+        form = await _form(request)
+        upload: Any = form.get("file")
+        raw = await upload.read() if hasattr(upload, "read") else str(upload or "").encode()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._overview(
+                request, db_session, slug, status=422, errors=["the file is not UTF-8 text"]
+            )
+        rows, problems = parse_targets_csv(text)
+        context = load_context(db_session, slug)
+        if not problems:
+            population = str(form.get("population") or "").strip()
+            try:
+                pop = float(population) if population else context.population
+                TargetService(db_session).add(
+                    context.consultation, rows, context.questionnaire, actor=_user(request).username,
+                    label=str(form.get("label") or getattr(upload, "filename", "") or ""), population=pop,
+                    source=str(getattr(upload, "filename", "") or "upload"),
+                )  # fmt: skip
+            except TargetsInvalidError as exc:
+                problems = exc.problems
+            except ValueError:
+                problems = ["population must be a number"]
+        if problems:
+            return self._overview(request, db_session, slug, status=422, errors=problems)
+        db_session.flush()
+        return self._overview(request, db_session, slug, notice=f"Targets stored ({len(rows)} rows).")
+
+    def _analysis(
+        self, request: Request[Any, Any, Any], session: Session, slug: str
+    ) -> tuple[Context, Any, str | None]:
+        context = load_context(session, slug)
+        if not context.target_rows:
+            return context, None, "Upload targets first."
+        try:
+            return context, run_analysis(context, spec_from_query(request)), None
+        except WeightingError as exc:
+            return context, None, str(exc)
+
+    @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
+    def weighting(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+        context, analysis, error = self._analysis(request, db_session, slug)
+        charts = diagnostics_charts(analysis) if analysis else None
+        return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
+                     analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
+
+    @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
+    def results(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+        context, analysis, error = self._analysis(request, db_session, slug)
+        items = [{"result": r, "chart": question_chart(r)} for r in analysis.results] if analysis else []
+        return _page(request, "analyst/results.html", status=400 if error else 200, ctx=context,
+                     analysis=analysis, items=items, error=error, query=_query(request))  # fmt: skip
+
+    @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
+    def bias(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+        context, analysis, error = self._analysis(request, db_session, slug)
+        audit = bias_audit(context, analysis) if analysis else None
+        return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
+                     audit=audit, margins=bias_chart(audit) if audit else [], error=error, query=_query(request))  # fmt: skip
+
+    @post("/{slug:str}/snapshots", media_type=HTML)
+    async def freeze(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[Any]:
+        form = await _form(request)
+        context, analysis, error = self._analysis(request, db_session, slug)
+        if analysis is None:
+            return self._overview(request, db_session, slug, status=400, errors=[error or "cannot weight"])
+        user = _user(request)
+        snapshot = snapshots.create_snapshot(
+            db_session,
+            context,
+            analysis,
+            actor=user.username,
+            actor_id=user.id,
+            publish=form.get("publish") == "1",
+        )
+        return self._overview(request, db_session, slug, notice=f"Snapshot {snapshot.id} frozen.")
+
+    @post("/{slug:str}/snapshots/{snapshot_id:int}/publish", media_type=HTML)
+    async def publish(self, request: Request[Any, Any, Any], db_session: Session, slug: str,
+                      snapshot_id: int) -> Response[Any]:  # fmt: skip
+        await _form(request)
+        user = _user(request)
+        snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
+        return self._overview(request, db_session, slug, notice=f"Snapshot {snapshot_id} published.")
+
+
+class AnalystApiController(Controller):
+    """JSON for scripts and notebooks; the same guard as the pages (401 instead of a redirect)."""
+
+    path = "/analyst/api"
+    guards = [auth.staff_guard]  # noqa: RUF012
+
+    @get("/{slug:str}/results", sync_to_thread=True, summary="Weighted results of a consultation")
+    def results(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> dict[str, Any]:
+        context = load_context(db_session, slug)
+        analysis = run_analysis(context, spec_from_query(request))
+        return {
+            "consultation": slug,
+            "spec": analysis.spec.to_dict(),
+            "n": analysis.n,
+            "diagnostics": [d.to_dict() for d in analysis.diagnostics],
+            "questions": [{"name": r.name, "kind": r.kind, "rows": r.rows} for r in analysis.results],
+        }
+
+
+class PublicResultsController(Controller):
+    """Published snapshots only, no login; FR/NL/EN by ``?lang=`` or Accept-Language."""
+
+    path = "/results"
+    include_in_schema = False
+
+    @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
+    def list_published(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str
+    ) -> Response[str]:
+        consultation = ConsultationService(db_session).get(slug)
+        lang = negotiate(request.headers.get("accept-language"), request.query_params.get("lang"))
+        items = snapshots.snapshots(db_session, consultation, published_only=True)
+        return Response(render("analyst/public_list.html", c=consultation, items=items, lang=lang, langs=PUBLIC_LANGS),
+                        media_type=HTML)  # fmt: skip
+
+    @get("/{slug:str}/{snapshot_id:int}", media_type=HTML, sync_to_thread=True)
+    def show(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str, snapshot_id: int
+    ) -> Response[str]:
+        consultation = ConsultationService(db_session).get(slug)
+        snapshot = snapshots.published(db_session, consultation, snapshot_id)
+        lang = negotiate(request.headers.get("accept-language"), request.query_params.get("lang"))
+        return Response(public_html(snapshot, lang), media_type=HTML)
+
+
+def public_html(snapshot: Any, lang: str) -> str:
+    """The public page of one snapshot (also reused by tests and the report)."""
+    content = snapshot.content
+    charts = [question_chart(q, lang, title=q["labels"].get(lang, q["name"])) for q in content["questions"]]
+    return render("analyst/public.html", s=snapshot, c=content, lang=lang, langs=PUBLIC_LANGS, t=TEXT[lang],
+                  charts=charts)  # fmt: skip
+
+
+ANALYST_ROUTES: list[ControllerRouterHandler] = [
+    LoginController,
+    WorkbenchController,
+    AnalystApiController,
+    PublicResultsController,
+    create_static_files_router(path="/static/analyst", directories=[STATIC], include_in_schema=False),
+]

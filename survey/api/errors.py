@@ -37,7 +37,7 @@ _STATUS: dict[type[StoreError], int] = {
 }
 
 
-def store_error_handler(_request: Request, exc: StoreError) -> Response:  # type: ignore[type-arg]
+def store_error_handler(_request: Request, exc: StoreError) -> Response:
     """Domain errors: a status and a message that names what is wrong."""
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
     body: dict[str, object] = {"status_code": status, "detail": str(exc)}
@@ -48,7 +48,7 @@ def store_error_handler(_request: Request, exc: StoreError) -> Response:  # type
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
-def http_error_handler(_request: Request, exc: HTTPException) -> Response:  # type: ignore[type-arg]
+def http_error_handler(_request: Request, exc: HTTPException) -> Response:
     """Framework errors (404, 405, 413, validation): keep the status, plain message."""
     body: dict[str, object] = {"status_code": exc.status_code, "detail": exc.detail}
     if isinstance(exc, ValidationException) and exc.extra:
@@ -56,7 +56,7 @@ def http_error_handler(_request: Request, exc: HTTPException) -> Response:  # ty
     return Response(body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers)
 
 
-def internal_error_handler(request: Request, exc: Exception) -> Response:  # type: ignore[type-arg]
+def internal_error_handler(request: Request, exc: Exception) -> Response:
     """Anything unexpected: log it with a reference, tell the user only the reference."""
     reference = uuid.uuid4().hex[:12]
     log.error("unhandled error", exc_info=exc, extra={"path": request.url.path, "request_id": reference})

@@ -121,7 +121,10 @@ def load_demo(
         ).version
         if session.scalar(select(TargetSet).where(TargetSet.consultation_id == consultation.id)) is None:
             margins = margins_from_population(population, WEIGHTING_VARIABLES)
-            rows = [TargetRow(r.variable, r.category, float(r.share)) for r in margins.itertuples()]
+            rows = [
+                TargetRow(str(v), str(c), float(sh))
+                for v, c, sh in zip(margins["variable"], margins["category"], margins["share"], strict=True)
+            ]
             TargetService(session).add(
                 consultation, rows, load_questionnaire(version), actor="demo",
                 label="Demo population (approximate figures)", source="survey/demo/data/population_brussels_demo.csv",
@@ -135,10 +138,10 @@ def load_demo(
     for offset in range(0, len(sample), batch):
         with transaction(factory) as session:
             responses = ResponseService(session)
-            for i, row in sample.iloc[offset : offset + batch].iterrows():
+            for i, (_, row) in enumerate(sample.iloc[offset : offset + batch].iterrows(), start=offset):
                 field = row["mode"] == "field"
-                device = devices[int(i) % len(devices)]
-                submitted = start + dt.timedelta(minutes=53 * int(i))
+                device = devices[i % len(devices)]
+                submitted = start + dt.timedelta(minutes=53 * i)
                 ack = responses.submit(
                     Submission(
                         uuid=row["uuid"], version=version, mode=Mode(row["mode"]), language=row["language"],

@@ -62,7 +62,7 @@ def build_population_table() -> pd.DataFrame:
                     nationality = nationality / nationality.sum()
                     for nat, nat_share in zip(NATIONALITY, nationality, strict=True):
                         count = adults * sex_share * age_share * edu_share * nat_share
-                        rows.append((code, sex, age, edu, nat, int(round(count))))
+                        rows.append((code, sex, age, edu, nat, round(count)))
     return pd.DataFrame(
         rows, columns=["municipality", "sex", "age_group", "education", "nationality_group", "count"]
     )

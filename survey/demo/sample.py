@@ -62,14 +62,14 @@ def _opinions(people: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     out["merge_municipalities"] = _likert(support)
     agree = np.isin(out["merge_municipalities"], ["agree", "strongly_agree"])
     disagree = np.isin(out["merge_municipalities"], ["disagree", "strongly_disagree"])
-    out["merge_how"] = np.where(
-        agree, rng.choice(["one_city", "fewer", "shared_services"], n, p=[0.4, 0.35, 0.25]), None
-    )
+    nothing = np.full(n, None, dtype=object)
+    how = rng.choice(["one_city", "fewer", "shared_services"], n, p=[0.4, 0.35, 0.25]).astype(object)
+    out["merge_how"] = np.where(agree, how, nothing)
     reasons = [
         " ".join(sorted(set(rng.choice(["identity", "proximity", "cost", "other"], rng.integers(1, 3)))))
         for _ in range(n)
     ]
-    out["merge_why_not"] = np.where(disagree, reasons, None)
+    out["merge_why_not"] = np.where(disagree, np.array(reasons, dtype=object), nothing)
     out["merge_why_not_other"] = [
         "Les petites communes disparaîtraient." if isinstance(r, str) and "other" in r.split() else None
         for r in out["merge_why_not"]

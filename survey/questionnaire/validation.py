@@ -43,22 +43,27 @@ def _empty(value: object) -> bool:
     return value is None or value == "" or (isinstance(value, list | tuple) and len(value) == 0)
 
 
+def _number(value: object, kind: str) -> float:
+    if isinstance(value, bool):
+        raise ValueError(kind)
+    try:
+        number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(kind) from None
+    if math.isnan(number) or math.isinf(number):
+        raise ValueError(kind)
+    return number
+
+
 def _coerce(question: Question, value: object) -> Answer:
     """Typed value or ValueError naming the expected kind."""
     if question.type is QuestionType.INTEGER:
-        if isinstance(value, bool):
-            raise ValueError("integer")
-        number = float(str(value).strip()) if not isinstance(value, int | float) else float(value)
-        if not number.is_integer() or math.isinf(number):
+        number = _number(value, "integer")
+        if not number.is_integer():
             raise ValueError("integer")
         return int(number)
     if question.type is QuestionType.DECIMAL:
-        if isinstance(value, bool):
-            raise ValueError("decimal")
-        number = float(str(value).strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-        if math.isnan(number) or math.isinf(number):
-            raise ValueError("decimal")
-        return number
+        return _number(value, "decimal")
     if question.type is QuestionType.SELECT_MULTIPLE:
         items = value.split() if isinstance(value, str) else list(value)  # type: ignore[call-overload]
         if not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):

@@ -17,7 +17,7 @@ class HomeController(Controller):
     include_in_schema = False
 
     @get(sync_to_thread=True)
-    def home(self, request: Request, db_session: Session, lang: str | None = None) -> Template:  # type: ignore[type-arg]
+    def home(self, request: Request, db_session: Session, lang: str | None = None) -> Template:
         language = negotiate(request.headers.get("accept-language"), lang)
         consultations = [c for c in ConsultationService(db_session).list() if c.status == "open"]
         return Template(

@@ -1,4 +1,8 @@
-"""Language choice: an explicit ``?lang=`` wins, then Accept-Language, then French."""
+"""Language choice: an explicit ``?lang=`` wins, then Accept-Language, then French.
+
+Interface texts live here (not in the form) so every consultation gets the same wording for
+consent, navigation and errors in the three official languages of Brussels.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +11,111 @@ DEFAULT = "fr"
 
 TEXTS: dict[str, dict[str, str]] = {
     "site_title": {"fr": "Consultations citoyennes", "nl": "Burgerraadplegingen", "en": "Citizen consultations"},
-    "open_consultations": {
-        "fr": "Consultations ouvertes",
-        "nl": "Lopende raadplegingen",
-        "en": "Open consultations",
-    },
+    "open_consultations": {"fr": "Consultations ouvertes", "nl": "Lopende raadplegingen", "en": "Open consultations"},
     "none": {"fr": "Aucune consultation pour le moment.", "nl": "Momenteel geen raadplegingen.",
              "en": "No consultation at the moment."},
     "organised_by": {"fr": "Organisée par", "nl": "Georganiseerd door", "en": "Organised by"},
     "language": {"fr": "Langue", "nl": "Taal", "en": "Language"},
     "skip": {"fr": "Aller au contenu", "nl": "Naar de inhoud", "en": "Skip to content"},
+    "easy_on": {"fr": "Facile à lire", "nl": "Makkelijk lezen", "en": "Easy read"},
+    "easy_off": {"fr": "Texte habituel", "nl": "Gewone tekst", "en": "Standard text"},
+    "purpose": {"fr": "Pourquoi cette consultation ?", "nl": "Waarom deze raadpleging?",
+                "en": "Why this consultation?"},
+    "duration": {"fr": "Durée : environ {n} minutes.", "nl": "Duur: ongeveer {n} minuten.",
+                 "en": "Time needed: about {n} minutes."},
+    "data_use": {"fr": "Ce que nous faisons de vos réponses", "nl": "Wat we met uw antwoorden doen",
+                 "en": "How your answers are used"},
+    "data_use_text": {
+        "fr": "Vos réponses sont analysées avec celles des autres participants, uniquement pour cette "
+              "consultation. Les résultats publiés sont des totaux : personne ne peut y retrouver vos réponses.",
+        "nl": "Uw antwoorden worden samen met die van de andere deelnemers geanalyseerd, alleen voor deze "
+              "raadpleging. De gepubliceerde resultaten zijn totalen: niemand kan er uw antwoorden in terugvinden.",
+        "en": "Your answers are analysed together with everyone else's, only for this consultation. Published "
+              "results are totals: nobody can find your own answers in them.",
+    },
+    "consent_title": {"fr": "Votre accord", "nl": "Uw toestemming", "en": "Your consent"},
+    "consent_anonymity": {
+        "fr": "Anonymat : nous ne demandons ni votre nom ni votre adresse, et nous n'enregistrons pas votre "
+              "adresse IP.",
+        "nl": "Anonimiteit: we vragen niet naar uw naam of adres en we bewaren uw IP-adres niet.",
+        "en": "Anonymity: we do not ask for your name or address and we do not record your IP address.",
+    },
+    "consent_retention": {
+        "fr": "Conservation : les réponses sont conservées deux ans après la fin de la consultation, puis "
+              "effacées.",
+        "nl": "Bewaring: de antwoorden worden twee jaar na het einde van de raadpleging bewaard en daarna "
+              "gewist.",
+        "en": "Retention: answers are kept for two years after the consultation closes, then deleted.",
+    },
+    "consent_voluntary": {
+        "fr": "Participer est libre : vous pouvez arrêter à tout moment et ne pas répondre aux questions "
+              "facultatives.",
+        "nl": "Deelnemen is vrijwillig: u kunt op elk moment stoppen en niet-verplichte vragen overslaan.",
+        "en": "Taking part is voluntary: you can stop at any time and skip optional questions.",
+    },
+    "contact": {"fr": "Contact (protection des données) :", "nl": "Contact (gegevensbescherming):",
+                "en": "Contact (data protection):"},
+    "consent_check": {
+        "fr": "J'ai lu ces informations et j'accepte de participer.",
+        "nl": "Ik heb deze informatie gelezen en ik wil deelnemen.",
+        "en": "I have read this information and I agree to take part.",
+    },
+    "consent_required": {
+        "fr": "Cochez la case pour donner votre accord.", "nl": "Vink het vakje aan om toestemming te geven.",
+        "en": "Tick the box to give your consent.",
+    },
+    "start": {"fr": "Commencer", "nl": "Beginnen", "en": "Start"},
+    "honeypot": {"fr": "Laissez ce champ vide", "nl": "Laat dit veld leeg", "en": "Leave this field empty"},
+    "progress": {"fr": "Page {k} sur {n}", "nl": "Pagina {k} van {n}", "en": "Page {k} of {n}"},
+    "next": {"fr": "Suivant", "nl": "Volgende", "en": "Next"},
+    "back": {"fr": "Précédent", "nl": "Vorige", "en": "Previous"},
+    "finish": {"fr": "Envoyer mes réponses", "nl": "Mijn antwoorden versturen", "en": "Send my answers"},
+    "save": {"fr": "Enregistrer et continuer plus tard", "nl": "Opslaan en later verdergaan",
+             "en": "Save and continue later"},
+    "required_mark": {"fr": "(obligatoire)", "nl": "(verplicht)", "en": "(required)"},
+    "errors_title": {"fr": "Il y a un problème", "nl": "Er is een probleem", "en": "There is a problem"},
+    "errors_intro": {"fr": "Corrigez les réponses suivantes :", "nl": "Verbeter de volgende antwoorden:",
+                     "en": "Please correct the following answers:"},
+    "error_prefix": {"fr": "Erreur :", "nl": "Fout:", "en": "Error:"},
+    "more_questions": {
+        "fr": "Votre réponse ouvre d'autres questions ci-dessous.",
+        "nl": "Uw antwoord opent hieronder bijkomende vragen.",
+        "en": "Your answer opens further questions below.",
+    },
+    "saved_title": {"fr": "Vos réponses sont enregistrées", "nl": "Uw antwoorden zijn opgeslagen",
+                    "en": "Your answers are saved"},
+    "saved_text": {
+        "fr": "Gardez ce lien pour continuer plus tard. Toute personne qui l'a peut voir et modifier vos "
+              "réponses jusqu'à l'envoi.",
+        "nl": "Bewaar deze link om later verder te gaan. Wie de link heeft, kan uw antwoorden zien en wijzigen "
+              "tot ze verstuurd zijn.",
+        "en": "Keep this link to continue later. Anyone with the link can see and change your answers until "
+              "you send them.",
+    },
+    "resume_link": {"fr": "Lien pour reprendre", "nl": "Link om verder te gaan", "en": "Link to continue"},
+    "continue": {"fr": "Continuer maintenant", "nl": "Nu verdergaan", "en": "Continue now"},
+    "thanks_title": {"fr": "Merci pour votre participation !", "nl": "Bedankt voor uw deelname!",
+                     "en": "Thank you for taking part!"},
+    "thanks_text": {
+        "fr": "Vos réponses ont été reçues. Elles ne peuvent plus être modifiées.",
+        "nl": "Uw antwoorden zijn ontvangen. Ze kunnen niet meer gewijzigd worden.",
+        "en": "Your answers have been received. They can no longer be changed.",
+    },
+    "reference": {"fr": "Référence :", "nl": "Referentie:", "en": "Reference:"},
+    "closed": {"fr": "Cette consultation est clôturée.", "nl": "Deze raadpleging is afgesloten.",
+               "en": "This consultation is closed."},
+    "not_found": {"fr": "Page introuvable.", "nl": "Pagina niet gevonden.", "en": "Page not found."},
+    "expired_form": {
+        "fr": "Le formulaire a expiré. Rechargez la page et réessayez.",
+        "nl": "Het formulier is verlopen. Laad de pagina opnieuw en probeer nog eens.",
+        "en": "The form has expired. Reload the page and try again.",
+    },
+    "too_many": {
+        "fr": "Trop de demandes. Patientez une minute puis réessayez.",
+        "nl": "Te veel verzoeken. Wacht een minuut en probeer opnieuw.",
+        "en": "Too many requests. Wait a minute and try again.",
+    },
+    "home": {"fr": "Accueil", "nl": "Startpagina", "en": "Home"},
 }  # fmt: skip
 
 
@@ -41,6 +140,7 @@ def negotiate(accept_language: str | None, explicit: str | None = None) -> str:
     return ranked[0][1] if ranked else DEFAULT
 
 
-def text(key: str, language: str) -> str:
-    """Interface text in a language (French when a key lacks one)."""
-    return TEXTS[key].get(language) or TEXTS[key][DEFAULT]
+def text(key: str, language: str, **values: object) -> str:
+    """Interface text in a language (French when a key lacks one), with ``{placeholders}`` filled."""
+    template = TEXTS[key].get(language) or TEXTS[key][DEFAULT]
+    return template.format(**values) if values else template

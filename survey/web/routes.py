@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from survey.api.responses import ResponseController
 from survey.web.home import HomeController
+from survey.web.questionnaire import QuestionnaireController
 
-WEB_ROUTES: list[ControllerRouterHandler] = [HomeController]
+WEB_ROUTES: list[ControllerRouterHandler] = [HomeController, QuestionnaireController, ResponseController]

@@ -14,6 +14,9 @@ from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.audit import record
 
 
+Versions = list[QuestionnaireVersion]  # named before the class, whose ``list`` method shadows the builtin
+
+
 @dataclass(frozen=True)
 class VersionResult:
     """A stored version and whether this call created it (False: identical content existed)."""
@@ -117,7 +120,7 @@ class ConsultationService:
             raise NotFoundError(f"no questionnaire version {version_id} in '{consultation.slug}'")
         return found
 
-    def versions(self, consultation: Consultation) -> list[QuestionnaireVersion]:
+    def versions(self, consultation: Consultation) -> Versions:
         return list(
             self.session.scalars(
                 select(QuestionnaireVersion)
@@ -129,9 +132,9 @@ class ConsultationService:
     def replace_content(self, version: QuestionnaireVersion, questionnaire: Questionnaire) -> None:
         """Edit a version in place: allowed only while nobody has answered it (the database enforces it)."""
         try:
-            version.content = questionnaire.to_dict()
-            version.content_hash = questionnaire.content_hash
-            self.session.flush()
+            with self.session.begin_nested():
+                version.content = questionnaire.to_dict()
+                version.content_hash = questionnaire.content_hash
         except DBAPIError as exc:
             raise ImmutableError(
                 f"questionnaire version {version.number} already has responses: import a new version instead"

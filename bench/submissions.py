@@ -1,0 +1,207 @@
+"""Online submission throughput: the real app on PostgreSQL, driven from another process.
+
+    .venv/bin/python bench/submissions.py --clients 16 --duration 20 --workers 2
+
+Creates a throw-away PostgreSQL database (from TEST_POSTGRES_URL, like the tests), imports the
+demo form, starts ``uvicorn --workers N`` on the app factory in a subprocess, then a separate
+driver process runs N concurrent clients posting complete responses (client-generated UUIDs,
+one retry with the same UUID on a network error) for a fixed time. It prints throughput,
+p50/p99 latency and ``acknowledged - stored``, which must be 0: every acknowledged response is
+in the table, exactly once. Rate limiting is switched off (SURVEY_RATE_LIMIT=0): one address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from survey.demo.form import FORM_XLSX  # noqa: E402
+from survey.questionnaire.xlsform import load_xlsform  # noqa: E402
+from survey.store import migrate  # noqa: E402
+from survey.store.db import make_engine, session_factory, transaction  # noqa: E402
+from survey.store.services.consultations import ConsultationService  # noqa: E402
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+SLUG = "bench"
+ANSWERS = {
+    "sex": "F", "age_group": "25-34", "municipality": "ixelles", "education": "high",
+    "nationality_group": "belgian", "years_in_brussels": 7, "merge_municipalities": "disagree",
+    "merge_why_not": ["identity", "other"], "merge_why_not_other": "history", "level_police": "region",
+    "level_social_aid": "municipality", "level_housing": "region", "level_mobility": "region",
+    "trust_municipality": 6, "trust_region": 5, "trust_federal": 3, "simpler_institutions": "agree",
+    "more_participation": "strongly_agree", "comment": "bench",
+}  # fmt: skip
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def create_database() -> tuple[str, str]:
+    name = f"bench_{secrets.token_hex(4)}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return name, make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(name: str) -> None:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"
+            ),
+            {"n": name},
+        )
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+
+
+def prepare(url: str) -> int:
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    with transaction(session_factory(engine)) as session:
+        service = ConsultationService(session)
+        consultation = service.create(SLUG, {"en": "Bench"}, actor="bench")
+        questionnaire = load_xlsform(FORM_XLSX).questionnaire
+        version_id = service.add_version(
+            consultation, questionnaire, source_name="bench", actor="bench"
+        ).version.id
+    engine.dispose()
+    return version_id
+
+
+def count_rows(url: str) -> int:
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        stored = connection.execute(
+            text("SELECT count(*) FROM responses WHERE status = 'complete'")
+        ).scalar_one()
+    engine.dispose()
+    return int(stored)
+
+
+async def _client(http: httpx.AsyncClient, endpoint: str, version_id: int, until: float, out: dict) -> None:
+    while time.monotonic() < until:
+        body = {"uuid": str(uuid.uuid4()), "version_id": version_id, "language": "en", "answers": ANSWERS}
+        for attempt in range(2):
+            started = time.perf_counter()
+            try:
+                reply = await http.post(endpoint, json=body)
+            except httpx.HTTPError:
+                out["network_errors"] += 1
+                if attempt == 0:
+                    continue
+                break
+            out["latencies"].append(time.perf_counter() - started)
+            if reply.status_code in (200, 201):
+                out["acknowledged"].add(body["uuid"])
+            else:
+                out["refused"][str(reply.status_code)] = out["refused"].get(str(reply.status_code), 0) + 1
+            break
+
+
+async def _drive(base: str, version_id: int, clients: int, duration: float) -> dict:
+    out: dict = {"latencies": [], "acknowledged": set(), "refused": {}, "network_errors": 0}
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as http:
+        until = time.monotonic() + duration
+        started = time.monotonic()
+        await asyncio.gather(*(_client(http, f"/api/consultations/{SLUG}/responses", version_id, until, out)
+                               for _ in range(clients)))  # fmt: skip
+        out["elapsed"] = time.monotonic() - started
+    out["acknowledged"] = len(out["acknowledged"])
+    return out
+
+
+def driver(base: str, version_id: int, clients: int, duration: float, queue: mp.Queue) -> None:
+    """Runs in its own process so the load generator does not share a GIL with anything measured."""
+    queue.put(json.dumps(asyncio.run(_drive(base, version_id, clients, duration))))
+
+
+def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("server exited during start-up")
+        try:
+            if httpx.get(f"{base}/api/consultations", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=20.0)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    name, url = create_database()
+    server = None
+    try:
+        version_id = prepare(url)
+        port = free_port()
+        env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": secrets.token_urlsafe(32),
+               "SURVEY_RATE_LIMIT": "0", "LOG_LEVEL": "WARNING"}  # fmt: skip
+        server = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "survey.app:create_app", "--factory", "--host", "127.0.0.1",
+             "--port", str(port), "--workers", str(args.workers), "--log-level", "warning", "--no-access-log"],
+            env=env, cwd=ROOT,
+        )  # fmt: skip
+        base = f"http://127.0.0.1:{port}"
+        wait_ready(base, server)
+        queue: mp.Queue = mp.Queue()
+        process = mp.Process(target=driver, args=(base, version_id, args.clients, args.duration, queue))
+        process.start()
+        result = json.loads(queue.get())
+        process.join()
+        stored = count_rows(url)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_database(name)
+
+    latencies = sorted(result["latencies"])
+    p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] if latencies else float("nan")
+    print(f"workers={args.workers} clients={args.clients} duration={result['elapsed']:.1f}s")
+    print(f"requests           {len(latencies)}")
+    print(f"throughput         {len(latencies) / result['elapsed']:.1f} responses/s")
+    print(f"latency p50        {statistics.median(latencies) * 1000 if latencies else float('nan'):.1f} ms")
+    print(f"latency p99        {p99 * 1000:.1f} ms")
+    print(f"acknowledged       {result['acknowledged']}")
+    print(f"stored (rows)      {stored}")
+    print(f"acknowledged-stored {result['acknowledged'] - stored}")
+    print(f"refused            {result['refused'] or 0}  network errors {result['network_errors']}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,109 @@
+"""Device tokens and staff checks for the field API.
+
+A token is a random secret shown once at login; only its SHA-256 is stored, so a database leak
+does not let anyone sync. Revocation is a timestamp: a revoked tablet gets a 403 that says so
+(and keeps its data), an unknown token a 401.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import secrets
+
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from survey.store.errors import AuthError, NotFoundError
+from survey.store.models import Device, Role, User, utcnow
+from survey.store.services.audit import record
+from survey.store.services.users import UserService
+
+REVOKED_MESSAGE = (
+    "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "
+    "the interviews stay on the tablet. Ask your supervisor to export them or to register the tablet again."
+)
+
+
+def hash_token(token: str) -> str:
+    """What the store keeps of a device token."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def register_device(session: Session, user: User, label: str) -> tuple[Device, str]:
+    """A new device row and its plain token (returned once, never stored)."""
+    token = secrets.token_urlsafe(32)
+    device = Device(user_id=user.id, label=label[:200] or "tablet", token_hash=hash_token(token))
+    session.add(device)
+    session.flush()
+    record(
+        session,
+        actor=user.username,
+        actor_id=user.id,
+        action="register",
+        entity="device",
+        entity_id=device.id,
+    )
+    return device, token
+
+
+def login_interviewer(session: Session, username: str, password: str) -> User:
+    """Only interviewers get device tokens; staff of other roles use their own tools."""
+    user = UserService(session).authenticate(username, password)
+    if user.role != Role.INTERVIEWER.value:
+        raise AuthError("only interviewer accounts can register a field tablet")
+    return user
+
+
+def device_for_token(session: Session, token: str) -> Device:
+    """The active device behind a bearer token; 401 if unknown, 403 if revoked."""
+    device = session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    if device is None:
+        raise NotAuthorizedException("unknown device token: log in again while online")
+    if device.revoked_at is not None:
+        raise PermissionDeniedException(REVOKED_MESSAGE.format(id=device.id))
+    user = session.get(User, device.user_id)
+    if user is None or not user.active:
+        raise PermissionDeniedException("the interviewer account of this tablet is disabled")
+    device.last_seen_at = utcnow()
+    return device
+
+
+def bearer_token(connection: ASGIConnection) -> str:
+    """The token of an ``Authorization: Bearer`` header, or 401."""
+    scheme, _, token = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise NotAuthorizedException("missing device token (Authorization: Bearer ...)")
+    return token.strip()
+
+
+def staff_from_basic(session: Session, connection: ASGIConnection, roles: set[Role]) -> User:
+    """HTTP Basic credentials of a staff member holding one of ``roles``."""
+    scheme, _, encoded = connection.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        raise NotAuthorizedException(
+            "staff credentials required (HTTP Basic)",
+            headers={"WWW-Authenticate": 'Basic realm="field-admin"'},
+        )
+    try:
+        username, _, password = base64.b64decode(encoded).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise NotAuthorizedException("malformed Basic credentials") from exc
+    user = UserService(session).authenticate(username, password)
+    if Role(user.role) not in roles:
+        raise PermissionDeniedException(f"role '{user.role}' may not do this")
+    return user
+
+
+def revoke_device(session: Session, device_id: int, *, actor: str, actor_id: int | None = None) -> Device:
+    """Mark a device revoked (idempotent: the first revocation time is kept)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFoundError(f"no device {device_id}")
+    if device.revoked_at is None:
+        device.revoked_at = utcnow()
+        record(session, actor=actor, actor_id=actor_id, action="revoke", entity="device", entity_id=device.id)
+    return device

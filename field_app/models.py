@@ -1,0 +1,82 @@
+"""Field-only tables: assignments, quotas, sync receipts and device manifests.
+
+They live beside the common store (same ``Base``) but only the field app writes them, so the
+response tables stay exactly what every mode shares.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from survey.store.models import Base, utcnow
+from survey.store.models._base import BigId
+
+
+class FieldAssignment(Base):
+    """Which interviewer may collect for which consultation (and so download its questionnaire)."""
+
+    __tablename__ = "field_assignments"
+    __table_args__ = (UniqueConstraint("user_id", "consultation_id", name="uq_field_assignments_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldQuota(Base):
+    """An analyst's target count for one answer category (``sex`` = ``F``: 120 interviews)."""
+
+    __tablename__ = "field_quotas"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "variable", "category", name="uq_field_quotas_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    variable: Mapped[str] = mapped_column(String(128))
+    category: Mapped[str] = mapped_column(String(200))
+    target: Mapped[int] = mapped_column(Integer)
+
+
+class FieldReceipt(Base):
+    """Every item a device uploaded: the interview's client hash and note, or a contact outcome.
+
+    A contact without an interview (refusal, not at home) has no response row: it is counted from
+    here. The client hash lets the reconciliation view tell "received" from "conflicting".
+    """
+
+    __tablename__ = "field_receipts"
+    __table_args__ = (
+        CheckConstraint("kind IN ('interview', 'contact')", name="kind"),
+        CheckConstraint("outcome IS NULL OR outcome IN ('refusal', 'not_at_home')", name="outcome"),
+        Index("ix_field_receipts_consultation_outcome", "consultation_id", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id"), index=True)
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+    client_hash: Mapped[str] = mapped_column(String(64))
+    contacted_at: Mapped[dt.datetime | None]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldManifestEntry(Base):
+    """One UUID a device said it holds at its last sync; replaced wholesale at each report."""
+
+    __tablename__ = "field_manifest_entries"
+    __table_args__ = (UniqueConstraint("device_id", "uuid", name="uq_field_manifest_entries_item"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    uuid: Mapped[str] = mapped_column(String(36))
+    client_hash: Mapped[str] = mapped_column(String(64))
+    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,93 @@
+"""Read models for supervisors: per-device reconciliation and quota progress."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from field_app.models import FieldManifestEntry, FieldQuota, FieldReceipt
+from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
+from survey.store.errors import NotFoundError
+from survey.store.models import Answer, Consultation, Device, Response, ResponseStatus, User
+
+
+def reconciliation(session: Session, device_id: int) -> Reconciliation:
+    """Compare the device's last manifest with the store: received, missing or conflicting.
+
+    "Conflicting" means the store holds that UUID but the tablet's hash differs from the one
+    received (the tablet changed a record after sending it), or another device sent it.
+    """
+    device = session.get(Device, device_id)
+    if device is None:
+        raise NotFoundError(f"no device {device_id}")
+    user = session.get(User, device.user_id)
+    rows = session.execute(
+        select(FieldManifestEntry.uuid, FieldManifestEntry.client_hash, FieldManifestEntry.reported_at,
+               Response.device_id, FieldReceipt.client_hash, FieldReceipt.device_id)
+        .outerjoin(Response, Response.uuid == FieldManifestEntry.uuid)
+        .outerjoin(FieldReceipt, FieldReceipt.uuid == FieldManifestEntry.uuid)
+        .where(FieldManifestEntry.device_id == device_id)
+        .order_by(FieldManifestEntry.id)
+    ).all()  # fmt: skip
+    items: list[ReconciliationItem] = []
+    reported_at = None
+    for uuid, hash_, at, response_device, receipt_hash, receipt_device in rows:
+        reported_at = at
+        holder = response_device if response_device is not None else receipt_device
+        if holder is None and receipt_hash is None:
+            items.append(ReconciliationItem(uuid, "missing"))
+        elif holder != device_id or (receipt_hash and hash_ and receipt_hash != hash_):
+            items.append(ReconciliationItem(uuid, "conflicting"))
+        else:
+            items.append(ReconciliationItem(uuid, "received"))
+    counts = {s: sum(1 for i in items if i.state == s) for s in ("received", "missing", "conflicting")}
+    return Reconciliation(
+        device_id=device.id, label=device.label, username=user.username if user else "",
+        revoked=device.revoked_at is not None, last_seen_at=device.last_seen_at,
+        manifest_reported_at=reported_at, items=items, **counts,
+    )  # fmt: skip
+
+
+def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]:
+    """Targets with the number of complete responses (any mode) in each category."""
+    quotas = list(
+        session.scalars(
+            select(FieldQuota)
+            .where(FieldQuota.consultation_id == consultation.id)
+            .order_by(FieldQuota.variable, FieldQuota.id)
+        )
+    )
+    if not quotas:
+        return []
+    counts = {
+        (q, v): int(n)
+        for q, v, n in session.execute(
+            select(Answer.question, Answer.value_text, func.count(func.distinct(Answer.response_id)))
+            .join(Response, Response.id == Answer.response_id)
+            .where(
+                Response.consultation_id == consultation.id,
+                Response.status == ResponseStatus.COMPLETE.value,
+                Answer.question.in_({q.variable for q in quotas}),
+            )
+            .group_by(Answer.question, Answer.value_text)
+        ).all()
+    }
+    return [
+        QuotaCell(
+            variable=q.variable,
+            category=q.category,
+            target=q.target,
+            done=int(counts.get((q.variable, q.category), 0)),
+        )
+        for q in quotas
+    ]
+
+
+def contact_counts(session: Session, consultation: Consultation) -> dict[str, int]:
+    """Refusals and not-at-home contacts, counted (they carry no answers)."""
+    rows = session.execute(
+        select(FieldReceipt.outcome, func.count(FieldReceipt.id))
+        .where(FieldReceipt.consultation_id == consultation.id, FieldReceipt.kind == "contact")
+        .group_by(FieldReceipt.outcome)
+    ).all()
+    return {str(outcome): int(n) for outcome, n in rows}

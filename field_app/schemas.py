@@ -1,0 +1,174 @@
+"""Wire formats of the field API (msgspec structs, so they appear in the OpenAPI schema as-is)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+import msgspec
+
+MAX_BATCH = 500
+ItemStatus = Literal["stored", "duplicate", "conflict", "invalid"]
+
+
+class LoginRequest(msgspec.Struct):
+    """An interviewer's credentials plus a human label for the tablet being registered."""
+
+    username: str
+    password: str
+    device_label: str = "tablet"
+
+
+class ConsultationInfo(msgspec.Struct):
+    """An assigned consultation and the questionnaire version to download for it."""
+
+    slug: str
+    title: dict[str, str]
+    status: str
+    version_id: int
+    version_number: int
+    content_hash: str
+
+
+class LoginResponse(msgspec.Struct):
+    """The per-device token is shown once: the server keeps only its SHA-256."""
+
+    token: str
+    device_id: int
+    interviewer_id: int
+    username: str
+    display_name: str
+    consultations: list[ConsultationInfo]
+
+
+class VersionDocument(msgspec.Struct):
+    """One questionnaire version as the tablet caches it (immutable, so cacheable forever)."""
+
+    version_id: int
+    consultation: str
+    number: int
+    content_hash: str
+    questionnaire: dict[str, Any]
+
+
+class SyncItem(msgspec.Struct, kw_only=True):
+    """One interview (answers) or one contact without interview (refusal / not at home)."""
+
+    uuid: str
+    consultation: str
+    kind: Literal["interview", "contact"] = "interview"
+    version_id: int | None = None
+    mode: Literal["field", "paper"] = "field"
+    language: str = "fr"
+    easy_read: bool = False
+    answers: dict[str, Any] = msgspec.field(default_factory=dict)
+    paper_form_number: str | None = None
+    replaces_uuid: str | None = None
+    started_at: dt.datetime | None = None
+    submitted_at: dt.datetime | None = None
+    outcome: Literal["refusal", "not_at_home"] | None = None
+    note: str = ""
+    client_hash: str = ""
+
+
+class ManifestEntry(msgspec.Struct):
+    """A UUID the tablet holds and the hash of its content, as the tablet computed it."""
+
+    uuid: str
+    client_hash: str = ""
+
+
+class SyncRequest(msgspec.Struct, kw_only=True):
+    """A batch of at most MAX_BATCH items and, optionally, the tablet's manifest.
+
+    A large manifest is sent in chunks (request bodies are capped): the first replaces what the
+    server kept for the device, the next ones carry ``manifest_append: true``.
+    """
+
+    items: list[SyncItem] = msgspec.field(default_factory=list)
+    manifest: list[ManifestEntry] | None = None
+    manifest_append: bool = False
+
+
+class FieldErrorOut(msgspec.Struct):
+    """Why one answer was refused."""
+
+    field: str
+    code: str
+    message: str
+
+
+class ItemResult(msgspec.Struct, kw_only=True):
+    """Per-item outcome: the tablet marks an item sent only on ``stored`` or ``duplicate``."""
+
+    uuid: str
+    status: ItemStatus
+    detail: str = ""
+    errors: list[FieldErrorOut] = msgspec.field(default_factory=list)
+
+
+class SyncResponse(msgspec.Struct, kw_only=True):
+    """Results in the order of the request, and how many manifest entries were recorded."""
+
+    results: list[ItemResult]
+    manifest_entries: int | None = None
+    server_time: dt.datetime
+
+
+class ExportFile(msgspec.Struct, kw_only=True):
+    """What the tablet's "export unsynced" button writes; the admin import reads the same file."""
+
+    format: str = "civic-field-export/1"
+    device_id: int
+    interviewer_id: int
+    exported_at: dt.datetime | None = None
+    items: list[SyncItem] = msgspec.field(default_factory=list)
+
+
+class QuotaCell(msgspec.Struct, kw_only=True):
+    """A target count for one category of one question, and how many complete responses have it."""
+
+    variable: str
+    category: str
+    target: int
+    done: int = 0
+
+
+class ReconciliationItem(msgspec.Struct):
+    """One manifest entry and what the server holds for it."""
+
+    uuid: str
+    state: Literal["received", "missing", "conflicting"]
+
+
+class Reconciliation(msgspec.Struct, kw_only=True):
+    """Per-device view: what the tablet last said it holds versus what the store received."""
+
+    device_id: int
+    label: str
+    username: str
+    revoked: bool
+    last_seen_at: dt.datetime | None
+    manifest_reported_at: dt.datetime | None
+    received: int
+    missing: int
+    conflicting: int
+    items: list[ReconciliationItem]
+
+
+class DeviceInfo(msgspec.Struct):
+    """A registered device as the admin sees it."""
+
+    device_id: int
+    label: str
+    username: str
+    created_at: dt.datetime
+    last_seen_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+
+
+class AssignmentRequest(msgspec.Struct):
+    """Give an interviewer a consultation."""
+
+    username: str
+    consultation: str

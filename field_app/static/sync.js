@@ -1,0 +1,108 @@
+/* The upload queue. An item leaves "pending" only when the server acknowledged it (stored or
+   duplicate); network errors and 5xx answers retry with exponential back-off; 401/403 stop and
+   say why, keeping everything on the tablet. Each run also reports the manifest (UUID + hash of
+   every finished item) so supervisors can reconcile what the tablet holds with the store. */
+(function (root) {
+  "use strict";
+  var DB = root.FieldDB, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
+  var state = { running: false, attempt: 0, timer: null, listeners: [] };
+
+  function notify(event) { state.listeners.forEach(function (fn) { try { fn(event); } catch (e) { /* ignore */ } }); }
+
+  function toItem(r) {
+    return {
+      uuid: r.uuid, consultation: r.consultation, kind: r.kind, version_id: r.version_id || null,
+      mode: r.mode || "field", language: r.language || "fr", easy_read: !!r.easy_read, answers: r.clean || {},
+      paper_form_number: r.paper_form_number || null, replaces_uuid: r.replaces_uuid || null,
+      started_at: r.started_at || null, submitted_at: r.submitted_at || null, outcome: r.outcome || null,
+      note: r.note || "", client_hash: r.client_hash || ""
+    };
+  }
+
+  function schedule() {
+    clearTimeout(state.timer);
+    var delay = Math.min(MAX_DELAY, 1000 * Math.pow(2, state.attempt)) + Math.floor(Math.random() * 500);
+    state.attempt += 1;
+    state.nextRetryAt = Date.now() + delay;
+    state.timer = setTimeout(function () { run("retry"); }, delay);
+  }
+
+  function post(session, body) {
+    return fetch("/field/api/sync", {
+      method: "POST", cache: "no-store",
+      headers: { "Content-Type": "application/json", "Authorization": "Bearer " + session.token },
+      body: JSON.stringify(body)
+    });
+  }
+
+  function apply(results, byUuid) {
+    var now = new Date().toISOString(), changed = [];
+    results.forEach(function (res) {
+      var rec = byUuid[res.uuid];
+      if (!rec) return;
+      if (res.status === "stored" || res.status === "duplicate") { rec.status = "sent"; rec.sent_at = now; rec.detail = ""; }
+      else { rec.status = "rejected"; rec.detail = res.status + ": " + (res.detail || ""); }
+      changed.push(rec);
+    });
+    return DB.putMany("interviews", changed);
+  }
+
+  /* One sync run: every pending item in batches, manifest with the first request. */
+  function run(reason) {
+    if (state.running) return Promise.resolve("busy");
+    state.running = true; clearTimeout(state.timer);
+    notify({ type: "start", reason: reason });
+    return Promise.all([DB.get("kv", "session"), DB.all("interviews")]).then(function (got) {
+      var session = got[0], all = got[1];
+      if (!session) throw { auth: "not logged in" };
+      var pending = all.filter(function (r) { return r.status === "pending"; });
+      var manifest = all.filter(function (r) { return r.status !== "draft"; })
+        .map(function (r) { return { uuid: r.uuid, client_hash: r.client_hash || "" }; });
+      var batches = [], chunks = [], i;
+      for (i = 0; i < pending.length; i += BATCH) batches.push(pending.slice(i, i + BATCH));
+      // The manifest travels in chunks (request bodies are capped); the first replaces the old one.
+      for (i = 0; i < manifest.length; i += MANIFEST_CHUNK) chunks.push(manifest.slice(i, i + MANIFEST_CHUNK));
+      if (!chunks.length) chunks.push([]);
+      while (batches.length < chunks.length) batches.push([]);
+      var chain = Promise.resolve();
+      batches.forEach(function (batch, index) {
+        chain = chain.then(function () {
+          var byUuid = {};
+          batch.forEach(function (r) { byUuid[r.uuid] = r; });
+          var body = { items: batch.map(toItem) };
+          if (index < chunks.length) { body.manifest = chunks[index]; body.manifest_append = index > 0; }
+          return post(session, body).then(function (response) {
+            if (response.status === 401 || response.status === 403) {
+              return response.json().catch(function () { return {}; }).then(function (b) {
+                throw { auth: b.detail || ("refused (" + response.status + ")") };
+              });
+            }
+            if (!response.ok) throw { retry: "server answered " + response.status };
+            return response.json().then(function (b) { return apply(b.results, byUuid); });
+          }, function () { throw { retry: "network unavailable" }; });
+        });
+      });
+      return chain;
+    }).then(function () {
+      state.attempt = 0; state.running = false;
+      return DB.put("kv", { at: new Date().toISOString(), error: "" }, "lastSync").then(function () {
+        notify({ type: "done" }); return "done";
+      });
+    }, function (err) {
+      state.running = false;
+      if (err && err.auth) {
+        return DB.put("kv", err.auth, "authError").then(function () { notify({ type: "auth", message: err.auth }); return "auth"; });
+      }
+      schedule();
+      notify({ type: "retry", message: (err && err.retry) || String(err), attempt: state.attempt });
+      return "retry";
+    });
+  }
+
+  root.FieldSync = {
+    run: run,
+    toItem: toItem,
+    onChange: function (fn) { state.listeners.push(fn); },
+    state: state
+  };
+})(window);

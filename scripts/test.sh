@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Install everything the tests need (Python packages, Debian's Chromium, poppler, a running
+# PostgreSQL, axe-core), run the linters and type checker, then the whole suite on SQLite and
+# PostgreSQL. Safe to run again: each step skips what is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3.11}"
+command -v "$PYTHON" >/dev/null || PYTHON=python3
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+
+step() { printf '\n==> %s\n' "$*"; }
+
+missing=()
+command -v chromium >/dev/null || missing+=(chromium chromium-driver)
+command -v pdftotext >/dev/null || missing+=(poppler-utils)
+command -v npm >/dev/null || missing+=(nodejs npm)
+command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+if [ ${#missing[@]} -gt 0 ]; then
+  step "installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+step "starting PostgreSQL if it is down"
+cluster_version=$(ls /etc/postgresql | sort -V | tail -n 1)
+if ! pg_lsclusters -h | grep -q online; then
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main start
+fi
+hba="/etc/postgresql/$cluster_version/main/pg_hba.conf"
+if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; then
+  # A freshly installed server asks for passwords on TCP; a throwaway test machine trusts loopback.
+  $SUDO sed -i -E 's/^(host\s+all\s+all\s+(127\.0\.0\.1\/32|::1\/128)\s+)\S+/\1trust/' "$hba"
+  $SUDO pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main reload
+fi
+for _ in $(seq 1 30); do psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 1; done
+psql -h 127.0.0.1 -U postgres -d postgres -tc "select 1 from pg_database where datname='test'" | grep -q 1 \
+  || psql -h 127.0.0.1 -U postgres -d postgres -c 'create database test' >/dev/null
+
+step "installing Python packages"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e ".[dev]"
+
+step "installing axe-core (accessibility checks)"
+[ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null
+
+step "ruff (lint and format) and mypy"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy survey weighting field_app
+
+step "pytest"
+mkdir -p artifacts
+.venv/bin/python -m pytest -p no:cacheprovider "$@"

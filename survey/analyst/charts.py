@@ -1,0 +1,134 @@
+"""Inline SVG charts: no JavaScript, no inline style (the CSP forbids both), print-friendly.
+
+Why hand-written SVG: charts must render identically in the browser, in a self-contained HTML
+report and in WeasyPrint's PDF, with no plotting dependency. Colours are SVG presentation
+attributes (allowed by ``style-src 'self'``); every chart has a <title> and <desc> and the
+pages always put a data table next to it, so the chart is never the only way to read a number.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from html import escape
+
+from markupsafe import Markup
+
+PALETTE = ("#1f5f99", "#d9822b", "#5a9e4b", "#8e5ea2", "#7f7f7f")
+_ids = itertools.count(1)
+
+
+def _frame(width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+    n = next(_ids)
+    return Markup(  # noqa: S704 - every text inserted above went through html.escape
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-labelledby="ct{n} cd{n}">'
+        f'<title id="ct{n}">{escape(title)}</title><desc id="cd{n}">{escape(desc)}</desc>'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _legend(series: Sequence[str], x: int, y: int) -> list[str]:
+    parts = []
+    for i, name in enumerate(series):
+        px = x + i * 150
+        parts.append(
+            f'<rect x="{px}" y="{y - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+        )
+        parts.append(f'<text x="{px + 14}" y="{y}" font-size="11">{escape(name)}</text>')
+    return parts
+
+
+def grouped_bars(
+    title: str,
+    labels: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    percent: bool = True,
+    desc: str = "",
+) -> Markup:
+    """Horizontal grouped bars, one group per label, one bar per series (e.g. target vs achieved)."""
+    names = list(series)
+    bar, gap, left, width = 9, 8, 150, 560
+    group = bar * len(names) + gap
+    height = 34 + group * len(labels) + 10
+    values = [v for vs in series.values() for v in vs if math.isfinite(v)]
+    top = max(values, default=1.0) or 1.0
+    scale = (width - left - 60) / top
+    body = _legend(names, left, 14)
+    for i, label in enumerate(labels):
+        y0 = 28 + i * group
+        body.append(
+            f'<text x="{left - 6}" y="{y0 + group / 2}" font-size="11" text-anchor="end">{escape(label)}</text>'
+        )
+        for j, name in enumerate(names):
+            v = series[name][i]
+            if not math.isfinite(v):
+                continue
+            y = y0 + j * bar
+            text = f"{100 * v:.1f}%" if percent else f"{v:.3g}"
+            body.append(
+                f'<rect x="{left}" y="{y}" width="{max(v * scale, 0.5):.1f}" height="{bar - 1}" '
+                f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(label)}, {escape(name)}: {text}</title></rect>'
+            )
+            body.append(f'<text x="{left + v * scale + 4:.1f}" y="{y + bar - 2}" font-size="9">{text}</text>')
+    return _frame(width, height, title, desc or f"{title}: {', '.join(names)} per category.", body)
+
+
+def estimate_bars(title: str, labels: Sequence[str], estimates: Sequence[tuple[float, float, float]], *,
+                  percent: bool = True, desc: str = "") -> Markup:  # fmt: skip
+    """Bars with 95% confidence-interval whiskers (estimate, low, high)."""
+    bar, left, width = 16, 170, 560
+    height = 20 + (bar + 8) * len(labels) + 10
+    top = max((h for _, _, h in estimates if math.isfinite(h)), default=1.0) or 1.0
+    scale = (width - left - 70) / top
+    body = []
+    for i, (label, (est, lo, hi)) in enumerate(zip(labels, estimates, strict=True)):
+        y = 12 + i * (bar + 8)
+        text = f"{100 * est:.1f}%" if percent else f"{est:.2f}"
+        body.append(
+            f'<text x="{left - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(label)}</text>'
+        )
+        body.append(
+            f'<rect x="{left}" y="{y}" width="{max(est * scale, 0.5):.1f}" height="{bar}" fill="{PALETTE[0]}"/>'
+        )
+        if math.isfinite(lo) and math.isfinite(hi):
+            x1, x2, cy = left + lo * scale, left + hi * scale, y + bar / 2
+            body.append(
+                f'<path d="M{x1:.1f} {cy}H{x2:.1f}M{x1:.1f} {cy - 5}V{cy + 5}M{x2:.1f} {cy - 5}V{cy + 5}" '
+                f'stroke="#222" stroke-width="1.2" fill="none"/>'
+            )
+        body.append(
+            f'<text x="{left + max(hi, est) * scale + 6:.1f}" y="{y + 12}" font-size="10">{text}</text>'
+        )
+    return _frame(width, height, title, desc or f"{title}: estimates with 95% confidence intervals.", body)
+
+
+def histogram(title: str, values: Sequence[float], *, bins: int = 30, desc: str = "") -> Markup:
+    """Distribution of the weights; a long right tail means a few respondents carry a lot."""
+    finite = [v for v in values if math.isfinite(v)]
+    width, height, left, bottom = 560, 220, 40, 190
+    if not finite:
+        return _frame(width, height, title, "no data", [])
+    lo, hi = min(finite), max(finite)
+    step = (hi - lo) / bins or 1.0
+    counts = [0] * bins
+    for v in finite:
+        counts[min(int((v - lo) / step), bins - 1)] += 1
+    top = max(counts) or 1
+    bw = (width - left - 10) / bins
+    body = [f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#444"/>']
+    for i, c in enumerate(counts):
+        h = (bottom - 20) * c / top
+        body.append(
+            f'<rect x="{left + i * bw:.1f}" y="{bottom - h:.1f}" width="{bw - 1:.1f}" height="{h:.1f}" '
+            f'fill="{PALETTE[0]}"><title>{lo + i * step:.3g}–{lo + (i + 1) * step:.3g}: {c}</title></rect>'
+        )
+    body.append(f'<text x="{left}" y="{bottom + 16}" font-size="10">{lo:.3g}</text>')
+    body.append(f'<text x="{width - 10}" y="{bottom + 16}" font-size="10" text-anchor="end">{hi:.3g}</text>')
+    body.append(f'<text x="{left}" y="12" font-size="10">max count {top}</text>')
+    return _frame(
+        width, height, title, desc or f"{title}: {len(finite)} weights from {lo:.3g} to {hi:.3g}.", body
+    )

@@ -1,0 +1,111 @@
+"""Jinja rendering for the workbench, the public pages and the report.
+
+Why our own environment: the report must render outside a request (CLI), and the app's
+TemplateConfig belongs to another part of the app; autoescaping is on for every template, so
+respondents' comments can never inject markup.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from survey.analyst import charts
+from survey.analyst.services import Analysis, BiasAudit
+
+TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"
+
+
+def _pct(value: float | None, digits: int = 1) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{100 * value:.{digits}f}%"
+
+
+def _num(value: float | None, digits: int = 2) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return f"{value:,.{digits}f}"
+
+
+ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+ENV.filters["pct"] = _pct
+ENV.filters["num"] = _num
+
+
+def render(name: str, **context: Any) -> str:
+    return ENV.get_template(name).render(**context)
+
+
+def diagnostics_charts(analysis: Analysis) -> dict[str, Any]:
+    """Charts of the final step: fit per margin, weight histogram, effective n per mode."""
+    final = analysis.final
+    margins: dict[str, list[Any]] = {}
+    for fit in final.categories:
+        margins.setdefault(fit.margin, []).append(fit)
+    fit_charts = []
+    for margin, fits in margins.items():
+        labels = [f.category for f in fits]
+        chart = charts.grouped_bars(
+            f"{margin}: target, unweighted sample and weighted sample",
+            labels,
+            {
+                "target": [f.target_share for f in fits],
+                "unweighted": [f.unweighted_share for f in fits],
+                "weighted": [f.achieved_share for f in fits],
+            },
+        )
+        fit_charts.append({"margin": margin, "chart": chart, "fits": fits})
+    groups = [final.overall, *final.by_mode]
+    neff = charts.grouped_bars(
+        "Respondents and effective sample size per mode",
+        [g.group for g in groups],
+        {"respondents": [float(g.n) for g in groups], "effective n": [g.n_eff for g in groups]},
+        percent=False,
+    )
+    weights = [float(w) for w in analysis.design.weights]
+    return {
+        "fits": fit_charts,
+        "groups": groups,
+        "neff": neff,
+        "histogram": charts.histogram("Distribution of the weights", weights),
+    }
+
+
+def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -> Markup:
+    rows = result["rows"] if isinstance(result, dict) else result.rows
+    name = result["name"] if isinstance(result, dict) else result.name
+    kind = result["kind"] if isinstance(result, dict) else result.kind
+    labels = [r["labels"].get(lang, r["category"]) for r in rows]
+    est = [(r["weighted"]["estimate"], r["weighted"]["ci_low"], r["weighted"]["ci_high"]) for r in rows]
+    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric")
+
+
+def bias_chart(audit: BiasAudit) -> list[dict[str, Any]]:
+    """Per margin: population, online, field and combined shares side by side."""
+    out = []
+    margins: dict[str, list[Any]] = {}
+    for gap in audit.margins:
+        margins.setdefault(gap.margin, []).append(gap)
+    for margin, gaps in margins.items():
+        chart = charts.grouped_bars(
+            f"{margin}: population and samples",
+            [g.category for g in gaps],
+            {
+                "population": [g.population for g in gaps],
+                "online": [g.online for g in gaps],
+                "field": [g.field for g in gaps],
+                "combined": [g.combined for g in gaps],
+            },
+        )
+        out.append({"margin": margin, "chart": chart, "gaps": gaps, "distance": audit.distance[margin]})
+    return out
+
+
+def stylesheet() -> str:
+    return (STATIC / "analyst.css").read_text()

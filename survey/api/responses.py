@@ -1,0 +1,149 @@
+"""``POST /api/consultations/{slug}/responses``: one complete online response, stored exactly once.
+
+The client generates the UUID and may retry as often as it likes: the first arrival is stored
+(201), a replay with the same content gets the same acknowledgement (200), the same UUID with other
+content is refused (409) and never replaces what was stored. Invalid answers get a 422 that names
+every field and why, in the response's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, Request, post
+from litestar.exceptions import HTTPException
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import Example
+from litestar.params import Body
+from litestar.response import Response
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from sqlalchemy.orm import Session
+
+from survey.questionnaire.validation import FieldError
+from survey.store.errors import InvalidAnswersError, NotFoundError
+from survey.store.models import Mode
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.responses import AckStatus, ResponseService, Submission, normalise_uuid
+from survey.web import ratelimit
+from survey.web.i18n import SUPPORTED
+
+EXAMPLE_UUID = "0b8f6c3e-3f4b-4a7e-9d55-6c1d2f1e8a10"
+
+
+class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
+    """A complete response as the browser (or any online client) sends it."""
+
+    uuid: str
+    version_id: int
+    language: str
+    answers: dict[str, Any]
+    easy_read: bool = False
+    started_at: dt.datetime | None = None
+
+
+class AckOut(msgspec.Struct):
+    """The acknowledgement: identical for the first arrival and every replay (only ``status`` differs)."""
+
+    uuid: str
+    status: str
+    response_id: int
+    received_at: dt.datetime
+
+
+class FieldProblem(msgspec.Struct):
+    field: str
+    code: str
+    message: str
+
+
+class InvalidOut(msgspec.Struct):
+    status_code: int
+    detail: str
+    errors: list[FieldProblem]
+
+
+class ErrorOut(msgspec.Struct):
+    status_code: int
+    detail: str
+
+
+_REQUEST_EXAMPLE = Example(
+    summary="A complete response in French",
+    value={
+        "uuid": EXAMPLE_UUID, "version_id": 1, "language": "fr", "easy_read": False,
+        "answers": {"sex": "F", "age_group": "25-34", "municipality": "ixelles", "merge_why_not": ["cost"]},
+    },
+)  # fmt: skip
+_ACK_EXAMPLE = {"uuid": EXAMPLE_UUID, "response_id": 42, "received_at": "2026-11-23T10:00:00Z"}
+
+
+class ResponseController(Controller):
+    """Idempotent submission of online responses."""
+
+    path = "/api/consultations"
+    tags = ["responses"]  # noqa: RUF012
+
+    @post(
+        "/{slug:str}/responses",
+        sync_to_thread=True,
+        summary="Submit a complete response (idempotent on its UUID)",
+        description=(
+            "Retry safely with the same UUID: 201 the first time, 200 with the same acknowledgement "
+            "afterwards. The same UUID with different content is refused with 409. Bodies larger than "
+            "the server's limit get 413."
+        ),
+        status_code=HTTP_201_CREATED,
+        responses={
+            200: ResponseSpec(AckOut, description="Already stored: same acknowledgement",
+                              examples=[Example(value={**_ACK_EXAMPLE, "status": "duplicate"})]),
+            201: ResponseSpec(AckOut, description="Stored now",
+                              examples=[Example(value={**_ACK_EXAMPLE, "status": "stored"})]),
+            404: ResponseSpec(ErrorOut, description="Unknown consultation or version"),
+            409: ResponseSpec(ErrorOut, description="Same UUID already received with other content",
+                              examples=[Example(value={"status_code": 409, "detail": "response … was already "
+                                                       "received with different content"})]),
+            413: ResponseSpec(ErrorOut, description="Request body too large"),
+            422: ResponseSpec(InvalidOut, description="Invalid answers: every field and why", examples=[
+                Example(value={"status_code": 422, "detail": "trust_region: A number from 0 to 10.",
+                               "errors": [{"field": "trust_region", "code": "constraint",
+                                           "message": "A number from 0 to 10."}]})]),
+            429: ResponseSpec(ErrorOut, description="Too many submissions from this client; retry later"),
+        },
+    )  # fmt: skip
+    def submit_response(
+        self,
+        request: Request,
+        db_session: Session,
+        slug: str,
+        data: Annotated[ResponseIn, Body(examples=[_REQUEST_EXAMPLE])],
+    ) -> Response[AckOut]:
+        if not ratelimit.API.hit(request.client.host if request.client else None):
+            raise HTTPException(status_code=429, detail="Too many submissions; retry in a minute.")
+        service = ConsultationService(db_session)
+        consultation = service.get(slug)
+        version = service.version(consultation, data.version_id)
+        questionnaire = load_questionnaire(version)
+        problems = []
+        try:
+            normalise_uuid(data.uuid)
+        except ValueError:
+            problems.append(FieldError("uuid", "uuid", "Not a UUID."))
+        if data.language not in (*SUPPORTED, *questionnaire.languages):
+            problems.append(FieldError("language", "language", f"Unsupported language '{data.language}'."))
+        if consultation.status != "open":
+            raise NotFoundError(f"consultation '{slug}' is not open")
+        if problems:
+            raise InvalidAnswersError(problems)
+        ack = ResponseService(db_session).submit(
+            Submission(
+                uuid=data.uuid, version=version, mode=Mode.ONLINE, language=data.language, answers=data.answers,
+                easy_read=data.easy_read, started_at=data.started_at,
+            )
+        )  # fmt: skip
+        code = HTTP_201_CREATED if ack.status is AckStatus.STORED else HTTP_200_OK
+        # SQLite hands timestamps back naive: they are UTC, say so, so both arrivals read the same.
+        received = ack.received_at if ack.received_at.tzinfo else ack.received_at.replace(tzinfo=dt.UTC)
+        body = AckOut(ack.uuid, ack.status.value, ack.response_id, received)
+        return Response(body, status_code=code)

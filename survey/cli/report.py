@@ -1,0 +1,63 @@
+"""``survey report``: the weighted results of one consultation as self-contained HTML or PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+import survey.analyst.models  # noqa: F401  (registers the snapshot table)
+from survey.analyst.report import report_html, write_pdf
+from survey.analyst.services import METHODS, WeightingSpec
+from survey.cli._common import DatabaseOption, fail, out, sessions
+from survey.store.errors import StoreError
+from weighting import WeightingError
+
+__all__ = ["register"]
+
+
+def _spec(method: str, trim: str | None) -> WeightingSpec:
+    if method not in METHODS:
+        fail(f"--method must be one of {', '.join(METHODS)}")
+    caps = None
+    if trim:
+        try:
+            lo, hi = (float(p) for p in trim.split(","))
+        except ValueError:
+            fail(f"--trim must be two numbers LO,HI (got {trim!r})")
+        caps = (lo, hi)
+    return WeightingSpec(method=method, trim=caps)
+
+
+def report_command(
+    consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
+    out_path: Annotated[Path, typer.Option("--out", help="report.html (self-contained) or report.pdf.")],
+    method: Annotated[str, typer.Option(help="rake | poststratify | linear | logit | raking.")] = "rake",
+    trim: Annotated[str | None, typer.Option(help="LO,HI caps on g, e.g. 0.3,3.")] = None,
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Weight the latest targets and write diagnostics, results per question and the bias audit."""
+    if out_path.suffix not in {".html", ".pdf"}:
+        fail("--out must end in .html or .pdf")
+    if not out_path.resolve().parent.is_dir():
+        fail(f"cannot write {out_path}: folder {out_path.parent} does not exist")
+    spec = _spec(method, trim)
+    try:
+        with sessions(database_url)() as session:
+            html = report_html(session, consultation, spec)
+    except (StoreError, WeightingError) as exc:
+        fail(str(exc))
+    if out_path.suffix == ".html":
+        out_path.write_text(html, encoding="utf-8")
+    else:
+        try:
+            write_pdf(html, out_path)
+        except ImportError as exc:
+            fail(f"PDF needs WeasyPrint (pip install weasyprint): {exc}")
+    out.print(f"wrote {out_path}", highlight=False)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``survey report`` to the main app."""
+    app.command("report", help=report_command.__doc__)(report_command)

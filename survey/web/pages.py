@@ -1,0 +1,165 @@
+"""What a questionnaire page shows: which pages and questions are on, and how each one renders.
+
+Relevance is always decided here, on the server, from the answers validated so far; the browser
+script only anticipates it. A page whose condition is false, or whose questions are all off, is
+skipped, so a respondent never lands on an empty page.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from survey.questionnaire.expressions import Value, parse
+from survey.questionnaire.messages import message
+from survey.questionnaire.model import Page, Question, Questionnaire, QuestionType
+from survey.questionnaire.validation import FieldError
+
+SECONDS_PER_QUESTION = 15
+
+
+def _true(source: str | None, answers: Mapping[str, Any]) -> bool:
+    return source is None or not source.strip() or parse(source).is_true(answers)
+
+
+def question_on(question: Question, answers: Mapping[str, Any]) -> bool:
+    return _true(question.relevant, answers)
+
+
+def page_on(page: Page, answers: Mapping[str, Any]) -> bool:
+    """A page is shown when its own condition holds and at least one question on it is relevant."""
+    return _true(page.relevant, answers) and any(question_on(q, answers) for q in page.questions)
+
+
+def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[int]:
+    """Indexes (0-based) of the pages a respondent with these answers goes through."""
+    return [i for i, page in enumerate(questionnaire.pages) if page_on(page, answers)]
+
+
+def minutes_needed(questionnaire: Questionnaire) -> int:
+    questions = sum(1 for q in questionnaire.questions if q.type is not QuestionType.NOTE)
+    return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
+
+
+@dataclass
+class ChoiceView:
+    name: str
+    label: str
+    id: str
+    checked: bool
+
+
+@dataclass
+class QuestionView:
+    """Everything a template needs for one question, computed once in Python."""
+
+    name: str
+    type: str
+    label: str
+    hint: str
+    required: bool
+    visible: bool
+    relevant: str
+    constraint: str
+    constraint_message: str
+    required_message: str
+    error: str = ""
+    value: str = ""
+    choices: list[ChoiceView] = field(default_factory=list)
+    input_mode: str = ""
+    multiline: bool = False
+
+    @property
+    def id(self) -> str:
+        return f"q-{self.name}"
+
+    @property
+    def first_input_id(self) -> str:
+        return self.choices[0].id if self.choices else self.id
+
+
+def _as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def question_views(
+    questionnaire: Questionnaire,
+    page: Page,
+    values: Mapping[str, object],
+    answers: Mapping[str, Value],
+    errors: list[FieldError],
+    language: str,
+    easy: bool,
+) -> list[QuestionView]:
+    """Views of a page's questions; ``values`` are what to prefill, ``answers`` decide relevance."""
+    by_name = {e.question: e.message for e in errors}
+    views = []
+    for q in page.questions:
+        raw = values.get(q.name)
+        selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
+        choices = []
+        if q.type.has_choices:
+            options = questionnaire.choices_for(q)
+            if q.choice_filter:
+                expression = parse(q.choice_filter)
+                options = tuple(
+                    c for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})
+                )
+            choices = [
+                ChoiceView(
+                    c.name,
+                    (c.easy_labels.get(language) if easy else "") or c.labels.get(language) or c.name,
+                    f"q-{q.name}-{i}",
+                    c.name in selected,
+                )
+                for i, c in enumerate(options)
+            ]
+        views.append(
+            QuestionView(
+                name=q.name,
+                type=q.type.value,
+                label=q.label(language, easy=easy),
+                hint=q.hints.get(language, ""),
+                required=q.required,
+                visible=question_on(q, answers),
+                relevant=q.relevant or "",
+                constraint=q.constraint or "",
+                constraint_message=q.constraint_messages.get(language) or message("constraint", language),
+                required_message=q.required_messages.get(language) or message("required", language),
+                error=by_name.get(q.name, ""),
+                value="" if isinstance(raw, list) else _as_text(raw),
+                choices=choices,
+                input_mode={"integer": "numeric", "decimal": "decimal"}.get(q.type.value, ""),
+                multiline=q.type is QuestionType.TEXT and "short" not in (q.appearance or ""),
+            )
+        )
+    return views
+
+
+def answers_json(answers: Mapping[str, Value], exclude: set[str]) -> str:
+    """Answers of the other pages, for the browser's skip logic (a data attribute, never inline script)."""
+    return json.dumps({k: v for k, v in answers.items() if k not in exclude}, ensure_ascii=False)
+
+
+def form_values(page: Page, data: Mapping[str, Any]) -> dict[str, object]:
+    """A page's posted fields as raw answers: checkboxes become lists, blanks become absent."""
+    out: dict[str, object] = {}
+    for q in page.questions:
+        if q.type is QuestionType.NOTE:
+            continue
+        value = data.get(q.name)
+        if q.type is QuestionType.SELECT_MULTIPLE:
+            items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
+            out[q.name] = [str(v) for v in items if str(v)]
+        elif isinstance(value, list):
+            out[q.name] = str(value[-1])
+        elif value is not None:
+            text = str(value)
+            out[q.name] = text if q.type is QuestionType.TEXT and text.strip() else text.strip()
+    return out

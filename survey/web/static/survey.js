@@ -1,0 +1,127 @@
+/* Progressive enhancement of a questionnaire page: live skip logic and early checks.
+   The server decides everything again; without this script every page still works.
+   Uses window.SurveyExpressions (the shared evaluator, /static/expressions.js). */
+(function () {
+  "use strict";
+  var form = document.getElementById("survey-form");
+  var E = window.SurveyExpressions;
+  if (!form || !E) return;
+  var flag = document.createElement("input");
+  flag.type = "hidden"; flag.name = "_js"; flag.value = "1";
+  form.appendChild(flag);
+  var others = {};
+  try { others = JSON.parse(form.getAttribute("data-answers") || "{}"); } catch (e) { others = {}; }
+  var blocks = Array.prototype.slice.call(form.querySelectorAll(".question"));
+
+  function valueOf(block) {
+    var name = block.getAttribute("data-name"), type = block.getAttribute("data-type");
+    var inputs = form.querySelectorAll("[name='" + name + "']");
+    if (type === "select_multiple") {
+      return Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
+    }
+    if (type === "select_one") {
+      var on = Array.prototype.filter.call(inputs, function (i) { return i.checked; });
+      return on.length ? on[0].value : "";
+    }
+    if (type === "note" || !inputs.length) return "";
+    return inputs[0].value;
+  }
+  function typed(block, v) {
+    var type = block.getAttribute("data-type");
+    if ((type === "integer" || type === "decimal") && String(v).trim() !== "") {
+      var n = Number(String(v).trim().replace(",", "."));
+      return isNaN(n) ? v : n;
+    }
+    if (type === "select_multiple") return v.join(" ");
+    return v;
+  }
+  function values() {
+    var out = {}, k;
+    for (k in others) if (Object.prototype.hasOwnProperty.call(others, k)) {
+      out[k] = Array.isArray(others[k]) ? others[k].join(" ") : others[k];
+    }
+    blocks.forEach(function (b) {
+      if (!b.hidden) out[b.getAttribute("data-name")] = typed(b, valueOf(b));
+    });
+    return out;
+  }
+  function refresh() {
+    // In document order, so a question switched off also switches off those depending on it.
+    blocks.forEach(function (b) {
+      var rel = b.getAttribute("data-relevant");
+      if (!rel) return;
+      var on;
+      try { on = E.isTrue(rel, values()); } catch (e) { on = true; }
+      b.hidden = !on;
+    });
+  }
+  function empty(v) { return v === "" || (Array.isArray(v) && v.length === 0); }
+  function check(block, all) {
+    var v = valueOf(block), type = block.getAttribute("data-type");
+    if (empty(typeof v === "string" ? v.trim() : v)) return block.getAttribute("data-required") || "";
+    if (type === "integer" && !/^\s*-?\d+\s*$/.test(v)) return form.getAttribute("data-msg-integer");
+    if (type === "decimal" && isNaN(Number(String(v).trim().replace(",", ".")))) return form.getAttribute("data-msg-decimal");
+    var c = block.getAttribute("data-constraint");
+    if (c) {
+      var ok;
+      try { ok = E.isTrue(c, all, typed(block, v)); } catch (e) { ok = true; }
+      if (!ok) return block.getAttribute("data-constraint-message");
+    }
+    return "";
+  }
+  function show(block, message) {
+    var name = block.getAttribute("data-name");
+    var p = document.getElementById("error-" + name);
+    block.classList.toggle("invalid", !!message);
+    block.querySelectorAll("input,textarea").forEach(function (i) {
+      if (message) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
+    });
+    if (!p) return;
+    p.hidden = !message;
+    p.textContent = message ? form.getAttribute("data-error-prefix") + " " + message : "";
+    var target = block.querySelector("fieldset,input:not([type=hidden]),textarea");
+    if (target) {
+      var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== p.id; });
+      if (message) ids.push(p.id);
+      if (ids.length) target.setAttribute("aria-describedby", ids.join(" ")); else target.removeAttribute("aria-describedby");
+    }
+  }
+  form.addEventListener("change", refresh);
+  form.addEventListener("input", refresh);
+  form.addEventListener("submit", function (event) {
+    var submitter = event.submitter;
+    if (submitter && submitter.value !== "next") return;
+    refresh();
+    var all = values(), problems = [];
+    blocks.forEach(function (b) {
+      if (b.hidden || b.getAttribute("data-type") === "note") { show(b, ""); return; }
+      var message = check(b, all);
+      show(b, message);
+      if (message) problems.push([b, message]);
+    });
+    if (!problems.length) return;
+    event.preventDefault();
+    var summary = document.getElementById("error-summary");
+    var list = summary.querySelector("ul");
+    list.textContent = "";
+    problems.forEach(function (p) {
+      var li = document.createElement("li"), a = document.createElement("a");
+      var first = p[0].querySelector("input:not([type=hidden]),textarea");
+      var label = p[0].querySelector("legend,.qlabel");
+      a.href = "#" + (first ? first.id : p[0].id);
+      a.textContent = (label ? label.childNodes[0].textContent.trim() : "") + " – " + p[1];
+      li.appendChild(a); list.appendChild(li);
+    });
+    summary.hidden = false;
+    summary.focus();
+  });
+  document.addEventListener("click", function (event) {
+    var a = event.target.closest && event.target.closest("#error-summary a");
+    if (!a) return;
+    var el = document.getElementById(a.getAttribute("href").slice(1));
+    if (el) { event.preventDefault(); el.focus(); }
+  });
+  refresh();
+  var summary = document.getElementById("error-summary");
+  if (summary && !summary.hidden) summary.focus();
+})();

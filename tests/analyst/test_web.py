@@ -1,0 +1,127 @@
+"""Workbench over HTTP: login, guard, CSRF, targets upload, pages, snapshots, public page."""
+
+from __future__ import annotations
+
+import re
+
+from litestar.testing import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.analyst import auth
+from survey.store.db import transaction
+from survey.store.models import Answer, Response, User
+from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
+
+PAGES = (
+    f"/analyst/{SLUG}",
+    f"/analyst/{SLUG}/weighting",
+    f"/analyst/{SLUG}/results",
+    f"/analyst/{SLUG}/bias",
+)
+API = f"/analyst/api/{SLUG}/results"
+
+
+def test_anonymous_and_interviewer_are_refused(client: TestClient, demo: sessionmaker[Session]) -> None:
+    for path in PAGES:
+        response = client.get(path, follow_redirects=False)
+        assert response.status_code == 303 and response.headers["location"] == "/analyst/login"
+    assert client.get(API).status_code == 401
+    assert login(client, "interviewer1") == 403
+    assert auth.SESSION_COOKIE not in client.cookies
+    with demo() as session:
+        interviewer = session.scalars(select(User).where(User.username == "interviewer1")).one()
+    # even a validly signed cookie for an interviewer gets nothing
+    client.cookies.set(auth.SESSION_COOKIE, auth.sign_session("test-secret-key-0123456789", interviewer))
+    for path in PAGES:
+        assert client.get(path, follow_redirects=False).status_code == 403
+    assert client.get(API).status_code == 403
+    assert login(client, "analyst", "wrong-password") == 401
+
+
+def test_login_cookie_flags_and_csrf(client: TestClient) -> None:
+    token = csrf(client)
+    response = client.post(
+        "/analyst/login", data={"username": "analyst", "password": PASSWORD}, follow_redirects=False
+    )
+    assert response.status_code == 403  # no CSRF token
+    response = client.post(
+        "/analyst/login",
+        data={"username": "analyst", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    cookie = response.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert client.get(PAGES[0]).status_code == 200
+    assert client.post(f"/analyst/{SLUG}/snapshots", data={"csrf_token": "forged"}).status_code == 403
+    client.post("/analyst/logout", data={"csrf_token": token})
+    assert client.get(PAGES[0], follow_redirects=False).status_code == 303
+    assert login(client, "admin") == 303
+    assert (
+        client.get(PAGES[0]).status_code == 200 and "Signed in as admin (admin)" in client.get(PAGES[0]).text
+    )
+    assert client.get(API).status_code == 200
+
+
+def test_targets_upload_good_and_broken(client: TestClient) -> None:
+    assert login(client) == 303
+    token = csrf(client, PAGES[0])
+    broken = "variable,category,share\nsex,F,0.5\nsex,X,0.5\nage,18-24,1\n"
+    response = client.post(
+        f"/analyst/{SLUG}/targets",
+        data={"csrf_token": token},
+        files={"file": ("broken.csv", broken.encode(), "text/csv")},
+    )
+    assert response.status_code == 422
+    assert "line 3: category &#39;X&#39; is not a choice of &#39;sex&#39;" in response.text
+    assert "line 4" in response.text
+    response = client.post(
+        f"/analyst/{SLUG}/targets",
+        data={"csrf_token": token, "label": "Census 2026", "population": "900000"},
+        files={"file": ("good.csv", TARGETS_GOOD.read_bytes(), "text/csv")},
+    )
+    assert response.status_code == 200 and "Targets stored" in response.text
+    versions = re.findall(
+        r"<tr><td>(\d+)</td><td>([^<]*)</td>", response.text.split('id="target-versions"')[1]
+    )
+    assert versions[0] == ("2", "Census 2026") and ("1", "Demo population (approximate figures)") in versions
+
+
+def test_pages_charts_comments_escaped_and_publish(client: TestClient, demo: sessionmaker[Session]) -> None:
+    with transaction(demo) as session:
+        first = session.scalars(select(Response).order_by(Response.id).limit(1)).one()
+        session.query(Answer).filter_by(response_id=first.id, question="comment").delete()
+        session.add(
+            Answer(response_id=first.id, question="comment", value_text="<script>alert(1)</script> ok")
+        )
+    assert login(client) == 303
+    page = client.get(f"/analyst/{SLUG}/weighting?method=rake&trim_lo=0.3&trim_hi=3")
+    assert page.status_code == 200 and page.text.count("<svg") >= 7 and "effective n" in page.text
+    results = client.get(f"/analyst/{SLUG}/results?method=rake")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; ok" in results.text and "<script>alert" not in results.text
+    assert "95% CI" in results.text and 'id="q-merge_municipalities"' in results.text
+    bias = client.get(f"/analyst/{SLUG}/bias")
+    assert "What the field work brought in" in bias.text and 'id="mode-effects"' in bias.text
+    bad = client.get(f"/analyst/{SLUG}/weighting?method=logit")
+    assert bad.status_code == 400 and 'id="run-error"' in bad.text
+    api = client.get(API + "?method=poststratify&variables=sex")
+    assert api.status_code == 200 and api.json()["diagnostics"][0]["method"] == "poststratify"
+
+    token = csrf(client, PAGES[0])
+    frozen = client.post(f"/analyst/{SLUG}/snapshots?method=rake", data={"csrf_token": token})
+    assert frozen.status_code == 200
+    draft_id = int(re.findall(r"Snapshot (\d+) frozen", frozen.text)[0])
+    anonymous = TestClient(client.app)
+    assert anonymous.get(f"/results/{SLUG}/{draft_id}").status_code == 404
+    assert f"/results/{SLUG}/{draft_id}" not in anonymous.get(f"/results/{SLUG}").text
+    client.post(f"/analyst/{SLUG}/snapshots/{draft_id}/publish", data={"csrf_token": token})
+    for lang, word in (("fr", "Résultats"), ("nl", "Resultaten"), ("en", "How to read these figures")):
+        public = anonymous.get(f"/results/{SLUG}/{draft_id}?lang={lang}")
+        assert public.status_code == 200 and word in public.text
+        assert "<caption>" in public.text and 'role="img"' in public.text and "<script" not in public.text
+    assert f"/results/{SLUG}/{draft_id}" in anonymous.get(f"/results/{SLUG}").text
+    assert (
+        client.post(f"/analyst/{SLUG}/snapshots/{draft_id}/publish", data={"csrf_token": token}).status_code
+        == 409
+    )

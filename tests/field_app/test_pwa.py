@@ -1,0 +1,269 @@
+"""The field PWA in real Chromium: offline login-once, 20 interviews, restarts, sync exactly once."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from field_app.auth import revoke_device
+from survey.questionnaire.expressions import parse, to_string
+from survey.settings import Settings
+from survey.store.db import transaction
+from survey.store.models import Answer, Response
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.field_app.conftest import PASSWORD, FieldEnv
+
+pytestmark = pytest.mark.browser
+CORPUS = json.loads(
+    (Path(__file__).resolve().parents[2] / "survey" / "questionnaire" / "expression_corpus.json").read_text()
+)["cases"]
+
+
+class Server:
+    """The app under uvicorn on a fixed port that can be stopped and started again (real offline)."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.settings, self.port, self.url = settings, port, f"http://127.0.0.1:{port}"
+        self.server: Any = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        from survey.app import create_app
+
+        config = uvicorn.Config(
+            create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+            self.server = None
+
+
+@pytest.fixture
+def server(settings: Settings, field_env: FieldEnv) -> Iterator[Server]:
+    instance = Server(settings, free_port())
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def playwright_instance() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+def open_profile(playwright: Any, profile: Path) -> Any:
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def login_and_pin(page: Any, url: str) -> None:
+    page.goto(url + "/field/")
+    page.fill("#login-user", "int1")
+    page.fill("#login-pass", PASSWORD)
+    page.click("#login-submit")
+    page.fill("#pin-new", "2468")
+    page.click("#pin-save")
+    page.wait_for_selector("[data-start]")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def unlock(page: Any) -> None:
+    page.fill("#pin", "2468")
+    page.click("#unlock")
+    page.wait_for_selector("[data-start]")
+
+
+def do_interview(page: Any, i: int) -> dict[str, Any]:
+    """One interview through the UI; returns the answers the store must end up with."""
+    language = ("fr", "nl", "en")[i % 3]
+    sex, age = ("F", "M")[i % 2], 16 + i  # ages 16 and 17: the voting question is skipped
+    page.select_option("#lang", language)
+    page.click("[data-start]")
+    page.click(f"[data-q=sex][data-choice={sex}]")
+    page.fill("[data-q=age]", str(age))
+    page.click("#next")
+    expected: dict[str, Any] = {"sex": sex, "age": age}
+    if age >= 18:
+        vote = ("yes", "no")[i % 2]
+        page.click(f"[data-q=votes][data-choice={vote}]")
+        expected["votes"] = vote
+    else:
+        assert page.locator("[data-q=votes]").count() == 0
+    page.fill("[data-q=comment]", f"comment {i}")
+    expected["comment"] = f"comment {i}"
+    page.click("#finish")
+    page.wait_for_selector("[data-start]")
+    return {"language": language, "answers": expected}
+
+
+def pending_text(page: Any) -> str:
+    return str(page.text_content("#st-pending"))
+
+
+def stored(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
+    with sessions() as session:
+        out: dict[str, dict[str, Any]] = {}
+        for response in session.scalars(select(Response)):
+            answers: dict[str, Any] = {}
+            for a in session.scalars(select(Answer).where(Answer.response_id == response.id)):
+                answers[a.question] = int(a.value_number) if a.value_number is not None else a.value_text
+            out[response.uuid] = {"language": response.language, "answers": answers, "mode": response.mode}
+        return out
+
+
+def test_offline_twenty_interviews_survive_restart_and_sync_once(
+    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+) -> None:
+    profile = tmp_path / "profile"
+    context = open_profile(playwright_instance, profile)
+    page = context.pages[0] if context.pages else context.new_page()
+    login_and_pin(page, server.url)
+    server.stop()  # really offline, not only emulated
+    context.set_offline(True)
+    page.reload()
+    unlock(page)
+    # An interrupted interview resumes after a reload.
+    page.click("[data-start]")
+    page.click("[data-q=sex][data-choice=F]")
+    page.wait_for_timeout(200)
+    page.reload()
+    unlock(page)
+    page.click("[data-resume]")
+    assert page.get_attribute("[data-q=sex][data-choice=F]", "aria-pressed") == "true"
+    page.fill("[data-q=age]", "50")
+    page.click("#next")
+    page.click("[data-q=votes][data-choice=no]")
+    page.click("#finish")
+    page.wait_for_selector("[data-start]")
+    expected = [{"language": "fr", "answers": {"sex": "F", "age": 50, "votes": "no"}}]
+    expected += [do_interview(page, i) for i in range(1, 20)]
+    assert pending_text(page) == "pending 20"
+    page.reload()
+    unlock(page)
+    assert pending_text(page) == "pending 20"
+    context.close()
+
+    context = open_profile(playwright_instance, profile)
+    context.set_offline(True)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(server.url + "/field/")
+    unlock(page)
+    assert pending_text(page) == "pending 20"
+    assert stored(sessions) == {}
+
+    server.start()
+    context.set_offline(False)
+    page.click("#sync-now")
+    page.wait_for_function(
+        "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000
+    )
+    assert pending_text(page) == "pending 0"
+    got = stored(sessions)
+    assert len(got) == 20
+    assert sorted((g["language"], json.dumps(g["answers"], sort_keys=True)) for g in got.values()) == sorted(
+        (e["language"], json.dumps(e["answers"], sort_keys=True)) for e in expected
+    )
+    assert {g["mode"] for g in got.values()} == {"field"}
+    page.click("#sync-now")  # again: nothing new
+    page.wait_for_timeout(500)
+    assert len(stored(sessions)) == 20
+    context.close()
+
+
+def test_500_then_dropped_answer_then_revocation(
+    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+) -> None:
+    context = open_profile(playwright_instance, tmp_path / "p2")
+    page = context.pages[0] if context.pages else context.new_page()
+    failures = {"n": 0}
+
+    def fail_then_drop(route: Any) -> None:
+        failures["n"] += 1
+        if failures["n"] == 1:
+            route.fulfill(status=500, body='{"detail": "boom"}', content_type="application/json")
+        elif failures["n"] == 2:
+            route.fetch()  # the server stores the batch...
+            route.abort("connectionreset")  # ...but the tablet never hears back
+        else:
+            route.continue_()
+
+    page.route("**/field/api/sync", fail_then_drop)
+    login_and_pin(page, server.url)
+    context.set_offline(True)
+    for i in range(5):
+        do_interview(page, i + 2)
+    context.set_offline(False)
+    page.click("#sync-now")
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 5'", timeout=30000)
+    assert failures["n"] >= 3
+    assert len(stored(sessions)) == 5
+
+    with transaction(sessions) as session:
+        device_id = session.scalar(select(Response.device_id))
+        assert device_id is not None
+        revoke_device(session, device_id, actor="test")
+    do_interview(page, 7)
+    page.click("#sync-now")
+    page.wait_for_selector("#banner:has-text('revoked')", timeout=10000)
+    assert pending_text(page) == "pending 1"
+    assert len(stored(sessions)) == 5
+    context.close()
+
+
+def test_offline_page_evaluates_corpus_like_server(
+    server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    context = open_profile(playwright_instance, tmp_path / "p3")
+    page = context.pages[0] if context.pages else context.new_page()
+    login_and_pin(page, server.url)
+    server.stop()
+    context.set_offline(True)
+    page.reload()
+    page.wait_for_selector("#pin")
+    results = page.evaluate(
+        """(cases) => cases.map((c) => {
+            try {
+              const v = window.SurveyExpressions.evaluate(c.expression, c.values, c.current, c.columns);
+              const kind = typeof v === 'boolean' ? 'boolean' : typeof v === 'number' ? 'number' : 'string';
+              return {error: false, kind, text: window.SurveyExpressions.toString(v)};
+            } catch (e) { return {error: true, kind: null, text: e.message}; }
+        })""",
+        CORPUS,
+    )
+    context.close()
+    for case, got in zip(CORPUS, results, strict=True):
+        try:
+            value = parse(case["expression"]).evaluate(
+                case["values"], case.get("current"), case.get("columns")
+            )
+        except Exception:
+            assert got["error"], case["expression"]
+            continue
+        kind = (
+            "boolean" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "string"
+        )
+        assert (got["kind"], got["text"]) == (kind, to_string(value)), case["expression"]

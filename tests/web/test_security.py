@@ -1,0 +1,37 @@
+"""CSRF tokens and the IP-free rate limiter, without a server."""
+
+from __future__ import annotations
+
+from survey.web import csrf
+from survey.web.ratelimit import RateLimiter
+
+KEY = "test-secret-key-0123456789"
+
+
+def test_csrf_token_must_match_cookie_and_be_signed() -> None:
+    token = csrf.new_token(KEY)
+    assert csrf.check(KEY, token, token)
+    assert not csrf.check(KEY, token, csrf.new_token(KEY))
+    assert not csrf.check(KEY, None, token)
+    forged = token.split(".")[0] + ".0000"
+    assert not csrf.check(KEY, forged, forged)
+    assert not csrf.check("other-key", token, token)
+    assert csrf.token_for(KEY, token) == token
+    assert csrf.token_for(KEY, "junk") != "junk"
+
+
+def test_rate_limiter_counts_per_client_and_forgets() -> None:
+    now = [0.0]
+    limiter = RateLimiter(2, window=60, clock=lambda: now[0])
+    assert limiter.hit("10.0.0.1") and limiter.hit("10.0.0.1")
+    assert not limiter.hit("10.0.0.1")
+    assert limiter.hit("10.0.0.2")
+    assert all("10.0.0" not in key for key in limiter._counts)
+    now[0] = 61
+    assert limiter.hit("10.0.0.1")
+    assert len(limiter) == 1
+
+
+def test_rate_limit_zero_disables() -> None:
+    limiter = RateLimiter(0)
+    assert all(limiter.hit("x") for _ in range(1000))
