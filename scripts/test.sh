@@ -17,6 +17,7 @@ command -v chromium >/dev/null || missing+=(chromium chromium-driver)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq

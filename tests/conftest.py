@@ -14,12 +14,15 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+import field_app.models  # noqa: F401 - every table the migrations create is in Base.metadata
+import survey.analyst.models  # noqa: F401
 from survey.settings import Settings, load_settings
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory
@@ -140,11 +143,17 @@ def live_server(settings: Settings, sessions: sessionmaker[Session]) -> Iterator
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+def playwright_session() -> Iterator[Any]:
+    """One Playwright driver per run: the sync API refuses a second one while the first is alive."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_session: Any) -> Iterator[object]:
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
+    instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield instance
+    instance.close()

@@ -32,6 +32,8 @@ def test_weighting_imports_no_database_or_web() -> None:
 def test_store_and_questionnaire_do_not_import_the_web_layer() -> None:
     for package in ("survey/store", "survey/questionnaire"):
         for path, names in _imports(package).items():
+            if path.endswith("migrations/env.py"):
+                continue  # the migration environment is a composition root: it loads every table
             web = [
                 n
                 for n in names

@@ -10,11 +10,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margin, joint_cells
 from weighting._frames import FloatArray, column_names, encode
 from weighting.design import Design, Step
-from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_weights
+from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_groups, summarise_weights
 from weighting.errors import DesignError
 from weighting.targets import Targets
 
@@ -93,8 +94,13 @@ def finish(
     max_iter: int = 1,
     tol: float = 0.0,
     notes: tuple[str, ...] = (),
+    cell_factor: FloatArray | None = None,
 ) -> Design:
-    """Record the step and its diagnostics on a new Design."""
+    """Record the step and its diagnostics on a new Design.
+
+    `cell_factor`: when the weights are `prep.old_weights * cell_factor[cells]` (every adjuster
+    but trimming), the diagnostics are computed on groups of equal rows instead of rows.
+    """
     step = Step(
         method=method,
         margins=tuple(c.margin for c in prep.codings),
@@ -109,23 +115,117 @@ def finish(
         rescale=prep.rescaled,
     )
     diag = diagnose(
-        design, prep, weights, method=method, iterations=iterations, converged=converged, notes=notes
+        design,
+        prep,
+        weights,
+        method=method,
+        iterations=iterations,
+        converged=converged,
+        notes=notes,
+        cell_factor=cell_factor,
     )
     return design.with_step(step, weights, diag)
 
 
-def fit_table(prep: Prepared, weights: FloatArray) -> tuple[CategoryFit, ...]:
-    """Achieved vs target vs unweighted share for every category of every margin."""
+def fit_table(
+    prep: Prepared, weights: FloatArray, cell_total: FloatArray | None = None
+) -> tuple[CategoryFit, ...]:
+    """Achieved vs target vs unweighted share for every category of every margin.
+
+    With `cell_total` (the weight total of each joint cell) the achieved shares are summed
+    over cells instead of rows (same numbers up to summation order).
+    """
     n = weights.size
-    total = float(weights.sum())
+    total = float(weights.sum()) if cell_total is None else float(cell_total.sum())
     rows: list[CategoryFit] = []
-    for c in prep.codings:
-        achieved = np.bincount(c.codes, weights=weights, minlength=len(c.margin.categories)) / total
+    for m, c in enumerate(prep.codings):
+        size = len(c.margin.categories)
+        if cell_total is None:
+            achieved = np.bincount(c.codes, weights=weights, minlength=size) / total
+        else:
+            achieved = np.bincount(prep.cells.cell_categories[m], weights=cell_total, minlength=size) / total
         for k, (cat, share) in enumerate(zip(c.margin.categories, c.margin.shares, strict=True)):
             rows.append(
                 CategoryFit(c.margin.name, cat, share, float(achieved[k]), c.counts[k] / n, int(c.counts[k]))
             )
     return tuple(rows)
+
+
+_MAX_GROUPS = 1 << 22
+
+
+def _constant(a: FloatArray) -> float | None:
+    """The common value of `a` when all its elements are equal (two cheap passes)."""
+    if a.size == 0:
+        return None
+    v = a.flat[0]
+    return float(v) if a.min() == v and a.max() == v else None
+
+
+@dataclass(frozen=True)
+class _Groups:
+    """Rows as groups of equal rows: group index per row (None = the joint cell), and per group
+    its weight, its g denominator, and its joint cell."""
+
+    index: np.ndarray | None
+    weight: FloatArray
+    base: FloatArray
+    cell: np.ndarray
+    counts: np.ndarray
+
+
+def _groups(design: Design, prep: Prepared, cell_factor: FloatArray, initial: FloatArray) -> _Groups | None:
+    """Groups of rows sharing weight and initial weight, exact: weight = old value x cell factor.
+
+    Constant starting weights: the groups are the joint cells. Otherwise the distinct starting
+    weight values are crossed with the cells (when few); None when that does not pay.
+    """
+    cells = prep.cells
+    if cells.counts is None or cells.counts.size != cells.n_cells:
+        return None
+    old = prep.old_weights
+    same_initial = initial is old
+    init_value = None if same_initial else _constant(initial)
+    if not same_initial and init_value is None:
+        return None
+    value = _constant(old)
+    if value is not None:
+        w = old.flat[0] * cell_factor  # the same product as the rows' old * factor[cell]
+        base = np.full(cells.n_cells, old.flat[0] if same_initial else init_value)
+        return _Groups(None, w, base, np.arange(cells.n_cells), cells.counts)
+    codes, uniques = pd.factorize(old)
+    u = len(uniques)
+    if u * cells.n_cells > min(_MAX_GROUPS, old.size // 4):
+        return None
+    uniq = np.asarray(uniques, dtype=np.float64)
+    index = cells.cells * u + codes
+    counts = np.bincount(index, minlength=u * cells.n_cells)
+    w = (uniq[None, :] * cell_factor[:, None]).ravel()
+    base = (
+        np.broadcast_to(uniq[None, :], (cells.n_cells, u)).ravel()
+        if same_initial
+        else np.full(w.size, init_value)
+    )
+    return _Groups(index, w, np.ascontiguousarray(base), np.repeat(np.arange(cells.n_cells), u), counts)
+
+
+def _grouped_summaries(
+    design: Design, prep: Prepared, groups: _Groups
+) -> tuple[WeightSummary, tuple[WeightSummary, ...]]:
+    total = float(np.dot(groups.counts.astype(np.float64), groups.weight))
+    overall = summarise_groups("all", groups.weight, groups.base, groups.counts, total)
+    by_mode: list[WeightSummary] = []
+    if design.mode_column and design.mode_column in column_names(design.data):
+        codes, labels = encode(design.data, design.mode_column, role="mode")
+        k = len(labels) + 1
+        index = groups.index if groups.index is not None else prep.cells.cells
+        key = index * k + (codes + 1)
+        counts = np.bincount(key, minlength=groups.weight.size * k).reshape(groups.weight.size, k)
+        for j, lab in enumerate(labels):
+            by_mode.append(summarise_groups(lab, groups.weight, groups.base, counts[:, j + 1], total))
+        if counts[:, 0].any():
+            by_mode.append(summarise_groups("(missing)", groups.weight, groups.base, counts[:, 0], total))
+    return overall, tuple(by_mode)
 
 
 def weight_summaries(
@@ -156,12 +256,20 @@ def diagnose(
     iterations: int,
     converged: bool,
     notes: tuple[str, ...] = (),
+    cell_factor: FloatArray | None = None,
 ) -> Diagnostics:
-    """Build the Diagnostics record of a step."""
-    fits = fit_table(prep, weights)
-    overall, by_mode = weight_summaries(
-        design, weights, design.steps[0].old_weights if design.steps else prep.old_weights
-    )
+    """Build the Diagnostics record of a step (on groups of equal rows when `cell_factor` is given)."""
+    initial = design.steps[0].old_weights if design.steps else prep.old_weights
+    groups = None if cell_factor is None else _groups(design, prep, cell_factor, initial)
+    if groups is None:
+        fits = fit_table(prep, weights)
+        overall, by_mode = weight_summaries(design, weights, initial)
+    else:
+        cell_total: FloatArray = np.bincount(
+            groups.cell, weights=groups.weight * groups.counts, minlength=prep.cells.n_cells
+        ).astype(np.float64)
+        fits = fit_table(prep, weights, cell_total)
+        overall, by_mode = _grouped_summaries(design, prep, groups)
     return Diagnostics(
         method=method,
         margins=tuple(c.margin.name for c in prep.codings),

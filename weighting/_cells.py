@@ -44,26 +44,32 @@ class CellCoding:
     cells: IntArray
     n_cells: int
     cell_categories: tuple[IntArray, ...]
+    counts: IntArray | None = None
 
 
-def _combine(codes: list[IntArray], sizes: list[int]) -> tuple[IntArray, IntArray]:
-    """Row combined code (dense 0..k-1) and, per dense code, the mixed-radix original code."""
+def _combine(codes: list[IntArray], sizes: list[int]) -> tuple[IntArray, IntArray, IntArray]:
+    """Row combined code (dense 0..k-1), per dense code the mixed-radix original code, and counts."""
     total = int(np.prod(sizes, dtype=np.float64))
     if len(codes) == 1:  # fast path: one variable, usually every category observed
-        present = np.flatnonzero(np.bincount(codes[0], minlength=total))
+        counts = np.bincount(codes[0], minlength=total)
+        present = np.flatnonzero(counts)
         if present.size == total:
-            return codes[0], present
+            return codes[0], present, counts
+        lookup = np.full(total, -1, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        return lookup[codes[0]], present, counts[present]
     combined = np.zeros(codes[0].shape[0], dtype=np.int64)
     for c, size in zip(codes, sizes, strict=True):
         combined *= size
         combined += c
     if total <= _DIRECT_LIMIT:
-        present = np.flatnonzero(np.bincount(combined, minlength=total))
+        counts = np.bincount(combined, minlength=total)
+        present = np.flatnonzero(counts)
         lookup = np.full(total, -1, dtype=np.int64)
         lookup[present] = np.arange(present.size)
-        return lookup[combined], present
-    present, inverse = np.unique(combined, return_inverse=True)
-    return inverse.astype(np.int64), present
+        return lookup[combined], present, counts[present]
+    present, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
+    return inverse.astype(np.int64), present, counts
 
 
 def _digits(code: IntArray, sizes: list[int]) -> list[IntArray]:
@@ -123,15 +129,16 @@ def code_margin(
     missing_rows: np.ndarray | None = None
     for var in margin.variables:
         c, lab = encode(frame, var)
-        if missing == "category" and (c < 0).any():
-            missing_rows = (c < 0) if missing_rows is None else (missing_rows | (c < 0))
-        c, lab, treat = _treat_missing(var, c, lab, missing)
-        if treat is not None:
-            treatments.append(treat)
+        if c.size and int(c.min()) < 0:  # one cheap pass when nothing is missing
+            if missing == "category":
+                missing_rows = (c < 0) if missing_rows is None else (missing_rows | (c < 0))
+            c, lab, treat = _treat_missing(var, c, lab, missing)
+            if treat is not None:
+                treatments.append(treat)
         codes.append(c)
         labels.append(lab)
     sizes = [len(lab) for lab in labels]
-    dense, present = _combine(codes, sizes)
+    dense, present, counts_by_cell = _combine(codes, sizes)
     digits = _digits(present, sizes)
     cell_labels = [
         CROSS.join(labels[j][int(digits[j][k])] for j in range(len(sizes))) for k in range(present.size)
@@ -144,7 +151,6 @@ def code_margin(
     if collapse:
         margin, cell_labels, collapses = _explicit_collapse(margin, cell_labels, collapse)
     index = {c: i for i, c in enumerate(margin.categories)}
-    counts_by_cell = np.bincount(dense, minlength=present.size)
     to_target = np.empty(present.size, dtype=np.int64)
     for k, cell_label in enumerate(cell_labels):
         if cell_label not in index:
@@ -157,7 +163,7 @@ def code_margin(
         (to_target == np.arange(to_target.size)).all()
     )
     row_codes = dense if identity else to_target[dense]
-    counts = np.bincount(row_codes, minlength=len(margin.categories))
+    counts = np.bincount(to_target, weights=counts_by_cell, minlength=len(margin.categories)).astype(np.int64)
     margin, row_codes, counts, auto = _drop_or_merge(margin, row_codes, counts, min_cell)
     return MarginCoding(margin, row_codes, counts, (*collapses, *auto), tuple(treatments))
 
@@ -228,6 +234,6 @@ def _drop_or_merge(
 
 def joint_cells(codes: list[IntArray], sizes: list[int]) -> CellCoding:
     """Cross-classify several margins' codes into the observed joint cells."""
-    dense, present = _combine(codes, sizes)
+    dense, present, counts = _combine(codes, sizes)
     cats = tuple(_digits(present, sizes))
-    return CellCoding(dense, int(present.size), cats)
+    return CellCoding(dense, int(present.size), cats, counts)

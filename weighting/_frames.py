@@ -55,8 +55,15 @@ def encode(frame: Frame, name: str, role: str = "weighting") -> tuple[IntArray, 
     _require(frame, name, role)
     if isinstance(frame, pl.DataFrame):
         s = frame.get_column(name)
-        if s.dtype in (pl.Categorical, pl.Enum) or isinstance(s.dtype, pl.Categorical | pl.Enum):
+        if isinstance(s.dtype, pl.Categorical | pl.Enum):
+            fast = _polars_categorical(s)
+            if fast is not None:
+                return fast
             s = s.cast(pl.String)
+        if s.dtype.is_integer() and s.null_count() == 0:
+            fast = _small_int_codes(s.to_numpy())
+            if fast is not None:
+                return fast
         uniq = s.drop_nulls().unique().sort()
         if s.dtype.is_float():
             s = s.fill_nan(None)
@@ -68,11 +75,51 @@ def encode(frame: Frame, name: str, role: str = "weighting") -> tuple[IntArray, 
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy().astype(np.int64)
         return codes, [label(v) for v in col.cat.categories]
+    if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu":
+        fast = _small_int_codes(col.to_numpy())
+        if fast is not None:
+            return fast
     try:
         codes, uniques = pd.factorize(col, sort=True)
     except TypeError:  # mixed types cannot be sorted: keep order of appearance
         codes, uniques = pd.factorize(col, sort=False)
     return codes.astype(np.int64, copy=False), [label(v) for v in uniques]
+
+
+_SMALL_INT = 1 << 16
+
+
+def _small_int_codes(values: np.ndarray) -> tuple[IntArray, list[str]] | None:
+    """Integer codes 0..k (k small): the same codes and labels as `factorize(sort=True)`, by bincount."""
+    if values.size == 0:
+        return None
+    lo, hi = int(values.min()), int(values.max())
+    if lo < 0 or hi >= _SMALL_INT:
+        return None
+    present = np.flatnonzero(np.bincount(values, minlength=hi + 1))
+    if present.size == hi + 1:
+        codes = values.astype(np.int64)
+    else:
+        lookup = np.full(hi + 1, -1, dtype=np.int64)
+        lookup[present] = np.arange(present.size)
+        codes = lookup[values]
+    return codes, [str(int(v)) for v in present]
+
+
+def _polars_categorical(s: pl.Series) -> tuple[IntArray, list[str]] | None:
+    """Codes of a polars Categorical/Enum from its physical ids: the same codes and labels as
+    casting to strings (sorted present values), without touching the strings row by row."""
+    uniq = s.drop_nulls().unique()
+    texts = uniq.cast(pl.String).to_list()
+    ids = uniq.to_physical().to_numpy().astype(np.int64)
+    top = int(ids.max()) + 1 if ids.size else 0
+    if top > _SMALL_INT * 64:
+        return None
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    lookup = np.full(top + 1, -1, dtype=np.int64)
+    lookup[ids[order]] = np.arange(len(order))
+    phys = s.to_physical().fill_null(top).to_numpy()
+    return lookup[phys], [label(texts[i]) for i in order]
 
 
 def is_numeric(frame: Frame, name: str, role: str = "outcome") -> bool:

@@ -120,6 +120,7 @@ def calibrate(
         max_iter=max_iter,
         tol=tol,
         notes=notes,
+        cell_factor=fit.g,
     )
     g = fit.g / fit.prescale  # R applies the bounds after its pre-scaling
     out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)

@@ -77,4 +77,5 @@ def poststratify(
         weights=weights,
         iterations=1,
         converged=True,
+        cell_factor=ratio,
     )

@@ -80,6 +80,7 @@ def rake(
         converged=fit.converged,
         max_iter=max_iter,
         tol=tol,
+        cell_factor=fit.factor,
     )
     if not fit.converged:
         msg = (

@@ -170,7 +170,7 @@
   function homeView() {
     Promise.all([DB.get("kv", "consultations"), DB.all("interviews"), DB.all("versions"), DB.get("kv", "authError")]).then(function (got) {
       var consultations = got[0] || [], all = got[1], versions = got[2];
-      banner(got[3] ? "Sync refused: " + got[3] : "");
+      if (got[3]) banner("Sync refused: " + got[3]);
       var drafts = all.filter(function (r) { return r.status === "draft"; });
       var done = all.filter(function (r) { return r.status !== "draft"; })
         .sort(function (a, b) { return (b.submitted_at || "").localeCompare(a.submitted_at || ""); });
@@ -234,7 +234,7 @@
     var rec = {
       uuid: uuid(), kind: "interview", consultation: c.slug, version_id: replaces ? replaces.version_id : c.version_id,
       language: language, easy_read: !!easy, mode: paperNumber ? "paper" : "field", paper_form_number: paperNumber || null,
-      answers: replaces ? Object.assign({}, replaces.answers) : {}, note: "", status: "draft", page: 0,
+      answers: replaces ? Object.assign({}, replaces.answers) : {}, note: "", status: "draft", pagePos: 0,
       started_at: now(), replaces_uuid: replaces ? replaces.uuid : null
     };
     DB.put("interviews", rec).then(function () { interviewView(rec); });
@@ -289,9 +289,11 @@
     var pos = Math.max(0, Math.min(rec.pagePos || 0, pages.length - 1));
     var page = form.pages[pages[pos]], last = pos === pages.length - 1;
     function shape(r) {
-      return JSON.stringify([r.pages, Object.keys(r.visible), form.pages[pages[pos]].questions.map(function (q) {
-        return q.choice_filter && r.visible[q.name] ? Form.choices(form, q, r.answers).map(function (c) { return c.name; }) : null;
-      })]);
+      // Only this page matters: later pages are drawn fresh when reached.
+      return JSON.stringify(form.pages[pages[pos]].questions.map(function (q) {
+        if (!r.visible[q.name]) return 0;
+        return q.choice_filter ? Form.choices(form, q, r.answers).map(function (c) { return c.name; }) : 1;
+      }));
     }
     var signature = shape(result);
     /* Redraw only when what is shown changes: replacing the page under the interviewer's finger
@@ -397,6 +399,15 @@
   setInterval(function () {
     refreshStatus().then(function (n) { if (n.pending && navigator.onLine && ctx.session) Sync.run("timer"); });
   }, 30000);
+
+  /* Auto-lock after 10 idle minutes; answers are already saved, so nothing is lost. */
+  var lastActive = Date.now(), IDLE_LOCK = 10 * 60 * 1000;
+  ["pointerdown", "keydown"].forEach(function (type) {
+    document.addEventListener(type, function () { lastActive = Date.now(); }, true);
+  });
+  setInterval(function () {
+    if (ctx.unlocked && Date.now() - lastActive > IDLE_LOCK) lockView();
+  }, 15000);
 
   window.FieldApp = { ready: false };
   if ("serviceWorker" in navigator) {

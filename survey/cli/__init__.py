@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from survey.cli import db, forms, targets, users, weighting
+from field_app.cli import register as register_field
+from survey.cli import db, export, forms, report, targets, users, weighting
 from survey.cli.demo import demo
 from survey.cli.serve import serve
 
@@ -20,6 +21,9 @@ app.add_typer(targets.app, name="targets")
 app.command()(demo)
 app.command()(serve)
 weighting.register(app)
+report.register(app)
+export.register(app)
+register_field(app)
 
 
 def main() -> None:

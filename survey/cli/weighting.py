@@ -248,7 +248,7 @@ NRepOpt = Annotated[int, typer.Option(help="Number of bootstrap replicates.")]
 SeedOpt = Annotated[int | None, typer.Option(help="Random seed for bootstrap replicates.")]
 
 
-def weight_command(  # noqa: PLR0917
+def weight_command(
     data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
     targets: TargetsOpt,
     method: MethodOpt,
@@ -302,7 +302,7 @@ def weight_command(  # noqa: PLR0917
     out.print(f"wrote {len(result)} rows to {dest}", highlight=False)
 
 
-def estimate_command(  # noqa: PLR0917
+def estimate_command(
     data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
     variables: Annotated[
         str, typer.Option(help="Comma-separated outcome columns (text: proportions; numeric: mean).")

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from field_app.api import assign
 from survey.demo.form import FORM_XLSX
 from survey.demo.population import load_population_table, margins_from_population
 from survey.demo.sample import generate_sample
@@ -130,7 +131,10 @@ def load_demo(
                 label="Demo population (approximate figures)", source="survey/demo/data/population_brussels_demo.csv",
                 population=float(population["count"].sum()),
             )  # fmt: skip
-        devices = _devices(session, [u for u in staff if u.role == Role.INTERVIEWER.value])
+        interviewers = [u for u in staff if u.role == Role.INTERVIEWER.value]
+        devices = _devices(session, interviewers)
+        for interviewer in interviewers:
+            assign(session, interviewer, consultation, actor="demo")
     sample = generate_sample(population, seed=seed)
     stored = duplicates = 0
     start = dt.datetime(2022, 11, 7, 9, 0, tzinfo=dt.UTC)

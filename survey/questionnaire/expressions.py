@@ -28,6 +28,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from survey.questionnaire.errors import ExpressionError
 
@@ -416,8 +417,12 @@ class Expression:
         return to_bool(self.evaluate(values, current, columns))
 
 
+@lru_cache(maxsize=4096)
 def parse(source: str) -> Expression:
-    """Parse an expression, raising :class:`ExpressionError` with the position of the fault."""
+    """Parse an expression, raising :class:`ExpressionError` with the position of the fault.
+
+    Cached: a form has a few dozen expressions, evaluated for every response.
+    """
     return Expression(source=source, tree=_Parser(source).parse())
 
 

@@ -84,12 +84,8 @@ def _allowed_choices(
     return {c.name for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})}
 
 
-def _expr(source: str | None, cache: dict[str, Expression]) -> Expression | None:
-    if not source:
-        return None
-    if source not in cache:
-        cache[source] = parse(source)
-    return cache[source]
+def _expr(source: str | None) -> Expression | None:
+    return parse(source) if source else None
 
 
 def validate(
@@ -103,12 +99,11 @@ def validate(
     known = {q.name for q in questionnaire.questions}
     errors = [FieldError(name, "unknown", message("unknown", language)) for name in raw if name not in known]
     answers: dict[str, Answer] = {}
-    cache: dict[str, Expression] = {}
     for page in questionnaire.pages:
-        page_relevant = _expr(page.relevant, cache)
+        page_relevant = _expr(page.relevant)
         page_on = page_relevant is None or page_relevant.is_true(answers)
         for question in page.questions:
-            relevant = _expr(question.relevant, cache)
+            relevant = _expr(question.relevant)
             if not page_on or (relevant is not None and not relevant.is_true(answers)):
                 continue
             if question.type is QuestionType.NOTE:
@@ -134,7 +129,7 @@ def validate(
             if isinstance(typed, str) and len(typed) > MAX_TEXT:
                 errors.append(FieldError(question.name, "too_long", message("too_long", language)))
                 continue
-            constraint = _expr(question.constraint, cache)
+            constraint = _expr(question.constraint)
             if constraint is not None and not constraint.is_true(answers, typed):
                 text = question.constraint_messages.get(language) or message("constraint", language)
                 errors.append(FieldError(question.name, "constraint", text))

@@ -78,6 +78,10 @@ def test_every_command_has_help() -> None:
         ["targets", "from-population"],
         ["weight"],
         ["estimate"],
+        ["report"],
+        ["export"],
+        ["device"],
+        ["device", "revoke"],
     ]
     for command in commands:
         done = subprocess.run(

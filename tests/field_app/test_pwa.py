@@ -67,11 +67,8 @@ def server(settings: Settings, field_env: FieldEnv) -> Iterator[Server]:
 
 
 @pytest.fixture
-def playwright_instance() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        yield playwright
+def playwright_instance(playwright_session: Any) -> Any:
+    return playwright_session
 
 
 def open_profile(playwright: Any, profile: Path) -> Any:
@@ -267,3 +264,46 @@ def test_offline_page_evaluates_corpus_like_server(
             "boolean" if isinstance(value, bool) else "number" if isinstance(value, int | float) else "string"
         )
         assert (got["kind"], got["text"]) == (kind, to_string(value)), case["expression"]
+
+
+def test_paper_entry_refusal_and_correction(
+    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+) -> None:
+    from field_app.models import FieldReceipt
+
+    context = open_profile(playwright_instance, tmp_path / "p4")
+    page = context.pages[0] if context.pages else context.new_page()
+    login_and_pin(page, server.url)
+    context.set_offline(True)
+    page.check("#paper")
+    page.fill("#paper-no", "P-77")
+    first = do_interview(page, 4)
+    page.uncheck("#paper")
+    page.fill("#contact-note", "door closed")
+    page.click("[data-refusal]")
+    page.wait_for_selector("#banner:has-text('refusal')")
+    context.set_offline(False)
+    page.click("#sync-now")
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 2'", timeout=20000)
+    with sessions() as session:
+        paper = session.scalar(select(Response))
+        assert paper is not None
+        assert (paper.mode, paper.paper_form_number, paper.language) == ("paper", "P-77", first["language"])
+        receipt = session.scalar(select(FieldReceipt).where(FieldReceipt.kind == "contact"))
+        assert receipt is not None and (receipt.outcome, receipt.note) == ("refusal", "door closed")
+        original = paper.uuid
+    # A sent interview is locked: a correction is a new record linked to it.
+    page.click(f"[data-uuid='{original}'] button")
+    page.click("[data-q=sex][data-choice=M]")
+    page.click("#next")
+    page.click("#finish")
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000)
+    with sessions() as session:
+        fix = session.scalar(select(Response).where(Response.replaces_uuid == original))
+        assert fix is not None and fix.paper_form_number == "P-77"
+        answers = {
+            a.question: a.value_text
+            for a in session.scalars(select(Answer).where(Answer.response_id == fix.id))
+        }
+        assert answers["sex"] == "M"
+    context.close()

@@ -2,6 +2,8 @@
 
 from alembic import context
 
+import field_app.models  # noqa: F401 - registers the field app's tables on Base.metadata
+import survey.analyst.models  # noqa: F401 - registers the analyst's tables on Base.metadata
 from survey.store.db import make_engine
 from survey.store.models import Base
 

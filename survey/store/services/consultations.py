@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
@@ -12,7 +13,6 @@ from survey.questionnaire.model import Questionnaire
 from survey.store.errors import ImmutableError, NotFoundError
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.audit import record
-
 
 Versions = list[QuestionnaireVersion]  # named before the class, whose ``list`` method shadows the builtin
 
@@ -142,5 +142,22 @@ class ConsultationService:
 
 
 def load_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
-    """The typed questionnaire of a stored version."""
-    return Questionnaire.from_dict(version.content)
+    """The typed questionnaire of a stored version.
+
+    Versions are immutable once answered, so the parsed form is cached by content hash: every
+    submission would otherwise rebuild the whole model from JSON.
+    """
+    return _questionnaire_by_hash(version.content_hash, version.content)
+
+
+_CACHE: dict[str, Questionnaire] = {}
+
+
+def _questionnaire_by_hash(content_hash: str, content: dict[str, Any]) -> Questionnaire:
+    found = _CACHE.get(content_hash)
+    if found is None:
+        found = Questionnaire.from_dict(content)
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[content_hash] = found
+    return found
