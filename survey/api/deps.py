@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import AsyncGenerator
 
+from anyio import to_thread
 from litestar.datastructures import State
 from sqlalchemy.orm import Session
 
 
-def provide_db_session(state: State) -> Generator[Session, None, None]:
-    """One request, one transaction: commit when the handler succeeded, roll back otherwise."""
+async def provide_db_session(state: State) -> AsyncGenerator[Session, None]:
+    """One request, one transaction: commit when the handler succeeded, roll back otherwise.
+
+    The handlers run in worker threads (``sync_to_thread``); the commit, rollback and close run in
+    one too, because a COMMIT waits on the database's disk flush and would otherwise stall the event
+    loop, and with it every other request of the worker.
+    """
     session: Session = state.session_factory()
     try:
         yield session
-        session.commit()
+        await to_thread.run_sync(session.commit)
     except BaseException:
-        session.rollback()
+        await to_thread.run_sync(session.rollback)
         raise
     finally:
-        session.close()
+        await to_thread.run_sync(session.close)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import (
     HTTP_401_UNAUTHORIZED,
+    HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
@@ -20,12 +22,14 @@ from survey.store.errors import (
     ConflictError,
     ImmutableError,
     InvalidAnswersError,
+    InvitationError,
     NotFoundError,
     StoreError,
     TargetsInvalidError,
 )
 
 log = logging.getLogger("survey.web")
+_BACKTICKED = re.compile(r"`([^`]+)`")
 
 _STATUS: dict[type[StoreError], int] = {
     NotFoundError: HTTP_404_NOT_FOUND,
@@ -34,6 +38,7 @@ _STATUS: dict[type[StoreError], int] = {
     InvalidAnswersError: HTTP_422_UNPROCESSABLE_ENTITY,
     TargetsInvalidError: HTTP_422_UNPROCESSABLE_ENTITY,
     AuthError: HTTP_401_UNAUTHORIZED,
+    InvitationError: HTTP_403_FORBIDDEN,
 }
 
 
@@ -48,12 +53,42 @@ def store_error_handler(_request: Request, exc: StoreError) -> Response:
     return Response(body, status_code=status, media_type=MediaType.JSON)
 
 
+def _body_problems(exc: ValidationException) -> list[dict[str, str]] | None:
+    """A well-formed JSON body of the wrong shape, as field problems; None for anything else.
+
+    msgspec names the offending key, or ``data`` with the field in backticks when the whole object is
+    at fault (missing or unknown field); the client gets the field's name either way.
+    """
+    extra = exc.extra if isinstance(exc.extra, list) else []
+    if not extra or not all(isinstance(e, dict) and e.get("source") == "body" for e in extra):
+        return None
+    problems = []
+    for item in extra:
+        message = str(item.get("message", ""))
+        field = str(item.get("key") or "")
+        named = _BACKTICKED.search(message)
+        if field in ("", "data") and named:
+            field = named.group(1)
+        problems.append({"field": field or "body", "code": "schema", "message": message})
+    return problems
+
+
 def http_error_handler(_request: Request, exc: HTTPException) -> Response:
-    """Framework errors (404, 405, 413, validation): keep the status, plain message."""
+    """Framework errors (404, 405, 413, validation): keep the status, plain message.
+
+    A body that parses but has the wrong shape is a 422 listing each field, like invalid answers, so
+    clients handle one kind of "fix these fields" reply; unparseable JSON stays a 400.
+    """
     body: dict[str, object] = {"status_code": exc.status_code, "detail": exc.detail}
+    status = exc.status_code
     if isinstance(exc, ValidationException) and exc.extra:
-        body["errors"] = exc.extra
-    return Response(body, status_code=exc.status_code, media_type=MediaType.JSON, headers=exc.headers)
+        problems = _body_problems(exc)
+        body["errors"] = problems if problems is not None else exc.extra
+        if problems is not None:
+            status = HTTP_422_UNPROCESSABLE_ENTITY
+            body["status_code"] = status
+            body["detail"] = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=exc.headers)
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:

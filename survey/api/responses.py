@@ -25,6 +25,7 @@ from survey.questionnaire.validation import FieldError
 from survey.store.errors import InvalidAnswersError, NotFoundError
 from survey.store.models import Mode
 from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.invitations import InvitationService
 from survey.store.services.responses import AckStatus, ResponseService, Submission, normalise_uuid
 from survey.web import ratelimit
 from survey.web.i18n import SUPPORTED
@@ -41,6 +42,7 @@ class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     answers: dict[str, Any]
     easy_read: bool = False
     started_at: dt.datetime | None = None
+    invitation_code: str | None = None
 
 
 class AckOut(msgspec.Struct):
@@ -92,7 +94,8 @@ class ResponseController(Controller):
         description=(
             "Retry safely with the same UUID: 201 the first time, 200 with the same acknowledgement "
             "afterwards. The same UUID with different content is refused with 409. Bodies larger than "
-            "the server's limit get 413."
+            "the server's limit get 413. An invitation-only consultation needs `invitation_code` (one "
+            "code, one response; 403 otherwise)."
         ),
         status_code=HTTP_201_CREATED,
         responses={
@@ -100,6 +103,9 @@ class ResponseController(Controller):
                               examples=[Example(value={**_ACK_EXAMPLE, "status": "duplicate"})]),
             201: ResponseSpec(AckOut, description="Stored now",
                               examples=[Example(value={**_ACK_EXAMPLE, "status": "stored"})]),
+            403: ResponseSpec(ErrorOut, description="Invitation-only consultation: code missing, unknown or used",
+                              examples=[Example(value={"status_code": 403,
+                                                       "detail": "this invitation code has already been used"})]),
             404: ResponseSpec(ErrorOut, description="Unknown consultation or version"),
             409: ResponseSpec(ErrorOut, description="Same UUID already received with other content",
                               examples=[Example(value={"status_code": 409, "detail": "response … was already "
@@ -142,6 +148,9 @@ class ResponseController(Controller):
                 easy_read=data.easy_read, started_at=data.started_at,
             )
         )  # fmt: skip
+        if ack.status is AckStatus.STORED and consultation.invitation_only:
+            # Raising here rolls the whole request back: no response is kept without its code.
+            InvitationService(db_session).use(consultation, data.invitation_code, ack.uuid)
         code = HTTP_201_CREATED if ack.status is AckStatus.STORED else HTTP_200_OK
         # SQLite hands timestamps back naive: they are UTC, say so, so both arrivals read the same.
         received = ack.received_at if ack.received_at.tzinfo else ack.received_at.replace(tzinfo=dt.UTC)

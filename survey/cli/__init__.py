@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from field_app.cli import register as register_field
-from survey.cli import db, export, forms, report, targets, users, weighting
+from survey.cli import db, export, forms, invitations, report, targets, users, weighting
 from survey.cli.demo import demo
 from survey.cli.serve import serve
 
@@ -18,6 +18,7 @@ app.add_typer(db.app, name="db")
 app.add_typer(forms.app, name="form")
 app.add_typer(users.app, name="user")
 app.add_typer(targets.app, name="targets")
+app.add_typer(invitations.app, name="invite")
 app.command()(demo)
 app.command()(serve)
 weighting.register(app)

@@ -20,6 +20,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint(connection: Any, _name: str) -> None:
+    # pysqlite opens a transaction only before a write, not before SAVEPOINT: a savepoint opened
+    # first became the outer transaction and its RELEASE committed, so a request that failed
+    # afterwards kept half its work. Open the transaction first. (Reads stay outside transactions,
+    # as pysqlite does by default, so they never hold SQLite's single write lock.)
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine; the SQLite file's folder is created so a fresh checkout just works."""
     parsed = make_url(url)
@@ -28,8 +38,12 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "savepoint", _sqlite_savepoint)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # The web app runs handlers in at most 40 threads (anyio's default), each holding one connection
+    # for its request: the pool must be able to give all of them one, or requests wait and time out.
+    # Two workers then use at most 90 of PostgreSQL's default 100 connections.
+    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=25)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -39,3 +39,14 @@ class TargetsInvalidError(StoreError):
 
 class AuthError(StoreError):
     """Wrong credentials, an inactive account or a revoked device."""
+
+
+class InvitationError(StoreError):
+    """An invitation-only consultation got no code, an unknown code, or a code already used.
+
+    ``reason`` (``missing``, ``unknown`` or ``used``) lets the citizen pages say it in the reader's language.
+    """
+
+    def __init__(self, message: str, reason: str = "unknown") -> None:
+        self.reason = reason
+        super().__init__(message)

@@ -116,6 +116,32 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Too many requests. Wait a minute and try again.",
     },
     "home": {"fr": "Accueil", "nl": "Startpagina", "en": "Home"},
+    "qr_show": {"fr": "Afficher le lien en code QR", "nl": "Toon de link als QR-code", "en": "Show the link as a QR code"},
+    "qr_title": {"fr": "Code QR du lien pour reprendre", "nl": "QR-code van de link om verder te gaan",
+                 "en": "QR code of the link to continue"},
+    "qr_help": {"fr": "Scannez-le avec votre téléphone pour continuer dessus.",
+                "nl": "Scan hem met uw telefoon om daarop verder te gaan.",
+                "en": "Scan it with your phone to continue there."},
+    "invitation_code": {"fr": "Code d'invitation", "nl": "Uitnodigingscode", "en": "Invitation code"},
+    "invitation_help": {
+        "fr": "Il figure sur votre lettre d'invitation, par exemple 7KQ2-M9XD-4HBT.",
+        "nl": "U vindt hem op uw uitnodigingsbrief, bijvoorbeeld 7KQ2-M9XD-4HBT.",
+        "en": "You will find it on your invitation letter, for example 7KQ2-M9XD-4HBT.",
+    },
+    "invitation_missing": {"fr": "Saisissez votre code d'invitation.", "nl": "Vul uw uitnodigingscode in.",
+                           "en": "Enter your invitation code."},
+    "invitation_unknown": {
+        "fr": "Ce code d'invitation n'existe pas. Vérifiez-le sur votre lettre.",
+        "nl": "Deze uitnodigingscode bestaat niet. Controleer hem op uw brief.",
+        "en": "This invitation code does not exist. Check it on your letter.",
+    },
+    "invitation_used": {
+        "fr": "Ce code d'invitation a déjà servi à envoyer des réponses.",
+        "nl": "Met deze uitnodigingscode werden al antwoorden verstuurd.",
+        "en": "This invitation code has already been used to send answers.",
+    },
+    "results_link": {"fr": "Voir les résultats publiés", "nl": "Bekijk de gepubliceerde resultaten",
+                     "en": "See the published results"},
 }  # fmt: skip
 
 

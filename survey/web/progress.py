@@ -13,7 +13,7 @@ import secrets
 import uuid as uuid_lib
 from collections.abc import Mapping
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from survey.questionnaire.model import Questionnaire, QuestionType
@@ -64,6 +64,22 @@ class ProgressStore:
         if not token or len(token) > 100:
             return None
         return self.session.scalar(select(Response).where(Response.resume_token_hash == hash_token(token)))
+
+    def lock(self, response: Response) -> bool:
+        """Take the response for this request, or False if it is no longer in progress.
+
+        Two posts of the same page (a double click on "send", a retry after a timeout) then run one
+        after the other: the second finds the response completed and is shown the thank-you page
+        instead of storing it twice. A no-op UPDATE locks the row on PostgreSQL and takes SQLite's
+        write lock, so the same code serialises both.
+        """
+        taken = self.session.execute(
+            update(Response)
+            .where(Response.id == response.id, Response.status == ResponseStatus.IN_PROGRESS.value)
+            .values(status=Response.status)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(taken.rowcount)  # type: ignore[attr-defined]
 
     def answers(self, response: Response, questionnaire: Questionnaire) -> dict[str, AnswerValue]:
         """The stored answers, typed back as validation returns them."""

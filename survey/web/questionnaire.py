@@ -18,12 +18,15 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
+from survey.analyst.snapshots import snapshots
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError, validate
 from survey.settings import Settings
+from survey.store.errors import InvitationError
 from survey.store.models import Consultation, QuestionnaireVersion, Response, ResponseStatus
 from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.invitations import InvitationService
 from survey.web import csrf, ratelimit
 from survey.web.i18n import SUPPORTED, negotiate, text
 from survey.web.pages import (
@@ -35,6 +38,7 @@ from survey.web.pages import (
     visible_pages,
 )
 from survey.web.progress import ProgressStore
+from survey.web.qr import qr_svg
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 HONEYPOT = "website"
@@ -137,23 +141,16 @@ class QuestionnaireController(Controller):
         slug: str,
         lang: str | None = None,
         easy: str | None = None,
+        code: str | None = None,
     ) -> Template:
         """Who asks, why, how long it takes, what happens to the answers, and the consent form."""
         visitor = _visitor(request, lang, easy)
         consultation, _version, questionnaire = _consultation(db_session, slug)
-        return _render(
-            request, "consultation.html", visitor,
-            consultation=consultation,
-            title=consultation.title.get(visitor.lang) or next(iter(consultation.title.values()), slug),
-            purpose=consultation.description.get(visitor.lang, ""),
-            minutes=minutes_needed(questionnaire),
-            is_open=consultation.status == "open",
-            error="",
-        )  # fmt: skip
+        return _landing(request, visitor, consultation, questionnaire, code=(code or "")[:40])
 
     @post("/start", sync_to_thread=True)
     def start(self, request: Request, db_session: Session, slug: str, data: FormData) -> Template | Redirect:
-        """Consent given: create the in-progress response and go to the first page."""
+        """Consent given (and, for a panel, a valid invitation code): create the response, go to page one."""
         visitor = _visitor(request, data.get("_lang"), data.get("_easy", "0"))
         refused = _guard(request, visitor, data)
         if refused is not None:
@@ -161,16 +158,18 @@ class QuestionnaireController(Controller):
         consultation, version, questionnaire = _consultation(db_session, slug)
         if consultation.status != "open":
             return _error(request, visitor, "closed", 409)
-        if data.get("consent") != "yes":
-            return _render(
-                request, "consultation.html", visitor, status_code=400,
-                consultation=consultation,
-                title=consultation.title.get(visitor.lang) or slug,
-                purpose=consultation.description.get(visitor.lang, ""),
-                minutes=minutes_needed(questionnaire), is_open=True,
-                error=text("consent_required", visitor.lang),
+        code = str(data.get("code") or "")[:40]
+        consent = data.get("consent") == "yes"
+        code_problem = _code_problem(db_session, consultation, code)
+        if not consent or code_problem:
+            return _landing(
+                request, visitor, consultation, questionnaire, status_code=403 if code_problem else 400,
+                error="" if consent else text("consent_required", visitor.lang),
+                code_error=text(code_problem, visitor.lang) if code_problem else "", code=code, consent=consent,
             )  # fmt: skip
-        _response, token = ProgressStore(db_session).start(version, visitor.lang, visitor.easy)
+        response, token = ProgressStore(db_session).start(version, visitor.lang, visitor.easy)
+        if consultation.invitation_only:
+            InvitationService(db_session).claim(consultation, code, response.uuid)
         first = visible_pages(questionnaire, {})
         return Redirect(f"{_base(slug, token)}/p/{first[0] + 1 if first else 1}", status_code=303)
 
@@ -224,6 +223,8 @@ class QuestionnaireController(Controller):
         index = number - 1
         page = questionnaire.pages[index]
         store = ProgressStore(db_session)
+        if not store.lock(response):
+            return Redirect(f"{_base(slug, token)}/thanks", status_code=303)
         stored = store.answers(response, questionnaire)
         names = {q.name for q in page.questions}
         values = form_values(page, data)
@@ -258,6 +259,12 @@ class QuestionnaireController(Controller):
         if not final.ok:
             target = _first_page_with(questionnaire, final.errors, pages)
             return Redirect(f"{base}/p/{target + 1}", status_code=303)
+        consultation = db_session.get(Consultation, response.consultation_id)
+        if consultation is not None and consultation.invitation_only:
+            try:
+                InvitationService(db_session).use_claimed(response.uuid)
+            except InvitationError:
+                return _error(request, visitor, "invitation_used", 403)
         store.complete(response, version, kept.answers, visitor.lang, visitor.easy)
         return Redirect(f"{base}/thanks", status_code=303)
 
@@ -271,7 +278,8 @@ class QuestionnaireController(Controller):
             return found
         _response, visitor, _version, _questionnaire = found
         link = f"{request.base_url}".rstrip("/") + _base(slug, token)
-        return _render(request, "saved.html", visitor, link=link, continue_url=_base(slug, token))
+        qr = qr_svg(link, text("qr_title", visitor.lang))
+        return _render(request, "saved.html", visitor, link=link, continue_url=_base(slug, token), qr=qr)
 
     @get("/r/{token:str}/thanks", sync_to_thread=True)
     def thanks(
@@ -283,7 +291,12 @@ class QuestionnaireController(Controller):
             visitor = _visitor(request, lang, easy)
             return _error(request, visitor, "not_found", 404)
         visitor = _visitor(request, lang, easy, response.language, response.easy_read)
-        return _render(request, "thanks.html", visitor, reference=response.uuid[:8])
+        consultation = db_session.get(Consultation, response.consultation_id)
+        published = consultation is not None and bool(
+            snapshots(db_session, consultation, published_only=True)
+        )
+        results_url = f"/results/{slug}?lang={visitor.lang}" if published else ""
+        return _render(request, "thanks.html", visitor, reference=response.uuid[:8], results_url=results_url)
 
     def _load(
         self, request: Request, session: Session, slug: str, token: str, lang: str | None, easy: str | None,
@@ -324,6 +337,32 @@ class QuestionnaireController(Controller):
             msg_integer=message("integer", visitor.lang),
             msg_decimal=message("decimal", visitor.lang),
         )  # fmt: skip
+
+
+def _landing(
+    request: Request, visitor: Visitor, consultation: Consultation, questionnaire: Questionnaire, *,
+    status_code: int = 200, error: str = "", code_error: str = "", code: str = "", consent: bool = False,
+) -> Template:  # fmt: skip
+    return _render(
+        request, "consultation.html", visitor, status_code=status_code,
+        consultation=consultation,
+        title=consultation.title.get(visitor.lang) or next(iter(consultation.title.values()), consultation.slug),
+        purpose=consultation.description.get(visitor.lang, ""),
+        minutes=minutes_needed(questionnaire),
+        is_open=consultation.status == "open",
+        error=error, code_error=code_error, code=code, consent=consent,
+    )  # fmt: skip
+
+
+def _code_problem(session: Session, consultation: Consultation, code: str) -> str:
+    """The interface-text key saying what is wrong with an invitation code, or "" when all is well."""
+    if not consultation.invitation_only:
+        return ""
+    try:
+        InvitationService(session).check(consultation, code)
+    except InvitationError as exc:
+        return f"invitation_{exc.reason}"
+    return ""
 
 
 def _relevant_names(questionnaire: Questionnaire, answers: dict[str, Any]) -> set[str]:

@@ -87,3 +87,20 @@ def test_openapi_documents_the_endpoint_with_examples(client, version) -> None:
     operation = schema["paths"]["/api/consultations/{slug}/responses"]["post"]
     assert {"200", "201", "409", "413", "422"} <= set(operation["responses"])
     assert "examples" in str(operation["requestBody"]) and "examples" in str(operation["responses"]["422"])
+
+
+def test_wrong_shaped_body_is_422_naming_fields_and_bad_json_is_400(client, version, sessions) -> None:
+    headers = {"content-type": "application/json"}
+    wrong_type = client.post(URL, content='{"uuid": 5, "version_id": 1, "language": "fr", "answers": {}}',
+                             headers=headers)  # fmt: skip
+    assert wrong_type.status_code == 422
+    assert wrong_type.json()["errors"] == [
+        {"field": "uuid", "code": "schema", "message": "Expected `str`, got `int`"}
+    ]
+    missing = client.post(URL, json={"uuid": str(uuid.uuid4()), "language": "fr", "answers": {}})
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "version_id"
+    unknown = client.post(URL, json={**body(version.id), "ip_address": "1.2.3.4"})
+    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "ip_address"
+    broken = client.post(URL, content="{not json", headers=headers)
+    assert broken.status_code == 400 and "malformed" in broken.json()["detail"]
+    assert count(sessions) == 0

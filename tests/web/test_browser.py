@@ -276,7 +276,10 @@ def test_axe_core_finds_no_violation(browser, site) -> None:
     page.fill("#q-merge_why_not_other", "x")
     page.click("button[value=save]")
     page.wait_for_url("**/saved")
-    found["saved"] = _axe(page, source)
+    page.click("details.qr-box summary")
+    assert page.is_visible("svg.qr")
+    found["saved+qr"] = _axe(page, source)
+    page.screenshot(path=str(SHOTS / "saved-qr.png"), full_page=True)
     page.goto(page.input_value("#resume-link"))
     page.wait_for_url("**/p/3")
     choose(page, PAGE_3)
@@ -313,3 +316,33 @@ def test_screenshots(browser, site) -> None:
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         ctx.close()
     assert len(list(Path(SHOTS).glob("*.png"))) >= 4
+
+
+def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
+    """A panel member follows the link of their letter; a wrong code is announced, the right one starts."""
+    from survey.store.db import transaction
+    from survey.store.services.consultations import ConsultationService
+    from survey.store.services.invitations import InvitationService
+
+    with transaction(sessions) as session:
+        consultation = ConsultationService(session).get(SLUG)
+        service = InvitationService(session)
+        service.set_required(consultation, True, actor="test")
+        code = service.issue(consultation, 1, actor="test")[0]
+    source = axe_source()
+    ctx = browser.new_context(bypass_csp=True, locale="nl-BE")
+    page = ctx.new_page()
+    page.goto(f"{site.url}/c/{SLUG}?code=WRNG-WRNG-WRNG")
+    assert page.input_value("#code") == "WRNG-WRNG-WRNG"
+    page.check("#consent")
+    page.click("button[type=submit]")
+    assert page.is_visible("#code-error")
+    assert "bestaat niet" in page.inner_text("#code-error")
+    assert page.evaluate("document.activeElement.id") == "code"
+    assert page.is_checked("#consent")
+    if source is not None:
+        assert _axe(page, source) == []
+    page.fill("#code", code.lower())
+    page.click("button[type=submit]")
+    page.wait_for_url("**/p/1")
+    ctx.close()

@@ -189,3 +189,79 @@ def test_every_page_is_small(client, version) -> None:
     for asset in ("/static/web/site.css", "/static/web/survey.js", "/static/expressions.js"):
         sizes.append(len(client.get(asset).content))
     assert max(sizes) < 50_000, sizes
+
+
+def test_saved_page_offers_the_link_as_a_qr_code(client, version) -> None:
+    page = post(client, start(client), PAGE_1)
+    saved = post(client, page, {"merge_municipalities": "neutral"}, action="save")
+    assert "<details" in saved.text and "QR code" in saved.text
+    svg = re.search(r"<svg[^>]*>.*?</svg>", saved.text, re.S)
+    assert (
+        svg
+        and 'role="img"' in svg.group(0)
+        and "<title>QR code of the link to continue</title>" in svg.group(0)
+    )
+    assert len(re.findall(r"<path", svg.group(0))) >= 1
+
+
+def test_two_simultaneous_sends_store_one_response(live_server, version, sessions) -> None:
+    """A double click on "send": both posts reach the server at once; one response is stored."""
+    import threading
+
+    import httpx
+
+    with httpx.Client(base_url=live_server.url, follow_redirects=True) as browser:
+        page = start(browser)
+        for fields in (PAGE_1, {"merge_municipalities": "neutral"}, PAGE_3, PAGE_4):
+            page = post(browser, page, fields)
+        data = {"csrf_token": token(page.text), "_lang": "en", "_easy": "0", "_action": "next",
+                "_shown": shown(page.text), "comment": "double click"}  # fmt: skip
+        cookies = dict(browser.cookies)
+        results: list[httpx.Response] = []
+        barrier = threading.Barrier(4)
+
+        def send() -> None:
+            with httpx.Client(base_url=live_server.url, cookies=cookies, follow_redirects=True) as tab:
+                barrier.wait()
+                results.append(tab.post(str(page.url), data=data))
+
+        threads = [threading.Thread(target=send) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert len(results) == 4
+    assert all(r.status_code == 200 and r.url.path.endswith("/thanks") for r in results), [
+        (r.status_code, r.url.path) for r in results
+    ]
+    response, answers = stored(sessions)
+    assert response.status == "complete" and answers["comment"] == ["double click"]
+
+
+def test_thank_you_page_links_to_published_results_only(client, version, sessions) -> None:
+    from survey.analyst.models import ResultSnapshot
+    from survey.store.db import transaction
+    from survey.store.models import TargetSet, utcnow
+
+    def finish() -> str:
+        client.cookies.clear()
+        page = post(client, start(client), PAGE_1)
+        for fields in ({"merge_municipalities": "neutral"}, PAGE_3, PAGE_4, {}):
+            page = post(client, page, fields)
+        assert page.url.path.endswith("/thanks")
+        return page.text
+
+    assert "/results/" not in finish()
+    with transaction(sessions) as session:
+        targets = TargetSet(consultation_id=version.consultation_id, version=1)
+        session.add(targets)
+        session.flush()
+        snapshot = ResultSnapshot(
+            consultation_id=version.consultation_id, questionnaire_version_id=version.id,
+            target_set_id=targets.id, data_hash="0" * 64, method="rake", software_version="test", content={},
+        )  # fmt: skip
+        session.add(snapshot)
+    assert "/results/" not in finish()
+    with transaction(sessions) as session:
+        session.get(ResultSnapshot, snapshot.id).published_at = utcnow()  # type: ignore[union-attr]
+    assert f'href="/results/{SLUG}?lang=en"' in finish()

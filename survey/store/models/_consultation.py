@@ -12,7 +12,10 @@ from survey.store.models._base import Base, utcnow
 
 
 class Consultation(Base):
-    """A public consultation; ``title`` and ``description`` hold one text per language."""
+    """A public consultation; ``title`` and ``description`` hold one text per language.
+
+    ``invitation_only`` closes the open link: online respondents then need an invitation code.
+    """
 
     __tablename__ = "consultations"
     __table_args__ = (CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
@@ -24,6 +27,7 @@ class Consultation(Base):
     organiser: Mapped[str] = mapped_column(String(300), default="")
     contact: Mapped[str] = mapped_column(String(300), default="")
     status: Mapped[str] = mapped_column(String(16), default="open")
+    invitation_only: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

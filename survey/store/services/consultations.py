@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from survey.questionnaire.model import Questionnaire
 from survey.store.errors import ImmutableError, NotFoundError
@@ -115,7 +114,14 @@ class ConsultationService:
         return found
 
     def version(self, consultation: Consultation, version_id: int) -> QuestionnaireVersion:
-        found = self.session.get(QuestionnaireVersion, version_id)
+        """A version by id; its (large) content loads only if the parsed form is not cached yet.
+
+        Every online submission names its version, so this runs once per response: reading and
+        decoding the whole questionnaire JSON each time cost more than storing the answers.
+        """
+        found = self.session.get(
+            QuestionnaireVersion, version_id, options=[defer(QuestionnaireVersion.content)]
+        )
         if found is None or found.consultation_id != consultation.id:
             raise NotFoundError(f"no questionnaire version {version_id} in '{consultation.slug}'")
         return found
@@ -147,17 +153,13 @@ def load_questionnaire(version: QuestionnaireVersion) -> Questionnaire:
     Versions are immutable once answered, so the parsed form is cached by content hash: every
     submission would otherwise rebuild the whole model from JSON.
     """
-    return _questionnaire_by_hash(version.content_hash, version.content)
+    found = _CACHE.get(version.content_hash)
+    if found is None:
+        found = Questionnaire.from_dict(version.content)
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[version.content_hash] = found
+    return found
 
 
 _CACHE: dict[str, Questionnaire] = {}
-
-
-def _questionnaire_by_hash(content_hash: str, content: dict[str, Any]) -> Questionnaire:
-    found = _CACHE.get(content_hash)
-    if found is None:
-        found = Questionnaire.from_dict(content)
-        if len(_CACHE) > 256:
-            _CACHE.clear()
-        _CACHE[content_hash] = found
-    return found
