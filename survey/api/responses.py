@@ -127,9 +127,7 @@ class ResponseController(Controller):
     ) -> Response[AckOut]:
         if not ratelimit.API.hit(request.client.host if request.client else None):
             raise HTTPException(status_code=429, detail="Too many submissions; retry in a minute.")
-        service = ConsultationService(db_session)
-        consultation = service.get(slug)
-        version = service.version(consultation, data.version_id)
+        consultation, version = ConsultationService(db_session).with_version(slug, data.version_id)
         questionnaire = load_questionnaire(version)
         problems = []
         try:

@@ -104,3 +104,12 @@ def test_wrong_shaped_body_is_422_naming_fields_and_bad_json_is_400(client, vers
     broken = client.post(URL, content="{not json", headers=headers)
     assert broken.status_code == 400 and "malformed" in broken.json()["detail"]
     assert count(sessions) == 0
+
+
+def test_unknown_consultation_or_version_is_404_naming_it(client, version, sessions) -> None:
+    wrong_version = client.post(URL, json=body(version.id + 1000))
+    assert wrong_version.status_code == 404
+    assert f"no questionnaire version {version.id + 1000}" in wrong_version.json()["detail"]
+    wrong_slug = client.post("/api/consultations/nope/responses", json=body(version.id))
+    assert wrong_slug.status_code == 404 and "'nope'" in wrong_slug.json()["detail"]
+    assert count(sessions) == 0

@@ -126,6 +126,18 @@ class ConsultationService:
             raise NotFoundError(f"no questionnaire version {version_id} in '{consultation.slug}'")
         return found
 
+    def with_version(self, slug: str, version_id: int) -> tuple[Consultation, QuestionnaireVersion]:
+        """A consultation and one of its versions in one query: the online submission path's lookup."""
+        row = self.session.execute(
+            select(Consultation, QuestionnaireVersion)
+            .join(QuestionnaireVersion, QuestionnaireVersion.consultation_id == Consultation.id)
+            .where(Consultation.slug == slug, QuestionnaireVersion.id == version_id)
+            .options(defer(QuestionnaireVersion.content))
+        ).first()
+        if row is None:
+            return self.get(slug), self.version(self.get(slug), version_id)  # raises the precise error
+        return row[0], row[1]
+
     def versions(self, consultation: Consultation) -> Versions:
         return list(
             self.session.scalars(
