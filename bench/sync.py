@@ -19,7 +19,7 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from field_app.api import assign
+from field_app.planning import assign
 from field_app.shell import ASSETS, STATIC
 from survey.app import create_app
 from survey.questionnaire.model import Questionnaire

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, get, post, put
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_app.auth import (
@@ -16,7 +16,9 @@ from field_app.auth import (
     revoke_device,
     staff_from_basic,
 )
-from field_app.models import FieldAssignment, FieldQuota
+from field_app.coordinator import provide_coordinator
+from field_app.planning import assign, set_quotas
+from field_app.ratelimit import LoginLimiter
 from field_app.reports import contact_counts, quota_cells, reconciliation
 from field_app.schemas import (
     MAX_BATCH,
@@ -33,11 +35,12 @@ from field_app.schemas import (
     VersionDocument,
 )
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
-from survey.questionnaire.model import QuestionType
-from survey.store.errors import NotFoundError, StoreError
+from survey.store.errors import AuthError, NotFoundError, StoreError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
-from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.consultations import ConsultationService
+
+LIMITER_KEY = "field_login_limiter"
 
 
 def provide_device(request: Request, db_session: Session) -> Device:
@@ -51,6 +54,14 @@ def provide_admin(request: Request, db_session: Session) -> User:
 
 def provide_planner(request: Request, db_session: Session) -> User:
     return staff_from_basic(db_session, request, {Role.ADMIN, Role.ANALYST})
+
+
+def login_limiter(request: Request) -> LoginLimiter:
+    """One limiter per application instance, created at its first login."""
+    limiter = request.app.state.get(LIMITER_KEY)
+    if limiter is None:
+        limiter = request.app.state[LIMITER_KEY] = LoginLimiter()
+    return limiter
 
 
 def _infos(session: Session, consultations: list[Consultation]) -> list[ConsultationInfo]:
@@ -80,9 +91,20 @@ class FieldApiController(Controller):
     dependencies = {"device": Provide(provide_device, sync_to_thread=True)}  # noqa: RUF012
 
     @post("/login", status_code=200, sync_to_thread=True, summary="Register this tablet")
-    def login(self, db_session: Session, data: LoginRequest) -> LoginResponse:
-        """Interviewer credentials → a new device and its token (only the token's SHA-256 is kept)."""
-        user = login_interviewer(db_session, data.username, data.password)
+    def login(self, request: Request, db_session: Session, data: LoginRequest) -> LoginResponse:
+        """Interviewer credentials → a new device and its token (only the token's SHA-256 is kept).
+
+        Failed attempts are throttled per account and per client (429 with Retry-After).
+        """
+        limiter = login_limiter(request)
+        address = request.client.host if request.client else "unknown"
+        limiter.check(data.username, address)
+        try:
+            user = login_interviewer(db_session, data.username, data.password)
+        except AuthError:
+            limiter.failed(data.username, address)
+            raise
+        limiter.succeeded(data.username)
         device, token = register_device(db_session, user, data.device_label)
         consultations = _infos(db_session, assigned_consultations(db_session, user.id))
         return LoginResponse(token, device.id, user.id, user.username, user.display_name, consultations)
@@ -146,8 +168,9 @@ class FieldAdminController(Controller):
         )  # fmt: skip
 
     @get("/devices/{device_id:int}/reconciliation", sync_to_thread=True, summary="Manifest vs store",
-         dependencies={"admin": Provide(provide_planner, sync_to_thread=True)})  # fmt: skip
+         dependencies={"admin": Provide(provide_coordinator, sync_to_thread=True)})  # fmt: skip
     def reconcile(self, db_session: Session, admin: User, device_id: int) -> Reconciliation:
+        """Admins and coordinators only (the HTML view is ``/field/coordinator``)."""
         return reconciliation(db_session, device_id)
 
     @post("/import", status_code=200, sync_to_thread=True, summary="Import a tablet export file",
@@ -178,7 +201,11 @@ class FieldAdminController(Controller):
     def set_quotas(
         self, db_session: Session, admin: User, slug: str, data: list[QuotaCell]
     ) -> list[QuotaCell]:
-        """Replace all cells; each must name a single-choice question and one of its choices."""
+        """Replace all cells; a cell names single-choice questions and one choice of each.
+
+        A crossed cell joins them with ":" as weighting targets do: ``age_group:education`` =
+        ``18-24:low``.
+        """
         consultation = ConsultationService(db_session).get(slug)
         set_quotas(db_session, consultation, data, actor=admin.username)
         return quota_cells(db_session, consultation)
@@ -187,42 +214,3 @@ class FieldAdminController(Controller):
          dependencies={"admin": Provide(provide_planner, sync_to_thread=True)})  # fmt: skip
     def contacts(self, db_session: Session, admin: User, slug: str) -> dict[str, int]:
         return contact_counts(db_session, ConsultationService(db_session).get(slug))
-
-
-def assign(session: Session, user: User, consultation: Consultation, *, actor: str) -> None:
-    """Idempotent: assigning twice keeps one row."""
-    exists = session.scalar(
-        select(FieldAssignment.id).where(
-            FieldAssignment.user_id == user.id, FieldAssignment.consultation_id == consultation.id
-        )
-    )
-    if exists is None:
-        session.add(FieldAssignment(user_id=user.id, consultation_id=consultation.id))
-        session.flush()
-        record(session, actor=actor, action="assign", entity="consultation", entity_id=consultation.id,
-               details={"interviewer": user.username})  # fmt: skip
-
-
-def set_quotas(session: Session, consultation: Consultation, cells: list[QuotaCell], *, actor: str) -> None:
-    """Check cells against the current questionnaire, then replace the consultation's quotas."""
-    questionnaire = load_questionnaire(ConsultationService(session).current_version(consultation))
-    choices = {
-        q.name: {c.name for c in questionnaire.choices_for(q)}
-        for q in questionnaire.questions
-        if q.type is QuestionType.SELECT_ONE
-    }
-    problems = [
-        f"{c.variable}={c.category}: not a choice of a single-choice question"
-        for c in cells
-        if c.category not in choices.get(c.variable, set())
-    ] + [f"{c.variable}={c.category}: target must be >= 0" for c in cells if c.target < 0]
-    if problems:
-        raise StoreError("; ".join(problems))
-    session.execute(delete(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
-    session.add_all(
-        FieldQuota(consultation_id=consultation.id, variable=c.variable, category=c.category, target=c.target)
-        for c in cells
-    )
-    session.flush()
-    record(session, actor=actor, action="set_quotas", entity="consultation", entity_id=consultation.id,
-           details={"cells": len(cells)})  # fmt: skip

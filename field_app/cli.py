@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from sqlalchemy import select
 
-from field_app.api import assign
 from field_app.auth import revoke_device
+from field_app.planning import assign
 from survey.cli._common import DatabaseOption, fail, out, sessions
 from survey.store.db import transaction
 from survey.store.errors import StoreError

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from field_app.models import FieldManifestEntry, FieldQuota, FieldReceipt
+from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
 from survey.store.errors import NotFoundError
 from survey.store.models import Answer, Consultation, Device, Response, ResponseStatus, User
@@ -35,9 +38,13 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         reported_at = at
         holder = response_device if response_device is not None else receipt_device
         if holder is None and receipt_hash is None:
-            items.append(ReconciliationItem(uuid, "missing"))
-        elif holder != device_id or (receipt_hash and hash_ and receipt_hash != hash_):
-            items.append(ReconciliationItem(uuid, "conflicting"))
+            items.append(ReconciliationItem(uuid, "missing", "not in the store"))
+        elif holder != device_id:
+            sender = f"device {holder}" if holder is not None else "another channel"
+            items.append(ReconciliationItem(uuid, "conflicting", f"received from {sender}"))
+        elif receipt_hash and hash_ and receipt_hash != hash_:
+            detail = f"tablet hash {hash_[:12]}… differs from received {receipt_hash[:12]}…"
+            items.append(ReconciliationItem(uuid, "conflicting", detail))
         else:
             items.append(ReconciliationItem(uuid, "received"))
     counts = {s: sum(1 for i in items if i.state == s) for s in ("received", "missing", "conflicting")}
@@ -49,7 +56,12 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
 
 
 def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]:
-    """Targets with the number of complete responses (any mode) in each category."""
+    """Targets with the number of complete responses (any mode) in each cell.
+
+    A crossed cell (``age_group:education`` = ``18-24:low``) counts responses that have every
+    listed answer, so the answers of the questions involved are read per response once and
+    matched in Python: one query whatever the number of cells.
+    """
     quotas = list(
         session.scalars(
             select(FieldQuota)
@@ -59,28 +71,34 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
     )
     if not quotas:
         return []
-    counts = {
-        (q, v): int(n)
-        for q, v, n in session.execute(
-            select(Answer.question, Answer.value_text, func.count(func.distinct(Answer.response_id)))
-            .join(Response, Response.id == Answer.response_id)
-            .where(
-                Response.consultation_id == consultation.id,
-                Response.status == ResponseStatus.COMPLETE.value,
-                Answer.question.in_({q.variable for q in quotas}),
-            )
-            .group_by(Answer.question, Answer.value_text)
-        ).all()
-    }
-    return [
-        QuotaCell(
-            variable=q.variable,
-            category=q.category,
-            target=q.target,
-            done=int(counts.get((q.variable, q.category), 0)),
-        )
-        for q in quotas
+    cells = [
+        (q, tuple(cell_parts(QuotaCell(variable=q.variable, category=q.category, target=0)))) for q in quotas
     ]
+    questions = {question for _, parts in cells for question, _ in parts}
+    values: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for response_id, question, value in session.execute(
+        select(Answer.response_id, Answer.question, Answer.value_text)
+        .join(Response, Response.id == Answer.response_id)
+        .where(
+            Response.consultation_id == consultation.id,
+            Response.status == ResponseStatus.COMPLETE.value,
+            Answer.question.in_(questions),
+            Answer.value_text.is_not(None),
+        )
+    ).all():
+        values[response_id].add((question, str(value)))
+    combos = Counter(cell_id for held in values.values() for cell_id in _combos(held, cells))
+    return [
+        QuotaCell(variable=q.variable, category=q.category, target=q.target, done=combos[q.id])
+        for q, _ in cells
+    ]
+
+
+def _combos(
+    held: set[tuple[str, str]], cells: list[tuple[FieldQuota, tuple[tuple[str, str], ...]]]
+) -> list[int]:
+    """Ids of the quota cells one response falls in."""
+    return [q.id for q, parts in cells if all(part in held for part in parts)]
 
 
 def contact_counts(session: Session, consultation: Consultation) -> dict[str, int]:

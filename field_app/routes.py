@@ -1,10 +1,16 @@
-"""Route handlers of the field app: the PWA shell under /field and its API under /field/api."""
+"""Route handlers of the field app: the PWA shell under /field, its API under /field/api, coordinator pages."""
 
 from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
 from field_app.api import FieldAdminController, FieldApiController
+from field_app.coordinator import CoordinatorController
 from field_app.shell import SHELL_ROUTES
 
-FIELD_ROUTES: list[ControllerRouterHandler] = [*SHELL_ROUTES, FieldApiController, FieldAdminController]
+FIELD_ROUTES: list[ControllerRouterHandler] = [
+    *SHELL_ROUTES,
+    FieldApiController,
+    FieldAdminController,
+    CoordinatorController,
+]

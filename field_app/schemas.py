@@ -135,10 +135,11 @@ class QuotaCell(msgspec.Struct, kw_only=True):
 
 
 class ReconciliationItem(msgspec.Struct):
-    """One manifest entry and what the server holds for it."""
+    """One manifest entry and what the server holds for it (``detail`` says why it is a problem)."""
 
     uuid: str
     state: Literal["received", "missing", "conflicting"]
+    detail: str = ""
 
 
 class Reconciliation(msgspec.Struct, kw_only=True):

@@ -17,6 +17,10 @@ STATIC = Path(__file__).parent / "static"
 ASSETS: dict[str, str] = {
     "index.html": "text/html; charset=utf-8",
     "app.js": "text/javascript",
+    "i18n.js": "text/javascript",
+    "ui.js": "text/javascript",
+    "quotas.js": "text/javascript",
+    "interview.js": "text/javascript",
     "db.js": "text/javascript",
     "form.js": "text/javascript",
     "sync.js": "text/javascript",

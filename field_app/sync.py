@@ -1,7 +1,7 @@
 """Sync: store a batch of tablet items exactly once, with one result per item.
 
-Idempotency rests on the client UUID: interviews go through ``ResponseService.submit`` (stored /
-duplicate / conflict), contacts without interview through a unique receipt row. A failure of one
+Idempotency rests on the client UUID: interviews go through ``ResponseService.submit_many`` (stored /
+duplicate / conflict, in bulk), contacts without interview through a unique receipt row. A failure of one
 item never fails the batch; a server crash rolls back the whole request and the tablet simply
 sends the same batch again, which then yields "duplicate" for anything that did get stored.
 """
@@ -10,16 +10,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from field_app.models import FieldAssignment, FieldManifestEntry, FieldReceipt
-from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
-from survey.store.errors import ConflictError, InvalidAnswersError
+from field_app.schemas import FieldErrorOut, ItemResult, ItemStatus, ManifestEntry, SyncItem
+from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
-from survey.store.services.responses import ResponseService, Submission, normalise_uuid
+from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
+
+IN_CHUNK = 1000  # bound IN lists: SQLite caps the bound parameters of one statement
+_RECEIPTS = cast("Table", FieldReceipt.__table__)  # Core insert: one statement for all rows
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,44 @@ class SyncService:
         self.collector = collector
         self.responses = ResponseService(session)
         self._allowed = {c.slug: c for c in assigned_consultations(session, collector.interviewer_id)}
+        self._versions: dict[int, QuestionnaireVersion | None] = {}
 
     def apply(self, items: Iterable[SyncItem]) -> list[ItemResult]:
-        return [self.apply_one(item) for item in items]
+        """Results in item order; interviews are validated one by one but written in bulk.
 
-    def apply_one(self, item: SyncItem) -> ItemResult:
+        A batch costs a handful of statements whatever its size: one existence query for the
+        UUIDs, one for receipts, and bulk INSERTs of responses, answers and receipts.
+        """
+        results: list[ItemResult | None] = []
+        interviews: list[tuple[int, SyncItem, Consultation, Submission]] = []
+        for item in items:
+            classified = self._classify(item)
+            if isinstance(classified, ItemResult):
+                results.append(classified)
+            else:
+                interviews.append((len(results), item, *classified))
+                results.append(None)
+        contacts = self._receipt_kinds([s.uuid for _, _, _, s in interviews])
+        accepted: list[tuple[int, SyncItem, Consultation, Submission]] = []
+        for entry in interviews:
+            uuid = entry[3].uuid
+            if contacts.get(uuid) == "contact":
+                results[entry[0]] = ItemResult(
+                    uuid=uuid, status="conflict", detail=f"{uuid} was already received as a contact"
+                )
+            else:
+                accepted.append(entry)
+        outcomes = self.responses.submit_many([s for _, _, _, s in accepted])
+        received: list[tuple[str, SyncItem, Consultation]] = []
+        for (index, item, consultation, submission), outcome in zip(accepted, outcomes, strict=True):
+            results[index] = _result(submission.uuid, outcome)
+            if isinstance(outcome, Ack) and submission.uuid not in contacts:
+                received.append((submission.uuid, item, consultation))
+        self._interview_receipts(received)
+        return [r for r in results if r is not None]
+
+    def _classify(self, item: SyncItem) -> ItemResult | tuple[Consultation, Submission]:
+        """Refuse what needs no database write, settle a contact, or shape an interview for storing."""
         try:
             uuid = normalise_uuid(item.uuid)
         except ValueError:
@@ -68,36 +105,51 @@ class SyncService:
             )
         if item.kind == "contact":
             return self._contact(uuid, item, consultation)
-        return self._interview(uuid, item, consultation)
-
-    def _interview(self, uuid: str, item: SyncItem, consultation: Consultation) -> ItemResult:
-        version = self.session.get(QuestionnaireVersion, item.version_id) if item.version_id else None
+        version = self._version(item.version_id)
         if version is None or version.consultation_id != consultation.id:
             return ItemResult(uuid=uuid, status="invalid", detail="version_id: unknown questionnaire version")
         if item.mode == "paper" and not (item.paper_form_number or "").strip():
             return ItemResult(uuid=uuid, status="invalid", detail="paper_form_number: required in paper mode")
         paper_number = (item.paper_form_number or "").strip() or None
-        submission = Submission(
+        return consultation, Submission(
             uuid=uuid, version=version, mode=Mode(item.mode), language=item.language, answers=item.answers,
             easy_read=item.easy_read, interviewer_id=self.collector.interviewer_id,
             device_id=self.collector.device_id,
             paper_form_number=paper_number if item.mode == "paper" else None,
             replaces_uuid=item.replaces_uuid, started_at=item.started_at, submitted_at=item.submitted_at,
         )  # fmt: skip
-        earlier = self._existing_receipt(uuid)
-        if earlier is not None and earlier.kind == "contact":
-            return ItemResult(
-                uuid=uuid, status="conflict", detail=f"{uuid} was already received as a contact"
-            )
+
+    def _version(self, version_id: int | None) -> QuestionnaireVersion | None:
+        if not version_id:
+            return None
+        if version_id not in self._versions:
+            self._versions[version_id] = self.session.get(QuestionnaireVersion, version_id)
+        return self._versions[version_id]
+
+    def _receipt_kinds(self, uuids: list[str]) -> dict[str, str]:
+        """Kind of the receipt already held for each of these UUIDs (absent: none yet)."""
+        kinds: dict[str, str] = {}
+        for start in range(0, len(uuids), IN_CHUNK):
+            chunk = uuids[start : start + IN_CHUNK]
+            query = select(FieldReceipt.uuid, FieldReceipt.kind).where(FieldReceipt.uuid.in_(chunk))
+            kinds.update((u, k) for u, k in self.session.execute(query).all())
+        return kinds
+
+    def _interview_receipts(self, received: list[tuple[str, SyncItem, Consultation]]) -> None:
+        """One bulk INSERT of the new receipts; a concurrent writer makes it fall back to one by one."""
+        unique = {uuid: (item, consultation) for uuid, item, consultation in received}
+        if not unique:
+            return
+        rows = [
+            self._receipt_row(uuid, item, consultation, kind="interview")
+            for uuid, (item, consultation) in unique.items()
+        ]
         try:
-            ack = self.responses.submit(submission)
-        except ConflictError as exc:
-            return ItemResult(uuid=uuid, status="conflict", detail=str(exc))
-        except InvalidAnswersError as exc:
-            errors = [FieldErrorOut(e.question, e.code, e.message) for e in exc.errors]
-            return ItemResult(uuid=uuid, status="invalid", detail=str(exc), errors=errors)
-        self._receipt(uuid, item, consultation, kind="interview")
-        return ItemResult(uuid=uuid, status=ack.status.value)
+            with self.session.begin_nested():
+                self.session.execute(insert(_RECEIPTS), rows)
+        except IntegrityError:
+            for uuid, (item, consultation) in unique.items():
+                self._receipt(uuid, item, consultation, kind="interview")
 
     def _contact(self, uuid: str, item: SyncItem, consultation: Consultation) -> ItemResult:
         if item.outcome is None:
@@ -123,6 +175,17 @@ class SyncService:
     def _existing_receipt(self, uuid: str) -> FieldReceipt | None:
         return self.session.scalar(select(FieldReceipt).where(FieldReceipt.uuid == uuid))
 
+    def _receipt_row(
+        self, uuid: str, item: SyncItem, consultation: Consultation, *, kind: str
+    ) -> dict[str, object]:
+        return {
+            "uuid": uuid, "kind": kind, "consultation_id": consultation.id,
+            "device_id": self.collector.device_id, "interviewer_id": self.collector.interviewer_id,
+            "outcome": item.outcome if kind == "contact" else None, "note": item.note[:5000],
+            "client_hash": item.client_hash[:64], "contacted_at": item.submitted_at or item.started_at,
+            "received_at": utcnow(),
+        }  # fmt: skip
+
     def _receipt(
         self, uuid: str, item: SyncItem, consultation: Consultation, *, kind: str
     ) -> tuple[FieldReceipt, bool]:
@@ -130,12 +193,7 @@ class SyncService:
         existing = self._existing_receipt(uuid)
         if existing is not None:
             return existing, False
-        receipt = FieldReceipt(
-            uuid=uuid, kind=kind, consultation_id=consultation.id, device_id=self.collector.device_id,
-            interviewer_id=self.collector.interviewer_id, outcome=item.outcome if kind == "contact" else None,
-            note=item.note[:5000], client_hash=item.client_hash[:64],
-            contacted_at=item.submitted_at or item.started_at, received_at=utcnow(),
-        )  # fmt: skip
+        receipt = FieldReceipt(**self._receipt_row(uuid, item, consultation, kind=kind))
         try:
             with self.session.begin_nested():
                 self.session.add(receipt)
@@ -146,6 +204,16 @@ class SyncService:
                 raise
             return winner, False
         return receipt, True
+
+
+def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:
+    if isinstance(outcome, Ack):
+        return ItemResult(uuid=uuid, status=outcome.status.value)
+    if isinstance(outcome, InvalidAnswersError):
+        errors = [FieldErrorOut(e.question, e.code, e.message) for e in outcome.errors]
+        return ItemResult(uuid=uuid, status="invalid", detail=str(outcome), errors=errors)
+    status: ItemStatus = "conflict" if isinstance(outcome, ConflictError) else "invalid"
+    return ItemResult(uuid=uuid, status=status, detail=str(outcome))
 
 
 def record_manifest(

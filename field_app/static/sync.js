@@ -4,7 +4,7 @@
    every finished item) so supervisors can reconcile what the tablet holds with the store. */
 (function (root) {
   "use strict";
-  var DB = root.FieldDB, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
+  var DB = root.FieldDB, t = root.FieldI18n.t, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
   var state = { running: false, attempt: 0, timer: null, listeners: [] };
 
   function notify(event) { state.listeners.forEach(function (fn) { try { fn(event); } catch (e) { /* ignore */ } }); }
@@ -77,9 +77,9 @@
                 throw { auth: b.detail || ("refused (" + response.status + ")") };
               });
             }
-            if (!response.ok) throw { retry: "server answered " + response.status };
+            if (!response.ok) throw { retry: t("msg.server", { status: response.status }) };
             return response.json().then(function (b) { return apply(b.results, byUuid); });
-          }, function () { throw { retry: "network unavailable" }; });
+          }, function () { throw { retry: t("msg.network") }; });
         });
       });
       return chain;

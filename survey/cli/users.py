@@ -16,7 +16,7 @@ app = typer.Typer(help="Manage staff accounts.", no_args_is_help=True)
 @app.command()
 def create(
     username: str = typer.Argument(..., help="Login name."),
-    role: Role = typer.Option(..., "--role", help="admin, analyst or interviewer."),
+    role: Role = typer.Option(..., "--role", help="admin, analyst, interviewer or coordinator."),
     password: str = typer.Option(
         ...,
         prompt=True,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import base64
+import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +15,7 @@ from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 import field_app.models  # noqa: F401  (field tables on Base.metadata so they are emptied too)
-from field_app.api import assign
+from field_app.planning import assign
 from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
@@ -20,6 +23,7 @@ from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 
 PASSWORD = "field-pass-123"
 SLUG = "field-test"
@@ -81,6 +85,7 @@ def field_env(sessions: sessionmaker[Session]) -> FieldEnv:
         users.create("int2", PASSWORD, Role.INTERVIEWER, actor="test")
         users.create("boss", PASSWORD, Role.ADMIN, actor="test")
         users.create("ana", PASSWORD, Role.ANALYST, actor="test")
+        users.create("coord", PASSWORD, Role.COORDINATOR, actor="test")
         consultations = ConsultationService(session)
         consultation = consultations.create(SLUG, FORM["title"], actor="test")
         version = consultations.add_version(
@@ -106,3 +111,70 @@ def login(client: TestClient, username: str = "int1") -> dict[str, Any]:  # type
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+class Server:
+    """The app under uvicorn on a fixed port that can be stopped and started again (real offline)."""
+
+    def __init__(self, settings: Settings, port: int) -> None:
+        self.settings, self.port, self.url = settings, port, f"http://127.0.0.1:{port}"
+        self.server: Any = None
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        import uvicorn
+
+        from survey.app import create_app
+
+        config = uvicorn.Config(
+            create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None and self.thread is not None:
+            self.server.should_exit = True
+            self.thread.join(timeout=10)
+            self.server = None
+
+
+@pytest.fixture
+def server(settings: Settings, field_env: FieldEnv) -> Iterator[Server]:
+    instance = Server(settings, free_port())
+    instance.start()
+    yield instance
+    instance.stop()
+
+
+@pytest.fixture
+def playwright_instance(playwright_session: Any) -> Any:
+    return playwright_session
+
+
+def open_profile(playwright: Any, profile: Path) -> Any:
+    return playwright.chromium.launch_persistent_context(
+        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+    )
+
+
+def login_and_pin(page: Any, url: str) -> None:
+    page.goto(url + "/field/")
+    page.fill("#login-user", "int1")
+    page.fill("#login-pass", PASSWORD)
+    page.click("#login-submit")
+    page.fill("#pin-new", "2468")
+    page.click("#pin-save")
+    page.wait_for_selector("[data-start]")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+
+
+def unlock(page: Any) -> None:
+    page.fill("#pin", "2468")
+    page.click("#unlock")
+    page.wait_for_selector("[data-start]")

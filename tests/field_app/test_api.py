@@ -121,21 +121,19 @@ def test_server_error_mid_batch_then_retry_stores_each_once(
 ) -> None:
     token = login(client)["token"]
     items = [interview(field_env) for _ in range(10)]
-    original = SyncService.apply_one
-    calls = {"n": 0}
+    original = SyncService._interview_receipts
+    sync(client, token, items[:3])
 
-    def flaky(self: SyncService, item: Any) -> Any:
-        calls["n"] += 1
-        if calls["n"] == 6:
-            raise RuntimeError("disk full")
-        return original(self, item)
+    def crash_after_inserts(self: SyncService, received: Any) -> None:
+        original(self, received)
+        raise RuntimeError("disk full")
 
-    monkeypatch.setattr(SyncService, "apply_one", flaky)
+    monkeypatch.setattr(SyncService, "_interview_receipts", crash_after_inserts)
     assert sync(client, token, items).status_code == 500
-    assert count(sessions) == 0  # the whole request rolled back
-    monkeypatch.setattr(SyncService, "apply_one", original)
+    assert count(sessions) == 3  # the whole request rolled back, responses and answers included
+    monkeypatch.setattr(SyncService, "_interview_receipts", original)
     retry = sync(client, token, items).json()["results"]
-    assert {r["status"] for r in retry} == {"stored"}
+    assert [r["status"] for r in retry] == ["duplicate"] * 3 + ["stored"] * 7
     assert count(sessions) == 10
 
 
@@ -185,13 +183,17 @@ def test_manifest_reconciliation(client, field_env: FieldEnv) -> None:
     ]
     recorded = sync(client, token, [], manifest=manifest).json()
     assert recorded["manifest_entries"] == 3
-    view = client.get(f"/field/api/admin/devices/{body['device_id']}/reconciliation", headers=basic("ana"))
+    url = f"/field/api/admin/devices/{body['device_id']}/reconciliation"
+    assert client.get(url, headers=basic("ana")).status_code == 403
+    assert client.get(url, headers=basic("int1")).status_code == 403
+    view = client.get(url, headers=basic("coord"))
     assert view.status_code == 200, view.text
     data = view.json()
     assert (data["received"], data["missing"], data["conflicting"]) == (1, 1, 1)
     states = {i["uuid"]: i["state"] for i in data["items"]}
     assert states[never["uuid"]] == "missing"
     assert states[edited["uuid"]] == "conflicting"
+    assert "differs" in next(i["detail"] for i in data["items"] if i["uuid"] == edited["uuid"])
 
 
 def test_quotas_set_by_analyst_with_done_counts(client, field_env: FieldEnv) -> None:

@@ -6,6 +6,7 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+import survey.cli  # the CLI package wires field_app.cli in: import it first
 from field_app.cli import register
 from field_app.models import FieldAssignment
 from survey.store.models import Device, User
@@ -34,3 +35,15 @@ def test_assign_list_revoke(sessions, field_env, database_url: str) -> None:
         assert stored is not None and stored.revoked_at is not None
     missing = runner.invoke(app, ["device", "revoke", "99999", "--database-url", database_url])
     assert missing.exit_code == 2
+
+
+def test_user_create_with_coordinator_role(sessions, field_env, database_url: str) -> None:
+    result = CliRunner().invoke(
+        survey.cli.app,
+        ["user", "create", "coord2", "--role", "coordinator", "--database-url", database_url],
+        env={"SURVEY_NEW_PASSWORD": "long-enough-1"},
+    )
+    assert result.exit_code == 0, result.output
+    with sessions() as session:
+        user = session.scalar(select(User).where(User.username == "coord2"))
+        assert user is not None and user.role == "coordinator"

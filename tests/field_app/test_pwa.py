@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,83 +12,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.auth import revoke_device
 from survey.questionnaire.expressions import parse, to_string
-from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
-from tests.field_app.conftest import PASSWORD, FieldEnv
+from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
 
 pytestmark = pytest.mark.browser
 CORPUS = json.loads(
     (Path(__file__).resolve().parents[2] / "survey" / "questionnaire" / "expression_corpus.json").read_text()
 )["cases"]
-
-
-class Server:
-    """The app under uvicorn on a fixed port that can be stopped and started again (real offline)."""
-
-    def __init__(self, settings: Settings, port: int) -> None:
-        self.settings, self.port, self.url = settings, port, f"http://127.0.0.1:{port}"
-        self.server: Any = None
-        self.thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        import uvicorn
-
-        from survey.app import create_app
-
-        config = uvicorn.Config(
-            create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.server is not None and self.thread is not None:
-            self.server.should_exit = True
-            self.thread.join(timeout=10)
-            self.server = None
-
-
-@pytest.fixture
-def server(settings: Settings, field_env: FieldEnv) -> Iterator[Server]:
-    instance = Server(settings, free_port())
-    instance.start()
-    yield instance
-    instance.stop()
-
-
-@pytest.fixture
-def playwright_instance(playwright_session: Any) -> Any:
-    return playwright_session
-
-
-def open_profile(playwright: Any, profile: Path) -> Any:
-    return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-    )
-
-
-def login_and_pin(page: Any, url: str) -> None:
-    page.goto(url + "/field/")
-    page.fill("#login-user", "int1")
-    page.fill("#login-pass", PASSWORD)
-    page.click("#login-submit")
-    page.fill("#pin-new", "2468")
-    page.click("#pin-save")
-    page.wait_for_selector("[data-start]")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
-
-
-def unlock(page: Any) -> None:
-    page.fill("#pin", "2468")
-    page.click("#unlock")
-    page.wait_for_selector("[data-start]")
 
 
 def do_interview(page: Any, i: int) -> dict[str, Any]:
@@ -156,7 +84,8 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     page.click("[data-q=votes][data-choice=no]")
     page.click("#finish")
     page.wait_for_selector("[data-start]")
-    expected = [{"language": "fr", "answers": {"sex": "F", "age": 50, "votes": "no"}}]
+    # The respondent's language defaults to the interviewer's UI language: English in this browser.
+    expected = [{"language": "en", "answers": {"sex": "F", "age": 50, "votes": "no"}}]
     expected += [do_interview(page, i) for i in range(1, 20)]
     assert pending_text(page) == "pending 20"
     page.reload()

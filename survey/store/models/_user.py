@@ -17,13 +17,17 @@ class Role(StrEnum):
     ADMIN = "admin"
     ANALYST = "analyst"
     INTERVIEWER = "interviewer"
+    COORDINATOR = "coordinator"  # field supervision: reconciliation of tablets, nothing else
+
+
+ROLE_CHECK = "role IN ('admin', 'analyst', 'interviewer', 'coordinator')"
 
 
 class User(Base):
-    """A staff member: admin, analyst or field interviewer."""
+    """A staff member: admin, analyst, field interviewer or field coordinator."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('admin', 'analyst', 'interviewer')", name="role"),)
+    __table_args__ = (CheckConstraint(ROLE_CHECK, name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)

@@ -12,17 +12,18 @@ import datetime as dt
 import hashlib
 import json
 import uuid as uuid_lib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import cast
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.questionnaire.validation import validate
-from survey.store.errors import ConflictError, InvalidAnswersError
+from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
 from survey.store.services.consultations import load_questionnaire
 
@@ -92,6 +93,61 @@ def _answer_rows(response_id: int, answers: Mapping[str, AnswerValue]) -> list[d
     return rows
 
 
+_IN_CHUNK = 1000  # bound the IN list: SQLite caps bound parameters per statement
+# Core tables for the bulk path: the ORM's bulk INSERT leaves out None values and so splits the
+# rows into one statement per run of same-shaped rows (text and number answers alternate).
+_RESPONSES = cast("Table", Response.__table__)
+_ANSWERS = cast("Table", Answer.__table__)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A validated submission ready to insert: its row, clean answers and content hash."""
+
+    uuid: str
+    digest: str
+    answers: Mapping[str, AnswerValue]
+    row: dict[str, object]
+    received_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class _Known(Ack):
+    """An already stored response, with the hash a replay must match."""
+
+    digest: str
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A repeat, inside one batch, of a UUID whose first occurrence is about to be inserted."""
+
+    first: _Prepared
+    digest: str
+
+
+def _conflict(uuid: str) -> ConflictError:
+    return ConflictError(f"response {uuid} was already received with different content")
+
+
+def _replay_of(known: Ack, digest: str) -> Ack | StoreError:
+    if isinstance(known, _Known) and known.digest != digest:
+        return _conflict(known.uuid)
+    return Ack(known.uuid, AckStatus.DUPLICATE, known.response_id, known.received_at)
+
+
+def _settle(outcome: Ack | StoreError | _Prepared | _Pending, stored: dict[str, Ack]) -> Ack | StoreError:
+    """The final outcome of one position of the batch once the inserts are done."""
+    if isinstance(outcome, _Prepared):
+        return stored[outcome.uuid]
+    if isinstance(outcome, _Pending):
+        if outcome.first.digest != outcome.digest:
+            return _conflict(outcome.first.uuid)
+        ack = stored[outcome.first.uuid]
+        return Ack(ack.uuid, AckStatus.DUPLICATE, ack.response_id, ack.received_at)
+    return outcome
+
+
 class ResponseService:
     """Submit responses idempotently and count them."""
 
@@ -101,8 +157,8 @@ class ResponseService:
     def _existing(self, response_uuid: str) -> Response | None:
         return self.session.scalar(select(Response).where(Response.uuid == response_uuid))
 
-    def submit(self, submission: Submission) -> Ack:
-        """Validate and store; raise InvalidAnswersError or ConflictError, never store half a response."""
+    def _prepare(self, submission: Submission) -> _Prepared:
+        """Validate and hash one submission; raise InvalidAnswersError before anything is written."""
         response_uuid = normalise_uuid(submission.uuid)
         questionnaire = load_questionnaire(submission.version)
         partial = submission.status is ResponseStatus.IN_PROGRESS
@@ -112,43 +168,119 @@ class ResponseService:
         digest = content_hash(
             submission.version.content_hash, submission.mode, submission.language, result.answers
         )
-        existing = self._existing(response_uuid)
+        received_at = utcnow()
+        row: dict[str, object] = {
+            "uuid": response_uuid,
+            "consultation_id": submission.version.consultation_id,
+            "questionnaire_version_id": submission.version.id,
+            "mode": submission.mode.value,
+            "language": submission.language,
+            "easy_read": submission.easy_read,
+            "status": submission.status.value,
+            "interviewer_id": submission.interviewer_id,
+            "device_id": submission.device_id,
+            "paper_form_number": submission.paper_form_number,
+            "replaces_uuid": submission.replaces_uuid,
+            "started_at": submission.started_at,
+            "submitted_at": submission.submitted_at or utcnow(),
+            "received_at": received_at,
+            "content_hash": digest,
+        }
+        return _Prepared(response_uuid, digest, result.answers, row, received_at)
+
+    def submit(self, submission: Submission) -> Ack:
+        """Validate and store; raise InvalidAnswersError or ConflictError, never store half a response."""
+        prepared = self._prepare(submission)
+        existing = self._existing(prepared.uuid)
         if existing is not None:
-            return self._replay(existing, digest)
-        response = Response(
-            uuid=response_uuid,
-            consultation_id=submission.version.consultation_id,
-            questionnaire_version_id=submission.version.id,
-            mode=submission.mode.value,
-            language=submission.language,
-            easy_read=submission.easy_read,
-            status=submission.status.value,
-            interviewer_id=submission.interviewer_id,
-            device_id=submission.device_id,
-            paper_form_number=submission.paper_form_number,
-            replaces_uuid=submission.replaces_uuid,
-            started_at=submission.started_at,
-            submitted_at=submission.submitted_at or utcnow(),
-            received_at=utcnow(),
-            content_hash=digest,
-        )
+            return self._replay(existing, prepared.digest)
+        response = Response(**prepared.row)
         try:
             with self.session.begin_nested():
                 self.session.add(response)
                 self.session.flush()
-                rows = _answer_rows(response.id, result.answers)
+                rows = _answer_rows(response.id, prepared.answers)
                 if rows:
-                    self.session.execute(insert(Answer), rows)
+                    self.session.execute(insert(_ANSWERS), rows)
         except IntegrityError:
-            winner = self._existing(response_uuid)
+            winner = self._existing(prepared.uuid)
             if winner is None:
                 raise
-            return self._replay(winner, digest)
-        return Ack(response_uuid, AckStatus.STORED, response.id, response.received_at)
+            return self._replay(winner, prepared.digest)
+        return Ack(prepared.uuid, AckStatus.STORED, response.id, response.received_at)
+
+    def submit_many(self, submissions: Sequence[Submission]) -> list[Ack | StoreError]:
+        """Store a batch with one existence query and two bulk INSERTs; one outcome per submission.
+
+        Outcomes are what ``submit`` would give one by one, in order: an Ack (stored or duplicate)
+        or the InvalidAnswersError / ConflictError it would raise. A UUID repeated inside the batch
+        behaves as a replay of its first occurrence. If another request stores one of these UUIDs
+        at the same moment, the bulk insert fails on the unique index and the batch falls back to
+        ``submit`` per item, which settles each race exactly as a single submission does.
+        """
+        outcomes: list[Ack | StoreError | _Prepared | _Pending] = []
+        for submission in submissions:
+            try:
+                outcomes.append(self._prepare(submission))
+            except (InvalidAnswersError, ValueError) as exc:
+                outcomes.append(exc if isinstance(exc, StoreError) else StoreError(f"uuid: {exc}"))
+        fresh = [o for o in outcomes if isinstance(o, _Prepared)]
+        known = self._known({p.uuid for p in fresh})
+        first: dict[str, _Prepared] = {}
+        for index, outcome in enumerate(outcomes):
+            if not isinstance(outcome, _Prepared):
+                continue
+            if outcome.uuid in known:
+                outcomes[index] = _replay_of(known[outcome.uuid], outcome.digest)
+            elif outcome.uuid in first:
+                outcomes[index] = _Pending(first[outcome.uuid], outcome.digest)
+            else:
+                first[outcome.uuid] = outcome
+        try:
+            with self.session.begin_nested():
+                stored = self._insert_all(list(first.values()))
+        except IntegrityError:
+            return [self._one(s) for s in submissions]
+        return [_settle(o, stored) for o in outcomes]
+
+    def _one(self, submission: Submission) -> Ack | StoreError:
+        try:
+            return self.submit(submission)
+        except StoreError as exc:
+            return exc
+        except ValueError as exc:
+            return StoreError(f"uuid: {exc}")
+
+    def _known(self, uuids: set[str]) -> dict[str, Ack]:
+        """What the store already holds for these UUIDs, as duplicate acks keyed by content hash."""
+        found: dict[str, Ack] = {}
+        ordered = sorted(uuids)
+        for start in range(0, len(ordered), _IN_CHUNK):
+            rows = self.session.execute(
+                select(Response.uuid, Response.id, Response.received_at, Response.content_hash).where(
+                    Response.uuid.in_(ordered[start : start + _IN_CHUNK])
+                )
+            ).all()
+            for uuid, response_id, received_at, digest in rows:
+                found[uuid] = _Known(uuid, AckStatus.DUPLICATE, response_id, received_at, digest)
+        return found
+
+    def _insert_all(self, batch: list[_Prepared]) -> dict[str, Ack]:
+        """Bulk INSERT the new responses (RETURNING their ids), then all their answers at once."""
+        if not batch:
+            return {}
+        returned = self.session.execute(
+            insert(_RESPONSES).returning(_RESPONSES.c.uuid, _RESPONSES.c.id), [p.row for p in batch]
+        ).all()
+        ids: dict[str, int] = dict(returned)
+        answers = [row for p in batch for row in _answer_rows(ids[p.uuid], p.answers)]
+        if answers:
+            self.session.execute(insert(_ANSWERS), answers)
+        return {p.uuid: Ack(p.uuid, AckStatus.STORED, ids[p.uuid], p.received_at) for p in batch}
 
     def _replay(self, existing: Response, digest: str) -> Ack:
         if existing.content_hash != digest:
-            raise ConflictError(f"response {existing.uuid} was already received with different content")
+            raise _conflict(existing.uuid)
         return Ack(existing.uuid, AckStatus.DUPLICATE, existing.id, existing.received_at)
 
     def count(self, consultation_id: int, *, mode: Mode | None = None) -> int:

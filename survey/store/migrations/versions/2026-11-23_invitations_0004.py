@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.Column("response_uuid", sa.String(length=36), nullable=True),
         sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
-            ["consultation_id"], ["consultations.id"], name=op.f("fk_invitations_consultation_id_consultations")
+            ["consultation_id"],
+            ["consultations.id"],
+            name=op.f("fk_invitations_consultation_id_consultations"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_invitations")),
         sa.UniqueConstraint("code_hash", name=op.f("uq_invitations_code_hash")),

@@ -1,0 +1,75 @@
+"""Supervisors' writes: interviewer assignments and quota cells (single or crossed questions)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from field_app.models import FieldAssignment, FieldQuota
+from field_app.schemas import QuotaCell
+from survey.questionnaire.model import QuestionType
+from survey.store.errors import StoreError
+from survey.store.models import Consultation, User
+from survey.store.services.audit import record
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+
+SEPARATOR = ":"  # the same spelling as crossed weighting targets: sex:age_group = F:18-24
+
+
+def cell_parts(cell: QuotaCell) -> list[tuple[str, str]]:
+    """``(question, choice)`` pairs of a cell; a single-question cell has one pair."""
+    return list(zip(cell.variable.split(SEPARATOR), cell.category.split(SEPARATOR), strict=False))
+
+
+def assign(session: Session, user: User, consultation: Consultation, *, actor: str) -> None:
+    """Idempotent: assigning twice keeps one row."""
+    exists = session.scalar(
+        select(FieldAssignment.id).where(
+            FieldAssignment.user_id == user.id, FieldAssignment.consultation_id == consultation.id
+        )
+    )
+    if exists is None:
+        session.add(FieldAssignment(user_id=user.id, consultation_id=consultation.id))
+        session.flush()
+        record(session, actor=actor, action="assign", entity="consultation", entity_id=consultation.id,
+               details={"interviewer": user.username})  # fmt: skip
+
+
+def _problems(cell: QuotaCell, choices: dict[str, set[str]]) -> list[str]:
+    """Everything wrong with one cell, each naming the cell, so one upload reports them all."""
+    name = f"{cell.variable}={cell.category}"
+    variables, categories = cell.variable.split(SEPARATOR), cell.category.split(SEPARATOR)
+    problems = [f"{name}: target must be >= 0"] if cell.target < 0 else []
+    if len(variables) != len(categories):
+        return [*problems, f"{name}: {len(variables)} questions but {len(categories)} categories"]
+    if len(set(variables)) != len(variables):
+        problems.append(f"{name}: a question appears twice")
+    problems += [
+        f"{name}: '{c}' is not a choice of the single-choice question '{v}'"
+        for v, c in zip(variables, categories, strict=True)
+        if c not in choices.get(v, set())
+    ]
+    return problems
+
+
+def set_quotas(session: Session, consultation: Consultation, cells: list[QuotaCell], *, actor: str) -> None:
+    """Check cells against the current questionnaire, then replace the consultation's quotas."""
+    questionnaire = load_questionnaire(ConsultationService(session).current_version(consultation))
+    choices = {
+        q.name: {c.name for c in questionnaire.choices_for(q)}
+        for q in questionnaire.questions
+        if q.type is QuestionType.SELECT_ONE
+    }
+    problems = [p for cell in cells for p in _problems(cell, choices)]
+    seen = [(c.variable, c.category) for c in cells]
+    problems += [f"{v}={c}: listed twice" for v, c in sorted(set(seen)) if seen.count((v, c)) > 1]
+    if problems:
+        raise StoreError("; ".join(problems))
+    session.execute(delete(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
+    session.add_all(
+        FieldQuota(consultation_id=consultation.id, variable=c.variable, category=c.category, target=c.target)
+        for c in cells
+    )
+    session.flush()
+    record(session, actor=actor, action="set_quotas", entity="consultation", entity_id=consultation.id,
+           details={"cells": len(cells)})  # fmt: skip

@@ -1,0 +1,100 @@
+"""Throttle interviewer logins: failed attempts per account and per client, in memory, short-lived.
+
+Tablet logins are the only password form a stranger can reach with a stolen tablet or a script,
+so failures are counted per account (guessing one password) and per client (trying many
+accounts). The client is never stored in clear: its address is keyed-hashed with a secret made
+at start-up, so the map cannot be turned back into addresses, and every entry vanishes after the
+window. Memory-only is deliberate: a restart forgets, which costs an attacker nothing they could
+not get by waiting, and no IP ever reaches the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from litestar.exceptions import HTTPException
+from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
+
+WINDOW_SECONDS = 15 * 60
+MAX_PER_ACCOUNT = 5
+MAX_PER_CLIENT = 20
+
+
+class TooManyAttempts(HTTPException):
+    """429 with a Retry-After header and a sentence the interviewer can act on."""
+
+    status_code = HTTP_429_TOO_MANY_REQUESTS
+
+
+@dataclass
+class LoginLimiter:
+    """Sliding-window counters of failed logins; thread-safe (handlers run in worker threads)."""
+
+    window: float = WINDOW_SECONDS
+    per_account: int = MAX_PER_ACCOUNT
+    per_client: int = MAX_PER_CLIENT
+    clock: Callable[[], float] = time.monotonic
+    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
+    _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def client_key(self, address: str) -> str:
+        """What is kept of a client address: a keyed hash, useless without this process's secret."""
+        return "client:" + hmac.new(self._key, address.encode(), hashlib.sha256).hexdigest()[:32]
+
+    def _keys(self, username: str, address: str) -> list[tuple[str, int]]:
+        return [
+            ("account:" + username.strip().lower(), self.per_account),
+            (self.client_key(address), self.per_client),
+        ]
+
+    def check(self, username: str, address: str) -> None:
+        """Raise TooManyAttempts while either counter is full; nothing is checked against the password."""
+        now = self.clock()
+        with self._lock:
+            self._purge(now)
+            waits = [
+                self._failures[key][0] + self.window - now
+                for key, limit in self._keys(username, address)
+                if len(self._failures.get(key, ())) >= limit
+            ]
+        if waits:
+            minutes = max(1, math.ceil(max(waits) / 60))
+            raise TooManyAttempts(
+                detail=f"Too many failed login attempts. Wait {minutes} minute(s) before trying again, "
+                "or ask your supervisor to check the account.",
+                headers={"Retry-After": str(math.ceil(max(waits)))},
+            )
+
+    def failed(self, username: str, address: str) -> None:
+        """Count one failed attempt against the account and the client."""
+        now = self.clock()
+        with self._lock:
+            for key, _ in self._keys(username, address):
+                self._failures.setdefault(key, deque()).append(now)
+
+    def succeeded(self, username: str) -> None:
+        """A right password clears the account's count (not the client's: it may be trying others)."""
+        with self._lock:
+            self._failures.pop("account:" + username.strip().lower(), None)
+
+    def held_keys(self) -> list[str]:
+        """The keys held now (for tests and debugging: they must never contain an address)."""
+        with self._lock:
+            return list(self._failures)
+
+    def _purge(self, now: float) -> None:
+        for key in list(self._failures):
+            times = self._failures[key]
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if not times:
+                del self._failures[key]

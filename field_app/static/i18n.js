@@ -1,0 +1,139 @@
+/* The interviewer's own interface language (FR/NL/EN), separate from the respondent's language
+   used for questionnaire labels. The choice is kept in localStorage, which is read synchronously
+   so the very first screen is already in the right language; the first default is the browser's. */
+(function (root) {
+  "use strict";
+  var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
+  var T = {
+    en: {
+      "ui.language": "App language", "status.online": "online", "status.offline": "offline",
+      "status.pending": "pending {n}", "status.sent": "sent {n}", "status.rejected": "rejected {n}",
+      "status.never": "never synced", "status.last": "last sync {at}", "storage.on": "storage persistent",
+      "storage.off": "storage NOT persistent", "storage.free": "{mb} MB free", "loading": "Loading…",
+      "login.title": "Field interviews", "login.user": "Username", "login.pass": "Password",
+      "login.device": "Tablet name", "login.submit": "Log in", "login.network": "The first login needs the network.",
+      "login.busy": "Logging in…", "login.wrong": "Wrong username or password, or not an interviewer account.",
+      "login.tooMany": "Too many failed attempts. Wait {minutes} minute(s), or ask your supervisor.",
+      "pin.title": "Choose a PIN", "pin.explain": "It unlocks the app on this tablet, also offline.",
+      "pin.label": "PIN", "pin.save": "Save PIN", "pin.digits": "4 to 8 digits.", "lock.title": "Locked",
+      "lock.unlock": "Unlock", "lock.wrong": "Wrong PIN.",
+      "home.new": "New contact", "home.respondentLang": "Respondent's language", "home.easy": "Easy-read",
+      "home.paper": "Paper entry", "home.paperNo": "paper form number", "home.noteHint": "note (optional)",
+      "home.start": "Start interview", "home.refusal": "Refusal", "home.notAtHome": "Not at home",
+      "home.quotas": "Quotas", "home.note": "Contact note", "home.none": "No consultation assigned to you yet.",
+      "home.unfinished": "Unfinished interviews", "home.resume": "Resume {slug} ({lang}, started {time})",
+      "home.queue": "Queue", "home.sync": "Sync now", "home.export": "Export unsynced", "home.lock": "Lock",
+      "home.paperFirst": "Enter the paper form number first.", "home.correct": "Correct",
+      "kind.interview": "interview", "kind.refusal": "refusal", "kind.not_at_home": "not at home",
+      "state.pending": "pending", "state.sent": "sent", "state.rejected": "rejected", "queue.paper": "paper {no}",
+      "msg.refused": "Sync refused: {msg}", "msg.retry": "Sync will retry: {msg}", "msg.recorded": "Recorded: {what}",
+      "msg.saved": "Interview saved on the tablet.", "msg.noVersion": "This questionnaire version is not on the tablet.",
+      "msg.exported": "{n} unsynced item(s) exported.", "msg.noOffline": "Offline mode unavailable: {msg}",
+      "msg.network": "network unavailable", "msg.server": "server answered {status}",
+      "iv.paper": "Paper form {no}", "iv.page": "Page {pos} / {total}", "iv.correction": "correction",
+      "iv.note": "Interviewer note", "iv.noteHint": "Interviewer note (not shown to the respondent)",
+      "iv.back": "Back", "iv.pause": "Pause", "iv.next": "Next", "iv.finish": "Finish",
+      "quota.title": "Quotas", "quota.asOf": "as of {at} (+ pending on this tablet)",
+      "quota.never": "not downloaded yet", "quota.cell": "Cell", "quota.done": "Done",
+      "quota.here": "Pending here", "quota.target": "Target", "quota.left": "Still needed", "quota.back": "Back"
+    },
+    fr: {
+      "ui.language": "Langue de l'application", "status.online": "en ligne", "status.offline": "hors ligne",
+      "status.pending": "en attente {n}", "status.sent": "envoyés {n}", "status.rejected": "refusés {n}",
+      "status.never": "jamais synchronisé", "status.last": "dernière synchro {at}",
+      "storage.on": "stockage persistant", "storage.off": "stockage NON persistant", "storage.free": "{mb} Mo libres",
+      "loading": "Chargement…", "login.title": "Entretiens de terrain", "login.user": "Identifiant",
+      "login.pass": "Mot de passe", "login.device": "Nom de la tablette", "login.submit": "Se connecter",
+      "login.network": "La première connexion demande le réseau.", "login.busy": "Connexion…",
+      "login.wrong": "Identifiant ou mot de passe erroné, ou compte qui n'est pas enquêteur.",
+      "login.tooMany": "Trop d'essais manqués. Attendez {minutes} minute(s) ou demandez à votre superviseur.",
+      "pin.title": "Choisissez un code PIN", "pin.explain": "Il déverrouille l'application sur cette tablette, même hors ligne.",
+      "pin.label": "Code PIN", "pin.save": "Enregistrer le PIN", "pin.digits": "4 à 8 chiffres.",
+      "lock.title": "Verrouillé", "lock.unlock": "Déverrouiller", "lock.wrong": "Code PIN erroné.",
+      "home.new": "Nouveau contact", "home.respondentLang": "Langue de la personne interrogée",
+      "home.easy": "Facile à lire", "home.paper": "Saisie papier", "home.paperNo": "numéro du questionnaire papier",
+      "home.noteHint": "note (facultative)", "home.start": "Commencer l'entretien", "home.refusal": "Refus",
+      "home.notAtHome": "Absent", "home.quotas": "Quotas", "home.note": "Note sur le contact",
+      "home.none": "Aucune consultation ne vous est encore attribuée.", "home.unfinished": "Entretiens inachevés",
+      "home.resume": "Reprendre {slug} ({lang}, commencé à {time})", "home.queue": "File d'envoi",
+      "home.sync": "Synchroniser", "home.export": "Exporter les non envoyés", "home.lock": "Verrouiller",
+      "home.paperFirst": "Indiquez d'abord le numéro du questionnaire papier.", "home.correct": "Corriger",
+      "kind.interview": "entretien", "kind.refusal": "refus", "kind.not_at_home": "absent",
+      "state.pending": "en attente", "state.sent": "envoyé", "state.rejected": "refusé", "queue.paper": "papier {no}",
+      "msg.refused": "Synchronisation refusée : {msg}", "msg.retry": "Nouvel essai de synchronisation : {msg}",
+      "msg.recorded": "Enregistré : {what}", "msg.saved": "Entretien enregistré sur la tablette.",
+      "msg.noVersion": "Cette version du questionnaire n'est pas sur la tablette.",
+      "msg.exported": "{n} élément(s) non envoyé(s) exporté(s).", "msg.noOffline": "Mode hors ligne indisponible : {msg}",
+      "msg.network": "réseau indisponible", "msg.server": "le serveur a répondu {status}",
+      "iv.paper": "Questionnaire papier {no}", "iv.page": "Page {pos} / {total}", "iv.correction": "correction",
+      "iv.note": "Note de l'enquêteur", "iv.noteHint": "Note de l'enquêteur (non montrée à la personne)",
+      "iv.back": "Retour", "iv.pause": "Pause", "iv.next": "Suivant", "iv.finish": "Terminer",
+      "quota.title": "Quotas", "quota.asOf": "au {at} (+ en attente sur cette tablette)",
+      "quota.never": "pas encore téléchargés", "quota.cell": "Cellule", "quota.done": "Faits",
+      "quota.here": "En attente ici", "quota.target": "Objectif", "quota.left": "Encore à faire", "quota.back": "Retour"
+    },
+    nl: {
+      "ui.language": "Taal van de app", "status.online": "online", "status.offline": "offline",
+      "status.pending": "wachtend {n}", "status.sent": "verzonden {n}", "status.rejected": "geweigerd {n}",
+      "status.never": "nooit gesynchroniseerd", "status.last": "laatste synchronisatie {at}",
+      "storage.on": "opslag blijvend", "storage.off": "opslag NIET blijvend", "storage.free": "{mb} MB vrij",
+      "loading": "Laden…", "login.title": "Veldinterviews", "login.user": "Gebruikersnaam",
+      "login.pass": "Wachtwoord", "login.device": "Naam van de tablet", "login.submit": "Inloggen",
+      "login.network": "De eerste keer inloggen vraagt netwerk.", "login.busy": "Inloggen…",
+      "login.wrong": "Verkeerde gebruikersnaam of wachtwoord, of geen enquêteursaccount.",
+      "login.tooMany": "Te veel mislukte pogingen. Wacht {minutes} minuut/minuten of vraag het uw supervisor.",
+      "pin.title": "Kies een pincode", "pin.explain": "Ze ontgrendelt de app op deze tablet, ook offline.",
+      "pin.label": "Pincode", "pin.save": "Pincode bewaren", "pin.digits": "4 tot 8 cijfers.",
+      "lock.title": "Vergrendeld", "lock.unlock": "Ontgrendelen", "lock.wrong": "Verkeerde pincode.",
+      "home.new": "Nieuw contact", "home.respondentLang": "Taal van de respondent", "home.easy": "Makkelijk lezen",
+      "home.paper": "Papieren invoer", "home.paperNo": "nummer van de papieren vragenlijst",
+      "home.noteHint": "notitie (optioneel)", "home.start": "Interview starten", "home.refusal": "Weigering",
+      "home.notAtHome": "Niet thuis", "home.quotas": "Quota", "home.note": "Notitie bij het contact",
+      "home.none": "U hebt nog geen bevraging toegewezen gekregen.", "home.unfinished": "Onafgewerkte interviews",
+      "home.resume": "{slug} hervatten ({lang}, gestart om {time})", "home.queue": "Wachtrij",
+      "home.sync": "Nu synchroniseren", "home.export": "Niet-verzonden exporteren", "home.lock": "Vergrendelen",
+      "home.paperFirst": "Vul eerst het nummer van de papieren vragenlijst in.", "home.correct": "Corrigeren",
+      "kind.interview": "interview", "kind.refusal": "weigering", "kind.not_at_home": "niet thuis",
+      "state.pending": "wachtend", "state.sent": "verzonden", "state.rejected": "geweigerd", "queue.paper": "papier {no}",
+      "msg.refused": "Synchronisatie geweigerd: {msg}", "msg.retry": "Synchronisatie wordt opnieuw geprobeerd: {msg}",
+      "msg.recorded": "Geregistreerd: {what}", "msg.saved": "Interview op de tablet bewaard.",
+      "msg.noVersion": "Deze versie van de vragenlijst staat niet op de tablet.",
+      "msg.exported": "{n} niet-verzonden item(s) geëxporteerd.", "msg.noOffline": "Offline modus niet beschikbaar: {msg}",
+      "msg.network": "netwerk niet beschikbaar", "msg.server": "de server antwoordde {status}",
+      "iv.paper": "Papieren vragenlijst {no}", "iv.page": "Pagina {pos} / {total}", "iv.correction": "correctie",
+      "iv.note": "Notitie van de enquêteur", "iv.noteHint": "Notitie van de enquêteur (niet getoond aan de respondent)",
+      "iv.back": "Terug", "iv.pause": "Pauze", "iv.next": "Volgende", "iv.finish": "Afronden",
+      "quota.title": "Quota", "quota.asOf": "op {at} (+ wachtend op deze tablet)",
+      "quota.never": "nog niet gedownload", "quota.cell": "Cel", "quota.done": "Gedaan",
+      "quota.here": "Wachtend hier", "quota.target": "Doel", "quota.left": "Nog nodig", "quota.back": "Terug"
+    }
+  };
+  var listeners = [], current = initial();
+
+  function supported(code) { return Object.prototype.hasOwnProperty.call(T, code); }
+  function initial() {
+    var saved = null, wanted, i;
+    try { saved = root.localStorage.getItem(KEY); } catch (e) { saved = null; }
+    if (saved && supported(saved)) return saved;
+    wanted = root.navigator.languages || [root.navigator.language || ""];
+    for (i = 0; i < wanted.length; i++) if (supported(String(wanted[i]).slice(0, 2).toLowerCase())) return String(wanted[i]).slice(0, 2).toLowerCase();
+    return "fr";
+  }
+  function t(key, params) {
+    var text = T[current][key] || T.en[key] || key;
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return params && params[name] !== undefined ? String(params[name]) : all; });
+  }
+  function set(code) {
+    if (!supported(code)) return;
+    current = code;
+    try { root.localStorage.setItem(KEY, code); } catch (e) { /* private mode: still switched for this session */ }
+    root.document.documentElement.lang = code;
+    listeners.forEach(function (fn) { fn(code); });
+  }
+  root.document.documentElement.lang = current;
+  root.FieldI18n = {
+    t: t, set: set, LANGS: LANGS, supported: supported,
+    lang: function () { return current; },
+    onChange: function (fn) { listeners.push(fn); }
+  };
+})(window);

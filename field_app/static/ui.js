@@ -1,0 +1,113 @@
+/* Shared by the field app's screens: a DOM helper that only ever sets text (never innerHTML),
+   the banner, hashing (records and PIN), the status bar and the JSON API client. */
+(function (root) {
+  "use strict";
+  var DB = root.FieldDB, I18n = root.FieldI18n, t = I18n.t;
+
+  function h(tag, attrs) {
+    var el = document.createElement(tag), i, child;
+    Object.keys(attrs || {}).forEach(function (k) {
+      var v = attrs[k];
+      if (v === null || v === undefined || v === false) return;
+      if (k.indexOf("on") === 0) el.addEventListener(k.slice(2), v);
+      else if (k === "text") el.textContent = v;
+      else if (k === "value") el.value = v;
+      else if (k === "checked") el.checked = !!v;
+      else el.setAttribute(k, v === true ? "" : v);
+    });
+    for (i = 2; i < arguments.length; i++) {
+      child = arguments[i];
+      if (child === null || child === undefined || child === false) continue;
+      if (Array.isArray(child)) child.forEach(function (c) { if (c) el.appendChild(c); });
+      else el.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return el;
+  }
+  function show() {
+    var view = document.getElementById("view");
+    view.replaceChildren.apply(view, arguments); root.scrollTo(0, 0);
+  }
+  function banner(text) {
+    var b = document.getElementById("banner");
+    b.textContent = text || ""; b.hidden = !text;
+  }
+
+  function hex(buffer) {
+    return Array.prototype.map.call(new Uint8Array(buffer), function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+  function sha256(text) { return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)).then(hex); }
+  function sorted(obj) {
+    var out = {};
+    Object.keys(obj || {}).sort().forEach(function (k) { out[k] = obj[k]; });
+    return out;
+  }
+  /* Hash of what the tablet sends for a record: the manifest reports it, so a later local edit
+     of something already sent shows up as "conflicting" in the coordinator's reconciliation. */
+  function clientHash(r) {
+    return sha256(JSON.stringify([r.consultation, r.version_id || null, r.kind, r.mode || "field", r.language || "",
+      !!r.easy_read, sorted(r.clean), r.paper_form_number || null, r.replaces_uuid || null, r.outcome || null, r.note || ""]));
+  }
+  /* PIN: PBKDF2 with a random salt; the PIN never leaves the tablet and is never stored in clear. */
+  function pinHash(pin, salt) {
+    var enc = new TextEncoder();
+    return crypto.subtle.importKey("raw", enc.encode(pin), "PBKDF2", false, ["deriveBits"]).then(function (key) {
+      return crypto.subtle.deriveBits({ name: "PBKDF2", salt: enc.encode(salt), iterations: 100000, hash: "SHA-256" }, key, 256);
+    }).then(hex);
+  }
+
+  function text(id, value) { document.getElementById(id).textContent = value; }
+  function refreshStatus() {
+    return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync")]).then(function (got) {
+      var all = got[0], last = got[1], n = { pending: 0, sent: 0, rejected: 0 }, net = document.getElementById("st-net");
+      all.forEach(function (r) { if (n[r.status] !== undefined) n[r.status] += 1; });
+      net.textContent = navigator.onLine ? t("status.online") : t("status.offline");
+      net.className = "pill " + (navigator.onLine ? "ok" : "warn");
+      text("st-pending", t("status.pending", { n: n.pending }));
+      text("st-sent", t("status.sent", { n: n.sent }));
+      text("st-rejected", t("status.rejected", { n: n.rejected }));
+      document.getElementById("st-rejected").hidden = n.rejected === 0;
+      text("st-last", last ? t("status.last", { at: new Date(last.at).toLocaleString(I18n.lang()) }) : t("status.never"));
+      return n;
+    });
+  }
+  function refreshStorage() {
+    if (!navigator.storage || !navigator.storage.estimate) return Promise.resolve();
+    return Promise.all([navigator.storage.persisted ? navigator.storage.persisted() : false, navigator.storage.estimate()])
+      .then(function (got) {
+        var est = got[1], free = Math.max(0, (est.quota || 0) - (est.usage || 0));
+        text("st-storage", t(got[0] ? "storage.on" : "storage.off") + " · " + t("storage.free", { mb: Math.round(free / 1048576) }));
+      });
+  }
+  /* The language switcher in the status bar: the interviewer's language, not the respondent's. */
+  function languagePicker() {
+    var pick = document.getElementById("ui-lang");
+    pick.replaceChildren.apply(pick, I18n.LANGS.map(function (l) {
+      return h("option", { value: l[0], text: l[1], selected: l[0] === I18n.lang() ? "selected" : null });
+    }));
+    pick.value = I18n.lang();
+    pick.setAttribute("aria-label", t("ui.language"));
+    pick.onchange = function () { I18n.set(pick.value); };
+  }
+
+  /* JSON API; errors carry the HTTP status and Retry-After so screens can explain them. */
+  function api(session, path, options) {
+    options = options || {};
+    options.headers = Object.assign({ "Content-Type": "application/json" }, options.headers || {});
+    if (session) options.headers.Authorization = "Bearer " + session.token;
+    options.cache = "no-store";
+    return fetch(path, options).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (body) {
+        if (response.ok) return body;
+        var error = new Error(body.detail || ("error " + response.status));
+        error.status = response.status;
+        error.retryAfter = Number(response.headers.get("Retry-After") || 0);
+        throw error;
+      });
+    });
+  }
+
+  root.FieldUI = {
+    h: h, show: show, banner: banner, clientHash: clientHash, pinHash: pinHash, api: api,
+    refreshStatus: refreshStatus, refreshStorage: refreshStorage, languagePicker: languagePicker
+  };
+})(window);

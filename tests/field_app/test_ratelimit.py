@@ -1,0 +1,56 @@
+"""Interviewer login throttling: per account, per client, 429 with a clear message, no address kept."""
+
+from __future__ import annotations
+
+from field_app.api import LIMITER_KEY
+from field_app.ratelimit import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter
+from tests.field_app.conftest import PASSWORD, FieldEnv
+
+
+def attempt(client, username: str, password: str = "wrong-password"):
+    return client.post("/field/api/login", json={"username": username, "password": password})
+
+
+def test_account_is_throttled_after_failures_even_with_the_right_password(
+    client, field_env: FieldEnv
+) -> None:
+    for _ in range(MAX_PER_ACCOUNT):
+        assert attempt(client, "int1").status_code == 401
+    blocked = attempt(client, "INT1", PASSWORD)
+    assert blocked.status_code == 429
+    assert "Too many failed login attempts" in blocked.json()["detail"]
+    assert int(blocked.headers["retry-after"]) > 0
+    assert attempt(client, "int2", PASSWORD).status_code == 200  # other accounts are not locked out
+
+
+def test_success_clears_the_account_count(client, field_env: FieldEnv) -> None:
+    for _ in range(MAX_PER_ACCOUNT - 1):
+        attempt(client, "int1")
+    assert attempt(client, "int1", PASSWORD).status_code == 200
+    assert attempt(client, "int1").status_code == 401  # counting starts again
+
+
+def test_one_client_trying_many_accounts_is_throttled(client, field_env: FieldEnv) -> None:
+    for i in range(MAX_PER_CLIENT):
+        assert attempt(client, f"nobody{i}").status_code == 401
+    assert attempt(client, "int1", PASSWORD).status_code == 429
+    limiter: LoginLimiter = client.app.state[LIMITER_KEY]
+    keys = limiter.held_keys()
+    assert any(k.startswith("client:") for k in keys)
+    assert not any("testclient" in k or "127.0.0.1" in k for k in keys)
+
+
+def test_entries_expire_after_the_window() -> None:
+    now = [1000.0]
+    limiter = LoginLimiter(window=60, per_account=2, per_client=10, clock=lambda: now[0])
+    limiter.failed("a", "10.0.0.1")
+    limiter.failed("a", "10.0.0.1")
+    try:
+        limiter.check("a", "10.0.0.1")
+        raise AssertionError("expected a 429")
+    except Exception as exc:
+        assert getattr(exc, "status_code", None) == 429
+    assert all("10.0.0.1" not in k for k in limiter.held_keys())
+    now[0] += 61
+    limiter.check("a", "10.0.0.1")
+    assert limiter.held_keys() == []
