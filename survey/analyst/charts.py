@@ -13,6 +13,7 @@ import math
 from collections.abc import Sequence
 from html import escape
 
+import numpy as np
 from markupsafe import Markup
 
 PALETTE = ("#1f5f99", "#d9822b", "#5a9e4b", "#8e5ea2", "#7f7f7f")
@@ -106,21 +107,23 @@ def estimate_bars(title: str, labels: Sequence[str], estimates: Sequence[tuple[f
     return _frame(width, height, title, desc or f"{title}: estimates with 95% confidence intervals.", body)
 
 
-def histogram(title: str, values: Sequence[float], *, bins: int = 30, desc: str = "") -> Markup:
-    """Distribution of the weights; a long right tail means a few respondents carry a lot."""
-    finite = [v for v in values if math.isfinite(v)]
+def histogram(title: str, values: Sequence[float] | np.ndarray, *, bins: int = 30, desc: str = "") -> Markup:
+    """Distribution of the weights; a long right tail means a few respondents carry a lot.
+
+    Binned with numpy: the weights of 100k respondents would take a Python loop a while.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    finite = array[np.isfinite(array)]
     width, height, left, bottom = 560, 220, 40, 190
-    if not finite:
+    if not finite.size:
         return _frame(width, height, title, "no data", [])
-    lo, hi = min(finite), max(finite)
+    lo, hi = float(finite.min()), float(finite.max())
     step = (hi - lo) / bins or 1.0
-    counts = [0] * bins
-    for v in finite:
-        counts[min(int((v - lo) / step), bins - 1)] += 1
-    top = max(counts) or 1
+    counts = np.bincount(np.minimum(((finite - lo) / step).astype(np.int64), bins - 1), minlength=bins)
+    top = int(counts.max()) or 1
     bw = (width - left - 10) / bins
     body = [f'<line x1="{left}" y1="{bottom}" x2="{width - 10}" y2="{bottom}" stroke="#444"/>']
-    for i, c in enumerate(counts):
+    for i, c in enumerate(counts.tolist()):
         h = (bottom - 20) * c / top
         body.append(
             f'<rect x="{left + i * bw:.1f}" y="{bottom - h:.1f}" width="{bw - 1:.1f}" height="{h:.1f}" '
@@ -130,5 +133,5 @@ def histogram(title: str, values: Sequence[float], *, bins: int = 30, desc: str 
     body.append(f'<text x="{width - 10}" y="{bottom + 16}" font-size="10" text-anchor="end">{hi:.3g}</text>')
     body.append(f'<text x="{left}" y="12" font-size="10">max count {top}</text>')
     return _frame(
-        width, height, title, desc or f"{title}: {len(finite)} weights from {lo:.3g} to {hi:.3g}.", body
+        width, height, title, desc or f"{title}: {finite.size} weights from {lo:.3g} to {hi:.3g}.", body
     )

@@ -1,51 +1,212 @@
-"""Texts of the public results page in French, Dutch and English (plain words, no jargon)."""
+"""Texts of the public results page in French, Dutch and English, standard and easy-read.
+
+Why generated, not written once: every consultation has its own title, organiser, modes,
+weighting margins and population source, so the methodology paragraph is assembled from the
+frozen snapshot content (the figures a reader sees are the ones that were published).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
+from survey.analyst.labels import Labels
+
+__all__ = ["TEXT", "methodology"]
+
 TEXT: dict[str, dict[str, str]] = {
     "fr": {
-        "results": "Résultats", "published": "Publié le", "respondents": "Participants",
-        "online": "en ligne", "field": "enquêteurs sur le terrain", "method_title": "Comment lire ces chiffres",
-        "method": (
-            "Les personnes qui répondent en ligne ne ressemblent pas toujours à l'ensemble des habitants. "
-            "Des enquêteurs ont donc aussi interrogé des habitants sur le terrain. Ensuite, chaque réponse a reçu "
-            "un poids pour que l'ensemble des participants ressemble à la population adulte de la Région "
-            "selon ces caractéristiques : {margins}. Les pourcentages sont donc des estimations pondérées."
-        ),
-        "ci": "Les traits noirs montrent l'intervalle de confiance à 95 % : la vraie valeur se trouve très probablement dans cet intervalle.",
-        "neff": "Après pondération, la précision équivaut à un échantillon aléatoire d'environ {neff} personnes.",
+        "results": "Résultats", "method_title": "Comment lire ces chiffres", "easy_title": "En bref, facile à lire",
         "answer": "Réponse", "estimate": "Estimation", "ci_col": "Intervalle de confiance 95 %",
-        "n": "Nombre de réponses", "none": "Aucun résultat publié.", "source": "Chiffres de population",
-        "technical": "Détails techniques", "data_table": "Tableau des données",
+        "n": "Nombre de réponses", "none": "Aucun résultat publié.", "technical": "Détails techniques",
+        "data_table": "Tableau des données", "easy_on": "Version facile à lire", "easy_off": "Version habituelle",
+        "skip": "Aller au contenu", "language": "Langue",
     },
     "nl": {
-        "results": "Resultaten", "published": "Gepubliceerd op", "respondents": "Deelnemers",
-        "online": "online", "field": "enquêteurs op het terrein", "method_title": "Hoe deze cijfers lezen",
-        "method": (
-            "Wie online antwoordt, lijkt niet altijd op alle inwoners. Daarom hebben enquêteurs ook inwoners op "
-            "het terrein bevraagd. Daarna kreeg elk antwoord een gewicht, zodat de deelnemers samen lijken op de "
-            "volwassen bevolking van het Gewest volgens deze kenmerken: {margins}. De percentages zijn dus "
-            "gewogen schattingen."
-        ),
-        "ci": "De zwarte lijnen tonen het 95%-betrouwbaarheidsinterval: de echte waarde ligt zeer waarschijnlijk daarbinnen.",
-        "neff": "Na weging is de nauwkeurigheid die van een toevalssteekproef van ongeveer {neff} personen.",
+        "results": "Resultaten", "method_title": "Hoe deze cijfers lezen", "easy_title": "Kort, in makkelijke taal",
         "answer": "Antwoord", "estimate": "Schatting", "ci_col": "95%-betrouwbaarheidsinterval",
-        "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "source": "Bevolkingscijfers",
-        "technical": "Technische details", "data_table": "Gegevenstabel",
+        "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "technical": "Technische details",
+        "data_table": "Gegevenstabel", "easy_on": "Makkelijk lezen", "easy_off": "Gewone tekst",
+        "skip": "Naar de inhoud", "language": "Taal",
     },
     "en": {
-        "results": "Results", "published": "Published on", "respondents": "Participants",
-        "online": "online", "field": "by interviewers in the field", "method_title": "How to read these figures",
-        "method": (
-            "People who answer online do not always resemble all residents, so interviewers also spoke to "
-            "residents in the field. Each answer was then given a weight so that the participants together "
-            "resemble the adult population of the Region on these characteristics: {margins}. The percentages "
-            "are therefore weighted estimates."
-        ),
-        "ci": "The black lines show the 95% confidence interval: the true value very probably lies within it.",
-        "neff": "After weighting, the precision equals that of a random sample of about {neff} people.",
+        "results": "Results", "method_title": "How to read these figures", "easy_title": "In short, easy to read",
         "answer": "Answer", "estimate": "Estimate", "ci_col": "95% confidence interval",
-        "n": "Number of answers", "none": "No results published yet.", "source": "Population figures",
-        "technical": "Technical details", "data_table": "Data table",
+        "n": "Number of answers", "none": "No results published yet.", "technical": "Technical details",
+        "data_table": "Data table", "easy_on": "Easy read", "easy_off": "Standard text",
+        "skip": "Skip to content", "language": "Language",
     },
 }  # fmt: skip
+
+METHODS: dict[str, dict[str, str]] = {
+    "rake": {"fr": "calage itératif sur les marges (raking)", "nl": "iteratieve weging op de marges (raking)",
+             "en": "raking to the population margins"},
+    "poststratify": {"fr": "post-stratification", "nl": "poststratificatie", "en": "post-stratification"},
+    "linear": {"fr": "calage linéaire", "nl": "lineaire kalibratie", "en": "linear calibration"},
+    "logit": {"fr": "calage logit borné", "nl": "begrensde logit-kalibratie", "en": "bounded logit calibration"},
+    "raking": {"fr": "calage (raking)", "nl": "kalibratie (raking)", "en": "raking calibration"},
+}  # fmt: skip
+
+MODES: dict[str, dict[str, str]] = {
+    "online": {"fr": "{k} en ligne", "nl": "{k} online", "en": "{k} online"},
+    "field": {"fr": "{k} avec un enquêteur sur le terrain", "nl": "{k} met een enquêteur op het terrein",
+              "en": "{k} with an interviewer in the field"},
+    "paper": {"fr": "{k} sur papier", "nl": "{k} op papier", "en": "{k} on paper"},
+}  # fmt: skip
+
+EASY_MODES: dict[str, dict[str, str]] = {
+    "online": {"fr": "{k} personnes ont répondu sur internet.", "nl": "{k} mensen antwoordden op het internet.",
+               "en": "{k} people answered on the internet."},
+    "field": {"fr": "{k} personnes ont répondu à un enquêteur.", "nl": "{k} mensen antwoordden aan een enquêteur.",
+              "en": "{k} people answered an interviewer."},
+    "paper": {"fr": "{k} personnes ont répondu sur papier.", "nl": "{k} mensen antwoordden op papier.",
+              "en": "{k} people answered on paper."},
+}  # fmt: skip
+
+STANDARD: dict[str, list[str]] = {
+    "fr": [
+        "« {title} » est une consultation organisée par {organiser}. {n} personnes y ont participé : {modes}.",
+        "Les personnes qui participent ne ressemblent pas toujours à l'ensemble de la population. Chaque réponse "
+        "a donc reçu un poids ({method}) pour que l'ensemble des participants ressemble à la population selon "
+        "ces caractéristiques : {margins}. Chiffres de population : {source}. Les pourcentages sont donc des "
+        "estimations pondérées.",
+        "Les traits noirs montrent l'intervalle de confiance à 95 % : la vraie valeur se trouve très probablement "
+        "dans cet intervalle.",
+        "Après pondération, la précision équivaut à celle d'un échantillon aléatoire d'environ {neff} personnes.",
+        "Résultats publiés le {date}.",
+    ],
+    "nl": [
+        "„{title}” is een raadpleging georganiseerd door {organiser}. {n} mensen namen deel: {modes}.",
+        "Wie deelneemt, lijkt niet altijd op de hele bevolking. Daarom kreeg elk antwoord een gewicht ({method}), "
+        "zodat de deelnemers samen op de bevolking lijken volgens deze kenmerken: {margins}. "
+        "Bevolkingscijfers: {source}. De percentages zijn dus gewogen schattingen.",
+        "De zwarte lijnen tonen het 95%-betrouwbaarheidsinterval: de echte waarde ligt zeer waarschijnlijk "
+        "daarbinnen.",
+        "Na weging is de nauwkeurigheid die van een toevalssteekproef van ongeveer {neff} personen.",
+        "Resultaten gepubliceerd op {date}.",
+    ],
+    "en": [
+        "“{title}” is a consultation organised by {organiser}. {n} people took part: {modes}.",
+        "People who take part do not always resemble the whole population, so each answer was given a weight "
+        "({method}) so that the participants together resemble the population on these characteristics: "
+        "{margins}. Population figures: {source}. The percentages are therefore weighted estimates.",
+        "The black lines show the 95% confidence interval: the true value very probably lies within it.",
+        "After weighting, the precision equals that of a random sample of about {neff} people.",
+        "Results published on {date}.",
+    ],
+}
+
+EASY: dict[str, list[str]] = {
+    "fr": ["{n} personnes ont répondu à la consultation « {title} ».", "{modes}",
+           "La consultation est organisée par {organiser}.",
+           "Certains groupes de personnes ont plus répondu que d'autres.",
+           "Nous avons corrigé cela avec un calcul.", "Nous avons regardé : {margins}.",
+           "Les résultats montrent ce que pense probablement toute la population.",
+           "Les chiffres ne sont pas exacts à 100 %. Le trait noir montre où est très probablement le vrai chiffre.",
+           "Publié le {date}."],
+    "nl": ["{n} mensen antwoordden op de raadpleging „{title}”.", "{modes}",
+           "De raadpleging wordt georganiseerd door {organiser}.",
+           "Sommige groepen mensen antwoordden meer dan andere.", "Dat hebben we verbeterd met een berekening.",
+           "We keken naar: {margins}.", "De resultaten tonen wat waarschijnlijk de hele bevolking denkt.",
+           "De cijfers zijn niet 100 % juist. De zwarte lijn toont waar het echte cijfer heel waarschijnlijk ligt.",
+           "Gepubliceerd op {date}."],
+    "en": ["{n} people answered the consultation “{title}”.", "{modes}",
+           "The consultation is organised by {organiser}.",
+           "Some groups of people answered more than others.", "We corrected this with a calculation.",
+           "We looked at: {margins}.", "The results show what the whole population probably thinks.",
+           "The figures are not 100% exact. The black line shows where the real figure very probably is.",
+           "Published on {date}."],
+}  # fmt: skip
+
+MONTHS = {
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
+AND = {"fr": "et", "nl": "en", "en": "and"}
+SEPARATOR = {"fr": "\u202f", "nl": ".", "en": ","}
+
+
+def number(value: float, lang: str) -> str:
+    """Whole number with the language's thousands separator (1 151 / 1.151 / 1,151)."""
+    return f"{round(value):,}".replace(",", SEPARATOR[lang])
+
+
+def date(value: dt.datetime | None, lang: str) -> str:
+    if value is None:
+        return "–"
+    return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
+
+
+def _join(parts: list[str], lang: str) -> str:
+    return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {AND[lang]} {parts[-1]}"
+
+
+def methodology(
+    content: dict[str, Any], published: dt.datetime | None, lang: str, *, easy: bool
+) -> list[str]:
+    """Paragraphs (standard) or short sentences (easy read) describing how the figures were made."""
+    counts = {k: v for k, v in content.get("n", {}).items() if k != "all" and v}
+    mode_texts = EASY_MODES if easy else MODES
+    modes = [
+        (mode_texts[m][lang] if m in mode_texts else "{k} " + m).format(k=number(k, lang))
+        for m, k in counts.items()
+    ]
+    title = content.get("title", {})
+    labels = Labels.from_dict(content.get("labels"))
+    values = {
+        "title": title.get(lang) or next(iter(title.values()), ""),
+        "organiser": content.get("organiser") or "",
+        "n": number(content.get("n", {}).get("all", 0), lang),
+        "modes": " ".join(modes) if easy else _join(modes or ["–"], lang),
+        "method": METHODS.get(content.get("spec", {}).get("method", ""), {}).get(lang, "?"),
+        "margins": _join([labels.question(m, lang) for m in content.get("margins", [])] or ["–"], lang),
+        "source": content.get("targets_label") or content.get("targets_source") or "–",
+        "neff": number(content.get("n_eff") or 0, lang),
+        "date": date(published, lang),
+    }
+    lines = (EASY if easy else STANDARD)[lang]
+    if not values["organiser"]:
+        lines = [line for line in lines if "{organiser}" not in line or not easy]
+        lines = [line.replace(" organisée par {organiser}", "").replace(" georganiseerd door {organiser}", "")
+                 .replace(" organised by {organiser}", "") for line in lines]  # fmt: skip
+    return [line.format(**values) for line in lines]

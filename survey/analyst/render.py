@@ -15,7 +15,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from survey.analyst import charts
-from survey.analyst.services import Analysis, BiasAudit
+from survey.analyst.audit import BiasAudit
+from survey.analyst.labels import Labels
+from survey.analyst.services import Analysis
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -42,18 +44,21 @@ def render(name: str, **context: Any) -> str:
     return ENV.get_template(name).render(**context)
 
 
-def diagnostics_charts(analysis: Analysis) -> dict[str, Any]:
-    """Charts of the final step: fit per margin, weight histogram, effective n per mode."""
+def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: str = "en") -> dict[str, Any]:
+    """Charts of the final step: fit per margin, weight histogram, effective n per mode.
+
+    Categories are shown with the questionnaire's choice labels in ``lang`` (codes as fallback).
+    """
+    labels = labels or Labels()
     final = analysis.final
     margins: dict[str, list[Any]] = {}
     for fit in final.categories:
         margins.setdefault(fit.margin, []).append(fit)
     fit_charts = []
     for margin, fits in margins.items():
-        labels = [f.category for f in fits]
         chart = charts.grouped_bars(
-            f"{margin}: target, unweighted sample and weighted sample",
-            labels,
+            f"{labels.question(margin, lang)}: target, unweighted sample and weighted sample",
+            [labels.choice(margin, f.category, lang) for f in fits],
             {
                 "target": [f.target_share for f in fits],
                 "unweighted": [f.unweighted_share for f in fits],
@@ -68,12 +73,11 @@ def diagnostics_charts(analysis: Analysis) -> dict[str, Any]:
         {"respondents": [float(g.n) for g in groups], "effective n": [g.n_eff for g in groups]},
         percent=False,
     )
-    weights = [float(w) for w in analysis.design.weights]
     return {
         "fits": fit_charts,
         "groups": groups,
         "neff": neff,
-        "histogram": charts.histogram("Distribution of the weights", weights),
+        "histogram": charts.histogram("Distribution of the weights", analysis.design.weights),
     }
 
 
@@ -86,16 +90,17 @@ def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -
     return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric")
 
 
-def bias_chart(audit: BiasAudit) -> list[dict[str, Any]]:
+def bias_chart(audit: BiasAudit, labels: Labels | None = None, lang: str = "en") -> list[dict[str, Any]]:
     """Per margin: population, online, field and combined shares side by side."""
+    labels = labels or Labels()
     out = []
     margins: dict[str, list[Any]] = {}
     for gap in audit.margins:
         margins.setdefault(gap.margin, []).append(gap)
     for margin, gaps in margins.items():
         chart = charts.grouped_bars(
-            f"{margin}: population and samples",
-            [g.category for g in gaps],
+            f"{labels.question(margin, lang)}: population and samples",
+            [labels.choice(margin, g.category, lang) for g in gaps],
             {
                 "population": [g.population for g in gaps],
                 "online": [g.online for g in gaps],
@@ -105,6 +110,18 @@ def bias_chart(audit: BiasAudit) -> list[dict[str, Any]]:
         )
         out.append({"margin": margin, "chart": chart, "gaps": gaps, "distance": audit.distance[margin]})
     return out
+
+
+def comment_groups(comments: list[dict[str, str]], limit: int) -> list[dict[str, Any]]:
+    """Comments per question, the first ``limit`` of each and how many there are in all.
+
+    Why a cap: 100k responses bring thousands of comments, which would turn the report into
+    hundreds of PDF pages; every comment stays in ``survey export`` and the JSON API.
+    """
+    groups: dict[str, list[dict[str, str]]] = {}
+    for comment in comments:
+        groups.setdefault(comment["question"], []).append(comment)
+    return [{"question": q, "total": len(items), "items": items[:limit]} for q, items in groups.items()]
 
 
 def stylesheet() -> str:

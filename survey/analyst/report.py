@@ -12,9 +12,19 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from survey import __version__
-from survey.analyst.render import bias_chart, diagnostics_charts, question_chart, render, stylesheet
-from survey.analyst.services import WeightingSpec, bias_audit, load_context, run_analysis
+from survey.analyst.audit import BiasAudit, bias_audit
+from survey.analyst.render import (
+    bias_chart,
+    comment_groups,
+    diagnostics_charts,
+    question_chart,
+    render,
+    stylesheet,
+)
+from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, run_analysis
 from survey.store.errors import StoreError
+
+REPORT_COMMENTS = 25  # per question: a report is read, not searched (all comments are in the export)
 
 
 def report_html(session: Session, slug: str, spec: WeightingSpec | None = None) -> str:
@@ -23,15 +33,23 @@ def report_html(session: Session, slug: str, spec: WeightingSpec | None = None) 
     if not context.target_rows:
         raise StoreError(f"consultation '{slug}' has no targets: upload them before reporting")
     analysis = run_analysis(context, spec or WeightingSpec())
-    audit = bias_audit(context, analysis)
+    return render_report(context, analysis, bias_audit(context, analysis))
+
+
+def render_report(context: Context, analysis: Analysis, audit: BiasAudit, lang: str = "en") -> str:
+    """Render an analysis already run (split out so the benchmark can time rendering alone)."""
+    labels = context.labels
     return render(
         "analyst/report.html",
         ctx=context,
         analysis=analysis,
-        charts=diagnostics_charts(analysis),
-        items=[{"result": r, "chart": question_chart(r)} for r in analysis.results],
+        lab=labels,
+        lang=lang,
+        charts=diagnostics_charts(analysis, labels, lang),
+        items=[{"result": r, "chart": question_chart(r, lang)} for r in analysis.results],
+        comment_groups=comment_groups(analysis.comments, REPORT_COMMENTS),
         audit=audit,
-        margins=bias_chart(audit),
+        margins=bias_chart(audit, labels, lang),
         css=stylesheet(),
         data_hash=context.data_hash(),
         version=__version__,

@@ -6,8 +6,6 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -19,19 +17,29 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
-from survey.analyst.public_text import TEXT
-from survey.analyst.render import STATIC, bias_chart, diagnostics_charts, question_chart, render
-from survey.analyst.services import METHODS, Context, WeightingSpec, bias_audit, load_context, run_analysis
+from survey.analyst.audit import bias_audit
+from survey.analyst.labels import Labels
+from survey.analyst.public import PublicResultsController
+from survey.analyst.render import (
+    STATIC,
+    bias_chart,
+    comment_groups,
+    diagnostics_charts,
+    question_chart,
+    render,
+)
+from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
+from survey.analyst.targets_csv import parse_targets_csv
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
-from survey.store.services.targets import TargetRow, TargetService
+from survey.store.services.targets import TargetService
 from survey.store.services.users import UserService
-from survey.web.i18n import negotiate
 from weighting import WeightingError
 
 HTML = MediaType.HTML
-PUBLIC_LANGS = ("fr", "nl", "en")
+PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
+ANALYST_LANG = "en"  # the workbench is in English; labels come from the form in this language
 
 
 def _csrf(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
@@ -46,6 +54,9 @@ def _csrf(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
 def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
     token, fresh = _csrf(request)
     user = getattr(request.state, "analyst_user", None)
+    ctx = context.get("ctx")
+    context.setdefault("lang", ANALYST_LANG)
+    context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, **context)
     cookies = [_cookie(auth.CSRF_COOKIE, fresh, path="/")] if fresh else []
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
@@ -88,28 +99,6 @@ def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
 
 def _query(request: Request[Any, Any, Any]) -> str:
     return request.url.query or ""
-
-
-def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
-    """Rows of a ``variable,category,share`` file; problems name the file line."""
-    rows: list[TargetRow] = []
-    problems: list[str] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    if reader.fieldnames is None or not {"variable", "category", "share"} <= {
-        f.strip() for f in reader.fieldnames
-    }:
-        return [], ["line 1: the header must be variable,category,share"]
-    for line, raw in enumerate(reader, start=2):
-        record = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
-        try:
-            share = float(record["share"])
-        except ValueError:
-            problems.append(f"line {line}: share {record['share']!r} is not a number")
-            continue
-        rows.append(TargetRow(record["variable"], record["category"], share, line=line))
-    if not rows and not problems:
-        problems.append("the file has no target rows")
-    return rows, problems
 
 
 class LoginController(Controller):
@@ -231,23 +220,28 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
     def weighting(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
-        charts = diagnostics_charts(analysis) if analysis else None
+        charts = diagnostics_charts(analysis, context.labels, ANALYST_LANG) if analysis else None
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
     def results(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
-        items = [{"result": r, "chart": question_chart(r)} for r in analysis.results] if analysis else []
+        items = (
+            [{"result": r, "chart": question_chart(r, ANALYST_LANG)} for r in analysis.results]
+            if analysis
+            else []
+        )
+        groups = comment_groups(analysis.comments, PAGE_COMMENTS) if analysis else []
         return _page(request, "analyst/results.html", status=400 if error else 200, ctx=context,
-                     analysis=analysis, items=items, error=error, query=_query(request))  # fmt: skip
+                     analysis=analysis, items=items, comment_groups=groups, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
         audit = bias_audit(context, analysis) if analysis else None
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
-                     audit=audit, margins=bias_chart(audit) if audit else [], error=error, query=_query(request))  # fmt: skip
+                     audit=audit, margins=bias_chart(audit, context.labels, ANALYST_LANG) if audit else [], error=error, query=_query(request))  # fmt: skip
 
     @post("/{slug:str}/snapshots", media_type=HTML)
     async def freeze(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[Any]:
@@ -292,40 +286,6 @@ class AnalystApiController(Controller):
             "diagnostics": [d.to_dict() for d in analysis.diagnostics],
             "questions": [{"name": r.name, "kind": r.kind, "rows": r.rows} for r in analysis.results],
         }
-
-
-class PublicResultsController(Controller):
-    """Published snapshots only, no login; FR/NL/EN by ``?lang=`` or Accept-Language."""
-
-    path = "/results"
-    include_in_schema = False
-
-    @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
-    def list_published(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str
-    ) -> Response[str]:
-        consultation = ConsultationService(db_session).get(slug)
-        lang = negotiate(request.headers.get("accept-language"), request.query_params.get("lang"))
-        items = snapshots.snapshots(db_session, consultation, published_only=True)
-        return Response(render("analyst/public_list.html", c=consultation, items=items, lang=lang, langs=PUBLIC_LANGS),
-                        media_type=HTML)  # fmt: skip
-
-    @get("/{slug:str}/{snapshot_id:int}", media_type=HTML, sync_to_thread=True)
-    def show(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, snapshot_id: int
-    ) -> Response[str]:
-        consultation = ConsultationService(db_session).get(slug)
-        snapshot = snapshots.published(db_session, consultation, snapshot_id)
-        lang = negotiate(request.headers.get("accept-language"), request.query_params.get("lang"))
-        return Response(public_html(snapshot, lang), media_type=HTML)
-
-
-def public_html(snapshot: Any, lang: str) -> str:
-    """The public page of one snapshot (also reused by tests and the report)."""
-    content = snapshot.content
-    charts = [question_chart(q, lang, title=q["labels"].get(lang, q["name"])) for q in content["questions"]]
-    return render("analyst/public.html", s=snapshot, c=content, lang=lang, langs=PUBLIC_LANGS, t=TEXT[lang],
-                  charts=charts)  # fmt: skip
 
 
 ANALYST_ROUTES: list[ControllerRouterHandler] = [

@@ -11,11 +11,11 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import numpy as np
 import pandas as pd
 import polars as pl
 from sqlalchemy.orm import Session
 
+from survey.analyst.labels import Labels
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 from survey.store.models import Consultation, QuestionnaireVersion, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -80,6 +80,11 @@ class Context:
     def population(self) -> float | None:
         return self.target_set.population if self.target_set else None
 
+    @property
+    def labels(self) -> Labels:
+        """Question and choice wording of the analysed questionnaire version."""
+        return Labels.from_questionnaire(self.questionnaire)
+
     def data_hash(self) -> str:
         """SHA-256 of the analysed rows (sorted by UUID): a snapshot names exactly its data."""
         ordered = self.frame.drop("response_id").sort("uuid")
@@ -108,19 +113,27 @@ def analysis_frame(frame: pl.DataFrame, questionnaire: Questionnaire) -> pd.Data
     """The frame given to ``weighting``: select_multiple answers become one 0/1 column per choice.
 
     Why: a space-joined answer is not a category; each option's share is the mean of its
-    indicator among those who were asked the question (missing stays missing).
+    indicator among those who were asked the question (missing stays missing). Built in polars
+    (vectorised) because a per-row Python test costs seconds at 100k responses.
     """
-    data = frame.to_pandas()
+    dummies = []
     for question in questionnaire.questions:
-        if question.type is not QuestionType.SELECT_MULTIPLE or question.name not in data:
+        if question.type is not QuestionType.SELECT_MULTIPLE or question.name not in frame.columns:
             continue
-        answered = data[question.name].notna()
-        chosen = data[question.name].fillna("").str.split()
-        for choice in questionnaire.choices_for(question):
-            column = f"{question.name}{MULTI_SEPARATOR}{choice.name}"
-            values = chosen.map(lambda picked, c=choice.name: 1.0 if c in picked else 0.0)
-            data[column] = values.where(answered, np.nan).astype(float)
-    return data
+        chosen = pl.col(question.name).str.split(" ")
+        dummies += [
+            pl.when(pl.col(question.name).is_null())
+            .then(None)
+            .otherwise(chosen.list.contains(choice.name).cast(pl.Float64))
+            .alias(f"{question.name}{MULTI_SEPARATOR}{choice.name}")
+            for choice in questionnaire.choices_for(question)
+        ]
+    return frame.with_columns(dummies).to_pandas() if dummies else frame.to_pandas()
+
+
+def prepare_data(context: Context) -> pd.DataFrame:
+    """The analysis frame of a loaded context (one place, so every caller encodes alike)."""
+    return analysis_frame(context.frame, context.questionnaire)
 
 
 def weight(data: pd.DataFrame, targets: Targets, spec: WeightingSpec, population: float | None) -> Design:
@@ -172,24 +185,24 @@ def outcomes(
     return found
 
 
-def _table(design: Design, data: pd.DataFrame, columns: list[str]) -> dict[tuple[str, str], dict[str, float]]:
+def table(design: Design, data: pd.DataFrame, columns: list[str]) -> dict[tuple[str, str], dict[str, float]]:
     """Estimates keyed by (question, category); select_multiple columns become their choice."""
-    table: dict[tuple[str, str], dict[str, float]] = {}
+    found: dict[tuple[str, str], dict[str, float]] = {}
     usable = [c for c in columns if data[c].notna().any()]
     if not usable:
-        return table
+        return found
     for row in estimate(design, usable).rows:
         variable, category = row.variable, row.category
         if MULTI_SEPARATOR in variable:
             variable, category = variable.split(MULTI_SEPARATOR, 1)
-        table[(variable, category)] = {
+        found[(variable, category)] = {
             "estimate": row.estimate,
             "se": row.se,
             "ci_low": row.ci_low,
             "ci_high": row.ci_high,
             "n": row.n,
         }
-    return table
+    return found
 
 
 @dataclass
@@ -238,23 +251,26 @@ def _label(labels: dict[str, str], lang: str, default: str) -> str:
 
 def run_analysis(context: Context, spec: WeightingSpec) -> Analysis:
     """Weight all modes, then estimate each question unweighted, per mode and weighted."""
-    data = analysis_frame(context.frame, context.questionnaire)
-    design = weight(data, context.targets, spec, context.population)
+    data = prepare_data(context)
+    return analyse(context, spec, data, weight(data, context.targets, spec, context.population))
+
+
+def analyse(context: Context, spec: WeightingSpec, data: pd.DataFrame, design: Design) -> Analysis:
+    """Estimates of every question from a weighted design (split from weighting to time each)."""
     outs = outcomes(context.questionnaire, data)
     columns = [c for o in outs for c in o.columns]
-    weighted = _table(design, data, columns)
-    unweighted = _table(_unweighted(data), data, columns)
+    weighted = table(design, data, columns)
+    unweighted = table(_unweighted(data), data, columns)
     online = data[data["mode"] == "online"]
     field_rows = data[data["mode"] != "online"]
-    online_t = _table(_unweighted(online), online, columns) if len(online) else {}
-    field_t = _table(_unweighted(field_rows), field_rows, columns) if len(field_rows) else {}
+    online_t = table(_unweighted(online), online, columns) if len(online) else {}
+    field_t = table(_unweighted(field_rows), field_rows, columns) if len(field_rows) else {}
     results = []
     for o in outs:
         q = o.question
         labels = {lang: q.label(lang) for lang in context.questionnaire.languages}
         result = QuestionResult(q.name, o.kind, labels)
-        cats = _category_labels(context.questionnaire, q)
-        for category, cat_labels in cats.items():
+        for category, cat_labels in _category_labels(context.questionnaire, q).items():
             key = (q.name, category)
             if key not in weighted:
                 continue
@@ -269,150 +285,19 @@ def run_analysis(context: Context, spec: WeightingSpec) -> Analysis:
                 }
             )
         results.append(result)
-    comments = [
-        {"question": q.name, "mode": str(m), "text": str(t)}
-        for q in context.questionnaire.questions
-        if q.type is QuestionType.TEXT and q.name in data
-        for m, t in zip(data["mode"], data[q.name], strict=True)
-        if isinstance(t, str) and t.strip()
-    ]
     counts = data["mode"].value_counts().to_dict()
     n = {"all": len(data), **{str(k): int(v) for k, v in counts.items()}}
-    return Analysis(spec, design, design.diagnostics, results, comments, n, data)
+    return Analysis(spec, design, design.diagnostics, results, comments(context), n, data)
 
 
-@dataclass(frozen=True)
-class BiasRow:
-    """Online-only (unweighted) against weighted all-modes for one category."""
-
-    question: str
-    category: str
-    online: float
-    weighted: float
-    points: float
-    in_se: float
-
-
-@dataclass(frozen=True)
-class MarginGap:
-    """How far each sample is from the population on one demographic category (shares)."""
-
-    margin: str
-    category: str
-    population: float
-    online: float
-    field: float
-    combined: float
-    weighted: float
-
-
-@dataclass
-class BiasAudit:
-    """Bias audit: outcome gaps, demographic gaps, a plain summary and mode effects."""
-
-    rows: list[BiasRow]
-    margins: list[MarginGap]
-    distance: dict[str, dict[str, float]]
-    summary: list[str]
-    mode_effects: list[dict[str, Any]]
-
-
-def _shares(data: pd.DataFrame, variable: str) -> dict[str, float]:
-    if not len(data) or variable not in data:
-        return {}
-    counts = data[variable].astype("string").value_counts(normalize=True)
-    return {str(k): float(v) for k, v in counts.items()}
-
-
-def bias_audit(context: Context, analysis: Analysis) -> BiasAudit:
-    """Compare online-only to weighted all-modes, demographics to the population, and modes."""
-    rows = []
-    weighted_on = {v for r in context.target_rows for v in r.variable.split(":")}
-    for result in analysis.results:
-        if result.kind == "numeric" or result.name in weighted_on:
+def comments(context: Context) -> list[dict[str, str]]:
+    """Non-empty free-text answers with their mode, read from the polars frame (no per-cell pandas)."""
+    found: list[dict[str, str]] = []
+    for q in context.questionnaire.questions:
+        if q.type is not QuestionType.TEXT or q.name not in context.frame.columns:
             continue
-        for row in result.rows:
-            if row["online"] is None:
-                continue
-            w = row["weighted"]
-            points = 100 * (row["online"]["estimate"] - w["estimate"])
-            in_se = points / (100 * w["se"]) if w["se"] > 0 else float("nan")
-            rows.append(
-                BiasRow(result.name, row["category"], row["online"]["estimate"], w["estimate"], points, in_se)
-            )
-    rows.sort(key=lambda r: -abs(r.in_se) if np.isfinite(r.in_se) else 0.0)
-    data = analysis.data
-    online = data[data["mode"] == "online"]
-    field_rows = data[data["mode"] != "online"]
-    margins: list[MarginGap] = []
-    distance: dict[str, dict[str, float]] = {}
-    fits = {(c.margin, c.category): c.achieved_share for c in analysis.diagnostics[0].categories}
-    for variable in dict.fromkeys(r.variable for r in context.target_rows if ":" not in r.variable):
-        on, fi, co = _shares(online, variable), _shares(field_rows, variable), _shares(data, variable)
-        gaps = {"online": 0.0, "field": 0.0, "combined": 0.0}
-        for r in (t for t in context.target_rows if t.variable == variable):
-            gap = MarginGap(
-                variable, r.category, r.share, on.get(r.category, 0.0), fi.get(r.category, 0.0),
-                co.get(r.category, 0.0), fits.get((variable, r.category), float("nan")),
-            )  # fmt: skip
-            margins.append(gap)
-            for sample in gaps:
-                gaps[sample] += abs(getattr(gap, sample) - r.share) / 2
-        distance[variable] = {k: 100 * v for k, v in gaps.items()}
-    return BiasAudit(rows, margins, distance, _summary(margins, distance), mode_effects(context, analysis))
-
-
-def _summary(margins: list[MarginGap], distance: dict[str, dict[str, float]]) -> list[str]:
-    """Plain words: which under-represented groups the field work brought in."""
-    lines = []
-    brought = sorted(
-        (g for g in margins if g.online < g.population and g.field > g.online + 0.02),
-        key=lambda g: -(g.field - g.online),
-    )
-    for g in brought[:6]:
-        lines.append(
-            f"{g.margin} = {g.category}: {100 * g.online:.0f}% of online respondents, "
-            f"{100 * g.field:.0f}% of field respondents, {100 * g.population:.0f}% of the population."
+        rows = context.frame.select("mode", q.name).filter(
+            pl.col(q.name).str.strip_chars().str.len_chars() > 0
         )
-    closer = [m for m, d in distance.items() if d["combined"] < d["online"]]
-    if closer:
-        lines.append(
-            "Adding the field interviews brought the sample closer to the population on: "
-            + ", ".join(
-                f"{m} ({distance[m]['online']:.1f} → {distance[m]['combined']:.1f} points)" for m in closer
-            )
-            + "."
-        )
-    if not lines:
-        lines.append("The field work did not change the sample's make-up noticeably.")
-    return lines
-
-
-def mode_effects(context: Context, analysis: Analysis) -> list[dict[str, Any]]:
-    """Weighted estimates with and without the field interviews (both weighted to the targets)."""
-    data = analysis.data
-    online = data[data["mode"] == "online"].reset_index(drop=True)
-    if not len(online) or len(online) == len(data):
-        return []
-    try:
-        online_design = weight(online, context.targets, analysis.spec, context.population)
-    except Exception as exc:
-        return [{"error": f"online-only weighting failed: {exc}"}]
-    columns = [c for o in outcomes(context.questionnaire, data) for c in o.columns if o.kind != "numeric"]
-    without = _table(online_design, online, columns)
-    effects = []
-    weighted_on = {v for r in context.target_rows for v in r.variable.split(":")}
-    for result in analysis.results:
-        if result.name in weighted_on:
-            continue
-        for row in result.rows:
-            other = without.get((result.name, row["category"]))
-            if other is None or result.kind == "numeric":
-                continue
-            diff = 100 * (row["weighted"]["estimate"] - other["estimate"])
-            effects.append(
-                {"question": result.name, "category": row["category"], "with_field": row["weighted"]["estimate"],
-                 "online_only": other["estimate"], "points": diff}
-            )  # fmt: skip
-    effects.sort(key=lambda e: -abs(e["points"]))
-    return effects
+        found += [{"question": q.name, "mode": str(m), "text": str(t)} for m, t in rows.iter_rows()]
+    return found

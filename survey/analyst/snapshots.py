@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey import __version__
+from survey.analyst.labels import CROSS, Labels
 from survey.analyst.models import ResultSnapshot
 from survey.analyst.services import Analysis, Context
 from survey.store.errors import ImmutableError, NotFoundError, StoreError
@@ -18,6 +19,7 @@ from survey.store.services.audit import record
 def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
     """Everything the public page shows, copied so later data changes cannot alter it."""
     final = analysis.final
+    margin_names = {part for margin in final.margins for part in margin.split(CROSS)}
     return {
         "title": dict(context.consultation.title),
         "organiser": context.consultation.organiser,
@@ -26,6 +28,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
         "n_eff": final.overall.n_eff,
         "deff": final.overall.deff,
         "margins": list(final.margins),
+        "labels": Labels.from_questionnaire(context.questionnaire, margin_names).to_dict(),
         "targets_label": context.target_set.label if context.target_set else "",
         "targets_source": context.target_set.source if context.target_set else "",
         "population": context.population,

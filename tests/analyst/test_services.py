@@ -12,15 +12,10 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst import auth, snapshots
+from survey.analyst.audit import bias_audit
 from survey.analyst.models import ResultSnapshot
-from survey.analyst.routes import parse_targets_csv
-from survey.analyst.services import (
-    WeightingSpec,
-    analysis_frame,
-    bias_audit,
-    load_context,
-    run_analysis,
-)
+from survey.analyst.services import WeightingSpec, analysis_frame, load_context, run_analysis
+from survey.analyst.targets_csv import parse_targets_csv
 from survey.store.db import make_engine, transaction
 from survey.store.models import Base, User
 from tests.analyst.conftest import SLUG
@@ -68,7 +63,8 @@ def test_bias_audit_shows_online_bias_shrinking(demo: sessionmaker[Session]) -> 
     for gap in audit.margins:
         assert gap.weighted == pytest.approx(gap.population, abs=1e-5)
     summary = " ".join(audit.summary)
-    assert "education = low" in summary and "closer to the population" in summary
+    assert "Lower secondary or less (Your highest qualification)" in summary
+    assert "closer to the population" in summary and "education =" not in summary
     ses = [abs(r.in_se) for r in audit.rows]
     assert ses == sorted(ses, reverse=True) and audit.rows
     assert all(r.question not in audit.distance for r in audit.rows)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst import auth
 from survey.store.db import transaction
-from survey.store.models import Answer, Response, User
+from survey.store.models import Answer, Consultation, Response, User
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
 
 PAGES = (
@@ -125,3 +125,46 @@ def test_pages_charts_comments_escaped_and_publish(client: TestClient, demo: ses
         client.post(f"/analyst/{SLUG}/snapshots/{draft_id}/publish", data={"csrf_token": token}).status_code
         == 409
     )
+
+
+MARKUP = '<img src=x onerror="alert(1)">'
+
+
+def test_labels_and_escaping_on_every_page(client: TestClient, demo: sessionmaker[Session]) -> None:
+    """Choice labels instead of codes; free text (title, organiser, target label, comment) escaped."""
+    with transaction(demo) as session:
+        consultation = session.scalars(select(Consultation).where(Consultation.slug == SLUG)).one()
+        saved = (dict(consultation.title), consultation.organiser)
+        consultation.title = {lang: f"{text} {MARKUP}" for lang, text in saved[0].items()}
+        consultation.organiser = f"Org {MARKUP}"
+    try:
+        assert login(client) == 303
+        token = csrf(client, PAGES[0])
+        upload = client.post(
+            f"/analyst/{SLUG}/targets",
+            data={"csrf_token": token, "label": f"Census {MARKUP}"},
+            files={"file": ("good.csv", TARGETS_GOOD.read_bytes(), "text/csv")},
+        )
+        assert upload.status_code == 200
+        pages = {path: client.get(path).text for path in (*PAGES, "/analyst")}
+        for path, html in pages.items():
+            assert MARKUP not in html, path
+        assert "Census &lt;img src=x" in pages[PAGES[0]]
+        for path in PAGES[1:]:
+            assert "Lower secondary or less" in pages[path] and "<td>low</td>" not in pages[path], path
+        assert "Your highest qualification" in pages[PAGES[1]] and "<h3>education</h3>" not in pages[PAGES[1]]
+        frozen = client.post(
+            f"/analyst/{SLUG}/snapshots?method=rake", data={"csrf_token": token, "publish": "1"}
+        )
+        snapshot_id = int(re.findall(r"Snapshot (\d+) frozen", frozen.text)[0])
+        anonymous = TestClient(client.app)
+        for lang, margin, organiser in (("fr", "Votre âge", "Org &lt;img"), ("nl", "Uw leeftijd", "Org &lt;img"),
+                                        ("en", "Your age", "Org &lt;img")):  # fmt: skip
+            public = anonymous.get(f"/results/{SLUG}/{snapshot_id}?lang={lang}").text
+            assert MARKUP not in public and organiser in public and margin in public
+            assert 'id="easy-read"' in public and "Census &lt;img" in public
+        assert MARKUP not in anonymous.get(f"/results/{SLUG}").text
+    finally:
+        with transaction(demo) as session:
+            consultation = session.scalars(select(Consultation).where(Consultation.slug == SLUG)).one()
+            consultation.title, consultation.organiser = saved

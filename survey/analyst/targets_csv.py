@@ -1,0 +1,36 @@
+"""Targets uploaded as ``variable,category,share`` CSV: rows, or problems that name the file line.
+
+Why apart from the routes: the file format is checked before the questionnaire check of
+``TargetService`` (which names the category and margin), and tests read it without a server.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from survey.store.services.targets import TargetRow
+
+__all__ = ["parse_targets_csv"]
+
+
+def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
+    """Rows of a ``variable,category,share`` file; problems name the file line."""
+    rows: list[TargetRow] = []
+    problems: list[str] = []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if reader.fieldnames is None or not {"variable", "category", "share"} <= {
+        f.strip() for f in reader.fieldnames
+    }:
+        return [], ["line 1: the header must be variable,category,share"]
+    for line, raw in enumerate(reader, start=2):
+        record = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        try:
+            share = float(record["share"])
+        except ValueError:
+            problems.append(f"line {line}: share {record['share']!r} is not a number")
+            continue
+        rows.append(TargetRow(record["variable"], record["category"], share, line=line))
+    if not rows and not problems:
+        problems.append("the file has no target rows")
+    return rows, problems
