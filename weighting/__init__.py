@@ -18,6 +18,7 @@ Examples:
     ['variable', 'category', 'estimate', 'se', 'ci_low', 'ci_high', 'n']
 """
 
+from weighting._independence import IndependenceTest, RaoScottStatistic, rao_scott_test
 from weighting.calibrate import Calfun, calibrate
 from weighting.design import Design, Step
 from weighting.diagnostics import (
@@ -44,7 +45,7 @@ from weighting.rake import rake
 from weighting.replicates import ReplicateKind, ReplicateWeights, replicate_weights
 from weighting.targets import Margin, Targets
 from weighting.trim import trim
-from weighting.variance import residualise, taylor_variance
+from weighting.variance import residualise, taylor_covariance, taylor_variance
 
 __all__ = [
     "BoundsError",
@@ -58,9 +59,11 @@ __all__ = [
     "EmptyCellError",
     "Estimate",
     "EstimateTable",
+    "IndependenceTest",
     "Margin",
     "MissingTreatment",
     "MissingValueError",
+    "RaoScottStatistic",
     "ReplicateKind",
     "ReplicateWeights",
     "Step",
@@ -74,8 +77,10 @@ __all__ = [
     "kish_deff",
     "poststratify",
     "rake",
+    "rao_scott_test",
     "replicate_weights",
     "residualise",
+    "taylor_covariance",
     "taylor_variance",
     "trim",
 ]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margin, joint_cells
+from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margins
 from weighting._frames import FloatArray, column_names, encode
 from weighting.design import Design, Step
 from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_groups, summarise_weights
@@ -24,7 +24,11 @@ __all__ = ["Prepared", "finish", "prepare"]
 
 @dataclass(frozen=True)
 class Prepared:
-    """Coded margins, joint cells, population total and the starting weights of a step."""
+    """Coded margins, joint cells, population total and the starting weights of a step.
+
+    `old_constant` is the common starting weight when all are equal (the usual case without
+    base weights): cell totals and final weights are then cell-level products, not row passes.
+    """
 
     codings: tuple[MarginCoding, ...]
     cells: CellCoding
@@ -32,13 +36,14 @@ class Prepared:
     old_weights: FloatArray
     totals: tuple[FloatArray, ...]
     rescaled: bool
+    old_constant: float | None
+    cell_weight: FloatArray
 
-    @property
-    def cell_weight(self) -> FloatArray:
-        """Starting weight total of each joint cell."""
-        return np.bincount(self.cells.cells, weights=self.old_weights, minlength=self.cells.n_cells).astype(
-            np.float64
-        )
+    def apply(self, cell_factor: FloatArray) -> FloatArray:
+        """Row weights `old_weights * cell_factor[cell]` (bit for bit), in one gather when constant."""
+        if self.old_constant is not None:
+            return (self.old_constant * cell_factor)[self.cells.cells]
+        return self.old_weights * cell_factor[self.cells.cells]
 
     def margin_label(self, m: int, k: int) -> str:
         """`margin=category` text for messages."""
@@ -65,20 +70,25 @@ def prepare(
     """
     if population is not None and population <= 0:
         raise DesignError(f"population must be > 0, got {population:g}")
-    collapse = collapse or {}
-    codings = tuple(
-        code_margin(
-            design.data, m, design.weights, missing=missing, collapse=collapse.get(m.name), min_cell=min_cell
-        )
-        for m in targets.margins
+    codings, cells = code_margins(
+        design.data, targets.margins, design.weights, missing=missing, collapse=collapse, min_cell=min_cell
     )
     known = population or targets.total
     total = known or (float(design.weights.sum()) if design.steps else float(design.n))
     rescale = known is None or not (design.has_base_weights or design.steps)
-    old = design.weights * (total / float(design.weights.sum())) if rescale else design.weights
-    cells = joint_cells([c.codes for c in codings], [len(c.margin.categories) for c in codings])
+    scale = total / float(design.weights.sum()) if rescale else 1.0
+    constant = _constant(design.weights)
+    if constant is not None:  # equal starting weights: the same product, broadcast (no row pass)
+        constant = constant * scale if rescale else constant
+        old = np.broadcast_to(np.float64(constant), (design.n,))
+    else:
+        old = design.weights * scale if rescale else design.weights
     totals = tuple(c.margin.share_array() * total for c in codings)
-    return Prepared(codings, cells, total, old, totals, rescale)
+    if constant is not None and cells.counts is not None:
+        cell_weight = (cells.counts * constant).astype(np.float64)
+    else:
+        cell_weight = np.bincount(cells.cells, weights=old, minlength=cells.n_cells).astype(np.float64)
+    return Prepared(codings, cells, total, old, totals, rescale, constant, cell_weight)
 
 
 def finish(
@@ -141,7 +151,7 @@ def fit_table(
     for m, c in enumerate(prep.codings):
         size = len(c.margin.categories)
         if cell_total is None:
-            achieved = np.bincount(c.codes, weights=weights, minlength=size) / total
+            achieved = np.bincount(prep.cells.row_codes(m), weights=weights, minlength=size) / total
         else:
             achieved = np.bincount(prep.cells.cell_categories[m], weights=cell_total, minlength=size) / total
         for k, (cat, share) in enumerate(zip(c.margin.categories, c.margin.shares, strict=True)):
@@ -158,6 +168,8 @@ def _constant(a: FloatArray) -> float | None:
     """The common value of `a` when all its elements are equal (two cheap passes)."""
     if a.size == 0:
         return None
+    if a.strides == (0,):
+        return float(a[0])
     v = a.flat[0]
     return float(v) if a.min() == v and a.max() == v else None
 
@@ -188,17 +200,17 @@ def _groups(design: Design, prep: Prepared, cell_factor: FloatArray, initial: Fl
     init_value = None if same_initial else _constant(initial)
     if not same_initial and init_value is None:
         return None
-    value = _constant(old)
+    value = prep.old_constant
     if value is not None:
-        w = old.flat[0] * cell_factor  # the same product as the rows' old * factor[cell]
-        base = np.full(cells.n_cells, old.flat[0] if same_initial else init_value)
+        w = value * cell_factor  # the same product as the rows' old * factor[cell]
+        base = np.full(cells.n_cells, value if same_initial else init_value)
         return _Groups(None, w, base, np.arange(cells.n_cells), cells.counts)
     codes, uniques = pd.factorize(old)
     u = len(uniques)
     if u * cells.n_cells > min(_MAX_GROUPS, old.size // 4):
         return None
     uniq = np.asarray(uniques, dtype=np.float64)
-    index = cells.cells * u + codes
+    index = cells.cells.astype(np.int64) * u + codes
     counts = np.bincount(index, minlength=u * cells.n_cells)
     w = (uniq[None, :] * cell_factor[:, None]).ravel()
     base = (
@@ -219,7 +231,7 @@ def _grouped_summaries(
         codes, labels = encode(design.data, design.mode_column, role="mode")
         k = len(labels) + 1
         index = groups.index if groups.index is not None else prep.cells.cells
-        key = index * k + (codes + 1)
+        key = index.astype(np.int64) * k + (codes + 1)
         counts = np.bincount(key, minlength=groups.weight.size * k).reshape(groups.weight.size, k)
         for j, lab in enumerate(labels):
             by_mode.append(summarise_groups(lab, groups.weight, groups.base, counts[:, j + 1], total))

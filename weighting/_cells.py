@@ -8,30 +8,31 @@ and each decision is returned as a record for the diagnostics (never silent).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from weighting._frames import FloatArray, Frame, IntArray, encode
+from weighting._frames import CellIndex, FloatArray, Frame, IntArray, raw_codes
+from weighting._joint import Joint, cross, digits
 from weighting.diagnostics import Collapse, MissingTreatment
 from weighting.errors import EmptyCellError, MissingValueError, TargetsError
 from weighting.targets import CROSS, Margin
 
-__all__ = ["MISSING_LABEL", "CellCoding", "MarginCoding", "MissingPolicy", "code_margin", "joint_cells"]
+__all__ = ["MISSING_LABEL", "CellCoding", "MarginCoding", "MissingPolicy", "code_margins", "joint_cells"]
 
 MissingPolicy = Literal["error", "mode", "category"]
 MISSING_LABEL = "(missing)"
-_DIRECT_LIMIT = 1 << 22
+_INT64_LIMIT = 1 << 62
 
 
 @dataclass(frozen=True)
 class MarginCoding:
-    """Rows coded against one (possibly collapsed) margin: codes index `margin.categories`."""
+    """One (possibly collapsed) margin resolved against the sample: respondents per category."""
 
     margin: Margin
-    codes: IntArray
     counts: IntArray
     collapses: tuple[Collapse, ...]
     missing: tuple[MissingTreatment, ...]
@@ -41,44 +42,39 @@ class MarginCoding:
 class CellCoding:
     """Joint cells of several margins: row -> cell, and cell -> category of each margin."""
 
-    cells: IntArray
+    cells: CellIndex
     n_cells: int
     cell_categories: tuple[IntArray, ...]
     counts: IntArray | None = None
 
-
-def _combine(codes: list[IntArray], sizes: list[int]) -> tuple[IntArray, IntArray, IntArray]:
-    """Row combined code (dense 0..k-1), per dense code the mixed-radix original code, and counts."""
-    total = int(np.prod(sizes, dtype=np.float64))
-    if len(codes) == 1:  # fast path: one variable, usually every category observed
-        counts = np.bincount(codes[0], minlength=total)
-        present = np.flatnonzero(counts)
-        if present.size == total:
-            return codes[0], present, counts
-        lookup = np.full(total, -1, dtype=np.int64)
-        lookup[present] = np.arange(present.size)
-        return lookup[codes[0]], present, counts[present]
-    combined = np.zeros(codes[0].shape[0], dtype=np.int64)
-    for c, size in zip(codes, sizes, strict=True):
-        combined *= size
-        combined += c
-    if total <= _DIRECT_LIMIT:
-        counts = np.bincount(combined, minlength=total)
-        present = np.flatnonzero(counts)
-        lookup = np.full(total, -1, dtype=np.int64)
-        lookup[present] = np.arange(present.size)
-        return lookup[combined], present, counts[present]
-    present, inverse, counts = np.unique(combined, return_inverse=True, return_counts=True)
-    return inverse.astype(np.int64), present, counts
+    def row_codes(self, m: int) -> IntArray:
+        """Row -> category of margin `m` (one gather; only the rare row-level paths need it)."""
+        return self.cell_categories[m][self.cells]
 
 
-def _digits(code: IntArray, sizes: list[int]) -> list[IntArray]:
-    out: list[IntArray] = []
-    rest = code.copy()
-    for size in reversed(sizes):
-        out.append(rest % size)
-        rest //= size
-    return out[::-1]
+@dataclass(frozen=True)
+class _Variable:
+    """A weighting variable's codes after missing treatment (`missing_rows`: own-category rows)."""
+
+    codes: np.ndarray
+    labels: list[str]
+    treatment: MissingTreatment | None
+    missing_rows: np.ndarray | None
+
+
+def joint_cells(codes: list[IntArray], sizes: list[int]) -> CellCoding:
+    """Cross-classify several codes into the observed joint cells."""
+    joint = cross(codes, sizes)
+    return CellCoding(joint.cells, joint.n_cells, joint.digits, joint.counts)
+
+
+def _variable(frame: Frame, name: str, policy: MissingPolicy) -> _Variable:
+    codes, labels = raw_codes(frame, name)
+    if codes.size and int(codes.min()) < 0:  # one cheap pass when nothing is missing
+        miss = codes < 0 if policy == "category" else None
+        treated, labels, treat = _treat_missing(name, codes.astype(np.int64), labels, policy)
+        return _Variable(treated, labels, treat, miss)
+    return _Variable(codes, labels, None, None)
 
 
 def _treat_missing(
@@ -113,43 +109,88 @@ def _add_missing_target(margin: Margin, weight_share: float) -> Margin:
     return Margin(margin.variables, cats, (*(s * scale for s in margin.shares), weight_share))
 
 
-def code_margin(
+def code_margins(
     frame: Frame,
-    margin: Margin,
-    base_weights: FloatArray,
+    margins: Sequence[Margin],
+    weights: FloatArray,
     *,
     missing: MissingPolicy = "error",
-    collapse: Mapping[str, str] | None = None,
+    collapse: Mapping[str, Mapping[str, str]] | None = None,
     min_cell: int = 0,
-) -> MarginCoding:
-    """Code each row with its category index in `margin` (after missing/collapse treatment)."""
-    codes: list[IntArray] = []
-    labels: list[list[str]] = []
-    treatments: list[MissingTreatment] = []
-    missing_rows: np.ndarray | None = None
-    for var in margin.variables:
-        c, lab = encode(frame, var)
-        if c.size and int(c.min()) < 0:  # one cheap pass when nothing is missing
-            if missing == "category":
-                missing_rows = (c < 0) if missing_rows is None else (missing_rows | (c < 0))
-            c, lab, treat = _treat_missing(var, c, lab, missing)
-            if treat is not None:
-                treatments.append(treat)
-        codes.append(c)
-        labels.append(lab)
-    sizes = [len(lab) for lab in labels]
-    dense, present, counts_by_cell = _combine(codes, sizes)
-    digits = _digits(present, sizes)
+) -> tuple[tuple[MarginCoding, ...], CellCoding]:
+    """Resolve every margin against the sample and cross-classify the rows into joint cells.
+
+    Only encoding and one cross-classification touch the rows; labels, targets, collapsing
+    and empty-category checks run on the observed cells (at most a few thousand).
+    """
+    variables: dict[str, _Variable] = {}
+    for margin in margins:
+        for var in margin.variables:
+            if var not in variables:
+                variables[var] = _variable(frame, var, missing)
+    names = list(variables)
+    joint = cross([variables[v].codes for v in names], [len(variables[v].labels) for v in names])
+    codings: list[MarginCoding] = []
+    cats: list[IntArray] = []
+    for margin in margins:
+        per_var = [variables[v] for v in margin.variables]
+        per_cell = [joint.digits[names.index(v)] for v in margin.variables]
+        rule = (collapse or {}).get(margin.name)
+        coding, cat = _code_margin(margin, per_var, per_cell, joint.counts, weights, rule, min_cell)
+        codings.append(coding)
+        cats.append(cat)
+    return tuple(codings), _target_cells(joint, cats, [len(c.margin.categories) for c in codings])
+
+
+def _mixed_radix(codes: Sequence[IntArray], sizes: Sequence[int]) -> IntArray:
+    out = np.zeros(codes[0].size, dtype=np.int64)
+    for c, size in zip(codes, sizes, strict=True):
+        out *= size
+        out += c
+    return out
+
+
+def _target_cells(joint: Joint, cats: list[IntArray], sizes: list[int]) -> CellCoding:
+    """Joint cells of the margins' target categories; the observed cells themselves when distinct."""
+    if math.prod(sizes) < _INT64_LIMIT:
+        _, first, inverse = np.unique(_mixed_radix(cats, sizes), return_index=True, return_inverse=True)
+    else:
+        _, first, inverse = np.unique(np.column_stack(cats), axis=0, return_index=True, return_inverse=True)
+    inverse = inverse.ravel()
+    if first.size == joint.n_cells:  # no two observed cells share their target categories
+        return CellCoding(joint.cells, joint.n_cells, tuple(cats), joint.counts)
+    counts = np.bincount(inverse, weights=joint.counts, minlength=first.size).astype(np.int64)
+    return CellCoding(inverse[joint.cells], int(first.size), tuple(c[first] for c in cats), counts)
+
+
+def _code_margin(
+    margin: Margin,
+    variables: list[_Variable],
+    per_cell: list[IntArray],
+    cell_counts: IntArray,
+    weights: FloatArray,
+    rule: Mapping[str, str] | None,
+    min_cell: int,
+) -> tuple[MarginCoding, IntArray]:
+    """Category index of `margin` for each observed cell (after missing/collapse treatment)."""
+    sizes = [len(v.labels) for v in variables]
+    code = per_cell[0] if len(per_cell) == 1 else _mixed_radix(per_cell, sizes)
+    present, inverse = np.unique(code, return_inverse=True)
+    inverse = inverse.ravel()
+    counts_by_cell = np.bincount(inverse, weights=cell_counts, minlength=present.size)
+    parts = digits(present, sizes)
     cell_labels = [
-        CROSS.join(labels[j][int(digits[j][k])] for j in range(len(sizes))) for k in range(present.size)
+        CROSS.join(v.labels[int(d[k])] for v, d in zip(variables, parts, strict=True))
+        for k in range(present.size)
     ]
-    if missing_rows is not None:
+    masks = [v.missing_rows for v in variables if v.missing_rows is not None]
+    if masks:
+        missing_rows = np.logical_or.reduce(masks)
         cell_labels = [MISSING_LABEL if MISSING_LABEL in lab.split(CROSS) else lab for lab in cell_labels]
-        share = float(base_weights[missing_rows].sum() / base_weights.sum())
-        margin = _add_missing_target(margin, share)
+        margin = _add_missing_target(margin, float(weights[missing_rows].sum() / weights.sum()))
     collapses: list[Collapse] = []
-    if collapse:
-        margin, cell_labels, collapses = _explicit_collapse(margin, cell_labels, collapse)
+    if rule:
+        margin, cell_labels, collapses = _explicit_collapse(margin, cell_labels, rule)
     index = {c: i for i, c in enumerate(margin.categories)}
     to_target = np.empty(present.size, dtype=np.int64)
     for k, cell_label in enumerate(cell_labels):
@@ -159,13 +200,10 @@ def code_margin(
                 "has no target"
             )
         to_target[k] = index[cell_label]
-    identity = to_target.size == len(margin.categories) and bool(
-        (to_target == np.arange(to_target.size)).all()
-    )
-    row_codes = dense if identity else to_target[dense]
     counts = np.bincount(to_target, weights=counts_by_cell, minlength=len(margin.categories)).astype(np.int64)
-    margin, row_codes, counts, auto = _drop_or_merge(margin, row_codes, counts, min_cell)
-    return MarginCoding(margin, row_codes, counts, (*collapses, *auto), tuple(treatments))
+    margin, cat, counts, auto = _drop_or_merge(margin, to_target[inverse], counts, min_cell)
+    treatments = tuple(v.treatment for v in variables if v.treatment is not None)
+    return MarginCoding(margin, counts, (*collapses, *auto), treatments), cat
 
 
 def _explicit_collapse(
@@ -230,10 +268,3 @@ def _drop_or_merge(
     out = Margin(margin.variables, tuple(cats), tuple(shares))
     same = remap.size == len(cats) and bool((remap == np.arange(remap.size)).all())
     return out, codes if same else remap[codes], np.asarray(cnt, dtype=np.int64), records
-
-
-def joint_cells(codes: list[IntArray], sizes: list[int]) -> CellCoding:
-    """Cross-classify several margins' codes into the observed joint cells."""
-    dense, present, counts = _combine(codes, sizes)
-    cats = tuple(_digits(present, sizes))
-    return CellCoding(dense, int(present.size), cats, counts)

@@ -17,9 +17,21 @@ from weighting.errors import VariableError
 
 Frame: TypeAlias = pd.DataFrame | pl.DataFrame
 IntArray: TypeAlias = np.ndarray[Any, np.dtype[np.int64]]
+CellIndex: TypeAlias = np.ndarray[Any, np.dtype[np.int16 | np.int32 | np.int64]]
 FloatArray: TypeAlias = np.ndarray[Any, np.dtype[np.float64]]
 
-__all__ = ["FloatArray", "Frame", "IntArray", "column_names", "encode", "is_numeric", "n_rows", "numeric"]
+__all__ = [
+    "CellIndex",
+    "FloatArray",
+    "Frame",
+    "IntArray",
+    "column_names",
+    "encode",
+    "is_numeric",
+    "n_rows",
+    "numeric",
+    "raw_codes",
+]
 
 
 def column_names(frame: Frame) -> list[str]:
@@ -87,6 +99,30 @@ def encode(frame: Frame, name: str, role: str = "weighting") -> tuple[IntArray, 
 
 
 _SMALL_INT = 1 << 16
+_RAW_INT = 1 << 10
+
+
+def raw_codes(frame: Frame, name: str, role: str = "weighting") -> tuple[np.ndarray, list[str]]:
+    """Codes (-1 = missing) in whatever integer type is cheapest, and a label per code.
+
+    Unlike `encode`, labels may include categories absent from the data (a pandas
+    Categorical's unused categories, or the gaps of small non-negative integers), and the
+    codes are the column's own buffer when possible: cross-classification then reads one or
+    two bytes per row and finds the observed categories on cells, not rows.
+    """
+    _require(frame, name, role)
+    if isinstance(frame, pd.DataFrame):
+        col = frame[name]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            arr = col.array  # Categorical.codes is a read-only view; .cat.codes would copy
+            codes = arr.codes if isinstance(arr, pd.Categorical) else col.cat.codes.to_numpy()
+            return np.asarray(codes), [label(v) for v in col.cat.categories]
+        if isinstance(col.dtype, np.dtype) and col.dtype.kind in "iu" and len(col):
+            values = col.to_numpy()
+            lo, hi = int(values.min()), int(values.max())
+            if lo >= 0 and hi < _RAW_INT:
+                return values, [str(v) for v in range(hi + 1)]
+    return encode(frame, name, role)
 
 
 def _small_int_codes(values: np.ndarray) -> tuple[IntArray, list[str]] | None:

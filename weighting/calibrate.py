@@ -91,7 +91,7 @@ def calibrate(
         max_iter=max_iter,
         tol=tol,
     )
-    weights = prep.old_weights * fit.g[prep.cells.cells]
+    weights = prep.apply(fit.g)
     if not np.all(np.isfinite(fit.g)):
         what = (
             f"bounds {bounds[0]:g},{bounds[1]:g} cannot be met"
@@ -102,7 +102,10 @@ def calibrate(
         raise cls(
             f"calibration {what}: no finite solution after {fit.iterations} iterations; collapse categories"
         )
-    negative = int((fit.g[prep.cells.cells] < 0).sum())
+    counts = prep.cells.counts
+    negative = (
+        int(counts[fit.g < 0].sum()) if counts is not None else int((fit.g[prep.cells.cells] < 0).sum())
+    )
     notes: tuple[str, ...] = ()
     if negative:
         notes = (f"{negative} negative weights (linear calibration): consider logit with bounds",)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from weighting._cells import joint_cells
-from weighting._frames import FloatArray, Frame, IntArray, encode, n_rows, numeric
+from weighting._frames import CellIndex, FloatArray, Frame, IntArray, encode, n_rows, numeric
 from weighting.diagnostics import Diagnostics
 from weighting.errors import DesignError, MissingValueError
 from weighting.targets import Margin
@@ -23,6 +23,8 @@ __all__ = ["Design", "Step"]
 
 
 def _frozen(a: np.ndarray) -> np.ndarray:
+    if a.ndim == 1 and a.strides == (0,):  # a broadcast constant: already read-only, no memory
+        return a
     a = np.ascontiguousarray(a)
     a.flags.writeable = False
     return a
@@ -50,7 +52,7 @@ class Step:
 
     method: str
     margins: tuple[Margin, ...]
-    cells: IntArray
+    cells: CellIndex
     cell_categories: tuple[IntArray, ...]
     totals: tuple[FloatArray, ...]
     old_weights: FloatArray
@@ -128,8 +130,8 @@ class Design:
         n = n_rows(data)
         if n == 0:
             raise DesignError("the data have no rows")
-        if weights is None:
-            base = np.ones(n)
+        if weights is None:  # one read-only value broadcast to n rows: no memory, known constant
+            base = np.broadcast_to(np.float64(1.0), (n,))
         else:
             base = numeric(data, weights, role="base weight")
             bad = ~np.isfinite(base)
@@ -148,12 +150,12 @@ class Design:
             cl = _design_codes(data, cluster, "cluster")
             if strata_codes is not None:
                 sizes = [int(strata_codes.max()) + 1, int(cl.max()) + 1]
-                cl = joint_cells([strata_codes, cl], sizes).cells
+                cl = joint_cells([strata_codes, cl], sizes).cells.astype(np.int64)
             psu_codes = cl
         return cls(
             data=data,
             base_weights=_frozen(base),
-            weights=_frozen(base.copy()),
+            weights=_frozen(base),  # frozen: sharing the buffer is safe
             strata=None if strata_codes is None else _frozen(strata_codes),
             psu=None if psu_codes is None else _frozen(psu_codes),
             mode_column=mode_column,

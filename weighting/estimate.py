@@ -89,7 +89,8 @@ def _specs(design: Design, variables: Sequence[str], by: str | None, statistic: 
         if is_numeric(design.data, var):
             y = numeric(design.data, var)
             valid = np.isfinite(y)
-            y = np.where(valid, y, 0.0)
+            if not valid.all():
+                y = np.where(valid, y, 0.0)
             for lab, mask in groups:
                 yield _Spec(var, statistic, lab, y, valid & mask, proportion=False)
             continue
@@ -150,7 +151,7 @@ def estimate(
         if replicates is not None:
             var = replicate_variance(replicates, [(s.y, s.domain) for s, *_ in batch], statistic)
         else:
-            scores = np.empty((design.n, len(batch)))
+            scores = np.empty((design.n, len(batch)), order="F")  # column writes stay contiguous
             for j, (s, est, _, wd, wd_sum) in enumerate(batch):
                 if statistic == "mean":
                     np.multiply(wd, s.y - est, out=scores[:, j])
@@ -165,7 +166,7 @@ def estimate(
         batch.clear()
 
     for spec in _specs(design, variables, by, statistic):
-        wd = np.where(spec.domain, w, 0.0)
+        wd = w if spec.domain.all() else np.where(spec.domain, w, 0.0)
         wd_sum = float(wd.sum())
         total = float(np.dot(wd, spec.y))
         est = (total / wd_sum if wd_sum > 0 else float("nan")) if statistic == "mean" else total

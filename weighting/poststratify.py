@@ -68,7 +68,7 @@ def poststratify(
     cell_weight = prep.cell_weight
     (cats,) = prep.cells.cell_categories
     ratio = prep.totals[0][cats] / cell_weight
-    weights = prep.old_weights * ratio[prep.cells.cells]
+    weights = prep.apply(ratio)
     return finish(
         design,
         prep,

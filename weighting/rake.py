@@ -69,7 +69,7 @@ def rake(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
     )
     fit = fit_rake(prep.cell_weight, prep.cells.cell_categories, prep.totals, max_iter=max_iter, tol=tol)
-    weights = prep.old_weights * fit.factor[prep.cells.cells]
+    weights = prep.apply(fit.factor)
     out = finish(
         design,
         prep,

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from weighting._fit import model_matrix
+from weighting._fit import gram, model_matrix
 from weighting.design import Design, Step
 from weighting.errors import DesignError
 
-__all__ = ["degrees_of_freedom", "residualise", "rowsum", "taylor_variance"]
+__all__ = ["degrees_of_freedom", "residualise", "rowsum", "taylor_covariance", "taylor_variance"]
 
 
 def rowsum(x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -58,7 +58,7 @@ def _greg(step: Step, x: np.ndarray) -> np.ndarray:
     xc = model_matrix(step.cell_categories, sizes)
     g = step.factors[0]
     cell_w = np.bincount(step.cells, weights=step.old_weights, minlength=step.n_cells)
-    ata = (xc * cell_w[:, None]).T @ xc
+    ata = gram(xc, cell_w.astype(np.float64))
     atu = xc.T @ (rowsum(x, step.cells, step.n_cells) / g[:, None])
     beta = np.linalg.pinv(ata, rcond=1e-10, hermitian=True) @ atu
     h = xc @ beta
@@ -108,12 +108,39 @@ def taylor_variance(design: Design, scores: np.ndarray, *, calibrated: bool = Tr
         0.3333333333333333
     """
     x = residualise(design, scores) if calibrated else np.asarray(scores, dtype=np.float64)
+    centred, scale = _centred_totals(design, x)
+    if isinstance(scale, float):
+        return np.asarray(scale * np.einsum("ij,ij->j", centred, centred))
+    return np.asarray(np.einsum("ij,ij,i->j", centred, centred, scale))
+
+
+def taylor_covariance(design: Design, scores: np.ndarray, *, calibrated: bool = True) -> np.ndarray:
+    """Covariance matrix (k × k) of the column totals of `scores`, like `taylor_variance`'s diagonal.
+
+    Why: tests on several estimates at once (Rao–Scott) need the covariances, computed the
+    same calibration-aware way as the variances R's `svymean` reports for a vector.
+
+    Examples:
+        >>> import numpy as np, pandas as pd
+        >>> from weighting import Design
+        >>> d = Design.from_frame(pd.DataFrame({"y": [1.0, 2.0, 3.0]}))
+        >>> z = np.column_stack([[-1.0, 0.0, 1.0], [1.0, 0.0, -1.0]]) / 3
+        >>> taylor_covariance(d, z).round(6).tolist()
+        [[0.333333, -0.333333], [-0.333333, 0.333333]]
+    """
+    x = residualise(design, scores) if calibrated else np.asarray(scores, dtype=np.float64)
+    centred, scale = _centred_totals(design, x)
+    weighted = centred * (scale if isinstance(scale, float) else scale[:, None])
+    return np.asarray(weighted.T @ centred)
+
+
+def _centred_totals(design: Design, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
+    """PSU totals centred within strata, and their n_h/(n_h-1) factor (one number without strata/PSUs)."""
     if design.psu is None and design.strata is None:
         n = x.shape[0]
         if n < 2:
             raise DesignError("variance needs at least 2 respondents")
-        centred = x - x.mean(axis=0)
-        return np.asarray(n / (n - 1) * np.einsum("ij,ij->j", centred, centred))
+        return x - x.mean(axis=0), n / (n - 1)
     if design.psu is not None:
         n_psu = int(design.psu.max()) + 1
         totals = rowsum(x, design.psu, n_psu)
@@ -128,9 +155,7 @@ def taylor_variance(design: Design, scores: np.ndarray, *, calibrated: bool = Tr
         lonely = int(np.flatnonzero(n_h == 1)[0])
         raise DesignError(f"stratum number {lonely + 1} has only one PSU: variance cannot be estimated")
     means = rowsum(totals, strata_of, n_strata) / n_h[:, None]
-    centred = totals - means[strata_of]
-    scale = (n_h / (n_h - 1))[strata_of]
-    return np.asarray(np.einsum("ij,ij,i->j", centred, centred, scale))
+    return totals - means[strata_of], (n_h / (n_h - 1))[strata_of]
 
 
 def degrees_of_freedom(design: Design, domain: np.ndarray | None = None) -> int:

@@ -10,6 +10,8 @@ import pytest
 MODULES = [
     "weighting",
     "weighting.calibrate",
+    "weighting._independence",
+    "weighting._joint",
     "weighting.design",
     "weighting.diagnostics",
     "weighting.estimate",

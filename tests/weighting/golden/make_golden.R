@@ -578,5 +578,40 @@ err_case("empty_cross_rake_margins", "empty_cross", "empty_t_margins", "rake")
 # Bounds that no g-weights within them can meet: R's calibrate() stops with "Calibration failed".
 err_case("skewed_logit_infeasible", "skewed", "skewed_t_margins", "logit", "base_w", c(0.4, 2.5))
 
+# ----------------------------------------------------------------------------- Rao-Scott tests
+# svychisq() on weighted two-way tables: statistic "F" (the default, second-order Rao-Scott with
+# an F reference) and "Chisq" (first-order; R reports the unadjusted Pearson X^2 as statistic and
+# refers X^2 / mean(design effects) to chi-square). Variance is calibration-aware (svymean).
+chisq_case <- function(id, dataset, targets_name, method, row, col, base = NULL, design_fun = NULL) {
+  d <- prep(get(dataset))
+  N <- POP[[dataset]]
+  des0 <- if (is.null(design_fun)) base_design(d, N, base) else design_fun(d)
+  des <- if (method == "none") des0 else weigh(des0, method, targets[[targets_name]], N)
+  f <- as.formula(paste0("~", row, "+", col))
+  out <- list(
+    dataset = paste0(dataset, ".csv"), targets = if (method == "none") NULL else paste0(targets_name, ".csv"),
+    method = method, population = N, base_weight = base, row = row, col = col,
+    design = if (is.null(design_fun)) "ids=~1" else "ids=~psu, strata=~stratum"
+  )
+  for (st in c("F", "Chisq")) {
+    r <- svychisq(f, des, statistic = st)
+    out[[st]] <- list(statistic = unname(r$statistic), parameter = jarr(unname(r$parameter)),
+                      p_value = unname(r$p.value))
+  }
+  golden$independence[[id]] <<- out
+}
+chisq_case("consult_rake_equal_opinion_mode", "consult", "consult_t_margins", "rake", "opinion", "mode")
+chisq_case("consult_rake_basew_opinion_education", "consult", "consult_t_margins", "rake", "opinion",
+           "education", base = "base_w")
+chisq_case("consult_post_sexage_equal_opinion_mode", "consult", "consult_t_sexage", "poststratify",
+           "opinion", "mode")
+chisq_case("consult_post_age_basew_opinion_education", "consult", "consult_t_age", "poststratify",
+           "opinion", "education", base = "base_w")
+chisq_case("clustered_rake_opinion_sex", "clustered", "clustered_t_margins", "rake", "opinion", "sex",
+           base = "w", design_fun = cl_design)
+# Equal weights, no calibration: the design effects are all n/(n-1), so the first-order
+# statistic is Pearson's X^2 * (n-1)/n (the closed form the Python tests also check).
+chisq_case("consult_srs_opinion_mode", "consult", NULL, "none", "opinion", "mode")
+
 writeLines(tojson(golden), golden_path)
 cat("wrote", golden_path, "\n")
