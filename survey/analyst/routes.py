@@ -6,6 +6,7 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -18,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
+from survey.analyst.charts import grouped_bars
+from survey.analyst.crosstab import breakdown_choices, crosstab
 from survey.analyst.labels import Labels
 from survey.analyst.public import PublicResultsController
 from survey.analyst.render import (
@@ -235,6 +238,36 @@ class WorkbenchController(Controller):
         groups = comment_groups(analysis.comments, PAGE_COMMENTS) if analysis else []
         return _page(request, "analyst/results.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, items=items, comment_groups=groups, error=error, query=_query(request))  # fmt: skip
+
+    @get("/{slug:str}/breakdown", media_type=HTML, sync_to_thread=True)
+    def breakdown(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+        """One question by a subgroup: weighted shares with CIs and the Rao–Scott test."""
+        context, analysis, error = self._analysis(request, db_session, slug)
+        choices = breakdown_choices(context.questionnaire, analysis.data) if analysis else []
+        questions = [c for c in choices if c != "mode"]
+        question = request.query_params.get("question") or (questions[-1] if questions else "")
+        by = request.query_params.get("by") or "mode"
+        table = chart = None
+        if analysis and not error:
+            try:
+                table = crosstab(analysis, context.questionnaire, question, by)
+            except WeightingError as exc:
+                error = str(exc)
+        if table is not None:
+            label = "Collection mode" if by == "mode" else context.labels.question(by, ANALYST_LANG)
+            series: dict[str, Sequence[float]] = {
+                g if by == "mode" else context.labels.choice(by, g, ANALYST_LANG): v
+                for g, v in table.series().items()
+            }
+            chart = grouped_bars(
+                f"{context.labels.question(question, ANALYST_LANG)} by {label}",
+                [context.labels.choice(question, c, ANALYST_LANG) for c in table.categories], series,
+                desc="Weighted share of each answer per group; the table below gives the figures and CIs.",
+            )  # fmt: skip
+        keep = [(k, v) for k, v in request.query_params.items() if k not in ("question", "by")]
+        return _page(request, "analyst/breakdown.html", status=400 if error else 200, ctx=context,
+                     analysis=analysis, table=table, chart=chart, choices=choices, question=question, by=by,
+                     spec_fields=keep, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:

@@ -127,7 +127,8 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
     page.click("button[type=submit]")
     for name, path in (("index", "/analyst"), ("consultation", f"/analyst/{SLUG}"),
                        ("weighting", f"/analyst/{SLUG}/weighting"), ("results", f"/analyst/{SLUG}/results"),
-                       ("bias", f"/analyst/{SLUG}/bias"), ("public list", f"/results/{SLUG}?lang=nl"),
+                       ("bias", f"/analyst/{SLUG}/bias"), ("breakdown", f"/analyst/{SLUG}/breakdown?by=education"),
+                       ("public list", f"/results/{SLUG}?lang=nl"),
                        *((f"public {lang}", f"{public}?lang={lang}") for lang in ("fr", "nl", "en"))):  # fmt: skip
         page.goto(f"{server.url}{path}")
         found[name] = _axe(page, source)

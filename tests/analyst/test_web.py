@@ -18,6 +18,7 @@ PAGES = (
     f"/analyst/{SLUG}/weighting",
     f"/analyst/{SLUG}/results",
     f"/analyst/{SLUG}/bias",
+    f"/analyst/{SLUG}/breakdown?by=education",
 )
 API = f"/analyst/api/{SLUG}/results"
 

@@ -15,11 +15,13 @@ import uuid as uuid_lib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, func, insert, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.questionnaire.validation import validate
@@ -100,6 +102,13 @@ _RESPONSES = cast("Table", Response.__table__)
 _ANSWERS = cast("Table", Answer.__table__)
 
 
+def _insert_ignoring_duplicates(session: Session, row: dict[str, object]) -> ReturningInsert[Any]:
+    """INSERT of one response that yields its id, or no row when the UUID is already stored."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(_RESPONSES).values(row).on_conflict_do_nothing(index_elements=["uuid"])
+    return statement.returning(_RESPONSES.c.id)
+
+
 @dataclass(frozen=True)
 class _Prepared:
     """A validated submission ready to insert: its row, clean answers and content hash."""
@@ -154,9 +163,6 @@ class ResponseService:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _existing(self, response_uuid: str) -> Response | None:
-        return self.session.scalar(select(Response).where(Response.uuid == response_uuid))
-
     def _prepare(self, submission: Submission) -> _Prepared:
         """Validate and hash one submission; raise InvalidAnswersError before anything is written."""
         response_uuid = normalise_uuid(submission.uuid)
@@ -189,25 +195,25 @@ class ResponseService:
         return _Prepared(response_uuid, digest, result.answers, row, received_at)
 
     def submit(self, submission: Submission) -> Ack:
-        """Validate and store; raise InvalidAnswersError or ConflictError, never store half a response."""
+        """Validate and store; raise InvalidAnswersError or ConflictError, never store half a response.
+
+        The response row goes in with INSERT ... ON CONFLICT (uuid) DO NOTHING RETURNING id: a new
+        UUID costs one statement for the response and one for all its answers, and a replay (or a
+        concurrent twin that won the race) returns no row and is answered from what is stored.
+        """
         prepared = self._prepare(submission)
-        existing = self._existing(prepared.uuid)
-        if existing is not None:
-            return self._replay(existing, prepared.digest)
-        response = Response(**prepared.row)
-        try:
-            with self.session.begin_nested():
-                self.session.add(response)
-                self.session.flush()
-                rows = _answer_rows(response.id, prepared.answers)
-                if rows:
-                    self.session.execute(insert(_ANSWERS), rows)
-        except IntegrityError:
-            winner = self._existing(prepared.uuid)
-            if winner is None:
-                raise
-            return self._replay(winner, prepared.digest)
-        return Ack(prepared.uuid, AckStatus.STORED, response.id, response.received_at)
+        statement = _insert_ignoring_duplicates(self.session, prepared.row)
+        response_id: int | None = self.session.execute(statement).scalar()
+        if response_id is None:
+            known = self._known({prepared.uuid})[prepared.uuid]
+            outcome = _replay_of(known, prepared.digest)
+            if isinstance(outcome, StoreError):
+                raise outcome
+            return outcome
+        rows = _answer_rows(response_id, prepared.answers)
+        if rows:
+            self.session.execute(insert(_ANSWERS), rows)
+        return Ack(prepared.uuid, AckStatus.STORED, response_id, prepared.received_at)
 
     def submit_many(self, submissions: Sequence[Submission]) -> list[Ack | StoreError]:
         """Store a batch with one existence query and two bulk INSERTs; one outcome per submission.
@@ -277,11 +283,6 @@ class ResponseService:
         if answers:
             self.session.execute(insert(_ANSWERS), answers)
         return {p.uuid: Ack(p.uuid, AckStatus.STORED, ids[p.uuid], p.received_at) for p in batch}
-
-    def _replay(self, existing: Response, digest: str) -> Ack:
-        if existing.content_hash != digest:
-            raise _conflict(existing.uuid)
-        return Ack(existing.uuid, AckStatus.DUPLICATE, existing.id, existing.received_at)
 
     def count(self, consultation_id: int, *, mode: Mode | None = None) -> int:
         query = select(func.count(Response.id)).where(
