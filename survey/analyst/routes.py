@@ -260,7 +260,7 @@ class WorkbenchController(Controller):
                 for g, v in table.series().items()
             }
             chart = grouped_bars(
-                f"{context.labels.question(question, ANALYST_LANG)} by {label}",
+                f"{context.labels.question(question, ANALYST_LANG)} — by {label}",
                 [context.labels.choice(question, c, ANALYST_LANG) for c in table.categories], series,
                 desc="Weighted share of each answer per group; the table below gives the figures and CIs.",
             )  # fmt: skip
