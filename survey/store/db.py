@@ -43,7 +43,10 @@ def make_engine(url: str) -> Engine:
     # The web app runs handlers in at most 40 threads (anyio's default), each holding one connection
     # for its request: the pool must be able to give all of them one, or requests wait and time out.
     # Two workers then use at most 90 of PostgreSQL's default 100 connections.
-    return create_engine(url, pool_pre_ping=True, pool_size=20, max_overflow=25)
+    # No pre-ping: it cost a round trip per request. After a database restart SQLAlchemy invalidates
+    # the whole pool on the first disconnect error, so one request fails (clients retry with the
+    # same UUID, which is safe) instead of every request paying for the check.
+    return create_engine(url, pool_size=20, max_overflow=25, pool_recycle=3600)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
