@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's Chromium, poppler, a running
-# PostgreSQL, axe-core), run the linters and type checker, then the whole suite on SQLite and
+# Install everything the tests need (Python packages, Debian's Chromium, poppler, R with the survey
+# package, a running PostgreSQL, axe-core), run the linters and type checker, then the whole suite on SQLite and
 # PostgreSQL. Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ command -v chromium >/dev/null || missing+=(chromium chromium-driver)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v Rscript >/dev/null || missing+=(r-base-core r-cran-survey)  # regenerates the R golden values
 ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages: ${missing[*]}"
