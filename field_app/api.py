@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from litestar import Controller, Request, get, post, put
 from litestar.di import Provide
-from litestar.exceptions import NotFoundException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,8 @@ from field_app.auth import (
     staff_from_basic,
 )
 from field_app.coordinator import provide_coordinator
+from field_app.errors import FIELD_EXCEPTION_HANDLERS, BatchTooLargeError, NotAssigned
+from field_app.openapi import DEVICE_RESPONSES, LOGIN_RESPONSES, SYNC_RESPONSES
 from field_app.planning import assign, set_quotas
 from field_app.ratelimit import LoginLimiter
 from field_app.reports import contact_counts, quota_cells, reconciliation
@@ -35,7 +36,7 @@ from field_app.schemas import (
     VersionDocument,
 )
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
-from survey.store.errors import AuthError, NotFoundError, StoreError
+from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
@@ -80,17 +81,19 @@ def _assigned(session: Session, device: Device, slug: str) -> Consultation:
     for consultation in assigned_consultations(session, device.user_id):
         if consultation.slug == slug:
             return consultation
-    raise NotFoundException(f"consultation '{slug}' is not assigned to this interviewer")
+    raise NotAssigned(f"consultation '{slug}' is not assigned to this interviewer")
 
 
 class FieldApiController(Controller):
-    """``/field/api``: what a tablet calls."""
+    """``/field/api``: what a tablet calls; every error body carries a stable ``code``."""
 
     path = "/field/api"
     tags = ["field"]  # noqa: RUF012
+    exception_handlers = FIELD_EXCEPTION_HANDLERS
     dependencies = {"device": Provide(provide_device, sync_to_thread=True)}  # noqa: RUF012
 
-    @post("/login", status_code=200, sync_to_thread=True, summary="Register this tablet")
+    @post("/login", status_code=200, sync_to_thread=True, summary="Register this tablet",
+          responses=LOGIN_RESPONSES)  # fmt: skip
     def login(self, request: Request, db_session: Session, data: LoginRequest) -> LoginResponse:
         """Interviewer credentials → a new device and its token (only the token's SHA-256 is kept).
 
@@ -109,16 +112,18 @@ class FieldApiController(Controller):
         consultations = _infos(db_session, assigned_consultations(db_session, user.id))
         return LoginResponse(token, device.id, user.id, user.username, user.display_name, consultations)
 
-    @get("/consultations", sync_to_thread=True, summary="Assigned consultations and current versions")
+    @get("/consultations", sync_to_thread=True, summary="Assigned consultations and current versions",
+         responses=DEVICE_RESPONSES)  # fmt: skip
     def consultations(self, db_session: Session, device: Device) -> list[ConsultationInfo]:
         return _infos(db_session, assigned_consultations(db_session, device.user_id))
 
-    @get("/versions/{version_id:int}", sync_to_thread=True, summary="Download a questionnaire version")
+    @get("/versions/{version_id:int}", sync_to_thread=True, summary="Download a questionnaire version",
+         responses=DEVICE_RESPONSES)  # fmt: skip
     def version(self, db_session: Session, device: Device, version_id: int) -> VersionDocument:
         version = db_session.get(QuestionnaireVersion, version_id)
         allowed = {c.id: c.slug for c in assigned_consultations(db_session, device.user_id)}
         if version is None or version.consultation_id not in allowed:
-            raise NotFoundException(f"no questionnaire version {version_id} for this interviewer")
+            raise NotAssigned(f"no questionnaire version {version_id} for this interviewer")
         return VersionDocument(
             version.id,
             allowed[version.consultation_id],
@@ -127,18 +132,24 @@ class FieldApiController(Controller):
             version.content,
         )
 
-    @post("/sync", status_code=200, sync_to_thread=True, summary="Upload a batch of interviews")
+    @post("/sync", status_code=200, sync_to_thread=True, summary="Upload a batch of interviews",
+          responses=SYNC_RESPONSES)  # fmt: skip
     def sync(self, db_session: Session, device: Device, data: SyncRequest) -> SyncResponse:
-        """Per-item results; safe to repeat: a UUID already stored with the same content is a duplicate."""
+        """Per-item results; safe to repeat: a UUID already stored with the same content is a duplicate.
+
+        Refused items and refused requests carry a stable ``code`` (``different_content``,
+        ``device_revoked``…) that the tablet translates; ``detail`` stays English for support.
+        """
         if len(data.items) > MAX_BATCH:
-            raise StoreError(f"at most {MAX_BATCH} items per batch")
+            raise BatchTooLargeError(f"at most {MAX_BATCH} items per batch")
         results = SyncService(db_session, Collector(device.id, device.user_id)).apply(data.items)
         entries = None
         if data.manifest is not None:
             entries = record_manifest(db_session, device.id, data.manifest, append=data.manifest_append)
         return SyncResponse(results=results, manifest_entries=entries, server_time=utcnow())
 
-    @get("/consultations/{slug:str}/quotas", sync_to_thread=True, summary="Quota targets and progress")
+    @get("/consultations/{slug:str}/quotas", sync_to_thread=True, summary="Quota targets and progress",
+         responses=DEVICE_RESPONSES)  # fmt: skip
     def quotas(self, db_session: Session, device: Device, slug: str) -> list[QuotaCell]:
         return quota_cells(db_session, _assigned(db_session, device, slug))
 
@@ -148,6 +159,7 @@ class FieldAdminController(Controller):
 
     path = "/field/api/admin"
     tags = ["field admin"]  # noqa: RUF012
+    exception_handlers = FIELD_EXCEPTION_HANDLERS
 
     @get("/devices", sync_to_thread=True, summary="Registered devices",
          dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip

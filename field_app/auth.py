@@ -17,6 +17,7 @@ from litestar.exceptions import NotAuthorizedException, PermissionDeniedExceptio
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from field_app.errors import DeviceRevoked, DeviceUnknown, InterviewerDisabled, LoginFailedError, TokenMissing
 from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
@@ -51,10 +52,17 @@ def register_device(session: Session, user: User, label: str) -> tuple[Device, s
 
 
 def login_interviewer(session: Session, username: str, password: str) -> User:
-    """Only interviewers get device tokens; staff of other roles use their own tools."""
-    user = UserService(session).authenticate(username, password)
+    """Only interviewers get device tokens; staff of other roles use their own tools.
+
+    Every refusal is a :class:`LoginFailedError` so the tablet gets ``"code": "login_failed"`` whatever
+    the reason (the reason itself is not told apart, on purpose).
+    """
+    try:
+        user = UserService(session).authenticate(username, password)
+    except AuthError as exc:
+        raise LoginFailedError(str(exc)) from exc
     if user.role != Role.INTERVIEWER.value:
-        raise AuthError("only interviewer accounts can register a field tablet")
+        raise LoginFailedError("only interviewer accounts can register a field tablet")
     return user
 
 
@@ -62,12 +70,12 @@ def device_for_token(session: Session, token: str) -> Device:
     """The active device behind a bearer token; 401 if unknown, 403 if revoked."""
     device = session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
     if device is None:
-        raise NotAuthorizedException("unknown device token: log in again while online")
+        raise DeviceUnknown("unknown device token: log in again while online")
     if device.revoked_at is not None:
-        raise PermissionDeniedException(REVOKED_MESSAGE.format(id=device.id))
+        raise DeviceRevoked(REVOKED_MESSAGE.format(id=device.id))
     user = session.get(User, device.user_id)
     if user is None or not user.active:
-        raise PermissionDeniedException("the interviewer account of this tablet is disabled")
+        raise InterviewerDisabled("the interviewer account of this tablet is disabled")
     device.last_seen_at = utcnow()
     return device
 
@@ -76,7 +84,7 @@ def bearer_token(connection: ASGIConnection) -> str:
     """The token of an ``Authorization: Bearer`` header, or 401."""
     scheme, _, token = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise NotAuthorizedException("missing device token (Authorization: Bearer ...)")
+        raise TokenMissing("missing device token (Authorization: Bearer ...)")
     return token.strip()
 
 

@@ -32,6 +32,7 @@ class TooManyAttempts(HTTPException):
     """429 with a Retry-After header and a sentence the interviewer can act on."""
 
     status_code = HTTP_429_TOO_MANY_REQUESTS
+    error_code = "too_many_attempts"  # the field API's stable code (see field_app.errors)
 
 
 @dataclass

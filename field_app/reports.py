@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from field_app.coordinator_texts import text
 from field_app.models import FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
-from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
+from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.store.errors import NotFoundError
 from survey.store.models import Answer, Consultation, Device, Response, ResponseStatus, User
 
@@ -38,13 +40,16 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         reported_at = at
         holder = response_device if response_device is not None else receipt_device
         if holder is None and receipt_hash is None:
-            items.append(ReconciliationItem(uuid, "missing", "not in the store"))
+            items.append(_problem(uuid, "missing", "not_in_store"))
         elif holder != device_id:
-            sender = f"device {holder}" if holder is not None else "another channel"
-            items.append(ReconciliationItem(uuid, "conflicting", f"received from {sender}"))
+            if holder is not None:
+                items.append(_problem(uuid, "conflicting", "other_device", device=str(holder)))
+            else:
+                items.append(_problem(uuid, "conflicting", "other_channel"))
         elif receipt_hash and hash_ and receipt_hash != hash_:
-            detail = f"tablet hash {hash_[:12]}… differs from received {receipt_hash[:12]}…"
-            items.append(ReconciliationItem(uuid, "conflicting", detail))
+            items.append(
+                _problem(uuid, "conflicting", "hash_differs", tablet=hash_[:12], received=receipt_hash[:12])
+            )
         else:
             items.append(ReconciliationItem(uuid, "received"))
     counts = {s: sum(1 for i in items if i.state == s) for s in ("received", "missing", "conflicting")}
@@ -53,6 +58,14 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         revoked=device.revoked_at is not None, last_seen_at=device.last_seen_at,
         manifest_reported_at=reported_at, items=items, **counts,
     )  # fmt: skip
+
+
+def _problem(
+    uuid: str, state: Literal["missing", "conflicting"], reason: ReconciliationReason, **params: str
+) -> ReconciliationItem:
+    """A problem item: the reason as a code with its values, and the same in English as ``detail``."""
+    detail = text("reason_" + reason, "en", **params)
+    return ReconciliationItem(uuid, state, detail, reason, params)
 
 
 def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]:

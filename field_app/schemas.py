@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -98,13 +98,33 @@ class FieldErrorOut(msgspec.Struct):
     message: str
 
 
+ITEM_CODES = (
+    "invalid_uuid", "consultation_not_assigned", "unknown_version", "paper_number_required",
+    "outcome_required", "invalid_answers", "invalid_item", "different_content",
+    "already_received_as_contact", "already_received_as_interview",
+)  # fmt: skip
+ItemCode = Annotated[
+    str,
+    msgspec.Meta(
+        description="Why an item was refused, stable for clients to translate (empty when stored or "
+        "duplicate): " + ", ".join(ITEM_CODES) + ". `detail` says the same in English for support.",
+        examples=["different_content"],
+    ),
+]
+
+
 class ItemResult(msgspec.Struct, kw_only=True):
-    """Per-item outcome: the tablet marks an item sent only on ``stored`` or ``duplicate``."""
+    """Per-item outcome: the tablet marks an item sent only on ``stored`` or ``duplicate``.
+
+    ``code`` says why an item was refused, so the tablet can say it in the interviewer's language;
+    for ``invalid_answers`` every answer's problem is in ``errors`` with its own code.
+    """
 
     uuid: str
     status: ItemStatus
     detail: str = ""
     errors: list[FieldErrorOut] = msgspec.field(default_factory=list)
+    code: ItemCode = ""
 
 
 class SyncResponse(msgspec.Struct, kw_only=True):
@@ -134,12 +154,29 @@ class QuotaCell(msgspec.Struct, kw_only=True):
     done: int = 0
 
 
+ReconciliationReason = Literal["", "not_in_store", "other_device", "other_channel", "hash_differs"]
+
+
 class ReconciliationItem(msgspec.Struct):
-    """One manifest entry and what the server holds for it (``detail`` says why it is a problem)."""
+    """One manifest entry and what the server holds for it.
+
+    ``reason`` is a stable code and ``params`` its values (the other device, the two hashes), so the
+    coordinators' pages can say it in their language; ``detail`` is the same in English.
+    """
 
     uuid: str
     state: Literal["received", "missing", "conflicting"]
     detail: str = ""
+    reason: ReconciliationReason = ""
+    params: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+class FieldErrorBody(msgspec.Struct):
+    """Every error of the field API: ``code`` is stable for clients, ``detail`` is English for support."""
+
+    status_code: int
+    detail: str
+    code: str
 
 
 class Reconciliation(msgspec.Struct, kw_only=True):

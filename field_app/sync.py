@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from field_app.models import FieldAssignment, FieldManifestEntry, FieldReceipt
-from field_app.schemas import FieldErrorOut, ItemResult, ItemStatus, ManifestEntry, SyncItem
+from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
@@ -77,8 +77,9 @@ class SyncService:
             uuid = entry[3].uuid
             if contacts.get(uuid) == "contact":
                 results[entry[0]] = ItemResult(
-                    uuid=uuid, status="conflict", detail=f"{uuid} was already received as a contact"
-                )
+                    uuid=uuid, status="conflict", detail=f"{uuid} was already received as a contact",
+                    code="already_received_as_contact",
+                )  # fmt: skip
             else:
                 accepted.append(entry)
         outcomes = self.responses.submit_many([s for _, _, _, s in accepted])
@@ -95,21 +96,30 @@ class SyncService:
         try:
             uuid = normalise_uuid(item.uuid)
         except ValueError:
-            return ItemResult(uuid=item.uuid, status="invalid", detail="uuid: not a UUID")
+            return ItemResult(
+                uuid=item.uuid, status="invalid", detail="uuid: not a UUID", code="invalid_uuid"
+            )
         consultation = self._allowed.get(item.consultation)
         if consultation is None:
             return ItemResult(
                 uuid=uuid,
                 status="invalid",
                 detail=f"consultation '{item.consultation}' is not assigned to you",
+                code="consultation_not_assigned",
             )
         if item.kind == "contact":
             return self._contact(uuid, item, consultation)
         version = self._version(item.version_id)
         if version is None or version.consultation_id != consultation.id:
-            return ItemResult(uuid=uuid, status="invalid", detail="version_id: unknown questionnaire version")
+            return ItemResult(
+                uuid=uuid, status="invalid", detail="version_id: unknown questionnaire version",
+                code="unknown_version",
+            )  # fmt: skip
         if item.mode == "paper" and not (item.paper_form_number or "").strip():
-            return ItemResult(uuid=uuid, status="invalid", detail="paper_form_number: required in paper mode")
+            return ItemResult(
+                uuid=uuid, status="invalid", detail="paper_form_number: required in paper mode",
+                code="paper_number_required",
+            )  # fmt: skip
         paper_number = (item.paper_form_number or "").strip() or None
         return consultation, Submission(
             uuid=uuid, version=version, mode=Mode(item.mode), language=item.language, answers=item.answers,
@@ -153,11 +163,15 @@ class SyncService:
 
     def _contact(self, uuid: str, item: SyncItem, consultation: Consultation) -> ItemResult:
         if item.outcome is None:
-            return ItemResult(uuid=uuid, status="invalid", detail="outcome: refusal or not_at_home required")
+            return ItemResult(
+                uuid=uuid, status="invalid", detail="outcome: refusal or not_at_home required",
+                code="outcome_required",
+            )  # fmt: skip
         if self.session.scalar(select(Response.id).where(Response.uuid == uuid)) is not None:
             return ItemResult(
-                uuid=uuid, status="conflict", detail=f"{uuid} was already received as an interview"
-            )
+                uuid=uuid, status="conflict", detail=f"{uuid} was already received as an interview",
+                code="already_received_as_interview",
+            )  # fmt: skip
         receipt, created = self._receipt(uuid, item, consultation, kind="contact")
         if created:
             return ItemResult(uuid=uuid, status="stored")
@@ -169,8 +183,9 @@ class SyncService:
         if same:
             return ItemResult(uuid=uuid, status="duplicate")
         return ItemResult(
-            uuid=uuid, status="conflict", detail=f"{uuid} was already received with different content"
-        )
+            uuid=uuid, status="conflict", detail=f"{uuid} was already received with different content",
+            code="different_content",
+        )  # fmt: skip
 
     def _existing_receipt(self, uuid: str) -> FieldReceipt | None:
         return self.session.scalar(select(FieldReceipt).where(FieldReceipt.uuid == uuid))
@@ -211,9 +226,12 @@ def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:
         return ItemResult(uuid=uuid, status=outcome.status.value)
     if isinstance(outcome, InvalidAnswersError):
         errors = [FieldErrorOut(e.question, e.code, e.message) for e in outcome.errors]
-        return ItemResult(uuid=uuid, status="invalid", detail=str(outcome), errors=errors)
-    status: ItemStatus = "conflict" if isinstance(outcome, ConflictError) else "invalid"
-    return ItemResult(uuid=uuid, status=status, detail=str(outcome))
+        return ItemResult(
+            uuid=uuid, status="invalid", detail=str(outcome), errors=errors, code="invalid_answers"
+        )
+    if isinstance(outcome, ConflictError):
+        return ItemResult(uuid=uuid, status="conflict", detail=str(outcome), code="different_content")
+    return ItemResult(uuid=uuid, status="invalid", detail=str(outcome), code="invalid_item")
 
 
 def record_manifest(

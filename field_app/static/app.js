@@ -15,7 +15,7 @@
   /* Every screen records how to draw itself again, so switching the UI language redraws it. */
   function screen(draw) { ctx.redraw = draw; draw(); }
   I18n.onChange(function () {
-    UI.languagePicker(); refreshStatus(); UI.refreshStorage();
+    UI.languagePicker(); refreshStatus(); UI.refreshStorage(); UI.rebanner();
     if (ctx.redraw) ctx.redraw();
   });
 
@@ -36,7 +36,8 @@
   function loginError(e) {
     if (e.status === 429) return t("login.tooMany", { minutes: Math.max(1, Math.ceil((e.retryAfter || 60) / 60)) });
     if (e.status === 401) return t("login.wrong");
-    return e.message;
+    if (e.status) return UI.serverText(e);
+    return e instanceof TypeError ? t("msg.network") : e.message;  // fetch fails with a TypeError offline
   }
 
   function loginView(message) {
@@ -57,7 +58,7 @@
             .then(function () { return downloadVersions(body.consultations); })
             .then(function () { return navigator.storage && navigator.storage.persist ? navigator.storage.persist() : false; })
             .then(function () { banner(""); pinSetView(); });
-        }).catch(function (e) { error.textContent = loginError(e); });
+        }).catch(function (e) { error.textContent = loginError(e); error.title = e.detail || ""; });
     }
     show(h("form", { class: "card", onsubmit: submit },
       h("h1", { text: t("login.title") }),
@@ -102,7 +103,7 @@
     ctx.redraw = homeView;
     Promise.all([DB.get("kv", "consultations"), DB.all("interviews"), DB.all("versions"), DB.get("kv", "authError")]).then(function (got) {
       var consultations = got[0] || [], all = got[1], versions = got[2];
-      if (got[3]) banner(t("msg.refused", { msg: got[3] }));
+      if (got[3]) refusedBanner(got[3]);
       var drafts = all.filter(function (r) { return r.status === "draft"; });
       var done = all.filter(function (r) { return r.status !== "draft"; })
         .sort(function (a, b) { return (b.submitted_at || "").localeCompare(a.submitted_at || ""); });
@@ -147,7 +148,8 @@
             return h("li", { class: "q-" + r.status, "data-uuid": r.uuid },
               h("span", { text: t("kind." + (r.kind === "contact" ? r.outcome : "interview")) + " · " + t("state." + r.status) +
                 (r.mode === "paper" ? " · " + t("queue.paper", { no: r.paper_form_number }) : "") }),
-              r.detail ? h("small", { text: " " + r.detail }) : null,
+              r.status === "rejected" ? h("small", { class: "reason", "data-code": r.code || "", title: r.detail || "",
+                text: " " + UI.itemText(r, version) }) : null,
               r.kind === "interview" && version ? h("button", { class: "small", onclick: function () {
                 var c = { slug: r.consultation, version_id: r.version_id };
                 Interview.start(c, r.language, r.easy_read, r.paper_form_number, r);
@@ -169,9 +171,12 @@
   }
 
   /* ---------- start ---------- */
+  function refusedBanner(error) {
+    banner(function () { return t("msg.refused", { msg: UI.serverText(error) }); }, error.detail);
+  }
   Sync.onChange(function (event) {
-    if (event.type === "auth") banner(t("msg.refused", { msg: event.message }));
-    else if (event.type === "retry") banner(t("msg.retry", { msg: event.message }));
+    if (event.type === "auth") refusedBanner(event.error);
+    else if (event.type === "retry") banner(function () { return t("msg.retry", { msg: UI.serverText(event.error) }); }, event.error.detail);
     else if (event.type === "done") banner("");
     refreshStatus();
     if (ctx.unlocked && event.type !== "start" && document.getElementById("queue")) homeView();

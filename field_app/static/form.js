@@ -11,11 +11,12 @@
     decimal: { fr: "Nombre attendu.", nl: "Getal verwacht.", en: "Enter a number." },
     choice: { fr: "Choix non valable.", nl: "Ongeldige keuze.", en: "Not a valid choice." },
     constraint: { fr: "Valeur non acceptée.", nl: "Waarde niet aanvaard.", en: "This value is not accepted." },
-    too_long: { fr: "Texte trop long.", nl: "Tekst te lang.", en: "Text too long." }
+    too_long: { fr: "Texte trop long.", nl: "Tekst te lang.", en: "Text too long." },
+    unknown: { fr: "Question absente de cette version.", nl: "Vraag niet in deze versie.", en: "Question not in this version." }
   };
   var MAX_TEXT = 5000;
 
-  function msg(code, lang) { return (MESSAGES[code] || MESSAGES.constraint)[lang] || MESSAGES[code].en; }
+  function msg(code, lang) { var m = MESSAGES[code] || MESSAGES.constraint; return m[lang] || m.en; }
 
   function pick(preferred, fallback, lang, dflt) {
     var sets = [preferred || {}, fallback || {}], i, k;
@@ -83,5 +84,5 @@
     return { answers: answers, errors: errors, visible: visible, pages: pages };
   }
 
-  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick };
+  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg };
 })(window);

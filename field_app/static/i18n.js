@@ -35,7 +35,22 @@
       "iv.back": "Back", "iv.pause": "Pause", "iv.next": "Next", "iv.finish": "Finish",
       "quota.title": "Quotas", "quota.asOf": "as of {at} (+ pending on this tablet)",
       "quota.never": "not downloaded yet", "quota.cell": "Cell", "quota.done": "Done",
-      "quota.here": "Pending here", "quota.target": "Target", "quota.left": "Still needed", "quota.back": "Back"
+      "quota.here": "Pending here", "quota.target": "Target", "quota.left": "Still needed", "quota.back": "Back",
+      "srv.device_revoked": "this tablet was revoked by an administrator. Nothing was uploaded; the interviews stay on the tablet. Ask your supervisor to export them or to register the tablet again.",
+      "srv.device_unknown": "the server does not know this tablet. The interviews stay on the tablet; log in again while online.",
+      "srv.token_missing": "this tablet is not logged in. The interviews stay on the tablet; log in again while online.",
+      "srv.interviewer_disabled": "your interviewer account is disabled. Nothing was uploaded; the interviews stay on the tablet. Ask your supervisor.",
+      "srv.refused": "the server refused this tablet ({status}). The interviews stay on the tablet; ask your supervisor.",
+      "srv.not_assigned": "this consultation is no longer assigned to you.",
+      "srv.batch_too_large": "the server refused a batch as too large; the interviews stay on the tablet.",
+      "srv.body_too_large": "the server refused the upload as too large; the interviews stay on the tablet. Export them and tell your supervisor.",
+      "srv.invalid_request": "the server did not understand the upload (is the app up to date?); the interviews stay on the tablet.",
+      "srv.server_error": "the server had a problem ({status}); the interviews stay on the tablet.",
+      "item.invalid_uuid": "identifier not valid", "item.consultation_not_assigned": "consultation no longer assigned to you",
+      "item.unknown_version": "questionnaire version unknown to the server", "item.paper_number_required": "paper form number missing",
+      "item.outcome_required": "contact outcome missing", "item.invalid_answers": "answers refused:", "item.invalid": "refused by the server",
+      "item.conflict": "already received with different content", "item.already_received_as_contact": "already received as a contact without interview",
+      "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
       "ui.language": "Langue de l'application", "status.online": "en ligne", "status.offline": "hors ligne",
@@ -70,7 +85,22 @@
       "iv.back": "Retour", "iv.pause": "Pause", "iv.next": "Suivant", "iv.finish": "Terminer",
       "quota.title": "Quotas", "quota.asOf": "au {at} (+ en attente sur cette tablette)",
       "quota.never": "pas encore téléchargés", "quota.cell": "Cellule", "quota.done": "Faits",
-      "quota.here": "En attente ici", "quota.target": "Objectif", "quota.left": "Encore à faire", "quota.back": "Retour"
+      "quota.here": "En attente ici", "quota.target": "Objectif", "quota.left": "Encore à faire", "quota.back": "Retour",
+      "srv.device_revoked": "cette tablette a été révoquée par un administrateur. Rien n'a été envoyé ; les entretiens restent sur la tablette. Demandez à votre superviseur de les exporter ou d'enregistrer à nouveau la tablette.",
+      "srv.device_unknown": "le serveur ne connaît pas cette tablette. Les entretiens restent sur la tablette ; reconnectez-vous en ligne.",
+      "srv.token_missing": "cette tablette n'est pas connectée. Les entretiens restent sur la tablette ; reconnectez-vous en ligne.",
+      "srv.interviewer_disabled": "votre compte d'enquêteur est désactivé. Rien n'a été envoyé ; les entretiens restent sur la tablette. Adressez-vous à votre superviseur.",
+      "srv.refused": "le serveur a refusé cette tablette ({status}). Les entretiens restent sur la tablette ; adressez-vous à votre superviseur.",
+      "srv.not_assigned": "cette consultation ne vous est plus attribuée.",
+      "srv.batch_too_large": "le serveur a refusé un lot trop grand ; les entretiens restent sur la tablette.",
+      "srv.body_too_large": "le serveur a refusé l'envoi, trop volumineux ; les entretiens restent sur la tablette. Exportez-les et prévenez votre superviseur.",
+      "srv.invalid_request": "le serveur n'a pas compris l'envoi (l'application est-elle à jour ?) ; les entretiens restent sur la tablette.",
+      "srv.server_error": "le serveur a eu un problème ({status}) ; les entretiens restent sur la tablette.",
+      "item.invalid_uuid": "identifiant non valable", "item.consultation_not_assigned": "consultation qui ne vous est plus attribuée",
+      "item.unknown_version": "version du questionnaire inconnue du serveur", "item.paper_number_required": "numéro du questionnaire papier manquant",
+      "item.outcome_required": "issue du contact manquante", "item.invalid_answers": "réponses refusées :", "item.invalid": "refusé par le serveur",
+      "item.conflict": "déjà reçu avec un autre contenu", "item.already_received_as_contact": "déjà reçu comme contact sans entretien",
+      "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
       "ui.language": "Taal van de app", "status.online": "online", "status.offline": "offline",
@@ -105,7 +135,22 @@
       "iv.back": "Terug", "iv.pause": "Pauze", "iv.next": "Volgende", "iv.finish": "Afronden",
       "quota.title": "Quota", "quota.asOf": "op {at} (+ wachtend op deze tablet)",
       "quota.never": "nog niet gedownload", "quota.cell": "Cel", "quota.done": "Gedaan",
-      "quota.here": "Wachtend hier", "quota.target": "Doel", "quota.left": "Nog nodig", "quota.back": "Terug"
+      "quota.here": "Wachtend hier", "quota.target": "Doel", "quota.left": "Nog nodig", "quota.back": "Terug",
+      "srv.device_revoked": "deze tablet werd door een beheerder ingetrokken. Er werd niets verzonden; de interviews blijven op de tablet. Vraag uw supervisor om ze te exporteren of de tablet opnieuw te registreren.",
+      "srv.device_unknown": "de server kent deze tablet niet. De interviews blijven op de tablet; log opnieuw in terwijl u online bent.",
+      "srv.token_missing": "deze tablet is niet ingelogd. De interviews blijven op de tablet; log opnieuw in terwijl u online bent.",
+      "srv.interviewer_disabled": "uw enquêteursaccount is uitgeschakeld. Er werd niets verzonden; de interviews blijven op de tablet. Neem contact op met uw supervisor.",
+      "srv.refused": "de server weigerde deze tablet ({status}). De interviews blijven op de tablet; neem contact op met uw supervisor.",
+      "srv.not_assigned": "deze bevraging is u niet langer toegewezen.",
+      "srv.batch_too_large": "de server weigerde een te grote reeks; de interviews blijven op de tablet.",
+      "srv.body_too_large": "de server weigerde de verzending als te groot; de interviews blijven op de tablet. Exporteer ze en verwittig uw supervisor.",
+      "srv.invalid_request": "de server begreep de verzending niet (is de app bijgewerkt?); de interviews blijven op de tablet.",
+      "srv.server_error": "de server had een probleem ({status}); de interviews blijven op de tablet.",
+      "item.invalid_uuid": "ongeldige identificatie", "item.consultation_not_assigned": "bevraging niet langer aan u toegewezen",
+      "item.unknown_version": "versie van de vragenlijst onbekend bij de server", "item.paper_number_required": "nummer van de papieren vragenlijst ontbreekt",
+      "item.outcome_required": "uitkomst van het contact ontbreekt", "item.invalid_answers": "antwoorden geweigerd:", "item.invalid": "geweigerd door de server",
+      "item.conflict": "al ontvangen met andere inhoud", "item.already_received_as_contact": "al ontvangen als contact zonder interview",
+      "item.already_received_as_interview": "al ontvangen als interview"
     }
   };
   var listeners = [], current = initial();
@@ -134,6 +179,7 @@
   root.FieldI18n = {
     t: t, set: set, LANGS: LANGS, supported: supported,
     lang: function () { return current; },
+    has: function (key) { return Object.prototype.hasOwnProperty.call(T.en, key); },
     onChange: function (fn) { listeners.push(fn); }
   };
 })(window);

@@ -1,10 +1,12 @@
 /* The upload queue. An item leaves "pending" only when the server acknowledged it (stored or
    duplicate); network errors and 5xx answers retry with exponential back-off; 401/403 stop and
-   say why, keeping everything on the tablet. Each run also reports the manifest (UUID + hash of
-   every finished item) so supervisors can reconcile what the tablet holds with the store. */
+   say why, keeping everything on the tablet. Refusals are kept as the server's stable code (with
+   its English detail for support) so the screens can say them in the interviewer's language.
+   Each run also reports the manifest (UUID + hash of every finished item) so supervisors can
+   reconcile what the tablet holds with the store. */
 (function (root) {
   "use strict";
-  var DB = root.FieldDB, t = root.FieldI18n.t, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
+  var DB = root.FieldDB, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
   var state = { running: false, attempt: 0, timer: null, listeners: [] };
 
   function notify(event) { state.listeners.forEach(function (fn) { try { fn(event); } catch (e) { /* ignore */ } }); }
@@ -40,8 +42,11 @@
     results.forEach(function (res) {
       var rec = byUuid[res.uuid];
       if (!rec) return;
-      if (res.status === "stored" || res.status === "duplicate") { rec.status = "sent"; rec.sent_at = now; rec.detail = ""; }
-      else { rec.status = "rejected"; rec.detail = res.status + ": " + (res.detail || ""); }
+      if (res.status === "stored" || res.status === "duplicate") {
+        rec.status = "sent"; rec.sent_at = now; rec.detail = ""; rec.code = ""; rec.errors = [];
+      } else {
+        rec.status = "rejected"; rec.code = res.code || res.status; rec.detail = res.detail || res.status; rec.errors = res.errors || [];
+      }
       changed.push(rec);
     });
     return DB.putMany("interviews", changed);
@@ -54,7 +59,7 @@
     notify({ type: "start", reason: reason });
     return Promise.all([DB.get("kv", "session"), DB.all("interviews")]).then(function (got) {
       var session = got[0], all = got[1];
-      if (!session) throw { auth: "not logged in" };
+      if (!session) throw { auth: { code: "token_missing", status: 0, detail: "" } };
       var pending = all.filter(function (r) { return r.status === "pending"; });
       var manifest = all.filter(function (r) { return r.status !== "draft"; })
         .map(function (r) { return { uuid: r.uuid, client_hash: r.client_hash || "" }; });
@@ -72,29 +77,27 @@
           var body = { items: batch.map(toItem) };
           if (index < chunks.length) { body.manifest = chunks[index]; body.manifest_append = index > 0; }
           return post(session, body).then(function (response) {
-            if (response.status === 401 || response.status === 403) {
-              return response.json().catch(function () { return {}; }).then(function (b) {
-                throw { auth: b.detail || ("refused (" + response.status + ")") };
-              });
-            }
-            if (!response.ok) throw { retry: t("msg.server", { status: response.status }) };
-            return response.json().then(function (b) { return apply(b.results, byUuid); });
-          }, function () { throw { retry: t("msg.network") }; });
+            if (response.ok) return response.json().then(function (b) { return apply(b.results, byUuid); });
+            return response.json().catch(function () { return {}; }).then(function (b) {
+              var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
+              throw response.status === 401 || response.status === 403 ? { auth: refusal } : { retry: refusal };
+            });
+          }, function () { throw { retry: { code: "network", status: 0, detail: "" } }; });
         });
       });
       return chain;
     }).then(function () {
       state.attempt = 0; state.running = false;
-      return DB.put("kv", { at: new Date().toISOString(), error: "" }, "lastSync").then(function () {
-        notify({ type: "done" }); return "done";
-      });
+      return DB.put("kv", { at: new Date().toISOString(), error: "" }, "lastSync")
+        .then(function () { return DB.del("kv", "authError"); })
+        .then(function () { notify({ type: "done" }); return "done"; });
     }, function (err) {
       state.running = false;
       if (err && err.auth) {
-        return DB.put("kv", err.auth, "authError").then(function () { notify({ type: "auth", message: err.auth }); return "auth"; });
+        return DB.put("kv", err.auth, "authError").then(function () { notify({ type: "auth", error: err.auth }); return "auth"; });
       }
       schedule();
-      notify({ type: "retry", message: (err && err.retry) || String(err), attempt: state.attempt });
+      notify({ type: "retry", error: (err && err.retry) || { code: "", status: 0, detail: String(err) }, attempt: state.attempt });
       return "retry";
     });
   }

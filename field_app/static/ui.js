@@ -1,5 +1,6 @@
 /* Shared by the field app's screens: a DOM helper that only ever sets text (never innerHTML),
-   the banner, hashing (records and PIN), the status bar and the JSON API client. */
+   the banner, server refusals in the interviewer's language, hashing (records and PIN), the
+   status bar and the JSON API client. */
 (function (root) {
   "use strict";
   var DB = root.FieldDB, I18n = root.FieldI18n, t = I18n.t;
@@ -27,9 +28,48 @@
     var view = document.getElementById("view");
     view.replaceChildren.apply(view, arguments); root.scrollTo(0, 0);
   }
-  function banner(text) {
+  /* The banner: a sentence in the interviewer's language and, for support, the server's own
+     English words on a second line. A function as text is called again when the language changes. */
+  var shown = null;
+  function paint(text, detail) {
     var b = document.getElementById("banner");
-    b.textContent = text || ""; b.hidden = !text;
+    b.replaceChildren(document.createTextNode(text || ""));
+    if (text && detail) b.appendChild(h("small", { class: "raw", lang: "en", text: detail }));
+    b.hidden = !text;
+  }
+  function banner(text, detail) {
+    shown = typeof text === "function" ? { make: text, detail: detail } : null;
+    paint(typeof text === "function" ? text() : text, detail);
+  }
+  function rebanner() { if (shown) paint(shown.make(), shown.detail); }
+
+  /* A refusal from the server ({code, status, detail}) as a translated phrase: the stable code
+     decides, the status is the fallback, and the English detail is never the main text. */
+  function serverText(err) {
+    if (!err) return "";
+    if (typeof err === "string") return err;  // kept by an earlier version of the app
+    if (err.code === "network") return t("msg.network");
+    if (err.code && I18n.has("srv." + err.code)) return t("srv." + err.code, { status: err.status });
+    if (err.status >= 500) return t("srv.server_error", { status: err.status });
+    if (err.status === 401 || err.status === 403) return t("srv.refused", { status: err.status });
+    return err.status ? t("msg.server", { status: err.status }) : (err.detail || "?");
+  }
+  /* Why the server refused one item, in the interviewer's language; answer problems name the
+     question by its label in that language when the version is on the tablet. */
+  function itemText(r, doc) {
+    if (!r.code) return r.detail || "";  // refused before the server sent codes
+    var alias = { invalid_item: "invalid", different_content: "conflict" }, key = "item." + (alias[r.code] || r.code);
+    var text = I18n.has(key) ? t(key) : t("item.invalid"), Form = root.FieldForm;
+    (r.errors || []).forEach(function (e, i) {
+      var q = doc ? questionOf(doc.questionnaire, e.field) : null;
+      text += (i ? "; " : " ") + (q ? Form.label(q, I18n.lang(), false) : e.field) + " – " + Form.msg(e.code, I18n.lang());
+    });
+    return text;
+  }
+  function questionOf(form, name) {
+    var found = null;
+    (form.pages || []).forEach(function (p) { p.questions.forEach(function (q) { if (q.name === name) found = q; }); });
+    return found;
   }
 
   function hex(buffer) {
@@ -99,7 +139,7 @@
       return response.json().catch(function () { return {}; }).then(function (body) {
         if (response.ok) return body;
         var error = new Error(body.detail || ("error " + response.status));
-        error.status = response.status;
+        error.status = response.status; error.code = body.code || ""; error.detail = body.detail || "";
         error.retryAfter = Number(response.headers.get("Retry-After") || 0);
         throw error;
       });
@@ -107,7 +147,8 @@
   }
 
   root.FieldUI = {
-    h: h, show: show, banner: banner, clientHash: clientHash, pinHash: pinHash, api: api,
+    h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
+    clientHash: clientHash, pinHash: pinHash, api: api,
     refreshStatus: refreshStatus, refreshStorage: refreshStorage, languagePicker: languagePicker
   };
 })(window);

@@ -13,6 +13,11 @@ from tests.field_app.conftest import FieldEnv, basic, login
 from tests.field_app.test_api import interview, sync
 
 
+def english(username: str) -> dict[str, str]:
+    """A coordinator whose browser asks for English (pages default to French like the citizens' ones)."""
+    return {**basic(username), "Accept-Language": "en-GB,en;q=0.9"}
+
+
 def test_reconciliation_page_lists_counts_and_problem_uuids(client, sessions, field_env: FieldEnv) -> None:
     body = login(client)
     token, device_id = body["token"], body["device_id"]
@@ -25,13 +30,13 @@ def test_reconciliation_page_lists_counts_and_problem_uuids(client, sessions, fi
     ]
     sync(client, token, [], manifest=manifest)
 
-    overview = client.get("/field/coordinator", headers=basic("coord"))
+    overview = client.get("/field/coordinator", headers=english("coord"))
     assert overview.status_code == 200, overview.text
     assert overview.headers["content-type"].startswith("text/html")
     assert f'href="/field/coordinator/devices/{device_id}"' in overview.text
     assert '<td class="n">1</td>' in overview.text and "check" in overview.text
 
-    page = client.get(f"/field/coordinator/devices/{device_id}", headers=basic("coord"))
+    page = client.get(f"/field/coordinator/devices/{device_id}", headers=english("coord"))
     assert page.status_code == 200
     assert '<html lang="en">' in page.text and "<caption>Counts</caption>" in page.text
     assert never["uuid"] in page.text and edited["uuid"] in page.text
@@ -63,6 +68,6 @@ def test_interviewers_and_analysts_are_refused(client, field_env: FieldEnv) -> N
 def test_unknown_device_and_empty_manifest(client, field_env: FieldEnv) -> None:
     assert client.get("/field/coordinator/devices/999999", headers=basic("coord")).status_code == 404
     device_id = login(client)["device_id"]
-    page = client.get(f"/field/coordinator/devices/{device_id}", headers=basic("coord"))
+    page = client.get(f"/field/coordinator/devices/{device_id}", headers=english("coord"))
     assert "has not reported a manifest yet" in page.text
     assert str(uuid.UUID(int=0)) not in page.text

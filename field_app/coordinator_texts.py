@@ -1,0 +1,102 @@
+"""Texts of the coordinators' reconciliation pages in the three official languages of Brussels.
+
+Field coordinators work in French or Dutch as often as in English, so every word of those pages
+lives here, including the reasons why an item is missing or conflicting (the read model gives a
+reason code and its values; :mod:`field_app.reports` builds its English ``detail`` from the same
+table, so the JSON and the pages never say different things). Dates are written with the month
+in words and an explicit UTC, which no reader can take for another day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+LANGUAGES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
+
+TEXTS: dict[str, dict[str, str]] = {
+    "language": {"fr": "Langue", "nl": "Taal", "en": "Language"},
+    "overview_title": {"fr": "Réconciliation du terrain", "nl": "Reconciliatie van het veldwerk",
+                       "en": "Field reconciliation"},
+    "overview_caption": {
+        "fr": "Tablettes : dernier manifeste signalé comparé aux données enregistrées",
+        "nl": "Tablets: laatst gemeld manifest tegenover de opgeslagen gegevens",
+        "en": "Tablets: last reported manifest against the store",
+    },
+    "device": {"fr": "Tablette", "nl": "Tablet", "en": "Device"},
+    "interviewer": {"fr": "Enquêteur", "nl": "Enquêteur", "en": "Interviewer"},
+    "state": {"fr": "État", "nl": "Status", "en": "State"},
+    "reported": {"fr": "Manifeste signalé", "nl": "Manifest gemeld", "en": "Manifest reported"},
+    "received": {"fr": "Reçus", "nl": "Ontvangen", "en": "Received"},
+    "missing": {"fr": "Manquants", "nl": "Ontbrekend", "en": "Missing"},
+    "conflicting": {"fr": "En conflit", "nl": "In conflict", "en": "Conflicting"},
+    "verdict": {"fr": "Verdict", "nl": "Oordeel", "en": "Verdict"},
+    "active": {"fr": "active", "nl": "actief", "en": "active"},
+    "revoked": {"fr": "révoquée", "nl": "ingetrokken", "en": "revoked"},
+    "check": {"fr": "à vérifier", "nl": "nakijken", "en": "check"},
+    "complete": {"fr": "complet", "nl": "volledig", "en": "complete"},
+    "never": {"fr": "jamais", "nl": "nooit", "en": "never"},
+    "no_devices": {"fr": "Aucune tablette n'a encore été enregistrée.", "nl": "Er is nog geen tablet geregistreerd.",
+                   "en": "No tablet has been registered yet."},
+    "device_title": {"fr": "Tablette {id} · {label}", "nl": "Tablet {id} · {label}", "en": "Tablet {id} · {label}"},
+    "last_seen": {"fr": "Dernier contact", "nl": "Laatst gezien", "en": "Last seen"},
+    "manifest_items": {"fr": "Éléments dans le manifeste", "nl": "Items in het manifest",
+                       "en": "Items in the manifest"},
+    "counts": {"fr": "Décompte", "nl": "Aantallen", "en": "Counts"},
+    "problems": {"fr": "UUID à problème", "nl": "UUID's met een probleem", "en": "Problem UUIDs"},
+    "problems_caption": {"fr": "Éléments manquants ou en conflit, et pourquoi",
+                         "nl": "Ontbrekende of conflicterende items, en waarom",
+                         "en": "Missing or conflicting items, and why"},
+    "uuid": {"fr": "UUID", "nl": "UUID", "en": "UUID"},
+    "why": {"fr": "Pourquoi", "nl": "Waarom", "en": "Why"},
+    "state_received": {"fr": "reçu", "nl": "ontvangen", "en": "received"},
+    "state_missing": {"fr": "manquant", "nl": "ontbrekend", "en": "missing"},
+    "state_conflicting": {"fr": "en conflit", "nl": "in conflict", "en": "conflicting"},
+    "more": {"fr": "{n} autres non listés.", "nl": "Nog {n} niet opgesomd.", "en": "{n} more not listed."},
+    "all_ok": {"fr": "Tout ce que la tablette a signalé est enregistré.",
+               "nl": "Alles wat de tablet gemeld heeft, is opgeslagen.",
+               "en": "Everything the tablet reported is in the store."},
+    "no_manifest": {
+        "fr": "Cette tablette n'a pas encore signalé de manifeste (elle le fait à chaque synchronisation).",
+        "nl": "Deze tablet heeft nog geen manifest gemeld (dat doet ze bij elke synchronisatie).",
+        "en": "This tablet has not reported a manifest yet (it does at every sync).",
+    },
+    "all_tablets": {"fr": "Toutes les tablettes", "nl": "Alle tablets", "en": "All tablets"},
+    "reason_not_in_store": {"fr": "absent des données enregistrées", "nl": "niet in de opgeslagen gegevens",
+                            "en": "not in the store"},
+    "reason_other_device": {"fr": "reçu de la tablette {device}", "nl": "ontvangen van tablet {device}",
+                            "en": "received from device {device}"},
+    "reason_other_channel": {"fr": "reçu par un autre canal", "nl": "ontvangen via een ander kanaal",
+                             "en": "received from another channel"},
+    "reason_hash_differs": {
+        "fr": "l'empreinte de la tablette {tablet}… diffère de celle reçue {received}…",
+        "nl": "hash op de tablet {tablet}… verschilt van de ontvangen {received}…",
+        "en": "tablet hash {tablet}… differs from received {received}…",
+    },
+    "date": {"fr": "{day} {month} {year} à {time} UTC", "nl": "{day} {month} {year} om {time} UTC",
+             "en": "{day} {month} {year}, {time} UTC"},
+}  # fmt: skip
+
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+
+
+def text(key: str, language: str, **values: object) -> str:
+    """A page text in ``language`` (English when a language lacks it), ``{placeholders}`` filled."""
+    template = TEXTS[key].get(language) or TEXTS[key]["en"]
+    return template.format(**values) if values else template
+
+
+def long_date(value: dt.datetime, language: str) -> str:
+    """``23 novembre 2026 à 16:50 UTC``: month in words and explicit UTC, so never ambiguous.
+
+    The store keeps UTC; a naive value (SQLite returns those) is therefore UTC as well.
+    """
+    utc = value.astimezone(dt.UTC) if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    month = MONTHS.get(language, MONTHS["en"])[utc.month - 1]
+    return text("date", language, day=utc.day, month=month, year=utc.year, time=utc.strftime("%H:%M"))
