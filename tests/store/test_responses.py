@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from survey.store.db import transaction
-from survey.store.errors import ConflictError, InvalidAnswersError
+from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, Response, ResponseStatus
 from survey.store.services.consultations import load_questionnaire
 from survey.store.services.frames import responses_frame
@@ -127,3 +127,20 @@ def test_in_progress_response_skips_required_checks(sessions) -> None:
     assert ack.status is AckStatus.STORED
     with sessions() as session:
         assert session.scalar(select(Response.status)) == "in_progress"
+
+
+def test_frame_refuses_a_duplicated_single_answer_and_reads_select_multiple_in_order(sessions) -> None:
+    version = store_demo_form(sessions)
+    first = _submit(
+        sessions, version, str(uuid.uuid4()), answers=valid_answers(merge_why_not=["other", "cost"])
+    )
+    _submit(sessions, version, str(uuid.uuid4()))
+    frame = _frame(sessions, version)
+    assert frame.height == 2 and frame["trust_region"].to_list() == [5.0, 5.0]
+    assert frame.filter(frame["response_id"] == first.response_id)["merge_why_not"].to_list() == [
+        "other cost"
+    ]
+    with transaction(sessions) as session:
+        session.add(Answer(response_id=first.response_id, question="sex", value_text="M"))
+    with pytest.raises(StoreError, match="two answers to a single-answer question"):
+        _frame(sessions, version)
