@@ -9,19 +9,27 @@ from litestar.datastructures import State
 from sqlalchemy.orm import Session
 
 
+def _finish(session: Session, succeeded: bool) -> None:
+    try:
+        if succeeded:
+            session.commit()
+        else:
+            session.rollback()
+    finally:
+        session.close()
+
+
 async def provide_db_session(state: State) -> AsyncGenerator[Session, None]:
     """One request, one transaction: commit when the handler succeeded, roll back otherwise.
 
-    The handlers run in worker threads (``sync_to_thread``); the commit, rollback and close run in
-    one too, because a COMMIT waits on the database's disk flush and would otherwise stall the event
-    loop, and with it every other request of the worker.
+    The handlers run in worker threads (``sync_to_thread``); the commit or rollback and the close
+    run in one too, in a single hop, because a COMMIT waits on the database's disk flush and would
+    otherwise stall the event loop, and with it every other request of the worker.
     """
     session: Session = state.session_factory()
     try:
         yield session
-        await to_thread.run_sync(session.commit)
     except BaseException:
-        await to_thread.run_sync(session.rollback)
+        await to_thread.run_sync(_finish, session, False)
         raise
-    finally:
-        await to_thread.run_sync(session.close)
+    await to_thread.run_sync(_finish, session, True)
