@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from litestar.testing import TestClient
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 import field_app.models  # noqa: F401  (field tables on Base.metadata so they are emptied too)
@@ -171,7 +172,26 @@ def login_and_pin(page: Any, url: str) -> None:
     page.fill("#pin-new", "2468")
     page.click("#pin-save")
     page.wait_for_selector("[data-start]")
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+    wait_for_service_worker(page)
+
+
+def wait_for_service_worker(page: Any) -> None:
+    """Until the service worker controls the page, so that going offline afterwards is safe.
+
+    The worker calls ``clients.claim()`` when it activates, but on a busy machine that can lose a
+    race with the page's own start-up and leave it uncontrolled; a page loaded after activation is
+    always controlled, so the fallback is a reload (and the PIN again), as an interviewer would do.
+    """
+    page.evaluate(
+        "() => { window.__swReady = false; navigator.serviceWorker.ready.then(() => { window.__swReady = true; }); }"
+    )
+    page.wait_for_function("() => window.__swReady === true", timeout=30000)
+    try:
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=5000)
+    except PlaywrightTimeoutError:
+        page.reload()
+        unlock(page)
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def unlock(page: Any) -> None:
