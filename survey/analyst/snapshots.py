@@ -100,6 +100,14 @@ def snapshots(session: Session, consultation: Consultation, *, published_only: b
     return list(session.scalars(query.order_by(ResultSnapshot.id.desc())))
 
 
+def has_published(session: Session, consultation: Consultation) -> bool:
+    """Whether any results of this consultation are public (without loading their content)."""
+    query = select(ResultSnapshot.id).where(
+        ResultSnapshot.consultation_id == consultation.id, ResultSnapshot.published_at.is_not(None)
+    )
+    return session.scalar(query.limit(1)) is not None
+
+
 def published(session: Session, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:
     """A published snapshot of this consultation, else not found (drafts never leak)."""
     snapshot = session.get(ResultSnapshot, snapshot_id)

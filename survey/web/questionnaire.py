@@ -18,7 +18,7 @@ from litestar.params import Body
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-from survey.analyst.snapshots import snapshots
+from survey.analyst.snapshots import has_published
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError, validate
@@ -292,9 +292,7 @@ class QuestionnaireController(Controller):
             return _error(request, visitor, "not_found", 404)
         visitor = _visitor(request, lang, easy, response.language, response.easy_read)
         consultation = db_session.get(Consultation, response.consultation_id)
-        published = consultation is not None and bool(
-            snapshots(db_session, consultation, published_only=True)
-        )
+        published = consultation is not None and has_published(db_session, consultation)
         results_url = f"/results/{slug}?lang={visitor.lang}" if published else ""
         return _render(request, "thanks.html", visitor, reference=response.uuid[:8], results_url=results_url)
 

@@ -135,7 +135,8 @@ class ConsultationService:
             .options(defer(QuestionnaireVersion.content))
         ).first()
         if row is None:
-            return self.get(slug), self.version(self.get(slug), version_id)  # raises the precise error
+            consultation = self.get(slug)
+            return consultation, self.version(consultation, version_id)  # raises the precise error
         return row[0], row[1]
 
     def versions(self, consultation: Consultation) -> Versions:
