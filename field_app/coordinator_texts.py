@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from survey.web.i18n import MONTHS
+
 LANGUAGES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -74,15 +76,6 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "date": {"fr": "{day} {month} {year} à {time} UTC", "nl": "{day} {month} {year} om {time} UTC",
              "en": "{day} {month} {year}, {time} UTC"},
-}  # fmt: skip
-
-MONTHS: dict[str, tuple[str, ...]] = {
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-           "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
 }  # fmt: skip
 
 

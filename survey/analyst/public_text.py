@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from survey.analyst.labels import Labels
+from survey.web.i18n import MONTHS
 
 __all__ = ["TEXT", "methodology"]
 
@@ -118,50 +119,6 @@ EASY: dict[str, list[str]] = {
            "Published on {date}."],
 }  # fmt: skip
 
-MONTHS = {
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
 AND = {"fr": "et", "nl": "en", "en": "and"}
 SEPARATOR = {"fr": "\u202f", "nl": ".", "en": ","}
 

@@ -145,6 +145,17 @@ TEXTS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+# Month names for dates written out in full (never ambiguous between 03/04 and 04/03).
+MONTHS: dict[str, tuple[str, ...]] = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+           "novembre", "décembre"),
+    "nl": ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+           "november", "december"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+
+
 def negotiate(accept_language: str | None, explicit: str | None = None) -> str:
     """Pick a supported language; quality values in Accept-Language are honoured."""
     if explicit in SUPPORTED:
