@@ -12,21 +12,33 @@ import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
+from anyio import to_thread
 from litestar import Controller, Request, post
+from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
 from litestar.params import Body
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
+from survey.store.db import transaction
 from survey.store.errors import InvalidAnswersError, NotFoundError
-from survey.store.models import Mode
+from survey.store.models import Mode, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.intake import OnlineTargets, StaleTargetError
 from survey.store.services.invitations import InvitationService
-from survey.store.services.responses import AckStatus, ResponseService, Submission, normalise_uuid
+from survey.store.services.responses import (
+    Ack,
+    AckStatus,
+    ResponseService,
+    Submission,
+    normalise_uuid,
+    prepare,
+)
 from survey.web import ratelimit
 from survey.web.i18n import SUPPORTED
 
@@ -89,7 +101,6 @@ class ResponseController(Controller):
 
     @post(
         "/{slug:str}/responses",
-        sync_to_thread=True,
         summary="Submit a complete response (idempotent on its UUID)",
         description=(
             "Retry safely with the same UUID: 201 the first time, 200 with the same acknowledgement "
@@ -118,39 +129,60 @@ class ResponseController(Controller):
             429: ResponseSpec(ErrorOut, description="Too many submissions from this client; retry later"),
         },
     )  # fmt: skip
-    def submit_response(
+    async def submit_response(
         self,
         request: Request,
-        db_session: Session,
+        state: State,
         slug: str,
         data: Annotated[ResponseIn, Body(examples=[_REQUEST_EXAMPLE])],
     ) -> Response[AckOut]:
         if not ratelimit.API.hit(request.client.host if request.client else None):
             raise HTTPException(status_code=429, detail="Too many submissions; retry in a minute.")
-        consultation, version = ConsultationService(db_session).with_version(slug, data.version_id)
-        questionnaire = load_questionnaire(version)
-        problems = []
-        try:
-            normalise_uuid(data.uuid)
-        except ValueError:
-            problems.append(FieldError("uuid", "uuid", "Not a UUID."))
-        if data.language not in (*SUPPORTED, *questionnaire.languages):
-            problems.append(FieldError("language", "language", f"Unsupported language '{data.language}'."))
-        if consultation.status != "open":
-            raise NotFoundError(f"consultation '{slug}' is not open")
-        if problems:
-            raise InvalidAnswersError(problems)
-        ack = ResponseService(db_session).submit(
-            Submission(
-                uuid=data.uuid, version=version, mode=Mode.ONLINE, language=data.language, answers=data.answers,
-                easy_read=data.easy_read, started_at=data.started_at,
-            )
-        )  # fmt: skip
-        if ack.status is AckStatus.STORED and consultation.invitation_only:
-            # Raising here rolls the whole request back: no response is kept without its code.
-            InvitationService(db_session).use(consultation, data.invitation_code, ack.uuid)
+        targets: OnlineTargets = state.online_targets
+        target = await targets.get(slug, data.version_id)
+        if target.invitation_only:
+            # Recruited panels are small; their code is claimed in the same transaction as the response.
+            targets.forget(slug, data.version_id)
+            ack = await to_thread.run_sync(_submit_alone, state.session_factory, slug, data)
+        else:
+            prepared = prepare(_submission(target.version, target.questionnaire, data))
+            try:
+                ack = await state.submission_batcher.store(prepared, target)
+            except StaleTargetError:
+                targets.forget(slug, data.version_id)
+                ack = await to_thread.run_sync(_submit_alone, state.session_factory, slug, data)
         code = HTTP_201_CREATED if ack.status is AckStatus.STORED else HTTP_200_OK
         # SQLite hands timestamps back naive: they are UTC, say so, so both arrivals read the same.
         received = ack.received_at if ack.received_at.tzinfo else ack.received_at.replace(tzinfo=dt.UTC)
-        body = AckOut(ack.uuid, ack.status.value, ack.response_id, received)
-        return Response(body, status_code=code)
+        return Response(AckOut(ack.uuid, ack.status.value, ack.response_id, received), status_code=code)
+
+
+def _submission(version: QuestionnaireVersion, questionnaire: Questionnaire, data: ResponseIn) -> Submission:
+    """The submission to store, or InvalidAnswersError naming every envelope field that is wrong."""
+    problems = []
+    try:
+        normalise_uuid(data.uuid)
+    except ValueError:
+        problems.append(FieldError("uuid", "uuid", "Not a UUID."))
+    if data.language not in (*SUPPORTED, *questionnaire.languages):
+        problems.append(FieldError("language", "language", f"Unsupported language '{data.language}'."))
+    if problems:
+        raise InvalidAnswersError(problems)
+    return Submission(
+        uuid=data.uuid, version=version, mode=Mode.ONLINE, language=data.language, answers=data.answers,
+        easy_read=data.easy_read, started_at=data.started_at,
+    )  # fmt: skip
+
+
+def _submit_alone(factory: sessionmaker[Session], slug: str, data: ResponseIn) -> Ack:
+    """One response in its own transaction, with everything looked up afresh (and its invitation used)."""
+    with transaction(factory) as session:
+        consultation, version = ConsultationService(session).with_version(slug, data.version_id)
+        if consultation.status != "open":
+            raise NotFoundError(f"consultation '{slug}' is not open")
+        submission = _submission(version, load_questionnaire(version), data)
+        ack = ResponseService(session).submit(submission)
+        if ack.status is AckStatus.STORED and consultation.invitation_only:
+            # Raising here rolls the whole transaction back: no response is kept without its code.
+            InvitationService(session).use(consultation, data.invitation_code, ack.uuid)
+        return ack

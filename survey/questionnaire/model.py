@@ -10,6 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from survey.questionnaire.expressions import Expression, parse
@@ -104,9 +105,18 @@ class Questionnaire:
     choices: dict[str, tuple[Choice, ...]]
     easy_languages: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for page in self.pages for q in page.questions)
+
+    @cached_property
+    def question_names(self) -> frozenset[str]:
+        return frozenset(q.name for q in self.questions)
+
+    @cached_property
+    def choice_names(self) -> dict[str, frozenset[str]]:
+        """Allowed values per choice list: validation checks every answer against one of these."""
+        return {name: frozenset(c.name for c in options) for name, options in self.choices.items()}
 
     def question(self, name: str) -> Question:
         for q in self.questions:

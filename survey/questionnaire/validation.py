@@ -76,10 +76,10 @@ def _coerce(question: Question, value: object) -> Answer:
 
 def _allowed_choices(
     questionnaire: Questionnaire, question: Question, answers: Mapping[str, Value]
-) -> set[str]:
-    options = questionnaire.choices_for(question)
+) -> frozenset[str] | set[str]:
     if not question.choice_filter:
-        return {c.name for c in options}
+        return questionnaire.choice_names.get(question.choice_list or "", frozenset())
+    options = questionnaire.choices_for(question)
     expression = parse(question.choice_filter)
     return {c.name for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})}
 
@@ -96,7 +96,7 @@ def validate(
     partial: bool = False,
 ) -> ValidationResult:
     """Validate a whole response; ``partial`` skips required checks (a saved, unfinished response)."""
-    known = {q.name for q in questionnaire.questions}
+    known = questionnaire.question_names
     errors = [FieldError(name, "unknown", message("unknown", language)) for name in raw if name not in known]
     answers: dict[str, Answer] = {}
     for page in questionnaire.pages:

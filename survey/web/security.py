@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from litestar.datastructures import MutableScopeHeaders
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -18,6 +17,9 @@ HEADERS = {
 }
 # The OpenAPI viewer loads its own scripts; it gets the default headers minus the strict CSP.
 _RELAXED_PREFIXES = ("/schema",)
+# Encoded once: this runs on every response, the online submissions' hot path included.
+_STRICT = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
+_RELAXED = [(name, value) for name, value in _STRICT if name != b"content-security-policy"]
 
 
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:
@@ -27,15 +29,14 @@ def security_headers_middleware(app: ASGIApp) -> ASGIApp:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
-        relaxed = scope["path"].startswith(_RELAXED_PREFIXES)
+        defaults = _RELAXED if scope["path"].startswith(_RELAXED_PREFIXES) else _STRICT
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in HEADERS.items():
-                    if relaxed and name == "content-security-policy":
-                        continue
-                    headers.setdefault(name, value)
+                headers = list(message.get("headers", ()))
+                present = {bytes(name).lower() for name, _ in headers}
+                headers.extend(item for item in defaults if item[0] not in present)
+                message["headers"] = headers
             await send(message)
 
         await app(scope, receive, send_with_headers)

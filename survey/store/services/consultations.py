@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, defer
 
@@ -149,9 +149,16 @@ class ConsultationService:
         )
 
     def replace_content(self, version: QuestionnaireVersion, questionnaire: Questionnaire) -> None:
-        """Edit a version in place: allowed only while nobody has answered it (the database enforces it)."""
+        """Edit a version in place: allowed only while nobody has answered it (the database enforces it).
+
+        On PostgreSQL the responses table is locked against inserts first, so a response being
+        stored at this moment is either committed before the edit (which the guard then refuses)
+        or waits and is checked against the new content (see ``intake``).
+        """
         try:
             with self.session.begin_nested():
+                if self.session.get_bind().dialect.name == "postgresql":
+                    self.session.execute(text("LOCK TABLE responses IN SHARE MODE"))
                 version.content = questionnaire.to_dict()
                 version.content_hash = questionnaire.content_hash
         except DBAPIError as exc:

@@ -25,6 +25,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.questionnaire.validation import validate
+from survey.store import bulk
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
 from survey.store.services.consultations import load_questionnaire
@@ -77,21 +78,20 @@ def content_hash(version_hash: str, mode: str, language: str, answers: Mapping[s
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-def _answer_rows(response_id: int, answers: Mapping[str, AnswerValue]) -> list[dict[str, object]]:
-    """Plain rows for one bulk INSERT: an ORM object per answer would be the slowest part of a submit."""
-    rows: list[dict[str, object]] = []
+AnswerRow = tuple[int, str, int, str | None, float | None]
 
-    def row(question: str, position: int, text: str | None, number: float | None) -> dict[str, object]:
-        return {"response_id": response_id, "question": question, "position": position,
-                "value_text": text, "value_number": number}  # fmt: skip
 
+def _answer_rows(response_id: int, answers: Mapping[str, AnswerValue]) -> list[AnswerRow]:
+    """Plain rows (in ``_ANSWER_COLUMNS`` order) for one bulk load: an ORM object per answer would be
+    the slowest part of a submit."""
+    rows: list[AnswerRow] = []
     for question, value in answers.items():
         if isinstance(value, list):
-            rows.extend(row(question, i, v, None) for i, v in enumerate(value))
+            rows.extend((response_id, question, i, v, None) for i, v in enumerate(value))
         elif isinstance(value, int | float) and not isinstance(value, bool):
-            rows.append(row(question, 0, None, float(value)))
+            rows.append((response_id, question, 0, None, float(value)))
         else:
-            rows.append(row(question, 0, str(value), None))
+            rows.append((response_id, question, 0, str(value), None))
     return rows
 
 
@@ -101,7 +101,7 @@ _IN_CHUNK = 1000  # bound the IN list: SQLite caps bound parameters per statemen
 _RESPONSES = cast("Table", Response.__table__)
 _ANSWERS = cast("Table", Answer.__table__)
 _ANSWER_COLUMNS = ("response_id", "question", "position", "value_text", "value_number")
-_COPY_ANSWERS = f"COPY answers ({', '.join(_ANSWER_COLUMNS)}) FROM STDIN"
+_KNOWN_SQL = "SELECT uuid, id, received_at, content_hash FROM responses WHERE uuid = ANY(%s)"
 
 
 def _insert_ignoring_duplicates(session: Session, row: dict[str, object]) -> ReturningInsert[Any]:
@@ -112,7 +112,7 @@ def _insert_ignoring_duplicates(session: Session, row: dict[str, object]) -> Ret
 
 
 @dataclass(frozen=True)
-class _Prepared:
+class Prepared:
     """A validated submission ready to insert: its row, clean answers and content hash."""
 
     uuid: str
@@ -133,7 +133,7 @@ class _Known(Ack):
 class _Pending:
     """A repeat, inside one batch, of a UUID whose first occurrence is about to be inserted."""
 
-    first: _Prepared
+    first: Prepared
     digest: str
 
 
@@ -147,9 +147,9 @@ def _replay_of(known: Ack, digest: str) -> Ack | StoreError:
     return Ack(known.uuid, AckStatus.DUPLICATE, known.response_id, known.received_at)
 
 
-def _settle(outcome: Ack | StoreError | _Prepared | _Pending, stored: dict[str, Ack]) -> Ack | StoreError:
+def _settle(outcome: Ack | StoreError | Prepared | _Pending, stored: dict[str, Ack]) -> Ack | StoreError:
     """The final outcome of one position of the batch once the inserts are done."""
-    if isinstance(outcome, _Prepared):
+    if isinstance(outcome, Prepared):
         return stored[outcome.uuid]
     if isinstance(outcome, _Pending):
         if outcome.first.digest != outcome.digest:
@@ -159,42 +159,47 @@ def _settle(outcome: Ack | StoreError | _Prepared | _Pending, stored: dict[str, 
     return outcome
 
 
+def prepare(submission: Submission) -> Prepared:
+    """Validate and hash one submission; raise InvalidAnswersError before anything is written.
+
+    Separate from storing so that the online path can validate in the request (and answer 422 at once) and
+    hand the result to a batched writer that only stores.
+    """
+    response_uuid = normalise_uuid(submission.uuid)
+    questionnaire = load_questionnaire(submission.version)
+    partial = submission.status is ResponseStatus.IN_PROGRESS
+    result = validate(questionnaire, submission.answers, submission.language, partial=partial)
+    if not result.ok:
+        raise InvalidAnswersError(result.errors)
+    digest = content_hash(
+        submission.version.content_hash, submission.mode, submission.language, result.answers
+    )
+    received_at = utcnow()
+    row: dict[str, object] = {
+        "uuid": response_uuid,
+        "consultation_id": submission.version.consultation_id,
+        "questionnaire_version_id": submission.version.id,
+        "mode": submission.mode.value,
+        "language": submission.language,
+        "easy_read": submission.easy_read,
+        "status": submission.status.value,
+        "interviewer_id": submission.interviewer_id,
+        "device_id": submission.device_id,
+        "paper_form_number": submission.paper_form_number,
+        "replaces_uuid": submission.replaces_uuid,
+        "started_at": submission.started_at,
+        "submitted_at": submission.submitted_at or utcnow(),
+        "received_at": received_at,
+        "content_hash": digest,
+    }
+    return Prepared(response_uuid, digest, result.answers, row, received_at)
+
+
 class ResponseService:
     """Submit responses idempotently and count them."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def _prepare(self, submission: Submission) -> _Prepared:
-        """Validate and hash one submission; raise InvalidAnswersError before anything is written."""
-        response_uuid = normalise_uuid(submission.uuid)
-        questionnaire = load_questionnaire(submission.version)
-        partial = submission.status is ResponseStatus.IN_PROGRESS
-        result = validate(questionnaire, submission.answers, submission.language, partial=partial)
-        if not result.ok:
-            raise InvalidAnswersError(result.errors)
-        digest = content_hash(
-            submission.version.content_hash, submission.mode, submission.language, result.answers
-        )
-        received_at = utcnow()
-        row: dict[str, object] = {
-            "uuid": response_uuid,
-            "consultation_id": submission.version.consultation_id,
-            "questionnaire_version_id": submission.version.id,
-            "mode": submission.mode.value,
-            "language": submission.language,
-            "easy_read": submission.easy_read,
-            "status": submission.status.value,
-            "interviewer_id": submission.interviewer_id,
-            "device_id": submission.device_id,
-            "paper_form_number": submission.paper_form_number,
-            "replaces_uuid": submission.replaces_uuid,
-            "started_at": submission.started_at,
-            "submitted_at": submission.submitted_at or utcnow(),
-            "received_at": received_at,
-            "content_hash": digest,
-        }
-        return _Prepared(response_uuid, digest, result.answers, row, received_at)
 
     def submit(self, submission: Submission) -> Ack:
         """Validate and store; raise InvalidAnswersError or ConflictError, never store half a response.
@@ -203,7 +208,9 @@ class ResponseService:
         UUID costs one statement for the response and one for all its answers, and a replay (or a
         concurrent twin that won the race) returns no row and is answered from what is stored.
         """
-        prepared = self._prepare(submission)
+        return self._store_one(prepare(submission))
+
+    def _store_one(self, prepared: Prepared) -> Ack:
         statement = _insert_ignoring_duplicates(self.session, prepared.row)
         response_id: int | None = self.session.execute(statement).scalar()
         if response_id is None:
@@ -217,89 +224,109 @@ class ResponseService:
             self._insert_answers(rows)
         return Ack(prepared.uuid, AckStatus.STORED, response_id, prepared.received_at)
 
-    def _insert_answers(self, rows: list[dict[str, object]]) -> None:
-        """All answers of a response at once: COPY on PostgreSQL, an executemany elsewhere.
-
-        On PostgreSQL an executemany still sends one statement per answer through SQLAlchemy's and
-        psycopg's parameter handling, which was the largest cost of an online submission.
-        """
-        connection = self.session.connection()
-        if connection.dialect.name != "postgresql":
-            self.session.execute(insert(_ANSWERS), rows)
-            return
-        raw: Any = connection.connection.dbapi_connection
-        with raw.cursor() as cursor, cursor.copy(_COPY_ANSWERS) as copy:
-            for row in rows:
-                copy.write_row([row[column] for column in _ANSWER_COLUMNS])
+    def _insert_answers(self, rows: list[AnswerRow]) -> None:
+        """All answers at once: COPY on PostgreSQL, an executemany elsewhere."""
+        if bulk.on_postgresql(self.session):
+            bulk.copy_rows(self.session, "answers", _ANSWER_COLUMNS, rows)
+        else:
+            self.session.execute(
+                insert(_ANSWERS), [dict(zip(_ANSWER_COLUMNS, row, strict=True)) for row in rows]
+            )
 
     def submit_many(self, submissions: Sequence[Submission]) -> list[Ack | StoreError]:
-        """Store a batch with one existence query and two bulk INSERTs; one outcome per submission.
+        """Validate and store a batch; one outcome per submission, in order.
 
-        Outcomes are what ``submit`` would give one by one, in order: an Ack (stored or duplicate)
-        or the InvalidAnswersError / ConflictError it would raise. A UUID repeated inside the batch
-        behaves as a replay of its first occurrence. If another request stores one of these UUIDs
-        at the same moment, the bulk insert fails on the unique index and the batch falls back to
-        ``submit`` per item, which settles each race exactly as a single submission does.
+        Outcomes are what ``submit`` would give one by one: an Ack (stored or duplicate) or the
+        InvalidAnswersError / ConflictError it would raise.
         """
-        outcomes: list[Ack | StoreError | _Prepared | _Pending] = []
+        outcomes: list[Prepared | StoreError] = []
         for submission in submissions:
             try:
-                outcomes.append(self._prepare(submission))
+                outcomes.append(prepare(submission))
             except (InvalidAnswersError, ValueError) as exc:
                 outcomes.append(exc if isinstance(exc, StoreError) else StoreError(f"uuid: {exc}"))
-        fresh = [o for o in outcomes if isinstance(o, _Prepared)]
-        known = self._known({p.uuid for p in fresh})
-        first: dict[str, _Prepared] = {}
-        for index, outcome in enumerate(outcomes):
-            if not isinstance(outcome, _Prepared):
-                continue
-            if outcome.uuid in known:
-                outcomes[index] = _replay_of(known[outcome.uuid], outcome.digest)
-            elif outcome.uuid in first:
-                outcomes[index] = _Pending(first[outcome.uuid], outcome.digest)
+        stored = iter(self.store_prepared([o for o in outcomes if isinstance(o, Prepared)]))
+        return [next(stored) if isinstance(o, Prepared) else o for o in outcomes]
+
+    def store_prepared(self, batch: Sequence[Prepared]) -> list[Ack | StoreError]:
+        """Store validated submissions with one existence query, one INSERT and one answer load.
+
+        A UUID repeated inside the batch behaves as a replay of its first occurrence. If another
+        transaction stores one of these UUIDs at the same moment, the bulk insert fails on the
+        unique index and the batch falls back to one insert per item inside its own savepoint,
+        which settles each race exactly as a single submission does.
+        """
+        outcomes: list[Ack | StoreError | Prepared | _Pending] = list(batch)
+        known = self._known({p.uuid for p in batch})
+        first: dict[str, Prepared] = {}
+        for index, prepared in enumerate(batch):
+            if prepared.uuid in known:
+                outcomes[index] = _replay_of(known[prepared.uuid], prepared.digest)
+            elif prepared.uuid in first:
+                outcomes[index] = _Pending(first[prepared.uuid], prepared.digest)
             else:
-                first[outcome.uuid] = outcome
+                first[prepared.uuid] = prepared
         try:
-            with self.session.begin_nested():
-                stored = self._insert_all(list(first.values()))
-        except IntegrityError:
-            return [self._one(s) for s in submissions]
+            with bulk.savepoint(self.session):
+                # In UUID order: concurrent batches then take the unique index's locks in one order.
+                stored = self._insert_all(sorted(first.values(), key=lambda p: p.uuid))
+        except (IntegrityError, bulk.integrity_error(self.session)):
+            return [self._one(p) for p in batch]
         return [_settle(o, stored) for o in outcomes]
 
-    def _one(self, submission: Submission) -> Ack | StoreError:
+    def _one(self, prepared: Prepared) -> Ack | StoreError:
         try:
-            return self.submit(submission)
+            with self.session.begin_nested():
+                ack = self._store_one(prepared)
         except StoreError as exc:
             return exc
-        except ValueError as exc:
-            return StoreError(f"uuid: {exc}")
+        return ack
 
     def _known(self, uuids: set[str]) -> dict[str, Ack]:
         """What the store already holds for these UUIDs, as duplicate acks keyed by content hash."""
-        found: dict[str, Ack] = {}
         ordered = sorted(uuids)
-        for start in range(0, len(ordered), _IN_CHUNK):
-            rows = self.session.execute(
-                select(Response.uuid, Response.id, Response.received_at, Response.content_hash).where(
-                    Response.uuid.in_(ordered[start : start + _IN_CHUNK])
-                )
-            ).all()
-            for uuid, response_id, received_at, digest in rows:
-                found[uuid] = _Known(uuid, AckStatus.DUPLICATE, response_id, received_at, digest)
-        return found
+        if not ordered:
+            return {}
+        if bulk.on_postgresql(self.session):
+            rows = bulk.fetch(self.session, _KNOWN_SQL, (ordered,))
+        else:
+            rows = []
+            columns = _RESPONSES.c
+            for start in range(0, len(ordered), _IN_CHUNK):
+                rows += self.session.execute(
+                    select(columns.uuid, columns.id, columns.received_at, columns.content_hash).where(
+                        columns.uuid.in_(ordered[start : start + _IN_CHUNK])
+                    )
+                ).all()
+        return {
+            uuid: _Known(uuid, AckStatus.DUPLICATE, response_id, received_at, digest)
+            for uuid, response_id, received_at, digest in rows
+        }
 
-    def _insert_all(self, batch: list[_Prepared]) -> dict[str, Ack]:
-        """Bulk INSERT the new responses (RETURNING their ids), then all their answers at once."""
+    def _insert_all(self, batch: list[Prepared]) -> dict[str, Ack]:
+        """Insert the new responses, then all their answers at once."""
         if not batch:
             return {}
+        ids = (
+            self._copy_responses(batch) if bulk.on_postgresql(self.session) else self._insert_responses(batch)
+        )
+        answers = [row for p in batch for row in _answer_rows(ids[p.uuid], p.answers)]
+        if answers:
+            self._insert_answers(answers)
+        return {p.uuid: Ack(p.uuid, AckStatus.STORED, ids[p.uuid], p.received_at) for p in batch}
+
+    def _insert_responses(self, batch: list[Prepared]) -> dict[str, int]:
         returned = self.session.execute(
             insert(_RESPONSES).returning(_RESPONSES.c.uuid, _RESPONSES.c.id), [p.row for p in batch]
         ).all()
-        ids: dict[str, int] = dict(returned)
-        answers = [row for p in batch for row in _answer_rows(ids[p.uuid], p.answers)]
-        if answers:
-            self.session.execute(insert(_ANSWERS), answers)
-        return {p.uuid: Ack(p.uuid, AckStatus.STORED, ids[p.uuid], p.received_at) for p in batch}
+        return dict(returned)
+
+    def _copy_responses(self, batch: list[Prepared]) -> dict[str, int]:
+        """Ids from the sequence in one query, then one COPY of the rows with them."""
+        ids = bulk.next_ids(self.session, "responses", len(batch))
+        rows = ((response_id, *p.row.values()) for response_id, p in zip(ids, batch, strict=True))
+        bulk.copy_rows(self.session, "responses", ("id", *batch[0].row), rows)
+        return {p.uuid: response_id for p, response_id in zip(batch, ids, strict=True)}
 
     def count(self, consultation_id: int, *, mode: Mode | None = None) -> int:
         query = select(func.count(Response.id)).where(
