@@ -14,6 +14,15 @@ from survey import __version__
 from survey.store.migrate import current_revision, head_revision
 
 
+class Submissions(msgspec.Struct):
+    """This worker's group commits since it started (each worker process has its own)."""
+
+    batches: int
+    responses: int
+    largest_batch: int
+    failed_batches: int
+
+
 class Health(msgspec.Struct):
     """Whether the app can reach its database and the schema is at the shipped revision."""
 
@@ -22,6 +31,7 @@ class Health(msgspec.Struct):
     database: str
     schema_revision: str | None
     schema_current: bool
+    submissions: Submissions
 
 
 class HealthController(Controller):
@@ -42,5 +52,7 @@ class HealthController(Controller):
             revision, database = None, "unreachable"
         current = revision is not None and revision == head_revision()
         healthy = database == "ok" and current
-        body = Health("ok" if healthy else "degraded", __version__, database, revision, current)
+        stats = state.submission_batcher.stats
+        submissions = Submissions(stats.batches, stats.responses, stats.largest_batch, stats.failed_batches)
+        body = Health("ok" if healthy else "degraded", __version__, database, revision, current, submissions)
         return Response(body, status_code=200 if healthy else 503)

@@ -20,6 +20,7 @@ a response against the wrong questionnaire or a closed consultation.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import cast
@@ -35,6 +36,7 @@ from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import Ack, Prepared, ResponseService
 
+log = logging.getLogger(__name__)
 _MAX_BATCH = 500
 _TARGETS_SQL = (
     "SELECT v.id, v.content_hash, c.status, c.invitation_only FROM questionnaire_versions v "
@@ -93,6 +95,16 @@ class OnlineTargets:
         return OnlineTarget(slug, consultation.id, consultation.invitation_only, version, questionnaire)
 
 
+@dataclass
+class WriterStats:
+    """What this worker's writer has done since start, for the health endpoint and the logs."""
+
+    batches: int = 0
+    responses: int = 0
+    largest_batch: int = 0
+    failed_batches: int = 0
+
+
 @dataclass(frozen=True)
 class _Queued:
     prepared: Prepared
@@ -113,6 +125,7 @@ class SubmissionBatcher:
         self._writing = False
         self._in_flight: set[asyncio.Task[None]] = set()
         self._loop: asyncio.AbstractEventLoop | None = None
+        self.stats = WriterStats()
 
     async def store(self, prepared: Prepared, target: OnlineTarget) -> Ack:
         """Queue a validated submission and wait for its commit; StoreError as ``submit`` would raise."""
@@ -142,6 +155,8 @@ class SubmissionBatcher:
         try:
             outcomes = await to_thread.run_sync(self._write, batch)
         except Exception as exc:  # the database failed: nothing of this batch is stored
+            self.stats.failed_batches += 1
+            log.warning("submission batch of %d failed: %s", len(batch), exc)
             for item in batch:
                 if not item.answer.done():
                     item.answer.set_exception(exc)
@@ -149,6 +164,9 @@ class SubmissionBatcher:
         finally:
             self._writing = False
             self._start_writer()  # what arrived meanwhile goes out as the next batch
+        self.stats.batches += 1
+        self.stats.responses += len(batch)
+        self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
         for item, outcome in zip(batch, outcomes, strict=True):
             if item.answer.done():  # the client went away; its response is stored all the same
                 continue

@@ -1,0 +1,125 @@
+"""Online submissions are stored in group commits: concurrent requests share transactions, each is
+acknowledged only once stored, and the per-worker cache of consultations never stores a response
+against a closed consultation, a changed questionnaire or without an invitation code."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.questionnaire.model import Questionnaire
+from survey.store.db import transaction
+from survey.store.models import Answer, Consultation, QuestionnaireVersion, Response
+from survey.store.services.consultations import ConsultationService
+from survey.store.services.invitations import InvitationService
+from tests.api.conftest import SLUG
+from tests.factories import demo_questionnaire, valid_answers
+
+URL = f"/api/consultations/{SLUG}/responses"
+
+
+def body(version_id: int, **overrides: object) -> dict[str, object]:
+    return {"uuid": str(uuid.uuid4()), "version_id": version_id, "language": "en", "answers": valid_answers(),
+            **overrides}  # fmt: skip
+
+
+def stored_uuids(sessions: sessionmaker[Session]) -> list[str]:
+    with sessions() as session:
+        return list(session.scalars(select(Response.uuid)))
+
+
+def post_all(client, payloads: list[dict[str, object]]) -> list:  # type: ignore[no-untyped-def]
+    """Send every payload at once, from as many threads, through the one app."""
+    with ThreadPoolExecutor(max_workers=len(payloads)) as pool:
+        return list(pool.map(lambda p: client.post(URL, json=p), payloads))
+
+
+def test_concurrent_requests_share_transactions_and_each_is_stored_once(client, version, sessions) -> None:
+    payloads = [body(version.id) for _ in range(40)]
+    responses = post_all(client, payloads)
+    assert [r.status_code for r in responses] == [201] * 40, [
+        r.text for r in responses if r.status_code != 201
+    ]
+    assert sorted(stored_uuids(sessions)) == sorted(str(p["uuid"]) for p in payloads)
+    ids = {r.json()["uuid"]: r.json()["response_id"] for r in responses}
+    with sessions() as session:
+        rows = dict(session.execute(select(Response.uuid, Response.id)).all())
+        answers = session.scalar(select(func.count()).select_from(Answer))
+    assert rows == ids  # each acknowledgement names the row that holds it
+    assert answers == 40 * 19  # 18 answered questions, one of them with two choices
+    stats = client.get("/health").json()["submissions"]
+    assert stats["responses"] == 40 and stats["failed_batches"] == 0
+    assert stats["batches"] < 40 and stats["largest_batch"] > 1  # grouped, not one transaction each
+
+
+def test_twins_in_one_batch_store_once_and_conflicts_are_refused(client, version, sessions) -> None:
+    same = body(version.id)
+    other = {**body(version.id), "uuid": same["uuid"], "answers": valid_answers(trust_region=9)}
+    filler = [body(version.id) for _ in range(10)]
+    responses = post_all(client, [same, dict(same), *filler])
+    twins = responses[:2]
+    assert sorted(r.status_code for r in twins) == [200, 201]
+    assert twins[0].json()["response_id"] == twins[1].json()["response_id"]
+    assert sorted(r.json()["status"] for r in twins) == ["duplicate", "stored"]
+    clash = post_all(client, [other, *[body(version.id) for _ in range(5)]])[0]
+    assert clash.status_code == 409
+    assert len(stored_uuids(sessions)) == 1 + 10 + 5
+
+
+def _set(sessions: sessionmaker[Session], **values: object) -> None:
+    with transaction(sessions) as session:
+        session.execute(update(Consultation).where(Consultation.slug == SLUG).values(**values))
+
+
+def test_closing_after_the_cache_was_filled_refuses_and_stores_nothing(client, version, sessions) -> None:
+    assert client.post(URL, json=body(version.id)).status_code == 201  # the worker now knows it as open
+    _set(sessions, status="closed")
+    refused = client.post(URL, json=body(version.id))
+    assert refused.status_code == 404 and "not open" in refused.json()["detail"]
+    _set(sessions, status="open")
+    assert client.post(URL, json=body(version.id)).status_code == 201
+    assert len(stored_uuids(sessions)) == 2
+
+
+def test_invitation_required_after_the_cache_was_filled_needs_a_code(client, version, sessions) -> None:
+    assert client.post(URL, json=body(version.id)).status_code == 201
+    with transaction(sessions) as session:
+        consultation = ConsultationService(session).get(SLUG)
+        InvitationService(session).set_required(consultation, True, actor="test")
+        code = InvitationService(session).issue(consultation, 1, actor="test")[0]
+    refused = client.post(URL, json=body(version.id))
+    assert refused.status_code == 403
+    accepted = client.post(URL, json=body(version.id, invitation_code=code))
+    assert accepted.status_code == 201, accepted.text
+    reused = client.post(URL, json=body(version.id, invitation_code=code))
+    assert reused.status_code == 403
+    assert len(stored_uuids(sessions)) == 2
+
+
+def without_question(name: str) -> Questionnaire:
+    questionnaire = demo_questionnaire()
+    pages = tuple(
+        dataclasses.replace(page, questions=tuple(q for q in page.questions if q.name != name))
+        for page in questionnaire.pages
+    )
+    return dataclasses.replace(questionnaire, pages=pages)
+
+
+def test_edited_questionnaire_is_validated_afresh_not_from_the_cache(client, version, sessions) -> None:
+    # A refused request fills the cache with the version as it is now (no response stored yet).
+    assert client.post(URL, json=body(version.id, answers={"sex": "?"})).status_code == 422
+    with transaction(sessions) as session:
+        stored_version = session.get(QuestionnaireVersion, version.id)
+        assert stored_version is not None
+        ConsultationService(session).replace_content(stored_version, without_question("trust_federal"))
+    # Valid for the cached form, but trust_federal no longer exists: the store's form decides.
+    refused = client.post(URL, json=body(version.id))
+    assert refused.status_code == 422, refused.text
+    assert {e["field"] for e in refused.json()["errors"]} == {"trust_federal"}
+    accepted = client.post(URL, json=body(version.id, answers=valid_answers(trust_federal=None)))
+    assert accepted.status_code == 201, accepted.text
+    assert len(stored_uuids(sessions)) == 1
