@@ -147,7 +147,7 @@ def test_lost_acknowledgement_and_repeated_batch(client, sessions, field_env: Fi
     assert {r["status"] for r in sync(client, token, items).json()["results"]} == {"duplicate"}
     assert count(sessions) == 25
     with sessions() as session:
-        answers = session.scalar(select(func.count(Answer.id)))
+        answers = session.scalar(select(func.count()).select_from(Answer))
         assert answers == 25 * 3
 
 

@@ -6,6 +6,7 @@ import uuid
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from survey.store.db import transaction
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
@@ -140,7 +141,11 @@ def test_frame_refuses_a_duplicated_single_answer_and_reads_select_multiple_in_o
     assert frame.filter(frame["response_id"] == first.response_id)["merge_why_not"].to_list() == [
         "other cost"
     ]
-    with transaction(sessions) as session:
+    # The store keeps one value per (response, question, position) slot...
+    with pytest.raises(IntegrityError), transaction(sessions) as session:
         session.add(Answer(response_id=first.response_id, question="sex", value_text="M"))
+    # ...and the frame refuses a second position on a single-answer question, were one written.
+    with transaction(sessions) as session:
+        session.add(Answer(response_id=first.response_id, question="sex", position=1, value_text="M"))
     with pytest.raises(StoreError, match="two answers to a single-answer question"):
         _frame(sessions, version)

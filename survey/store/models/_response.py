@@ -63,14 +63,17 @@ class Response(Base):
 
 
 class Answer(Base):
-    """One answer value; a select_multiple answer is one row per chosen option (``position``)."""
+    """One answer value; a select_multiple answer is one row per chosen option (``position``).
+
+    Keyed by its slot: a response holds at most one value per question and position.
+    """
 
     __tablename__ = "answers"
-    __table_args__ = (Index("ix_answers_response_question", "response_id", "question"),)
 
-    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
-    question: Mapped[str] = mapped_column(String(128))
-    position: Mapped[int] = mapped_column(default=0)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("responses.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    question: Mapped[str] = mapped_column(String(128), primary_key=True)
+    position: Mapped[int] = mapped_column(primary_key=True, default=0)
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
