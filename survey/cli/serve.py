@@ -30,7 +30,9 @@ def run_server(url: str, host: str | None, port: int | None, workers: int = 1) -
         return
     import uvicorn  # noqa: PLC0415
 
-    uvicorn.run(_APP, factory=True, host=host, port=port, workers=workers, log_level="warning")
+    uvicorn.run(
+        _APP, factory=True, host=host, port=port, workers=workers, log_level="warning", access_log=False
+    )
 
 
 def _listening_socket(host: str, port: int) -> socket.socket:
@@ -43,6 +45,8 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+# No access log: it would write each client's address beside every request, and respondents stay
+# anonymous (the app logs what it needs without addresses).
 def _worker(host: str, port: int) -> None:
     """One worker with a listening socket of its own on the shared port.
 
@@ -53,7 +57,7 @@ def _worker(host: str, port: int) -> None:
     """
     import uvicorn  # noqa: PLC0415
 
-    config = uvicorn.Config(_APP, factory=True, log_level="warning")
+    config = uvicorn.Config(_APP, factory=True, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
 
 

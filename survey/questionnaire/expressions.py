@@ -323,8 +323,10 @@ _CALLS: dict[str, Callable[[list[Value]], Value]] = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Scope:
+    """What one evaluation reads; made for every evaluation, so kept cheap to create (slots, not frozen)."""
+
     values: Mapping[str, Value]
     current: Value
     columns: Mapping[str, str]

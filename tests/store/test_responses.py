@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 
 import pytest
@@ -13,7 +15,7 @@ from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, Response, ResponseStatus
 from survey.store.services.consultations import load_questionnaire
 from survey.store.services.frames import responses_frame
-from survey.store.services.responses import AckStatus, ResponseService, Submission
+from survey.store.services.responses import AckStatus, ResponseService, Submission, content_hash
 from tests.factories import store_demo_form, valid_answers
 
 
@@ -149,3 +151,17 @@ def test_frame_refuses_a_duplicated_single_answer_and_reads_select_multiple_in_o
         session.add(Answer(response_id=first.response_id, question="sex", position=1, value_text="M"))
     with pytest.raises(StoreError, match="two answers to a single-answer question"):
         _frame(sessions, version)
+
+
+def test_content_hash_bytes_are_those_stored_hashes_were_made_from() -> None:
+    """Replays after an upgrade must still match: the hash is sha256 of json.dumps(sort_keys, no ASCII escapes)."""
+
+    answers = {
+        "merge_why_not": ["other", "coût"],
+        "trust_region": 5,
+        "years": 7.5,
+        "comment": 'a "b"\n\u2028',
+    }
+    payload = {"v": "abc", "m": "online", "l": "fr", "a": answers}
+    expected = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    assert content_hash("abc", "online", "fr", answers) == expected

@@ -75,7 +75,12 @@ def normalise_uuid(value: str) -> str:
 def content_hash(version_hash: str, mode: str, language: str, answers: Mapping[str, AnswerValue]) -> str:
     """Hash of what makes a response what it is (not when it arrived), to tell replays from conflicts."""
     payload = {"v": version_hash, "m": mode, "l": language, "a": answers}
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(_HASH_JSON.encode(payload).encode()).hexdigest()
+
+
+# What json.dumps(sort_keys=True, ensure_ascii=False) writes, without building an encoder per call.
+# Stored hashes depend on these exact bytes: a replay after an upgrade must still match.
+_HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 
 
 AnswerRow = tuple[int, str, int, str | None, float | None]
