@@ -15,6 +15,7 @@ from litestar.status_codes import (
     HTTP_409_CONFLICT,
     HTTP_422_UNPROCESSABLE_ENTITY,
     HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
 )
 
 from survey.store.errors import (
@@ -26,6 +27,7 @@ from survey.store.errors import (
     NotFoundError,
     StoreError,
     TargetsInvalidError,
+    UnavailableError,
 )
 
 log = logging.getLogger("survey.web")
@@ -39,6 +41,7 @@ _STATUS: dict[type[StoreError], int] = {
     TargetsInvalidError: HTTP_422_UNPROCESSABLE_ENTITY,
     AuthError: HTTP_401_UNAUTHORIZED,
     InvitationError: HTTP_403_FORBIDDEN,
+    UnavailableError: HTTP_503_SERVICE_UNAVAILABLE,
 }
 
 
@@ -50,7 +53,8 @@ def store_error_handler(_request: Request, exc: StoreError) -> Response:
         body["errors"] = [{"field": e.question, "code": e.code, "message": e.message} for e in exc.errors]
     if isinstance(exc, TargetsInvalidError):
         body["errors"] = exc.problems
-    return Response(body, status_code=status, media_type=MediaType.JSON)
+    headers = {"Retry-After": "5"} if isinstance(exc, UnavailableError) else None
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
 def _body_problems(exc: ValidationException) -> list[dict[str, str]] | None:

@@ -17,6 +17,10 @@ class ConflictError(StoreError):
     """The same client UUID arrived again with different content (never overwritten)."""
 
 
+class UnavailableError(StoreError):
+    """The database could not store the request now; nothing of it was stored, so a retry is safe."""
+
+
 class ImmutableError(StoreError):
     """Something answered or published may not change."""
 

@@ -8,9 +8,12 @@ import dataclasses
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+from litestar.testing import TestClient
 from sqlalchemy import func, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, QuestionnaireVersion, Response
@@ -123,3 +126,25 @@ def test_edited_questionnaire_is_validated_afresh_not_from_the_cache(client, ver
     accepted = client.post(URL, json=body(version.id, answers=valid_answers(trust_federal=None)))
     assert accepted.status_code == 201, accepted.text
     assert len(stored_uuids(sessions)) == 1
+
+
+def _read_only(url: str) -> str:
+    """The same database through connections that cannot write, as after a failover to a replica."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        return parsed.update_query_dict({"options": "-c default_transaction_read_only=on"}).render_as_string(
+            hide_password=False
+        )
+    return f"sqlite:///file:{parsed.database}?mode=ro&uri=true"
+
+
+def test_a_database_that_cannot_write_gives_503_and_stores_nothing(settings, version, sessions) -> None:
+    read_only = dataclasses.replace(settings, database_url=_read_only(settings.database_url))
+    with TestClient(create_app(read_only)) as client:
+        refused = client.post(URL, json=body(version.id))
+        health = client.get("/health").json()["submissions"]
+    assert refused.status_code == 503, refused.text
+    assert refused.headers["retry-after"] == "5"
+    assert "same UUID" in refused.json()["detail"] and "Traceback" not in refused.text
+    assert health["failed_batches"] == 1 and health["responses"] == 0
+    assert stored_uuids(sessions) == []

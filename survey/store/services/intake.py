@@ -31,12 +31,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.questionnaire.model import Questionnaire
 from survey.store import bulk
-from survey.store.errors import NotFoundError, StoreError
+from survey.store.errors import NotFoundError, StoreError, UnavailableError
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import Ack, Prepared, ResponseService
 
 log = logging.getLogger(__name__)
+_UNAVAILABLE = "the response could not be stored just now; send it again with the same UUID"
 _MAX_BATCH = 500
 _TARGETS_SQL = (
     "SELECT v.id, v.content_hash, c.status, c.invitation_only FROM questionnaire_versions v "
@@ -154,12 +155,12 @@ class SubmissionBatcher:
     async def _write_batch(self, batch: list[_Queued]) -> None:
         try:
             outcomes = await to_thread.run_sync(self._write, batch)
-        except Exception as exc:  # the database failed: nothing of this batch is stored
+        except Exception:  # the database failed: the transaction rolled back, nothing of this batch is stored
             self.stats.failed_batches += 1
-            log.warning("submission batch of %d failed: %s", len(batch), exc)
+            log.exception("a batch of %d online submissions could not be stored", len(batch))
             for item in batch:
                 if not item.answer.done():
-                    item.answer.set_exception(exc)
+                    item.answer.set_exception(UnavailableError(_UNAVAILABLE))
             return
         finally:
             self._writing = False
