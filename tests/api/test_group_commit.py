@@ -9,7 +9,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from litestar.testing import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -148,3 +148,19 @@ def test_a_database_that_cannot_write_gives_503_and_stores_nothing(settings, ver
     assert "same UUID" in refused.json()["detail"] and "Traceback" not in refused.text
     assert health["failed_batches"] == 1 and health["responses"] == 0
     assert stored_uuids(sessions) == []
+
+
+def test_a_burst_of_first_requests_looks_the_consultation_up_once(settings, version, sessions) -> None:
+    app = create_app(settings)
+    lookups: list[str] = []
+
+    def count_lookups(_conn, _cursor, statement: str, *_args: object) -> None:
+        if "consultations.slug" in statement:
+            lookups.append(statement)
+
+    event.listen(app.state.engine, "before_cursor_execute", count_lookups)
+    with TestClient(app) as client:
+        replies = post_all(client, [body(version.id) for _ in range(20)])
+    assert [r.status_code for r in replies] == [201] * 20
+    assert len(lookups) == 1
+    assert len(stored_uuids(sessions)) == 20

@@ -65,20 +65,33 @@ class OnlineTarget:
 
 
 class OnlineTargets:
-    """Per-worker cache of (slug, version id) lookups; only found, open targets are kept."""
+    """Per-worker cache of (slug, version id) lookups; only found, open targets are kept.
+
+    A burst of first requests (a consultation's launch, a worker's start) shares one lookup per
+    target: each would otherwise take a pooled connection and query the same rows at once.
+    """
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
         self._cache: dict[tuple[str, int], OnlineTarget] = {}
+        self._loading: dict[tuple[str, int], asyncio.Future[OnlineTarget]] = {}
 
     async def get(self, slug: str, version_id: int) -> OnlineTarget:
         """The target, from the cache or from one query in a worker thread; NotFoundError if none."""
-        found = self._cache.get((slug, version_id))
-        if found is None:
-            found = await to_thread.run_sync(self._load, slug, version_id)
-            if len(self._cache) > 256:
-                self._cache.clear()
-            self._cache[(slug, version_id)] = found
+        key = (slug, version_id)
+        found = self._cache.get(key)
+        if found is not None:
+            return found
+        loading = self._loading.get(key)
+        if loading is None or loading.get_loop() is not asyncio.get_running_loop():
+            loading = asyncio.ensure_future(to_thread.run_sync(self._load, slug, version_id))
+            self._loading[key] = loading
+            loading.add_done_callback(lambda _: self._loading.pop(key, None))
+        # Shielded: a client that goes away must not cancel the lookup the others wait for.
+        found = await asyncio.shield(loading)
+        if len(self._cache) > 256:
+            self._cache.clear()
+        self._cache[key] = found
         return found
 
     def forget(self, slug: str, version_id: int) -> None:
