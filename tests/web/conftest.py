@@ -54,7 +54,13 @@ def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[Test
         yield test_client
 
 
-def axe_source() -> str | None:
-    """axe-core from AXE_PATH or the repository's node_modules (``npm install --no-save axe-core@4``)."""
+def axe_source() -> str:
+    """axe-core from AXE_PATH or the repository's node_modules; a missing copy fails the test.
+
+    The accessibility checks are part of the bar, so they never turn into a skip: ``scripts/test.sh``
+    installs axe-core, and a bare ``pytest`` says how to.
+    """
     path = Path(os.environ.get("AXE_PATH") or ROOT / "node_modules" / "axe-core" / "axe.min.js")
-    return path.read_text() if path.exists() else None
+    if not path.exists():
+        pytest.fail(f"axe-core not found at {path}: run scripts/test.sh or npm install --no-save axe-core@4")
+    return path.read_text()

@@ -523,7 +523,7 @@ def test_golden_files_regenerate_identically(tmp_path: Path):
         ["Rscript", "-e", "library(survey)"], capture_output=True, text=True, timeout=120, check=False
     )
     if probe.returncode != 0:
-        pytest.skip("R is present but the survey package is not")
+        pytest.fail("R is installed without its survey package: install r-cran-survey (scripts/test.sh does)")
     subprocess.run(
         ["Rscript", str(GOLDEN / "make_golden.R"), str(tmp_path)],
         capture_output=True,
