@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store.db import transaction
-from survey.store.errors import InvalidAnswersError, NotFoundError
+from survey.store.errors import InvalidAnswersError
 from survey.store.models import Mode, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.intake import OnlineTargets, StaleTargetError
@@ -177,9 +177,7 @@ def _submission(version: QuestionnaireVersion, questionnaire: Questionnaire, dat
 def _submit_alone(factory: sessionmaker[Session], slug: str, data: ResponseIn) -> Ack:
     """One response in its own transaction, with everything looked up afresh (and its invitation used)."""
     with transaction(factory) as session:
-        consultation, version = ConsultationService(session).with_version(slug, data.version_id)
-        if consultation.status != "open":
-            raise NotFoundError(f"consultation '{slug}' is not open")
+        consultation, version = ConsultationService(session).open_with_version(slug, data.version_id)
         submission = _submission(version, load_questionnaire(version), data)
         ack = ResponseService(session).submit(submission)
         if ack.status is AckStatus.STORED and consultation.invitation_only:

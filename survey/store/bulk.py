@@ -16,11 +16,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from survey.store.db import on_postgresql
+
 _SAVEPOINTS = itertools.count()
-
-
-def on_postgresql(session: Session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
 
 
 def _driver_connection(session: Session) -> Any:

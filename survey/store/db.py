@@ -49,6 +49,11 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=20, max_overflow=25, pool_recycle=3600)
 
 
+def on_postgresql(session: Session) -> bool:
+    """Whether the session's database is PostgreSQL (the paths that differ: COPY, locks, raw SQL)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions that keep loaded objects usable after commit (services return them to callers)."""
     return sessionmaker(engine, expire_on_commit=False)

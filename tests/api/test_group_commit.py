@@ -5,7 +5,6 @@ against a closed consultation, a changed questionnaire or without an invitation 
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from litestar.testing import TestClient
@@ -19,15 +18,8 @@ from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, QuestionnaireVersion, Response
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.invitations import InvitationService
-from tests.api.conftest import SLUG
+from tests.api.conftest import SLUG, URL, body
 from tests.factories import demo_questionnaire, valid_answers
-
-URL = f"/api/consultations/{SLUG}/responses"
-
-
-def body(version_id: int, **overrides: object) -> dict[str, object]:
-    return {"uuid": str(uuid.uuid4()), "version_id": version_id, "language": "en", "answers": valid_answers(),
-            **overrides}  # fmt: skip
 
 
 def stored_uuids(sessions: sessionmaker[Session]) -> list[str]:

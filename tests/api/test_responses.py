@@ -7,15 +7,8 @@ import uuid
 from sqlalchemy import func, select
 
 from survey.store.models import Response
-from tests.api.conftest import SLUG
+from tests.api.conftest import SLUG, URL, body
 from tests.factories import valid_answers
-
-URL = f"/api/consultations/{SLUG}/responses"
-
-
-def body(version_id: int, **overrides: object) -> dict[str, object]:
-    return {"uuid": str(uuid.uuid4()), "version_id": version_id, "language": "nl", "answers": valid_answers(),
-            **overrides}  # fmt: skip
 
 
 def count(sessions) -> int:

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, defer
 
 from survey.questionnaire.model import Questionnaire
+from survey.store.db import on_postgresql
 from survey.store.errors import ImmutableError, NotFoundError
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.audit import record
@@ -139,6 +140,13 @@ class ConsultationService:
             return consultation, self.version(consultation, version_id)  # raises the precise error
         return row[0], row[1]
 
+    def open_with_version(self, slug: str, version_id: int) -> tuple[Consultation, QuestionnaireVersion]:
+        """``with_version`` for a submission: NotFoundError when the consultation no longer takes answers."""
+        consultation, version = self.with_version(slug, version_id)
+        if consultation.status != "open":
+            raise NotFoundError(f"consultation '{slug}' is not open")
+        return consultation, version
+
     def versions(self, consultation: Consultation) -> Versions:
         return list(
             self.session.scalars(
@@ -157,7 +165,7 @@ class ConsultationService:
         """
         try:
             with self.session.begin_nested():
-                if self.session.get_bind().dialect.name == "postgresql":
+                if on_postgresql(self.session):
                     self.session.execute(text("LOCK TABLE responses IN SHARE MODE"))
                 version.content = questionnaire.to_dict()
                 version.content_hash = questionnaire.content_hash

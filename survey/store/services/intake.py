@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.questionnaire.model import Questionnaire
 from survey.store import bulk
+from survey.store.db import on_postgresql
 from survey.store.errors import NotFoundError, StoreError, UnavailableError
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -99,9 +100,7 @@ class OnlineTargets:
 
     def _load(self, slug: str, version_id: int) -> OnlineTarget:
         with self._factory() as session:
-            consultation, version = ConsultationService(session).with_version(slug, version_id)
-            if consultation.status != "open":
-                raise NotFoundError(f"consultation '{slug}' is not open")
+            consultation, version = ConsultationService(session).open_with_version(slug, version_id)
             # Loaded now: validation may need the content after this session is gone.
             session.refresh(version, ["content"])
             questionnaire = load_questionnaire(version)
@@ -136,8 +135,7 @@ class SubmissionBatcher:
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
         self._queue: list[_Queued] = []
-        self._writing = False
-        self._in_flight: set[asyncio.Task[None]] = set()
+        self._writer: asyncio.Task[None] | None = None  # the batch being written, if any
         self._loop: asyncio.AbstractEventLoop | None = None
         self.stats = WriterStats()
 
@@ -145,7 +143,7 @@ class SubmissionBatcher:
         """Queue a validated submission and wait for its commit; StoreError as ``submit`` would raise."""
         loop = asyncio.get_running_loop()
         if loop is not self._loop:  # test clients run a loop of their own; start afresh there
-            self._loop, self._queue, self._writing = loop, [], False
+            self._loop, self._queue, self._writer = loop, [], None
         answer: asyncio.Future[Ack] = loop.create_future()
         self._queue.append(_Queued(prepared, target, answer))
         self._start_writer()
@@ -153,17 +151,14 @@ class SubmissionBatcher:
 
     async def aclose(self) -> None:
         """Wait for every queued and in-flight batch (application shutdown)."""
-        while self._in_flight:
-            await asyncio.gather(*self._in_flight, return_exceptions=True)
+        while self._writer is not None:  # each batch starts the next before it ends
+            await asyncio.gather(self._writer, return_exceptions=True)
 
     def _start_writer(self) -> None:
-        if self._writing or not self._queue or self._loop is None:
+        if self._writer is not None or not self._queue or self._loop is None:
             return
         batch, self._queue = self._queue[:_MAX_BATCH], self._queue[_MAX_BATCH:]
-        self._writing = True
-        task = self._loop.create_task(self._write_batch(batch), name="submission-writer")
-        self._in_flight.add(task)
-        task.add_done_callback(self._in_flight.discard)
+        self._writer = self._loop.create_task(self._write_batch(batch), name="submission-writer")
 
     async def _write_batch(self, batch: list[_Queued]) -> None:
         try:
@@ -176,7 +171,7 @@ class SubmissionBatcher:
                     item.answer.set_exception(UnavailableError(_UNAVAILABLE))
             return
         finally:
-            self._writing = False
+            self._writer = None
             self._start_writer()  # what arrived meanwhile goes out as the next batch
         self.stats.batches += 1
         self.stats.responses += len(batch)
@@ -229,7 +224,7 @@ class _Refused(Exception):  # noqa: N818 - control flow: rolls the batch's trans
 def _check_targets(session: Session, targets: Sequence[OnlineTarget]) -> list[StoreError | None]:
     """Per target: None when the store still agrees with the cache, else the error to give."""
     version_ids = sorted({t.version.id for t in targets})
-    if bulk.on_postgresql(session):
+    if on_postgresql(session):
         rows = bulk.fetch(session, _TARGETS_SQL, (version_ids,))
     else:
         versions, consultations = _VERSIONS.c, _CONSULTATIONS.c

@@ -26,6 +26,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.questionnaire.validation import validate
 from survey.store import bulk
+from survey.store.db import on_postgresql
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
 from survey.store.services.consultations import load_questionnaire
@@ -111,7 +112,7 @@ _KNOWN_SQL = "SELECT uuid, id, received_at, content_hash FROM responses WHERE uu
 
 def _insert_ignoring_duplicates(session: Session, row: dict[str, object]) -> ReturningInsert[Any]:
     """INSERT of one response that yields its id, or no row when the UUID is already stored."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    dialect = postgresql if on_postgresql(session) else sqlite
     statement = dialect.insert(_RESPONSES).values(row).on_conflict_do_nothing(index_elements=["uuid"])
     return statement.returning(_RESPONSES.c.id)
 
@@ -231,7 +232,7 @@ class ResponseService:
 
     def _insert_answers(self, rows: list[AnswerRow]) -> None:
         """All answers at once: COPY on PostgreSQL, an executemany elsewhere."""
-        if bulk.on_postgresql(self.session):
+        if on_postgresql(self.session):
             bulk.copy_rows(self.session, "answers", _ANSWER_COLUMNS, rows)
         else:
             self.session.execute(
@@ -292,7 +293,7 @@ class ResponseService:
         ordered = sorted(uuids)
         if not ordered:
             return {}
-        if bulk.on_postgresql(self.session):
+        if on_postgresql(self.session):
             rows = bulk.fetch(self.session, _KNOWN_SQL, (ordered,))
         else:
             rows = []
@@ -312,9 +313,7 @@ class ResponseService:
         """Insert the new responses, then all their answers at once."""
         if not batch:
             return {}
-        ids = (
-            self._copy_responses(batch) if bulk.on_postgresql(self.session) else self._insert_responses(batch)
-        )
+        ids = self._copy_responses(batch) if on_postgresql(self.session) else self._insert_responses(batch)
         answers = [row for p in batch for row in _answer_rows(ids[p.uuid], p.answers)]
         if answers:
             self._insert_answers(answers)
