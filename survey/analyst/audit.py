@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
+from survey.analyst.report_text import report_text
 from survey.analyst.services import Analysis, Context, outcomes, table, weight
 
 __all__ = ["BiasAudit", "BiasRow", "MarginGap", "bias_audit", "mode_effects"]
@@ -61,8 +63,11 @@ def _shares(data: pd.DataFrame, variable: str) -> dict[str, float]:
     return {str(k): float(v) for k, v in counts.items()}
 
 
-def bias_audit(context: Context, analysis: Analysis) -> BiasAudit:
-    """Compare online-only to weighted all-modes, demographics to the population, and modes."""
+def bias_audit(context: Context, analysis: Analysis, lang: str = "en") -> BiasAudit:
+    """Compare online-only to weighted all-modes, demographics to the population, and modes.
+
+    ``lang`` is the language of the plain-words summary (the rest is figures, rendered later).
+    """
     rows = []
     weighted_on = {v for r in context.target_rows for v in r.variable.split(":")}
     for result in analysis.results:
@@ -97,7 +102,11 @@ def bias_audit(context: Context, analysis: Analysis) -> BiasAudit:
                 gaps[sample] += abs(getattr(gap, sample) - r.share) / 2
         distance[variable] = {k: 100 * v for k, v in gaps.items()}
     return BiasAudit(
-        rows, margins, distance, _summary(margins, distance, context.labels), mode_effects(context, analysis)
+        rows,
+        margins,
+        distance,
+        _summary(margins, distance, context.labels, lang),
+        mode_effects(context, analysis, lang),
     )
 
 
@@ -105,6 +114,7 @@ def _summary(
     margins: list[MarginGap], distance: dict[str, dict[str, float]], labels: Labels, lang: str = "en"
 ) -> list[str]:
     """Plain words: which under-represented groups the field work brought in (with the form's labels)."""
+    text = report_text(lang)
     lines = []
     brought = sorted(
         (g for g in margins if g.online < g.population and g.field > g.online + 0.02),
@@ -112,26 +122,25 @@ def _summary(
     )
     for g in brought[:6]:
         group = f"{labels.choice(g.margin, g.category, lang)} ({labels.question(g.margin, lang)})"
-        lines.append(
-            f"{group}: {100 * g.online:.0f}% of online respondents, "
-            f"{100 * g.field:.0f}% of field respondents, {100 * g.population:.0f}% of the population."
-        )
+        shares = {k: pct(getattr(g, k), lang, 0) for k in ("online", "field", "population")}
+        lines.append(text["summary_group"].format(group=group, **shares))
     closer = [m for m, d in distance.items() if d["combined"] < d["online"]]
     if closer:
-        lines.append(
-            "Adding the field interviews brought the sample closer to the population on: "
-            + ", ".join(
-                f"{labels.question(m, lang)} ({distance[m]['online']:.1f} → {distance[m]['combined']:.1f} points)"
-                for m in closer
+        parts = [
+            text["summary_margin"].format(
+                margin=labels.question(m, lang),
+                before=num(distance[m]["online"], lang, 1),
+                after=num(distance[m]["combined"], lang, 1),
             )
-            + "."
-        )
+            for m in closer
+        ]
+        lines.append(text["summary_closer"].format(margins=", ".join(parts)))
     if not lines:
-        lines.append("The field work did not change the sample's make-up noticeably.")
+        lines.append(text["summary_none"])
     return lines
 
 
-def mode_effects(context: Context, analysis: Analysis) -> list[dict[str, Any]]:
+def mode_effects(context: Context, analysis: Analysis, lang: str = "en") -> list[dict[str, Any]]:
     """Weighted estimates with and without the field interviews (both weighted to the targets)."""
     data = analysis.data
     online = data[data["mode"] == "online"].reset_index(drop=True)
@@ -140,7 +149,7 @@ def mode_effects(context: Context, analysis: Analysis) -> list[dict[str, Any]]:
     try:
         online_design = weight(online, context.targets, analysis.spec, context.population)
     except Exception as exc:
-        return [{"error": f"online-only weighting failed: {exc}"}]
+        return [{"error": report_text(lang)["online_failed"].format(error=exc)}]
     columns = [c for o in outcomes(context.questionnaire, data) for c in o.columns if o.kind != "numeric"]
     without = table(online_design, online, columns)
     effects = []

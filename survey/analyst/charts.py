@@ -16,7 +16,11 @@ from html import escape
 import numpy as np
 from markupsafe import Markup
 
+from survey.analyst.formatting import num, number, pct
+
 PALETTE = ("#1f5f99", "#d9822b", "#5a9e4b", "#8e5ea2", "#7f7f7f")
+_GLYPH = 0.6  # average glyph width over font size for the sans-serif faces browsers and WeasyPrint pick
+_LABELS_MIN, _LABELS_MAX = 60, 280
 _ids = itertools.count(1)
 
 
@@ -31,14 +35,40 @@ def _frame(width: int, height: int, title: str, desc: str, body: list[str]) -> M
     )
 
 
+def _text_width(text: str, size: float) -> float:
+    """Rough rendered width: SVG cannot measure text, and a label must not run off the chart."""
+    return len(text) * size * _GLYPH
+
+
+def _label_column(labels: Sequence[str], size: float = 11) -> tuple[int, list[str]]:
+    """Width of the label column, and the labels cut with an ellipsis where they would not fit.
+
+    The column grows with the longest label (up to a cap, so the bars keep their room); each bar's
+    tooltip and the table beside every chart keep the whole label.
+    """
+    widest = max((_text_width(label, size) for label in labels), default=0.0)
+    left = math.ceil(min(max(widest + 12, _LABELS_MIN), _LABELS_MAX))
+    room = int((left - 12) / (size * _GLYPH))
+    return left, [
+        label if _text_width(label, size) <= left - 12 else label[: room - 1].rstrip() + "…"
+        for label in labels
+    ]
+
+
+def _figure(value: float, lang: str) -> str:
+    """A count or a weight as a reader wants it on a chart: 1 151, 728, 3,6, never 1.15e+03."""
+    return num(value, lang, 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
+
+
 def _legend(series: Sequence[str], x: int, y: int) -> list[str]:
     parts = []
+    px = float(x)
     for i, name in enumerate(series):
-        px = x + i * 150
         parts.append(
-            f'<rect x="{px}" y="{y - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<rect x="{px:.0f}" y="{y - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
-        parts.append(f'<text x="{px + 14}" y="{y}" font-size="11">{escape(name)}</text>')
+        parts.append(f'<text x="{px + 14:.0f}" y="{y}" font-size="11">{escape(name)}</text>')
+        px += 14 + _text_width(name, 11) + 20
     return parts
 
 
@@ -49,10 +79,12 @@ def grouped_bars(
     *,
     percent: bool = True,
     desc: str = "",
+    lang: str = "en",
 ) -> Markup:
     """Horizontal grouped bars, one group per label, one bar per series (e.g. target vs achieved)."""
     names = list(series)
-    bar, gap, left, width = 9, 8, 150, 560
+    left, shown = _label_column(labels)
+    bar, gap, width = 9, 8, left + 410
     group = bar * len(names) + gap
     height = 34 + group * len(labels) + 10
     values = [v for vs in series.values() for v in vs if math.isfinite(v)]
@@ -62,14 +94,14 @@ def grouped_bars(
     for i, label in enumerate(labels):
         y0 = 28 + i * group
         body.append(
-            f'<text x="{left - 6}" y="{y0 + group / 2}" font-size="11" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{left - 6}" y="{y0 + group / 2}" font-size="11" text-anchor="end">{escape(shown[i])}</text>'
         )
         for j, name in enumerate(names):
             v = series[name][i]
             if not math.isfinite(v):
                 continue
             y = y0 + j * bar
-            text = f"{100 * v:.1f}%" if percent else f"{v:.3g}"
+            text = pct(v, lang) if percent else _figure(v, lang)
             body.append(
                 f'<rect x="{left}" y="{y}" width="{max(v * scale, 0.5):.1f}" height="{bar - 1}" '
                 f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(label)}, {escape(name)}: {text}</title></rect>'
@@ -79,21 +111,23 @@ def grouped_bars(
 
 
 def estimate_bars(title: str, labels: Sequence[str], estimates: Sequence[tuple[float, float, float]], *,
-                  percent: bool = True, desc: str = "") -> Markup:  # fmt: skip
+                  percent: bool = True, desc: str = "", lang: str = "en") -> Markup:  # fmt: skip
     """Bars with 95% confidence-interval whiskers (estimate, low, high)."""
-    bar, left, width = 16, 170, 560
+    left, shown = _label_column(labels)
+    bar, width = 16, left + 390
     height = 20 + (bar + 8) * len(labels) + 10
     top = max((h for _, _, h in estimates if math.isfinite(h)), default=1.0) or 1.0
     scale = (width - left - 70) / top
     body = []
     for i, (label, (est, lo, hi)) in enumerate(zip(labels, estimates, strict=True)):
         y = 12 + i * (bar + 8)
-        text = f"{100 * est:.1f}%" if percent else f"{est:.2f}"
+        text = pct(est, lang) if percent else num(est, lang)
         body.append(
-            f'<text x="{left - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{left - 6}" y="{y + 12}" font-size="11" text-anchor="end">{escape(shown[i])}</text>'
         )
         body.append(
-            f'<rect x="{left}" y="{y}" width="{max(est * scale, 0.5):.1f}" height="{bar}" fill="{PALETTE[0]}"/>'
+            f'<rect x="{left}" y="{y}" width="{max(est * scale, 0.5):.1f}" height="{bar}" fill="{PALETTE[0]}">'
+            f"<title>{escape(label)}: {text}</title></rect>"
         )
         if math.isfinite(lo) and math.isfinite(hi):
             x1, x2, cy = left + lo * scale, left + hi * scale, y + bar / 2
@@ -107,7 +141,16 @@ def estimate_bars(title: str, labels: Sequence[str], estimates: Sequence[tuple[f
     return _frame(width, height, title, desc or f"{title}: estimates with 95% confidence intervals.", body)
 
 
-def histogram(title: str, values: Sequence[float] | np.ndarray, *, bins: int = 30, desc: str = "") -> Markup:
+def histogram(
+    title: str,
+    values: Sequence[float] | np.ndarray,
+    *,
+    bins: int = 30,
+    desc: str = "",
+    lang: str = "en",
+    tallest: str = "max count {n}",
+    summary: str = "{n} weights from {low} to {high}.",
+) -> Markup:
     """Distribution of the weights; a long right tail means a few respondents carry a lot.
 
     Binned with numpy: the weights of 100k respondents would take a Python loop a while.
@@ -127,11 +170,20 @@ def histogram(title: str, values: Sequence[float] | np.ndarray, *, bins: int = 3
         h = (bottom - 20) * c / top
         body.append(
             f'<rect x="{left + i * bw:.1f}" y="{bottom - h:.1f}" width="{bw - 1:.1f}" height="{h:.1f}" '
-            f'fill="{PALETTE[0]}"><title>{lo + i * step:.3g}–{lo + (i + 1) * step:.3g}: {c}</title></rect>'
+            f'fill="{PALETTE[0]}"><title>{_figure(lo + i * step, lang)}–{_figure(lo + (i + 1) * step, lang)}: '
+            f"{c}</title></rect>"
         )
-    body.append(f'<text x="{left}" y="{bottom + 16}" font-size="10">{lo:.3g}</text>')
-    body.append(f'<text x="{width - 10}" y="{bottom + 16}" font-size="10" text-anchor="end">{hi:.3g}</text>')
-    body.append(f'<text x="{left}" y="12" font-size="10">max count {top}</text>')
+    body.append(f'<text x="{left}" y="{bottom + 16}" font-size="10">{_figure(lo, lang)}</text>')
+    body.append(
+        f'<text x="{width - 10}" y="{bottom + 16}" font-size="10" text-anchor="end">{_figure(hi, lang)}</text>'
+    )
+    body.append(
+        f'<text x="{left}" y="12" font-size="10">{escape(tallest.format(n=number(top, lang)))}</text>'
+    )
     return _frame(
-        width, height, title, desc or f"{title}: {finite.size} weights from {lo:.3g} to {hi:.3g}.", body
+        width,
+        height,
+        title,
+        desc or f"{title}: {number(finite.size, lang)}, {_figure(lo, lang)}–{_figure(hi, lang)}.",
+        body,
     )

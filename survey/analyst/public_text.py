@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from survey.analyst.formatting import number
 from survey.analyst.labels import Labels
 from survey.web.i18n import MONTHS
 
@@ -22,6 +23,10 @@ TEXT: dict[str, dict[str, str]] = {
         "n": "Nombre de réponses", "none": "Aucun résultat publié.", "technical": "Détails techniques",
         "data_table": "Tableau des données", "easy_on": "Version facile à lire", "easy_off": "Version habituelle",
         "skip": "Aller au contenu", "language": "Langue",
+        "technical_line": "Méthode : {method} ; marges : {margins} ; identifiant de la version du questionnaire "
+                          "{version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; "
+                          "effet de plan {deff}.",
+        "data_hash": "Empreinte des données :",
     },
     "nl": {
         "results": "Resultaten", "method_title": "Hoe deze cijfers lezen", "easy_title": "Kort, in makkelijke taal",
@@ -29,6 +34,9 @@ TEXT: dict[str, dict[str, str]] = {
         "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "technical": "Technische details",
         "data_table": "Gegevenstabel", "easy_on": "Makkelijk lezen", "easy_off": "Gewone tekst",
         "skip": "Naar de inhoud", "language": "Taal",
+        "technical_line": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; "
+                          "id van de set streefcijfers {targets}; software {software}; designeffect {deff}.",
+        "data_hash": "Vingerafdruk van de gegevens:",
     },
     "en": {
         "results": "Results", "method_title": "How to read these figures", "easy_title": "In short, easy to read",
@@ -36,6 +44,9 @@ TEXT: dict[str, dict[str, str]] = {
         "n": "Number of answers", "none": "No results published yet.", "technical": "Technical details",
         "data_table": "Data table", "easy_on": "Easy read", "easy_off": "Standard text",
         "skip": "Skip to content", "language": "Language",
+        "technical_line": "Method: {method}; margins: {margins}; questionnaire version id {version}; "
+                          "targets set id {targets}; software {software}; design effect {deff}.",
+        "data_hash": "Data hash:",
     },
 }  # fmt: skip
 
@@ -120,12 +131,6 @@ EASY: dict[str, list[str]] = {
 }  # fmt: skip
 
 AND = {"fr": "et", "nl": "en", "en": "and"}
-SEPARATOR = {"fr": "\u202f", "nl": ".", "en": ","}
-
-
-def number(value: float, lang: str) -> str:
-    """Whole number with the language's thousands separator (1 151 / 1.151 / 1,151)."""
-    return f"{round(value):,}".replace(",", SEPARATOR[lang])
 
 
 def date(value: dt.datetime | None, lang: str) -> str:

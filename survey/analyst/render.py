@@ -7,37 +7,43 @@ respondents' comments can never inject markup.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context as JinjaContext
 from markupsafe import Markup
 
 from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
+from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
+from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
 
-def _pct(value: float | None, digits: int = 1) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{100 * value:.{digits}f}%"
+@pass_context
+def _pct(context: JinjaContext, value: float | None, digits: int = 1) -> str:
+    return pct(value, context.get("lang", "en"), digits)
 
 
-def _num(value: float | None, digits: int = 2) -> str:
-    if value is None or not math.isfinite(value):
-        return "–"
-    return f"{value:,.{digits}f}"
+@pass_context
+def _num(context: JinjaContext, value: float | None, digits: int = 2) -> str:
+    return num(value, context.get("lang", "en"), digits)
+
+
+@pass_context
+def _mode(context: JinjaContext, mode: str) -> str:
+    return mode_name(mode, context.get("lang", "en"))
 
 
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
+ENV.filters["mode"] = _mode
 
 
 def render(name: str, **context: Any) -> str:
@@ -50,6 +56,7 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
     Categories are shown with the questionnaire's choice labels in ``lang`` (codes as fallback).
     """
     labels = labels or Labels()
+    text = report_text(lang)
     final = analysis.final
     margins: dict[str, list[Any]] = {}
     for fit in final.categories:
@@ -57,27 +64,35 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
     fit_charts = []
     for margin, fits in margins.items():
         chart = charts.grouped_bars(
-            f"{labels.question(margin, lang)}: target, unweighted sample and weighted sample",
+            text["chart_fit"].format(margin=labels.question(margin, lang)),
             [labels.choice(margin, f.category, lang) for f in fits],
             {
-                "target": [f.target_share for f in fits],
-                "unweighted": [f.unweighted_share for f in fits],
-                "weighted": [f.achieved_share for f in fits],
+                text["target"]: [f.target_share for f in fits],
+                text["unweighted"]: [f.unweighted_share for f in fits],
+                text["weighted"]: [f.achieved_share for f in fits],
             },
+            lang=lang,
         )
         fit_charts.append({"margin": margin, "chart": chart, "fits": fits})
     groups = [final.overall, *final.by_mode]
     neff = charts.grouped_bars(
-        "Respondents and effective sample size per mode",
-        [g.group for g in groups],
-        {"respondents": [float(g.n) for g in groups], "effective n": [g.n_eff for g in groups]},
+        text["chart_neff"],
+        [mode_name(g.group, lang) for g in groups],
+        {text["respondents"]: [float(g.n) for g in groups], text["n_eff"]: [g.n_eff for g in groups]},
         percent=False,
+        lang=lang,
     )
     return {
         "fits": fit_charts,
         "groups": groups,
         "neff": neff,
-        "histogram": charts.histogram("Distribution of the weights", analysis.design.weights),
+        "histogram": charts.histogram(
+            text["chart_weights"],
+            analysis.design.weights,
+            lang=lang,
+            tallest=text["chart_tallest"],
+            summary=text["chart_weights_desc"],
+        ),
     }
 
 
@@ -87,26 +102,26 @@ def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -
     kind = result["kind"] if isinstance(result, dict) else result.kind
     labels = [r["labels"].get(lang, r["category"]) for r in rows]
     est = [(r["weighted"]["estimate"], r["weighted"]["ci_low"], r["weighted"]["ci_high"]) for r in rows]
-    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric")
+    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric", lang=lang)
 
 
 def bias_chart(audit: BiasAudit, labels: Labels | None = None, lang: str = "en") -> list[dict[str, Any]]:
     """Per margin: population, online, field and combined shares side by side."""
     labels = labels or Labels()
+    text = report_text(lang)
     out = []
     margins: dict[str, list[Any]] = {}
     for gap in audit.margins:
         margins.setdefault(gap.margin, []).append(gap)
     for margin, gaps in margins.items():
         chart = charts.grouped_bars(
-            f"{labels.question(margin, lang)}: population and samples",
+            text["chart_bias"].format(margin=labels.question(margin, lang)),
             [labels.choice(margin, g.category, lang) for g in gaps],
             {
-                "population": [g.population for g in gaps],
-                "online": [g.online for g in gaps],
-                "field": [g.field for g in gaps],
-                "combined": [g.combined for g in gaps],
+                text[sample]: [getattr(g, sample) for g in gaps]
+                for sample in ("population", "online", "field", "combined")
             },
+            lang=lang,
         )
         out.append({"margin": margin, "chart": chart, "gaps": gaps, "distance": audit.distance[margin]})
     return out

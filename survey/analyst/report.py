@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 
 from survey import __version__
 from survey.analyst.audit import BiasAudit, bias_audit
+from survey.analyst.formatting import number
+from survey.analyst.public_text import METHODS
 from survey.analyst.render import (
     bias_chart,
     comment_groups,
@@ -21,30 +23,35 @@ from survey.analyst.render import (
     render,
     stylesheet,
 )
+from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, run_analysis
 from survey.store.errors import StoreError
 
 REPORT_COMMENTS = 25  # per question: a report is read, not searched (all comments are in the export)
 
 
-def report_html(session: Session, slug: str, spec: WeightingSpec | None = None) -> str:
-    """Run the analysis and render every section into one HTML document."""
+def report_html(session: Session, slug: str, spec: WeightingSpec | None = None, lang: str = "en") -> str:
+    """Run the analysis and render every section into one HTML document in ``lang``."""
     context = load_context(session, slug)
     if not context.target_rows:
         raise StoreError(f"consultation '{slug}' has no targets: upload them before reporting")
     analysis = run_analysis(context, spec or WeightingSpec())
-    return render_report(context, analysis, bias_audit(context, analysis))
+    return render_report(context, analysis, bias_audit(context, analysis, lang), lang)
 
 
 def render_report(context: Context, analysis: Analysis, audit: BiasAudit, lang: str = "en") -> str:
     """Render an analysis already run (split out so the benchmark can time rendering alone)."""
     labels = context.labels
+    modes = ", ".join(f"{number(n, lang)} {mode_name(m, lang)}" for m, n in analysis.n.items() if m != "all")
     return render(
         "analyst/report.html",
         ctx=context,
         analysis=analysis,
         lab=labels,
         lang=lang,
+        rt=report_text(lang),
+        modes=modes,
+        method_name=METHODS.get(analysis.spec.method, {}).get(lang, analysis.spec.method),
         charts=diagnostics_charts(analysis, labels, lang),
         items=[{"result": r, "chart": question_chart(r, lang)} for r in analysis.results],
         comment_groups=comment_groups(analysis.comments, REPORT_COMMENTS),

@@ -31,6 +31,7 @@ from survey.analyst.render import (
     question_chart,
     render,
 )
+from survey.analyst.report_text import report_text
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.store.errors import AuthError, TargetsInvalidError
@@ -59,6 +60,7 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     user = getattr(request.state, "analyst_user", None)
     ctx = context.get("ctx")
     context.setdefault("lang", ANALYST_LANG)
+    context.setdefault("rt", report_text(context["lang"]))
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, **context)
     cookies = [_cookie(auth.CSRF_COOKIE, fresh, path="/")] if fresh else []
@@ -272,7 +274,7 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
-        audit = bias_audit(context, analysis) if analysis else None
+        audit = bias_audit(context, analysis, ANALYST_LANG) if analysis else None
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
                      audit=audit, margins=bias_chart(audit, context.labels, ANALYST_LANG) if audit else [], error=error, query=_query(request))  # fmt: skip
 

@@ -9,6 +9,7 @@ import typer
 
 import survey.analyst.models  # noqa: F401  (registers the snapshot table)
 from survey.analyst.report import report_html, write_pdf
+from survey.analyst.report_text import REPORT_TEXT, report_language
 from survey.analyst.services import METHODS, WeightingSpec
 from survey.cli._common import DatabaseOption, fail, out, sessions
 from survey.store.errors import StoreError
@@ -35,17 +36,23 @@ def report_command(
     out_path: Annotated[Path, typer.Option("--out", help="report.html (self-contained) or report.pdf.")],
     method: Annotated[str, typer.Option(help="rake | poststratify | linear | logit | raking.")] = "rake",
     trim: Annotated[str | None, typer.Option(help="LO,HI caps on g, e.g. 0.3,3.")] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(help="fr | nl | en: the report's language (default: from LC_ALL/LANG, else en)."),
+    ] = None,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """Weight the latest targets and write diagnostics, results per question and the bias audit."""
     if out_path.suffix not in {".html", ".pdf"}:
         fail("--out must end in .html or .pdf")
+    if language is not None and language not in REPORT_TEXT:
+        fail(f"--language must be one of {', '.join(REPORT_TEXT)} (got {language!r})")
     if not out_path.resolve().parent.is_dir():
         fail(f"cannot write {out_path}: folder {out_path.parent} does not exist")
     spec = _spec(method, trim)
     try:
         with sessions(database_url)() as session:
-            html = report_html(session, consultation, spec)
+            html = report_html(session, consultation, spec, report_language(language))
     except (StoreError, WeightingError) as exc:
         fail(str(exc))
     if out_path.suffix == ".html":

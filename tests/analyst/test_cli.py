@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -53,6 +54,56 @@ def test_report_pdf_sections_and_render(
     assert len(pages) == 2 and all(p.stat().st_size > 2000 for p in pages)
 
 
+SECTIONS = {
+    "fr": ("Méthodologie", "Diagnostics de la pondération", "Résultats par question", "Audit des biais"),
+    "nl": ("Methode", "Diagnose van de weging", "Resultaten per vraag", "Vertekeningsaudit"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_report_in_french_and_dutch(
+    demo: sessionmaker[Session], database_url: str, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "report.html"
+    _run("report", SLUG, "--out", str(out), "--language", lang, "--database-url", database_url)
+    html = out.read_text()
+    assert f'<html lang="{lang}">' in html
+    for section in SECTIONS[lang]:
+        assert f"<h2>{section}</h2>" in html
+    for english in ("Weighting diagnostics", "Bias audit", "Open comments", "What the field work brought in"):
+        assert english not in html
+    # The form's own labels in that language, and figures written the local way (45,2 % / 45,2%)
+    assert {"fr": "Femme", "nl": "Vrouw"}[lang] in html
+    percent = r"\d,\d\u202f%" if lang == "fr" else r"\d,\d%"
+    assert re.search(percent, html) and not re.search(r"\d\.\d%", html)
+    summary = re.search(r'<ul id="bias-summary">(.*?)</ul>', html, re.S)
+    assert (
+        summary and {"fr": "des répondants en ligne", "nl": "van de online respondenten"}[lang] in summary[1]
+    )
+
+
+def test_report_language_from_the_locale(
+    demo: sessionmaker[Session], database_url: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        app,
+        ["report", SLUG, "--out", str(out), "--database-url", database_url],
+        env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_BE.UTF-8"},
+    )
+    assert result.exit_code == 0, result.output
+    assert '<html lang="nl">' in out.read_text()
+
+
+def test_report_pdf_in_french(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+    out = tmp_path / "rapport.pdf"
+    _run("report", SLUG, "--out", str(out), "--language", "fr", "--database-url", database_url)
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    for section in SECTIONS["fr"]:
+        assert section in text
+    assert "Ce que le travail de terrain a apporté" in text
+
+
 def test_report_refuses_bad_output(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
     result = runner.invoke(
         app, ["report", SLUG, "--out", str(tmp_path / "r.docx"), "--database-url", database_url]
@@ -62,6 +113,20 @@ def test_report_refuses_bad_output(demo: sessionmaker[Session], database_url: st
         app, ["report", "nope", "--out", str(tmp_path / "r.html"), "--database-url", database_url]
     )
     assert result.exit_code == 2 and "nope" in result.output
+    result = runner.invoke(
+        app,
+        [
+            "report",
+            SLUG,
+            "--out",
+            str(tmp_path / "r.html"),
+            "--language",
+            "de",
+            "--database-url",
+            database_url,
+        ],
+    )
+    assert result.exit_code == 2 and "--language" in result.output and not (tmp_path / "r.html").exists()
 
 
 def test_exports_read_back(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:

@@ -1,0 +1,117 @@
+"""Report wording in three languages, local number formats, and chart labels that stay on the chart."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from survey.analyst import charts
+from survey.analyst.formatting import num, number, pct
+from survey.analyst.report_text import REPORT_TEXT, report_language
+from survey.web.i18n import SUPPORTED
+
+
+def _placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def test_every_language_has_every_sentence_with_the_same_placeholders() -> None:
+    assert set(REPORT_TEXT) == set(SUPPORTED)
+    english = REPORT_TEXT["en"]
+    for lang, table in REPORT_TEXT.items():
+        assert set(table) == set(english), lang
+        for key, text in table.items():
+            assert text.strip(), (lang, key)
+            assert _placeholders(text) == _placeholders(english[key]), (lang, key)
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "digits", "expected"),
+    [
+        (0.4523, "en", 1, "45.2%"),
+        (0.4523, "fr", 1, "45,2\u202f%"),
+        (0.4523, "nl", 1, "45,2%"),
+        (0.5, "fr", 0, "50\u202f%"),
+        (12.3456, "en", 3, "1,234.560%"),
+        (12.3456, "nl", 3, "1.234,560%"),
+    ],
+)
+def test_percentages_are_written_the_local_way(value: float, lang: str, digits: int, expected: str) -> None:
+    assert pct(value, lang, digits) == expected
+
+
+def test_numbers_are_written_the_local_way() -> None:
+    assert num(1234.5, "en", 1) == "1,234.5"
+    assert num(1234.5, "fr", 1) == "1\u202f234,5"
+    assert num(1234.5, "nl", 1) == "1.234,5"
+    assert number(1151.4, "fr") == "1\u202f151" and number(1151.6, "nl") == "1.152"
+    for missing in (None, float("nan"), float("inf")):
+        assert num(missing, "fr") == "–" and pct(missing, "nl") == "–"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"LANG": "fr_BE.UTF-8"}, "fr"),
+        ({"LANG": "nl_BE.UTF-8"}, "nl"),
+        ({"LANG": "de_DE.UTF-8"}, "en"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "fr_BE.UTF-8"}, "en"),  # LC_ALL set decides, as in POSIX
+        ({"LC_MESSAGES": "nl_NL.UTF-8", "LANG": "fr_BE.UTF-8"}, "nl"),
+        ({}, "en"),
+    ],
+)
+def test_report_language_follows_the_locale(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: str
+) -> None:
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    assert report_language() == expected
+    assert report_language("fr") == "fr"
+
+
+LONG = "Agree that the nineteen municipalities should merge into one city with district councils"
+LABELS = ["Yes", "No", LONG, "Molenbeek-Saint-Jean / Sint-Jans-Molenbeek"]
+
+
+def _charts() -> Iterator[Any]:
+    yield charts.grouped_bars(
+        "Fit", LABELS, {"target": [0.2, 0.3, 0.4, 0.1], "unweighted sample": [0.1, 0.5, 0.3, 0.1]}
+    )
+    yield charts.estimate_bars(
+        "Estimates", LABELS, [(0.2, 0.1, 0.3), (0.5, 0.4, 0.6), (0.9, 0.85, 0.99), (0.1, 0.0, 0.2)]
+    )
+
+
+def test_long_labels_are_cut_with_the_whole_label_kept_in_the_tooltip() -> None:
+    for svg in _charts():
+        assert f">{LONG}<" not in svg  # not drawn whole: it would run off the chart
+        assert f"<title>{LONG}" in svg  # but the bar's tooltip names it
+        assert "…</text>" in svg and ">Yes</text>" in svg
+
+
+def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
+    """Measured by the browser's own text layout, not by our width estimate."""
+    page = browser.new_page()
+    try:
+        for svg in _charts():
+            page.set_content(f"<!doctype html><html><body style='margin:0'>{svg}</body></html>")
+            boxes = page.evaluate(
+                """() => {
+                  const svg = document.querySelector('svg');
+                  const width = svg.viewBox.baseVal.width;
+                  return [...svg.querySelectorAll('text')].map(t => {
+                    const b = t.getBBox();
+                    return {text: t.textContent, left: b.x, right: b.x + b.width, width};
+                  });
+                }"""
+            )
+            assert len(boxes) >= len(LABELS)
+            for box in boxes:
+                assert box["left"] >= 0 and box["right"] <= box["width"], box
+    finally:
+        page.close()
