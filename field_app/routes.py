@@ -6,6 +6,7 @@ from litestar.types import ControllerRouterHandler
 
 from field_app.api import FieldAdminController, FieldApiController
 from field_app.coordinator import CoordinatorController
+from field_app.coordinator_login import CoordinatorLoginController
 from field_app.shell import SHELL_ROUTES
 
 FIELD_ROUTES: list[ControllerRouterHandler] = [
@@ -13,4 +14,5 @@ FIELD_ROUTES: list[ControllerRouterHandler] = [
     FieldApiController,
     FieldAdminController,
     CoordinatorController,
+    CoordinatorLoginController,
 ]

@@ -40,3 +40,17 @@ def test_store_and_questionnaire_do_not_import_the_web_layer() -> None:
                 if n.startswith(("survey.web", "survey.api", "survey.cli", "litestar", "field_app"))
             ]
             assert web == [], path
+
+
+def test_only_composition_roots_in_survey_import_field_app() -> None:
+    """field_app builds on survey; survey knows field_app only where the whole product is assembled.
+
+    Anything else would be an import cycle in waiting (``field_app.cli`` uses ``survey.cli._common``).
+    """
+    roots = {"survey/app.py", "survey/cli/main.py", "survey/demo/load.py", "survey/store/migrations/env.py"}
+    importers = {
+        path
+        for path, names in _imports("survey").items()
+        if any(n.split(".")[0] == "field_app" for n in names)
+    }
+    assert importers and importers <= roots, sorted(importers - roots)

@@ -1,98 +1,18 @@
-"""Staff sessions and CSRF tokens for the analyst workbench, signed with ``settings.secret_key``.
-
-Why our own small signer: the cookie holds only a user id, a role and an expiry; HMAC-SHA256 is
-enough and avoids app-wide session middleware that other parts of the app do not want. The
-role in the cookie is re-checked against the database on every request, so a demoted or
-deactivated account loses access at once.
-"""
+"""Who may use the analyst workbench: analysts and admins with a signed staff session."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import json
-import secrets
-import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
-from sqlalchemy.orm import Session
 
-from survey.store.models import Role, User
+from survey.store.models import Role
+from survey.web.staff_session import current_user
 
-SESSION_COOKIE = "analyst_session"
-CSRF_COOKIE = "analyst_csrf"
-SESSION_SECONDS = 8 * 3600
 STAFF_ROLES = frozenset({Role.ANALYST.value, Role.ADMIN.value})
 LOGIN_PATH = "/analyst/login"
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode().rstrip("=")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _mac(secret: str, purpose: str, payload: str) -> str:
-    return _b64(hmac.new(secret.encode(), f"{purpose}|{payload}".encode(), hashlib.sha256).digest())
-
-
-def sign_session(secret: str, user: User, *, now: float | None = None) -> str:
-    """``payload.signature``; the purpose tag stops a CSRF token being replayed as a session."""
-    body = {"uid": user.id, "role": user.role, "exp": int((now or time.time()) + SESSION_SECONDS)}
-    payload = _b64(json.dumps(body, separators=(",", ":")).encode())
-    return f"{payload}.{_mac(secret, 'session', payload)}"
-
-
-def read_session(secret: str, cookie: str | None, *, now: float | None = None) -> dict[str, Any] | None:
-    """The session body if the signature holds and it has not expired, else None."""
-    if not cookie or "." not in cookie:
-        return None
-    payload, signature = cookie.rsplit(".", 1)
-    if not hmac.compare_digest(signature, _mac(secret, "session", payload)):
-        return None
-    try:
-        body: dict[str, Any] = json.loads(_unb64(payload))
-    except ValueError:
-        return None
-    if int(body.get("exp", 0)) < (now or time.time()):
-        return None
-    return body
-
-
-def new_csrf_seed() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def csrf_token(secret: str, seed: str) -> str:
-    """Form token bound to the browser's CSRF cookie (signed double submit)."""
-    return _mac(secret, "csrf", seed)
-
-
-def check_csrf(secret: str, seed: str | None, token: str | None) -> None:
-    if not seed or not token or not hmac.compare_digest(token, csrf_token(secret, seed)):
-        raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
-
-
-def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
-    """The signed-in staff member (any role), checked against the database, or None."""
-    settings = connection.app.state.settings
-    body = read_session(settings.secret_key, connection.cookies.get(SESSION_COOKIE))
-    if body is None:
-        return None
-    factory = connection.app.state.session_factory
-    session: Session
-    with factory() as session:
-        user = session.get(User, int(body["uid"]))
-        if user is None or not user.active or user.role != body.get("role"):
-            return None
-        session.expunge(user)
-        return user
 
 
 def staff_guard(connection: ASGIConnection[Any, Any, Any, Any], _handler: BaseRouteHandler) -> None:

@@ -39,6 +39,7 @@ from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
 from survey.store.services.users import UserService
+from survey.web import staff_session
 from weighting import WeightingError
 
 HTML = MediaType.HTML
@@ -48,11 +49,11 @@ ANALYST_LANG = "en"  # the workbench is in English; labels come from the form in
 
 def _csrf(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
     """The CSRF token for forms, and a new seed to set when the browser has none yet."""
-    seed = request.cookies.get(auth.CSRF_COOKIE)
+    seed = request.cookies.get(staff_session.CSRF_COOKIE)
     fresh = None
     if not seed:
-        seed = fresh = auth.new_csrf_seed()
-    return auth.csrf_token(request.app.state.settings.secret_key, seed), fresh
+        seed = fresh = staff_session.new_csrf_seed()
+    return staff_session.csrf_token(request.app.state.settings.secret_key, seed), fresh
 
 
 def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
@@ -63,7 +64,7 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     context.setdefault("rt", report_text(context["lang"]))
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, **context)
-    cookies = [_cookie(auth.CSRF_COOKIE, fresh, path="/")] if fresh else []
+    cookies = [_cookie(staff_session.CSRF_COOKIE, fresh, path="/")] if fresh else []
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
 
 
@@ -73,8 +74,10 @@ def _cookie(name: str, value: str, *, path: str = "/", max_age: int | None = Non
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
     form = await request.form()
-    auth.check_csrf(
-        request.app.state.settings.secret_key, request.cookies.get(auth.CSRF_COOKIE), form.get("csrf_token")
+    staff_session.check_csrf(
+        request.app.state.settings.secret_key,
+        request.cookies.get(staff_session.CSRF_COOKIE),
+        form.get("csrf_token"),
     )
     return dict(form)
 
@@ -129,16 +132,18 @@ class LoginController(Controller):
             return _page(
                 request, "analyst/login.html", status=403, error="This account has no analyst access."
             )
-        token = auth.sign_session(request.app.state.settings.secret_key, user)
+        token = staff_session.sign_session(request.app.state.settings.secret_key, user)
         response: Redirect = Redirect("/analyst", status_code=303)
-        response.set_cookie(_cookie(auth.SESSION_COOKIE, token, max_age=auth.SESSION_SECONDS))
+        response.set_cookie(
+            _cookie(staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS)
+        )
         return response
 
     @post("/logout", media_type=HTML)
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         await _form(request)
         response = Redirect(auth.LOGIN_PATH, status_code=303)
-        response.delete_cookie(auth.SESSION_COOKIE, path="/")
+        response.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return response
 
 

@@ -34,7 +34,8 @@ def make_engine(url: str) -> Engine:
     """Create an engine; the SQLite file's folder is created so a fresh checkout just works."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
+        # A URI filename (file:...?mode=ro&uri=true) names an existing file: nothing to create.
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)

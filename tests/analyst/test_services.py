@@ -11,13 +11,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst import auth, snapshots
+from survey.analyst import snapshots
 from survey.analyst.audit import bias_audit
 from survey.analyst.models import ResultSnapshot
 from survey.analyst.services import WeightingSpec, analysis_frame, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.store.db import make_engine, transaction
 from survey.store.models import Base, User
+from survey.web import staff_session
 from tests.analyst.conftest import SLUG
 from weighting import Design, Targets, estimate, rake
 
@@ -143,10 +144,13 @@ def test_targets_csv_errors_name_the_line() -> None:
 
 def test_session_cookie_is_tamper_proof() -> None:
     user = User(id=7, username="a", password_hash="", role="analyst")
-    cookie = auth.sign_session("k" * 20, user)
-    assert auth.read_session("k" * 20, cookie) is not None
-    assert auth.read_session("other-key-000000000", cookie) is None
+    cookie = staff_session.sign_session("k" * 20, user)
+    assert staff_session.read_session("k" * 20, cookie) is not None
+    assert staff_session.read_session("other-key-000000000", cookie) is None
     sig = cookie.split(".")[1]
-    forged = auth._b64(b'{"uid":7,"role":"admin","exp":99999999999}')
-    assert auth.read_session("k" * 20, f"{forged}.{sig}") is None
-    assert auth.read_session("k" * 20, cookie, now=time.time() + auth.SESSION_SECONDS + 5) is None
+    forged = staff_session._b64(b'{"uid":7,"role":"admin","exp":99999999999}')
+    assert staff_session.read_session("k" * 20, f"{forged}.{sig}") is None
+    assert (
+        staff_session.read_session("k" * 20, cookie, now=time.time() + staff_session.SESSION_SECONDS + 5)
+        is None
+    )

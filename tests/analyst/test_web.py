@@ -8,9 +8,9 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst import auth
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, Response, User
+from survey.web import staff_session
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
 
 PAGES = (
@@ -29,11 +29,13 @@ def test_anonymous_and_interviewer_are_refused(client: TestClient, demo: session
         assert response.status_code == 303 and response.headers["location"] == "/analyst/login"
     assert client.get(API).status_code == 401
     assert login(client, "interviewer1") == 403
-    assert auth.SESSION_COOKIE not in client.cookies
+    assert staff_session.SESSION_COOKIE not in client.cookies
     with demo() as session:
         interviewer = session.scalars(select(User).where(User.username == "interviewer1")).one()
     # even a validly signed cookie for an interviewer gets nothing
-    client.cookies.set(auth.SESSION_COOKIE, auth.sign_session("test-secret-key-0123456789", interviewer))
+    client.cookies.set(
+        staff_session.SESSION_COOKIE, staff_session.sign_session("test-secret-key-0123456789", interviewer)
+    )
     for path in PAGES:
         assert client.get(path, follow_redirects=False).status_code == 403
     assert client.get(API).status_code == 403

@@ -6,9 +6,9 @@ import typer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
-import survey.cli  # the CLI package wires field_app.cli in: import it first
 from field_app.cli import register
 from field_app.models import FieldAssignment
+from survey.cli.main import app as survey_app
 from survey.store.models import Device, User
 
 
@@ -39,7 +39,7 @@ def test_assign_list_revoke(sessions, field_env, database_url: str) -> None:
 
 def test_user_create_with_coordinator_role(sessions, field_env, database_url: str) -> None:
     result = CliRunner().invoke(
-        survey.cli.app,
+        survey_app,
         ["user", "create", "coord2", "--role", "coordinator", "--database-url", database_url],
         env={"SURVEY_NEW_PASSWORD": "long-enough-1"},
     )

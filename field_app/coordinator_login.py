@@ -1,0 +1,190 @@
+"""Sign-in for the coordinators' pages: a form in the reader's language and a signed staff session.
+
+Why not HTTP Basic: a browser's Basic prompt cannot be translated, cannot be signed out of
+short of closing the browser (a shared office computer then stays signed in), and gives no
+place to say why an account was refused. The form sets the same signed staff cookie as the
+analyst workbench, so an admin signs in once for both, while each area checks its own roles.
+Scripts may still send HTTP Basic credentials to the same pages.
+"""
+
+from __future__ import annotations
+
+import math
+from html import escape
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+from litestar.exceptions import HTTPException, NotAuthorizedException
+from litestar.response import Redirect
+from sqlalchemy.orm import Session
+
+from field_app.auth import staff_from_basic
+from field_app.coordinator_page import PageLanguage, page
+from field_app.coordinator_texts import text
+from field_app.ratelimit import LoginLimiter, TooManyAttempts
+from survey.store.errors import AuthError
+from survey.store.models import Role, User
+from survey.store.services.users import UserService
+from survey.web import staff_session
+
+COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
+HOME = "/field/coordinator"
+LOGIN = f"{HOME}/login"
+LIMITER_KEY = "coordinator_login_limiter"
+
+
+def provide_coordinator(request: Request[Any, Any, Any], db_session: Session) -> User:
+    """An admin or coordinator: from the staff session, or from HTTP Basic credentials (scripts).
+
+    A browser without a session is sent to the sign-in form (and back afterwards); a signed-in
+    account without the role is sent there too, with the reason. Other clients get 401.
+    """
+    if request.headers.get("authorization"):
+        return staff_from_basic(db_session, request, set(COORDINATING))
+    user = staff_session.current_user(request)
+    if user is not None and Role(user.role) in COORDINATING:
+        return user
+    if "text/html" not in request.headers.get("accept", ""):
+        raise NotAuthorizedException(
+            "sign in at /field/coordinator/login, or send HTTP Basic credentials",
+            headers={"WWW-Authenticate": 'Basic realm="field-coordinator"'},
+        )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    refused = "&refused=1" if user is not None else ""
+    raise HTTPException(
+        status_code=303, detail="sign in", headers={"Location": f"{LOGIN}?next={quote(target)}{refused}"}
+    )
+
+
+def safe_next(value: str | None) -> str:
+    """Where to go after signing in: only a coordinator page of this site (no open redirect)."""
+    if not value:
+        return HOME
+    parts = urlsplit(value)
+    inside = parts.path == HOME or parts.path.startswith(HOME + "/")
+    if parts.scheme or parts.netloc or not inside or parts.path.startswith(LOGIN) or "\\" in value:
+        return HOME
+    return value
+
+
+def _limiter(request: Request[Any, Any, Any]) -> LoginLimiter:
+    state = request.app.state
+    if LIMITER_KEY not in state:
+        state[LIMITER_KEY] = LoginLimiter()
+    limiter: LoginLimiter = state[LIMITER_KEY]
+    return limiter
+
+
+def form_token(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
+    """The forms' CSRF token and, when the browser has no seed yet, the new seed to set."""
+    seed = request.cookies.get(staff_session.CSRF_COOKIE)
+    fresh = None
+    if not seed:
+        seed = fresh = staff_session.new_csrf_seed()
+    return staff_session.csrf_token(request.app.state.settings.secret_key, seed), fresh
+
+
+def _cookie(name: str, value: str, max_age: int | None = None) -> Cookie:
+    return Cookie(key=name, value=value, path="/", httponly=True, samesite="strict", max_age=max_age)
+
+
+def with_csrf_cookie(response: Response[str], seed: str | None) -> Response[str]:
+    """Set the browser's CSRF seed when the page's forms were signed with a new one."""
+    if seed:
+        response.set_cookie(_cookie(staff_session.CSRF_COOKIE, seed))
+    return response
+
+
+def login_page(
+    request: Request[Any, Any, Any],
+    lang: PageLanguage,
+    *,
+    status: int = 200,
+    error: str = "",
+    username: str = "",
+    next_url: str | None = None,
+) -> Response[str]:
+    """The sign-in form; ``error`` is shown in an alert that screen readers announce at once."""
+    token, fresh = form_token(request)
+    target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
+    alert = f'<p class="bad" role="alert">{escape(error)}</p>' if error else ""
+    form = (
+        f'{alert}<form method="post" action="{LOGIN}?lang={lang.code}">'
+        f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
+        f'<input type="hidden" name="next" value="{escape(target)}">'
+        f'<p><label for="username">{lang.t("username")}</label><br>'
+        f'<input id="username" name="username" value="{escape(username)}" autocomplete="username" required></p>'
+        f'<p><label for="password">{lang.t("password")}</label><br>'
+        '<input id="password" name="password" type="password" autocomplete="current-password" required></p>'
+        f'<p><button type="submit">{lang.t("sign_in")}</button></p></form>'
+    )
+    return with_csrf_cookie(page(text("login_title", lang.code), form, lang, LOGIN, status=status), fresh)
+
+
+class CoordinatorLoginController(Controller):
+    """``/field/coordinator/login`` and ``/logout``: open to everyone, throttled on failures."""
+
+    path = HOME
+    include_in_schema = False
+
+    @get("/login", sync_to_thread=True)
+    def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        """The form; after a refusal by role it says which account was refused."""
+        lang = PageLanguage.of(request)
+        user = staff_session.current_user(request)
+        if request.query_params.get("refused") and user is not None:
+            return login_page(request, lang, status=403, error=lang.t("not_coordinator", name=user.username))
+        return login_page(request, lang)
+
+    @post("/login")
+    async def login(self, request: Request[Any, Any, Any], db_session: Session) -> Response[str] | Redirect:
+        """Check the password; success sets the staff session and goes back to the page asked for."""
+        lang = PageLanguage.of(request)
+        form = await request.form()
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        again = {"username": username, "next_url": str(form.get("next", ""))}
+        secret = request.app.state.settings.secret_key
+        try:
+            staff_session.check_csrf(
+                secret, request.cookies.get(staff_session.CSRF_COOKIE), form.get("csrf_token")
+            )
+        except HTTPException:
+            return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
+        limiter = _limiter(request)
+        address = request.client.host if request.client else "unknown"
+        try:
+            limiter.check(username, address)
+        except TooManyAttempts as exc:
+            wait = (exc.headers or {}).get("Retry-After", "60")
+            error = text("too_many", lang.code, minutes=max(1, math.ceil(int(wait) / 60)))
+            response = login_page(request, lang, status=429, error=error, **again)
+            response.headers["Retry-After"] = wait
+            return response
+        try:
+            user = await to_thread.run_sync(UserService(db_session).authenticate, username, password)
+        except AuthError:
+            limiter.failed(username, address)
+            return login_page(request, lang, status=401, error=text("bad_login", lang.code), **again)
+        limiter.succeeded(username)
+        if Role(user.role) not in COORDINATING:
+            error = text("not_coordinator", lang.code, name=user.username)
+            return login_page(request, lang, status=403, error=error, **again)
+        redirect = Redirect(safe_next(again["next_url"]), status_code=303)
+        token = staff_session.sign_session(secret, user)
+        redirect.set_cookie(_cookie(staff_session.SESSION_COOKIE, token, staff_session.SESSION_SECONDS))
+        return redirect
+
+    @post("/logout")
+    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+        """End the staff session (the workbench's too: it is the same cookie)."""
+        form = await request.form()
+        secret = request.app.state.settings.secret_key
+        staff_session.check_csrf(
+            secret, request.cookies.get(staff_session.CSRF_COOKIE), form.get("csrf_token")
+        )
+        redirect = Redirect(f"{LOGIN}?lang={request.query_params.get('lang', '')}", status_code=303)
+        redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
+        return redirect
