@@ -14,7 +14,8 @@ from html import escape
 from typing import Any
 
 from litestar import Controller, Request, Response, get
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import FromPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -122,7 +123,9 @@ def device_page(session: Session, device_id: int, lang: PageLanguage, account: s
     return page(title, back + summary + listing, lang, here, account=account)
 
 
-def _account(request: Request[Any, Any, Any], staff: User, lang: PageLanguage) -> tuple[str, str | None]:
+def _account(
+    request: Request[Any, Any, Any], staff: NamedDependency[User], lang: PageLanguage
+) -> tuple[str, str | None]:
     """The sign-out form for a browser session (none for scripts using HTTP Basic), and a new CSRF seed."""
     if request.headers.get("authorization"):
         return "", None
@@ -138,7 +141,12 @@ class CoordinatorController(Controller):
     dependencies = {"staff": Provide(provide_coordinator, sync_to_thread=True)}  # noqa: RUF012
 
     @get("/", sync_to_thread=True)
-    def devices(self, request: Request[Any, Any, Any], db_session: Session, staff: User) -> Response[str]:
+    def devices(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        staff: NamedDependency[User],
+    ) -> Response[str]:
         """Every tablet with its counts."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
@@ -146,7 +154,11 @@ class CoordinatorController(Controller):
 
     @get("/devices/{device_id:int}", sync_to_thread=True)
     def device(
-        self, request: Request[Any, Any, Any], db_session: Session, staff: User, device_id: int
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        staff: NamedDependency[User],
+        device_id: FromPath[int],
     ) -> Response[str]:
         """One tablet's problem list."""
         lang = PageLanguage.of(request)

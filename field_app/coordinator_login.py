@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ LOGIN = f"{HOME}/login"
 LIMITER_KEY = "coordinator_login_limiter"
 
 
-def provide_coordinator(request: Request[Any, Any, Any], db_session: Session) -> User:
+def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
     """An admin or coordinator: from the staff session, or from HTTP Basic credentials (scripts).
 
     A browser without a session is sent to the sign-in form (and back afterwards); a signed-in
@@ -140,7 +141,9 @@ class CoordinatorLoginController(Controller):
         return login_page(request, lang)
 
     @post("/login")
-    async def login(self, request: Request[Any, Any, Any], db_session: Session) -> Response[str] | Redirect:
+    async def login(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[str] | Redirect:
         """Check the password; success sets the staff session and goes back to the page asked for."""
         lang = PageLanguage.of(request)
         form = await request.form()

@@ -11,6 +11,8 @@ from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
@@ -120,7 +122,9 @@ class LoginController(Controller):
         return _page(request, "analyst/login.html", error=None)
 
     @post("/login", media_type=HTML)
-    async def login(self, request: Request[Any, Any, Any], db_session: Session) -> Response[Any]:
+    async def login(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[Any]:
         form = await _form(request)
         try:
             user = UserService(db_session).authenticate(
@@ -160,11 +164,13 @@ class WorkbenchController(Controller):
     include_in_schema = False
 
     @get("/", media_type=HTML, sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], db_session: Session) -> Response[str]:
+    def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
         return _page(request, "analyst/index.html", consultations=ConsultationService(db_session).list())
 
     @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
-    def consultation(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+    def consultation(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
         return self._overview(request, db_session, slug)
 
     def _overview(self, request: Request[Any, Any, Any], session: Session, slug: str, status: int = 200,
@@ -185,7 +191,7 @@ class WorkbenchController(Controller):
 
     @post("/{slug:str}/targets", media_type=HTML)
     async def upload_targets(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         form = await _form(request)
         upload: Any = form.get("file")
@@ -228,14 +234,18 @@ class WorkbenchController(Controller):
             return context, None, str(exc)
 
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
-    def weighting(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+    def weighting(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
         charts = diagnostics_charts(analysis, context.labels, ANALYST_LANG) if analysis else None
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
-    def results(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+    def results(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
         items = (
             [{"result": r, "chart": question_chart(r, ANALYST_LANG)} for r in analysis.results]
@@ -247,7 +257,9 @@ class WorkbenchController(Controller):
                      analysis=analysis, items=items, comment_groups=groups, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/breakdown", media_type=HTML, sync_to_thread=True)
-    def breakdown(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+    def breakdown(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
         """One question by a subgroup: weighted shares with CIs and the Rao–Scott test."""
         context, analysis, error = self._analysis(request, db_session, slug)
         choices = breakdown_choices(context.questionnaire, analysis.data) if analysis else []
@@ -277,14 +289,18 @@ class WorkbenchController(Controller):
                      spec_fields=keep, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
-    def bias(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[str]:
+    def bias(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
         audit = bias_audit(context, analysis, ANALYST_LANG) if analysis else None
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
                      audit=audit, margins=bias_chart(audit, context.labels, ANALYST_LANG) if audit else [], error=error, query=_query(request))  # fmt: skip
 
     @post("/{slug:str}/snapshots", media_type=HTML)
-    async def freeze(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> Response[Any]:
+    async def freeze(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[Any]:
         form = await _form(request)
         context, analysis, error = self._analysis(request, db_session, slug)
         if analysis is None:
@@ -301,8 +317,8 @@ class WorkbenchController(Controller):
         return self._overview(request, db_session, slug, notice=f"Snapshot {snapshot.id} frozen.")
 
     @post("/{slug:str}/snapshots/{snapshot_id:int}/publish", media_type=HTML)
-    async def publish(self, request: Request[Any, Any, Any], db_session: Session, slug: str,
-                      snapshot_id: int) -> Response[Any]:  # fmt: skip
+    async def publish(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+                      snapshot_id: FromPath[int]) -> Response[Any]:  # fmt: skip
         await _form(request)
         user = _user(request)
         snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
@@ -316,7 +332,9 @@ class AnalystApiController(Controller):
     guards = [auth.staff_guard]  # noqa: RUF012
 
     @get("/{slug:str}/results", sync_to_thread=True, summary="Weighted results of a consultation")
-    def results(self, request: Request[Any, Any, Any], db_session: Session, slug: str) -> dict[str, Any]:
+    def results(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> dict[str, Any]:
         context = load_context(db_session, slug)
         analysis = run_analysis(context, spec_from_query(request))
         return {
