@@ -7,6 +7,7 @@ the HTML opens anywhere with no server (no external CSS, script or image).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -30,13 +31,35 @@ from survey.store.errors import StoreError
 REPORT_COMMENTS = 25  # per question: a report is read, not searched (all comments are in the export)
 
 
-def report_html(session: Session, slug: str, spec: WeightingSpec | None = None, lang: str = "en") -> str:
-    """Run the analysis and render every section into one HTML document in ``lang``."""
+REPORT_STAGES = (
+    "loading responses",
+    "weighting and estimating every question",
+    "bias audit and mode effects",
+    "rendering",
+)
+
+
+def report_html(
+    session: Session,
+    slug: str,
+    spec: WeightingSpec | None = None,
+    lang: str = "en",
+    stage: Callable[[str], None] = lambda _name: None,
+) -> str:
+    """Run the analysis and render every section into one HTML document in ``lang``.
+
+    ``stage`` is told as each of :data:`REPORT_STAGES` starts (the CLI shows it as progress).
+    """
+    stage(REPORT_STAGES[0])
     context = load_context(session, slug)
     if not context.target_rows:
         raise StoreError(f"consultation '{slug}' has no targets: upload them before reporting")
+    stage(REPORT_STAGES[1])
     analysis = run_analysis(context, spec or WeightingSpec())
-    return render_report(context, analysis, bias_audit(context, analysis, lang), lang)
+    stage(REPORT_STAGES[2])
+    audit = bias_audit(context, analysis, lang)
+    stage(REPORT_STAGES[3])
+    return render_report(context, analysis, audit, lang)
 
 
 def render_report(context: Context, analysis: Analysis, audit: BiasAudit, lang: str = "en") -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.settings import get_settings
@@ -37,3 +40,24 @@ def fail(message: str, code: int = 2) -> NoReturn:
     """Exit with one line on stderr, never a traceback."""
     console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+@contextmanager
+def stages(total: int) -> Iterator[Callable[[str], None]]:
+    """A progress bar over named stages: call the function it yields as each stage starts.
+
+    Why stages, not rows: a report or an export spends its time in a few long steps (loading,
+    weighting, estimating, rendering); naming the current one tells the analyst where it is.
+    """
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("starting", total=total)
+        started = 0
+
+        def start(description: str) -> None:
+            nonlocal started
+            progress.update(task, completed=started, description=description)
+            started += 1
+
+        yield start
+        progress.update(task, completed=total)

@@ -10,7 +10,7 @@ import typer
 import survey.analyst.models  # noqa: F401  (registers the snapshot table)
 from survey.analyst.export import FORMATS, write_export
 from survey.analyst.services import METHODS, WeightingSpec, load_context, run_analysis
-from survey.cli._common import DatabaseOption, fail, out, sessions
+from survey.cli._common import DatabaseOption, fail, out, sessions, stages
 from survey.store.errors import StoreError
 from weighting import WeightingError
 
@@ -35,11 +35,14 @@ def export_command(
     if not dest.resolve().parent.is_dir():
         fail(f"cannot write {dest}: folder {dest.parent} does not exist")
     try:
-        with sessions(database_url)() as session:
+        with stages(3) as stage, sessions(database_url)() as session:
+            stage("loading responses")
             context = load_context(session, consultation)
             if not context.target_rows:
                 fail(f"consultation '{consultation}' has no targets: upload them before exporting")
+            stage("weighting")
             analysis = run_analysis(context, WeightingSpec(method=method))
+            stage(f"writing {fmt}")
             codebook = write_export(context, analysis, fmt, dest)
     except (StoreError, WeightingError) as exc:
         fail(str(exc))

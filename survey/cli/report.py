@@ -8,10 +8,10 @@ from typing import Annotated
 import typer
 
 import survey.analyst.models  # noqa: F401  (registers the snapshot table)
-from survey.analyst.report import report_html, write_pdf
+from survey.analyst.report import REPORT_STAGES, report_html, write_pdf
 from survey.analyst.report_text import REPORT_TEXT, report_language
 from survey.analyst.services import METHODS, WeightingSpec
-from survey.cli._common import DatabaseOption, fail, out, sessions
+from survey.cli._common import DatabaseOption, fail, out, sessions, stages
 from survey.store.errors import StoreError
 from weighting import WeightingError
 
@@ -50,18 +50,21 @@ def report_command(
     if not out_path.resolve().parent.is_dir():
         fail(f"cannot write {out_path}: folder {out_path.parent} does not exist")
     spec = _spec(method, trim)
-    try:
-        with sessions(database_url)() as session:
-            html = report_html(session, consultation, spec, report_language(language))
-    except (StoreError, WeightingError) as exc:
-        fail(str(exc))
-    if out_path.suffix == ".html":
-        out_path.write_text(html, encoding="utf-8")
-    else:
+    pdf = out_path.suffix == ".pdf"
+    with stages(len(REPORT_STAGES) + pdf) as stage:
         try:
-            write_pdf(html, out_path)
-        except ImportError as exc:
-            fail(f"PDF needs WeasyPrint (pip install weasyprint): {exc}")
+            with sessions(database_url)() as session:
+                html = report_html(session, consultation, spec, report_language(language), stage)
+        except (StoreError, WeightingError) as exc:
+            fail(str(exc))
+        if not pdf:
+            out_path.write_text(html, encoding="utf-8")
+        else:
+            stage("writing the PDF")
+            try:
+                write_pdf(html, out_path)
+            except ImportError as exc:
+                fail(f"PDF needs WeasyPrint (pip install weasyprint): {exc}")
     out.print(f"wrote {out_path}", highlight=False)
 
 

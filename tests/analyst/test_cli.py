@@ -14,6 +14,7 @@ import typer
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from survey.analyst.report import REPORT_STAGES, report_html
 from survey.cli import export, report
 from tests.analyst.conftest import SLUG
 
@@ -102,6 +103,13 @@ def test_report_pdf_in_french(demo: sessionmaker[Session], database_url: str, tm
     for section in SECTIONS["fr"]:
         assert section in text
     assert "Ce que le travail de terrain a apporté" in text
+
+
+def test_report_names_each_stage_as_it_starts(demo: sessionmaker[Session]) -> None:
+    started: list[str] = []
+    with demo() as session:
+        html = report_html(session, SLUG, lang="nl", stage=started.append)
+    assert started == list(REPORT_STAGES) and "Vertekeningsaudit" in html
 
 
 def test_report_refuses_bad_output(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
