@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from litestar import Controller, Request, get, post, put
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
+from litestar.params import Body, FromPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -19,7 +22,6 @@ from field_app.coordinator import provide_coordinator
 from field_app.errors import FIELD_EXCEPTION_HANDLERS, BatchTooLargeError, NotAssigned
 from field_app.openapi import DEVICE_RESPONSES, LOGIN_RESPONSES, SYNC_RESPONSES
 from field_app.planning import assign, set_quotas
-from field_app.ratelimit import LoginLimiter
 from field_app.reports import contact_counts, quota_cells, reconciliation
 from field_app.schemas import (
     MAX_BATCH,
@@ -40,29 +42,22 @@ from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
+from survey.web.login_throttle import limiter_of
 
 LIMITER_KEY = "field_login_limiter"
 
 
-def provide_device(request: Request, db_session: Session) -> Device:
+def provide_device(request: Request, db_session: NamedDependency[Session]) -> Device:
     """The calling tablet, from its bearer token (401 unknown, 403 revoked)."""
     return device_for_token(db_session, bearer_token(request))
 
 
-def provide_admin(request: Request, db_session: Session) -> User:
+def provide_admin(request: Request, db_session: NamedDependency[Session]) -> User:
     return staff_from_basic(db_session, request, {Role.ADMIN})
 
 
-def provide_planner(request: Request, db_session: Session) -> User:
+def provide_planner(request: Request, db_session: NamedDependency[Session]) -> User:
     return staff_from_basic(db_session, request, {Role.ADMIN, Role.ANALYST})
-
-
-def login_limiter(request: Request) -> LoginLimiter:
-    """One limiter per application instance, created at its first login."""
-    limiter = request.app.state.get(LIMITER_KEY)
-    if limiter is None:
-        limiter = request.app.state[LIMITER_KEY] = LoginLimiter()
-    return limiter
 
 
 def _infos(session: Session, consultations: list[Consultation]) -> list[ConsultationInfo]:
@@ -94,12 +89,14 @@ class FieldApiController(Controller):
 
     @post("/login", status_code=200, sync_to_thread=True, summary="Register this tablet",
           responses=LOGIN_RESPONSES)  # fmt: skip
-    def login(self, request: Request, db_session: Session, data: LoginRequest) -> LoginResponse:
+    def login(
+        self, request: Request, db_session: NamedDependency[Session], data: Annotated[LoginRequest, Body()]
+    ) -> LoginResponse:
         """Interviewer credentials → a new device and its token (only the token's SHA-256 is kept).
 
         Failed attempts are throttled per account and per client (429 with Retry-After).
         """
-        limiter = login_limiter(request)
+        limiter = limiter_of(request, LIMITER_KEY)
         address = request.client.host if request.client else "unknown"
         limiter.check(data.username, address)
         try:
@@ -114,12 +111,16 @@ class FieldApiController(Controller):
 
     @get("/consultations", sync_to_thread=True, summary="Assigned consultations and current versions",
          responses=DEVICE_RESPONSES)  # fmt: skip
-    def consultations(self, db_session: Session, device: Device) -> list[ConsultationInfo]:
+    def consultations(
+        self, db_session: NamedDependency[Session], device: NamedDependency[Device]
+    ) -> list[ConsultationInfo]:
         return _infos(db_session, assigned_consultations(db_session, device.user_id))
 
     @get("/versions/{version_id:int}", sync_to_thread=True, summary="Download a questionnaire version",
          responses=DEVICE_RESPONSES)  # fmt: skip
-    def version(self, db_session: Session, device: Device, version_id: int) -> VersionDocument:
+    def version(
+        self, db_session: NamedDependency[Session], device: NamedDependency[Device], version_id: FromPath[int]
+    ) -> VersionDocument:
         version = db_session.get(QuestionnaireVersion, version_id)
         allowed = {c.id: c.slug for c in assigned_consultations(db_session, device.user_id)}
         if version is None or version.consultation_id not in allowed:
@@ -134,7 +135,12 @@ class FieldApiController(Controller):
 
     @post("/sync", status_code=200, sync_to_thread=True, summary="Upload a batch of interviews",
           responses=SYNC_RESPONSES)  # fmt: skip
-    def sync(self, db_session: Session, device: Device, data: SyncRequest) -> SyncResponse:
+    def sync(
+        self,
+        db_session: NamedDependency[Session],
+        device: NamedDependency[Device],
+        data: Annotated[SyncRequest, Body()],
+    ) -> SyncResponse:
         """Per-item results; safe to repeat: a UUID already stored with the same content is a duplicate.
 
         Refused items and refused requests carry a stable ``code`` (``different_content``,
@@ -150,7 +156,9 @@ class FieldApiController(Controller):
 
     @get("/consultations/{slug:str}/quotas", sync_to_thread=True, summary="Quota targets and progress",
          responses=DEVICE_RESPONSES)  # fmt: skip
-    def quotas(self, db_session: Session, device: Device, slug: str) -> list[QuotaCell]:
+    def quotas(
+        self, db_session: NamedDependency[Session], device: NamedDependency[Device], slug: FromPath[str]
+    ) -> list[QuotaCell]:
         return quota_cells(db_session, _assigned(db_session, device, slug))
 
 
@@ -163,7 +171,7 @@ class FieldAdminController(Controller):
 
     @get("/devices", sync_to_thread=True, summary="Registered devices",
          dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip
-    def devices(self, db_session: Session, admin: User) -> list[DeviceInfo]:
+    def devices(self, db_session: NamedDependency[Session], admin: NamedDependency[User]) -> list[DeviceInfo]:
         rows = db_session.execute(
             select(Device, User.username).join(User, User.id == Device.user_id).order_by(Device.id)
         ).all()
@@ -171,7 +179,9 @@ class FieldAdminController(Controller):
 
     @post("/devices/{device_id:int}/revoke", status_code=200, sync_to_thread=True, summary="Revoke a device",
           dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip
-    def revoke(self, db_session: Session, admin: User, device_id: int) -> DeviceInfo:
+    def revoke(
+        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[int]
+    ) -> DeviceInfo:
         device = revoke_device(db_session, device_id, actor=admin.username, actor_id=admin.id)
         user = db_session.get(User, device.user_id)
         return DeviceInfo(
@@ -181,13 +191,20 @@ class FieldAdminController(Controller):
 
     @get("/devices/{device_id:int}/reconciliation", sync_to_thread=True, summary="Manifest vs store",
          dependencies={"admin": Provide(provide_coordinator, sync_to_thread=True)})  # fmt: skip
-    def reconcile(self, db_session: Session, admin: User, device_id: int) -> Reconciliation:
+    def reconcile(
+        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[int]
+    ) -> Reconciliation:
         """Admins and coordinators only (the HTML view is ``/field/coordinator``)."""
         return reconciliation(db_session, device_id)
 
     @post("/import", status_code=200, sync_to_thread=True, summary="Import a tablet export file",
           dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip
-    def import_export(self, db_session: Session, admin: User, data: ExportFile) -> SyncResponse:
+    def import_export(
+        self,
+        db_session: NamedDependency[Session],
+        admin: NamedDependency[User],
+        data: Annotated[ExportFile, Body()],
+    ) -> SyncResponse:
         """Same idempotency as sync: importing twice, or after the tablet synced, stores nothing new."""
         device = db_session.get(Device, data.device_id)
         if device is None or device.user_id != data.interviewer_id:
@@ -201,7 +218,12 @@ class FieldAdminController(Controller):
 
     @put("/assignments", status_code=200, sync_to_thread=True, summary="Assign a consultation",
          dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip
-    def assign(self, db_session: Session, admin: User, data: AssignmentRequest) -> AssignmentRequest:
+    def assign(
+        self,
+        db_session: NamedDependency[Session],
+        admin: NamedDependency[User],
+        data: Annotated[AssignmentRequest, Body()],
+    ) -> AssignmentRequest:
         user = db_session.scalar(select(User).where(User.username == data.username))
         if user is None or user.role != Role.INTERVIEWER.value:
             raise NotFoundError(f"no interviewer '{data.username}'")
@@ -211,7 +233,11 @@ class FieldAdminController(Controller):
     @put("/consultations/{slug:str}/quotas", status_code=200, sync_to_thread=True, summary="Set quotas",
          dependencies={"admin": Provide(provide_planner, sync_to_thread=True)})  # fmt: skip
     def set_quotas(
-        self, db_session: Session, admin: User, slug: str, data: list[QuotaCell]
+        self,
+        db_session: NamedDependency[Session],
+        admin: NamedDependency[User],
+        slug: FromPath[str],
+        data: Annotated[list[QuotaCell], Body()],
     ) -> list[QuotaCell]:
         """Replace all cells; a cell names single-choice questions and one choice of each.
 
@@ -224,5 +250,7 @@ class FieldAdminController(Controller):
 
     @get("/consultations/{slug:str}/contacts", sync_to_thread=True, summary="Refusals / not at home",
          dependencies={"admin": Provide(provide_planner, sync_to_thread=True)})  # fmt: skip
-    def contacts(self, db_session: Session, admin: User, slug: str) -> dict[str, int]:
+    def contacts(
+        self, db_session: NamedDependency[Session], admin: NamedDependency[User], slug: FromPath[str]
+    ) -> dict[str, int]:
         return contact_counts(db_session, ConsultationService(db_session).get(slug))

@@ -25,11 +25,11 @@ from sqlalchemy.orm import Session
 from field_app.auth import staff_from_basic
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
-from field_app.ratelimit import LoginLimiter, TooManyAttempts
 from survey.store.errors import AuthError
 from survey.store.models import Role, User
 from survey.store.services.users import UserService
 from survey.web import staff_session
+from survey.web.login_throttle import TooManyAttempts, limiter_of
 
 COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
 HOME = "/field/coordinator"
@@ -69,14 +69,6 @@ def safe_next(value: str | None) -> str:
     if parts.scheme or parts.netloc or not inside or parts.path.startswith(LOGIN) or "\\" in value:
         return HOME
     return value
-
-
-def _limiter(request: Request[Any, Any, Any]) -> LoginLimiter:
-    state = request.app.state
-    if LIMITER_KEY not in state:
-        state[LIMITER_KEY] = LoginLimiter()
-    limiter: LoginLimiter = state[LIMITER_KEY]
-    return limiter
 
 
 def form_token(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
@@ -156,7 +148,7 @@ class CoordinatorLoginController(Controller):
             )
         except HTTPException:
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
-        limiter = _limiter(request)
+        limiter = limiter_of(request, LIMITER_KEY)
         address = request.client.host if request.client else "unknown"
         try:
             limiter.check(username, address)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 
 STATIC = Path(__file__).parent / "static"
@@ -51,7 +52,7 @@ async def field_index(request: Request) -> Response[bytes] | Redirect:
 
 
 @get("/field/{name:str}", include_in_schema=False)
-async def field_asset(name: str) -> Response[bytes]:
+async def field_asset(name: FromPath[str]) -> Response[bytes]:
     """One whitelisted shell file."""
     return _asset(name)
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
@@ -38,7 +40,7 @@ class PublicResultsController(Controller):
 
     @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
     def list_published(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         consultation = ConsultationService(db_session).get(slug)
         lang = _lang(request)
@@ -49,7 +51,11 @@ class PublicResultsController(Controller):
 
     @get("/{slug:str}/{snapshot_id:int}", media_type=HTML, sync_to_thread=True)
     def show(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, snapshot_id: int
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+        snapshot_id: FromPath[int],
     ) -> Response[str]:
         consultation = ConsultationService(db_session).get(slug)
         snapshot = snapshots.published(db_session, consultation, snapshot_id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from anyio import to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -42,10 +43,12 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
 from survey.store.services.users import UserService
 from survey.web import staff_session
+from survey.web.login_throttle import TooManyAttempts, limiter_of
 from weighting import WeightingError
 
 HTML = MediaType.HTML
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
+LOGIN_LIMITER_KEY = "analyst_login_limiter"
 ANALYST_LANG = "en"  # the workbench is in English; labels come from the form in this language
 
 
@@ -126,12 +129,22 @@ class LoginController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[Any]:
         form = await _form(request)
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        limiter = limiter_of(request, LOGIN_LIMITER_KEY)
+        address = request.client.host if request.client else "unknown"
         try:
-            user = UserService(db_session).authenticate(
-                str(form.get("username", "")), str(form.get("password", ""))
-            )
+            limiter.check(username, address)
+        except TooManyAttempts as exc:
+            page = _page(request, "analyst/login.html", status=429, error=exc.detail)
+            page.headers["Retry-After"] = (exc.headers or {}).get("Retry-After", "60")
+            return page
+        try:
+            # scrypt takes tens of milliseconds: in a thread, so other requests are not held up
+            user = await to_thread.run_sync(UserService(db_session).authenticate, username, password)
         except AuthError:
+            limiter.failed(username, address)
             return _page(request, "analyst/login.html", status=401, error="Unknown user or wrong password.")
+        limiter.succeeded(username)
         if user.role not in auth.STAFF_ROLES:
             return _page(
                 request, "analyst/login.html", status=403, error="This account has no analyst access."

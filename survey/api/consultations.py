@@ -6,6 +6,8 @@ from typing import Any
 
 import msgspec
 from litestar import Controller, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.store.services.consultations import ConsultationService
@@ -38,14 +40,16 @@ class ConsultationController(Controller):
     tags = ["consultations"]  # noqa: RUF012
 
     @get(sync_to_thread=True, summary="List consultations")
-    def list_consultations(self, db_session: Session) -> list[ConsultationSummary]:
+    def list_consultations(self, db_session: NamedDependency[Session]) -> list[ConsultationSummary]:
         return [
             ConsultationSummary(c.slug, c.title, c.description, c.organiser, c.status)
             for c in ConsultationService(db_session).list()
         ]
 
     @get("/{slug:str}/questionnaire", sync_to_thread=True, summary="Current questionnaire version")
-    def current_questionnaire(self, db_session: Session, slug: str) -> QuestionnaireDocument:
+    def current_questionnaire(
+        self, db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> QuestionnaireDocument:
         service = ConsultationService(db_session)
         consultation = service.get(slug)
         version = service.current_version(consultation)

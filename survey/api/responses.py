@@ -18,7 +18,7 @@ from litestar.datastructures import State
 from litestar.exceptions import HTTPException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import Example
-from litestar.params import Body
+from litestar.params import Body, FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session, sessionmaker
@@ -133,7 +133,7 @@ class ResponseController(Controller):
         self,
         request: Request,
         state: State,
-        slug: str,
+        slug: FromPath[str],
         data: Annotated[ResponseIn, Body(examples=[_REQUEST_EXAMPLE])],
     ) -> Response[AckOut]:
         if not ratelimit.API.hit(request.client.host if request.client else None):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from litestar import Controller, Request, get
+from litestar.di import NamedDependency
+from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
@@ -17,7 +19,9 @@ class HomeController(Controller):
     include_in_schema = False
 
     @get(sync_to_thread=True)
-    def home(self, request: Request, db_session: Session, lang: str | None = None) -> Template:
+    def home(
+        self, request: Request, db_session: NamedDependency[Session], lang: FromQuery[str | None] = None
+    ) -> Template:
         language = negotiate(request.headers.get("accept-language"), lang)
         consultations = [c for c in ConsultationService(db_session).list() if c.status == "open"]
         return Template(

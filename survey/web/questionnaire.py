@@ -13,8 +13,9 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
-from litestar.params import Body
+from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
@@ -137,11 +138,11 @@ class QuestionnaireController(Controller):
     def landing(
         self,
         request: Request,
-        db_session: Session,
-        slug: str,
-        lang: str | None = None,
-        easy: str | None = None,
-        code: str | None = None,
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+        lang: FromQuery[str | None] = None,
+        easy: FromQuery[str | None] = None,
+        code: FromQuery[str | None] = None,
     ) -> Template:
         """Who asks, why, how long it takes, what happens to the answers, and the consent form."""
         visitor = _visitor(request, lang, easy)
@@ -149,7 +150,9 @@ class QuestionnaireController(Controller):
         return _landing(request, visitor, consultation, questionnaire, code=(code or "")[:40])
 
     @post("/start", sync_to_thread=True)
-    def start(self, request: Request, db_session: Session, slug: str, data: FormData) -> Template | Redirect:
+    def start(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], data: FormData
+    ) -> Template | Redirect:
         """Consent given (and, for a panel, a valid invitation code): create the response, go to page one."""
         visitor = _visitor(request, data.get("_lang"), data.get("_easy", "0"))
         refused = _guard(request, visitor, data)
@@ -174,7 +177,13 @@ class QuestionnaireController(Controller):
         return Redirect(f"{_base(slug, token)}/p/{first[0] + 1 if first else 1}", status_code=303)
 
     @get("/r/{token:str}", sync_to_thread=True)
-    def resume(self, request: Request, db_session: Session, slug: str, token: str) -> Template | Redirect:
+    def resume(
+        self,
+        request: Request,
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+        token: FromPath[str],
+    ) -> Template | Redirect:
         """The resume link: back to the first page that still needs an answer."""
         found = self._load(request, db_session, slug, token, None, None)
         if isinstance(found, Template | Redirect):
@@ -188,8 +197,8 @@ class QuestionnaireController(Controller):
 
     @get("/r/{token:str}/p/{number:int}", sync_to_thread=True)
     def show_page(
-        self, request: Request, db_session: Session, slug: str, token: str, number: int,
-        lang: str | None = None, easy: str | None = None,
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
+        number: FromPath[int], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template | Redirect:  # fmt: skip
         found = self._load(request, db_session, slug, token, lang, easy)
         if isinstance(found, Template | Redirect):
@@ -204,10 +213,10 @@ class QuestionnaireController(Controller):
     def post_page(
         self,
         request: Request,
-        db_session: Session,
-        slug: str,
-        token: str,
-        number: int,
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+        token: FromPath[str],
+        number: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:
         """Validate this page, keep what is valid, then go on, back, or show the errors."""
@@ -270,8 +279,8 @@ class QuestionnaireController(Controller):
 
     @get("/r/{token:str}/saved", sync_to_thread=True)
     def saved(
-        self, request: Request, db_session: Session, slug: str, token: str, lang: str | None = None,
-        easy: str | None = None,
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
+        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template | Redirect:  # fmt: skip
         found = self._load(request, db_session, slug, token, lang, easy)
         if isinstance(found, Template | Redirect):
@@ -283,8 +292,8 @@ class QuestionnaireController(Controller):
 
     @get("/r/{token:str}/thanks", sync_to_thread=True)
     def thanks(
-        self, request: Request, db_session: Session, slug: str, token: str, lang: str | None = None,
-        easy: str | None = None,
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
+        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template:  # fmt: skip
         response = ProgressStore(db_session).find(token)
         if response is None or response.status == ResponseStatus.IN_PROGRESS.value:

@@ -8,9 +8,11 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.analyst.routes import LOGIN_LIMITER_KEY
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, Response, User
 from survey.web import staff_session
+from survey.web.login_throttle import MAX_PER_ACCOUNT
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
 
 PAGES = (
@@ -65,6 +67,23 @@ def test_login_cookie_flags_and_csrf(client: TestClient) -> None:
         client.get(PAGES[0]).status_code == 200 and "Signed in as admin (admin)" in client.get(PAGES[0]).text
     )
     assert client.get(API).status_code == 200
+
+
+def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
+    for _ in range(MAX_PER_ACCOUNT):
+        assert login(client, "analyst", "wrong-password") == 401
+    token = csrf(client)
+    locked = client.post(
+        "/analyst/login",
+        data={"username": "analyst", "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
+    assert "Too many failed login attempts" in locked.text
+    assert staff_session.SESSION_COOKIE not in client.cookies
+    assert login(client, "admin") == 303  # another account from the same client is not locked out
+    held = client.app.state[LOGIN_LIMITER_KEY].held_keys()
+    assert "account:analyst" in held and not any("testclient" in key for key in held)
 
 
 def test_targets_upload_good_and_broken(client: TestClient) -> None:

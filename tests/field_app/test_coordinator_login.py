@@ -12,8 +12,8 @@ import pytest
 from litestar.testing import TestClient
 
 from field_app.coordinator_login import LIMITER_KEY, safe_next
-from field_app.ratelimit import MAX_PER_ACCOUNT
 from survey.web import staff_session
+from survey.web.login_throttle import MAX_PER_ACCOUNT
 from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login
 from tests.web.conftest import axe_source
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from field_app.api import LIMITER_KEY
-from field_app.ratelimit import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter
+from survey.web.login_throttle import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter
 from tests.field_app.conftest import PASSWORD, FieldEnv
 
 

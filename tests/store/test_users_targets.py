@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +32,31 @@ def test_each_role_is_a_row_and_passwords_are_hashed(sessions) -> None:
             UserService(session).authenticate("user_admin", "nope-nope")
         audit = session.scalars(select(AuditEntry).where(AuditEntry.entity == "user")).all()
         assert len(audit) == len(Role) and all(a.actor == "test" for a in audit)
+
+
+def test_unknown_names_cost_the_same_scrypt_work_as_wrong_passwords(
+    sessions, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Counted, not timed: each refusal runs scrypt once with the stored parameters."""
+    with transaction(sessions) as session:
+        UserService(session).create("known", "correct horse", Role.ANALYST, actor="test")
+    calls: list[int] = []
+    real = hashlib.scrypt
+
+    def counting(password: bytes, **kwargs: int) -> bytes:
+        calls.append(kwargs["n"])
+        return real(password, **kwargs)  # type: ignore[arg-type]
+
+    with sessions() as session:
+        service = UserService(session)
+        with pytest.raises(AuthError):
+            service.authenticate("nobody", "x")  # the decoy hash is made once per process, here
+        monkeypatch.setattr(hashlib, "scrypt", counting)
+        for name, password in (("known", "wrong horse"), ("nobody", "wrong horse"), ("nobody", "x")):
+            with pytest.raises(AuthError, match="unknown user or wrong password"):
+                service.authenticate(name, password)
+            assert len(calls) == 1 and calls[0] == 2**14, (name, calls)
+            calls.clear()
 
 
 def test_database_refuses_an_unknown_role(sessions) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -15,6 +16,12 @@ from survey.store.models import Role, User
 from survey.store.services.audit import record
 
 _N, _R, _P = 2**14, 8, 1
+
+
+@functools.cache
+def _decoy_hash() -> str:
+    """A hash no password matches, with today's parameters: checked when the user name is unknown."""
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def hash_password(password: str) -> str:
@@ -77,8 +84,16 @@ class UserService:
         return user
 
     def authenticate(self, username: str, password: str) -> User:
+        """The active account with this password, or AuthError saying no more than that.
+
+        An unknown name costs the same scrypt work as a wrong password, so the time taken does
+        not tell a guesser which user names exist.
+        """
         user = self.session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active or not verify_password(password, user.password_hash):
+        if user is None:
+            verify_password(password, _decoy_hash())
+            raise AuthError("unknown user or wrong password")
+        if not verify_password(password, user.password_hash) or not user.active:
             raise AuthError("unknown user or wrong password")
         return user
 

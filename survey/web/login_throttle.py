@@ -1,8 +1,8 @@
-"""Throttle interviewer logins: failed attempts per account and per client, in memory, short-lived.
+"""Throttle password logins: failed attempts per account and per client, in memory, short-lived.
 
-Tablet logins are the only password form a stranger can reach with a stolen tablet or a script,
-so failures are counted per account (guessing one password) and per client (trying many
-accounts). The client is never stored in clear: its address is keyed-hashed with a secret made
+Every password form (the tablets', the coordinators', the analysts') can be reached by a
+stranger with a stolen tablet or a script, so failures are counted per account (guessing one
+password) and per client (trying many accounts); each form keeps its own limiter. The client is never stored in clear: its address is keyed-hashed with a secret made
 at start-up, so the map cannot be turned back into addresses, and every entry vanishes after the
 window. Memory-only is deliberate: a restart forgets, which costs an attacker nothing they could
 not get by waiting, and no IP ever reaches the database.
@@ -19,7 +19,9 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
+from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 
@@ -29,7 +31,7 @@ MAX_PER_CLIENT = 20
 
 
 class TooManyAttempts(HTTPException):
-    """429 with a Retry-After header and a sentence the interviewer can act on."""
+    """429 with a Retry-After header and a sentence the person signing in can act on."""
 
     status_code = HTTP_429_TOO_MANY_REQUESTS
     error_code = "too_many_attempts"  # the field API's stable code (see field_app.errors)
@@ -99,3 +101,12 @@ class LoginLimiter:
                 times.popleft()
             if not times:
                 del self._failures[key]
+
+
+def limiter_of(request: Request[Any, Any, Any], key: str) -> LoginLimiter:
+    """The limiter of one login form: one per application instance (so per worker), made on first use."""
+    state = request.app.state
+    limiter = state.get(key)
+    if limiter is None:
+        limiter = state[key] = LoginLimiter()
+    return cast(LoginLimiter, limiter)
