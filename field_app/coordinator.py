@@ -19,12 +19,13 @@ from litestar.params import FromPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from field_app.coordinator_login import form_token, provide_coordinator, with_csrf_cookie
-from field_app.coordinator_page import PageLanguage, page, sign_out_form
+from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
+from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
 from field_app.reports import reconciliation
 from field_app.schemas import Reconciliation, ReconciliationItem
 from survey.store.models import Device, User
+from survey.web import staff_session
 
 OVERVIEW_COLUMNS = (
     "device",
@@ -74,7 +75,8 @@ def devices_page(session: Session, lang: PageLanguage, account: str = "") -> Res
         + _heads(lang, *OVERVIEW_COLUMNS)
         + "</tr></thead><tbody>"
     )
-    body = head + "".join(rows) + "</tbody></table>" if rows else f"<p>{lang.t('no_devices')}</p>"
+    table = head + "".join(rows) + "</tbody></table>"
+    body = scrollable(table, lang.t("overview_caption")) if rows else f"<p>{lang.t('no_devices')}</p>"
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
 
 
@@ -108,11 +110,11 @@ def device_page(session: Session, device_id: int, lang: PageLanguage, account: s
         )
         cut = len(problems) - PROBLEM_LIMIT
         more = f"<p>{lang.t('more', n=cut)}</p>" if cut > 0 else ""
-        listing = (
-            f'<h2 id="problems">{lang.t("problems")}</h2><table>'
-            f"<caption>{lang.t('problems_caption')}</caption><thead><tr>"
-            f"{_heads(lang, 'uuid', 'state', 'why')}</tr></thead><tbody>{rows}</tbody></table>{more}"
+        table = (
+            f"<table><caption>{lang.t('problems_caption')}</caption><thead><tr>"
+            f"{_heads(lang, 'uuid', 'state', 'why')}</tr></thead><tbody>{rows}</tbody></table>"
         )
+        listing = f'<h2 id="problems">{lang.t("problems")}</h2>{scrollable(table, lang.t("problems_caption"))}{more}'
     elif r.items:
         listing = f'<p class="ok">{lang.t("all_ok")}</p>'
     else:
@@ -129,7 +131,7 @@ def _account(
     """The sign-out form for a browser session (none for scripts using HTTP Basic), and a new CSRF seed."""
     if request.headers.get("authorization"):
         return "", None
-    token, fresh = form_token(request)
+    token, fresh = staff_session.form_token(request)
     return sign_out_form(lang, staff, token), fresh
 
 

@@ -71,15 +71,6 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def form_token(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
-    """The forms' CSRF token and, when the browser has no seed yet, the new seed to set."""
-    seed = request.cookies.get(staff_session.CSRF_COOKIE)
-    fresh = None
-    if not seed:
-        seed = fresh = staff_session.new_csrf_seed()
-    return staff_session.csrf_token(request.app.state.settings.secret_key, seed), fresh
-
-
 def _cookie(name: str, value: str, max_age: int | None = None) -> Cookie:
     return Cookie(key=name, value=value, path="/", httponly=True, samesite="strict", max_age=max_age)
 
@@ -101,7 +92,7 @@ def login_page(
     next_url: str | None = None,
 ) -> Response[str]:
     """The sign-in form; ``error`` is shown in an alert that screen readers announce at once."""
-    token, fresh = form_token(request)
+    token, fresh = staff_session.form_token(request)
     target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
     alert = f'<p class="bad" role="alert">{escape(error)}</p>' if error else ""
     form = (

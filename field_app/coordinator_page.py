@@ -25,7 +25,7 @@ _STYLE = (
     "justify-content:flex-end}.langs a{display:inline-block;padding:6px 4px}.langs a[aria-current]{font-weight:700;"
     "color:#111}.account{display:flex;gap:12px;justify-content:flex-end;align-items:center;margin:4px 0}"
     "button{font:inherit;padding:6px 12px}input{font:inherit;padding:6px;max-width:100%}"
-    "button:focus,input:focus{outline:3px solid #e0a800}"
+    "button:focus,input:focus,.scroll:focus{outline:3px solid #e0a800}.scroll{overflow-x:auto;max-width:100%}"
 )
 
 
@@ -61,6 +61,11 @@ def _switcher(lang: PageLanguage, here: str) -> str:
         for code, name in LANGUAGES
     )
     return f'<nav class="langs" aria-label="{lang.t("language")}"><ul>{links}</ul></nav>'
+
+
+def scrollable(table: str, name: str) -> str:
+    """A wide table in a region that scrolls sideways on a phone (focusable, so keys scroll it too)."""
+    return f'<div class="scroll" role="region" aria-label="{name}" tabindex="0">{table}</div>'
 
 
 def sign_out_form(lang: PageLanguage, user: User, csrf_token: str) -> str:

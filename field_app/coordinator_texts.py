@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from survey.web.i18n import MONTHS
+from survey.web.i18n import LANGUAGE_NAMES, MONTHS
 
-LANGUAGES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
+LANGUAGES = LANGUAGE_NAMES
 
 TEXTS: dict[str, dict[str, str]] = {
     "language": {"fr": "Langue", "nl": "Taal", "en": "Language"},

@@ -21,6 +21,7 @@ from survey.analyst.formatting import num, number, pct
 PALETTE = ("#1f5f99", "#d9822b", "#5a9e4b", "#8e5ea2", "#7f7f7f")
 _GLYPH = 0.6  # average glyph width over font size for the sans-serif faces browsers and WeasyPrint pick
 _LABELS_MIN, _LABELS_MAX = 60, 280
+_LEGEND_ROW = 16
 _ids = itertools.count(1)
 
 
@@ -60,16 +61,21 @@ def _figure(value: float, lang: str) -> str:
     return num(value, lang, 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
 
 
-def _legend(series: Sequence[str], x: int, y: int) -> list[str]:
-    parts = []
-    px = float(x)
+def _legend(series: Sequence[str], x: int, y: int, right: int) -> tuple[list[str], int]:
+    """Legend items left to right, wrapping onto a new row before ``right``; also its height."""
+    parts: list[str] = []
+    px, row = float(x), 0
     for i, name in enumerate(series):
+        width = 14 + _text_width(name, 11)
+        if px > x and px + width > right:
+            px, row = float(x), row + 1
+        ty = y + row * _LEGEND_ROW
         parts.append(
-            f'<rect x="{px:.0f}" y="{y - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
+            f'<rect x="{px:.0f}" y="{ty - 9}" width="10" height="10" fill="{PALETTE[i % len(PALETTE)]}"/>'
         )
-        parts.append(f'<text x="{px + 14:.0f}" y="{y}" font-size="11">{escape(name)}</text>')
-        px += 14 + _text_width(name, 11) + 20
-    return parts
+        parts.append(f'<text x="{px + 14:.0f}" y="{ty}" font-size="11">{escape(name)}</text>')
+        px += width + 20
+    return parts, row * _LEGEND_ROW
 
 
 def grouped_bars(
@@ -86,13 +92,13 @@ def grouped_bars(
     left, shown = _label_column(labels)
     bar, gap, width = 9, 8, left + 410
     group = bar * len(names) + gap
-    height = 34 + group * len(labels) + 10
+    body, extra = _legend(names, left, 14, width - 10)
+    height = 34 + extra + group * len(labels) + 10
     values = [v for vs in series.values() for v in vs if math.isfinite(v)]
     top = max(values, default=1.0) or 1.0
     scale = (width - left - 60) / top
-    body = _legend(names, left, 14)
     for i, label in enumerate(labels):
-        y0 = 28 + i * group
+        y0 = 28 + extra + i * group
         body.append(
             f'<text x="{left - 6}" y="{y0 + group / 2}" font-size="11" text-anchor="end">{escape(shown[i])}</text>'
         )

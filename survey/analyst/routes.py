@@ -6,8 +6,10 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
+from urllib.parse import urlencode
 
 from anyio import to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
@@ -34,43 +36,51 @@ from survey.analyst.render import (
     question_chart,
     render,
 )
-from survey.analyst.report_text import report_text
+from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
+from survey.analyst.workbench_text import LANGUAGE_COOKIE, workbench_language, workbench_text
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
 from survey.store.services.users import UserService
 from survey.web import staff_session
+from survey.web.i18n import LANGUAGE_NAMES
 from survey.web.login_throttle import TooManyAttempts, limiter_of
 from weighting import WeightingError
 
 HTML = MediaType.HTML
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
-ANALYST_LANG = "en"  # the workbench is in English; labels come from the form in this language
+LANGUAGE_SECONDS = 365 * 24 * 3600
 
 
-def _csrf(request: Request[Any, Any, Any]) -> tuple[str, str | None]:
-    """The CSRF token for forms, and a new seed to set when the browser has none yet."""
-    seed = request.cookies.get(staff_session.CSRF_COOKIE)
-    fresh = None
-    if not seed:
-        seed = fresh = staff_session.new_csrf_seed()
-    return staff_session.csrf_token(request.app.state.settings.secret_key, seed), fresh
+def _switcher(request: Request[Any, Any, Any]) -> list[tuple[str, str, str]]:
+    """(code, name, link) per language: the same page and weighting choices in another language."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return [
+        (code, name, f"{request.url.path}?{urlencode([*kept, ('lang', code)])}")
+        for code, name in LANGUAGE_NAMES
+    ]
 
 
 def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    token, fresh = _csrf(request)
+    token, fresh = staff_session.form_token(request)
     user = getattr(request.state, "analyst_user", None)
     ctx = context.get("ctx")
-    context.setdefault("lang", ANALYST_LANG)
-    context.setdefault("rt", report_text(context["lang"]))
+    lang = workbench_language(request)
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
-    body = render(template, csrf=token, user=user, **context)
+    body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
+                  languages=_switcher(request), **context)  # fmt: skip
     cookies = [_cookie(staff_session.CSRF_COOKIE, fresh, path="/")] if fresh else []
+    if request.query_params.get("lang") == lang:  # an explicit choice is remembered
+        cookies.append(_cookie(LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS))
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
+
+
+def _words(request: Request[Any, Any, Any]) -> Mapping[str, str]:
+    return workbench_text(workbench_language(request))
 
 
 def _cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None) -> Cookie:
@@ -135,7 +145,13 @@ class LoginController(Controller):
         try:
             limiter.check(username, address)
         except TooManyAttempts as exc:
-            page = _page(request, "analyst/login.html", status=429, error=exc.detail)
+            minutes = max(1, math.ceil(int((exc.headers or {}).get("Retry-After", "60")) / 60))
+            page = _page(
+                request,
+                "analyst/login.html",
+                status=429,
+                error=_words(request)["too_many"].format(minutes=minutes),
+            )
             page.headers["Retry-After"] = (exc.headers or {}).get("Retry-After", "60")
             return page
         try:
@@ -143,12 +159,10 @@ class LoginController(Controller):
             user = await to_thread.run_sync(UserService(db_session).authenticate, username, password)
         except AuthError:
             limiter.failed(username, address)
-            return _page(request, "analyst/login.html", status=401, error="Unknown user or wrong password.")
+            return _page(request, "analyst/login.html", status=401, error=_words(request)["bad_login"])
         limiter.succeeded(username)
         if user.role not in auth.STAFF_ROLES:
-            return _page(
-                request, "analyst/login.html", status=403, error="This account has no analyst access."
-            )
+            return _page(request, "analyst/login.html", status=403, error=_words(request)["no_access"])
         token = staff_session.sign_session(request.app.state.settings.secret_key, user)
         response: Redirect = Redirect("/analyst", status_code=303)
         response.set_cookie(
@@ -212,9 +226,7 @@ class WorkbenchController(Controller):
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return self._overview(
-                request, db_session, slug, status=422, errors=["the file is not UTF-8 text"]
-            )
+            return self._overview(request, db_session, slug, status=422, errors=[_words(request)["not_utf8"]])
         rows, problems = parse_targets_csv(text)
         context = load_context(db_session, slug)
         if not problems:
@@ -229,18 +241,20 @@ class WorkbenchController(Controller):
             except TargetsInvalidError as exc:
                 problems = exc.problems
             except ValueError:
-                problems = ["population must be a number"]
+                problems = [_words(request)["population_number"]]
         if problems:
             return self._overview(request, db_session, slug, status=422, errors=problems)
         db_session.flush()
-        return self._overview(request, db_session, slug, notice=f"Targets stored ({len(rows)} rows).")
+        return self._overview(
+            request, db_session, slug, notice=_words(request)["targets_stored"].format(n=len(rows))
+        )
 
     def _analysis(
         self, request: Request[Any, Any, Any], session: Session, slug: str
     ) -> tuple[Context, Any, str | None]:
         context = load_context(session, slug)
         if not context.target_rows:
-            return context, None, "Upload targets first."
+            return context, None, _words(request)["targets_first"]
         try:
             return context, run_analysis(context, spec_from_query(request)), None
         except WeightingError as exc:
@@ -251,7 +265,8 @@ class WorkbenchController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
-        charts = diagnostics_charts(analysis, context.labels, ANALYST_LANG) if analysis else None
+        lang = workbench_language(request)
+        charts = diagnostics_charts(analysis, context.labels, lang) if analysis else None
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
 
@@ -261,7 +276,7 @@ class WorkbenchController(Controller):
     ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
         items = (
-            [{"result": r, "chart": question_chart(r, ANALYST_LANG)} for r in analysis.results]
+            [{"result": r, "chart": question_chart(r, workbench_language(request))} for r in analysis.results]
             if analysis
             else []
         )
@@ -286,15 +301,16 @@ class WorkbenchController(Controller):
             except WeightingError as exc:
                 error = str(exc)
         if table is not None:
-            label = "Collection mode" if by == "mode" else context.labels.question(by, ANALYST_LANG)
+            lang, words, labels = workbench_language(request), _words(request), context.labels
+            label = words["mode"] if by == "mode" else labels.question(by, lang)
             series: dict[str, Sequence[float]] = {
-                g if by == "mode" else context.labels.choice(by, g, ANALYST_LANG): v
+                mode_name(g, lang) if by == "mode" else labels.choice(by, g, lang): v
                 for g, v in table.series().items()
             }
             chart = grouped_bars(
-                f"{context.labels.question(question, ANALYST_LANG)} — by {label}",
-                [context.labels.choice(question, c, ANALYST_LANG) for c in table.categories], series,
-                desc="Weighted share of each answer per group; the table below gives the figures and CIs.",
+                words["by_title"].format(question=labels.question(question, lang), by=label),
+                [labels.choice(question, c, lang) for c in table.categories], series,
+                desc=words["crosstab_desc"], lang=lang,
             )  # fmt: skip
         keep = [(k, v) for k, v in request.query_params.items() if k not in ("question", "by")]
         return _page(request, "analyst/breakdown.html", status=400 if error else 200, ctx=context,
@@ -306,9 +322,10 @@ class WorkbenchController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
-        audit = bias_audit(context, analysis, ANALYST_LANG) if analysis else None
+        lang = workbench_language(request)
+        audit = bias_audit(context, analysis, lang) if analysis else None
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
-                     audit=audit, margins=bias_chart(audit, context.labels, ANALYST_LANG) if audit else [], error=error, query=_query(request))  # fmt: skip
+                     audit=audit, margins=bias_chart(audit, context.labels, lang) if audit else [], error=error, query=_query(request))  # fmt: skip
 
     @post("/{slug:str}/snapshots", media_type=HTML)
     async def freeze(
@@ -327,7 +344,9 @@ class WorkbenchController(Controller):
             actor_id=user.id,
             publish=form.get("publish") == "1",
         )
-        return self._overview(request, db_session, slug, notice=f"Snapshot {snapshot.id} frozen.")
+        return self._overview(
+            request, db_session, slug, notice=_words(request)["frozen"].format(id=snapshot.id)
+        )
 
     @post("/{slug:str}/snapshots/{snapshot_id:int}/publish", media_type=HTML)
     async def publish(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
@@ -335,7 +354,9 @@ class WorkbenchController(Controller):
         await _form(request)
         user = _user(request)
         snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
-        return self._overview(request, db_session, slug, notice=f"Snapshot {snapshot_id} published.")
+        return self._overview(
+            request, db_session, slug, notice=_words(request)["made_public"].format(id=snapshot_id)
+        )
 
 
 class AnalystApiController(Controller):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 SUPPORTED = ("fr", "nl", "en")
 DEFAULT = "fr"
+LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
 
 TEXTS: dict[str, dict[str, str]] = {
     "site_title": {"fr": "Consultations citoyennes", "nl": "Burgerraadplegingen", "en": "Citizen consultations"},
@@ -156,7 +157,7 @@ MONTHS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
-def negotiate(accept_language: str | None, explicit: str | None = None) -> str:
+def negotiate(accept_language: str | None, explicit: str | None = None, default: str = DEFAULT) -> str:
     """Pick a supported language; quality values in Accept-Language are honoured."""
     if explicit in SUPPORTED:
         return str(explicit)
@@ -174,7 +175,7 @@ def negotiate(accept_language: str | None, explicit: str | None = None) -> str:
         if code in SUPPORTED:
             ranked.append((quality, code))
     ranked.sort(key=lambda item: -item[0])
-    return ranked[0][1] if ranked else DEFAULT
+    return ranked[0][1] if ranked else default
 
 
 def text(key: str, language: str, **values: object) -> str:

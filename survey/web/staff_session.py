@@ -72,6 +72,15 @@ def csrf_token(secret: str, seed: str) -> str:
     return _mac(secret, "csrf", seed)
 
 
+def form_token(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str | None]:
+    """The CSRF token for a page's forms and, when the browser has no seed yet, the new seed to set."""
+    seed = connection.cookies.get(CSRF_COOKIE)
+    fresh = None
+    if not seed:
+        seed = fresh = new_csrf_seed()
+    return csrf_token(connection.app.state.settings.secret_key, seed), fresh
+
+
 def check_csrf(secret: str, seed: str | None, token: str | None) -> None:
     if not seed or not token or not hmac.compare_digest(token, csrf_token(secret, seed)):
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")

@@ -63,7 +63,15 @@ def test_breakdown_page_shows_table_chart_and_test(client, demo) -> None:
     page = client.get(f"/analyst/{SLUG}/breakdown?method=rake&question=merge_municipalities&by=education")
     assert page.status_code == 200, page.text
     assert "<svg" in page.text and "<caption>" in page.text and 'id="rao-scott"' in page.text
-    assert re.search(r"F = \d+\.\d{3} on \d+\.\d{2} and \d+\.\d degrees of freedom", page.text)
+    assert re.search(r"F = \d+\.\d{3} on \d+\.\d{2} and [\d,]+\.\d degrees of freedom", page.text)
+    french = client.get(
+        f"/analyst/{SLUG}/breakdown?method=rake&question=merge_municipalities&by=education&lang=fr"
+    )
+    assert re.search(r"F = \d+,\d{3} avec \d+,\d{2} et [\d\u202f]+,\d degrés de liberté", french.text)
+    assert (
+        "Test d&#39;indépendance de Rao–Scott" in french.text
+        or "Test d&#x27;indépendance de Rao–Scott" in french.text
+    )
     assert 'name="method" value="rake"' in page.text
     wrong = client.get(f"/analyst/{SLUG}/breakdown?question=merge_municipalities&by=%3Cscript%3E")
     assert wrong.status_code == 400 and "&lt;script&gt;" in wrong.text and "<script>" not in wrong.text

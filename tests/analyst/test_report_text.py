@@ -10,7 +10,9 @@ import pytest
 
 from survey.analyst import charts
 from survey.analyst.formatting import num, number, pct
+from survey.analyst.public_text import TEXT
 from survey.analyst.report_text import REPORT_TEXT, report_language
+from survey.analyst.workbench_text import WORKBENCH_TEXT
 from survey.web.i18n import SUPPORTED
 
 
@@ -18,10 +20,13 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-def test_every_language_has_every_sentence_with_the_same_placeholders() -> None:
-    assert set(REPORT_TEXT) == set(SUPPORTED)
-    english = REPORT_TEXT["en"]
-    for lang, table in REPORT_TEXT.items():
+@pytest.mark.parametrize("texts", [REPORT_TEXT, WORKBENCH_TEXT, TEXT], ids=["report", "workbench", "public"])
+def test_every_language_has_every_sentence_with_the_same_placeholders(
+    texts: dict[str, dict[str, str]],
+) -> None:
+    assert set(texts) == set(SUPPORTED)
+    english = texts["en"]
+    for lang, table in texts.items():
         assert set(table) == set(english), lang
         for key, text in table.items():
             assert text.strip(), (lang, key)
@@ -82,13 +87,19 @@ def _charts() -> Iterator[Any]:
     yield charts.grouped_bars(
         "Fit", LABELS, {"target": [0.2, 0.3, 0.4, 0.1], "unweighted sample": [0.1, 0.5, 0.3, 0.1]}
     )
+    yield charts.grouped_bars(  # a legend too long for one row wraps instead of running off
+        "Breakdown",
+        ["Yes", "No"],
+        {name: [0.5, 0.5] for name in ("Hoogstens lager secundair", "Hoger secundair", "Hoger onderwijs",
+                                        "Nog een heel lange naam voor een reeks")},
+    )  # fmt: skip
     yield charts.estimate_bars(
         "Estimates", LABELS, [(0.2, 0.1, 0.3), (0.5, 0.4, 0.6), (0.9, 0.85, 0.99), (0.1, 0.0, 0.2)]
     )
 
 
 def test_long_labels_are_cut_with_the_whole_label_kept_in_the_tooltip() -> None:
-    for svg in _charts():
+    for svg in (c for c in _charts() if "Breakdown" not in c):
         assert f">{LONG}<" not in svg  # not drawn whole: it would run off the chart
         assert f"<title>{LONG}" in svg  # but the bar's tooltip names it
         assert "…</text>" in svg and ">Yes</text>" in svg
@@ -110,7 +121,7 @@ def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
                   });
                 }"""
             )
-            assert len(boxes) >= len(LABELS)
+            assert len(boxes) >= 2
             for box in boxes:
                 assert box["left"] >= 0 and box["right"] <= box["width"], box
     finally:

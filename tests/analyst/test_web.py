@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst.routes import LOGIN_LIMITER_KEY
+from survey.analyst.workbench_text import LANGUAGE_COOKIE
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, Response, User
 from survey.web import staff_session
@@ -69,6 +70,26 @@ def test_login_cookie_flags_and_csrf(client: TestClient) -> None:
     assert client.get(API).status_code == 200
 
 
+def test_workbench_speaks_the_analysts_language(client: TestClient) -> None:
+    english = client.get("/analyst/login")
+    assert '<html lang="en">' in english.text and "<h1>Sign in</h1>" in english.text
+    french = client.get("/analyst/login", headers={"Accept-Language": "fr-BE,fr;q=0.9,en;q=0.5"})
+    assert '<html lang="fr">' in french.text and "<h1>Se connecter</h1>" in french.text
+    assert login(client) == 303
+
+    dutch = client.get(f"/analyst/{SLUG}/weighting?method=rake&lang=nl")
+    assert '<html lang="nl">' in dutch.text and "<h1>Diagnose van de weging</h1>" in dutch.text
+    assert "Streefcijfers en wegingen" in dutch.text and "Aangemeld: analyst (analyst)" in dutch.text
+    assert re.search(r"grootste verschil met een streefcijfer \d+,\d{3}%", dutch.text)
+    # the switcher keeps the weighting choices; the choice is remembered for the next pages
+    assert f'href="/analyst/{SLUG}/weighting?method=rake&amp;lang=fr"' in dutch.text
+    assert client.cookies.get(LANGUAGE_COOKIE) == "nl"
+    later = client.get(f"/analyst/{SLUG}/bias", headers={"Accept-Language": "en"})
+    assert '<html lang="nl">' in later.text and "Wat het veldwerk heeft opgeleverd" in later.text
+    back = client.get(f"/analyst/{SLUG}?lang=en")
+    assert "<h2>Population targets</h2>" in back.text and client.cookies.get(LANGUAGE_COOKIE) == "en"
+
+
 def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
     for _ in range(MAX_PER_ACCOUNT):
         assert login(client, "analyst", "wrong-password") == 401
@@ -79,7 +100,7 @@ def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
         follow_redirects=False,
     )
     assert locked.status_code == 429 and int(locked.headers["retry-after"]) > 0
-    assert "Too many failed login attempts" in locked.text
+    assert "Too many failed sign-in attempts" in locked.text
     assert staff_session.SESSION_COOKIE not in client.cookies
     assert login(client, "admin") == 303  # another account from the same client is not locked out
     held = client.app.state[LOGIN_LIMITER_KEY].held_keys()

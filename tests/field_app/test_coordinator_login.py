@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
 from litestar.testing import TestClient
 
@@ -170,7 +171,12 @@ def test_one_staff_session_each_area_checks_its_own_roles(client, field_env: Fie
 
 @pytest.mark.browser
 def test_sign_in_with_the_keyboard_in_chromium_and_axe(server: Server, browser: Any, tmp_path: Path) -> None:
-    context = browser.new_context(locale="nl-BE", bypass_csp=True)
+    registered = httpx.post(
+        server.url + "/field/api/login",
+        json={"username": "int1", "password": PASSWORD, "device_label": "tablet 7"},
+    )
+    assert registered.status_code == 200, registered.text
+    context = browser.new_context(locale="nl-BE", bypass_csp=True, viewport={"width": 360, "height": 740})
     page = context.new_page()
     try:
         page.goto(server.url + "/field/coordinator")
@@ -186,6 +192,12 @@ def test_sign_in_with_the_keyboard_in_chromium_and_axe(server: Server, browser: 
         page.keyboard.press("Enter")
         page.wait_for_url(server.url + "/field/coordinator")
         assert "Reconciliatie van het veldwerk" in page.text_content("h1")
+        assert page.locator("table").count() == 1  # the tablet registered above: the wide table is there
+        page.add_script_tag(content=axe_source())
+        violations = page.evaluate("axe.run(document, {resultTypes: ['violations']})")["violations"]
+        assert violations == [], [v["id"] for v in violations]
+        # the wide table scrolls in its own region; the page itself stays phone-wide
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
         page.screenshot(path=str(tmp_path / "coordinator-signed-in.png"), full_page=True)
         page.click("text=Afmelden")
         page.wait_for_url(re.compile(r".*/field/coordinator/login.*"))

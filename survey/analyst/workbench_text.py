@@ -1,0 +1,170 @@
+"""The workbench's own words (menus, forms, notices) in French, Dutch and English.
+
+Why beside :mod:`survey.analyst.report_text`: the section bodies the workbench shares with the
+report take their sentences from there; this table holds only what belongs to the pages around
+them. The analyst picks a language once (``?lang=``, kept in a cookie); Accept-Language decides
+before that, and English when the browser asks for none of the three.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from litestar import Request
+
+from survey.web.i18n import SUPPORTED, negotiate
+
+__all__ = ["LANGUAGE_COOKIE", "WORKBENCH_TEXT", "workbench_language", "workbench_text"]
+
+LANGUAGE_COOKIE = "analyst_lang"
+
+WORKBENCH_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "workbench": "Analyst workbench", "skip": "Skip to content", "consultations": "Consultations",
+        "signed_in_as": "Signed in as {name} ({role})", "sign_out": "Sign out", "language": "Language",
+        "sign_in_title": "Sign in – analyst workbench", "sign_in": "Sign in", "username": "User name",
+        "password": "Password", "bad_login": "Unknown user or wrong password.",
+        "no_access": "This account has no analyst access.",
+        "too_many": "Too many failed sign-in attempts. Try again in {minutes} minute(s).",
+        "no_consultation": "No consultation yet.", "steps": "Analysis", "targets_runs": "Targets & runs",
+        "results": "Results", "breakdowns": "Breakdowns",
+        "overview": "{n} complete responses; questionnaire version {version}.",
+        "not_stored": "The targets were not stored:", "targets": "Population targets",
+        "target_versions": "Target versions (newest first)", "version": "Version", "label": "Label",
+        "source": "Source", "population": "Population", "uploaded": "Uploaded", "no_targets": "No targets yet.",
+        "targets_file": "Targets CSV (variable,category,share)", "population_size": "Population size (optional)",
+        "upload": "Upload targets", "run": "Weighting run", "method": "Method",
+        "margins": "Margins (none ticked = all)", "bounds": "Calibration bounds on g (linear/logit)",
+        "low": "low", "high": "high", "trim": "Trim g to", "run_button": "Run weighting",
+        "snapshots": "Snapshots", "data_hash": "Data hash", "targets_set": "Targets", "created": "Created",
+        "published": "Published", "public_page": "public page", "publish": "Publish",
+        "no_snapshot": "No snapshot yet: run a weighting, then freeze it.",
+        "publish_now": "publish now", "freeze": "Freeze these results",
+        "run_summary": "Method {method}{trim} on {margins}: converged {converged} after {iterations} "
+                       "iteration(s), largest gap to target {after} (unweighted {before}).",
+        "trimmed": ", trimmed to g in [{low}, {high}]",
+        "breakdown_title": "Subgroup breakdowns", "question": "Question", "by": "by",
+        "mode": "Collection mode", "show": "Show", "by_title": "{question} — by {by}",
+        "crosstab_caption": "Weighted share of each answer within each group, with 95% confidence intervals",
+        "crosstab_desc": "Weighted share of each answer per group; the table below gives the figures and CIs.",
+        "rao_scott": "Rao–Scott test of independence",
+        "rao_scott_how": "(second-order correction, as R's svychisq):",
+        "rao_scott_f": "F = {f} on {df1} and {df2} degrees of freedom, {p}",
+        "rao_scott_more": "(Pearson X² {pearson}, mean design effect {deff}, n = {n}).",
+        "differ": "The answers differ between the groups more than the sampling error explains (5% level).",
+        "same": "The differences between the groups are within what sampling error explains (5% level).",
+        "weighted_test": "The test accounts for the weighting; an unweighted chi-square would overstate the "
+                         "evidence.",
+        "no_test": "No test: {problem}",
+        "targets_first": "Upload targets first.", "targets_stored": "Targets stored ({n} rows).",
+        "frozen": "Snapshot {id} frozen.", "made_public": "Snapshot {id} published.",
+        "not_utf8": "the file is not UTF-8 text", "population_number": "population must be a number",
+    },
+    "fr": {
+        "workbench": "Atelier d'analyse", "skip": "Aller au contenu", "consultations": "Consultations",
+        "signed_in_as": "Connecté : {name} ({role})", "sign_out": "Se déconnecter", "language": "Langue",
+        "sign_in_title": "Connexion – atelier d'analyse", "sign_in": "Se connecter",
+        "username": "Nom d'utilisateur", "password": "Mot de passe",
+        "bad_login": "Nom d'utilisateur inconnu ou mot de passe erroné.",
+        "no_access": "Ce compte n'a pas accès à l'atelier d'analyse.",
+        "too_many": "Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
+        "no_consultation": "Aucune consultation pour l'instant.", "steps": "Analyse",
+        "targets_runs": "Cibles et pondérations", "results": "Résultats", "breakdowns": "Sous-groupes",
+        "overview": "{n} réponses complètes ; version du questionnaire {version}.",
+        "not_stored": "Les cibles n'ont pas été enregistrées :", "targets": "Cibles de population",
+        "target_versions": "Versions des cibles (la plus récente d'abord)", "version": "Version",
+        "label": "Libellé", "source": "Source", "population": "Population", "uploaded": "Chargée le",
+        "no_targets": "Pas encore de cibles.", "targets_file": "Fichier CSV des cibles (variable,category,share)",
+        "population_size": "Taille de la population (facultatif)", "upload": "Charger les cibles",
+        "run": "Pondération", "method": "Méthode", "margins": "Marges (aucune cochée = toutes)",
+        "bounds": "Bornes du calage sur g (linéaire/logit)", "low": "min", "high": "max",
+        "trim": "Borner g à", "run_button": "Pondérer", "snapshots": "Instantanés",
+        "data_hash": "Empreinte des données", "targets_set": "Cibles", "created": "Créé le",
+        "published": "Publié", "public_page": "page publique", "publish": "Publier",
+        "no_snapshot": "Pas encore d'instantané : pondérez, puis figez les résultats.",
+        "publish_now": "publier tout de suite", "freeze": "Figer ces résultats",
+        "run_summary": "Méthode {method}{trim} sur {margins} : convergence {converged} après {iterations} "
+                       "itération(s), plus grand écart à une cible {after} (non pondéré {before}).",
+        "trimmed": ", g borné à [{low} ; {high}]",
+        "breakdown_title": "Résultats par sous-groupe", "question": "Question", "by": "selon",
+        "mode": "Mode de collecte", "show": "Afficher", "by_title": "{question} — selon {by}",
+        "crosstab_caption": "Part pondérée de chaque réponse dans chaque groupe, avec intervalles de confiance "
+                            "à 95 %",
+        "crosstab_desc": "Part pondérée de chaque réponse par groupe ; le tableau ci-dessous donne les chiffres "
+                         "et les intervalles.",
+        "rao_scott": "Test d'indépendance de Rao–Scott",
+        "rao_scott_how": "(correction du second ordre, comme svychisq dans R) :",
+        "rao_scott_f": "F = {f} avec {df1} et {df2} degrés de liberté, {p}",
+        "rao_scott_more": "(X² de Pearson {pearson}, effet de plan moyen {deff}, n = {n}).",
+        "differ": "Les réponses diffèrent entre les groupes plus que ne l'explique l'erreur d'échantillonnage "
+                  "(seuil de 5 %).",
+        "same": "Les différences entre les groupes restent dans les limites de l'erreur d'échantillonnage "
+                "(seuil de 5 %).",
+        "weighted_test": "Le test tient compte de la pondération ; un khi-deux non pondéré surestimerait "
+                         "les preuves.",
+        "no_test": "Pas de test : {problem}",
+        "targets_first": "Chargez d'abord les cibles.", "targets_stored": "Cibles enregistrées ({n} lignes).",
+        "frozen": "Instantané {id} figé.", "made_public": "Instantané {id} publié.",
+        "not_utf8": "le fichier n'est pas du texte UTF-8", "population_number": "la population doit être un nombre",
+    },
+    "nl": {
+        "workbench": "Analysewerkplaats", "skip": "Naar de inhoud", "consultations": "Raadplegingen",
+        "signed_in_as": "Aangemeld: {name} ({role})", "sign_out": "Afmelden", "language": "Taal",
+        "sign_in_title": "Aanmelden – analysewerkplaats", "sign_in": "Aanmelden", "username": "Gebruikersnaam",
+        "password": "Wachtwoord", "bad_login": "Onbekende gebruikersnaam of fout wachtwoord.",
+        "no_access": "Dit account heeft geen toegang tot de analysewerkplaats.",
+        "too_many": "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {minutes} minuut/minuten.",
+        "no_consultation": "Nog geen raadpleging.", "steps": "Analyse",
+        "targets_runs": "Streefcijfers en wegingen", "results": "Resultaten", "breakdowns": "Subgroepen",
+        "overview": "{n} volledige antwoorden; vragenlijstversie {version}.",
+        "not_stored": "De streefcijfers werden niet opgeslagen:", "targets": "Streefcijfers voor de bevolking",
+        "target_versions": "Versies van de streefcijfers (nieuwste eerst)", "version": "Versie",
+        "label": "Omschrijving", "source": "Bron", "population": "Bevolking", "uploaded": "Opgeladen",
+        "no_targets": "Nog geen streefcijfers.", "targets_file": "CSV met streefcijfers (variable,category,share)",
+        "population_size": "Bevolkingsgrootte (optioneel)", "upload": "Streefcijfers opladen",
+        "run": "Weging", "method": "Methode", "margins": "Marges (niets aangevinkt = alle)",
+        "bounds": "Kalibratiegrenzen voor g (lineair/logit)", "low": "min", "high": "max",
+        "trim": "g begrenzen tot", "run_button": "Wegen", "snapshots": "Momentopnamen",
+        "data_hash": "Vingerafdruk van de gegevens", "targets_set": "Streefcijfers", "created": "Gemaakt",
+        "published": "Gepubliceerd", "public_page": "openbare pagina", "publish": "Publiceren",
+        "no_snapshot": "Nog geen momentopname: weeg eerst en leg de resultaten dan vast.",
+        "publish_now": "meteen publiceren", "freeze": "Deze resultaten vastleggen",
+        "run_summary": "Methode {method}{trim} op {margins}: geconvergeerd {converged} na {iterations} "
+                       "iteratie(s), grootste verschil met een streefcijfer {after} (ongewogen {before}).",
+        "trimmed": ", g begrensd tot [{low}; {high}]",
+        "breakdown_title": "Resultaten per subgroep", "question": "Vraag", "by": "volgens",
+        "mode": "Verzamelwijze", "show": "Tonen", "by_title": "{question} — volgens {by}",
+        "crosstab_caption": "Gewogen aandeel van elk antwoord binnen elke groep, met "
+                            "95%-betrouwbaarheidsintervallen",
+        "crosstab_desc": "Gewogen aandeel van elk antwoord per groep; de tabel hieronder geeft de cijfers en "
+                         "de intervallen.",
+        "rao_scott": "Rao–Scott-onafhankelijkheidstoets",
+        "rao_scott_how": "(tweede-ordecorrectie, zoals svychisq in R):",
+        "rao_scott_f": "F = {f} met {df1} en {df2} vrijheidsgraden, {p}",
+        "rao_scott_more": "(Pearson X² {pearson}, gemiddeld designeffect {deff}, n = {n}).",
+        "differ": "De antwoorden verschillen tussen de groepen meer dan de steekproeffout verklaart "
+                  "(5%-niveau).",
+        "same": "De verschillen tussen de groepen blijven binnen wat de steekproeffout verklaart (5%-niveau).",
+        "weighted_test": "De toets houdt rekening met de weging; een ongewogen chikwadraattoets zou het bewijs "
+                         "overschatten.",
+        "no_test": "Geen toets: {problem}",
+        "targets_first": "Laad eerst streefcijfers op.",
+        "targets_stored": "Streefcijfers opgeslagen ({n} rijen).",
+        "frozen": "Momentopname {id} vastgelegd.", "made_public": "Momentopname {id} gepubliceerd.",
+        "not_utf8": "het bestand is geen UTF-8-tekst", "population_number": "de bevolking moet een getal zijn",
+    },
+}  # fmt: skip
+
+
+def workbench_text(lang: str) -> Mapping[str, str]:
+    """The workbench's words in ``lang`` (English for anything else)."""
+    return WORKBENCH_TEXT.get(lang, WORKBENCH_TEXT["en"])
+
+
+def workbench_language(request: Request[Any, Any, Any]) -> str:
+    """``?lang=``, else the analyst's earlier choice (cookie), else Accept-Language, else English."""
+    for choice in (request.query_params.get("lang"), request.cookies.get(LANGUAGE_COOKIE)):
+        if choice in SUPPORTED:
+            return str(choice)
+    return negotiate(request.headers.get("accept-language"), default="en")
