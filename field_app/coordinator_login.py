@@ -9,12 +9,10 @@ Scripts may still send HTTP Basic credentials to the same pages.
 
 from __future__ import annotations
 
-import math
 from html import escape
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -27,9 +25,8 @@ from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
 from survey.store.errors import AuthError
 from survey.store.models import Role, User
-from survey.store.services.users import UserService
 from survey.web import staff_session
-from survey.web.login_throttle import TooManyAttempts, limiter_of
+from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 
 COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
 HOME = "/field/coordinator"
@@ -139,22 +136,15 @@ class CoordinatorLoginController(Controller):
             )
         except HTTPException:
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
-        limiter = limiter_of(request, LIMITER_KEY)
-        address = request.client.host if request.client else "unknown"
         try:
-            limiter.check(username, address)
+            user = await throttled_sign_in(request, LIMITER_KEY, db_session, username, password)
         except TooManyAttempts as exc:
-            wait = (exc.headers or {}).get("Retry-After", "60")
-            error = text("too_many", lang.code, minutes=max(1, math.ceil(int(wait) / 60)))
+            error = text("too_many", lang.code, minutes=exc.minutes)
             response = login_page(request, lang, status=429, error=error, **again)
-            response.headers["Retry-After"] = wait
+            response.headers["Retry-After"] = exc.retry_after
             return response
-        try:
-            user = await to_thread.run_sync(UserService(db_session).authenticate, username, password)
         except AuthError:
-            limiter.failed(username, address)
             return login_page(request, lang, status=401, error=text("bad_login", lang.code), **again)
-        limiter.succeeded(username)
         if Role(user.role) not in COORDINATING:
             error = text("not_coordinator", lang.code, name=user.username)
             return login_page(request, lang, status=403, error=error, **again)

@@ -6,12 +6,10 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
 
-from anyio import to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
@@ -44,10 +42,9 @@ from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
-from survey.store.services.users import UserService
 from survey.web import staff_session
 from survey.web.i18n import LANGUAGE_NAMES
-from survey.web.login_throttle import TooManyAttempts, limiter_of
+from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 from weighting import WeightingError
 
 HTML = MediaType.HTML
@@ -140,29 +137,18 @@ class LoginController(Controller):
     ) -> Response[Any]:
         form = await _form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
-        limiter = limiter_of(request, LOGIN_LIMITER_KEY)
-        address = request.client.host if request.client else "unknown"
+        words = _words(request)
         try:
-            limiter.check(username, address)
+            user = await throttled_sign_in(request, LOGIN_LIMITER_KEY, db_session, username, password)
         except TooManyAttempts as exc:
-            minutes = max(1, math.ceil(int((exc.headers or {}).get("Retry-After", "60")) / 60))
-            page = _page(
-                request,
-                "analyst/login.html",
-                status=429,
-                error=_words(request)["too_many"].format(minutes=minutes),
-            )
-            page.headers["Retry-After"] = (exc.headers or {}).get("Retry-After", "60")
+            error = words["too_many"].format(minutes=exc.minutes)
+            page = _page(request, "analyst/login.html", status=429, error=error)
+            page.headers["Retry-After"] = exc.retry_after
             return page
-        try:
-            # scrypt takes tens of milliseconds: in a thread, so other requests are not held up
-            user = await to_thread.run_sync(UserService(db_session).authenticate, username, password)
         except AuthError:
-            limiter.failed(username, address)
-            return _page(request, "analyst/login.html", status=401, error=_words(request)["bad_login"])
-        limiter.succeeded(username)
+            return _page(request, "analyst/login.html", status=401, error=words["bad_login"])
         if user.role not in auth.STAFF_ROLES:
-            return _page(request, "analyst/login.html", status=403, error=_words(request)["no_access"])
+            return _page(request, "analyst/login.html", status=403, error=words["no_access"])
         token = staff_session.sign_session(request.app.state.settings.secret_key, user)
         response: Redirect = Redirect("/analyst", status_code=303)
         response.set_cookie(

@@ -21,9 +21,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, cast
 
+from anyio import to_thread
 from litestar import Request
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
+from sqlalchemy.orm import Session
+
+from survey.store.errors import AuthError
+from survey.store.models import User
+from survey.store.services.users import UserService
 
 WINDOW_SECONDS = 15 * 60
 MAX_PER_ACCOUNT = 5
@@ -35,6 +41,16 @@ class TooManyAttempts(HTTPException):
 
     status_code = HTTP_429_TOO_MANY_REQUESTS
     error_code = "too_many_attempts"  # the field API's stable code (see field_app.errors)
+
+    @property
+    def retry_after(self) -> str:
+        """Seconds until the oldest counted failure leaves the window (the Retry-After value)."""
+        return (self.headers or {}).get("Retry-After", "60")
+
+    @property
+    def minutes(self) -> int:
+        """The same wait in whole minutes, for a sentence a person reads."""
+        return max(1, math.ceil(int(self.retry_after) / 60))
 
 
 @dataclass
@@ -110,3 +126,24 @@ def limiter_of(request: Request[Any, Any, Any], key: str) -> LoginLimiter:
     if limiter is None:
         limiter = state[key] = LoginLimiter()
     return cast(LoginLimiter, limiter)
+
+
+async def throttled_sign_in(
+    request: Request[Any, Any, Any], key: str, session: Session, username: str, password: str
+) -> User:
+    """The account behind these credentials, failures counted in the ``key`` form's limiter.
+
+    Raises TooManyAttempts while the account or the client is throttled (the password is then not
+    even checked) and AuthError for a wrong one. scrypt runs in a thread: it takes tens of
+    milliseconds that the event loop owes to other requests.
+    """
+    limiter = limiter_of(request, key)
+    address = request.client.host if request.client else "unknown"
+    limiter.check(username, address)
+    try:
+        user = await to_thread.run_sync(UserService(session).authenticate, username, password)
+    except AuthError:
+        limiter.failed(username, address)
+        raise
+    limiter.succeeded(username)
+    return user
