@@ -18,7 +18,7 @@ __all__ = ["TEXT", "methodology"]
 
 TEXT: dict[str, dict[str, str]] = {
     "fr": {
-        "results": "Résultats", "method_title": "Comment lire ces chiffres", "easy_title": "En bref, facile à lire",
+        "results": "Résultats", "results_of": "Résultats : {title}", "method_title": "Comment lire ces chiffres", "easy_title": "En bref, facile à lire",
         "answer": "Réponse", "estimate": "Estimation", "ci_col": "Intervalle de confiance 95 %",
         "n": "Nombre de réponses", "none": "Aucun résultat publié.", "technical": "Détails techniques",
         "data_table": "Tableau des données", "easy_on": "Version facile à lire", "easy_off": "Version habituelle",
@@ -29,7 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
         "data_hash": "Empreinte des données :",
     },
     "nl": {
-        "results": "Resultaten", "method_title": "Hoe deze cijfers lezen", "easy_title": "Kort, in makkelijke taal",
+        "results": "Resultaten", "results_of": "Resultaten: {title}", "method_title": "Hoe deze cijfers lezen", "easy_title": "Kort, in makkelijke taal",
         "answer": "Antwoord", "estimate": "Schatting", "ci_col": "95%-betrouwbaarheidsinterval",
         "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "technical": "Technische details",
         "data_table": "Gegevenstabel", "easy_on": "Makkelijk lezen", "easy_off": "Gewone tekst",
@@ -39,7 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "data_hash": "Vingerafdruk van de gegevens:",
     },
     "en": {
-        "results": "Results", "method_title": "How to read these figures", "easy_title": "In short, easy to read",
+        "results": "Results", "results_of": "Results: {title}", "method_title": "How to read these figures", "easy_title": "In short, easy to read",
         "answer": "Answer", "estimate": "Estimate", "ci_col": "95% confidence interval",
         "n": "Number of answers", "none": "No results published yet.", "technical": "Technical details",
         "data_table": "Data table", "easy_on": "Easy read", "easy_off": "Standard text",
