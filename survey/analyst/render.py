@@ -18,6 +18,7 @@ from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
+from survey.analyst.public_text import METHODS as METHOD_NAMES
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis
 
@@ -40,10 +41,17 @@ def _mode(context: JinjaContext, mode: str) -> str:
     return mode_name(mode, context.get("lang", "en"))
 
 
+@pass_context
+def _method(context: JinjaContext, code: str) -> str:
+    """``rake`` → ``raking to the population margins`` (or its French/Dutch words); unknown codes stay."""
+    return METHOD_NAMES.get(code, {}).get(context.get("lang", "en"), code)
+
+
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
 ENV.filters["mode"] = _mode
+ENV.filters["method"] = _method
 
 
 def render(name: str, **context: Any) -> str:

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from survey import __version__
 from survey.analyst.audit import BiasAudit, bias_audit
 from survey.analyst.formatting import number
-from survey.analyst.public_text import METHODS
 from survey.analyst.render import (
     bias_chart,
     comment_groups,
@@ -74,7 +73,6 @@ def render_report(context: Context, analysis: Analysis, audit: BiasAudit, lang: 
         lang=lang,
         rt=report_text(lang),
         modes=modes,
-        method_name=METHODS.get(analysis.spec.method, {}).get(lang, analysis.spec.method),
         charts=diagnostics_charts(analysis, labels, lang),
         items=[{"result": r, "chart": question_chart(r, lang)} for r in analysis.results],
         comment_groups=comment_groups(analysis.comments, REPORT_COMMENTS),

@@ -81,6 +81,7 @@ def test_workbench_speaks_the_analysts_language(client: TestClient) -> None:
     assert '<html lang="nl">' in dutch.text and "<h1>Diagnose van de weging</h1>" in dutch.text
     assert "Streefcijfers en wegingen" in dutch.text and "Aangemeld: analyst (analyst)" in dutch.text
     assert re.search(r"grootste verschil met een streefcijfer \d+,\d{3}%", dutch.text)
+    assert "Methode iteratieve weging op de marges (raking) op" in dutch.text  # the method in words too
     # the switcher keeps the weighting choices; the choice is remembered for the next pages
     assert f'href="/analyst/{SLUG}/weighting?method=rake&amp;lang=fr"' in dutch.text
     assert client.cookies.get(LANGUAGE_COOKIE) == "nl"
