@@ -37,7 +37,7 @@ from survey.analyst.render import (
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
-from survey.analyst.workbench_text import LANGUAGE_COOKIE, workbench_language, workbench_text
+from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
@@ -229,7 +229,9 @@ class WorkbenchController(Controller):
             except ValueError:
                 problems = [_words(request)["population_number"]]
         if problems:
-            return self._overview(request, db_session, slug, status=422, errors=problems)
+            lang = workbench_language(request)
+            errors = [target_problem(p, lang) for p in problems]
+            return self._overview(request, db_session, slug, status=422, errors=errors)
         db_session.flush()
         return self._overview(
             request, db_session, slug, notice=_words(request)["targets_stored"].format(n=len(rows))

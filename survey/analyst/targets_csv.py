@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
+from survey.store.errors import TargetProblem
 from survey.store.services.targets import TargetRow
 
 __all__ = ["parse_targets_csv"]
@@ -22,15 +23,15 @@ def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
     if reader.fieldnames is None or not {"variable", "category", "share"} <= {
         f.strip() for f in reader.fieldnames
     }:
-        return [], ["line 1: the header must be variable,category,share"]
+        return [], [TargetProblem("header", line=1)]
     for line, raw in enumerate(reader, start=2):
         record = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
         try:
             share = float(record["share"])
         except ValueError:
-            problems.append(f"line {line}: share {record['share']!r} is not a number")
+            problems.append(TargetProblem("share_not_number", line=line, share=repr(record["share"])))
             continue
         rows.append(TargetRow(record["variable"], record["category"], share, line=line))
     if not rows and not problems:
-        problems.append("the file has no target rows")
+        problems.append(TargetProblem("no_rows"))
     return rows, problems

@@ -13,9 +13,10 @@ from typing import Any
 
 from litestar import Request
 
+from survey.store.errors import TargetProblem
 from survey.web.i18n import SUPPORTED, negotiate
 
-__all__ = ["LANGUAGE_COOKIE", "WORKBENCH_TEXT", "workbench_language", "workbench_text"]
+__all__ = ["LANGUAGE_COOKIE", "WORKBENCH_TEXT", "target_problem", "workbench_language", "workbench_text"]
 
 LANGUAGE_COOKIE = "analyst_lang"
 
@@ -60,6 +61,8 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "targets_first": "Upload targets first.", "targets_stored": "Targets stored ({n} rows).",
         "frozen": "Snapshot {id} frozen.", "made_public": "Snapshot {id} published.",
         "not_utf8": "the file is not UTF-8 text", "population_number": "population must be a number",
+        "at_line": TargetProblem.LINE,
+        **{f"target_{code}": sentence for code, sentence in TargetProblem.ENGLISH.items()},
     },
     "fr": {
         "workbench": "Atelier d'analyse", "skip": "Aller au contenu", "consultations": "Consultations",
@@ -107,6 +110,18 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "targets_first": "Chargez d'abord les cibles.", "targets_stored": "Cibles enregistrées ({n} lignes).",
         "frozen": "Instantané {id} figé.", "made_public": "Instantané {id} publié.",
         "not_utf8": "le fichier n'est pas du texte UTF-8", "population_number": "la population doit être un nombre",
+        "at_line": "ligne {line}",
+        "target_header": "{where} : l'en-tête doit être variable,category,share",
+        "target_no_rows": "le fichier ne contient aucune cible",
+        "target_share_not_number": "{where} : la part {share} n'est pas un nombre",
+        "target_crossed_mismatch": "{where} : la catégorie « {category} » ne correspond pas à la variable croisée "
+                                   "« {variable} »",
+        "target_not_single_choice": "{where} : la variable « {variable} » n'est pas une question à choix unique "
+                                    "du questionnaire",
+        "target_not_a_choice": "{where} : la catégorie « {category} » n'est pas un choix de « {variable} »",
+        "target_share_range": "{where} : la part {share} doit être comprise entre 0 et 1",
+        "target_duplicate": "{where} : {variable}={category} apparaît deux fois",
+        "target_sum_off": "variable « {variable} » : la somme des parts vaut {total}, pas 1",
     },
     "nl": {
         "workbench": "Analysewerkplaats", "skip": "Naar de inhoud", "consultations": "Raadplegingen",
@@ -153,6 +168,18 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "targets_stored": "Streefcijfers opgeslagen ({n} rijen).",
         "frozen": "Momentopname {id} vastgelegd.", "made_public": "Momentopname {id} gepubliceerd.",
         "not_utf8": "het bestand is geen UTF-8-tekst", "population_number": "de bevolking moet een getal zijn",
+        "at_line": "regel {line}",
+        "target_header": "{where}: de kopregel moet variable,category,share zijn",
+        "target_no_rows": "het bestand bevat geen streefcijfers",
+        "target_share_not_number": "{where}: aandeel {share} is geen getal",
+        "target_crossed_mismatch": "{where}: categorie „{category}” past niet bij de gekruiste variabele "
+                                   "„{variable}”",
+        "target_not_single_choice": "{where}: variabele „{variable}” is geen vraag met één antwoord in de "
+                                    "vragenlijst",
+        "target_not_a_choice": "{where}: categorie „{category}” is geen keuze van „{variable}”",
+        "target_share_range": "{where}: aandeel {share} moet tussen 0 en 1 liggen",
+        "target_duplicate": "{where}: {variable}={category} komt twee keer voor",
+        "target_sum_off": "variabele „{variable}”: de aandelen tellen op tot {total}, niet 1",
     },
 }  # fmt: skip
 
@@ -160,6 +187,18 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
 def workbench_text(lang: str) -> Mapping[str, str]:
     """The workbench's words in ``lang`` (English for anything else)."""
     return WORKBENCH_TEXT.get(lang, WORKBENCH_TEXT["en"])
+
+
+def target_problem(problem: str, lang: str) -> str:
+    """A targets-file problem in ``lang``; one without a code (from elsewhere) stays as it is."""
+    if not isinstance(problem, TargetProblem):
+        return problem
+    words = workbench_text(lang)
+    values = dict(problem.values)
+    line = values.pop("line", 0)
+    row = values.pop("row", "")
+    where = words["at_line"].format(line=line) if line else row
+    return words[f"target_{problem.code}"].format(where=where, **values)
 
 
 def workbench_language(request: Request[Any, Any, Any]) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from survey.questionnaire.validation import FieldError
 
 
@@ -31,6 +33,37 @@ class InvalidAnswersError(StoreError):
     def __init__(self, errors: list[FieldError]) -> None:
         self.errors = errors
         super().__init__("; ".join(f"{e.question}: {e.message}" for e in errors))
+
+
+class TargetProblem(str):
+    """One thing wrong with a targets file: reads as its English sentence, carries a code and values.
+
+    Why a ``str``: the CLI, the JSON API and the logs print it as it is, while the workbench
+    rebuilds the sentence in the analyst's language from ``code`` and ``values``.
+    """
+
+    code: str
+    values: dict[str, object]
+
+    ENGLISH: ClassVar[dict[str, str]] = {
+        "header": "{where}: the header must be variable,category,share",
+        "no_rows": "the file has no target rows",
+        "share_not_number": "{where}: share {share} is not a number",
+        "crossed_mismatch": "{where}: category '{category}' does not match crossed variable '{variable}'",
+        "not_single_choice": "{where}: variable '{variable}' is not a single-choice question of the questionnaire",
+        "not_a_choice": "{where}: category '{category}' is not a choice of '{variable}'",
+        "share_range": "{where}: share {share} must be between 0 and 1",
+        "duplicate": "{where}: {variable}={category} appears twice",
+        "sum_off": "variable '{variable}': shares sum to {total}, not 1",
+    }
+    LINE: ClassVar[str] = "line {line}"
+
+    def __new__(cls, code: str, *, line: int = 0, row: str = "", **values: object) -> TargetProblem:
+        """``line`` places the problem in the file; without one, ``row`` (``sex=F``) does."""
+        where = cls.LINE.format(line=line) if line else row
+        problem = super().__new__(cls, cls.ENGLISH[code].format(where=where, **values))
+        problem.code, problem.values = code, {"line": line, "row": row, **values}
+        return problem
 
 
 class TargetsInvalidError(StoreError):

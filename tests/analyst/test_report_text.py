@@ -12,7 +12,8 @@ from survey.analyst import charts
 from survey.analyst.formatting import num, number, pct
 from survey.analyst.public_text import TEXT
 from survey.analyst.report_text import REPORT_TEXT, report_language
-from survey.analyst.workbench_text import WORKBENCH_TEXT
+from survey.analyst.workbench_text import WORKBENCH_TEXT, target_problem
+from survey.store.errors import TargetProblem
 from survey.web.i18n import SUPPORTED
 
 
@@ -126,3 +127,17 @@ def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
                 assert box["left"] >= 0 and box["right"] <= box["width"], box
     finally:
         page.close()
+
+
+@pytest.mark.parametrize("code", sorted(TargetProblem.ENGLISH))
+def test_target_problems_read_the_same_in_english_and_translate(code: str) -> None:
+    values = {"category": "X", "variable": "sex", "share": "1.5", "total": "0.900000"}
+    fields = _placeholders(TargetProblem.ENGLISH[code]) - {"where"}
+    problem = TargetProblem(code, line=7, **{k: v for k, v in values.items() if k in fields})
+    assert target_problem(problem, "en") == str(problem)
+    for lang in ("fr", "nl"):
+        translated = target_problem(problem, lang)
+        assert translated != str(problem) and all(values[k] in translated for k in fields)
+        if "{where}" in TargetProblem.ENGLISH[code]:
+            assert {"fr": "ligne 7", "nl": "regel 7"}[lang] in translated
+    assert target_problem("a message from elsewhere", "fr") == "a message from elsewhere"

@@ -120,8 +120,24 @@ def test_targets_upload_good_and_broken(client: TestClient) -> None:
     assert response.status_code == 422
     assert "line 3: category &#39;X&#39; is not a choice of &#39;sex&#39;" in response.text
     assert "line 4" in response.text
+    dutch = client.post(
+        f"/analyst/{SLUG}/targets?lang=nl",
+        data={"csrf_token": token},
+        files={"file": ("broken.csv", (broken + "sex,F,half\n").encode(), "text/csv")},
+    )
+    assert dutch.status_code == 422 and "De streefcijfers werden niet opgeslagen:" in dutch.text
+    assert "regel 5: aandeel &#39;half&#39; is geen getal" in dutch.text
+    french = client.post(
+        f"/analyst/{SLUG}/targets?lang=fr",
+        data={"csrf_token": token},
+        files={"file": ("broken.csv", broken.encode(), "text/csv")},
+    )
+    assert "ligne 3 : la catégorie « X » n&#39;est pas un choix de « sex »" in french.text
+    assert (
+        "variable « sex » : la somme des parts vaut 1.000000, pas 1" not in french.text
+    )  # shares do sum to 1
     response = client.post(
-        f"/analyst/{SLUG}/targets",
+        f"/analyst/{SLUG}/targets?lang=en",  # the French upload above left French as the remembered choice
         data={"csrf_token": token, "label": "Census 2026", "population": "900000"},
         files={"file": ("good.csv", TARGETS_GOOD.read_bytes(), "text/csv")},
     )

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.questionnaire.model import Questionnaire, QuestionType
-from survey.store.errors import NotFoundError, TargetsInvalidError
+from survey.store.errors import NotFoundError, TargetProblem, TargetsInvalidError
 from survey.store.models import Consultation, Target, TargetSet
 from survey.store.services.audit import record
 
@@ -36,30 +36,36 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
     sums: dict[str, float] = defaultdict(float)
     seen: set[tuple[str, str]] = set()
     for row in rows:
-        where = f"line {row.line}" if row.line else f"{row.variable}={row.category}"
+        label = f"{row.variable}={row.category}"
         parts = row.variable.split(":")
         categories = row.category.split(":")
         if len(parts) != len(categories):
             problems.append(
-                f"{where}: category '{row.category}' does not match crossed variable '{row.variable}'"
+                TargetProblem(
+                    "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label
+                )
             )
             continue
         for part, category in zip(parts, categories, strict=True):
             if part not in choices:
-                problems.append(
-                    f"{where}: variable '{part}' is not a single-choice question of the questionnaire"
-                )
+                problems.append(TargetProblem("not_single_choice", variable=part, line=row.line, row=label))
             elif category not in choices[part]:
-                problems.append(f"{where}: category '{category}' is not a choice of '{part}'")
+                problems.append(
+                    TargetProblem("not_a_choice", category=category, variable=part, line=row.line, row=label)
+                )
         if not 0 <= row.share <= 1:
-            problems.append(f"{where}: share {row.share} must be between 0 and 1")
+            problems.append(TargetProblem("share_range", share=row.share, line=row.line, row=label))
         if (row.variable, row.category) in seen:
-            problems.append(f"{where}: {row.variable}={row.category} appears twice")
+            problems.append(
+                TargetProblem(
+                    "duplicate", variable=row.variable, category=row.category, line=row.line, row=label
+                )
+            )
         seen.add((row.variable, row.category))
         sums[row.variable] += row.share
     for variable, total in sums.items():
         if abs(total - 1) > SHARE_TOLERANCE:
-            problems.append(f"variable '{variable}': shares sum to {total:.6f}, not 1")
+            problems.append(TargetProblem("sum_off", variable=variable, total=f"{total:.6f}"))
     return problems
 
 
