@@ -38,13 +38,14 @@ from field_app.schemas import (
     VersionDocument,
 )
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
-from survey.store.errors import AuthError, NotFoundError
+from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
 from survey.web.login_throttle import limiter_of
 
 LIMITER_KEY = "field_login_limiter"
+ADMIN_LIMITER_KEY = "field_admin_basic_limiter"  # supervisors' HTTP Basic credentials, checked per request
 
 
 def provide_device(request: Request, db_session: NamedDependency[Session]) -> Device:
@@ -53,11 +54,12 @@ def provide_device(request: Request, db_session: NamedDependency[Session]) -> De
 
 
 def provide_admin(request: Request, db_session: NamedDependency[Session]) -> User:
-    return staff_from_basic(db_session, request, {Role.ADMIN})
+    return staff_from_basic(db_session, request, {Role.ADMIN}, limiter_of(request, ADMIN_LIMITER_KEY))
 
 
 def provide_planner(request: Request, db_session: NamedDependency[Session]) -> User:
-    return staff_from_basic(db_session, request, {Role.ADMIN, Role.ANALYST})
+    limiter = limiter_of(request, ADMIN_LIMITER_KEY)
+    return staff_from_basic(db_session, request, {Role.ADMIN, Role.ANALYST}, limiter)
 
 
 def _infos(session: Session, consultations: list[Consultation]) -> list[ConsultationInfo]:
@@ -96,15 +98,9 @@ class FieldApiController(Controller):
 
         Failed attempts are throttled per account and per client (429 with Retry-After).
         """
-        limiter = limiter_of(request, LIMITER_KEY)
         address = request.client.host if request.client else "unknown"
-        limiter.check(data.username, address)
-        try:
+        with limiter_of(request, LIMITER_KEY).attempt(data.username, address):
             user = login_interviewer(db_session, data.username, data.password)
-        except AuthError:
-            limiter.failed(data.username, address)
-            raise
-        limiter.succeeded(data.username)
         device, token = register_device(db_session, user, data.device_label)
         consultations = _infos(db_session, assigned_consultations(db_session, user.id))
         return LoginResponse(token, device.id, user.id, user.username, user.display_name, consultations)

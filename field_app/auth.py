@@ -22,6 +22,7 @@ from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
+from survey.web.login_throttle import LoginLimiter
 
 REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "
@@ -88,8 +89,14 @@ def bearer_token(connection: ASGIConnection) -> str:
     return token.strip()
 
 
-def staff_from_basic(session: Session, connection: ASGIConnection, roles: set[Role]) -> User:
-    """HTTP Basic credentials of a staff member holding one of ``roles``."""
+def staff_from_basic(
+    session: Session, connection: ASGIConnection, roles: set[Role], limiter: LoginLimiter
+) -> User:
+    """HTTP Basic credentials of a staff member holding one of ``roles``.
+
+    Basic sends the password with every request, so each check goes through ``limiter`` like a
+    sign-in form: otherwise any Basic-protected page would be an unthrottled password oracle.
+    """
     scheme, _, encoded = connection.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "basic":
         raise NotAuthorizedException(
@@ -100,7 +107,9 @@ def staff_from_basic(session: Session, connection: ASGIConnection, roles: set[Ro
         username, _, password = base64.b64decode(encoded).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError) as exc:
         raise NotAuthorizedException("malformed Basic credentials") from exc
-    user = UserService(session).authenticate(username, password)
+    address = connection.client.host if connection.client else "unknown"
+    with limiter.attempt(username, address):
+        user = UserService(session).authenticate(username, password)
     if Role(user.role) not in roles:
         raise PermissionDeniedException(f"role '{user.role}' may not do this")
     return user

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
@@ -26,7 +25,7 @@ from field_app.coordinator_texts import text
 from survey.store.errors import AuthError
 from survey.store.models import Role, User
 from survey.web import staff_session
-from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
+from survey.web.login_throttle import TooManyAttempts, limiter_of, throttled_sign_in
 
 COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
 HOME = "/field/coordinator"
@@ -41,7 +40,7 @@ def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDepend
     account without the role is sent there too, with the reason. Other clients get 401.
     """
     if request.headers.get("authorization"):
-        return staff_from_basic(db_session, request, set(COORDINATING))
+        return staff_from_basic(db_session, request, set(COORDINATING), limiter_of(request, LIMITER_KEY))
     user = staff_session.current_user(request)
     if user is not None and Role(user.role) in COORDINATING:
         return user
@@ -58,24 +57,27 @@ def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDepend
 
 
 def safe_next(value: str | None) -> str:
-    """Where to go after signing in: only a coordinator page of this site (no open redirect)."""
-    if not value:
+    """Where to go after signing in: only a coordinator page of this site (no open redirect).
+
+    The path is judged as the browser will resolve it: ``..`` segments, encoded or not, and
+    backslashes are refused rather than interpreted.
+    """
+    if not value or "\\" in value:
         return HOME
     parts = urlsplit(value)
+    segments = unquote(parts.path).split("/")
     inside = parts.path == HOME or parts.path.startswith(HOME + "/")
-    if parts.scheme or parts.netloc or not inside or parts.path.startswith(LOGIN) or "\\" in value:
+    if parts.scheme or parts.netloc or not inside or any(s in (".", "..") for s in segments):
+        return HOME
+    if parts.path.startswith(LOGIN):
         return HOME
     return value
-
-
-def _cookie(name: str, value: str, max_age: int | None = None) -> Cookie:
-    return Cookie(key=name, value=value, path="/", httponly=True, samesite="strict", max_age=max_age)
 
 
 def with_csrf_cookie(response: Response[str], seed: str | None) -> Response[str]:
     """Set the browser's CSRF seed when the page's forms were signed with a new one."""
     if seed:
-        response.set_cookie(_cookie(staff_session.CSRF_COOKIE, seed))
+        response.set_cookie(staff_session.cookie(staff_session.CSRF_COOKIE, seed))
     return response
 
 
@@ -117,7 +119,8 @@ class CoordinatorLoginController(Controller):
         lang = PageLanguage.of(request)
         user = staff_session.current_user(request)
         if request.query_params.get("refused") and user is not None:
-            return login_page(request, lang, status=403, error=lang.t("not_coordinator", name=user.username))
+            error = text("not_coordinator", lang.code, name=user.username)
+            return login_page(request, lang, status=403, error=error)
         return login_page(request, lang)
 
     @post("/login")
@@ -150,7 +153,10 @@ class CoordinatorLoginController(Controller):
             return login_page(request, lang, status=403, error=error, **again)
         redirect = Redirect(safe_next(again["next_url"]), status_code=303)
         token = staff_session.sign_session(secret, user)
-        redirect.set_cookie(_cookie(staff_session.SESSION_COOKIE, token, staff_session.SESSION_SECONDS))
+        session_cookie = staff_session.cookie(
+            staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS
+        )
+        redirect.set_cookie(session_cookie)
         return redirect
 
     @post("/logout")

@@ -186,10 +186,5 @@ def histogram(
     body.append(
         f'<text x="{left}" y="12" font-size="10">{escape(tallest.format(n=number(top, lang)))}</text>'
     )
-    return _frame(
-        width,
-        height,
-        title,
-        desc or f"{title}: {number(finite.size, lang)}, {_figure(lo, lang)}–{_figure(hi, lang)}.",
-        body,
-    )
+    words = summary.format(n=number(finite.size, lang), low=_figure(lo, lang), high=_figure(hi, lang))
+    return _frame(width, height, title, desc or f"{title}: {words}", body)

@@ -11,7 +11,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, MediaType, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -54,12 +53,16 @@ LANGUAGE_SECONDS = 365 * 24 * 3600
 
 
 def _switcher(request: Request[Any, Any, Any]) -> list[tuple[str, str, str]]:
-    """(code, name, link) per language: the same page and weighting choices in another language."""
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    return [
-        (code, name, f"{request.url.path}?{urlencode([*kept, ('lang', code)])}")
-        for code, name in LANGUAGE_NAMES
-    ]
+    """(code, name, link) per language: the same page and weighting choices in another language.
+
+    After a form post (an upload, a freeze) the page shown is the consultation's overview, and the
+    posted URL only takes POST: the links then lead to the overview.
+    """
+    path, kept = request.url.path, [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    if request.method != "GET":
+        slug = request.path_params.get("slug")
+        path, kept = (f"/analyst/{slug}" if slug else "/analyst"), []
+    return [(code, name, f"{path}?{urlencode([*kept, ('lang', code)])}") for code, name in LANGUAGE_NAMES]
 
 
 def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
@@ -70,18 +73,14 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=_switcher(request), **context)  # fmt: skip
-    cookies = [_cookie(staff_session.CSRF_COOKIE, fresh, path="/")] if fresh else []
+    cookies = [staff_session.cookie(staff_session.CSRF_COOKIE, fresh, path="/")] if fresh else []
     if request.query_params.get("lang") == lang:  # an explicit choice is remembered
-        cookies.append(_cookie(LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS))
+        cookies.append(staff_session.cookie(LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS))
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
 
 
 def _words(request: Request[Any, Any, Any]) -> Mapping[str, str]:
     return workbench_text(workbench_language(request))
-
-
-def _cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None) -> Cookie:
-    return Cookie(key=name, value=value, path=path, httponly=True, samesite="strict", max_age=max_age)
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -152,7 +151,7 @@ class LoginController(Controller):
         token = staff_session.sign_session(request.app.state.settings.secret_key, user)
         response: Redirect = Redirect("/analyst", status_code=303)
         response.set_cookie(
-            _cookie(staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS)
+            staff_session.cookie(staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS)
         )
         return response
 
@@ -322,7 +321,9 @@ class WorkbenchController(Controller):
         form = await _form(request)
         context, analysis, error = self._analysis(request, db_session, slug)
         if analysis is None:
-            return self._overview(request, db_session, slug, status=400, errors=[error or "cannot weight"])
+            return self._overview(
+                request, db_session, slug, status=400, errors=[error or _words(request)["targets_first"]]
+            )
         user = _user(request)
         snapshot = snapshots.create_snapshot(
             db_session,

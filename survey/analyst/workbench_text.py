@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import Request
 
+from survey.analyst.formatting import num
 from survey.store.errors import TargetProblem
 from survey.web.i18n import SUPPORTED, negotiate
 
@@ -28,7 +29,8 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "password": "Password", "bad_login": "Unknown user or wrong password.",
         "no_access": "This account has no analyst access.",
         "too_many": "Too many failed sign-in attempts. Try again in {minutes} minute(s).",
-        "no_consultation": "No consultation yet.", "steps": "Analysis", "targets_runs": "Targets & runs",
+        "no_consultation": "No consultation yet.", "status_draft": "draft", "status_open": "open",
+        "status_closed": "closed", "steps": "Analysis", "targets_runs": "Targets & runs",
         "results": "Results", "breakdowns": "Breakdowns",
         "overview": "{n} complete responses; questionnaire version {version}.",
         "not_stored": "The targets were not stored:", "targets": "Population targets",
@@ -72,7 +74,8 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "bad_login": "Nom d'utilisateur inconnu ou mot de passe erroné.",
         "no_access": "Ce compte n'a pas accès à l'atelier d'analyse.",
         "too_many": "Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
-        "no_consultation": "Aucune consultation pour l'instant.", "steps": "Analyse",
+        "no_consultation": "Aucune consultation pour l'instant.", "status_draft": "brouillon",
+        "status_open": "ouverte", "status_closed": "clôturée", "steps": "Analyse",
         "targets_runs": "Cibles et pondérations", "results": "Résultats", "breakdowns": "Sous-groupes",
         "overview": "{n} réponses complètes ; version du questionnaire {version}.",
         "not_stored": "Les cibles n'ont pas été enregistrées :", "targets": "Cibles de population",
@@ -130,7 +133,8 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "password": "Wachtwoord", "bad_login": "Onbekende gebruikersnaam of fout wachtwoord.",
         "no_access": "Dit account heeft geen toegang tot de analysewerkplaats.",
         "too_many": "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {minutes} minuut/minuten.",
-        "no_consultation": "Nog geen raadpleging.", "steps": "Analyse",
+        "no_consultation": "Nog geen raadpleging.", "status_draft": "ontwerp", "status_open": "lopend",
+        "status_closed": "afgesloten", "steps": "Analyse",
         "targets_runs": "Streefcijfers en wegingen", "results": "Resultaten", "breakdowns": "Subgroepen",
         "overview": "{n} volledige antwoorden; vragenlijstversie {version}.",
         "not_stored": "De streefcijfers werden niet opgeslagen:", "targets": "Streefcijfers voor de bevolking",
@@ -191,14 +195,20 @@ def workbench_text(lang: str) -> Mapping[str, str]:
 
 def target_problem(problem: str, lang: str) -> str:
     """A targets-file problem in ``lang``; one without a code (from elsewhere) stays as it is."""
-    if not isinstance(problem, TargetProblem):
-        return problem
+    if not isinstance(problem, TargetProblem) or lang not in ("fr", "nl"):
+        return str(problem)  # English is the problem's own sentence
     words = workbench_text(lang)
     values = dict(problem.values)
     line = values.pop("line", 0)
     row = values.pop("row", "")
     where = words["at_line"].format(line=line) if line else row
-    return words[f"target_{problem.code}"].format(where=where, **values)
+    shown = {k: _figure(v, lang) if isinstance(v, float) else v for k, v in values.items()}
+    return words[f"target_{problem.code}"].format(where=where, **shown)
+
+
+def _figure(value: float, lang: str) -> str:
+    """A share or a sum as written in ``lang`` with the digits it has (0.5 → 0,5; 0.999999 → 0,999999)."""
+    return num(value, lang, max(0, min(6, len(f"{value:.6f}".rstrip("0").split(".")[1]))))
 
 
 def workbench_language(request: Request[Any, Any, Any]) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from survey.questionnaire.validation import FieldError
 
@@ -54,7 +54,7 @@ class TargetProblem(str):
         "not_a_choice": "{where}: category '{category}' is not a choice of '{variable}'",
         "share_range": "{where}: share {share} must be between 0 and 1",
         "duplicate": "{where}: {variable}={category} appears twice",
-        "sum_off": "variable '{variable}': shares sum to {total}, not 1",
+        "sum_off": "variable '{variable}': shares sum to {total:.6f}, not 1",
     }
     LINE: ClassVar[str] = "line {line}"
 
@@ -64,6 +64,15 @@ class TargetProblem(str):
         problem = super().__new__(cls, cls.ENGLISH[code].format(where=where, **values))
         problem.code, problem.values = code, {"line": line, "row": row, **values}
         return problem
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copies and pickles rebuild the problem from its code and values, not from its sentence."""
+        values = dict(self.values)
+        return (_rebuild_problem, (self.code, values.pop("line"), values.pop("row"), values))
+
+
+def _rebuild_problem(code: str, line: int, row: str, values: dict[str, Any]) -> TargetProblem:
+    return TargetProblem(code, line=line, row=row, **values)
 
 
 class TargetsInvalidError(StoreError):

@@ -16,6 +16,13 @@ COOKIE = "survey_csrf"
 FIELD = "csrf_token"
 
 
+def same_text(given: str, expected: str) -> bool:
+    """Constant-time comparison that any text can reach (compare_digest refuses non-ASCII str: a 500)."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
+
+
 def _sign(secret_key: str, nonce: str) -> str:
     return hmac.new(secret_key.encode(), f"csrf:{nonce}".encode(), hashlib.sha256).hexdigest()
 
@@ -31,7 +38,7 @@ def is_signed(secret_key: str, token: str | None) -> bool:
     if not token or "." not in token:
         return False
     nonce, signature = token.rsplit(".", 1)
-    return hmac.compare_digest(signature, _sign(secret_key, nonce))
+    return same_text(signature, _sign(secret_key, nonce))
 
 
 def token_for(secret_key: str, cookie: str | None) -> str:
@@ -43,4 +50,4 @@ def check(secret_key: str, cookie: str | None, submitted: object) -> bool:
     """A post is genuine when the field equals the cookie and the cookie is signed by us."""
     if not isinstance(submitted, str) or not cookie:
         return False
-    return hmac.compare_digest(cookie, submitted) and is_signed(secret_key, cookie)
+    return same_text(cookie, submitted) and is_signed(secret_key, cookie)

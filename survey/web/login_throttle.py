@@ -17,7 +17,8 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -63,6 +64,7 @@ class LoginLimiter:
     clock: Callable[[], float] = time.monotonic
     _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     _failures: dict[str, deque[float]] = field(default_factory=dict)
+    _pending: dict[str, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def client_key(self, address: str) -> str:
@@ -80,11 +82,41 @@ class LoginLimiter:
         now = self.clock()
         with self._lock:
             self._purge(now)
-            waits = [
-                self._failures[key][0] + self.window - now
-                for key, limit in self._keys(username, address)
-                if len(self._failures.get(key, ())) >= limit
-            ]
+            self._refuse_when_full(self._keys(username, address), now)
+
+    @contextmanager
+    def attempt(self, username: str, address: str) -> Iterator[None]:
+        """Hold a place while one password is checked; an AuthError inside counts as a failure.
+
+        Attempts in flight count against the limits as if they had failed, so a burst of parallel
+        guesses cannot all pass the check before the first one is counted.
+        """
+        keys = self._keys(username, address)
+        with self._lock:
+            self._purge(self.clock())
+            self._refuse_when_full(keys, self.clock())
+            for key, _ in keys:
+                self._pending[key] = self._pending.get(key, 0) + 1
+        try:
+            yield
+        except AuthError:
+            self.failed(username, address)
+            raise
+        else:
+            self.succeeded(username)
+        finally:
+            with self._lock:
+                for key, _ in keys:
+                    self._pending[key] -= 1
+                    if not self._pending[key]:
+                        del self._pending[key]
+
+    def _refuse_when_full(self, keys: list[tuple[str, int]], now: float) -> None:
+        waits = []
+        for key, limit in keys:
+            failures = self._failures.get(key, ())
+            if len(failures) + self._pending.get(key, 0) >= limit:
+                waits.append(failures[0] + self.window - now if failures else 1.0)
         if waits:
             minutes = max(1, math.ceil(max(waits) / 60))
             raise TooManyAttempts(
@@ -139,11 +171,5 @@ async def throttled_sign_in(
     """
     limiter = limiter_of(request, key)
     address = request.client.host if request.client else "unknown"
-    limiter.check(username, address)
-    try:
-        user = await to_thread.run_sync(UserService(session).authenticate, username, password)
-    except AuthError:
-        limiter.failed(username, address)
-        raise
-    limiter.succeeded(username)
-    return user
+    with limiter.attempt(username, address):
+        return await to_thread.run_sync(UserService(session).authenticate, username, password)

@@ -18,10 +18,12 @@ import time
 from typing import Any
 
 from litestar.connection import ASGIConnection
+from litestar.datastructures import Cookie
 from litestar.exceptions import PermissionDeniedException
 from sqlalchemy.orm import Session
 
 from survey.store.models import User
+from survey.web.csrf import same_text
 
 SESSION_COOKIE = "staff_session"
 CSRF_COOKIE = "staff_csrf"
@@ -52,7 +54,7 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
     if not cookie or "." not in cookie:
         return None
     payload, signature = cookie.rsplit(".", 1)
-    if not hmac.compare_digest(signature, _mac(secret, "session", payload)):
+    if not same_text(signature, _mac(secret, "session", payload)):
         return None
     try:
         body: dict[str, Any] = json.loads(_unb64(payload))
@@ -61,6 +63,17 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
     if int(body.get("exp", 0)) < (now or time.time()):
         return None
     return body
+
+
+def cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None) -> Cookie:
+    """A staff cookie: HttpOnly, and SameSite=Lax.
+
+    Lax, not Strict: with Strict, a signed-in coordinator who follows a link from an e-mail lands
+    on the sign-in form (the cookies are withheld) and the fresh CSRF seed set there breaks the
+    forms open in other tabs. Every state-changing request is a POST with a CSRF token, and Lax
+    never sends the cookies on a cross-site POST.
+    """
+    return Cookie(key=name, value=value, path=path, httponly=True, samesite="lax", max_age=max_age)
 
 
 def new_csrf_seed() -> str:
@@ -82,7 +95,7 @@ def form_token(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str
 
 
 def check_csrf(secret: str, seed: str | None, token: str | None) -> None:
-    if not seed or not token or not hmac.compare_digest(token, csrf_token(secret, seed)):
+    if not seed or not token or not same_text(token, csrf_token(secret, seed)):
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
 import string
 from collections.abc import Iterator
 from typing import Any
@@ -131,13 +133,16 @@ def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
 
 @pytest.mark.parametrize("code", sorted(TargetProblem.ENGLISH))
 def test_target_problems_read_the_same_in_english_and_translate(code: str) -> None:
-    values = {"category": "X", "variable": "sex", "share": "1.5", "total": "0.900000"}
+    values: dict[str, object] = {"category": "X", "variable": "sex", "share": 1.5, "total": 0.9}
+    shown = {"category": "X", "variable": "sex", "share": "1,5", "total": "0,9"}  # as fr and nl write them
     fields = _placeholders(TargetProblem.ENGLISH[code]) - {"where"}
     problem = TargetProblem(code, line=7, **{k: v for k, v in values.items() if k in fields})
     assert target_problem(problem, "en") == str(problem)
     for lang in ("fr", "nl"):
         translated = target_problem(problem, lang)
-        assert translated != str(problem) and all(values[k] in translated for k in fields)
+        assert translated != str(problem) and all(shown[k] in translated for k in fields), translated
         if "{where}" in TargetProblem.ENGLISH[code]:
             assert {"fr": "ligne 7", "nl": "regel 7"}[lang] in translated
     assert target_problem("a message from elsewhere", "fr") == "a message from elsewhere"
+    for twin in (copy.copy(problem), copy.deepcopy(problem), pickle.loads(pickle.dumps(problem))):
+        assert twin == problem and twin.code == code and twin.values == problem.values

@@ -58,7 +58,7 @@ def test_login_cookie_flags_and_csrf(client: TestClient) -> None:
     )
     assert response.status_code == 303
     cookie = response.headers["set-cookie"].lower()
-    assert "httponly" in cookie and "samesite=strict" in cookie
+    assert "httponly" in cookie and "samesite=lax" in cookie
     assert client.get(PAGES[0]).status_code == 200
     assert client.post(f"/analyst/{SLUG}/snapshots", data={"csrf_token": "forged"}).status_code == 403
     client.post("/analyst/logout", data={"csrf_token": token})
@@ -89,6 +89,17 @@ def test_workbench_speaks_the_analysts_language(client: TestClient) -> None:
     assert '<html lang="nl">' in later.text and "Wat het veldwerk heeft opgeleverd" in later.text
     back = client.get(f"/analyst/{SLUG}?lang=en")
     assert "<h2>Population targets</h2>" in back.text and client.cookies.get(LANGUAGE_COOKIE) == "en"
+
+
+def test_odd_csrf_token_or_session_cookie_is_refused_not_a_500(client: TestClient) -> None:
+    csrf(client)
+    refused = client.post(
+        "/analyst/login", data={"username": "analyst", "password": PASSWORD, "csrf_token": "é"}
+    )
+    assert refused.status_code == 403
+    odd_cookie = {"Cookie": f"{staff_session.SESSION_COOKIE}=eyJ1aWQiOjF9.é".encode()}
+    assert client.get(PAGES[0], headers=odd_cookie, follow_redirects=False).status_code == 303
+    assert client.get(API, headers=odd_cookie).status_code == 401
 
 
 def test_failed_logins_are_throttled_per_account(client: TestClient) -> None:
@@ -133,6 +144,14 @@ def test_targets_upload_good_and_broken(client: TestClient) -> None:
         files={"file": ("broken.csv", broken.encode(), "text/csv")},
     )
     assert "ligne 3 : la catégorie « X » n&#39;est pas un choix de « sex »" in french.text
+    # after a post, the language links lead to the overview (the posted URL only takes POST)
+    assert f'href="/analyst/{SLUG}?lang=nl"' in french.text and "/targets?lang=" not in french.text
+    halves = client.post(
+        f"/analyst/{SLUG}/targets?lang=nl",
+        data={"csrf_token": token},
+        files={"file": ("half.csv", b"variable,category,share\nsex,F,0.25\nsex,M,0.25\n", "text/csv")},
+    )
+    assert "variabele „sex”: de aandelen tellen op tot 0,5, niet 1" in halves.text
     assert (
         "variable « sex » : la somme des parts vaut 1.000000, pas 1" not in french.text
     )  # shares do sum to 1

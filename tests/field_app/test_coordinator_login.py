@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from field_app.coordinator_login import LIMITER_KEY, safe_next
 from survey.web import staff_session
 from survey.web.login_throttle import MAX_PER_ACCOUNT
-from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login
+from tests.field_app.conftest import PASSWORD, FieldEnv, Server, basic, login
 from tests.web.conftest import axe_source
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml", "Accept-Language": "fr-BE,fr;q=0.9"}
@@ -113,11 +113,35 @@ def test_forged_or_missing_csrf_token_signs_no_one_in(client, field_env: FieldEn
         ("/field/coordinatorX", False),
         ("/field/coordinator/login?next=https://evil.example", False),
         ("/field/coordinator\\@evil.example", False),
+        ("/field/coordinator/../../analyst", False),
+        ("/field/coordinator/%2e%2e/login", False),
+        ("/field/coordinator/./devices/3", False),
         ("", False),
     ],
 )
 def test_only_coordinator_pages_are_followed_after_sign_in(asked: str, kept: bool) -> None:
     assert safe_next(asked) == (asked if kept else "/field/coordinator")
+
+
+def test_basic_credentials_on_the_pages_count_against_the_same_limit(client, field_env: FieldEnv) -> None:
+    for _ in range(MAX_PER_ACCOUNT):
+        assert client.get("/field/coordinator", headers=basic("coord", "wrong")).status_code == 401
+    assert client.get("/field/coordinator", headers=basic("coord")).status_code == 429
+    assert _sign_in(client, "coord").status_code == 429  # the form and Basic share one count
+
+
+def test_odd_tokens_and_cookies_get_a_4xx_never_a_500(client, field_env: FieldEnv) -> None:
+    _form(client)
+    for token in ("é", "\u2603" * 40):
+        refused = client.post(
+            "/field/coordinator/login",
+            data={"username": "coord", "password": PASSWORD, "csrf_token": token},
+            headers=BROWSER,
+        )
+        assert refused.status_code == 403
+    odd_cookie = {**BROWSER, "Cookie": f"{staff_session.SESSION_COOKIE}=eyJ1aWQiOjF9.é".encode()}
+    bounced = client.get("/field/coordinator", headers=odd_cookie, follow_redirects=False)
+    assert bounced.status_code == 303
 
 
 def test_failed_attempts_are_throttled_even_for_the_right_password(client, field_env: FieldEnv) -> None:
@@ -167,6 +191,8 @@ def test_one_staff_session_each_area_checks_its_own_roles(client, field_env: Fie
     explained = client.get(bounce.headers["location"], headers={**BROWSER, "Accept-Language": "en"})
     assert explained.status_code == 403
     assert "The account “ana” has no access to the coordinator pages" in explained.text
+    french = client.get(bounce.headers["location"], headers=BROWSER)
+    assert "n&#x27;a pas accès" in french.text and "&amp;" not in french.text  # escaped once, not twice
 
 
 @pytest.mark.browser

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
+import pytest
+
 from field_app.api import LIMITER_KEY
-from survey.web.login_throttle import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter
-from tests.field_app.conftest import PASSWORD, FieldEnv
+from survey.store.errors import AuthError
+from survey.web.login_throttle import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter, TooManyAttempts
+from tests.field_app.conftest import PASSWORD, FieldEnv, basic
 
 
 def attempt(client, username: str, password: str = "wrong-password"):
@@ -54,3 +59,36 @@ def test_entries_expire_after_the_window() -> None:
     now[0] += 61
     limiter.check("a", "10.0.0.1")
     assert limiter.held_keys() == []
+
+
+def test_attempts_in_flight_count_so_a_parallel_burst_cannot_slip_through() -> None:
+    """Five password checks still running fill the account: the sixth is refused before any ends."""
+    limiter = LoginLimiter(window=60, per_account=5, per_client=50)
+    with ExitStack() as running:
+        for _ in range(5):
+            running.enter_context(limiter.attempt("coord", "10.0.0.9"))
+        with pytest.raises(TooManyAttempts):
+            limiter.check("coord", "10.0.0.9")
+    limiter.check("coord", "10.0.0.9")  # all five ended well: nothing is held against the account
+
+
+def test_a_failed_attempt_is_counted_and_a_good_one_clears_the_account() -> None:
+    limiter = LoginLimiter(window=60, per_account=2, per_client=50)
+    for _ in range(2):
+        with pytest.raises(AuthError), limiter.attempt("coord", "10.0.0.9"):
+            raise AuthError("wrong password")
+    with pytest.raises(TooManyAttempts), limiter.attempt("coord", "10.0.0.9"):
+        raise AssertionError("not reached: the account is full")
+    fresh = LoginLimiter(window=60, per_account=2, per_client=50)
+    with pytest.raises(AuthError), fresh.attempt("coord", "10.0.0.9"):
+        raise AuthError("wrong password")
+    with fresh.attempt("coord", "10.0.0.9"):
+        pass
+    assert "account:coord" not in fresh.held_keys()
+
+
+def test_basic_credentials_on_the_admin_api_are_throttled_too(client, field_env: FieldEnv) -> None:
+    url = "/field/api/admin/devices"
+    for _ in range(MAX_PER_ACCOUNT):
+        assert client.get(url, headers=basic("boss", "wrong-password")).status_code == 401
+    assert client.get(url, headers=basic("boss")).status_code == 429

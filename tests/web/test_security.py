@@ -18,6 +18,10 @@ def test_csrf_token_must_match_cookie_and_be_signed() -> None:
     assert not csrf.check("other-key", token, token)
     assert csrf.token_for(KEY, token) == token
     assert csrf.token_for(KEY, "junk") != "junk"
+    # text outside ASCII is refused like any other forgery (compare_digest would raise: a 500)
+    assert not csrf.check(KEY, token, "é" + token[1:])
+    assert not csrf.check(KEY, "é.é", "é.é")
+    assert csrf.token_for(KEY, "é.\udcff") != "é.\udcff"
 
 
 def test_rate_limiter_counts_per_client_and_forgets() -> None:

@@ -65,7 +65,7 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
         sums[row.variable] += row.share
     for variable, total in sums.items():
         if abs(total - 1) > SHARE_TOLERANCE:
-            problems.append(TargetProblem("sum_off", variable=variable, total=f"{total:.6f}"))
+            problems.append(TargetProblem("sum_off", variable=variable, total=total))
     return problems
 
 
