@@ -13,8 +13,9 @@ arrival rate; at rest a lone request is written on its own without waiting for c
 
 The questionnaire a request is validated against comes from a per-worker cache (versions are
 immutable once answered). The batch transaction re-reads each version's hash, its consultation's
-status and whether it needs invitation codes, and refuses or sends back what the cache got wrong, so the cache can make a request fail over to the slow path but never store
-a response against the wrong questionnaire or a closed consultation.
+status and whether it needs invitation codes, and refuses or sends back what the cache got wrong,
+so the cache can make a request fail over to the slow path but never store a response against
+the wrong questionnaire or a closed consultation.
 """
 
 from __future__ import annotations
@@ -39,15 +40,13 @@ from survey.store.services.responses import Ack, Prepared, ResponseService
 
 log = logging.getLogger(__name__)
 _UNAVAILABLE = "the response could not be stored just now; send it again with the same UUID"
-_MAX_BATCH = 500
+_MAX_BATCH = 500  # bounds one transaction's size and the latency of the requests in it
 _TARGETS_SQL = (
     "SELECT v.id, v.content_hash, c.status, c.invitation_only FROM questionnaire_versions v "
     "JOIN consultations c ON c.id = v.consultation_id WHERE v.id = ANY(%s)"
 )
 _VERSIONS = cast("Table", QuestionnaireVersion.__table__)
-_CONSULTATIONS = cast(
-    "Table", Consultation.__table__
-)  # bounds one transaction's size and the latency of the requests in it
+_CONSULTATIONS = cast("Table", Consultation.__table__)
 
 
 class StaleTargetError(StoreError):

@@ -194,7 +194,7 @@ def prepare(submission: Submission) -> Prepared:
         "paper_form_number": submission.paper_form_number,
         "replaces_uuid": submission.replaces_uuid,
         "started_at": submission.started_at,
-        "submitted_at": submission.submitted_at or utcnow(),
+        "submitted_at": submission.submitted_at or received_at,
         "received_at": received_at,
         "content_hash": digest,
     }
