@@ -41,7 +41,7 @@ def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDepend
     """
     if request.headers.get("authorization"):
         return staff_from_basic(db_session, request, set(COORDINATING), limiter_of(request, LIMITER_KEY))
-    user = staff_session.current_user(request)
+    user = staff_session.current_user(request, db_session)
     if user is not None and Role(user.role) in COORDINATING:
         return user
     if "text/html" not in request.headers.get("accept", ""):

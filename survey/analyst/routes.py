@@ -288,7 +288,8 @@ class WorkbenchController(Controller):
             except WeightingError as exc:
                 error = str(exc)
         if table is not None:
-            lang, words, labels = workbench_language(request), _words(request), context.labels
+            lang, labels = workbench_language(request), context.labels
+            words = workbench_text(lang)
             label = words["mode"] if by == "mode" else labels.question(by, lang)
             series: dict[str, Sequence[float]] = {
                 mode_name(g, lang) if by == "mode" else labels.choice(by, g, lang): v

@@ -37,6 +37,10 @@ MAX_PER_ACCOUNT = 5
 MAX_PER_CLIENT = 20
 
 
+def _whole_minutes(seconds: int) -> int:
+    return max(1, math.ceil(seconds / 60))
+
+
 class TooManyAttempts(HTTPException):
     """429 with a Retry-After header and a sentence the person signing in can act on."""
 
@@ -51,7 +55,7 @@ class TooManyAttempts(HTTPException):
     @property
     def minutes(self) -> int:
         """The same wait in whole minutes, for a sentence a person reads."""
-        return max(1, math.ceil(int(self.retry_after) / 60))
+        return _whole_minutes(int(self.retry_after))
 
 
 @dataclass
@@ -118,11 +122,11 @@ class LoginLimiter:
             if len(failures) + self._pending.get(key, 0) >= limit:
                 waits.append(failures[0] + self.window - now if failures else 1.0)
         if waits:
-            minutes = max(1, math.ceil(max(waits) / 60))
+            seconds = math.ceil(max(waits))
             raise TooManyAttempts(
-                detail=f"Too many failed login attempts. Wait {minutes} minute(s) before trying again, "
-                "or ask your supervisor to check the account.",
-                headers={"Retry-After": str(math.ceil(max(waits)))},
+                detail=f"Too many failed login attempts. Wait {_whole_minutes(seconds)} minute(s) before "
+                "trying again, or ask your supervisor to check the account.",
+                headers={"Retry-After": str(seconds)},
             )
 
     def failed(self, username: str, address: str) -> None:

@@ -99,17 +99,30 @@ def check_csrf(secret: str, seed: str | None, token: str | None) -> None:
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
 
 
-def current_user(connection: ASGIConnection[Any, Any, Any, Any]) -> User | None:
-    """The signed-in staff member (any role), checked against the database, or None."""
-    settings = connection.app.state.settings
-    body = read_session(settings.secret_key, connection.cookies.get(SESSION_COOKIE))
+def current_user(
+    connection: ASGIConnection[Any, Any, Any, Any], session: Session | None = None
+) -> User | None:
+    """The signed-in staff member (any role), checked against the database, or None.
+
+    Pass the request's ``session`` where a handler already has one; guards, which have none,
+    get a short session of their own.
+    """
+    body = read_session(connection.app.state.settings.secret_key, connection.cookies.get(SESSION_COOKIE))
     if body is None:
         return None
-    factory = connection.app.state.session_factory
-    session: Session
-    with factory() as session:
-        user = session.get(User, int(body["uid"]))
-        if user is None or not user.active or user.role != body.get("role"):
-            return None
-        session.expunge(user)
+    if session is not None:
+        return _still_valid(session, body)
+    own: Session
+    with connection.app.state.session_factory() as own:
+        user = _still_valid(own, body)
+        if user is not None:
+            own.expunge(user)
         return user
+
+
+def _still_valid(session: Session, body: dict[str, Any]) -> User | None:
+    """The account the cookie names, if it is still active and still has the role it was signed for."""
+    user = session.get(User, int(body["uid"]))
+    if user is None or not user.active or user.role != body.get("role"):
+        return None
+    return user
