@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from survey.web.i18n import LANGUAGE_NAMES, MONTHS
+from survey.web.i18n import LANGUAGE_NAMES, MONTHS, STAFF_SIGN_IN
 
 LANGUAGES = LANGUAGE_NAMES
 
@@ -76,26 +76,16 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "login_title": {"fr": "Connexion des coordinateurs", "nl": "Aanmelden voor coördinatoren",
                     "en": "Coordinator sign-in"},
-    "username": {"fr": "Nom d'utilisateur", "nl": "Gebruikersnaam", "en": "User name"},
-    "password": {"fr": "Mot de passe", "nl": "Wachtwoord", "en": "Password"},
-    "sign_in": {"fr": "Se connecter", "nl": "Aanmelden", "en": "Sign in"},
-    "sign_out": {"fr": "Se déconnecter", "nl": "Afmelden", "en": "Sign out"},
     "signed_in_as": {"fr": "Connecté : {name}", "nl": "Aangemeld: {name}", "en": "Signed in: {name}"},
-    "bad_login": {"fr": "Nom d'utilisateur inconnu ou mot de passe erroné.",
-                  "nl": "Onbekende gebruikersnaam of fout wachtwoord.", "en": "Unknown user or wrong password."},
     "not_coordinator": {
         "fr": "Le compte « {name} » n'a pas accès aux pages des coordinateurs. Connectez-vous avec un autre compte.",
         "nl": "Het account „{name}” heeft geen toegang tot de pagina's voor coördinatoren. Meld u aan met een "
               "ander account.",
         "en": "The account “{name}” has no access to the coordinator pages. Sign in with another account.",
     },
-    "too_many": {
-        "fr": "Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
-        "nl": "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {minutes} minuut/minuten.",
-        "en": "Too many failed sign-in attempts. Try again in {minutes} minute(s).",
-    },
     "form_expired": {"fr": "Le formulaire a expiré : réessayez.", "nl": "Het formulier is verlopen: probeer opnieuw.",
                      "en": "The form expired: please try again."},
+    **STAFF_SIGN_IN,
     "date": {"fr": "{day} {month} {year} à {time} UTC", "nl": "{day} {month} {year} om {time} UTC",
              "en": "{day} {month} {year}, {time} UTC"},
 }  # fmt: skip

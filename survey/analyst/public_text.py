@@ -12,43 +12,48 @@ from typing import Any
 
 from survey.analyst.formatting import number
 from survey.analyst.labels import Labels
-from survey.web.i18n import MONTHS
+from survey.web.i18n import MONTHS, TEXTS
 
 __all__ = ["TEXT", "methodology"]
 
-TEXT: dict[str, dict[str, str]] = {
+_OWN_WORDS: dict[str, dict[str, str]] = {
     "fr": {
-        "results": "Résultats", "results_of": "Résultats : {title}", "method_title": "Comment lire ces chiffres", "easy_title": "En bref, facile à lire",
+        "results": "Résultats", "results_of": "Résultats : {title}", "method_title": "Comment lire ces chiffres",
+        "easy_title": "En bref, facile à lire",
         "answer": "Réponse", "estimate": "Estimation", "ci_col": "Intervalle de confiance 95 %",
         "n": "Nombre de réponses", "none": "Aucun résultat publié.", "technical": "Détails techniques",
         "data_table": "Tableau des données", "easy_on": "Version facile à lire", "easy_off": "Version habituelle",
-        "skip": "Aller au contenu", "language": "Langue",
         "technical_line": "Méthode : {method} ; marges : {margins} ; identifiant de la version du questionnaire "
                           "{version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; "
                           "effet de plan {deff}.",
         "data_hash": "Empreinte des données :",
     },
     "nl": {
-        "results": "Resultaten", "results_of": "Resultaten: {title}", "method_title": "Hoe deze cijfers lezen", "easy_title": "Kort, in makkelijke taal",
+        "results": "Resultaten", "results_of": "Resultaten: {title}", "method_title": "Hoe deze cijfers lezen",
+        "easy_title": "Kort, in makkelijke taal",
         "answer": "Antwoord", "estimate": "Schatting", "ci_col": "95%-betrouwbaarheidsinterval",
         "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "technical": "Technische details",
         "data_table": "Gegevenstabel", "easy_on": "Makkelijk lezen", "easy_off": "Gewone tekst",
-        "skip": "Naar de inhoud", "language": "Taal",
         "technical_line": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; "
                           "id van de set streefcijfers {targets}; software {software}; designeffect {deff}.",
         "data_hash": "Vingerafdruk van de gegevens:",
     },
     "en": {
-        "results": "Results", "results_of": "Results: {title}", "method_title": "How to read these figures", "easy_title": "In short, easy to read",
+        "results": "Results", "results_of": "Results: {title}", "method_title": "How to read these figures",
+        "easy_title": "In short, easy to read",
         "answer": "Answer", "estimate": "Estimate", "ci_col": "95% confidence interval",
         "n": "Number of answers", "none": "No results published yet.", "technical": "Technical details",
         "data_table": "Data table", "easy_on": "Easy read", "easy_off": "Standard text",
-        "skip": "Skip to content", "language": "Language",
         "technical_line": "Method: {method}; margins: {margins}; questionnaire version id {version}; "
                           "targets set id {targets}; software {software}; design effect {deff}.",
         "data_hash": "Data hash:",
     },
 }  # fmt: skip
+# With the site-wide words for the skip link and the language switcher.
+TEXT: dict[str, dict[str, str]] = {
+    lang: {**words, **{key: TEXTS[key][lang] for key in ("skip", "language")}}
+    for lang, words in _OWN_WORDS.items()
+}
 
 METHODS: dict[str, dict[str, str]] = {
     "rake": {"fr": "calage itératif sur les marges (raking)", "nl": "iteratieve weging op de marges (raking)",

@@ -15,20 +15,17 @@ from litestar import Request
 
 from survey.analyst.formatting import num
 from survey.store.errors import TargetProblem
-from survey.web.i18n import SUPPORTED, negotiate
+from survey.web.i18n import STAFF_SIGN_IN, SUPPORTED, TEXTS, negotiate
 
 __all__ = ["LANGUAGE_COOKIE", "WORKBENCH_TEXT", "target_problem", "workbench_language", "workbench_text"]
 
 LANGUAGE_COOKIE = "analyst_lang"
 
-WORKBENCH_TEXT: dict[str, dict[str, str]] = {
+_OWN_WORDS: dict[str, dict[str, str]] = {
     "en": {
-        "workbench": "Analyst workbench", "skip": "Skip to content", "consultations": "Consultations",
-        "signed_in_as": "Signed in as {name} ({role})", "sign_out": "Sign out", "language": "Language",
-        "sign_in_title": "Sign in – analyst workbench", "sign_in": "Sign in", "username": "User name",
-        "password": "Password", "bad_login": "Unknown user or wrong password.",
-        "no_access": "This account has no analyst access.",
-        "too_many": "Too many failed sign-in attempts. Try again in {minutes} minute(s).",
+        "workbench": "Analyst workbench", "consultations": "Consultations",
+        "signed_in_as": "Signed in as {name} ({role})",
+        "sign_in_title": "Sign in – analyst workbench", "no_access": "This account has no analyst access.",
         "no_consultation": "No consultation yet.", "status_draft": "draft", "status_open": "open",
         "status_closed": "closed", "steps": "Analysis", "targets_runs": "Targets & runs",
         "results": "Results", "breakdowns": "Breakdowns",
@@ -67,13 +64,10 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         **{f"target_{code}": sentence for code, sentence in TargetProblem.ENGLISH.items()},
     },
     "fr": {
-        "workbench": "Atelier d'analyse", "skip": "Aller au contenu", "consultations": "Consultations",
-        "signed_in_as": "Connecté : {name} ({role})", "sign_out": "Se déconnecter", "language": "Langue",
-        "sign_in_title": "Connexion – atelier d'analyse", "sign_in": "Se connecter",
-        "username": "Nom d'utilisateur", "password": "Mot de passe",
-        "bad_login": "Nom d'utilisateur inconnu ou mot de passe erroné.",
+        "workbench": "Atelier d'analyse", "consultations": "Consultations",
+        "signed_in_as": "Connecté : {name} ({role})",
+        "sign_in_title": "Connexion – atelier d'analyse",
         "no_access": "Ce compte n'a pas accès à l'atelier d'analyse.",
-        "too_many": "Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
         "no_consultation": "Aucune consultation pour l'instant.", "status_draft": "brouillon",
         "status_open": "ouverte", "status_closed": "clôturée", "steps": "Analyse",
         "targets_runs": "Cibles et pondérations", "results": "Résultats", "breakdowns": "Sous-groupes",
@@ -127,12 +121,10 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "target_sum_off": "variable « {variable} » : la somme des parts vaut {total}, pas 1",
     },
     "nl": {
-        "workbench": "Analysewerkplaats", "skip": "Naar de inhoud", "consultations": "Raadplegingen",
-        "signed_in_as": "Aangemeld: {name} ({role})", "sign_out": "Afmelden", "language": "Taal",
-        "sign_in_title": "Aanmelden – analysewerkplaats", "sign_in": "Aanmelden", "username": "Gebruikersnaam",
-        "password": "Wachtwoord", "bad_login": "Onbekende gebruikersnaam of fout wachtwoord.",
+        "workbench": "Analysewerkplaats", "consultations": "Raadplegingen",
+        "signed_in_as": "Aangemeld: {name} ({role})",
+        "sign_in_title": "Aanmelden – analysewerkplaats",
         "no_access": "Dit account heeft geen toegang tot de analysewerkplaats.",
-        "too_many": "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {minutes} minuut/minuten.",
         "no_consultation": "Nog geen raadpleging.", "status_draft": "ontwerp", "status_open": "lopend",
         "status_closed": "afgesloten", "steps": "Analyse",
         "targets_runs": "Streefcijfers en wegingen", "results": "Resultaten", "breakdowns": "Subgroepen",
@@ -186,6 +178,15 @@ WORKBENCH_TEXT: dict[str, dict[str, str]] = {
         "target_sum_off": "variabele „{variable}”: de aandelen tellen op tot {total}, niet 1",
     },
 }  # fmt: skip
+# With the words every staff page or sign-in form shares: one wording wherever they appear.
+WORKBENCH_TEXT: dict[str, dict[str, str]] = {
+    lang: {
+        **words,
+        **{key: TEXTS[key][lang] for key in ("skip", "language")},
+        **{key: texts[lang] for key, texts in STAFF_SIGN_IN.items()},
+    }
+    for lang, words in _OWN_WORDS.items()
+}
 
 
 def workbench_text(lang: str) -> Mapping[str, str]:

@@ -156,6 +156,21 @@ MONTHS: dict[str, tuple[str, ...]] = {
            "November", "December"),
 }  # fmt: skip
 
+# The words of every staff sign-in form (coordinators', analysts'): one wording wherever staff sign in.
+STAFF_SIGN_IN: dict[str, dict[str, str]] = {
+    "username": {"fr": "Nom d'utilisateur", "nl": "Gebruikersnaam", "en": "User name"},
+    "password": {"fr": "Mot de passe", "nl": "Wachtwoord", "en": "Password"},
+    "sign_in": {"fr": "Se connecter", "nl": "Aanmelden", "en": "Sign in"},
+    "sign_out": {"fr": "Se déconnecter", "nl": "Afmelden", "en": "Sign out"},
+    "bad_login": {"fr": "Nom d'utilisateur inconnu ou mot de passe erroné.",
+                  "nl": "Onbekende gebruikersnaam of fout wachtwoord.", "en": "Unknown user or wrong password."},
+    "too_many": {
+        "fr": "Trop de tentatives de connexion échouées. Réessayez dans {minutes} minute(s).",
+        "nl": "Te veel mislukte aanmeldpogingen. Probeer het opnieuw over {minutes} minuut/minuten.",
+        "en": "Too many failed sign-in attempts. Try again in {minutes} minute(s).",
+    },
+}  # fmt: skip
+
 
 def negotiate(accept_language: str | None, explicit: str | None = None, default: str = DEFAULT) -> str:
     """Pick a supported language; quality values in Accept-Language are honoured."""
