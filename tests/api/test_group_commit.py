@@ -4,6 +4,7 @@ against a closed consultation, a changed questionnaire or without an invitation 
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,6 +18,7 @@ from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, QuestionnaireVersion, Response
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.intake import OnlineTarget, OnlineTargets
 from survey.store.services.invitations import InvitationService
 from tests.api.conftest import SLUG, URL, body
 from tests.factories import demo_questionnaire, valid_answers
@@ -156,3 +158,47 @@ def test_a_burst_of_first_requests_looks_the_consultation_up_once(settings, vers
     assert [r.status_code for r in replies] == [201] * 20
     assert len(lookups) == 1
     assert len(stored_uuids(sessions)) == 20
+
+
+def test_a_request_arriving_as_the_lookup_ends_finds_it_cached(version, sessions) -> None:
+    """The moment the shared lookup is done, before its waiters resume, the target is cached.
+
+    A request arriving in that moment used to start a second lookup (a flaky failure of the burst
+    test above). Here a request's first step runs in exactly that moment, from a callback on the
+    lookup itself: it must be answered at once, without waiting on anything.
+    """
+    engine = sessions.kw["bind"]
+    lookups: list[str] = []
+    latecomer: list[OnlineTarget | None] = []
+
+    def count_lookups(_conn, _cursor, statement: str, *_args: object) -> None:
+        if "consultations.slug" in statement:
+            lookups.append(statement)
+
+    async def first_and_latecomer() -> OnlineTarget:
+        targets = OnlineTargets(sessions)
+
+        def arrive(_: object) -> None:
+            request = targets.get(SLUG, version.id)
+            try:
+                request.send(None)
+            except StopIteration as answered:
+                latecomer.append(answered.value)
+            else:  # it had to wait: it found the target neither cached nor being looked up
+                latecomer.append(None)
+                request.close()
+
+        first = asyncio.ensure_future(targets.get(SLUG, version.id))
+        await asyncio.sleep(0)  # the first request has started the shared lookup
+        (lookup,) = targets._loading.values()
+        lookup.add_done_callback(arrive)
+        return await first
+
+    event.listen(engine, "before_cursor_execute", count_lookups)
+    try:
+        first = asyncio.run(first_and_latecomer())
+    finally:
+        event.remove(engine, "before_cursor_execute", count_lookups)
+    assert latecomer[0] is first, "the latecomer waited on a second lookup"
+    assert first.version.id == version.id
+    assert len(lookups) == 1

@@ -84,15 +84,26 @@ class OnlineTargets:
             return found
         loading = self._loading.get(key)
         if loading is None or loading.get_loop() is not asyncio.get_running_loop():
-            loading = asyncio.ensure_future(to_thread.run_sync(self._load, slug, version_id))
+            loading = asyncio.ensure_future(self._fill(key))
             self._loading[key] = loading
-            loading.add_done_callback(lambda _: self._loading.pop(key, None))
         # Shielded: a client that goes away must not cancel the lookup the others wait for.
-        found = await asyncio.shield(loading)
-        if len(self._cache) > 256:
-            self._cache.clear()
-        self._cache[key] = found
-        return found
+        return await asyncio.shield(loading)
+
+    async def _fill(self, key: tuple[str, int]) -> OnlineTarget:
+        """Load and cache in one step, so no request can find the target neither cached nor loading.
+
+        Caching from the waiters instead left a gap: the lookup was done and forgotten, but its
+        waiters had not resumed yet, and a request arriving in between started a second lookup.
+        """
+        try:
+            found = await to_thread.run_sync(self._load, *key)
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = found
+            return found
+        finally:
+            if self._loading.get(key) is asyncio.current_task():
+                del self._loading[key]
 
     def forget(self, slug: str, version_id: int) -> None:
         self._cache.pop((slug, version_id), None)
