@@ -58,6 +58,9 @@ def _worker(host: str, port: int) -> None:
     import uvicorn  # noqa: PLC0415
 
     config = uvicorn.Config(_APP, factory=True, log_level="warning", access_log=False)
+    # The app is built before the socket opens: a worker still importing would otherwise get its
+    # share of new connections from the kernel and leave them waiting (a restart, a slow start).
+    config.load()
     uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
 
 

@@ -39,6 +39,7 @@ def test_analyst_journey_and_public_page(server: LiveServer, browser: Any, tmp_p
     page.fill("#username", "analyst")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()  # signed in (the cookie is set) before going elsewhere
     page.goto(f"{server.url}/analyst/{SLUG}")
 
     broken = tmp_path / "broken.csv"
@@ -54,6 +55,7 @@ def test_analyst_journey_and_public_page(server: LiveServer, browser: Any, tmp_p
 
     page.select_option("#method", "rake")
     page.click("#run-form button[type=submit]")
+    page.wait_for_load_state()  # the whole page, charts included, before counting them
     assert "converged yes" in page.inner_text("#summary")
     charts = page.locator("svg.chart")
     assert charts.count() >= 7
@@ -66,6 +68,7 @@ def test_analyst_journey_and_public_page(server: LiveServer, browser: Any, tmp_p
     public_path = link.get_attribute("href")
     assert public_path and public_path.startswith(f"/results/{SLUG}/")
     page.click("text=Results")
+    page.wait_for_load_state()
     assert page.locator("section.question svg.chart").count() >= 10
     assert not [p for p in problems if "Content Security Policy" in p], problems
     context.close()
@@ -120,6 +123,7 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
     page.fill("#username", "analyst")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
+    page.wait_for_load_state()
     for name, path in (("index", "/analyst"), ("consultation", f"/analyst/{SLUG}"),
                        ("weighting", f"/analyst/{SLUG}/weighting"), ("results", f"/analyst/{SLUG}/results"),
                        ("bias", f"/analyst/{SLUG}/bias"), ("breakdown", f"/analyst/{SLUG}/breakdown?by=education"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,8 +46,9 @@ def do_interview(page: Any, i: int) -> dict[str, Any]:
     return {"language": language, "answers": expected}
 
 
-def pending_text(page: Any) -> str:
-    return str(page.text_content("#st-pending"))
+def expect_pending(page: Any, n: int) -> None:
+    """The counter is redrawn after the screen it sits on, from a database read: wait for it."""
+    expect(page.locator("#st-pending")).to_have_text(f"pending {n}")
 
 
 def stored(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
@@ -74,7 +76,9 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     # An interrupted interview resumes after a reload.
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")
-    page.wait_for_timeout(200)
+    page.wait_for_function(  # the answer is saved in the background: reload once it is durable
+        "() => FieldDB.all('interviews').then(all => all.some(r => r.answers && r.answers.sex === 'F'))"
+    )
     page.reload()
     unlock(page)
     page.click("[data-resume]")
@@ -87,10 +91,10 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     # The respondent's language defaults to the interviewer's UI language: English in this browser.
     expected = [{"language": "en", "answers": {"sex": "F", "age": 50, "votes": "no"}}]
     expected += [do_interview(page, i) for i in range(1, 20)]
-    assert pending_text(page) == "pending 20"
+    expect_pending(page, 20)
     page.reload()
     unlock(page)
-    assert pending_text(page) == "pending 20"
+    expect_pending(page, 20)
     context.close()
 
     context = open_profile(playwright_instance, profile)
@@ -98,7 +102,7 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(server.url + "/field/")
     unlock(page)
-    assert pending_text(page) == "pending 20"
+    expect_pending(page, 20)
     assert stored(sessions) == {}
 
     server.start()
@@ -107,7 +111,7 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     page.wait_for_function(
         "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000
     )
-    assert pending_text(page) == "pending 0"
+    expect_pending(page, 0)
     got = stored(sessions)
     assert len(got) == 20
     assert sorted((g["language"], json.dumps(g["answers"], sort_keys=True)) for g in got.values()) == sorted(
@@ -155,7 +159,7 @@ def test_500_then_dropped_answer_then_revocation(
     do_interview(page, 7)
     page.click("#sync-now")
     page.wait_for_selector("#banner:has-text('revoked')", timeout=10000)
-    assert pending_text(page) == "pending 1"
+    expect_pending(page, 1)
     assert len(stored(sessions)) == 5
     context.close()
 

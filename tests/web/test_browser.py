@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.store.models import Answer, Response
@@ -130,8 +131,8 @@ def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
     page.fill("#q-years_in_brussels", "250")
     page.click(NEXT)
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
     assert "This question is required." in summary.inner_text()
     assert "A number from 0 to 100." in page.inner_text("#error-years_in_brussels")
     assert "/p/1" in page.url
@@ -149,8 +150,8 @@ def test_validation_errors_without_javascript(browser, site) -> None:
     begin(page, site.url, "nl")
     page.fill("#q-years_in_brussels", "-3")
     page.click(NEXT)
-    assert page.is_visible("#error-summary")
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    expect(page.locator("#error-summary")).to_be_visible()
+    expect(page.locator("#error-summary")).to_be_focused()  # autofocus applies once the page is drawn
     assert "Deze vraag is verplicht." in page.inner_text("#error-summary")
     assert page.input_value("#q-years_in_brussels") == "-3"
     ctx.close()
@@ -183,6 +184,7 @@ def test_easy_read_switch(context, site, sessions) -> None:
     assert page.inner_text("#q-age_group legend").startswith("Your age:")
     font = page.evaluate("getComputedStyle(document.body).fontSize")
     page.click(".easy-switch")
+    page.wait_for_load_state()  # the stylesheet is applied before the font size is read
     assert page.inner_text("#q-age_group legend").startswith("How old are you?")
     assert float(page.evaluate("getComputedStyle(document.body).fontSize")[:-2]) > float(font[:-2])
     choose(page, PAGE_1)
@@ -329,9 +331,9 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
     assert page.input_value("#code") == "WRNG-WRNG-WRNG"
     page.check("#consent")
     page.click("button[type=submit]")
-    assert page.is_visible("#code-error")
+    expect(page.locator("#code-error")).to_be_visible()
     assert "bestaat niet" in page.inner_text("#code-error")
-    assert page.evaluate("document.activeElement.id") == "code"
+    expect(page.locator("#code")).to_be_focused()
     assert page.is_checked("#consent")
     assert _axe(page, source) == []
     page.fill("#code", code.lower())
