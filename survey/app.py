@@ -20,7 +20,12 @@ from survey import __version__
 from survey.analyst.routes import ANALYST_ROUTES
 from survey.api.consultations import ConsultationController
 from survey.api.deps import provide_db_session
-from survey.api.errors import http_error_handler, internal_error_handler, store_error_handler
+from survey.api.errors import (
+    http_error_handler,
+    internal_error_handler,
+    store_error_handler,
+    weighting_error_handler,
+)
 from survey.api.health import HealthController
 from survey.logs import configure_logging
 from survey.settings import Settings, get_settings
@@ -29,6 +34,7 @@ from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web.routes import WEB_ROUTES
 from survey.web.security import security_headers_middleware
+from weighting import WeightingError
 
 WEB = Path(__file__).parent / "web"
 
@@ -89,6 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[dispose],
         exception_handlers={
             StoreError: store_error_handler,
+            WeightingError: weighting_error_handler,
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },

@@ -26,6 +26,7 @@ from weighting.diagnostics import (
     Collapse,
     Diagnostics,
     MissingTreatment,
+    Note,
     WeightSummary,
     kish_deff,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "Margin",
     "MissingTreatment",
     "MissingValueError",
+    "Note",
     "RaoScottStatistic",
     "ReplicateKind",
     "ReplicateWeights",

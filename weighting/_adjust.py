@@ -47,8 +47,13 @@ class Prepared:
 
     def margin_label(self, m: int, k: int) -> str:
         """`margin=category` text for messages."""
+        variable, category = self.margin_category(m, k)
+        return f"{variable}={category}"
+
+    def margin_category(self, m: int, k: int) -> tuple[str, str]:
+        """(margin name, category) of margin ``m``'s category ``k``, for an error's values."""
         margin = self.codings[m].margin
-        return f"{margin.name}={margin.categories[k]}"
+        return margin.name, margin.categories[k]
 
 
 def prepare(
@@ -298,7 +303,12 @@ def diagnose(
     )
 
 
+def worst_fit(diag: Diagnostics) -> CategoryFit:
+    """The category furthest from its target, which an error message names."""
+    return max(diag.categories, key=lambda r: abs(r.achieved_share - r.target_share))
+
+
 def worst_category(diag: Diagnostics) -> str:
     """`margin=category (achieved a vs target t)` of the largest deviation, for messages."""
-    f = max(diag.categories, key=lambda r: abs(r.achieved_share - r.target_share))
+    f = worst_fit(diag)
     return f"{f.margin}={f.category} (share {f.achieved_share:.6g} vs target {f.target_share:.6g})"

@@ -88,12 +88,15 @@ def _treat_missing(
         first = int(np.flatnonzero(miss)[0])
         raise MissingValueError(
             f"weighting variable {name!r} has {n_miss} missing value(s) (first at data row {first + 1}); "
-            "choose a treatment: missing='mode' or missing='category'"
-        )
+            "choose a treatment: missing='mode' or missing='category'",
+            code="missing_values", variable=name, n=n_miss, row=first + 1,
+        )  # fmt: skip
     if policy == "mode":
         mode = int(np.argmax(np.bincount(codes[~miss], minlength=len(labels)))) if (~miss).any() else -1
         if mode < 0:
-            raise MissingValueError(f"weighting variable {name!r} is entirely missing")
+            raise MissingValueError(
+                f"weighting variable {name!r} is entirely missing", code="all_missing", variable=name
+            )
         out = codes.copy()
         out[miss] = mode
         return out, labels, MissingTreatment(name, n_miss, "mode", labels[mode])
@@ -197,8 +200,9 @@ def _code_margin(
         if cell_label not in index:
             raise TargetsError(
                 f"sample category {margin.name}={cell_label} ({int(counts_by_cell[k])} respondents) "
-                "has no target"
-            )
+                "has no target",
+                code="no_target", variable=margin.name, category=cell_label, n=int(counts_by_cell[k]),
+            )  # fmt: skip
         to_target[k] = index[cell_label]
     counts = np.bincount(to_target, weights=counts_by_cell, minlength=len(margin.categories)).astype(np.int64)
     margin, cat, counts, auto = _drop_or_merge(margin, to_target[inverse], counts, min_cell)
@@ -238,8 +242,9 @@ def _drop_or_merge(
         if cnt[i] > 0 and shares[i] == 0.0:
             raise TargetsError(
                 f"target share of {margin.name}={cats[i]} is 0 but {cnt[i]} respondents are in it; "
-                "collapse it or remove those rows"
-            )
+                "collapse it or remove those rows",
+                code="zero_share_occupied", variable=margin.name, category=cats[i], n=cnt[i],
+            )  # fmt: skip
     cats = [c for c, k in zip(cats, keep, strict=True) if k]
     shares = [s for s, k in zip(shares, keep, strict=True) if k]
     groups = [g for g, k in zip(groups, keep, strict=True) if k]
@@ -252,8 +257,9 @@ def _drop_or_merge(
         if min_cell < 1 or len(cats) == 1:
             raise EmptyCellError(
                 f"target category {margin.name}={cats[i]} (share {shares[i]:.4g}) has no respondent; "
-                "collapse it with a neighbour (collapse rule or min_cell)"
-            )
+                "collapse it with a neighbour (collapse rule or min_cell)",
+                code="empty_cell", variable=margin.name, category=cats[i], share=shares[i],
+            )  # fmt: skip
         j = i + 1 if i == 0 else (i - 1 if i == len(cats) - 1 else min((i - 1, i + 1), key=lambda k: cnt[k]))
         a, b = sorted((i, j))
         merged = f"{cats[a]}|{cats[b]}"

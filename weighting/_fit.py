@@ -147,9 +147,12 @@ def fit_calibration(
     g triggers step halving; convergence is max |misfit| / (1 + |total|) < tol after a step.
     """
     if calfun == "logit" and (bounds is None or not all(np.isfinite(bounds))):
-        raise BoundsError("logit calibration needs finite bounds LO,HI with LO < 1 < HI")
+        raise BoundsError("logit calibration needs finite bounds LO,HI with LO < 1 < HI", code="logit_bounds")
     if bounds is not None and not (0 <= bounds[0] < 1 < bounds[1]):
-        raise BoundsError(f"bounds must satisfy 0 <= LO < 1 < HI, got {bounds[0]:g},{bounds[1]:g}")
+        raise BoundsError(
+            f"bounds must satisfy 0 <= LO < 1 < HI, got {bounds[0]:g},{bounds[1]:g}",
+            code="bounds_malformed", lo=bounds[0], hi=bounds[1],
+        )  # fmt: skip
     sample_total = xc.T @ cell_weight
     with np.errstate(divide="ignore", invalid="ignore"):
         ratios = population / sample_total

@@ -129,7 +129,12 @@ def rao_scott_test(
     r_codes, nr = _present(r_codes, valid)
     c_codes, nc = _present(c_codes, valid)
     if nr < 2 or nc < 2:
-        raise DesignError(f"{row!r} and {col!r} need at least two categories each to test independence")
+        raise DesignError(
+            f"{row!r} and {col!r} need at least two categories each to test independence",
+            code="too_few_categories",
+            row=row,
+            col=col,
+        )
     n, k = design.n, nr * nc
     cell = np.where(valid, r_codes + nr * c_codes, k)  # k: outside the table
     w = np.where(valid, design.weights, 0.0)

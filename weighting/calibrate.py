@@ -15,10 +15,11 @@ from typing import Literal
 
 import numpy as np
 
-from weighting._adjust import finish, prepare, worst_category
+from weighting._adjust import finish, prepare, worst_category, worst_fit
 from weighting._cells import MissingPolicy
 from weighting._fit import fit_calibration, model_matrix, population_vector
 from weighting.design import Design
+from weighting.diagnostics import Note
 from weighting.errors import BoundsError, ConvergenceError
 from weighting.targets import Targets
 
@@ -76,7 +77,9 @@ def calibrate(
     if calfun not in ("linear", "raking", "logit"):
         raise BoundsError(f"unknown calibration function {calfun!r} (use linear, raking or logit)")
     if bounds is not None and calfun == "raking":
-        raise BoundsError("bounds need calfun 'linear' or 'logit' (raking is unbounded)")
+        raise BoundsError(
+            "bounds need calfun 'linear' or 'logit' (raking is unbounded)", code="raking_bounds"
+        )
     prep = prepare(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
     )
@@ -98,19 +101,34 @@ def calibrate(
             if bounds
             else f"{calfun} calibration diverged"
         )
-        cls = BoundsError if bounds else ConvergenceError
-        raise cls(
+        message = (
             f"calibration {what}: no finite solution after {fit.iterations} iterations; collapse categories"
         )
+        if bounds:
+            raise BoundsError(
+                message, code="bounds_unmet", lo=bounds[0], hi=bounds[1], iterations=fit.iterations
+            )
+        raise ConvergenceError(message, code="diverged", method=calfun, iterations=fit.iterations)
     counts = prep.cells.counts
     negative = (
         int(counts[fit.g < 0].sum()) if counts is not None else int((fit.g[prep.cells.cells] < 0).sum())
     )
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     if negative:
-        notes = (f"{negative} negative weights (linear calibration): consider logit with bounds",)
+        notes = (
+            Note(
+                f"{negative} negative weights (linear calibration): consider logit with bounds",
+                code="negative_weights", n=negative,
+            ),
+        )  # fmt: skip
     if fit.prescale != 1.0:
-        notes = (*notes, f"starting weights rescaled by {fit.prescale:.4g} first (as R); bounds apply after")
+        notes = (
+            *notes,
+            Note(
+                f"starting weights rescaled by {fit.prescale:.4g} first (as R); bounds apply after",
+                code="rescaled", factor=fit.prescale,
+            ),
+        )  # fmt: skip
     out = finish(
         design,
         prep,
@@ -129,17 +147,21 @@ def calibrate(
     out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)
     if fit.converged and not out_of_bounds and (calfun == "linear" or bool(np.all(fit.g > 0))):
         return out
-    where = worst_category(out.diagnostics[-1])
+    where, worst = worst_category(out.diagnostics[-1]), worst_fit(out.diagnostics[-1])
     if bounds is not None:
         raise BoundsError(
             f"calibration bounds {bounds[0]:g},{bounds[1]:g} cannot be met: after {fit.iterations} "
-            f"iterations {where}; widen the bounds or collapse categories"
-        )
+            f"iterations {where}; widen the bounds or collapse categories",
+            code="bounds_unmet", lo=bounds[0], hi=bounds[1], iterations=fit.iterations,
+        )  # fmt: skip
     msg = (
         f"{calfun} calibration did not converge after {fit.iterations} iterations: relative misfit "
         f"{fit.misfit:.3g} (tolerance {tol:g}); worst {where}"
     )
     if strict:
-        raise ConvergenceError(msg)
+        raise ConvergenceError(
+            msg, code="no_convergence", method=calfun, iterations=fit.iterations, variable=worst.margin,
+            category=worst.category, achieved=worst.achieved_share, target=worst.target_share,
+        )  # fmt: skip
     warnings.warn(msg, RuntimeWarning, stacklevel=2)
     return out

@@ -22,6 +22,7 @@ __all__ = [
     "Collapse",
     "Diagnostics",
     "MissingTreatment",
+    "Note",
     "WeightSummary",
     "grouped_quantiles",
     "kish_deff",
@@ -30,6 +31,30 @@ __all__ = [
 ]
 
 QUANTILES = (0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99)
+
+
+class Note(str):
+    """A remark beside an adjustment: reads as its English sentence, carries a code and values.
+
+    Why a ``str``: reports, JSON and logs print it as it is, while a page in French or Dutch
+    rebuilds the sentence from ``code`` and ``values`` (as with `WeightingError`).
+    """
+
+    code: str
+    values: dict[str, object]
+
+    def __new__(cls, text: str, *, code: str, **values: object) -> Note:
+        note = super().__new__(cls, text)
+        note.code, note.values = code, values
+        return note
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Copies and pickles keep the code and values, not only the sentence."""
+        return (_rebuild_note, (str(self), self.code, self.values))
+
+
+def _rebuild_note(text: str, code: str, values: dict[str, object]) -> Note:
+    return Note(text, code=code, **values)
 
 
 @dataclass(frozen=True)

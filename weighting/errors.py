@@ -20,7 +20,17 @@ __all__ = [
 
 
 class WeightingError(ValueError):
-    """Base class: anything wrong with the data, the targets or the requested adjustment."""
+    """Base class: anything wrong with the data, the targets or the requested adjustment.
+
+    The message is English, as the library has no language of its own. ``code`` and ``values``
+    carry what it says, so a caller that speaks French or Dutch can say the same thing in its
+    reader's language; an error without a code (``""``) can only be shown as it is.
+    """
+
+    def __init__(self, message: str, *, code: str = "", **values: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 class VariableError(WeightingError):

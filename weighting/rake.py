@@ -88,6 +88,10 @@ def rake(
             f"is {fit.max_deviation:.3g} off its target share (tolerance {tol:g})"
         )
         if strict:
-            raise ConvergenceError(msg)
+            variable, category = prep.margin_category(*fit.worst)
+            raise ConvergenceError(
+                msg, code="rake_no_convergence", iterations=fit.iterations, variable=variable,
+                category=category, deviation=fit.max_deviation, tol=tol,
+            )  # fmt: skip
         warnings.warn(msg, RuntimeWarning, stacklevel=2)
     return out

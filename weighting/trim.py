@@ -14,7 +14,7 @@ import numpy as np
 from weighting._adjust import weight_summaries
 from weighting._frames import FloatArray
 from weighting.design import Design, Step
-from weighting.diagnostics import CategoryFit, Diagnostics
+from weighting.diagnostics import CategoryFit, Diagnostics, Note
 from weighting.errors import BoundsError
 from weighting.replicates import refit_step
 
@@ -43,7 +43,10 @@ def cap_weights(
         free = ~capped
         if not free.any():
             raise BoundsError(
-                f"trimming bounds {lower:g},{upper:g} cap every weight: the total cannot be kept"
+                f"trimming bounds {lower:g},{upper:g} cap every weight: the total cannot be kept",
+                code="trim_caps_all",
+                lo=lower,
+                hi=upper,
             )
         w[free] *= (total - w[capped].sum()) / w[free].sum()
     return w, int(capped.sum())
@@ -83,7 +86,12 @@ def trim(
         [1.5, 0.833, 0.833, 0.833]
     """
     if relative and not 0 <= lower < 1 < upper:
-        raise BoundsError(f"trim bounds must satisfy 0 <= LO < 1 < HI, got {lower:g},{upper:g}")
+        raise BoundsError(
+            f"trim bounds must satisfy 0 <= LO < 1 < HI, got {lower:g},{upper:g}",
+            code="trim_malformed",
+            lo=lower,
+            hi=upper,
+        )
     if not relative and not 0 <= lower < upper:
         raise BoundsError(f"weight caps must satisfy 0 <= LO < HI, got {lower:g},{upper:g}")
     last = next((s for s in reversed(design.steps) if s.method != "trim"), None)
@@ -108,10 +116,14 @@ def trim(
         g = w / reference
         raise BoundsError(
             f"trimming to {lower:g},{upper:g} and re-calibrating did not settle after {max_rounds} rounds "
-            f"(g range {g.min():.4g}..{g.max():.4g}); widen the bounds"
-        )
+            f"(g range {g.min():.4g}..{g.max():.4g}); widen the bounds",
+            code="trim_unsettled", lo=lower, hi=upper, rounds=max_rounds, g_min=float(g.min()), g_max=float(g.max()),
+        )  # fmt: skip
     what = "g" if relative else "weight"
-    note = f"{trimmed} weights capped to {what} in [{lower:g}, {upper:g}] over {rounds} round(s)"
+    note = Note(
+        f"{trimmed} weights capped to {what} in [{lower:g}, {upper:g}] over {rounds} round(s)",
+        code="trimmed", n=trimmed, relative=relative, lo=lower, hi=upper, rounds=rounds,
+    )  # fmt: skip
     diag = _diagnostics(design, last, w, rounds, note)
     cells = last.cells if last is not None else np.zeros(design.n, dtype=np.int64)
     # Replicates replay the trim as fixed row multipliers (an approximation), then the re-calibration.

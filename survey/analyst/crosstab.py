@@ -32,7 +32,7 @@ class Crosstab:
     cells: dict[tuple[str, str], dict[str, float]] = field(default_factory=dict)
     group_n: dict[str, int] = field(default_factory=dict)
     test: IndependenceTest | None = None
-    problem: str = ""
+    problem: WeightingError | None = None  # why there is no test; the page says it in its language
 
     def series(self) -> dict[str, list[float]]:
         """Shares per subgroup in category order, for a grouped bar chart."""
@@ -51,9 +51,14 @@ def crosstab(analysis: Analysis, questionnaire: Questionnaire, question: str, by
     allowed = breakdown_choices(questionnaire, analysis.data)
     for name, value in (("question", question), ("by", by)):
         if value not in allowed:
-            raise WeightingError(f"{name}: '{value}' is not a single-choice question of this consultation")
+            raise WeightingError(
+                f"{name}: '{value}' is not a single-choice question of this consultation",
+                code="not_single_choice",
+                name=name,
+                value=value,
+            )
     if question == by:
-        raise WeightingError("by: choose a breakdown other than the question itself")
+        raise WeightingError("by: choose a breakdown other than the question itself", code="same_question")
     data = analysis.data
     groups = _ordered(questionnaire, by, data)
     categories = _ordered(questionnaire, question, data)
@@ -69,7 +74,7 @@ def crosstab(analysis: Analysis, questionnaire: Questionnaire, question: str, by
     try:
         test = rao_scott_test(analysis.design, question, by)
     except WeightingError as exc:
-        return Crosstab(question, by, groups, categories, result.cells, result.group_n, None, str(exc))
+        return Crosstab(question, by, groups, categories, result.cells, result.group_n, None, exc)
     return Crosstab(question, by, groups, categories, result.cells, result.group_n, test)
 
 

@@ -21,6 +21,7 @@ from survey.analyst.labels import Labels
 from survey.analyst.public_text import METHODS as METHOD_NAMES
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis
+from survey.analyst.weighting_text import weighting_message
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -47,11 +48,18 @@ def _method(context: JinjaContext, code: str) -> str:
     return METHOD_NAMES.get(code, {}).get(context.get("lang", "en"), code)
 
 
+@pass_context
+def _said(context: JinjaContext, said: object) -> str:
+    """An error or note of the weighting library in the page's language (English when unknown)."""
+    return weighting_message(said, context.get("lang", "en"))
+
+
 ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
 ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
 ENV.filters["mode"] = _mode
 ENV.filters["method"] = _method
+ENV.filters["said"] = _said
 
 
 def render(name: str, **context: Any) -> str:

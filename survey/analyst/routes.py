@@ -36,6 +36,7 @@ from survey.analyst.render import (
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
+from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
@@ -99,7 +100,7 @@ def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | No
     try:
         return float(lo or ""), float(hi or "")
     except ValueError as exc:
-        raise WeightingError(f"{what}: give two numbers, low and high") from exc
+        raise WeightingError(f"{what}: give two numbers, low and high", code=f"{what}_pair") from exc
 
 
 def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
@@ -107,7 +108,12 @@ def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
     q = request.query_params
     method = q.get("method") or "rake"
     if method not in METHODS:
-        raise WeightingError(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
+        raise WeightingError(
+            f"unknown method {method!r}; choose one of {', '.join(METHODS)}",
+            code="unknown_method",
+            method=method,
+            methods=", ".join(METHODS),
+        )
     return WeightingSpec(
         method=method,
         variables=tuple(v for v in q.getall("variables", []) if v),
@@ -245,7 +251,7 @@ class WorkbenchController(Controller):
         try:
             return context, run_analysis(context, spec_from_query(request)), None
         except WeightingError as exc:
-            return context, None, str(exc)
+            return context, None, weighting_message(exc, workbench_language(request))
 
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
     def weighting(
@@ -286,7 +292,7 @@ class WorkbenchController(Controller):
             try:
                 table = crosstab(analysis, context.questionnaire, question, by)
             except WeightingError as exc:
-                error = str(exc)
+                error = weighting_message(exc, workbench_language(request))
         if table is not None:
             lang, labels = workbench_language(request), context.labels
             words = workbench_text(lang)

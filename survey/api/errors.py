@@ -29,6 +29,7 @@ from survey.store.errors import (
     TargetsInvalidError,
     UnavailableError,
 )
+from weighting import WeightingError
 
 log = logging.getLogger("survey.web")
 _BACKTICKED = re.compile(r"`([^`]+)`")
@@ -55,6 +56,21 @@ def store_error_handler(_request: Request, exc: StoreError) -> Response:
         body["errors"] = exc.problems
     headers = {"Retry-After": "5"} if isinstance(exc, UnavailableError) else None
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+
+
+def weighting_error_handler(_request: Request, exc: WeightingError) -> Response:
+    """A weighting the analyst asked for cannot be done (bad bounds, no convergence): 422, never a 500.
+
+    ``code`` and ``values`` let a script react to the kind of problem without parsing the sentence.
+    """
+    values = {key: value.item() if hasattr(value, "item") else value for key, value in exc.values.items()}
+    body = {
+        "status_code": HTTP_422_UNPROCESSABLE_ENTITY,
+        "detail": str(exc),
+        "code": exc.code,
+        "values": values,
+    }
+    return Response(body, status_code=HTTP_422_UNPROCESSABLE_ENTITY, media_type=MediaType.JSON)
 
 
 def _body_problems(exc: ValidationException) -> list[dict[str, str]] | None:

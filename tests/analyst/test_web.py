@@ -91,6 +91,41 @@ def test_workbench_speaks_the_analysts_language(client: TestClient) -> None:
     assert "<h2>Population targets</h2>" in back.text and client.cookies.get(LANGUAGE_COOKIE) == "en"
 
 
+def test_weighting_errors_and_notes_read_in_the_analysts_language(client: TestClient) -> None:
+    assert login(client) == 303
+    logit = client.get(f"/analyst/{SLUG}/weighting?method=logit&lang=fr")
+    assert logit.status_code == 400
+    assert "la calibration logit a besoin de bornes finies, basse &lt; 1 &lt; haute" in logit.text
+    bounds = client.get(f"/analyst/{SLUG}/results?method=linear&bounds_lo=2&bounds_hi=3&lang=nl")
+    assert bounds.status_code == 400 and "gekregen: 2 en 3" in bounds.text
+    pair = client.get(f"/analyst/{SLUG}/bias?method=linear&bounds_lo=half&bounds_hi=3&lang=fr")
+    assert pair.status_code == 400 and "bornes : donnez deux nombres" in pair.text
+    same = client.get(f"/analyst/{SLUG}/breakdown?question=sex&by=sex&lang=nl")
+    assert same.status_code == 400 and "kies een uitsplitsing die niet de vraag zelf is" in same.text
+    trimmed = client.get(f"/analyst/{SLUG}/weighting?method=rake&trim_lo=0.3&trim_hi=3&lang=nl")
+    assert trimmed.status_code == 200
+    assert re.search(
+        r"<p>[\d.]+ gewichten begrensd \(verhouding g tussen 0,3 en 3\) in \d+ ronde\(s\)</p>", trimmed.text
+    )
+    english = client.get(f"/analyst/{SLUG}/weighting?method=logit&lang=en")
+    assert "logit calibration needs finite bounds" in english.text  # the library's own sentence
+
+
+def test_the_json_api_answers_a_weighting_it_cannot_do_with_422_and_a_code(client: TestClient) -> None:
+    assert login(client) == 303
+    logit = client.get(API + "?method=logit")
+    assert logit.status_code == 422
+    assert logit.json() == {
+        "status_code": 422, "detail": "logit calibration needs finite bounds LO,HI with LO < 1 < HI",
+        "code": "logit_bounds", "values": {},
+    }  # fmt: skip
+    unknown = client.get(API + "?method=nope").json()
+    assert unknown["code"] == "unknown_method" and unknown["values"]["method"] == "nope"
+    bounds = client.get(API + "?method=linear&bounds_lo=2&bounds_hi=3").json()
+    assert (bounds["code"], bounds["values"]) == ("bounds_malformed", {"lo": 2.0, "hi": 3.0})
+    assert client.get(API + "?method=rake").status_code == 200  # nothing stored was harmed
+
+
 def test_odd_csrf_token_or_session_cookie_is_refused_not_a_500(client: TestClient) -> None:
     csrf(client)
     refused = client.post(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -12,6 +15,7 @@ from weighting import (
     DesignError,
     EmptyCellError,
     MissingValueError,
+    Note,
     Targets,
     TargetsError,
     VariableError,
@@ -54,6 +58,11 @@ def test_sample_category_without_target_is_named(sample):
     with pytest.raises(TargetsError) as exc:
         rake(Design.from_frame(sample), t)
     assert "age_group=65+" in _one_line(exc)
+    n = int((sample["age_group"] == "65+").sum())
+    assert (exc.value.code, exc.value.values) == (
+        "no_target",
+        {"variable": "age_group", "category": "65+", "n": n},
+    )
 
 
 def test_target_category_without_respondent_is_named(sample):
@@ -61,6 +70,8 @@ def test_target_category_without_respondent_is_named(sample):
     with pytest.raises(EmptyCellError) as exc:
         poststratify(Design.from_frame(sample), t)
     assert "sex=X" in _one_line(exc)
+    assert exc.value.code == "empty_cell"
+    assert exc.value.values == {"variable": "sex", "category": "X", "share": pytest.approx(0.1)}
 
 
 def test_empty_crossed_cell_is_named(sample):
@@ -78,6 +89,7 @@ def test_missing_values_error_by_default_names_variable_and_row(sample, targets)
     msg = _one_line(exc)
     assert "'region'" in msg
     assert "row 5" in msg
+    assert (exc.value.code, exc.value.values) == ("missing_values", {"variable": "region", "n": 1, "row": 5})
 
 
 def test_non_convergence_says_iterations_and_gap(sample, targets):
@@ -86,6 +98,10 @@ def test_non_convergence_says_iterations_and_gap(sample, targets):
     msg = _one_line(exc)
     assert "after 1 iterations" in msg
     assert "off its target" in msg
+    assert exc.value.code == "rake_no_convergence"
+    values = exc.value.values
+    assert values["iterations"] == 1 and values["tol"] == 1e-12 and values["deviation"] > 1e-12
+    assert f"{values['variable']}={values['category']} is" in msg  # the category the message names
 
 
 def test_non_convergence_can_warn_instead(sample, targets):
@@ -98,14 +114,22 @@ def test_infeasible_bounds_are_named(sample, targets):
     with pytest.raises(BoundsError) as exc:
         calibrate(Design.from_frame(sample), targets, calfun="logit", bounds=(0.9, 1.1))
     assert "0.9,1.1" in _one_line(exc)
+    assert exc.value.code == "bounds_unmet"
+    assert {k: exc.value.values[k] for k in ("lo", "hi")} == {"lo": 0.9, "hi": 1.1}
 
 
 @pytest.mark.parametrize(
-    ("calfun", "bounds"), [("logit", None), ("linear", (1.2, 2.0)), ("raking", (0.5, 2))]
+    ("calfun", "bounds", "code"),
+    [
+        ("logit", None, "logit_bounds"),
+        ("linear", (1.2, 2.0), "bounds_malformed"),
+        ("raking", (0.5, 2), "raking_bounds"),
+    ],
 )
-def test_malformed_bounds(sample, targets, calfun, bounds):
-    with pytest.raises(BoundsError):
+def test_malformed_bounds(sample, targets, calfun, bounds, code):
+    with pytest.raises(BoundsError) as exc:
         calibrate(Design.from_frame(sample), targets, calfun=calfun, bounds=bounds)
+    assert exc.value.code == code
 
 
 def test_bad_base_weights_name_the_row(sample):
@@ -119,8 +143,10 @@ def test_bad_base_weights_name_the_row(sample):
 
 def test_zero_share_with_respondents(sample):
     t = Targets.from_dict({"sex": {"F": 1.0, "M": 0.0}})
-    with pytest.raises(TargetsError, match="sex=M"):
+    with pytest.raises(TargetsError, match="sex=M") as exc:
         rake(Design.from_frame(sample), t)
+    n = int((sample["sex"] == "M").sum())
+    assert exc.value.values == {"variable": "sex", "category": "M", "n": n}
 
 
 def test_lonely_psu_is_reported(sample):
@@ -137,8 +163,21 @@ def test_poststratify_with_several_margins_needs_a_name(sample, targets):
 
 def test_trim_bounds_validated(sample, targets):
     design = rake(Design.from_frame(sample), targets)
-    with pytest.raises(BoundsError, match=r"1\.5,3"):
+    with pytest.raises(BoundsError, match=r"1\.5,3") as exc:
         trim(design, 1.5, 3)
+    assert (exc.value.code, exc.value.values) == ("trim_malformed", {"lo": 1.5, "hi": 3})
+
+
+def test_codes_and_notes_survive_copies_and_pickles(sample, targets):
+    """A caller across a process boundary (a worker, a cache) can still say them in its language."""
+    with pytest.raises(ConvergenceError) as exc:
+        rake(Design.from_frame(sample), targets, max_iter=1, tol=1e-12)
+    again = pickle.loads(pickle.dumps(exc.value))
+    assert (str(again), again.code, again.values) == (str(exc.value), exc.value.code, exc.value.values)
+    (note,) = trim(rake(Design.from_frame(sample), targets), 0.5, 2.5).diagnostics[-1].notes
+    assert isinstance(note, Note) and note.code == "trimmed" and note.values["lo"] == 0.5
+    for twin in (copy.deepcopy(note), pickle.loads(pickle.dumps(note))):
+        assert (twin, twin.code, twin.values) == (note, note.code, note.values)
 
 
 def test_unknown_outcome_variable(sample):

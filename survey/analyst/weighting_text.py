@@ -1,0 +1,112 @@
+"""What the weighting library says (errors, notes beside an adjustment) in French and Dutch.
+
+Why here and not in ``weighting``: the library is pure and writes English only; each of its
+errors and notes carries a ``code`` and ``values``, and this table rebuilds the sentence from
+them for a page or a report in the reader's language. English needs no table: it is the
+library's own sentence. A message without a known code is shown as it is, in English, rather
+than lost.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+
+from survey.analyst.formatting import number
+
+__all__ = ["WEIGHTING_TEXT", "weighting_message"]
+
+WEIGHTING_TEXT: dict[str, dict[str, str]] = {
+    "fr": {
+        "missing_values": "la variable de pondération « {variable} » a {n} valeur(s) manquante(s) (la première à la "
+                          "ligne {row}) : choisissez un traitement des valeurs manquantes",
+        "all_missing": "la variable de pondération « {variable} » n'a aucune valeur",
+        "no_target": "la catégorie {variable}={category} de l'échantillon ({n} répondants) n'a pas de cible",
+        "zero_share_occupied": "la part cible de {variable}={category} est 0 alors que {n} répondants s'y trouvent : "
+                               "regroupez-la avec une autre ou retirez ces réponses",
+        "empty_cell": "la catégorie cible {variable}={category} (part {share}) n'a aucun répondant : "
+                      "regroupez-la avec une catégorie voisine",
+        "logit_bounds": "la calibration logit a besoin de bornes finies, basse < 1 < haute",
+        "raking_bounds": "des bornes ne s'appliquent qu'à la calibration linéaire ou logit (le calage n'en a pas)",
+        "bounds_malformed": "les bornes doivent vérifier 0 ≤ basse < 1 < haute ; reçu {lo} et {hi}",
+        "bounds_unmet": "les bornes de calibration {lo} et {hi} ne peuvent être tenues après {iterations} "
+                        "itérations : élargissez-les ou regroupez des catégories",
+        "diverged": "la calibration {method} diverge : aucune solution finie après {iterations} itérations ; "
+                    "regroupez des catégories",
+        "no_convergence": "la calibration {method} n'a pas convergé après {iterations} itérations ; le plus grand "
+                          "écart : {variable}={category} (part {achieved} pour une cible de {target})",
+        "rake_no_convergence": "le calage n'a pas convergé après {iterations} itérations : {variable}={category} "
+                               "reste à {deviation} de sa part cible (tolérance {tol})",
+        "trim_malformed": "les bornes d'écrêtage doivent vérifier 0 ≤ basse < 1 < haute ; reçu {lo} et {hi}",
+        "trim_caps_all": "les bornes d'écrêtage {lo} et {hi} plafonnent tous les poids : le total ne peut être gardé",
+        "trim_unsettled": "écrêter à {lo}–{hi} puis recalibrer ne s'est pas stabilisé en {rounds} tours "
+                          "(g de {g_min} à {g_max}) : élargissez les bornes",
+        "too_few_categories": "« {row} » et « {col} » doivent avoir chacune au moins deux catégories pour tester "
+                              "l'indépendance",
+        "unknown_method": "méthode inconnue « {method} » ; choisissez parmi {methods}",
+        "bounds_pair": "bornes : donnez deux nombres, la basse et la haute",
+        "trim_pair": "écrêtage : donnez deux nombres, le bas et le haut",
+        "not_single_choice": "{name} : « {value} » n'est pas une question à choix unique de cette consultation",
+        "same_question": "choisissez une ventilation autre que la question elle-même",
+        "negative_weights": "{n} poids négatifs (calibration linéaire) : envisagez logit avec des bornes",
+        "rescaled": "poids de départ d'abord multipliés par {factor} (comme R) ; les bornes s'appliquent ensuite",
+        "trimmed": "{n} poids plafonnés ({what} entre {lo} et {hi}) en {rounds} tour(s)",
+        "what_g": "rapport g", "what_weight": "poids",
+    },
+    "nl": {
+        "missing_values": "weegvariabele '{variable}' heeft {n} ontbrekende waarde(n) (de eerste op rij {row}): "
+                          "kies een behandeling van ontbrekende waarden",
+        "all_missing": "weegvariabele '{variable}' heeft geen enkele waarde",
+        "no_target": "steekproefcategorie {variable}={category} ({n} respondenten) heeft geen streefwaarde",
+        "zero_share_occupied": "het streefaandeel van {variable}={category} is 0, maar er vallen {n} respondenten in: "
+                               "voeg de categorie samen of verwijder die antwoorden",
+        "empty_cell": "streefcategorie {variable}={category} (aandeel {share}) heeft geen respondenten: "
+                      "voeg ze samen met een naburige categorie",
+        "logit_bounds": "logit-kalibratie heeft eindige grenzen nodig, onder < 1 < boven",
+        "raking_bounds": "grenzen gelden alleen voor lineaire of logit-kalibratie (raking heeft er geen)",
+        "bounds_malformed": "de grenzen moeten voldoen aan 0 ≤ onder < 1 < boven; gekregen: {lo} en {hi}",
+        "bounds_unmet": "de kalibratiegrenzen {lo} en {hi} zijn na {iterations} iteraties niet haalbaar: "
+                        "verruim ze of voeg categorieën samen",
+        "diverged": "{method}-kalibratie divergeert: geen eindige oplossing na {iterations} iteraties; "
+                    "voeg categorieën samen",
+        "no_convergence": "{method}-kalibratie is na {iterations} iteraties niet geconvergeerd; de grootste "
+                          "afwijking: {variable}={category} (aandeel {achieved} bij een streefwaarde van {target})",
+        "rake_no_convergence": "raking is na {iterations} iteraties niet geconvergeerd: {variable}={category} "
+                               "wijkt {deviation} af van het streefaandeel (tolerantie {tol})",
+        "trim_malformed": "de trimgrenzen moeten voldoen aan 0 ≤ onder < 1 < boven; gekregen: {lo} en {hi}",
+        "trim_caps_all": "de trimgrenzen {lo} en {hi} begrenzen alle gewichten: het totaal blijft niet behouden",
+        "trim_unsettled": "trimmen tot {lo}–{hi} en herkalibreren kwam na {rounds} rondes niet tot rust "
+                          "(g van {g_min} tot {g_max}): verruim de grenzen",
+        "too_few_categories": "'{row}' en '{col}' hebben elk minstens twee categorieën nodig om onafhankelijkheid "
+                              "te toetsen",
+        "unknown_method": "onbekende methode '{method}'; kies uit {methods}",
+        "bounds_pair": "grenzen: geef twee getallen, onder en boven",
+        "trim_pair": "trimmen: geef twee getallen, onder en boven",
+        "not_single_choice": "{name}: '{value}' is geen enkelvoudige keuzevraag van deze raadpleging",
+        "same_question": "kies een uitsplitsing die niet de vraag zelf is",
+        "negative_weights": "{n} negatieve gewichten (lineaire kalibratie): overweeg logit met grenzen",
+        "rescaled": "startgewichten eerst vermenigvuldigd met {factor} (zoals R); de grenzen gelden daarna",
+        "trimmed": "{n} gewichten begrensd ({what} tussen {lo} en {hi}) in {rounds} ronde(s)",
+        "what_g": "verhouding g", "what_weight": "gewicht",
+    },
+}  # fmt: skip
+
+
+def weighting_message(said: object, lang: str) -> str:
+    """An error or note from the weighting library in ``lang``; English, or no known code: as it is."""
+    code = getattr(said, "code", "")
+    words = WEIGHTING_TEXT.get(lang)
+    if not words or code not in words:
+        return str(said)
+    values = dict(getattr(said, "values", {}))
+    if code == "trimmed":
+        values["what"] = words["what_g" if values.pop("relative", True) else "what_weight"]
+    return words[code].format(**{key: _shown(value, lang) for key, value in values.items()})
+
+
+def _shown(value: object, lang: str) -> object:
+    """Counts with the language's thousands separator, other figures to 4 significant digits."""
+    if isinstance(value, bool) or not isinstance(value, Real):
+        return value
+    if isinstance(value, Integral):
+        return number(int(value), lang)
+    return f"{float(value):.4g}".replace(".", ",")  # French and Dutch both write a decimal comma
