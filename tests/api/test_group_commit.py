@@ -196,7 +196,8 @@ def test_a_request_arriving_as_the_lookup_ends_finds_it_cached(version, sessions
 
     event.listen(engine, "before_cursor_execute", count_lookups)
     try:
-        first = asyncio.run(first_and_latecomer())
+        with ThreadPoolExecutor(max_workers=1) as thread:  # a loop of its own (Playwright may run one here)
+            first = thread.submit(asyncio.run, first_and_latecomer()).result()
     finally:
         event.remove(engine, "before_cursor_execute", count_lookups)
     assert latecomer[0] is first, "the latecomer waited on a second lookup"
