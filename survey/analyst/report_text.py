@@ -34,6 +34,10 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "diagnostics": "Weighting diagnostics", "results": "Results per question", "bias": "Bias audit",
         "deff_title": "Design effect and effective sample size", "group": "Group", "n": "n",
         "weight_share": "Weight share", "min": "min", "max": "max", "deff": "deff", "n_eff": "effective n",
+        "missing_title": "Missing answers to weighting questions",
+        "missing_mode": "{question}: {n} respondents without an answer were counted in its most common category, "
+                        "{category}, for weighting only; their answers elsewhere are unchanged.",
+        "missing_category": "{question}: {n} respondents without an answer were weighted as a category of their own.",
         "histogram": "Weight distribution", "fit": "Fit to targets", "category": "Category", "target": "Target",
         "unweighted": "Unweighted", "weighted": "Weighted", "answer": "Answer", "ci": "95% CI",
         "online_only": "Online only", "field_only": "Field only", "comments": "Open comments",
@@ -82,6 +86,10 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "deff_title": "Effet de plan et taille d'échantillon effective", "group": "Groupe", "n": "n",
         "weight_share": "Part des poids", "min": "min", "max": "max", "deff": "effet de plan",
         "n_eff": "n effectif",
+        "missing_title": "Réponses manquantes aux questions de pondération",
+        "missing_mode": "{question} : {n} répondants sans réponse ont été comptés dans la catégorie la plus "
+                        "fréquente, {category}, pour la pondération seulement ; leurs autres réponses sont inchangées.",
+        "missing_category": "{question} : {n} répondants sans réponse ont été pondérés comme une catégorie à part.",
         "histogram": "Distribution des poids", "fit": "Ajustement aux cibles", "category": "Catégorie",
         "target": "Cible", "unweighted": "Non pondéré", "weighted": "Pondéré", "answer": "Réponse",
         "ci": "IC à 95 %", "online_only": "En ligne seulement", "field_only": "Terrain seulement",
@@ -133,6 +141,10 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "deff_title": "Designeffect en effectieve steekproefgrootte", "group": "Groep", "n": "n",
         "weight_share": "Aandeel van de gewichten", "min": "min", "max": "max", "deff": "designeffect",
         "n_eff": "effectieve n",
+        "missing_title": "Ontbrekende antwoorden op weegvragen",
+        "missing_mode": "{question}: {n} respondenten zonder antwoord werden alleen voor de weging bij de meest "
+                        "voorkomende categorie geteld, {category}; hun andere antwoorden blijven ongewijzigd.",
+        "missing_category": "{question}: {n} respondenten zonder antwoord werden als een eigen categorie gewogen.",
         "histogram": "Verdeling van de gewichten", "fit": "Aansluiting op de streefcijfers",
         "category": "Categorie", "target": "Streefcijfer", "unweighted": "Ongewogen", "weighted": "Gewogen",
         "answer": "Antwoord", "ci": "95%-BI", "online_only": "Alleen online", "field_only": "Alleen terrein",

@@ -24,6 +24,7 @@ from survey.store.services.targets import TargetRow, TargetService
 from weighting import (
     Design,
     Diagnostics,
+    MissingTreatment,
     Targets,
     calibrate,
     estimate,
@@ -230,6 +231,11 @@ class Analysis:
     @property
     def final(self) -> Diagnostics:
         return self.diagnostics[-1]
+
+    @property
+    def missing_treatments(self) -> tuple[MissingTreatment, ...]:
+        """What weighting filled in for missing answers, over every step, for the reader to see."""
+        return tuple(m for step in self.diagnostics for m in step.missing)
 
 
 def _unweighted(data: pd.DataFrame) -> Design:

@@ -8,7 +8,9 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.analyst.report import report_html
 from survey.analyst.routes import LOGIN_LIMITER_KEY
+from survey.analyst.services import WeightingSpec
 from survey.analyst.workbench_text import LANGUAGE_COOKIE
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, Response, User
@@ -109,6 +111,37 @@ def test_weighting_errors_and_notes_read_in_the_analysts_language(client: TestCl
     )
     english = client.get(f"/analyst/{SLUG}/weighting?method=logit&lang=en")
     assert "logit calibration needs finite bounds" in english.text  # the library's own sentence
+
+
+def test_the_weighting_page_says_what_it_filled_in_for_missing_answers(
+    client: TestClient, demo: sessionmaker[Session]
+) -> None:
+    """Respondents who skipped a weighting question are weighted in its most common category: say so."""
+    assert login(client) == 303
+    english = client.get(f"/analyst/{SLUG}/weighting?method=rake&lang=en")
+    assert english.status_code == 200 and 'id="missing-title"' not in english.text  # the demo skips none
+    with transaction(demo) as session:
+        skipped = session.scalars(select(Response.id).order_by(Response.id).limit(3)).all()
+        removed = session.scalars(
+            select(Answer).where(Answer.response_id.in_(skipped), Answer.question == "education")
+        ).all()
+        kept = [(a.response_id, a.value_text) for a in removed]
+        for answer in removed:
+            session.delete(answer)
+    try:
+        french = client.get(f"/analyst/{SLUG}/weighting?method=rake&lang=fr")
+        with demo() as session:
+            dutch = report_html(session, SLUG, WeightingSpec(method="rake"), "nl")
+    finally:
+        with transaction(demo) as session:
+            session.add_all(Answer(response_id=r, question="education", value_text=v) for r, v in kept)
+    assert len(kept) == 3 and french.status_code == 200
+    assert '<h2 id="missing-title">Réponses manquantes aux questions de pondération</h2>' in french.text
+    assert "<li>Uw hoogste diploma: 3 respondenten zonder antwoord werden alleen voor de weging" in dutch
+    assert re.search(
+        r"<li>[^<]+ : 3 répondants sans réponse ont été comptés dans la catégorie la plus fréquente, [^<]+, pour la pondération seulement",
+        french.text,
+    )
 
 
 def test_the_json_api_answers_a_weighting_it_cannot_do_with_422_and_a_code(client: TestClient) -> None:
