@@ -38,6 +38,7 @@ from field_app.schemas import (
     VersionDocument,
 )
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
+from survey.api.params import PathId
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
@@ -115,7 +116,10 @@ class FieldApiController(Controller):
     @get("/versions/{version_id:int}", sync_to_thread=True, summary="Download a questionnaire version",
          responses=DEVICE_RESPONSES)  # fmt: skip
     def version(
-        self, db_session: NamedDependency[Session], device: NamedDependency[Device], version_id: FromPath[int]
+        self,
+        db_session: NamedDependency[Session],
+        device: NamedDependency[Device],
+        version_id: FromPath[PathId],
     ) -> VersionDocument:
         version = db_session.get(QuestionnaireVersion, version_id)
         allowed = {c.id: c.slug for c in assigned_consultations(db_session, device.user_id)}
@@ -176,7 +180,7 @@ class FieldAdminController(Controller):
     @post("/devices/{device_id:int}/revoke", status_code=200, sync_to_thread=True, summary="Revoke a device",
           dependencies={"admin": Provide(provide_admin, sync_to_thread=True)})  # fmt: skip
     def revoke(
-        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[int]
+        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[PathId]
     ) -> DeviceInfo:
         device = revoke_device(db_session, device_id, actor=admin.username, actor_id=admin.id)
         user = db_session.get(User, device.user_id)
@@ -188,7 +192,7 @@ class FieldAdminController(Controller):
     @get("/devices/{device_id:int}/reconciliation", sync_to_thread=True, summary="Manifest vs store",
          dependencies={"admin": Provide(provide_coordinator, sync_to_thread=True)})  # fmt: skip
     def reconcile(
-        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[int]
+        self, db_session: NamedDependency[Session], admin: NamedDependency[User], device_id: FromPath[PathId]
     ) -> Reconciliation:
         """Admins and coordinators only (the HTML view is ``/field/coordinator``)."""
         return reconciliation(db_session, device_id)

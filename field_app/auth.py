@@ -8,7 +8,6 @@ does not let anyone sync. Revocation is a timestamp: a revoked tablet gets a 403
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import secrets
 
@@ -105,7 +104,7 @@ def staff_from_basic(
         )
     try:
         username, _, password = base64.b64decode(encoded).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError) as exc:
+    except ValueError as exc:  # bad base64 (binascii.Error), non-ASCII text, bytes that are not UTF-8
         raise NotAuthorizedException("malformed Basic credentials") from exc
     address = connection.client.host if connection.client else "unknown"
     with limiter.attempt(username, address):

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from field_app.auth import revoke_device
 from field_app.planning import assign
 from survey.cli._common import DatabaseOption, fail, out, sessions
+from survey.store.bounds import MAX_ID
 from survey.store.db import transaction
 from survey.store.errors import StoreError
 from survey.store.models import Device, Role, User
@@ -28,7 +29,7 @@ def list_devices(database: str | None = DatabaseOption) -> None:
 
 @device_app.command()
 def revoke(
-    device_id: int = typer.Argument(..., help="Device id (see `survey device list`)."),
+    device_id: int = typer.Argument(..., min=1, max=MAX_ID, help="Device id (see `survey device list`)."),
     database: str | None = DatabaseOption,
 ) -> None:
     """Revoke a tablet: its next sync is refused with a clear message; its data stays on it."""

@@ -24,6 +24,7 @@ from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_
 from field_app.coordinator_texts import TEXTS, long_date, text
 from field_app.reports import reconciliation
 from field_app.schemas import Reconciliation, ReconciliationItem
+from survey.api.params import PathId
 from survey.store.models import Device, User
 from survey.web import staff_session
 
@@ -160,7 +161,7 @@ class CoordinatorController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
         staff: NamedDependency[User],
-        device_id: FromPath[int],
+        device_id: FromPath[PathId],
     ) -> Response[str]:
         """One tablet's problem list."""
         lang = PageLanguage.of(request)

@@ -64,7 +64,10 @@ def safe_next(value: str | None) -> str:
     """
     if not value or "\\" in value:
         return HOME
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # "http://[::1" and other addresses no browser could follow
+        return HOME
     segments = unquote(parts.path).split("/")
     inside = parts.path == HOME or parts.path.startswith(HOME + "/")
     if parts.scheme or parts.netloc or not inside or any(s in (".", "..") for s in segments):
@@ -129,7 +132,7 @@ class CoordinatorLoginController(Controller):
     ) -> Response[str] | Redirect:
         """Check the password; success sets the staff session and goes back to the page asked for."""
         lang = PageLanguage.of(request)
-        form = await request.form()
+        form = await staff_session.read_form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         again = {"username": username, "next_url": str(form.get("next", ""))}
         secret = request.app.state.settings.secret_key
@@ -162,7 +165,7 @@ class CoordinatorLoginController(Controller):
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the staff session (the workbench's too: it is the same cookie)."""
-        form = await request.form()
+        form = await staff_session.read_form(request)
         secret = request.app.state.settings.secret_key
         staff_session.check_csrf(
             secret, request.cookies.get(staff_session.CSRF_COOKIE), form.get("csrf_token")

@@ -7,6 +7,8 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from survey.api.params import BodyId, Count
+
 MAX_BATCH = 500
 ItemStatus = Literal["stored", "duplicate", "conflict", "invalid"]
 
@@ -139,8 +141,8 @@ class ExportFile(msgspec.Struct, kw_only=True):
     """What the tablet's "export unsynced" button writes; the admin import reads the same file."""
 
     format: str = "civic-field-export/1"
-    device_id: int
-    interviewer_id: int
+    device_id: BodyId
+    interviewer_id: BodyId
     exported_at: dt.datetime | None = None
     items: list[SyncItem] = msgspec.field(default_factory=list)
 
@@ -150,7 +152,7 @@ class QuotaCell(msgspec.Struct, kw_only=True):
 
     variable: str
     category: str
-    target: int
+    target: Count
     done: int = 0
 
 

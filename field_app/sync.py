@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from field_app.models import FieldAssignment, FieldManifestEntry, FieldReceipt
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
+from survey.store.bounds import has_nul, id_in_range, plausible_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
@@ -107,6 +108,9 @@ class SyncService:
                 detail=f"consultation '{item.consultation}' is not assigned to you",
                 code="consultation_not_assigned",
             )
+        unfit = _unfit_value(item)
+        if unfit is not None:
+            return ItemResult(uuid=uuid, status="invalid", detail=unfit, code="invalid_value")
         if item.kind == "contact":
             return self._contact(uuid, item, consultation)
         version = self._version(item.version_id)
@@ -130,7 +134,7 @@ class SyncService:
         )  # fmt: skip
 
     def _version(self, version_id: int | None) -> QuestionnaireVersion | None:
-        if not version_id:
+        if not version_id or not id_in_range(version_id):
             return None
         if version_id not in self._versions:
             self._versions[version_id] = self.session.get(QuestionnaireVersion, version_id)
@@ -221,6 +225,17 @@ class SyncService:
         return receipt, True
 
 
+def _unfit_value(item: SyncItem) -> str | None:
+    """``field: why`` for a value the store cannot hold; checked per item so the rest still syncs."""
+    for name in ("note", "client_hash", "paper_form_number", "replaces_uuid", "language"):
+        if has_nul(getattr(item, name)):
+            return f"{name}: contains a NUL character"
+    for name in ("started_at", "submitted_at"):
+        if not plausible_time(getattr(item, name)):
+            return f"{name}: not a date between 2000 and 2100"
+    return None
+
+
 def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:
     if isinstance(outcome, Ack):
         return ItemResult(uuid=uuid, status=outcome.status.value)
@@ -242,9 +257,10 @@ def record_manifest(
     rows = {}
     for entry in entries:
         try:
-            rows[normalise_uuid(entry.uuid)] = entry.client_hash[:64]
+            uuid = normalise_uuid(entry.uuid)
         except ValueError:
             continue
+        rows[uuid] = entry.client_hash[:64].replace("\x00", "")  # a hash is compared, never shown
     stale = delete(FieldManifestEntry).where(FieldManifestEntry.device_id == device_id)
     if append:  # a repeated chunk replaces its own rows, never duplicates them
         stale = stale.where(FieldManifestEntry.uuid.in_(list(rows)))

@@ -23,6 +23,7 @@ from survey.api.deps import provide_db_session
 from survey.api.errors import (
     http_error_handler,
     internal_error_handler,
+    nesting_error_handler,
     store_error_handler,
     weighting_error_handler,
 )
@@ -33,7 +34,7 @@ from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web.routes import WEB_ROUTES
-from survey.web.security import security_headers_middleware
+from survey.web.security import refuse_nul_in_path, security_headers_middleware
 from weighting import WeightingError
 
 WEB = Path(__file__).parent / "web"
@@ -96,10 +97,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         exception_handlers={
             StoreError: store_error_handler,
             WeightingError: weighting_error_handler,
+            RecursionError: nesting_error_handler,
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },
         middleware=[security_headers_middleware],
+        before_request=refuse_nul_in_path,
         openapi_config=OpenAPIConfig(
             title="Civic consultation platform",
             version=__version__,

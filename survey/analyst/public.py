@@ -18,6 +18,7 @@ from survey.analyst.labels import Labels
 from survey.analyst.models import ResultSnapshot
 from survey.analyst.public_text import TEXT, methodology
 from survey.analyst.render import question_chart, render
+from survey.api.params import PathId
 from survey.store.services.consultations import ConsultationService
 from survey.web.i18n import negotiate
 
@@ -55,7 +56,7 @@ class PublicResultsController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
         slug: FromPath[str],
-        snapshot_id: FromPath[int],
+        snapshot_id: FromPath[PathId],
     ) -> Response[str]:
         consultation = ConsultationService(db_session).get(slug)
         snapshot = snapshots.published(db_session, consultation, snapshot_id)

@@ -6,6 +6,7 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -38,6 +39,7 @@ from survey.analyst.services import METHODS, Context, WeightingSpec, load_contex
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
+from survey.api.params import PathId
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
@@ -85,7 +87,7 @@ def _words(request: Request[Any, Any, Any]) -> Mapping[str, str]:
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    form = await request.form()
+    form = await staff_session.read_form(request)
     staff_session.check_csrf(
         request.app.state.settings.secret_key,
         request.cookies.get(staff_session.CSRF_COOKIE),
@@ -224,6 +226,8 @@ class WorkbenchController(Controller):
             population = str(form.get("population") or "").strip()
             try:
                 pop = float(population) if population else context.population
+                if pop is not None and not (math.isfinite(pop) and pop > 0):
+                    raise ValueError(population)  # NaN or infinite weights, a results page that cannot print
                 TargetService(db_session).add(
                     context.consultation, rows, context.questionnaire, actor=_user(request).username,
                     label=str(form.get("label") or getattr(upload, "filename", "") or ""), population=pop,
@@ -346,7 +350,7 @@ class WorkbenchController(Controller):
 
     @post("/{slug:str}/snapshots/{snapshot_id:int}/publish", media_type=HTML)
     async def publish(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
-                      snapshot_id: FromPath[int]) -> Response[Any]:  # fmt: skip
+                      snapshot_id: FromPath[PathId]) -> Response[Any]:  # fmt: skip
         await _form(request)
         user = _user(request)
         snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)

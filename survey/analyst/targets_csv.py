@@ -17,9 +17,16 @@ __all__ = ["parse_targets_csv"]
 
 def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
     """Rows of a ``variable,category,share`` file; problems name the file line."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        return _parse(reader)
+    except csv.Error:  # the csv module's own refusals: a field over its limit, a lone CR outside quotes
+        return [], [TargetProblem("unreadable", line=reader.line_num + 1)]  # the record it failed to read
+
+
+def _parse(reader: csv.DictReader[str]) -> tuple[list[TargetRow], list[str]]:
     rows: list[TargetRow] = []
     problems: list[str] = []
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     if reader.fieldnames is None or not {"variable", "category", "share"} <= {
         f.strip() for f in reader.fieldnames
     }:

@@ -9,6 +9,7 @@ import uuid
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
     HTTP_401_UNAUTHORIZED,
     HTTP_403_FORBIDDEN,
     HTTP_404_NOT_FOUND,
@@ -71,6 +72,13 @@ def weighting_error_handler(_request: Request, exc: WeightingError) -> Response:
         "values": values,
     }
     return Response(body, status_code=HTTP_422_UNPROCESSABLE_ENTITY, media_type=MediaType.JSON)
+
+
+def nesting_error_handler(request: Request, exc: RecursionError) -> Response:
+    """JSON nested a thousand levels deep exhausts the decoder's stack: the client's fault, a 400."""
+    log.warning("request refused: nested too deeply", exc_info=exc, extra={"path": request.url.path})
+    body = {"status_code": HTTP_400_BAD_REQUEST, "detail": "the request body is nested too deeply"}
+    return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)
 
 
 def _body_problems(exc: ValidationException) -> list[dict[str, str]] | None:

@@ -23,6 +23,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.api.params import BodyId
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store.db import transaction
@@ -49,7 +50,7 @@ class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
     """A complete response as the browser (or any online client) sends it."""
 
     uuid: str
-    version_id: int
+    version_id: BodyId
     language: str
     answers: dict[str, Any]
     easy_read: bool = False

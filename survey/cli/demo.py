@@ -15,7 +15,7 @@ def demo(
     password: str | None = typer.Option(
         None, envvar="SURVEY_DEMO_PASSWORD", help="Password of the demo staff accounts (random if unset)."
     ),
-    seed: int = typer.Option(2022, help="Seed of the simulated respondents."),
+    seed: int = typer.Option(2022, min=0, max=2**32 - 1, help="Seed of the simulated respondents."),
     host: str | None = typer.Option(None, help="Host to listen on with --serve."),
     port: int | None = typer.Option(None, help="Port to listen on with --serve."),
     database: str | None = DatabaseOption,

@@ -5,7 +5,12 @@ The composition root of the CLI: it is the one place that knows both ``survey`` 
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
+from alembic.util.exc import CommandError
+from sqlalchemy.exc import SQLAlchemyError
 
 from field_app.cli import register as register_field
 from survey.cli import db, export, forms, invitations, report, targets, users, weighting
@@ -31,5 +36,27 @@ register_field(app)
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point: an error no command foresaw still ends in one line, not a traceback.
+
+    Commands name their own bad input (exit 2); this is the net under them. SURVEY_DEBUG=1 lets
+    the traceback through for a bug report.
+    """
+    try:
+        app()
+    except OSError as exc:  # a folder where a file was meant, a missing folder, a full disk
+        _die(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 2)
+    except (SQLAlchemyError, CommandError) as exc:  # a malformed --database-url, an unknown revision
+        _die(f"database: {_first_line(exc)}", 2)
+    except Exception as exc:
+        if os.environ.get("SURVEY_DEBUG"):
+            raise
+        _die(f"unexpected {type(exc).__name__}: {_first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)", 1)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]
+
+
+def _die(message: str, code: int) -> None:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(code)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 
 from survey.cli._common import fail, out
@@ -19,12 +20,16 @@ def from_population(
     output: Path = typer.Option(..., "--out", help="Targets CSV to write (variable,category,share)."),
 ) -> None:
     """Turn population counts into shares per margin, in the format `survey weight --targets` reads."""
+    if output.is_dir() or not output.resolve().parent.is_dir():
+        fail(f"--out {output}: name a file in a folder that exists")
     try:
         population = load_population_table(table)
         margins = margins_from_population(population, [v.strip() for v in variables.split(",") if v.strip()])
     except FileNotFoundError:
         fail(f"{table}: file not found")
-    except KeyError as exc:
-        fail(str(exc.args[0]))
+    except KeyError as exc:  # a margin, or the count column, missing from the table
+        fail(f"{table}: no column {exc.args[0]!r}" if exc.args[0] == "count" else str(exc.args[0]))
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:  # unreadable, not numbers
+        fail(f"{table}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
     margins.to_csv(output, index=False)
     out.print(f"wrote {len(margins)} target rows to {output} (population {population['count'].sum():,.0f})")

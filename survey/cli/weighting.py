@@ -8,6 +8,7 @@ written to a temporary file and renamed only on success, so OUT never holds a ha
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -88,6 +89,8 @@ def _check_writable(*paths: Path | None) -> None:
     for path in paths:
         if path is not None and not path.resolve().parent.is_dir():
             _fail(f"cannot write {path}: folder {path.parent} does not exist")
+        if path is not None and path.is_dir():
+            _fail(f"cannot write {path}: it is a folder; name a file")
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -126,6 +129,12 @@ class _Options:
     max_iter: int | None
     tol: float | None
     bounds: tuple[float, float] | None
+
+    def __post_init__(self) -> None:
+        # Click's range check lets NaN through (every comparison with it is false).
+        for name, value in (("--population", self.population), ("--tol", self.tol)):
+            if value is not None and not math.isfinite(value):
+                _fail(f"{name}: give a finite number, not {value}")
 
 
 def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> Design:
@@ -222,7 +231,7 @@ MethodOpt = Annotated[
     Method, typer.Option(help="poststratify | rake | linear (GREG) | logit (needs --bounds) | raking.")
 ]
 PopulationOpt = Annotated[
-    float | None, typer.Option(help="Population size N: weights sum to N (default: n).")
+    float | None, typer.Option(min=1e-9, max=1e15, help="Population size N: weights sum to N (default: n).")
 ]
 BoundsOpt = Annotated[
     str | None, typer.Option(help="LO,HI bounds on g = weight/base weight (linear, logit).")
@@ -238,14 +247,16 @@ MissingOpt = Annotated[
     Missing, typer.Option(help="Missing weighting values: error | mode (impute) | category (own cell).")
 ]
 MinCellOpt = Annotated[
-    int, typer.Option(help="Merge categories with fewer respondents into a neighbour (reported).")
+    int, typer.Option(min=0, help="Merge categories with fewer respondents into a neighbour (reported).")
 ]
 ModeOpt = Annotated[str, typer.Option(help="Column with the collection mode, for per-mode diagnostics.")]
 RepOpt = Annotated[
     Replicates | None, typer.Option(help="Replicate weights: jk1 or bootstrap (each re-weighted).")
 ]
-NRepOpt = Annotated[int, typer.Option(help="Number of bootstrap replicates.")]
-SeedOpt = Annotated[int | None, typer.Option(help="Random seed for bootstrap replicates.")]
+NRepOpt = Annotated[int, typer.Option(min=2, max=10_000, help="Number of bootstrap replicates.")]
+SeedOpt = Annotated[
+    int | None, typer.Option(min=0, max=2**32 - 1, help="Random seed for bootstrap replicates.")
+]
 
 
 def weight_command(
@@ -329,7 +340,9 @@ def estimate_command(
     missing: MissingOpt = Missing.error,
     min_cell: MinCellOpt = 0,
     mode_column: ModeOpt = "mode",
-    level: Annotated[float, typer.Option(help="Confidence level of the intervals.")] = 0.95,
+    level: Annotated[
+        float, typer.Option(min=0.5, max=0.9999, help="Confidence level of the intervals (0.5 to 0.9999).")
+    ] = 0.95,
 ) -> None:
     """Estimate means / proportions with SEs and CIs: variable,category,(by),estimate,se,ci_low,ci_high,n.
 

@@ -33,6 +33,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Deze tekst is te lang.",
         "en": "This text is too long.",
     },
+    "invalid_text": {
+        "fr": "Ce texte contient un caractère qui n'est pas accepté.",
+        "nl": "Deze tekst bevat een teken dat niet aanvaard wordt.",
+        "en": "This text contains a character that is not accepted.",
+    },
     "unknown": {
         "fr": "Cette question n'existe pas dans ce questionnaire.",
         "nl": "Deze vraag bestaat niet in deze vragenlijst.",

@@ -48,7 +48,7 @@ def _number(value: object, kind: str) -> float:
         raise ValueError(kind)
     try:
         number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer of 400 digits
         raise ValueError(kind) from None
     if math.isnan(number) or math.isinf(number):
         raise ValueError(kind)
@@ -65,12 +65,16 @@ def _coerce(question: Question, value: object) -> Answer:
     if question.type is QuestionType.DECIMAL:
         return _number(value, "decimal")
     if question.type is QuestionType.SELECT_MULTIPLE:
-        items = value.split() if isinstance(value, str) else list(value)  # type: ignore[call-overload]
+        if not isinstance(value, str | list | tuple):  # a mapping would pass as its keys
+            raise ValueError("choice")
+        items = value.split() if isinstance(value, str) else list(value)
         if not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
             raise ValueError("choice")
         return items
     if not isinstance(value, str):
         raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "too_long")
+    if "\x00" in value:  # no keyboard types it, and PostgreSQL text cannot hold it
+        raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "invalid_text")
     return value.strip() if question.type is QuestionType.SELECT_ONE else value
 
 
@@ -117,7 +121,11 @@ def validate(
             try:
                 typed = _coerce(question, value)
             except (ValueError, TypeError) as exc:
-                code = str(exc) if str(exc) in ("integer", "decimal", "choice", "too_long") else "choice"
+                code = (
+                    str(exc)
+                    if str(exc) in ("integer", "decimal", "choice", "too_long", "invalid_text")
+                    else "choice"
+                )
                 errors.append(FieldError(question.name, code, message(code, language)))
                 continue
             if question.type.has_choices:

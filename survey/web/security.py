@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from litestar import Request
+from litestar.exceptions import NotFoundException
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 HEADERS = {
@@ -20,6 +24,12 @@ _RELAXED_PREFIXES = ("/schema",)
 # Encoded once: this runs on every response, the online submissions' hot path included.
 _STRICT = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 _RELAXED = [(name, value) for name, value in _STRICT if name != b"content-security-policy"]
+
+
+def refuse_nul_in_path(request: Request[Any, Any, Any]) -> None:
+    """A NUL in a path (``/c/%00``) names nothing, and PostgreSQL cannot even compare it: 404 first."""
+    if "\x00" in request.scope["path"]:
+        raise NotFoundException("no such page")
 
 
 def security_headers_middleware(app: ASGIApp) -> ASGIApp:

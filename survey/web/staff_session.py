@@ -17,9 +17,10 @@ import secrets
 import time
 from typing import Any
 
+from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.datastructures import Cookie
-from litestar.exceptions import PermissionDeniedException
+from litestar.datastructures import Cookie, FormMultiDict
+from litestar.exceptions import ClientException, PermissionDeniedException
 from sqlalchemy.orm import Session
 
 from survey.store.models import User
@@ -94,8 +95,18 @@ def form_token(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str
     return csrf_token(connection.app.state.settings.secret_key, seed), fresh
 
 
-def check_csrf(secret: str, seed: str | None, token: str | None) -> None:
-    if not seed or not token or not same_text(token, csrf_token(secret, seed)):
+async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    """The posted staff form, or 400: a part in an unknown charset or with bytes that are not text
+    is refused here rather than failing as a 500 in whichever handler reads it."""
+    try:
+        return await request.form()
+    except (UnicodeDecodeError, LookupError, ValueError) as exc:
+        raise ClientException("the form could not be read: send it as ordinary UTF-8 text") from exc
+
+
+def check_csrf(secret: str, seed: str | None, token: object) -> None:
+    """403 unless ``token`` is the text token for this seed (a file posted in its place is refused)."""
+    if not seed or not isinstance(token, str) or not token or not same_text(token, csrf_token(secret, seed)):
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
 
 

@@ -173,19 +173,20 @@ class SubmissionBatcher:
     async def _write_batch(self, batch: list[_Queued]) -> None:
         try:
             outcomes = await to_thread.run_sync(self._write, batch)
-        except Exception:  # the database failed: the transaction rolled back, nothing of this batch is stored
+        except Exception:  # the transaction rolled back: nothing of this batch is stored
             self.stats.failed_batches += 1
             log.exception("a batch of %d online submissions could not be stored", len(batch))
-            for item in batch:
-                if not item.answer.done():
-                    item.answer.set_exception(UnavailableError(_UNAVAILABLE))
-            return
+            # One response the database refuses must not cost the others theirs: each is tried
+            # alone, and only what fails again is answered 503 (a retry with its UUID is safe).
+            outcomes = await to_thread.run_sync(self._write_each, batch)
         finally:
             self._writer = None
             self._start_writer()  # what arrived meanwhile goes out as the next batch
-        self.stats.batches += 1
-        self.stats.responses += len(batch)
-        self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+        stored = sum(isinstance(outcome, Ack) for outcome in outcomes)
+        if stored:
+            self.stats.batches += 1
+            self.stats.responses += stored
+            self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
         for item, outcome in zip(batch, outcomes, strict=True):
             if item.answer.done():  # the client went away; its response is stored all the same
                 continue
@@ -193,6 +194,17 @@ class SubmissionBatcher:
                 item.answer.set_exception(outcome)
             else:
                 item.answer.set_result(outcome)
+
+    def _write_each(self, batch: Sequence[_Queued]) -> list[Ack | StoreError]:
+        """Each submission in a transaction of its own, after its batch failed as a whole."""
+        outcomes: list[Ack | StoreError] = []
+        for item in batch:
+            try:
+                outcomes.extend(self._write([item]))
+            except Exception:
+                log.exception("an online submission could not be stored")
+                outcomes.append(UnavailableError(_UNAVAILABLE))
+        return outcomes
 
     def _write(self, batch: Sequence[_Queued]) -> list[Ack | StoreError]:
         """Store the batch, then check its targets in the same transaction; redo without the refused.

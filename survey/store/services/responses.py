@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningInsert
 
 from survey.questionnaire.validation import Answer as AnswerValue
-from survey.questionnaire.validation import validate
+from survey.questionnaire.validation import FieldError, validate
 from survey.store import bulk
+from survey.store.bounds import LANGUAGE_TAG, has_nul, plausible_time
 from survey.store.db import on_postgresql
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
@@ -165,6 +166,25 @@ def _settle(outcome: Ack | StoreError | Prepared | _Pending, stored: dict[str, A
     return outcome
 
 
+def _unfit_metadata(submission: Submission) -> list[FieldError]:
+    """What the response's own fields hold that its columns cannot (see :mod:`survey.store.bounds`)."""
+    problems = []
+    if not LANGUAGE_TAG.fullmatch(submission.language):
+        problems.append(FieldError("language", "invalid_value", "not a language tag such as fr or nl-BE"))
+    for name in ("started_at", "submitted_at"):
+        if not plausible_time(getattr(submission, name)):
+            problems.append(FieldError(name, "invalid_value", "not a date between 2000 and 2100"))
+    number = submission.paper_form_number
+    if number is not None and (len(number) > 64 or has_nul(number)):
+        problems.append(FieldError("paper_form_number", "invalid_value", "at most 64 ordinary characters"))
+    if submission.replaces_uuid is not None:
+        try:
+            normalise_uuid(submission.replaces_uuid)
+        except ValueError:
+            problems.append(FieldError("replaces_uuid", "invalid_value", "not a UUID"))
+    return problems
+
+
 def prepare(submission: Submission) -> Prepared:
     """Validate and hash one submission; raise InvalidAnswersError before anything is written.
 
@@ -172,6 +192,9 @@ def prepare(submission: Submission) -> Prepared:
     hand the result to a batched writer that only stores.
     """
     response_uuid = normalise_uuid(submission.uuid)
+    unfit = _unfit_metadata(submission)
+    if unfit:
+        raise InvalidAnswersError(unfit)
     questionnaire = load_questionnaire(submission.version)
     partial = submission.status is ResponseStatus.IN_PROGRESS
     result = validate(questionnaire, submission.answers, submission.language, partial=partial)
@@ -192,7 +215,7 @@ def prepare(submission: Submission) -> Prepared:
         "interviewer_id": submission.interviewer_id,
         "device_id": submission.device_id,
         "paper_form_number": submission.paper_form_number,
-        "replaces_uuid": submission.replaces_uuid,
+        "replaces_uuid": normalise_uuid(submission.replaces_uuid) if submission.replaces_uuid else None,
         "started_at": submission.started_at,
         "submitted_at": submission.submitted_at or received_at,
         "received_at": received_at,

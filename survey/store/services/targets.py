@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -86,7 +87,9 @@ class TargetService:
         source: str = "",
         population: float | None = None,
     ) -> TargetSet:
-        problems = check_targets(rows, questionnaire)
+        problems: list[str] = list(check_targets(rows, questionnaire))
+        if population is not None and not (math.isfinite(population) and population > 0):
+            problems.append(f"population {population:g} must be a number above 0")  # weights would be NaN
         if problems:
             raise TargetsInvalidError(problems)
         version = (
@@ -98,8 +101,8 @@ class TargetService:
         target_set = TargetSet(
             consultation_id=consultation.id,
             version=version,
-            label=label,
-            source=source,
+            label=label.replace("\x00", "")[:300],  # what the columns hold; both are only shown
+            source=source.replace("\x00", "")[:500],
             population=population,
         )
         self.session.add(target_set)

@@ -11,6 +11,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from survey.store.bounds import has_nul
 from survey.store.errors import AuthError, StoreError
 from survey.store.models import Role, User
 from survey.store.services.audit import record
@@ -89,7 +90,10 @@ class UserService:
         An unknown name costs the same scrypt work as a wrong password, so the time taken does
         not tell a guesser which user names exist.
         """
-        user = self.session.scalar(select(User).where(User.username == username))
+        # A name PostgreSQL cannot compare (a NUL in it) belongs to no one, like any unknown name.
+        user = (
+            None if has_nul(username) else self.session.scalar(select(User).where(User.username == username))
+        )
         if user is None:
             verify_password(password, _decoy_hash())
             raise AuthError("unknown user or wrong password")

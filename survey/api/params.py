@@ -1,0 +1,20 @@
+"""Bounds on the ids that requests name, declared once for paths and bodies alike.
+
+An id the store cannot hold (above 2**31 - 1) is refused as a 400 naming the parameter,
+before any query: PostgreSQL would answer it with an error, and SQLite with an overflow.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+from litestar.params import Parameter
+
+from survey.store.bounds import MAX_ID
+
+__all__ = ["BodyId", "Count", "PathId"]
+
+PathId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
+Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]  # a target or a tally the store keeps
