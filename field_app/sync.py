@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from field_app.models import FieldAssignment, FieldManifestEntry, FieldReceipt
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
-from survey.store.bounds import has_nul, id_in_range, plausible_time
+from survey.store.bounds import has_nul, id_in_range, storable_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
@@ -226,13 +226,16 @@ class SyncService:
 
 
 def _unfit_value(item: SyncItem) -> str | None:
-    """``field: why`` for a value the store cannot hold; checked per item so the rest still syncs."""
-    for name in ("note", "client_hash", "paper_form_number", "replaces_uuid", "language"):
+    """``field: why`` for what only the receipt holds and its columns cannot; checked per item so
+    the rest of the batch still syncs. An interview's own fields are checked where every response's
+    are (:func:`survey.store.services.responses.prepare`)."""
+    for name in ("note", "client_hash"):
         if has_nul(getattr(item, name)):
             return f"{name}: contains a NUL character"
-    for name in ("started_at", "submitted_at"):
-        if not plausible_time(getattr(item, name)):
-            return f"{name}: not a date between 2000 and 2100"
+    if item.kind == "contact":
+        for name in ("started_at", "submitted_at"):
+            if not storable_time(getattr(item, name)):
+                return f"{name}: not a moment on the UTC calendar"
     return None
 
 

@@ -129,7 +129,7 @@ class Design:
         """
         n = n_rows(data)
         if n == 0:
-            raise DesignError("the data have no rows")
+            raise DesignError("the data have no rows", code="no_rows")
         if weights is None:  # one read-only value broadcast to n rows: no memory, known constant
             base = np.broadcast_to(np.float64(1.0), (n,))
         else:

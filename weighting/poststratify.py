@@ -60,7 +60,9 @@ def poststratify(
     elif len(targets.margins) != 1:
         raise TargetsError(
             f"post-stratification needs one margin (cross them, e.g. 'sex:age_group'); targets have "
-            f"{', '.join(targets.names)}: use rake or name the margin"
+            f"{', '.join(targets.names)}: use rake or name the margin",
+            code="one_margin",
+            margins=", ".join(targets.names),
         )
     prep = prepare(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell

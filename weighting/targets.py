@@ -79,7 +79,12 @@ class Targets:
         for m in self.margins:
             if m.name == name:
                 return m
-        raise TargetsError(f"no targets for {name!r} (targets have: {', '.join(self.names)})")
+        raise TargetsError(
+            f"no targets for {name!r} (targets have: {', '.join(self.names)})",
+            code="no_targets_for",
+            variable=name,
+            available=", ".join(self.names),
+        )
 
     def select(self, names: tuple[str, ...] | list[str]) -> Targets:
         """A Targets object restricted to the given margin names, in that order."""

@@ -6,7 +6,6 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -226,8 +225,6 @@ class WorkbenchController(Controller):
             population = str(form.get("population") or "").strip()
             try:
                 pop = float(population) if population else context.population
-                if pop is not None and not (math.isfinite(pop) and pop > 0):
-                    raise ValueError(population)  # NaN or infinite weights, a results page that cannot print
                 TargetService(db_session).add(
                     context.consultation, rows, context.questionnaire, actor=_user(request).username,
                     label=str(form.get("label") or getattr(upload, "filename", "") or ""), population=pop,

@@ -12,6 +12,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 from survey.analyst.formatting import number
+from survey.analyst.public_text import METHODS
 
 __all__ = ["WEIGHTING_TEXT", "weighting_message"]
 
@@ -30,12 +31,12 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "bounds_malformed": "les bornes doivent vérifier 0 ≤ basse < 1 < haute ; reçu {lo} et {hi}",
         "bounds_unmet": "les bornes de calibration {lo} et {hi} ne peuvent être tenues après {iterations} "
                         "itérations : élargissez-les ou regroupez des catégories",
-        "diverged": "la calibration {method} diverge : aucune solution finie après {iterations} itérations ; "
+        "diverged": "le {method} diverge : aucune solution finie après {iterations} itérations ; "
                     "regroupez des catégories",
-        "no_convergence": "la calibration {method} n'a pas convergé après {iterations} itérations ; le plus grand "
+        "no_convergence": "le {method} n'a pas convergé après {iterations} itérations ; le plus grand "
                           "écart : {variable}={category} (part {achieved} pour une cible de {target})",
-        "rake_no_convergence": "le calage n'a pas convergé après {iterations} itérations : {variable}={category} "
-                               "reste à {deviation} de sa part cible (tolérance {tol})",
+        "rake_no_convergence": "le calage itératif (raking) n'a pas convergé après {iterations} itérations : "
+                               "{variable}={category} reste à {deviation} de sa part cible (tolérance {tol})",
         "trim_malformed": "les bornes d'écrêtage doivent vérifier 0 ≤ basse < 1 < haute ; reçu {lo} et {hi}",
         "trim_caps_all": "les bornes d'écrêtage {lo} et {hi} plafonnent tous les poids : le total ne peut être gardé",
         "trim_unsettled": "écrêter à {lo}–{hi} puis recalibrer ne s'est pas stabilisé en {rounds} tours "
@@ -43,6 +44,10 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "too_few_categories": "« {row} » et « {col} » doivent avoir chacune au moins deux catégories pour tester "
                               "l'indépendance",
         "unknown_method": "méthode inconnue « {method} » ; choisissez parmi {methods}",
+        "no_targets_for": "pas de cibles pour « {variable} » (les cibles portent sur : {available})",
+        "no_rows": "aucune réponse à pondérer pour l'instant",
+        "one_margin": "la post-stratification demande une seule marge (croisez-les, par exemple sex:age_group) ; "
+                      "les cibles portent sur {margins} : choisissez le calage ou une seule marge",
         "bounds_pair": "bornes : donnez deux nombres, la basse et la haute",
         "trim_pair": "écrêtage : donnez deux nombres, le bas et le haut",
         "not_single_choice": "{name} : « {value} » n'est pas une question à choix unique de cette consultation",
@@ -66,12 +71,12 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "bounds_malformed": "de grenzen moeten voldoen aan 0 ≤ onder < 1 < boven; gekregen: {lo} en {hi}",
         "bounds_unmet": "de kalibratiegrenzen {lo} en {hi} zijn na {iterations} iteraties niet haalbaar: "
                         "verruim ze of voeg categorieën samen",
-        "diverged": "{method}-kalibratie divergeert: geen eindige oplossing na {iterations} iteraties; "
+        "diverged": "{method} divergeert: geen eindige oplossing na {iterations} iteraties; "
                     "voeg categorieën samen",
-        "no_convergence": "{method}-kalibratie is na {iterations} iteraties niet geconvergeerd; de grootste "
+        "no_convergence": "{method} is na {iterations} iteraties niet geconvergeerd; de grootste "
                           "afwijking: {variable}={category} (aandeel {achieved} bij een streefwaarde van {target})",
-        "rake_no_convergence": "raking is na {iterations} iteraties niet geconvergeerd: {variable}={category} "
-                               "wijkt {deviation} af van het streefaandeel (tolerantie {tol})",
+        "rake_no_convergence": "de iteratieve weging (raking) is na {iterations} iteraties niet geconvergeerd: "
+                               "{variable}={category} wijkt {deviation} af van het streefaandeel (tolerantie {tol})",
         "trim_malformed": "de trimgrenzen moeten voldoen aan 0 ≤ onder < 1 < boven; gekregen: {lo} en {hi}",
         "trim_caps_all": "de trimgrenzen {lo} en {hi} begrenzen alle gewichten: het totaal blijft niet behouden",
         "trim_unsettled": "trimmen tot {lo}–{hi} en herkalibreren kwam na {rounds} rondes niet tot rust "
@@ -79,6 +84,10 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "too_few_categories": "'{row}' en '{col}' hebben elk minstens twee categorieën nodig om onafhankelijkheid "
                               "te toetsen",
         "unknown_method": "onbekende methode '{method}'; kies uit {methods}",
+        "no_targets_for": "geen streefcijfers voor '{variable}' (de streefcijfers gaan over: {available})",
+        "no_rows": "nog geen antwoorden om te wegen",
+        "one_margin": "poststratificatie vraagt één marge (kruis ze, bijvoorbeeld sex:age_group); de streefcijfers "
+                      "gaan over {margins}: kies raking of één marge",
         "bounds_pair": "grenzen: geef twee getallen, onder en boven",
         "trim_pair": "trimmen: geef twee getallen, onder en boven",
         "not_single_choice": "{name}: '{value}' is geen enkelvoudige keuzevraag van deze raadpleging",
@@ -100,7 +109,12 @@ def weighting_message(said: object, lang: str) -> str:
     values = dict(getattr(said, "values", {}))
     if code == "trimmed":
         values["what"] = words["what_g" if values.pop("relative", True) else "what_weight"]
-    return words[code].format(**{key: _shown(value, lang) for key, value in values.items()})
+    if isinstance(values.get("method"), str):  # the calibration function, named as the pages name it
+        values["method"] = METHODS.get(values["method"], {}).get(lang, values["method"])
+    try:
+        return words[code].format(**{key: _shown(value, lang) for key, value in values.items()})
+    except (KeyError, IndexError, ValueError):  # a sentence and its values out of step: the English
+        return str(said)
 
 
 def _shown(value: object, lang: str) -> object:

@@ -109,7 +109,8 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "not_utf8": "le fichier n'est pas du texte UTF-8", "population_number": "la population doit être un nombre supérieur à 0",
         "at_line": "ligne {line}",
         "target_header": "{where} : l'en-tête doit être variable,category,share",
-        "target_unreadable": "{where} : ce n'est pas du CSV lisible (un retour chariot ou un champ trop long)",
+        "target_unreadable": "{where} : ce n'est pas du CSV lisible (un champ plus long que ce que le lecteur CSV accepte)",
+        "target_population": "la population {population} doit être un nombre supérieur à 0",
         "target_no_rows": "le fichier ne contient aucune cible",
         "target_share_not_number": "{where} : la part {share} n'est pas un nombre",
         "target_crossed_mismatch": "{where} : la catégorie « {category} » ne correspond pas à la variable croisée "
@@ -167,7 +168,8 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "not_utf8": "het bestand is geen UTF-8-tekst", "population_number": "de bevolking moet een getal groter dan 0 zijn",
         "at_line": "regel {line}",
         "target_header": "{where}: de kopregel moet variable,category,share zijn",
-        "target_unreadable": "{where}: dit is geen leesbare CSV (een losse regelterugloop of een te lang veld)",
+        "target_unreadable": "{where}: dit is geen leesbare CSV (een veld langer dan de CSV-lezer aanneemt)",
+        "target_population": "de bevolking {population} moet een getal groter dan 0 zijn",
         "target_no_rows": "het bestand bevat geen streefcijfers",
         "target_share_not_number": "{where}: aandeel {share} is geen getal",
         "target_crossed_mismatch": "{where}: categorie „{category}” past niet bij de gekruiste variabele "

@@ -75,7 +75,12 @@ def weighting_error_handler(_request: Request, exc: WeightingError) -> Response:
 
 
 def nesting_error_handler(request: Request, exc: RecursionError) -> Response:
-    """JSON nested a thousand levels deep exhausts the decoder's stack: the client's fault, a 400."""
+    """JSON nested a thousand levels deep exhausts the decoder's stack: the client's fault, a 400.
+
+    Any other recursion is a bug of ours and stays a 500 with a reference in the log.
+    """
+    if "deserializ" not in str(exc):
+        return internal_error_handler(request, exc)
     log.warning("request refused: nested too deeply", exc_info=exc, extra={"path": request.url.path})
     body = {"status_code": HTTP_400_BAD_REQUEST, "detail": "the request body is nested too deeply"}
     return Response(body, status_code=HTTP_400_BAD_REQUEST, media_type=MediaType.JSON)

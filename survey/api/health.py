@@ -21,6 +21,7 @@ class Submissions(msgspec.Struct):
     responses: int
     largest_batch: int
     failed_batches: int
+    retried_alone: int  # responses of batches the database refused, written one by one
 
 
 class Health(msgspec.Struct):
@@ -53,6 +54,8 @@ class HealthController(Controller):
         current = revision is not None and revision == head_revision()
         healthy = database == "ok" and current
         stats = state.submission_batcher.stats
-        submissions = Submissions(stats.batches, stats.responses, stats.largest_batch, stats.failed_batches)
+        submissions = Submissions(
+            stats.batches, stats.responses, stats.largest_batch, stats.failed_batches, stats.retried_alone
+        )
         body = Health("ok" if healthy else "degraded", __version__, database, revision, current, submissions)
         return Response(body, status_code=200 if healthy else 503)

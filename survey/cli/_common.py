@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -37,9 +39,27 @@ def sessions(explicit: str | None) -> sessionmaker[Session]:
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Exit with one line on stderr, never a traceback."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Exit with one line on stderr, never a traceback (the message is printed as it is, brackets too)."""
+    say_error(message)
     raise typer.Exit(code)
+
+
+def say_error(message: str) -> None:
+    """``error: …`` on stderr; also for the entry point's net, which runs outside any command."""
+    console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one line: what a one-line error shows of it."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def writable_file(path: Path, option: str = "--out") -> None:
+    """Fail before any work unless ``path`` can become a file: nothing is then half-written."""
+    if path.is_dir():
+        fail(f"{option} {path}: it is a folder; name a file")
+    if not path.resolve().parent.is_dir():
+        fail(f"{option} {path}: folder {path.parent} does not exist")
 
 
 @contextmanager

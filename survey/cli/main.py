@@ -6,7 +6,6 @@ The composition root of the CLI: it is the one place that knows both ``survey`` 
 from __future__ import annotations
 
 import os
-import sys
 
 import typer
 from alembic.util.exc import CommandError
@@ -14,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from field_app.cli import register as register_field
 from survey.cli import db, export, forms, invitations, report, targets, users, weighting
+from survey.cli._common import first_line, say_error
 from survey.cli.demo import demo
 from survey.cli.serve import serve
 
@@ -46,17 +46,13 @@ def main() -> None:
     except OSError as exc:  # a folder where a file was meant, a missing folder, a full disk
         _die(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 2)
     except (SQLAlchemyError, CommandError) as exc:  # a malformed --database-url, an unknown revision
-        _die(f"database: {_first_line(exc)}", 2)
+        _die(f"database: {first_line(exc)}", 2)
     except Exception as exc:
         if os.environ.get("SURVEY_DEBUG"):
             raise
-        _die(f"unexpected {type(exc).__name__}: {_first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)", 1)
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0]
+        _die(f"unexpected {type(exc).__name__}: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)", 1)
 
 
 def _die(message: str, code: int) -> None:
-    print(f"error: {message}", file=sys.stderr)
+    say_error(message)
     raise SystemExit(code)

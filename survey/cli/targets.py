@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from survey.cli._common import fail, out
+from survey.cli._common import fail, first_line, out, writable_file
 from survey.demo.population import load_population_table, margins_from_population
 
 app = typer.Typer(help="Prepare population targets for weighting.", no_args_is_help=True)
@@ -20,8 +20,7 @@ def from_population(
     output: Path = typer.Option(..., "--out", help="Targets CSV to write (variable,category,share)."),
 ) -> None:
     """Turn population counts into shares per margin, in the format `survey weight --targets` reads."""
-    if output.is_dir() or not output.resolve().parent.is_dir():
-        fail(f"--out {output}: name a file in a folder that exists")
+    writable_file(output)
     try:
         population = load_population_table(table)
         margins = margins_from_population(population, [v.strip() for v in variables.split(",") if v.strip()])
@@ -30,6 +29,6 @@ def from_population(
     except KeyError as exc:  # a margin, or the count column, missing from the table
         fail(f"{table}: no column {exc.args[0]!r}" if exc.args[0] == "count" else str(exc.args[0]))
     except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as exc:  # unreadable, not numbers
-        fail(f"{table}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        fail(f"{table}: {first_line(exc)}")
     margins.to_csv(output, index=False)
     out.print(f"wrote {len(margins)} target rows to {output} (population {population['count'].sum():,.0f})")

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import pandas as pd
 import typer
@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
+from survey.cli._common import fail, first_line, writable_file
 from weighting import (
     Calfun,
     Design,
@@ -70,27 +71,20 @@ class Missing(StrEnum):
     category = "category"
 
 
-def _fail(message: str) -> NoReturn:
-    err.print(f"error: {message}", highlight=False, markup=False, soft_wrap=True)
-    raise typer.Exit(2)
-
-
 def _read(path: Path, *, as_text: bool) -> pd.DataFrame:
     try:
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype=str) if as_text else pd.read_csv(path)
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        _fail(f"cannot read {path}: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}")
+        fail(f"cannot read {path}: {first_line(exc)}")
 
 
 def _check_writable(*paths: Path | None) -> None:
-    """Fail before any work if an output folder does not exist (so nothing is half-written)."""
+    """Fail before any work if an output cannot be written (so nothing is half-written)."""
     for path in paths:
-        if path is not None and not path.resolve().parent.is_dir():
-            _fail(f"cannot write {path}: folder {path.parent} does not exist")
-        if path is not None and path.is_dir():
-            _fail(f"cannot write {path}: it is a folder; name a file")
+        if path is not None:
+            writable_file(path)
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:
@@ -104,7 +98,7 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
             frame.to_csv(tmp, index=False)
         Path(tmp).replace(path)
     except OSError as exc:
-        _fail(f"cannot write {path}: {exc.strerror or exc}")
+        fail(f"cannot write {path}: {exc.strerror or exc}")
     finally:
         Path(tmp).unlink(missing_ok=True)
 
@@ -115,7 +109,7 @@ def _pair(text: str | None, option: str) -> tuple[float, float] | None:
     try:
         lo, hi = (float(p) for p in text.split(","))
     except ValueError:
-        _fail(f"{option} must be two numbers LO,HI (got {text!r})")
+        fail(f"{option} must be two numbers LO,HI (got {text!r})")
     return lo, hi
 
 
@@ -134,7 +128,7 @@ class _Options:
         # Click's range check lets NaN through (every comparison with it is false).
         for name, value in (("--population", self.population), ("--tol", self.tol)):
             if value is not None and not math.isfinite(value):
-                _fail(f"{name}: give a finite number, not {value}")
+                fail(f"{name}: give a finite number, not {value}")
 
 
 def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> Design:
@@ -143,11 +137,11 @@ def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> De
     common: dict[str, Any] = {"population": o.population, "missing": missing, "min_cell": o.min_cell}
     if method is Method.poststratify:
         if o.bounds is not None:
-            _fail("--bounds applies to linear and logit calibration, not poststratify")
+            fail("--bounds applies to linear and logit calibration, not poststratify")
         return poststratify(design, targets, **common)
     if method is Method.rake:
         if o.bounds is not None:
-            _fail("--bounds applies to linear and logit calibration; use --trim with rake")
+            fail("--bounds applies to linear and logit calibration; use --trim with rake")
         return rake(design, targets, **common, **iters)
     calfun: Calfun = method.value  # type: ignore[assignment]
     return calibrate(design, targets, calfun=calfun, bounds=o.bounds, **common, **iters)
@@ -289,7 +283,7 @@ def weight_command(
     frame = _read(data, as_text=True)
     target_frame = _read(targets, as_text=True)
     if weight_column in frame.columns:
-        _fail(f"the data already have a {weight_column!r} column: choose another --weight-column")
+        fail(f"the data already have a {weight_column!r} column: choose another --weight-column")
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
     _check_writable(dest, diagnostics)
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
@@ -305,7 +299,7 @@ def weight_command(
             reps = _replicates(design, replicates, n_replicates, seed)
             result = pd.concat([result, reps.to_frame(f"{weight_column}_rep")], axis=1)
     except WeightingError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _write(result, dest)
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics)
@@ -351,7 +345,7 @@ def estimate_command(
     weights are treated as fixed. Proportion CIs are logit (svyciprop), mean CIs normal.
     """
     if (targets is None) != (method is None):
-        _fail("--targets and --method go together")
+        fail("--targets and --method go together")
     _check_writable(out_path, diagnostics)
     frame = _read(data, as_text=False)
     names = [v.strip() for v in variables.split(",") if v.strip()]
@@ -368,7 +362,7 @@ def estimate_command(
         with err.status("estimating..."):
             table = estimate(design, names, by=by, level=level, replicates=reps)
     except WeightingError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     _write(table.to_frame(), out_path)
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics, variance=table.variance)

@@ -11,28 +11,34 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-__all__ = ["LANGUAGE_TAG", "MAX_ID", "has_nul", "id_in_range", "plausible_time"]
+__all__ = ["MAX_ID", "has_nul", "id_in_range", "is_language_tag", "storable_time"]
 
 MAX_ID = 2**31 - 1  # every id column is a PostgreSQL integer
-# Tablets with a wrong clock are tolerated; a date no device can have been set to is not.
-_EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
-_LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
-LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")  # fits the 16-character column
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}")
+_LANGUAGE_COLUMN = 16
 
 
 def id_in_range(value: int) -> bool:
     return 1 <= value <= MAX_ID
 
 
-def plausible_time(value: dt.datetime | None) -> bool:
-    """None, or a moment between 2000 and 2100 (a naive time is read as UTC)."""
-    if value is None:
+def is_language_tag(text: str) -> bool:
+    """``fr``, ``nl-BE``: a BCP 47 shape that fits the 16-character language column."""
+    return len(text) <= _LANGUAGE_COLUMN and _LANGUAGE_TAG.fullmatch(text) is not None
+
+
+def storable_time(value: dt.datetime | None) -> bool:
+    """False only for a moment with no place on the UTC calendar (``0001-01-01T00:00+23:59``).
+
+    A tablet whose clock battery died reports 1970: odd, but kept as sent, never a lost interview.
+    """
+    if value is None or value.tzinfo is None:
         return True
-    aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
     try:
-        return _EARLIEST <= aware <= _LATEST
-    except OverflowError:  # an offset that takes it below year 1
+        value.astimezone(dt.UTC)
+    except OverflowError:
         return False
+    return True
 
 
 def has_nul(text: str | None) -> bool:

@@ -14,9 +14,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+import psycopg
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.store.db import on_postgresql
+
+# The database refused a row (a constraint, a value its column cannot hold), as opposed to the
+# connection failing: through SQLAlchemy, or raw from psycopg on the bulk paths of this module.
+REFUSED: tuple[type[Exception], ...] = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
 _SAVEPOINTS = itertools.count()
 

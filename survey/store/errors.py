@@ -47,7 +47,8 @@ class TargetProblem(str):
 
     ENGLISH: ClassVar[dict[str, str]] = {
         "header": "{where}: the header must be variable,category,share",
-        "unreadable": "{where}: not readable as CSV (a stray carriage return or a field too long)",
+        "unreadable": "{where}: not readable as CSV (a field longer than the CSV reader takes)",
+        "population": "population {population} must be a number above 0",
         "no_rows": "the file has no target rows",
         "share_not_number": "{where}: share {share} is not a number",
         "crossed_mismatch": "{where}: category '{category}' does not match crossed variable '{variable}'",

@@ -26,8 +26,11 @@ _STRICT = [(name.encode(), value.encode()) for name, value in HEADERS.items()]
 _RELAXED = [(name, value) for name, value in _STRICT if name != b"content-security-policy"]
 
 
-def refuse_nul_in_path(request: Request[Any, Any, Any]) -> None:
-    """A NUL in a path (``/c/%00``) names nothing, and PostgreSQL cannot even compare it: 404 first."""
+async def refuse_nul_in_path(request: Request[Any, Any, Any]) -> None:
+    """A NUL in a path (``/c/%00``) names nothing, and PostgreSQL cannot even compare it: 404 first.
+
+    Async on purpose: Litestar runs a plain function hook in a worker thread, a hop on every request.
+    """
     if "\x00" in request.scope["path"]:
         raise NotFoundException("no such page")
 

@@ -133,8 +133,20 @@ def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
 
 @pytest.mark.parametrize("code", sorted(TargetProblem.ENGLISH))
 def test_target_problems_read_the_same_in_english_and_translate(code: str) -> None:
-    values: dict[str, object] = {"category": "X", "variable": "sex", "share": 1.5, "total": 0.9}
-    shown = {"category": "X", "variable": "sex", "share": "1,5", "total": "0,9"}  # as fr and nl write them
+    values: dict[str, object] = {
+        "category": "X",
+        "variable": "sex",
+        "share": 1.5,
+        "total": 0.9,
+        "population": "-5",
+    }
+    shown = {
+        "category": "X",
+        "variable": "sex",
+        "share": "1,5",
+        "total": "0,9",
+        "population": "-5",
+    }  # fr and nl
     fields = _placeholders(TargetProblem.ENGLISH[code]) - {"where"}
     problem = TargetProblem(code, line=7, **{k: v for k, v in values.items() if k in fields})
     assert target_problem(problem, "en") == str(problem)

@@ -61,8 +61,14 @@ def test_a_non_converging_rake_reads_in_french_and_dutch_with_local_figures() ->
     error = caught.value
     french, dutch = weighting_message(error, "fr"), weighting_message(error, "nl")
     where = f"{error.values['variable']}={error.values['category']}"
-    assert french.startswith("le calage n'a pas convergé après 1 itérations") and where in french
-    assert dutch.startswith("raking is na 1 iteraties niet geconvergeerd") and where in dutch
+    assert (
+        french.startswith("le calage itératif (raking) n'a pas convergé après 1 itérations")
+        and where in french
+    )
+    assert (
+        dutch.startswith("de iteratieve weging (raking) is na 1 iteraties niet geconvergeerd")
+        and where in dutch
+    )
     assert "1e-12" in french and f"{error.values['deviation']:.4g}".replace(".", ",") in french
     assert weighting_message(error, "en") == str(error)
 
@@ -95,3 +101,15 @@ def test_a_real_trim_note_and_plain_messages() -> None:
     uncoded = WeightingError("something only English knows")
     assert weighting_message(uncoded, "fr") == "something only English knows"  # shown, never lost
     assert weighting_message("a plain note", "nl") == "a plain note"
+
+
+def test_calibration_methods_are_named_as_the_pages_name_them() -> None:
+    error = ConvergenceError("english", code="diverged", method="linear", iterations=50)
+    assert weighting_message(error, "fr").startswith(
+        "le calage linéaire diverge : aucune solution finie après 50"
+    )
+    assert weighting_message(error, "nl").startswith(
+        "lineaire kalibratie divergeert: geen eindige oplossing na 50"
+    )
+    out_of_step = BoundsError("the English sentence", code="bounds_unmet", lo=0.5)  # values missing
+    assert weighting_message(out_of_step, "fr") == "the English sentence"

@@ -19,34 +19,48 @@ def test_unstorable_values_are_refused_per_item_and_the_rest_is_stored(client, s
         "note": interview(field_env, note="tired\x00"),
         "client_hash": interview(field_env, client_hash="h\x00"),
         "started_at": interview(field_env, started_at="0001-01-01T00:00:00+23:59"),
-        "submitted_at": interview(field_env, submitted_at="2300-01-01T00:00:00Z"),
-        "language": interview(field_env, language="x" * 40),
+        "submitted_at": interview(field_env, submitted_at="9999-12-31T23:59:00-23:59"),
+        "language": interview(field_env, language="fr-abcdefgh-abcd1"),  # the shape of a tag, past 16
         "paper_form_number": interview(field_env, mode="paper", paper_form_number="P\x00"),
         "replaces_uuid": interview(field_env, replaces_uuid="not-a-uuid"),
         "text answer": interview(
             field_env, answers={"sex": "F", "age": 40, "votes": "yes", "comment": "a\x00b"}
         ),
-        "version_id": interview(field_env, version_id=2**40),
+        "version_id": interview(field_env, version_id=TOO_BIG),
         "age": interview(field_env, answers={"sex": "F", "age": 10**400}),
     }
-    contact = {"uuid": str(uuid.uuid4()), "consultation": field_env.slug, "kind": "contact",
-               "outcome": "refusal", "note": "\x00"}  # fmt: skip
-    response = sync(client, token, [good, *bad.values(), contact])
+    contact = {
+        "uuid": str(uuid.uuid4()),
+        "consultation": field_env.slug,
+        "kind": "contact",
+        "outcome": "refusal",
+    }
+    contacts = {
+        "contact note": {**contact, "note": "\x00"},
+        "contact time": {**contact, "uuid": str(uuid.uuid4()), "submitted_at": "0001-01-01T00:00:00+01:00"},
+    }
+    dead_clock = interview(field_env, started_at="1970-01-01T00:00:00Z", submitted_at="1970-01-01T00:09:00Z")
+    response = sync(client, token, [good, *bad.values(), *contacts.values(), dead_clock])
     assert response.status_code == 200, response.text
     results = response.json()["results"]
     assert results[0]["status"] == "stored"
-    refused = dict(zip([*bad, "contact note"], results[1:], strict=True))
+    assert results[-1]["status"] == "stored"  # a tablet whose clock reset still loses nothing
+    refused = dict(zip([*bad, *contacts], results[1:-1], strict=True))
     assert {name: r["status"] for name, r in refused.items()} == dict.fromkeys(refused, "invalid")
-    for name in ("note", "client_hash", "started_at", "submitted_at", "paper_form_number"):
+    for name in ("note", "client_hash"):
         assert refused[name]["detail"].startswith(name), refused[name]
-    assert refused["language"]["errors"][0]["field"] == "language"
-    assert refused["replaces_uuid"]["errors"][0]["field"] == "replaces_uuid"
+    assert (
+        refused["contact note"]["detail"].startswith("note")
+        and refused["contact time"]["code"] == "invalid_value"
+    )
+    for name in ("started_at", "submitted_at", "language", "paper_form_number", "replaces_uuid"):
+        assert [e["field"] for e in refused[name]["errors"]] == [name], refused[name]
     assert refused["text answer"]["errors"][0] == {
         "field": "comment", "code": "invalid_text", "message": "This text contains a character that is not accepted.",
     }  # fmt: skip
     assert refused["version_id"]["code"] == "unknown_version"
     assert refused["age"]["errors"][0]["field"] == "age"
-    assert count(sessions) == 1
+    assert count(sessions) == 2
 
 
 def test_ids_past_the_column_are_refused_on_every_path(client, field_env: FieldEnv) -> None:

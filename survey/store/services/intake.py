@@ -31,9 +31,10 @@ from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.validation import FieldError
 from survey.store import bulk
 from survey.store.db import on_postgresql
-from survey.store.errors import NotFoundError, StoreError, UnavailableError
+from survey.store.errors import InvalidAnswersError, NotFoundError, StoreError, UnavailableError
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import Ack, Prepared, ResponseService
@@ -126,6 +127,7 @@ class WriterStats:
     responses: int = 0
     largest_batch: int = 0
     failed_batches: int = 0
+    retried_alone: int = 0  # responses of refused batches written one by one
 
 
 @dataclass(frozen=True)
@@ -173,12 +175,19 @@ class SubmissionBatcher:
     async def _write_batch(self, batch: list[_Queued]) -> None:
         try:
             outcomes = await to_thread.run_sync(self._write, batch)
-        except Exception:  # the transaction rolled back: nothing of this batch is stored
+        except bulk.REFUSED as exc:  # the database refused a row, not the connection
+            # One response the database refuses must not cost the others theirs: each is tried
+            # alone, and only one refused again is answered so (422: sending it again cannot help).
+            self.stats.failed_batches += 1
+            self.stats.retried_alone += len(batch)
+            log.warning(
+                "the database refused a batch of %d (%s); storing each alone", len(batch), _first_line(exc)
+            )
+            outcomes = await to_thread.run_sync(self._write_each, batch)
+        except Exception:  # the database is down or busy: nothing of this batch is stored
             self.stats.failed_batches += 1
             log.exception("a batch of %d online submissions could not be stored", len(batch))
-            # One response the database refuses must not cost the others theirs: each is tried
-            # alone, and only what fails again is answered 503 (a retry with its UUID is safe).
-            outcomes = await to_thread.run_sync(self._write_each, batch)
+            outcomes = [UnavailableError(_UNAVAILABLE)] * len(batch)
         finally:
             self._writer = None
             self._start_writer()  # what arrived meanwhile goes out as the next batch
@@ -196,14 +205,21 @@ class SubmissionBatcher:
                 item.answer.set_result(outcome)
 
     def _write_each(self, batch: Sequence[_Queued]) -> list[Ack | StoreError]:
-        """Each submission in a transaction of its own, after its batch failed as a whole."""
+        """Each submission in a transaction of its own, after its batch was refused as a whole.
+
+        A connection-level failure on the way ends it: the rest are answered 503 rather than
+        each waiting on a database that is not there.
+        """
         outcomes: list[Ack | StoreError] = []
         for item in batch:
             try:
                 outcomes.extend(self._write([item]))
+            except bulk.REFUSED as exc:
+                log.warning("the database refused an online submission: %s", _first_line(exc))
+                outcomes.append(_refused())
             except Exception:
-                log.exception("an online submission could not be stored")
-                outcomes.append(UnavailableError(_UNAVAILABLE))
+                log.exception("storing the rest of a refused batch failed")
+                return outcomes + [UnavailableError(_UNAVAILABLE)] * (len(batch) - len(outcomes))
         return outcomes
 
     def _write(self, batch: Sequence[_Queued]) -> list[Ack | StoreError]:
@@ -273,3 +289,18 @@ def _check_targets(session: Session, targets: Sequence[OnlineTarget]) -> list[St
         else:
             checks.append(None)
     return checks
+
+
+def _refused() -> InvalidAnswersError:
+    """What a response the database itself refuses is told: a 422, since sending it again cannot help."""
+    return InvalidAnswersError(
+        [
+            FieldError(
+                "answers", "refused_by_store", "the store refused this response; correct it before sending"
+            )
+        ]
+    )
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [""])[0]

@@ -26,7 +26,7 @@ from sqlalchemy.sql.dml import ReturningInsert
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.questionnaire.validation import FieldError, validate
 from survey.store import bulk
-from survey.store.bounds import LANGUAGE_TAG, has_nul, plausible_time
+from survey.store.bounds import has_nul, is_language_tag, storable_time
 from survey.store.db import on_postgresql
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
@@ -169,15 +169,15 @@ def _settle(outcome: Ack | StoreError | Prepared | _Pending, stored: dict[str, A
 def _unfit_metadata(submission: Submission) -> list[FieldError]:
     """What the response's own fields hold that its columns cannot (see :mod:`survey.store.bounds`)."""
     problems = []
-    if not LANGUAGE_TAG.fullmatch(submission.language):
+    if not is_language_tag(submission.language):
         problems.append(FieldError("language", "invalid_value", "not a language tag such as fr or nl-BE"))
     for name in ("started_at", "submitted_at"):
-        if not plausible_time(getattr(submission, name)):
-            problems.append(FieldError(name, "invalid_value", "not a date between 2000 and 2100"))
+        if not storable_time(getattr(submission, name)):
+            problems.append(FieldError(name, "invalid_value", "not a moment on the UTC calendar"))
     number = submission.paper_form_number
     if number is not None and (len(number) > 64 or has_nul(number)):
         problems.append(FieldError("paper_form_number", "invalid_value", "at most 64 ordinary characters"))
-    if submission.replaces_uuid is not None:
+    if submission.replaces_uuid:
         try:
             normalise_uuid(submission.replaces_uuid)
         except ValueError:

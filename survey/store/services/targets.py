@@ -89,7 +89,7 @@ class TargetService:
     ) -> TargetSet:
         problems: list[str] = list(check_targets(rows, questionnaire))
         if population is not None and not (math.isfinite(population) and population > 0):
-            problems.append(f"population {population:g} must be a number above 0")  # weights would be NaN
+            problems.append(TargetProblem("population", population=f"{population:g}"))  # NaN weights else
         if problems:
             raise TargetsInvalidError(problems)
         version = (
