@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from field_app.models import FieldAssignment, FieldQuota
 from field_app.schemas import QuotaCell
 from survey.questionnaire.model import QuestionType
+from survey.store.bounds import MAX_ID
 from survey.store.errors import StoreError
 from survey.store.models import Consultation, User
 from survey.store.services.audit import record
@@ -39,7 +40,7 @@ def _problems(cell: QuotaCell, choices: dict[str, set[str]]) -> list[str]:
     """Everything wrong with one cell, each naming the cell, so one upload reports them all."""
     name = f"{cell.variable}={cell.category}"
     variables, categories = cell.variable.split(SEPARATOR), cell.category.split(SEPARATOR)
-    problems = [f"{name}: target must be >= 0"] if cell.target < 0 else []
+    problems = [f"{name}: target must be between 0 and {MAX_ID}"] if not 0 <= cell.target <= MAX_ID else []
     if len(variables) != len(categories):
         return [*problems, f"{name}: {len(variables)} questions but {len(categories)} categories"]
     if len(set(variables)) != len(variables):

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from survey.api.params import BodyId, Count
+from survey.api.params import BodyId
 
 MAX_BATCH = 500
 ItemStatus = Literal["stored", "duplicate", "conflict", "invalid"]
@@ -152,7 +152,7 @@ class QuotaCell(msgspec.Struct, kw_only=True):
 
     variable: str
     category: str
-    target: Count
+    target: int  # checked with the cell's other problems, so every reason is listed at once
     done: int = 0
 
 

@@ -13,8 +13,7 @@ from litestar.params import Parameter
 
 from survey.store.bounds import MAX_ID
 
-__all__ = ["BodyId", "Count", "PathId"]
+__all__ = ["BodyId", "PathId"]
 
 PathId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
 BodyId = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID)]
-Count = Annotated[int, msgspec.Meta(ge=0, le=MAX_ID)]  # a target or a tally the store keeps
