@@ -1,7 +1,8 @@
 """Bounds on the ids that requests name, declared once for paths and bodies alike.
 
-An id the store cannot hold (above 2**31 - 1) is refused as a 400 naming the parameter,
-before any query: PostgreSQL would answer it with an error, and SQLite with an overflow.
+An id the store cannot hold (above 2**31 - 1) is refused before any query, naming it: a 400 for
+a path parameter, a 422 for a body field. PostgreSQL would answer it with an error, SQLite
+with an overflow.
 """
 
 from __future__ import annotations
