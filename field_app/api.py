@@ -43,7 +43,7 @@ from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
-from survey.web.login_throttle import limiter_of
+from survey.web.login_throttle import client_address, limiter_of
 
 LIMITER_KEY = "field_login_limiter"
 ADMIN_LIMITER_KEY = "field_admin_basic_limiter"  # supervisors' HTTP Basic credentials, checked per request
@@ -99,8 +99,7 @@ class FieldApiController(Controller):
 
         Failed attempts are throttled per account and per client (429 with Retry-After).
         """
-        address = request.client.host if request.client else "unknown"
-        with limiter_of(request, LIMITER_KEY).attempt(data.username, address):
+        with limiter_of(request, LIMITER_KEY).attempt(data.username, client_address(request)):
             user = login_interviewer(db_session, data.username, data.password)
         device, token = register_device(db_session, user, data.device_label)
         consultations = _infos(db_session, assigned_consultations(db_session, user.id))

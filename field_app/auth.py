@@ -21,7 +21,7 @@ from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
-from survey.web.login_throttle import LoginLimiter
+from survey.web.login_throttle import LoginLimiter, client_address
 
 REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "
@@ -106,8 +106,7 @@ def staff_from_basic(
         username, _, password = base64.b64decode(encoded).decode().partition(":")
     except ValueError as exc:  # bad base64 (binascii.Error), non-ASCII text, bytes that are not UTF-8
         raise NotAuthorizedException("malformed Basic credentials") from exc
-    address = connection.client.host if connection.client else "unknown"
-    with limiter.attempt(username, address):
+    with limiter.attempt(username, client_address(connection)):
         user = UserService(session).authenticate(username, password)
     if Role(user.role) not in roles:
         raise PermissionDeniedException(f"role '{user.role}' may not do this")

@@ -80,7 +80,7 @@ def safe_next(value: str | None) -> str:
 def with_csrf_cookie(response: Response[str], seed: str | None) -> Response[str]:
     """Set the browser's CSRF seed when the page's forms were signed with a new one."""
     if seed:
-        response.set_cookie(staff_session.cookie(staff_session.CSRF_COOKIE, seed))
+        response.set_cookie(staff_session.csrf_seed_cookie(seed))
     return response
 
 
@@ -135,12 +135,7 @@ class CoordinatorLoginController(Controller):
         form = await staff_session.read_form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         again = {"username": username, "next_url": str(form.get("next", ""))}
-        secret = request.app.state.settings.secret_key
-        try:
-            staff_session.check_csrf(
-                secret, request.cookies.get(staff_session.CSRF_COOKIE), form.get("csrf_token")
-            )
-        except HTTPException:
+        if not staff_session.csrf_ok(request, form):
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
         try:
             user = await throttled_sign_in(request, LIMITER_KEY, db_session, username, password)
@@ -155,21 +150,13 @@ class CoordinatorLoginController(Controller):
             error = text("not_coordinator", lang.code, name=user.username)
             return login_page(request, lang, status=403, error=error, **again)
         redirect = Redirect(safe_next(again["next_url"]), status_code=303)
-        token = staff_session.sign_session(secret, user)
-        session_cookie = staff_session.cookie(
-            staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS
-        )
-        redirect.set_cookie(session_cookie)
+        redirect.set_cookie(staff_session.session_cookie(request.app.state.settings.secret_key, user))
         return redirect
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
         """End the staff session (the workbench's too: it is the same cookie)."""
-        form = await staff_session.read_form(request)
-        secret = request.app.state.settings.secret_key
-        staff_session.check_csrf(
-            secret, request.cookies.get(staff_session.CSRF_COOKIE), form.get("csrf_token")
-        )
+        await staff_session.checked_form(request)
         redirect = Redirect(f"{LOGIN}?lang={request.query_params.get('lang', '')}", status_code=303)
         redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return redirect

@@ -75,7 +75,7 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=_switcher(request), **context)  # fmt: skip
-    cookies = [staff_session.cookie(staff_session.CSRF_COOKIE, fresh, path="/")] if fresh else []
+    cookies = [staff_session.csrf_seed_cookie(fresh)] if fresh else []
     if request.query_params.get("lang") == lang:  # an explicit choice is remembered
         cookies.append(staff_session.cookie(LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS))
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
@@ -86,13 +86,7 @@ def _words(request: Request[Any, Any, Any]) -> Mapping[str, str]:
 
 
 async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    form = await staff_session.read_form(request)
-    staff_session.check_csrf(
-        request.app.state.settings.secret_key,
-        request.cookies.get(staff_session.CSRF_COOKIE),
-        form.get("csrf_token"),
-    )
-    return dict(form)
+    return dict(await staff_session.checked_form(request))
 
 
 def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | None:
@@ -155,11 +149,8 @@ class LoginController(Controller):
             return _page(request, "analyst/login.html", status=401, error=words["bad_login"])
         if user.role not in auth.STAFF_ROLES:
             return _page(request, "analyst/login.html", status=403, error=words["no_access"])
-        token = staff_session.sign_session(request.app.state.settings.secret_key, user)
         response: Redirect = Redirect("/analyst", status_code=303)
-        response.set_cookie(
-            staff_session.cookie(staff_session.SESSION_COOKIE, token, max_age=staff_session.SESSION_SECONDS)
-        )
+        response.set_cookie(staff_session.session_cookie(request.app.state.settings.secret_key, user))
         return response
 
     @post("/logout", media_type=HTML)

@@ -24,6 +24,7 @@ from typing import Any, cast
 
 from anyio import to_thread
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from sqlalchemy.orm import Session
@@ -83,10 +84,8 @@ class LoginLimiter:
 
     def check(self, username: str, address: str) -> None:
         """Raise TooManyAttempts while either counter is full; nothing is checked against the password."""
-        now = self.clock()
         with self._lock:
-            self._purge(now)
-            self._refuse_when_full(self._keys(username, address), now)
+            self._admit(self._keys(username, address))
 
     @contextmanager
     def attempt(self, username: str, address: str) -> Iterator[None]:
@@ -97,8 +96,7 @@ class LoginLimiter:
         """
         keys = self._keys(username, address)
         with self._lock:
-            self._purge(self.clock())
-            self._refuse_when_full(keys, self.clock())
+            self._admit(keys)
             for key, _ in keys:
                 self._pending[key] = self._pending.get(key, 0) + 1
         try:
@@ -114,6 +112,12 @@ class LoginLimiter:
                     self._pending[key] -= 1
                     if not self._pending[key]:
                         del self._pending[key]
+
+    def _admit(self, keys: list[tuple[str, int]]) -> None:
+        """Forget what left the window, then refuse if a counter is full (the lock is held)."""
+        now = self.clock()
+        self._purge(now)
+        self._refuse_when_full(keys, now)
 
     def _refuse_when_full(self, keys: list[tuple[str, int]], now: float) -> None:
         waits = []
@@ -155,6 +159,11 @@ class LoginLimiter:
                 del self._failures[key]
 
 
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The address a limiter keys a client on (hashed there, never kept as it is)."""
+    return connection.client.host if connection.client else "unknown"
+
+
 def limiter_of(request: Request[Any, Any, Any], key: str) -> LoginLimiter:
     """The limiter of one login form: one per application instance (so per worker), made on first use."""
     state = request.app.state
@@ -173,7 +182,5 @@ async def throttled_sign_in(
     even checked) and AuthError for a wrong one. scrypt runs in a thread: it takes tens of
     milliseconds that the event loop owes to other requests.
     """
-    limiter = limiter_of(request, key)
-    address = request.client.host if request.client else "unknown"
-    with limiter.attempt(username, address):
+    with limiter_of(request, key).attempt(username, client_address(request)):
         return await to_thread.run_sync(UserService(session).authenticate, username, password)

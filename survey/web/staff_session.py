@@ -77,6 +77,16 @@ def cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None
     return Cookie(key=name, value=value, path=path, httponly=True, samesite="lax", max_age=max_age)
 
 
+def session_cookie(secret: str, user: User) -> Cookie:
+    """The signed session a right password earns, in either staff area."""
+    return cookie(SESSION_COOKIE, sign_session(secret, user), max_age=SESSION_SECONDS)
+
+
+def csrf_seed_cookie(seed: str) -> Cookie:
+    """The browser's CSRF seed, set with the first page whose forms were signed with it."""
+    return cookie(CSRF_COOKIE, seed)
+
+
 def new_csrf_seed() -> str:
     return secrets.token_urlsafe(24)
 
@@ -104,10 +114,20 @@ async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
         raise ClientException("the form could not be read: send it as ordinary UTF-8 text") from exc
 
 
-def check_csrf(secret: str, seed: str | None, token: object) -> None:
-    """403 unless ``token`` is the text token for this seed (a file posted in its place is refused)."""
-    if not seed or not isinstance(token, str) or not token or not same_text(token, csrf_token(secret, seed)):
+def csrf_ok(request: Request[Any, Any, Any], form: FormMultiDict) -> bool:
+    """Whether the form's token is the one for this browser's seed (a file posted in its place is not)."""
+    seed, token = request.cookies.get(CSRF_COOKIE), form.get("csrf_token")
+    if not seed or not isinstance(token, str) or not token:
+        return False
+    return same_text(token, csrf_token(request.app.state.settings.secret_key, seed))
+
+
+async def checked_form(request: Request[Any, Any, Any]) -> FormMultiDict:
+    """The posted staff form once its CSRF token holds: 400 if unreadable, 403 if forged or stale."""
+    form = await read_form(request)
+    if not csrf_ok(request, form):
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
+    return form
 
 
 def current_user(
