@@ -14,15 +14,10 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from survey.store.db import on_postgresql
-
-# The database refused a row (a constraint, a value its column cannot hold), as opposed to the
-# connection failing: through SQLAlchemy, or raw from psycopg on the bulk paths of this module.
-REFUSED: tuple[type[Exception], ...] = (DataError, IntegrityError, psycopg.DataError, psycopg.IntegrityError)
 
 _SAVEPOINTS = itertools.count()
 
@@ -83,3 +78,11 @@ def integrity_error(session: Session) -> type[Exception]:
     dbapi: Any = session.get_bind().dialect.dbapi
     error: type[Exception] = dbapi.IntegrityError
     return error
+
+
+def refusal_errors(session: Session) -> tuple[type[Exception], ...]:
+    """What the database raises when it refuses a row (a constraint, a value its column cannot
+    hold), as opposed to the connection failing: wrapped by SQLAlchemy, or raw from the driver on
+    this module's paths."""
+    dbapi: Any = session.get_bind().dialect.dbapi
+    return (DataError, IntegrityError, dbapi.DataError, dbapi.IntegrityError)

@@ -146,6 +146,8 @@ class SubmissionBatcher:
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
+        with factory() as session:  # no connection: the driver's error classes are all it reads
+            self._refusals = bulk.refusal_errors(session)
         self._queue: list[_Queued] = []
         self._writer: asyncio.Task[None] | None = None  # the batch being written, if any
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -175,7 +177,7 @@ class SubmissionBatcher:
     async def _write_batch(self, batch: list[_Queued]) -> None:
         try:
             outcomes = await to_thread.run_sync(self._write, batch)
-        except bulk.REFUSED as exc:  # the database refused a row, not the connection
+        except self._refusals as exc:  # the database refused a row, not the connection
             # One response the database refuses must not cost the others theirs: each is tried
             # alone, and only one refused again is answered so (422: sending it again cannot help).
             self.stats.failed_batches += 1
@@ -214,7 +216,7 @@ class SubmissionBatcher:
         for item in batch:
             try:
                 outcomes.extend(self._write([item]))
-            except bulk.REFUSED as exc:
+            except self._refusals as exc:
                 log.warning("the database refused an online submission: %s", _first_line(exc))
                 outcomes.append(_refused())
             except Exception:
