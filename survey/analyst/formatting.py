@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["num", "number", "pct"]
+__all__ = ["num", "number", "pct", "significant"]
 
 _THOUSANDS = {"fr": "\u202f", "nl": ".", "en": ","}
 _DECIMAL = {"fr": ",", "nl": ",", "en": "."}
@@ -33,6 +33,11 @@ def pct(value: float | None, lang: str = "en", digits: int = 1) -> str:
     if value is None or not math.isfinite(value):
         return "–"
     return _localise(f"{100 * value:,.{digits}f}", lang) + _PERCENT.get(lang, "%")
+
+
+def significant(value: float, lang: str = "en", digits: int = 4) -> str:
+    """A figure to ``digits`` significant digits (``0,9502``, ``1e-12``), as a message quotes one."""
+    return _localise(f"{value:.{digits}g}", lang)
 
 
 def number(value: float, lang: str) -> str:

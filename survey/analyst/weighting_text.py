@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from numbers import Integral, Real
 
-from survey.analyst.formatting import number
+from survey.analyst.formatting import number, significant
 from survey.analyst.public_text import METHODS
 
 __all__ = ["WEIGHTING_TEXT", "weighting_message"]
@@ -123,4 +123,4 @@ def _shown(value: object, lang: str) -> object:
         return value
     if isinstance(value, Integral):
         return number(int(value), lang)
-    return f"{float(value):.4g}".replace(".", ",")  # French and Dutch both write a decimal comma
+    return significant(float(value), lang)
