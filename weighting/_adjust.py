@@ -308,7 +308,6 @@ def worst_fit(diag: Diagnostics) -> CategoryFit:
     return max(diag.categories, key=lambda r: abs(r.achieved_share - r.target_share))
 
 
-def worst_category(diag: Diagnostics) -> str:
-    """`margin=category (achieved a vs target t)` of the largest deviation, for messages."""
-    f = worst_fit(diag)
+def fit_label(f: CategoryFit) -> str:
+    """`margin=category (share a vs target t)`, how an English message names a category's fit."""
     return f"{f.margin}={f.category} (share {f.achieved_share:.6g} vs target {f.target_share:.6g})"

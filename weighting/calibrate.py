@@ -15,7 +15,7 @@ from typing import Literal
 
 import numpy as np
 
-from weighting._adjust import finish, prepare, worst_category, worst_fit
+from weighting._adjust import finish, fit_label, prepare, worst_fit
 from weighting._cells import MissingPolicy
 from weighting._fit import fit_calibration, model_matrix, population_vector
 from weighting.design import Design
@@ -147,7 +147,8 @@ def calibrate(
     out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)
     if fit.converged and not out_of_bounds and (calfun == "linear" or bool(np.all(fit.g > 0))):
         return out
-    where, worst = worst_category(out.diagnostics[-1]), worst_fit(out.diagnostics[-1])
+    worst = worst_fit(out.diagnostics[-1])
+    where = fit_label(worst)
     if bounds is not None:
         raise BoundsError(
             f"calibration bounds {bounds[0]:g},{bounds[1]:g} cannot be met: after {fit.iterations} "
