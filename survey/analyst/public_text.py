@@ -14,7 +14,7 @@ from survey.analyst.formatting import number
 from survey.analyst.labels import Labels
 from survey.web.i18n import MONTHS, TEXTS
 
-__all__ = ["TEXT", "methodology"]
+__all__ = ["METHODS", "TEXT", "method_name", "methodology"]
 
 _OWN_WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -63,6 +63,12 @@ METHODS: dict[str, dict[str, str]] = {
     "logit": {"fr": "calage logit borné", "nl": "begrensde logit-kalibratie", "en": "bounded logit calibration"},
     "raking": {"fr": "calage (raking)", "nl": "kalibratie (raking)", "en": "raking calibration"},
 }  # fmt: skip
+
+
+def method_name(code: str, lang: str) -> str:
+    """``rake`` → ``raking to the population margins`` (or its French/Dutch words); unknown codes stay."""
+    return METHODS.get(code, {}).get(lang, code)
+
 
 MODES: dict[str, dict[str, str]] = {
     "online": {"fr": "{k} en ligne", "nl": "{k} online", "en": "{k} online"},

@@ -18,7 +18,7 @@ from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
-from survey.analyst.public_text import METHODS as METHOD_NAMES
+from survey.analyst.public_text import method_name
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis
 from survey.analyst.weighting_text import weighting_message
@@ -44,8 +44,7 @@ def _mode(context: JinjaContext, mode: str) -> str:
 
 @pass_context
 def _method(context: JinjaContext, code: str) -> str:
-    """``rake`` → ``raking to the population margins`` (or its French/Dutch words); unknown codes stay."""
-    return METHOD_NAMES.get(code, {}).get(context.get("lang", "en"), code)
+    return method_name(code, context.get("lang", "en"))
 
 
 @pass_context

@@ -12,7 +12,7 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 from survey.analyst.formatting import number, significant
-from survey.analyst.public_text import METHODS
+from survey.analyst.public_text import method_name
 
 __all__ = ["WEIGHTING_TEXT", "weighting_message"]
 
@@ -110,7 +110,7 @@ def weighting_message(said: object, lang: str) -> str:
     if code == "trimmed":
         values["what"] = words["what_g" if values.pop("relative", True) else "what_weight"]
     if isinstance(values.get("method"), str):  # the calibration function, named as the pages name it
-        values["method"] = METHODS.get(values["method"], {}).get(lang, values["method"])
+        values["method"] = method_name(values["method"], lang)
     try:
         return words[code].format(**{key: _shown(value, lang) for key, value in values.items()})
     except (KeyError, IndexError, ValueError):  # a sentence and its values out of step: the English
