@@ -260,10 +260,9 @@ class WorkbenchController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         context, analysis, error = self._analysis(request, db_session, slug)
+        lang = workbench_language(request)
         items = (
-            [{"result": r, "chart": question_chart(r, workbench_language(request))} for r in analysis.results]
-            if analysis
-            else []
+            [{"result": r, "chart": question_chart(r, lang)} for r in analysis.results] if analysis else []
         )
         groups = comment_groups(analysis.comments, PAGE_COMMENTS) if analysis else []
         return _page(request, "analyst/results.html", status=400 if error else 200, ctx=context,
