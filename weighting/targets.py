@@ -158,6 +158,7 @@ class Targets:
                     f"targets line {line}: category {category!r} of crossed margin {name!r} "
                     f"needs {len(parts)} parts separated by ':'"
                 )
+            _check_crossing(name, category, line)
             if (name, category) in seen:
                 raise TargetsError(f"targets line {line}: duplicate category {name}={category}")
             seen.add((name, category))
@@ -165,6 +166,26 @@ class Targets:
         if not order:
             raise TargetsError("targets are empty")
         return _build(order, counts=has_count)
+
+
+def _check_crossing(name: str, category: str, line: int) -> None:
+    """A crossed margin needs distinct, named variables and a category for each of them.
+
+    ``sex:sex`` would put a respondent in a cell only when both halves agree, and ``sex:`` names
+    no second variable: either would be weighted to nonsense without a word, so both are refused.
+    """
+    if CROSS not in name:
+        return
+    variables = [part.strip() for part in name.split(CROSS)]
+    if any(not part for part in variables):
+        raise TargetsError(f"targets line {line}: crossed margin {name!r} has an empty variable name")
+    repeated = sorted({part for part in variables if variables.count(part) > 1})
+    if repeated:
+        raise TargetsError(
+            f"targets line {line}: crossed margin {name!r} names {', '.join(map(repr, repeated))} more than once"
+        )
+    if any(not part.strip() for part in category.split(CROSS)):
+        raise TargetsError(f"targets line {line}: category {category!r} of {name!r} has an empty part")
 
 
 def _blank(value: object) -> bool:

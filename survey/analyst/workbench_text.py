@@ -115,6 +115,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_share_not_number": "{where} : la part {share} n'est pas un nombre",
         "target_crossed_mismatch": "{where} : la catégorie « {category} » ne correspond pas à la variable croisée "
                                    "« {variable} »",
+        "target_crossed_repeat": "{where} : la variable croisée « {variable} » nomme deux fois la même question",
         "target_not_single_choice": "{where} : la variable « {variable} » n'est pas une question à choix unique "
                                     "du questionnaire",
         "target_not_a_choice": "{where} : la catégorie « {category} » n'est pas un choix de « {variable} »",
@@ -174,6 +175,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_share_not_number": "{where}: aandeel {share} is geen getal",
         "target_crossed_mismatch": "{where}: categorie „{category}” past niet bij de gekruiste variabele "
                                    "„{variable}”",
+        "target_crossed_repeat": "{where}: de gekruiste variabele „{variable}” noemt dezelfde vraag twee keer",
         "target_not_single_choice": "{where}: variabele „{variable}” is geen vraag met één antwoord in de "
                                     "vragenlijst",
         "target_not_a_choice": "{where}: categorie „{category}” is geen keuze van „{variable}”",

@@ -52,6 +52,7 @@ class TargetProblem(str):
         "no_rows": "the file has no target rows",
         "share_not_number": "{where}: share {share} is not a number",
         "crossed_mismatch": "{where}: category '{category}' does not match crossed variable '{variable}'",
+        "crossed_repeat": "{where}: crossed variable '{variable}' names the same question twice",
         "not_single_choice": "{where}: variable '{variable}' is not a single-choice question of the questionnaire",
         "not_a_choice": "{where}: category '{category}' is not a choice of '{variable}'",
         "share_range": "{where}: share {share} must be between 0 and 1",

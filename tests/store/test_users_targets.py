@@ -91,6 +91,8 @@ def test_targets_are_validated_against_the_questionnaire_and_versioned(sessions)
         TargetRow("sex", "X", 0.3, 3),
         TargetRow("colour", "red", 1.0, 4),
         TargetRow("age_group", "18-24", 1.5, 5),
+        TargetRow("sex:sex", "F:F", 0.5, 6),
+        TargetRow("sex:sex", "M:M", 0.5, 7),
     ]
     with transaction(sessions) as session:
         consultation = ConsultationService(session).get("demo")
@@ -107,3 +109,5 @@ def test_targets_are_validated_against_the_questionnaire_and_versioned(sessions)
     assert "line 4: variable 'colour'" in problems
     assert "line 5: share 1.5" in problems
     assert "variable 'sex': shares sum to 0.900000" in problems
+    assert "line 6: crossed variable 'sex:sex' names the same question twice" in problems
+    assert sum("'sex:sex'" in problem for problem in caught.value.problems) == 2  # lines 6 and 7, once each

@@ -47,6 +47,10 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
                 )
             )
             continue
+        if len(set(parts)) != len(parts):
+            # ``sex:sex`` would keep only the respondents whose two halves agree: nonsense weights.
+            problems.append(TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label))
+            continue
         for part, category in zip(parts, categories, strict=True):
             if part not in choices:
                 problems.append(TargetProblem("not_single_choice", variable=part, line=row.line, row=label))
