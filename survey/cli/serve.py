@@ -13,6 +13,8 @@ import typer
 
 from survey.cli._common import DatabaseOption, database_url, fail, out
 from survey.settings import get_settings
+from survey.web import shared_counts
+from survey.web.shared_counts import SharedTable
 
 _APP = "survey.app:create_app"
 
@@ -47,15 +49,18 @@ def _listening_socket(host: str, port: int) -> socket.socket:
 
 # No access log: it would write each client's address beside every request, and respondents stay
 # anonymous (the app logs what it needs without addresses).
-def _worker(host: str, port: int) -> None:
+def _worker(host: str, port: int, counts: dict[str, SharedTable]) -> None:
     """One worker with a listening socket of its own on the shared port.
 
     With one socket shared by every worker (uvicorn's ``--workers``), whichever worker wakes
     first accepts a whole burst of connections, and long-lived keep-alive clients (tablets
     syncing, a proxy's pool) then all load one process while the others idle. SO_REUSEPORT
     gives each worker its own queue and lets the kernel spread new connections across them.
+    Rate limits and login throttles count in ``counts``, memory every worker shares.
     """
     import uvicorn  # noqa: PLC0415
+
+    shared_counts.attach(counts)
 
     config = uvicorn.Config(_APP, factory=True, log_level="warning", access_log=False)
     # The app is built before the socket opens: a worker still importing would otherwise get its
@@ -72,8 +77,10 @@ def _run_balanced(host: str, port: int, workers: int) -> None:
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}")
 
+    counts = shared_counts.create_shared()  # a worker started again later counts on where it left off
+
     def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(host, port), name="survey-worker")
+        process = context.Process(target=_worker, args=(host, port, counts), name="survey-worker")
         process.start()
         return process
 

@@ -2,24 +2,20 @@
 
 Every password form (the tablets', the coordinators', the analysts') can be reached by a
 stranger with a stolen tablet or a script, so failures are counted per account (guessing one
-password) and per client (trying many accounts); each form keeps its own limiter. The client is never stored in clear: its address is keyed-hashed with a secret made
-at start-up, so the map cannot be turned back into addresses, and every entry vanishes after the
-window. Memory-only is deliberate: a restart forgets, which costs an attacker nothing they could
-not get by waiting, and no IP ever reaches the database.
+password) and per client (trying many accounts); each form counts apart. The counts live in a
+table the server's workers share (``shared_counts``): a client gets five guesses at an account,
+not five per worker. Nothing kept names anyone: keys are hashed to rows of bare counts under a
+secret made at start-up, and counts leave after the window. Memory-only is deliberate: a restart
+forgets, which costs an attacker nothing they could not get by waiting, and no IP ever reaches the
+database.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import math
-import secrets
-import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any, cast
 
 from anyio import to_thread
@@ -32,8 +28,10 @@ from sqlalchemy.orm import Session
 from survey.store.errors import AuthError
 from survey.store.models import User
 from survey.store.services.users import UserService
+from survey.web import shared_counts
+from survey.web.shared_counts import LOGINS, SPECS, SlotCounts, TableSpec
 
-WINDOW_SECONDS = 15 * 60
+WINDOW_SECONDS = SPECS[LOGINS].window
 MAX_PER_ACCOUNT = 5
 MAX_PER_CLIENT = 20
 
@@ -59,33 +57,43 @@ class TooManyAttempts(HTTPException):
         return _whole_minutes(int(self.retry_after))
 
 
-@dataclass
 class LoginLimiter:
-    """Sliding-window counters of failed logins; thread-safe (handlers run in worker threads)."""
+    """Failed logins per account and per client over a sliding window, for one login form.
 
-    window: float = WINDOW_SECONDS
-    per_account: int = MAX_PER_ACCOUNT
-    per_client: int = MAX_PER_CLIENT
-    clock: Callable[[], float] = time.monotonic
-    _key: bytes = field(default_factory=lambda: secrets.token_bytes(32))
-    _failures: dict[str, deque[float]] = field(default_factory=dict)
-    _pending: dict[str, int] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    Without a ``table`` it counts in one of its own (a window of ``window`` seconds, read on
+    ``clock``); the app passes the server's shared table and the form's name as ``form``.
+    """
 
-    def client_key(self, address: str) -> str:
-        """What is kept of a client address: a keyed hash, useless without this process's secret."""
-        return "client:" + hmac.new(self._key, address.encode(), hashlib.sha256).hexdigest()[:32]
+    def __init__(
+        self,
+        *,
+        per_account: int = MAX_PER_ACCOUNT,
+        per_client: int = MAX_PER_CLIENT,
+        table: SlotCounts | None = None,
+        form: str = "",
+        window: float = WINDOW_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.per_account = per_account
+        self.per_client = per_client
+        self.form = form
+        spec = SPECS[LOGINS]
+        self.table = table or SlotCounts(TableSpec(window, spec.slots, spec.rows), clock=clock)
 
-    def _keys(self, username: str, address: str) -> list[tuple[str, int]]:
+    def _account_row(self, username: str) -> int:
+        return self.table.row(f"{self.form}:account:{username.strip().lower()}")
+
+    def _rows(self, username: str, address: str) -> list[tuple[int, int]]:
         return [
-            ("account:" + username.strip().lower(), self.per_account),
-            (self.client_key(address), self.per_client),
+            (self._account_row(username), self.per_account),
+            (self.table.row(f"{self.form}:client:{address}"), self.per_client),
         ]
 
     def check(self, username: str, address: str) -> None:
         """Raise TooManyAttempts while either counter is full; nothing is checked against the password."""
-        with self._lock:
-            self._admit(self._keys(username, address))
+        rows = self._rows(username, address)
+        with self.table.locked() as now:
+            self._refuse_when_full(rows, now)
 
     @contextmanager
     def attempt(self, username: str, address: str) -> Iterator[None]:
@@ -94,11 +102,11 @@ class LoginLimiter:
         Attempts in flight count against the limits as if they had failed, so a burst of parallel
         guesses cannot all pass the check before the first one is counted.
         """
-        keys = self._keys(username, address)
-        with self._lock:
-            self._admit(keys)
-            for key, _ in keys:
-                self._pending[key] = self._pending.get(key, 0) + 1
+        rows = self._rows(username, address)
+        with self.table.locked() as now:
+            self._refuse_when_full(rows, now)
+            for row, _ in rows:
+                self.table.hold(row, +1)
         try:
             yield
         except AuthError:
@@ -107,24 +115,16 @@ class LoginLimiter:
         else:
             self.succeeded(username)
         finally:
-            with self._lock:
-                for key, _ in keys:
-                    self._pending[key] -= 1
-                    if not self._pending[key]:
-                        del self._pending[key]
+            with self.table.locked():
+                for row, _ in rows:
+                    self.table.hold(row, -1)
 
-    def _admit(self, keys: list[tuple[str, int]]) -> None:
-        """Forget what left the window, then refuse if a counter is full (the lock is held)."""
-        now = self.clock()
-        self._purge(now)
-        self._refuse_when_full(keys, now)
-
-    def _refuse_when_full(self, keys: list[tuple[str, int]], now: float) -> None:
-        waits = []
-        for key, limit in keys:
-            failures = self._failures.get(key, ())
-            if len(failures) + self._pending.get(key, 0) >= limit:
-                waits.append(failures[0] + self.window - now if failures else 1.0)
+    def _refuse_when_full(self, rows: list[tuple[int, int]], now: float) -> None:
+        waits = [
+            self.table.seconds_until_below(row, now, limit)
+            for row, limit in rows
+            if self.table.counted(row, now) >= limit
+        ]
         if waits:
             seconds = math.ceil(max(waits))
             raise TooManyAttempts(
@@ -135,28 +135,16 @@ class LoginLimiter:
 
     def failed(self, username: str, address: str) -> None:
         """Count one failed attempt against the account and the client."""
-        now = self.clock()
-        with self._lock:
-            for key, _ in self._keys(username, address):
-                self._failures.setdefault(key, deque()).append(now)
+        rows = self._rows(username, address)
+        with self.table.locked() as now:
+            for row, _ in rows:
+                self.table.add(row, now)
 
     def succeeded(self, username: str) -> None:
         """A right password clears the account's count (not the client's: it may be trying others)."""
-        with self._lock:
-            self._failures.pop("account:" + username.strip().lower(), None)
-
-    def held_keys(self) -> list[str]:
-        """The keys held now (for tests and debugging: they must never contain an address)."""
-        with self._lock:
-            return list(self._failures)
-
-    def _purge(self, now: float) -> None:
-        for key in list(self._failures):
-            times = self._failures[key]
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            if not times:
-                del self._failures[key]
+        row = self._account_row(username)
+        with self.table.locked():
+            self.table.clear(row)
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
@@ -165,11 +153,11 @@ def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
 
 
 def limiter_of(request: Request[Any, Any, Any], key: str) -> LoginLimiter:
-    """The limiter of one login form: one per application instance (so per worker), made on first use."""
+    """The limiter of one login form, made on the app's first use, counting in the server's table."""
     state = request.app.state
     limiter = state.get(key)
     if limiter is None:
-        limiter = state[key] = LoginLimiter()
+        limiter = state[key] = LoginLimiter(table=shared_counts.table(LOGINS), form=key)
     return cast(LoginLimiter, limiter)
 
 

@@ -1,54 +1,56 @@
 """Per-client rate limiting that never keeps an IP address.
 
-Clients are told apart by a keyed hash of their address under a random salt that lives only in
-this process's memory and is replaced every window; once replaced, yesterday's keys cannot be tied
-back to anyone. Counts are kept for one window only. Each worker process counts on its own, which
-is good enough to slow down a flood from one client without any shared state or storage.
+A client's address becomes a row of a count table under a keyed hash (``shared_counts``): the
+table holds bare counts for one minute, in ten-second slots, and the workers of one server count
+in the same table, so a client gets its limit once, not once per worker.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
-import secrets
-import threading
-import time
 from collections.abc import Callable
+from functools import partial
+
+from survey.web import shared_counts
+from survey.web.shared_counts import REQUESTS, SPECS, SlotCounts
+
+
+def _own_table() -> SlotCounts:
+    return SlotCounts(SPECS[REQUESTS])
 
 
 class RateLimiter:
-    """At most ``limit`` hits per client per ``window`` seconds (``limit`` 0 disables it)."""
+    """At most ``limit`` hits per client in the last minute (``limit`` 0 disables it).
 
-    def __init__(self, limit: int, window: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+    ``purpose`` keeps limiters that share a table apart; the table is made on first use, so a
+    worker attaches to the server's shared memory before any limiter picks its table.
+    """
+
+    def __init__(
+        self, limit: int, purpose: str = "requests", table: Callable[[], SlotCounts] = _own_table
+    ) -> None:
         self.limit = limit
-        self.window = window
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._salt = secrets.token_bytes(16)
-        self._started = clock()
-        self._counts: dict[str, int] = {}
+        self.purpose = purpose
+        self._make_table = table
+        self._table: SlotCounts | None = None
 
-    def _key(self, client: str) -> str:
-        return hmac.new(self._salt, client.encode(), hashlib.sha256).hexdigest()[:24]
+    @property
+    def table(self) -> SlotCounts:
+        if self._table is None:
+            self._table = self._make_table()
+        return self._table
 
     def hit(self, client: str | None) -> bool:
-        """Count one request; False when the client is over its limit for this window."""
+        """Count one request; False (and not counted) when the client has used up its limit."""
         if self.limit <= 0:
             return True
-        with self._lock:
-            now = self._clock()
-            if now - self._started >= self.window:
-                # New window: forget every count and the salt they were keyed with.
-                self._salt = secrets.token_bytes(16)
-                self._started = now
-                self._counts.clear()
-            key = self._key(client or "unknown")
-            self._counts[key] = self._counts.get(key, 0) + 1
-            return self._counts[key] <= self.limit
-
-    def __len__(self) -> int:
-        return len(self._counts)
+        table = self.table
+        row = table.row(f"{self.purpose}:{client or 'unknown'}")
+        with table.locked() as now:
+            if table.counted(row, now) >= self.limit:
+                return False
+            table.add(row, now)
+            return True
 
 
 def _limit_from_env(name: str, default: int) -> int:
@@ -58,5 +60,7 @@ def _limit_from_env(name: str, default: int) -> int:
 
 # Form posts (pages of the questionnaire) and API submissions per client and minute.
 # SURVEY_RATE_LIMIT=0 disables both (load tests from one address).
-FORMS = RateLimiter(_limit_from_env("SURVEY_RATE_LIMIT", 120))
-API = RateLimiter(_limit_from_env("SURVEY_RATE_LIMIT", 120))
+FORMS = RateLimiter(
+    _limit_from_env("SURVEY_RATE_LIMIT", 120), "forms", partial(shared_counts.table, REQUESTS)
+)
+API = RateLimiter(_limit_from_env("SURVEY_RATE_LIMIT", 120), "api", partial(shared_counts.table, REQUESTS))

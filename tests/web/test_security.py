@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from survey.web import csrf
 from survey.web.ratelimit import RateLimiter
+from survey.web.shared_counts import SlotCounts, TableSpec
 
 KEY = "test-secret-key-0123456789"
 
@@ -26,14 +27,22 @@ def test_csrf_token_must_match_cookie_and_be_signed() -> None:
 
 def test_rate_limiter_counts_per_client_and_forgets() -> None:
     now = [0.0]
-    limiter = RateLimiter(2, window=60, clock=lambda: now[0])
+    table = SlotCounts(TableSpec(window=60, slots=6), clock=lambda: now[0])
+    limiter = RateLimiter(2, table=lambda: table)
     assert limiter.hit("10.0.0.1") and limiter.hit("10.0.0.1")
     assert not limiter.hit("10.0.0.1")
     assert limiter.hit("10.0.0.2")
-    assert all("10.0.0" not in key for key in limiter._counts)
+    now[0] = 30  # a sliding window: the hits of second 0 still count half a minute later
+    assert not limiter.hit("10.0.0.1")
     now[0] = 61
     assert limiter.hit("10.0.0.1")
-    assert len(limiter) == 1
+
+
+def test_two_limiters_in_one_table_count_apart() -> None:
+    table = SlotCounts(TableSpec(window=60, slots=6))
+    forms, api = RateLimiter(1, "forms", lambda: table), RateLimiter(1, "api", lambda: table)
+    assert forms.hit("10.0.0.1") and api.hit("10.0.0.1")
+    assert not forms.hit("10.0.0.1") and not api.hit("10.0.0.1")
 
 
 def test_rate_limit_zero_disables() -> None:

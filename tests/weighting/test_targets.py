@@ -53,7 +53,11 @@ def test_polars_frame_and_round_trip():
         ([("sex", "F", -0.1), ("sex", "M", 1.1)], "share", "line 2"),
         ([("sex", None, 0.5), ("sex", "M", 0.5)], "share", "line 2: empty category"),
         ([("sex:age", "F", 1.0)], "share", "needs 2 parts"),
-        ([("sex:sex", "F:F", 0.5), ("sex:sex", "M:M", 0.5)], "share", "line 2: crossed margin 'sex:sex' names 'sex'"),
+        (
+            [("sex:sex", "F:F", 0.5), ("sex:sex", "M:M", 0.5)],
+            "share",
+            "line 2: crossed margin 'sex:sex' names 'sex'",
+        ),
         ([("sex: ", "F:x", 1.0)], "share", "line 2: crossed margin 'sex:' has an empty variable name"),
         ([("sex:age", "F: ", 1.0)], "share", "line 2: category 'F:' of 'sex:age' has an empty part"),
         ([("sex", "F", 60), ("sex", "M", 40), ("age", "y", 50)], "count", "'age' total 50"),
