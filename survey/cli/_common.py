@@ -49,11 +49,6 @@ def say_error(message: str) -> None:
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
 
 
-def first_line(exc: BaseException) -> str:
-    """An exception's message as one line: what a one-line error shows of it."""
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def writable_file(path: Path, option: str = "--out") -> None:
     """Fail before any work unless ``path`` can become a file: nothing is then half-written."""
     if path.is_dir():

@@ -13,9 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from field_app.cli import register as register_field
 from survey.cli import db, export, forms, invitations, report, targets, users, weighting
-from survey.cli._common import first_line, say_error
+from survey.cli._common import say_error
 from survey.cli.demo import demo
 from survey.cli.serve import serve
+from survey.store.errors import first_line
 
 app = typer.Typer(
     help="Civic consultation platform: collect online and field responses, weight them, publish results.",

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import typer
 
-from survey.cli._common import fail, first_line, out, writable_file
+from survey.cli._common import fail, out, writable_file
 from survey.demo.population import load_population_table, margins_from_population
+from survey.store.errors import first_line
 
 app = typer.Typer(help="Prepare population targets for weighting.", no_args_is_help=True)
 

@@ -23,7 +23,8 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from survey.cli._common import fail, first_line, writable_file
+from survey.cli._common import fail, writable_file
+from survey.store.errors import first_line
 from weighting import (
     Calfun,
     Design,

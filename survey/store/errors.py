@@ -7,6 +7,11 @@ from typing import Any, ClassVar
 from survey.questionnaire.validation import FieldError
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message as one line (a database error runs on with SQL and hints): for logs and CLI errors."""
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
 class StoreError(Exception):
     """Base of every store error; the message is safe to show to the user."""
 

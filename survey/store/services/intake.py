@@ -34,7 +34,13 @@ from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store import bulk
 from survey.store.db import on_postgresql
-from survey.store.errors import InvalidAnswersError, NotFoundError, StoreError, UnavailableError
+from survey.store.errors import (
+    InvalidAnswersError,
+    NotFoundError,
+    StoreError,
+    UnavailableError,
+    first_line,
+)
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import Ack, Prepared, ResponseService
@@ -183,7 +189,7 @@ class SubmissionBatcher:
             self.stats.failed_batches += 1
             self.stats.retried_alone += len(batch)
             log.warning(
-                "the database refused a batch of %d (%s); storing each alone", len(batch), _first_line(exc)
+                "the database refused a batch of %d (%s); storing each alone", len(batch), first_line(exc)
             )
             outcomes = await to_thread.run_sync(self._write_each, batch)
         except Exception:  # the database is down or busy: nothing of this batch is stored
@@ -217,7 +223,7 @@ class SubmissionBatcher:
             try:
                 outcomes.extend(self._write([item]))
             except self._refusals as exc:
-                log.warning("the database refused an online submission: %s", _first_line(exc))
+                log.warning("the database refused an online submission: %s", first_line(exc))
                 outcomes.append(_refused())
             except Exception:
                 log.exception("storing the rest of a refused batch failed")
@@ -302,7 +308,3 @@ def _refused() -> InvalidAnswersError:
             )
         ]
     )
-
-
-def _first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [""])[0]
