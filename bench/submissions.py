@@ -3,7 +3,8 @@
     .venv/bin/python bench/submissions.py --clients 16 --duration 20 --workers 2
 
 Creates a throw-away PostgreSQL database (from TEST_POSTGRES_URL, like the tests), imports the
-demo form, starts ``survey serve --workers N`` (the production command) in a subprocess, then a separate
+demo form, starts ``survey serve --workers N`` (the production command) in a subprocess and waits
+until it says every worker listens (its ``ready:`` line), then a separate
 driver process runs N concurrent clients posting complete responses (client-generated UUIDs,
 one retry with the same UUID on a network error) for a fixed time. It prints throughput,
 p50/p99 latency and ``acknowledged - stored``, which must be 0: every acknowledged response is
@@ -214,7 +215,26 @@ def driver(base: str, version_id: int, clients: int, duration: float, queue: mp.
     queue.put(json.dumps(uvloop.run(_drive(base, version_id, clients, duration))))
 
 
-def wait_ready(base: str, server: subprocess.Popen[bytes], timeout: float = 60) -> None:
+def wait_listening(server: subprocess.Popen[str], workers: int, timeout: float = 120) -> None:
+    """Wait for ``survey serve`` to say every worker listens.
+
+    Connecting as soon as the first worker answers could put all keep-alive clients on it: the
+    run would then measure one worker, whatever ``--workers`` says.
+    """
+    if workers < 2:
+        return
+    assert server.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        if not line:
+            raise RuntimeError("server exited during start-up")
+        if line.startswith("ready:"):
+            return
+    raise RuntimeError("the workers did not all start listening")
+
+
+def wait_ready(base: str, server: subprocess.Popen[str], timeout: float = 60) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -247,9 +267,10 @@ def main() -> None:
         server = subprocess.Popen(
             [sys.executable, "-m", "survey", "serve", "--host", "127.0.0.1", "--port", str(port),
              "--workers", str(args.workers)],
-            env=env, cwd=ROOT,
+            env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True,
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
+        wait_listening(server, args.workers)
         wait_ready(base, server)
         queue: mp.Queue = mp.Queue()
         process = mp.Process(target=driver, args=(base, version_id, args.clients, args.duration, queue))

@@ -7,6 +7,8 @@ import os
 import signal
 import socket
 import threading
+import time
+from collections.abc import Callable
 from types import FrameType
 
 import typer
@@ -17,6 +19,7 @@ from survey.web import shared_counts
 from survey.web.shared_counts import SharedTable
 
 _APP = "survey.app:create_app"
+_GATE_SECONDS = 120.0
 
 
 def run_server(url: str, host: str | None, port: int | None, workers: int = 1) -> None:
@@ -47,9 +50,45 @@ def _listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _Startup:
+    """The workers open their sockets together, once every one of them has built the app.
+
+    A socket opens the port to the kernel's spreading at once; a worker that opened its socket
+    while a sibling was still importing took every connection made meanwhile, and keep-alive
+    clients (a proxy's pool, a load test, tablets syncing) stayed on it for good: one busy core,
+    one idle. A worker started again later finds the gate open and listens as soon as it is built.
+    """
+
+    def __init__(self, context: multiprocessing.context.SpawnContext) -> None:
+        self._built = context.Value("i", 0)
+        self._listening = context.Value("i", 0)
+        self._gate = context.Event()
+
+    def built(self) -> None:
+        with self._built.get_lock():
+            self._built.value += 1
+
+    def wait_for_siblings(self, timeout: float = _GATE_SECONDS) -> None:
+        self._gate.wait(timeout)  # a sibling that never builds must not keep the others closed
+
+    def listening(self) -> None:
+        with self._listening.get_lock():
+            self._listening.value += 1
+
+    def open_gate_when_built(self, workers: int, alive: Callable[[], bool], stop: threading.Event) -> None:
+        """Open the gate once all are built, or one has died (the rest must serve), or on timeout."""
+        deadline = time.monotonic() + _GATE_SECONDS
+        while self._built.value < workers and alive() and time.monotonic() < deadline and not stop.is_set():
+            time.sleep(0.05)
+        self._gate.set()
+
+    def all_listening(self, workers: int) -> bool:
+        return bool(self._listening.value >= workers)
+
+
 # No access log: it would write each client's address beside every request, and respondents stay
 # anonymous (the app logs what it needs without addresses).
-def _worker(host: str, port: int, counts: dict[str, SharedTable]) -> None:
+def _worker(host: str, port: int, counts: dict[str, SharedTable], startup: _Startup) -> None:
     """One worker with a listening socket of its own on the shared port.
 
     With one socket shared by every worker (uvicorn's ``--workers``), whichever worker wakes
@@ -61,12 +100,13 @@ def _worker(host: str, port: int, counts: dict[str, SharedTable]) -> None:
     import uvicorn  # noqa: PLC0415
 
     shared_counts.attach(counts)
-
     config = uvicorn.Config(_APP, factory=True, log_level="warning", access_log=False)
-    # The app is built before the socket opens: a worker still importing would otherwise get its
-    # share of new connections from the kernel and leave them waiting (a restart, a slow start).
     config.load()
-    uvicorn.Server(config).run(sockets=[_listening_socket(host, port)])
+    startup.built()
+    startup.wait_for_siblings()
+    sock = _listening_socket(host, port)
+    startup.listening()
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def _run_balanced(host: str, port: int, workers: int) -> None:
@@ -76,11 +116,11 @@ def _run_balanced(host: str, port: int, workers: int) -> None:
         _listening_socket(host, port).close()
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}")
-
     counts = shared_counts.create_shared()  # a worker started again later counts on where it left off
+    startup = _Startup(context)
 
     def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(host, port, counts), name="survey-worker")
+        process = context.Process(target=_worker, args=(host, port, counts, startup), name="survey-worker")
         process.start()
         return process
 
@@ -92,8 +132,13 @@ def _run_balanced(host: str, port: int, workers: int) -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    while not stop.wait(0.5):
+    startup.open_gate_when_built(workers, lambda: all(child.is_alive() for child in children), stop)
+    announced = False
+    while not stop.wait(0.1 if not announced else 0.5):
         children = [child if child.is_alive() else start() for child in children]
+        if not announced and startup.all_listening(workers):
+            out.print(f"ready: {workers} workers listening")  # scripts and load tests wait for this line
+            announced = True
     for child in children:
         child.terminate()  # uvicorn shuts down gracefully on SIGTERM: queued responses are written
     for child in children:

@@ -3,6 +3,7 @@ SIGTERM stops them all after they have written what they acknowledged."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -84,6 +85,52 @@ def test_workers_share_the_port_and_stop_on_sigterm(tmp_path: Path) -> None:
     with session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Response)) == sent
     engine.dispose()
+
+
+def _wait_ready_line(server: subprocess.Popen[str], timeout: float = 120) -> None:
+    """Read the server's output until it says every worker listens."""
+    assert server.stdout is not None
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = server.stdout.readline()
+        assert line, "the server exited before its workers listened"
+        if line.startswith("ready:"):
+            assert line.strip() == "ready: 2 workers listening"
+            return
+    raise AssertionError("no 'ready:' line")
+
+
+def test_keep_alive_clients_connecting_at_ready_are_spread_over_both_workers(tmp_path: Path) -> None:
+    """Connections made the moment the server says ready reach both workers, not the first to start."""
+    url = f"sqlite:///{tmp_path / 'ready.sqlite3'}"
+    migrate.upgrade(url)
+    engine = make_engine(url)
+    version_id = store_consultation(session_factory(engine)).id
+    engine.dispose()
+    port = free_port()
+    server = subprocess.Popen(
+        [*SURVEY, "serve", "--workers", "2", "--port", str(port), "--database-url", url],
+        env={**os.environ, "SURVEY_RATE_LIMIT": "0"}, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        _wait_ready_line(server)
+        connections = [http.client.HTTPConnection("127.0.0.1", port, timeout=10) for _ in range(20)]
+        for connection in connections:
+            connection.connect()  # all open before any request: a pool warming up
+        for connection in connections:
+            payload = {"uuid": str(uuid.uuid4()), "version_id": version_id, "language": "fr",
+                       "answers": valid_answers()}  # fmt: skip
+            connection.request("POST", f"/api/consultations/{SLUG}/responses", json.dumps(payload),
+                               {"Content-Type": "application/json"})  # fmt: skip
+            assert connection.getresponse().read() and connection.sock is not None
+        for connection in connections:
+            connection.close()
+        per_worker = {_get(f"http://127.0.0.1:{port}/health")["submissions"]["responses"] for _ in range(30)}
+        assert 0 not in per_worker, per_worker  # both workers stored some
+        assert sum(per_worker) == 20 or per_worker == {10}, per_worker
+    finally:
+        server.terminate()
+        server.wait(30)
 
 
 def test_a_taken_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
