@@ -241,10 +241,14 @@ def socket_port() -> Iterator[int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
-    parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument(
+        "--server",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres",
+        help="PostgreSQL server URL; the bench makes and drops a database of its own there",
+    )
+    parser.add_argument("--n", type=int, default=100_000, help="responses to generate and report on")
     parser.add_argument("--requests", type=int, default=10, help="public page requests per language")
-    parser.add_argument("--no-pdf", action="store_true")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the PDF render (the slowest step)")
     args = parser.parse_args()
     rows: list[tuple[str, float]] = []
     with database(args.server) as url:

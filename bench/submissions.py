@@ -252,9 +252,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=20.0)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--clients", type=int, default=16, help="concurrent clients, each on one keep-alive connection"
+    )
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds of posting")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server worker processes (survey serve --workers)"
+    )
     args = parser.parse_args()
 
     name, url = create_database()

@@ -64,9 +64,13 @@ def shell_size() -> tuple[int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--postgres", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    parser.add_argument("--count", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument(
+        "--postgres",
+        default="postgresql+psycopg://postgres@127.0.0.1:5432/test",
+        help="PostgreSQL URL the throw-away bench database is made beside",
+    )
+    parser.add_argument("--count", type=int, default=10_000, help="interviews the tablet uploads")
+    parser.add_argument("--batch", type=int, default=500, help="interviews per sync request")
     args = parser.parse_args()
     name = f"bench_sync_{secrets.token_hex(4)}"
     admin = create_engine(args.postgres, isolation_level="AUTOCOMMIT")
