@@ -8,30 +8,23 @@ connections across both workers and a client must still get its limit exactly on
 from __future__ import annotations
 
 import base64
-import json
 import multiprocessing
-import os
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
-from survey.store import migrate
-from survey.store.db import make_engine, session_factory, transaction
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.users import UserService
 from survey.web.login_throttle import MAX_PER_ACCOUNT, LoginLimiter, TooManyAttempts
 from survey.web.ratelimit import RateLimiter
 from survey.web.shared_counts import SharedTable, SlotCounts, TableSpec
-from tests.cli.test_serve import _wait_healthy
-from tests.conftest import free_port
 from tests.factories import valid_answers
-from tests.web.conftest import SLUG, store_consultation
+from tests.served import post_json, status_of, survey_serve
 
 SPEC = TableSpec(window=60, slots=6, rows=1024)
-SURVEY = [sys.executable, "-m", "survey"]
 
 
 def test_counts_leave_slot_by_slot_and_retry_after_is_when_enough_have_left() -> None:
@@ -94,60 +87,35 @@ def test_login_limiters_of_two_forms_in_one_table_count_apart() -> None:
     for _ in range(MAX_PER_ACCOUNT):
         tablets.failed("ana", "10.0.0.1")
     analysts.check("ana", "10.0.0.1")
-    try:
+    with pytest.raises(TooManyAttempts) as refused:
         tablets.check("ana", "10.0.0.1")
-        raise AssertionError("expected the tablet form to be throttled")
-    except TooManyAttempts as refused:
-        assert 840 <= int(refused.retry_after) <= 900  # the first failure leaves the window in 14-15 minutes
+    assert (
+        840 <= int(refused.value.retry_after) <= 900
+    )  # the first failure leaves the window in 14-15 minutes
 
 
-def _post(url: str, body: bytes, headers: dict[str, str], method: str = "POST") -> int:
-    request = urllib.request.Request(url, data=body or None, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as reply:  # a new connection each time
-            return int(reply.status)
-    except urllib.error.HTTPError as refused:
-        return refused.code
+def _add_admin(sessions: sessionmaker[Session]) -> None:
+    with transaction(sessions) as session:
+        UserService(session).create("boss", "right-password", Role.ADMIN, actor="test")
+
+
+def _basic(password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"boss:{password}".encode()).decode()}
 
 
 def test_two_workers_give_a_client_its_limits_once(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'limits.sqlite3'}"
-    migrate.upgrade(url)
-    engine = make_engine(url)
-    sessions = session_factory(engine)
-    version_id = store_consultation(sessions).id
-    with transaction(sessions) as session:
-        UserService(session).create("boss", "right-password", Role.ADMIN, actor="test")
-    engine.dispose()
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [*SURVEY, "serve", "--workers", "2", "--port", str(port), "--database-url", url],
-        env={**os.environ, "SURVEY_RATE_LIMIT": "5"}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-    )  # fmt: skip
-    try:
-        _wait_healthy(base, server)
+    with survey_serve(tmp_path, rate_limit=5, prepare=_add_admin) as served:
         submissions = []
-        for _ in range(12):
-            body = {
-                "uuid": str(uuid.uuid4()),
-                "version_id": version_id,
-                "language": "fr",
-                "answers": valid_answers(),
-            }
-            submissions.append(
-                _post(f"{base}/api/consultations/{SLUG}/responses", json.dumps(body).encode(),
-                      {"Content-Type": "application/json"})
-            )  # fmt: skip
-        # Counted per worker, about ten would get through: the kernel spreads the connections.
+        for _ in range(12):  # urllib opens a new connection for each: the kernel spreads them
+            body = {"uuid": str(uuid.uuid4()), "version_id": served.version_id, "language": "fr",
+                    "answers": valid_answers()}  # fmt: skip
+            submissions.append(post_json(served.base + served.responses_path, body))
+        # Counted per worker, about ten would get through.
         assert sorted(submissions) == [201] * 5 + [429] * 7, submissions
-        wrong = {"Authorization": "Basic " + base64.b64encode(b"boss:wrong-password").decode()}
-        right = {"Authorization": "Basic " + base64.b64encode(b"boss:right-password").decode()}
+        devices = f"{served.base}/field/api/admin/devices"
         guesses = [
-            _post(f"{base}/field/api/admin/devices", b"", wrong, "GET") for _ in range(MAX_PER_ACCOUNT + 3)
+            status_of(devices, headers=_basic("wrong-password"), method="GET")
+            for _ in range(MAX_PER_ACCOUNT + 3)
         ]
         assert guesses == [401] * MAX_PER_ACCOUNT + [429] * 3, guesses
-        assert _post(f"{base}/field/api/admin/devices", b"", right, "GET") == 429  # the account waits
-    finally:
-        server.terminate()
-        server.wait(30)
+        assert status_of(devices, headers=_basic("right-password"), method="GET") == 429  # the account waits
