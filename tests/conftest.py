@@ -126,27 +126,6 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
     )
 
 
-def holds_text(found: object, needle: str, _seen: set[int] | None = None) -> bool:
-    """Whether ``needle`` can be read anywhere in ``found``'s attributes and containers, or its bytes.
-
-    How the tests show a throttle keeps no client address: nothing reachable from it spells one.
-    """
-    seen = _seen if _seen is not None else set()
-    if id(found) in seen:
-        return False
-    seen.add(id(found))
-    if isinstance(found, str):
-        return needle in found
-    if isinstance(found, bytes | bytearray | memoryview):
-        return needle.encode() in bytes(found)
-    if isinstance(found, dict):
-        return any(holds_text(k, needle, seen) or holds_text(v, needle, seen) for k, v in found.items())
-    if isinstance(found, list | tuple | set | frozenset):
-        return any(holds_text(item, needle, seen) for item in found)
-    attributes = getattr(found, "__dict__", None)
-    return attributes is not None and holds_text(attributes, needle, seen)
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

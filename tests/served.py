@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -69,16 +71,24 @@ def post_json(url: str, payload: dict[str, object]) -> int:
 
 
 def _wait_ready_line(server: subprocess.Popen[str], workers: int, timeout: float = 120) -> None:
-    """Read the server's output until it says every worker listens."""
+    """Read the server's output until it says every worker listens; fail at the deadline, never hang."""
     assert server.stdout is not None
+    lines: queue.Queue[str] = queue.Queue()
+    stdout = server.stdout
+    threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        line = server.stdout.readline()
-        assert line, "the server exited before its workers listened"
+        try:
+            line = lines.get(timeout=0.5)
+        except queue.Empty:
+            assert server.poll() is None, (
+                f"the server exited (code {server.returncode}) before its workers listened"
+            )
+            continue
         if line.startswith("ready:"):
             assert line.strip() == f"ready: {workers} workers listening"
             return
-    raise AssertionError("no 'ready:' line")
+    raise AssertionError(f"no 'ready:' line within {timeout:.0f} s")
 
 
 @contextmanager

@@ -116,6 +116,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_crossed_mismatch": "{where} : la catégorie « {category} » ne correspond pas à la variable croisée "
                                    "« {variable} »",
         "target_crossed_repeat": "{where} : la variable croisée « {variable} » nomme deux fois la même question",
+        "target_crossed_empty": "{where} : « {variable} » = « {category} » a une partie vide entre ses « : »",
         "target_not_single_choice": "{where} : la variable « {variable} » n'est pas une question à choix unique "
                                     "du questionnaire",
         "target_not_a_choice": "{where} : la catégorie « {category} » n'est pas un choix de « {variable} »",
@@ -176,6 +177,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_crossed_mismatch": "{where}: categorie „{category}” past niet bij de gekruiste variabele "
                                    "„{variable}”",
         "target_crossed_repeat": "{where}: de gekruiste variabele „{variable}” noemt dezelfde vraag twee keer",
+        "target_crossed_empty": "{where}: „{variable}” = „{category}” heeft een leeg deel tussen de „:”",
         "target_not_single_choice": "{where}: variabele „{variable}” is geen vraag met één antwoord in de "
                                     "vragenlijst",
         "target_not_a_choice": "{where}: categorie „{category}” is geen keuze van „{variable}”",

@@ -6,20 +6,26 @@ import multiprocessing
 import os
 import signal
 import socket
+import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
+from multiprocessing.process import BaseProcess
 from types import FrameType
 
 import typer
 
-from survey.cli._common import DatabaseOption, database_url, fail, out
+from survey.cli._common import DatabaseOption, database_url, fail, out, say_error
 from survey.settings import get_settings
+from survey.store.errors import first_line
 from survey.web import shared_counts
 from survey.web.shared_counts import SharedTable
 
 _APP = "survey.app:create_app"
-_GATE_SECONDS = 120.0
+_START_SECONDS = 120.0
+_YOUNG_SECONDS = 60.0  # a worker dying sooner than this after its start is restarted ever more slowly
+_MAX_RESTART_DELAY = 60.0
 
 
 def run_server(url: str, host: str | None, port: int | None, workers: int = 1) -> None:
@@ -68,19 +74,16 @@ class _Startup:
         with self._built.get_lock():
             self._built.value += 1
 
-    def wait_for_siblings(self, timeout: float = _GATE_SECONDS) -> None:
-        self._gate.wait(timeout)  # a sibling that never builds must not keep the others closed
+    def wait_for_siblings(self) -> None:
+        self._gate.wait(_START_SECONDS)  # the parent gives up on a sibling that never builds
 
     def listening(self) -> None:
         with self._listening.get_lock():
             self._listening.value += 1
 
-    def open_gate_when_built(self, workers: int, alive: Callable[[], bool], stop: threading.Event) -> None:
-        """Open the gate once all are built, or one has died (the rest must serve), or on timeout."""
-        deadline = time.monotonic() + _GATE_SECONDS
-        while self._built.value < workers and alive() and time.monotonic() < deadline and not stop.is_set():
-            time.sleep(0.05)
-        self._gate.set()
+    def open_gate_when_all_built(self, workers: int) -> None:
+        if self._built.value >= workers:
+            self._gate.set()
 
     def all_listening(self, workers: int) -> bool:
         return bool(self._listening.value >= workers)
@@ -101,7 +104,13 @@ def _worker(host: str, port: int, counts: dict[str, SharedTable], startup: _Star
 
     shared_counts.attach(counts)
     config = uvicorn.Config(_APP, factory=True, log_level="warning", access_log=False)
-    config.load()
+    try:
+        config.load()
+    except Exception as exc:
+        if os.environ.get("SURVEY_DEBUG"):
+            raise
+        say_error(f"a worker could not build the app: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)")
+        sys.exit(1)
     startup.built()
     startup.wait_for_siblings()
     sock = _listening_socket(host, port)
@@ -109,22 +118,55 @@ def _worker(host: str, port: int, counts: dict[str, SharedTable], startup: _Star
     uvicorn.Server(config).run(sockets=[sock])
 
 
+class _Workers:
+    """The worker processes: started together, replaced when one dies (ever more slowly if they
+    keep dying young), stopped together."""
+
+    def __init__(self, start: Callable[[], BaseProcess], workers: int) -> None:
+        self._start = start
+        self.children = [start() for _ in range(workers)]
+        now = time.monotonic()
+        self._started = [now] * workers
+        self._delay = [1.0] * workers
+        self._not_before = [now] * workers
+
+    def dead_exit_code(self) -> int | None:
+        """The exit code of a worker that has died, if any has."""
+        return next((child.exitcode for child in self.children if not child.is_alive()), None)
+
+    def replace_dead(self) -> None:
+        now = time.monotonic()
+        for slot, child in enumerate(self.children):
+            if child.is_alive() or now < self._not_before[slot]:
+                continue
+            say_error(f"a worker exited (code {child.exitcode}); starting another")
+            young = now - self._started[slot] < _YOUNG_SECONDS
+            self._delay[slot] = min(_MAX_RESTART_DELAY, self._delay[slot] * 2) if young else 1.0
+            self.children[slot] = self._start()
+            self._started[slot] = now
+            self._not_before[slot] = now + self._delay[slot]
+
+    def stop(self) -> None:
+        for child in self.children:
+            child.terminate()  # uvicorn shuts down gracefully on SIGTERM: queued responses are written
+        for child in self.children:
+            child.join(30)
+            if child.is_alive():
+                child.kill()
+                child.join(5)
+
+
 def _run_balanced(host: str, port: int, workers: int) -> None:
-    """Start the workers, replace any that dies, stop them all on SIGINT or SIGTERM."""
+    """Start the workers, replace any that dies, stop them all on SIGINT or SIGTERM.
+
+    A worker that dies before all listen ends the start-up with exit 1: the reason is in its
+    output above, and starting it again would only print the same error forever.
+    """
     context = multiprocessing.get_context("spawn")
     try:
         _listening_socket(host, port).close()
     except OSError as exc:
         fail(f"cannot listen on {host}:{port}: {exc.strerror}")
-    counts = shared_counts.create_shared()  # a worker started again later counts on where it left off
-    startup = _Startup(context)
-
-    def start() -> multiprocessing.process.BaseProcess:
-        process = context.Process(target=_worker, args=(host, port, counts, startup), name="survey-worker")
-        process.start()
-        return process
-
-    children = [start() for _ in range(workers)]
     stop = threading.Event()
 
     def on_signal(_signum: int, _frame: FrameType | None) -> None:
@@ -132,17 +174,43 @@ def _run_balanced(host: str, port: int, workers: int) -> None:
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
-    startup.open_gate_when_built(workers, lambda: all(child.is_alive() for child in children), stop)
-    announced = False
-    while not stop.wait(0.1 if not announced else 0.5):
-        children = [child if child.is_alive() else start() for child in children]
-        if not announced and startup.all_listening(workers):
-            out.print(f"ready: {workers} workers listening")  # scripts and load tests wait for this line
-            announced = True
-    for child in children:
-        child.terminate()  # uvicorn shuts down gracefully on SIGTERM: queued responses are written
-    for child in children:
-        child.join(30)
+    with tempfile.TemporaryDirectory(prefix="survey-serve-") as lock_dir:
+        counts = shared_counts.create_shared(lock_dir)  # a worker started again counts on where it left off
+        startup = _Startup(context)
+
+        def start() -> BaseProcess:
+            process = context.Process(
+                target=_worker, args=(host, port, counts, startup), name="survey-worker"
+            )
+            process.start()
+            return process
+
+        pool = _Workers(start, workers)
+        try:
+            problem = _start_up(pool, startup, workers, stop)
+            if problem is None and not stop.is_set():
+                out.print(f"ready: {workers} workers listening")  # scripts and load tests wait for this line
+                while not stop.wait(0.5):
+                    pool.replace_dead()
+        finally:
+            pool.stop()
+    if problem:
+        fail(problem, 1)
+
+
+def _start_up(pool: _Workers, startup: _Startup, workers: int, stop: threading.Event) -> str | None:
+    """Wait until every worker listens; what went wrong otherwise (None when stopped or all listen)."""
+    deadline = time.monotonic() + _START_SECONDS
+    while not stop.wait(0.05):
+        code = pool.dead_exit_code()
+        if code is not None:
+            return f"a worker exited during start-up (code {code}); its error is above"
+        startup.open_gate_when_all_built(workers)
+        if startup.all_listening(workers):
+            return None
+        if time.monotonic() > deadline:
+            return f"the workers did not all start within {_START_SECONDS:.0f} s"
+    return None
 
 
 def serve(

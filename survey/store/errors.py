@@ -58,6 +58,7 @@ class TargetProblem(str):
         "share_not_number": "{where}: share {share} is not a number",
         "crossed_mismatch": "{where}: category '{category}' does not match crossed variable '{variable}'",
         "crossed_repeat": "{where}: crossed variable '{variable}' names the same question twice",
+        "crossed_empty": "{where}: '{variable}' = '{category}' has an empty part between its ':'",
         "not_single_choice": "{where}: variable '{variable}' is not a single-choice question of the questionnaire",
         "not_a_choice": "{where}: category '{category}' is not a choice of '{variable}'",
         "share_range": "{where}: share {share} must be between 0 and 1",

@@ -29,7 +29,8 @@ from survey.store.errors import AuthError
 from survey.store.models import User
 from survey.store.services.users import UserService
 from survey.web import shared_counts
-from survey.web.shared_counts import LOGINS, SPECS, SlotCounts, TableSpec
+from survey.web.ratelimit import client_key
+from survey.web.shared_counts import LOGINS, SPECS, Rows, SlotCounts, TableSpec
 
 WINDOW_SECONDS = SPECS[LOGINS].window
 MAX_PER_ACCOUNT = 5
@@ -60,8 +61,8 @@ class TooManyAttempts(HTTPException):
 class LoginLimiter:
     """Failed logins per account and per client over a sliding window, for one login form.
 
-    Without a ``table`` it counts in one of its own (a window of ``window`` seconds, read on
-    ``clock``); the app passes the server's shared table and the form's name as ``form``.
+    The app passes the server's shared ``table`` and the form's name as ``form``. Without a
+    table the limiter counts in one of its own, over ``window`` seconds read on ``clock`` (tests).
     """
 
     def __init__(
@@ -71,29 +72,41 @@ class LoginLimiter:
         per_client: int = MAX_PER_CLIENT,
         table: SlotCounts | None = None,
         form: str = "",
-        window: float = WINDOW_SECONDS,
-        clock: Callable[[], float] = time.monotonic,
+        window: float | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
+        if table is not None and (window is not None or clock is not None):
+            raise ValueError("a shared table has its own window and clock")
         self.per_account = per_account
         self.per_client = per_client
         self.form = form
         spec = SPECS[LOGINS]
-        self.table = table or SlotCounts(TableSpec(window, spec.slots, spec.rows), clock=clock)
+        self.table = table or SlotCounts(
+            TableSpec(window or spec.window, spec.slots, spec.rows, in_flight=True),
+            clock=clock or time.monotonic,
+        )
 
-    def _account_row(self, username: str) -> int:
-        return self.table.row(f"{self.form}:account:{username.strip().lower()}")
+    def _account_rows(self, username: str) -> Rows:
+        return self.table.rows(f"{self.form}:account:{username.strip().lower()}")
 
-    def _rows(self, username: str, address: str) -> list[tuple[int, int]]:
+    def _keys(self, username: str, address: str) -> list[tuple[Rows, int]]:
         return [
-            (self._account_row(username), self.per_account),
-            (self.table.row(f"{self.form}:client:{address}"), self.per_client),
+            (self._account_rows(username), self.per_account),
+            (self.table.rows(f"{self.form}:client:{client_key(address)}"), self.per_client),
         ]
+
+    def counts(self, username: str, address: str) -> tuple[int, int]:
+        """Failures (and attempts in flight) counted now against the account and the client."""
+        keys = self._keys(username, address)
+        with self.table.locked() as now:
+            account, client = (self.table.counted(rows, now) for rows, _ in keys)
+        return account, client
 
     def check(self, username: str, address: str) -> None:
         """Raise TooManyAttempts while either counter is full; nothing is checked against the password."""
-        rows = self._rows(username, address)
+        keys = self._keys(username, address)
         with self.table.locked() as now:
-            self._refuse_when_full(rows, now)
+            self._refuse_when_full(keys, now)
 
     @contextmanager
     def attempt(self, username: str, address: str) -> Iterator[None]:
@@ -102,11 +115,10 @@ class LoginLimiter:
         Attempts in flight count against the limits as if they had failed, so a burst of parallel
         guesses cannot all pass the check before the first one is counted.
         """
-        rows = self._rows(username, address)
+        keys = self._keys(username, address)
         with self.table.locked() as now:
-            self._refuse_when_full(rows, now)
-            for row, _ in rows:
-                self.table.hold(row, +1)
+            self._refuse_when_full(keys, now)
+            slots = [self.table.begin(rows, now) for rows, _ in keys]
         try:
             yield
         except AuthError:
@@ -116,14 +128,14 @@ class LoginLimiter:
             self.succeeded(username)
         finally:
             with self.table.locked():
-                for row, _ in rows:
-                    self.table.hold(row, -1)
+                for (rows, _), slot in zip(keys, slots, strict=True):
+                    self.table.end(rows, slot)
 
-    def _refuse_when_full(self, rows: list[tuple[int, int]], now: float) -> None:
+    def _refuse_when_full(self, keys: list[tuple[Rows, int]], now: float) -> None:
         waits = [
-            self.table.seconds_until_below(row, now, limit)
-            for row, limit in rows
-            if self.table.counted(row, now) >= limit
+            self.table.seconds_until_below(rows, now, limit)
+            for rows, limit in keys
+            if self.table.counted(rows, now) >= limit
         ]
         if waits:
             seconds = math.ceil(max(waits))
@@ -135,16 +147,16 @@ class LoginLimiter:
 
     def failed(self, username: str, address: str) -> None:
         """Count one failed attempt against the account and the client."""
-        rows = self._rows(username, address)
+        keys = self._keys(username, address)
         with self.table.locked() as now:
-            for row, _ in rows:
-                self.table.add(row, now)
+            for rows, _ in keys:
+                self.table.add(rows, now)
 
     def succeeded(self, username: str) -> None:
         """A right password clears the account's count (not the client's: it may be trying others)."""
-        row = self._account_row(username)
-        with self.table.locked():
-            self.table.clear(row)
+        rows = self._account_rows(username)
+        with self.table.locked() as now:
+            self.table.clear(rows, now)
 
 
 def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:

@@ -1,13 +1,15 @@
 """Per-client rate limiting that never keeps an IP address.
 
-A client's address becomes a row of a count table under a keyed hash (``shared_counts``): the
+A client's address becomes rows of a count table under a keyed hash (``shared_counts``): the
 table holds bare counts for one minute, in ten-second slots, and the workers of one server count
 in the same table, so a client gets its limit once, not once per worker.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import threading
 from collections.abc import Callable
 from functools import partial
 
@@ -17,6 +19,24 @@ from survey.web.shared_counts import REQUESTS, SPECS, SlotCounts
 
 def _own_table() -> SlotCounts:
     return SlotCounts(SPECS[REQUESTS])
+
+
+def client_key(address: str | None) -> str:
+    """What a client is counted as: its address, or for IPv6 its /64 network.
+
+    One IPv6 host usually holds a whole /64 and can take a new address for every request.
+    """
+    if not address:
+        return "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address  # not an IP (a test client, a Unix socket): counted as it is
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 class RateLimiter:
@@ -33,11 +53,14 @@ class RateLimiter:
         self.purpose = purpose
         self._make_table = table
         self._table: SlotCounts | None = None
+        self._making = threading.Lock()
 
     @property
     def table(self) -> SlotCounts:
         if self._table is None:
-            self._table = self._make_table()
+            with self._making:
+                if self._table is None:
+                    self._table = self._make_table()
         return self._table
 
     def hit(self, client: str | None) -> bool:
@@ -45,11 +68,11 @@ class RateLimiter:
         if self.limit <= 0:
             return True
         table = self.table
-        row = table.row(f"{self.purpose}:{client or 'unknown'}")
+        rows = table.rows(f"{self.purpose}:{client_key(client)}")
         with table.locked() as now:
-            if table.counted(row, now) >= self.limit:
+            if table.counted(rows, now) >= self.limit:
                 return False
-            table.add(row, now)
+            table.add(rows, now)
             return True
 
 

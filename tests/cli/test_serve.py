@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Response
+from tests.conftest import free_port
 from tests.factories import valid_answers
 from tests.served import SURVEY, Served, get_json, post_json, survey_serve
 
@@ -78,4 +79,15 @@ def test_a_taken_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
         )  # fmt: skip
     assert done.returncode == 2
     assert f"cannot listen on 127.0.0.1:{port}" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_worker_that_cannot_start_ends_the_server_with_one_line_and_exit_1(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [*SURVEY, "serve", "--workers", "2", "--port", str(free_port()), "--database-url", "postgresql+nosuchdriver://x/y"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert "a worker could not build the app: Can't load plugin" in done.stderr
+    assert "a worker exited during start-up (code 1)" in done.stderr
     assert "Traceback" not in done.stderr

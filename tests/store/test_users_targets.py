@@ -93,6 +93,8 @@ def test_targets_are_validated_against_the_questionnaire_and_versioned(sessions)
         TargetRow("age_group", "18-24", 1.5, 5),
         TargetRow("sex:sex", "F:F", 0.5, 6),
         TargetRow("sex:sex", "M:M", 0.5, 7),
+        TargetRow("sex: ", "F:x", 1.0, 8),
+        TargetRow("sex :sex", "F:F", 1.0, 9),
     ]
     with transaction(sessions) as session:
         consultation = ConsultationService(session).get("demo")
@@ -111,3 +113,5 @@ def test_targets_are_validated_against_the_questionnaire_and_versioned(sessions)
     assert "variable 'sex': shares sum to 0.900000" in problems
     assert "line 6: crossed variable 'sex:sex' names the same question twice" in problems
     assert sum("'sex:sex'" in problem for problem in caught.value.problems) == 2  # lines 6 and 7, once each
+    assert "line 8: 'sex: ' = 'F:x' has an empty part" in problems
+    assert "line 9: crossed variable 'sex :sex' names the same question twice" in problems

@@ -38,12 +38,19 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
     seen: set[tuple[str, str]] = set()
     for row in rows:
         label = f"{row.variable}={row.category}"
-        parts = row.variable.split(":")
-        categories = row.category.split(":")
+        parts = [part.strip() for part in row.variable.split(":")]
+        categories = [category.strip() for category in row.category.split(":")]
         if len(parts) != len(categories):
             problems.append(
                 TargetProblem(
                     "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label
+                )
+            )
+            continue
+        if "" in parts or "" in categories:
+            problems.append(
+                TargetProblem(
+                    "crossed_empty", variable=row.variable, category=row.category, line=row.line, row=label
                 )
             )
             continue
