@@ -28,6 +28,8 @@ def client_key(address: str | None) -> str:
     """
     if not address:
         return "unknown"
+    if ":" not in address:
+        return address  # IPv4 (or a test client's name): nothing to parse on the common path
     try:
         parsed = ipaddress.ip_address(address)
     except ValueError:
@@ -35,7 +37,8 @@ def client_key(address: str | None) -> str:
     if isinstance(parsed, ipaddress.IPv6Address):
         if parsed.ipv4_mapped is not None:
             return str(parsed.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+        prefix = parsed.packed[:8]
+        return ":".join(f"{int.from_bytes(prefix[i : i + 2], 'big'):x}" for i in range(0, 8, 2)) + "::/64"
     return str(parsed)
 
 
