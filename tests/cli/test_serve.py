@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import signal
 import socket
 import subprocess
+import time
 import uuid
 from pathlib import Path
 
@@ -91,3 +93,37 @@ def test_a_worker_that_cannot_start_ends_the_server_with_one_line_and_exit_1(tmp
     assert "a worker could not build the app: Can't load plugin" in done.stderr
     assert "a worker exited during start-up (code 1)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _workers_of(pid: int) -> set[int]:
+    """The worker processes of a server (read from /proc: the tests run on Linux)."""
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue  # the process ended while we looked
+        if parent == pid and b"spawn_main" in command:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def test_a_worker_killed_later_is_replaced_and_the_server_keeps_answering(tmp_path: Path) -> None:
+    with survey_serve(tmp_path) as served:
+        workers = _workers_of(served.process.pid)
+        assert len(workers) == 2, workers
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        now = workers
+        while time.monotonic() < deadline:
+            now = _workers_of(served.process.pid)
+            if len(now) == 2 and victim not in now:
+                break
+            time.sleep(0.2)
+        else:
+            raise AssertionError(f"the killed worker was not replaced: {now}")
+        for _ in range(20):  # new connections reach the survivor, and the replacement once it listens
+            assert post_json(served.base + served.responses_path, _payload(served)) == 201
+        assert served.process.poll() is None
