@@ -43,7 +43,8 @@ from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
-from survey.web.login_throttle import client_address, limiter_of
+from survey.web.login_throttle import limiter_of
+from survey.web.ratelimit import client_address
 
 LIMITER_KEY = "field_login_limiter"
 ADMIN_LIMITER_KEY = "field_admin_basic_limiter"  # supervisors' HTTP Basic credentials, checked per request

@@ -21,7 +21,8 @@ from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
-from survey.web.login_throttle import LoginLimiter, client_address
+from survey.web.login_throttle import LoginLimiter
+from survey.web.ratelimit import client_address
 
 REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "

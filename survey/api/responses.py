@@ -137,7 +137,7 @@ class ResponseController(Controller):
         slug: FromPath[str],
         data: Annotated[ResponseIn, Body(examples=[_REQUEST_EXAMPLE])],
     ) -> Response[AckOut]:
-        if not ratelimit.API.hit(request.client.host if request.client else None):
+        if not ratelimit.API.hit(ratelimit.client_address(request)):
             raise HTTPException(status_code=429, detail="Too many submissions; retry in a minute.")
         targets: OnlineTargets = state.online_targets
         target = await targets.get(slug, data.version_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.settings import get_settings
 from survey.store.db import make_engine, session_factory
+from survey.store.errors import first_line
 
 console = Console(stderr=True)
 out = Console()
@@ -47,6 +49,13 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def say_error(message: str) -> None:
     """``error: …`` on stderr; also for the entry point's net, which runs outside any command."""
     console.print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+
+
+def say_unexpected(what: str, exc: Exception) -> None:
+    """One line for an error no command foresaw; with SURVEY_DEBUG=1 it is raised again, traceback and all."""
+    if os.environ.get("SURVEY_DEBUG"):
+        raise exc
+    say_error(f"{what}: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)")
 
 
 def writable_file(path: Path, option: str = "--out") -> None:

@@ -5,15 +5,13 @@ The composition root of the CLI: it is the one place that knows both ``survey`` 
 
 from __future__ import annotations
 
-import os
-
 import typer
 from alembic.util.exc import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from field_app.cli import register as register_field
 from survey.cli import db, export, forms, invitations, report, targets, users, weighting
-from survey.cli._common import say_error
+from survey.cli._common import say_error, say_unexpected
 from survey.cli.demo import demo
 from survey.cli.serve import serve
 from survey.store.errors import first_line
@@ -49,9 +47,8 @@ def main() -> None:
     except (SQLAlchemyError, CommandError) as exc:  # a malformed --database-url, an unknown revision
         _die(f"database: {first_line(exc)}", 2)
     except Exception as exc:
-        if os.environ.get("SURVEY_DEBUG"):
-            raise
-        _die(f"unexpected {type(exc).__name__}: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)", 1)
+        say_unexpected(f"unexpected {type(exc).__name__}", exc)
+        raise SystemExit(1) from None
 
 
 def _die(message: str, code: int) -> None:

@@ -16,9 +16,8 @@ from types import FrameType
 
 import typer
 
-from survey.cli._common import DatabaseOption, database_url, fail, out, say_error
+from survey.cli._common import DatabaseOption, database_url, fail, out, say_error, say_unexpected
 from survey.settings import get_settings
-from survey.store.errors import first_line
 from survey.web import shared_counts
 from survey.web.shared_counts import SharedTable
 
@@ -107,9 +106,7 @@ def _worker(host: str, port: int, counts: dict[str, SharedTable], startup: _Star
     try:
         config.load()
     except Exception as exc:
-        if os.environ.get("SURVEY_DEBUG"):
-            raise
-        say_error(f"a worker could not build the app: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)")
+        say_unexpected("a worker could not build the app", exc)
         sys.exit(1)
     startup.built()
     startup.wait_for_siblings()
@@ -125,10 +122,8 @@ class _Workers:
     def __init__(self, start: Callable[[], BaseProcess], workers: int) -> None:
         self._start = start
         self.children = [start() for _ in range(workers)]
-        now = time.monotonic()
-        self._started = [now] * workers
-        self._delay = [1.0] * workers
-        self._not_before = [now] * workers
+        self._started = [time.monotonic()] * workers
+        self._delay = [1.0] * workers  # the least time between a start and the next in the same slot
 
     def dead_exit_code(self) -> int | None:
         """The exit code of a worker that has died, if any has."""
@@ -137,14 +132,13 @@ class _Workers:
     def replace_dead(self) -> None:
         now = time.monotonic()
         for slot, child in enumerate(self.children):
-            if child.is_alive() or now < self._not_before[slot]:
+            if child.is_alive() or now < self._started[slot] + self._delay[slot]:
                 continue
             say_error(f"a worker exited (code {child.exitcode}); starting another")
             young = now - self._started[slot] < _YOUNG_SECONDS
             self._delay[slot] = min(_MAX_RESTART_DELAY, self._delay[slot] * 2) if young else 1.0
             self.children[slot] = self._start()
             self._started[slot] = now
-            self._not_before[slot] = now + self._delay[slot]
 
     def stop(self) -> None:
         for child in self.children:

@@ -12,6 +12,7 @@ database.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -20,7 +21,6 @@ from typing import Any, cast
 
 from anyio import to_thread
 from litestar import Request
-from litestar.connection import ASGIConnection
 from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from sqlalchemy.orm import Session
@@ -29,8 +29,8 @@ from survey.store.errors import AuthError
 from survey.store.models import User
 from survey.store.services.users import UserService
 from survey.web import shared_counts
-from survey.web.ratelimit import client_key
-from survey.web.shared_counts import LOGINS, SPECS, Rows, SlotCounts, TableSpec
+from survey.web.ratelimit import client_address, client_key
+from survey.web.shared_counts import LOGINS, SPECS, Rows, SlotCounts
 
 WINDOW_SECONDS = SPECS[LOGINS].window
 MAX_PER_ACCOUNT = 5
@@ -80,11 +80,8 @@ class LoginLimiter:
         self.per_account = per_account
         self.per_client = per_client
         self.form = form
-        spec = SPECS[LOGINS]
-        self.table = table or SlotCounts(
-            TableSpec(window or spec.window, spec.slots, spec.rows, in_flight=True),
-            clock=clock or time.monotonic,
-        )
+        spec = SPECS[LOGINS] if window is None else dataclasses.replace(SPECS[LOGINS], window=window)
+        self.table = table or SlotCounts(spec, clock=clock or time.monotonic)
 
     def _account_rows(self, username: str) -> Rows:
         return self.table.rows(f"{self.form}:account:{username.strip().lower()}")
@@ -157,11 +154,6 @@ class LoginLimiter:
         rows = self._account_rows(username)
         with self.table.locked() as now:
             self.table.clear(rows, now)
-
-
-def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
-    """The address a limiter keys a client on (hashed there, never kept as it is)."""
-    return connection.client.host if connection.client else "unknown"
 
 
 def limiter_of(request: Request[Any, Any, Any], key: str) -> LoginLimiter:

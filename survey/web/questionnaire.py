@@ -112,7 +112,7 @@ def _guard(request: Request, visitor: Visitor, data: dict[str, Any]) -> Template
         return _error(request, visitor, "expired_form", 403)
     if data.get(HONEYPOT):
         return _error(request, visitor, "expired_form", 400)
-    if not ratelimit.FORMS.hit(request.client.host if request.client else None):
+    if not ratelimit.FORMS.hit(ratelimit.client_address(request)):
         return _error(request, visitor, "too_many", 429)
     return None
 

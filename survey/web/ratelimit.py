@@ -12,6 +12,9 @@ import os
 import threading
 from collections.abc import Callable
 from functools import partial
+from typing import Any
+
+from litestar.connection import ASGIConnection
 
 from survey.web import shared_counts
 from survey.web.shared_counts import REQUESTS, SPECS, SlotCounts
@@ -19,6 +22,11 @@ from survey.web.shared_counts import REQUESTS, SPECS, SlotCounts
 
 def _own_table() -> SlotCounts:
     return SlotCounts(SPECS[REQUESTS])
+
+
+def client_address(connection: ASGIConnection[Any, Any, Any, Any]) -> str:
+    """The address a limiter keys a client on (hashed there, never kept as it is)."""
+    return connection.client.host if connection.client else "unknown"
 
 
 def client_key(address: str | None) -> str:

@@ -167,10 +167,12 @@ class SlotCounts:
     def _slot_total(self, column: int, row: int) -> int:
         return sum(self._cells[self._index(kind, column, row)] for kind in self._kinds())
 
+    def _totals(self, rows: Rows, live: list[tuple[int, int]]) -> dict[int, int]:
+        return {row: sum(self._slot_total(column, row) for _, column in live) for row in rows}
+
     def counted(self, rows: Rows, now: float) -> int:
         """Events of the window, those in flight included (the lock is held)."""
-        live = self._live(now)
-        return min(sum(self._slot_total(column, row) for _, column in live) for row in rows)
+        return min(self._totals(rows, self._live(now)).values())
 
     def add(self, rows: Rows, now: float) -> None:
         """Count one event now (the lock is held)."""
@@ -195,7 +197,7 @@ class SlotCounts:
     def seconds_until_below(self, rows: Rows, now: float, limit: int) -> float:
         """How long until the key counts fewer than ``limit``, as its oldest slots leave the window."""
         live = self._live(now)
-        remaining = {row: sum(self._slot_total(column, row) for _, column in live) for row in rows}
+        remaining = self._totals(rows, live)
         for epoch, column in live:
             for row in rows:
                 remaining[row] -= self._slot_total(column, row)
