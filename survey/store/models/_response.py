@@ -40,6 +40,7 @@ class Response(Base):
         CheckConstraint("mode IN ('online', 'field', 'paper')", name="mode"),
         CheckConstraint("status IN ('in_progress', 'complete', 'quarantined')", name="status"),
         Index("ix_responses_consultation_status", "consultation_id", "status"),
+        Index("ix_responses_replaces_uuid", "replaces_uuid"),  # corrections supersede (counted.py)
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
