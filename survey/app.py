@@ -5,7 +5,8 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
-from litestar import Litestar, Response, get
+from litestar import Litestar, Request, Response, get
+from litestar.config.cors import CORSConfig
 from litestar.config.response_cache import ResponseCacheConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -33,6 +34,7 @@ from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
+from survey.web.body_type import refuse_undeclared_body_type
 from survey.web.routes import WEB_ROUTES
 from survey.web.security import refuse_nul_in_path, security_headers_middleware
 from weighting import WeightingError
@@ -55,6 +57,26 @@ def _freeze_startup_objects() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+async def _edge_checks(request: Request) -> None:
+    """What every request must pass before its handler reads anything (one hook: each costs a call)."""
+    await refuse_nul_in_path(request)
+    await refuse_undeclared_body_type(request)
+
+
+def _cors(settings: Settings) -> CORSConfig | None:
+    """No CORS by default: browsers then keep other sites from reading or (given JSON's preflight)
+    sending to the APIs. ``SURVEY_CORS_ORIGINS`` lists the sites that may, without cookies."""
+    if not settings.cors_origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(settings.cors_origins),
+        allow_methods=["GET", "POST", "PUT"],
+        allow_headers=["Content-Type", "Authorization"],
+        allow_credentials=False,
+        max_age=600,
+    )
 
 
 def create_app(settings: Settings | None = None) -> Litestar:
@@ -102,7 +124,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
             Exception: internal_error_handler,
         },
         middleware=[security_headers_middleware],
-        before_request=refuse_nul_in_path,
+        before_request=_edge_checks,
+        cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(
             title="Civic consultation platform",
             version=__version__,

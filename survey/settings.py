@@ -9,6 +9,8 @@
 | SURVEY_HOST / SURVEY_PORT | 127.0.0.1 / 8000               | where ``survey serve`` listens              |
 | SURVEY_MAX_BODY_BYTES | 1048576                            | request bodies above this get a 413         |
 | LOG_LEVEL           | INFO                                 | structured JSON logs on stderr              |
+| SURVEY_CORS_ORIGINS | (none)                               | comma-separated origins allowed to call the JSON APIs from a browser |
+| REDIS_URL           | (none)                               | share rate limits, sign-in throttles and staff sessions between servers |
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ class Settings:
     port: int
     max_body_bytes: int
     log_level: str
+    cors_origins: tuple[str, ...] = ()
+    redis_url: str = ""
 
     @property
     def is_sqlite(self) -> bool:
@@ -54,6 +58,18 @@ def _int(env: dict[str, str], name: str, default: int) -> int:
         return int(raw)
     except ValueError as exc:
         raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    """``https://a.example, https://b.example`` as a tuple; each must be a bare scheme://host[:port]."""
+    origins = tuple(part.strip().rstrip("/") for part in raw.split(",") if part.strip())
+    for origin in origins:
+        scheme, _, rest = origin.partition("://")
+        if scheme not in ("http", "https") or not rest or "/" in rest or origin == "*":
+            raise ConfigurationError(
+                f"SURVEY_CORS_ORIGINS: {origin!r} is not an origin such as https://consult.example"
+            )
+    return origins
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -76,6 +92,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         port=_int(env, "SURVEY_PORT", 8000),
         max_body_bytes=_int(env, "SURVEY_MAX_BODY_BYTES", 1_048_576),
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        cors_origins=_origins(env.get("SURVEY_CORS_ORIGINS", "")),
+        redis_url=env.get("REDIS_URL", "").strip(),
     )
 
 
