@@ -5,41 +5,31 @@ Why thin: parsing, file I/O and display live here; every statistical decision li
 written to a temporary file and renamed only on success, so OUT never holds a half result.
 """
 
+# ruff: noqa: PLC0415
+# (pandas, polars and the weighting library are imported inside the commands, so that
+# `survey --help` and `survey weight --help` start in a fraction of a second)
+
 from __future__ import annotations
 
-import json
 import math
-import os
-import tempfile
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import Progress
-from rich.table import Table
 
 from survey.cli._common import fail, writable_file
-from survey.store.errors import first_line
-from weighting import (
-    Calfun,
-    Design,
-    Diagnostics,
-    ReplicateWeights,
-    Targets,
-    WeightingError,
-    calibrate,
-    estimate,
-    poststratify,
-    rake,
-    replicate_weights,
-    trim,
-)
-from weighting._cells import MissingPolicy
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    from rich.table import Table
+
+    from weighting import Design, Diagnostics, ReplicateWeights, Targets, WeightingError
 
 __all__ = ["register"]
 
@@ -72,36 +62,82 @@ class Missing(StrEnum):
     category = "category"
 
 
-def _read(path: Path, *, as_text: bool) -> pd.DataFrame:
-    try:
-        if path.suffix == ".parquet":
-            return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str) if as_text else pd.read_csv(path)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        fail(f"cannot read {path}: {first_line(exc)}")
-
-
 def _check_writable(*paths: Path | None) -> None:
     """Fail before any work if an output cannot be written (so nothing is half-written)."""
     for path in paths:
         if path is not None:
             writable_file(path)
+            if path.suffix.lower() in {".sav", ".dta"}:
+                fail(f"--out {path}: .sav and .dta are read, not written; write .csv or .parquet")
 
 
-def _write(frame: pd.DataFrame, path: Path) -> None:
+def _write(frame: pl.DataFrame, path: Path) -> None:
     """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
+    import os
+    import tempfile
+
+    from survey.tabular import write_table
+
     fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
     os.close(fd)
     try:
-        if path.suffix == ".parquet":
-            frame.to_parquet(tmp, index=False)
-        else:
-            frame.to_csv(tmp, index=False)
+        write_table(frame, Path(tmp))
         Path(tmp).replace(path)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
     finally:
         Path(tmp).unlink(missing_ok=True)
+
+
+def _weighting_error(exc: WeightingError, targets: Targets | None) -> NoReturn:
+    """One line for a library error; a category that differs from a target only by invisible
+    characters (a zero-width or no-break space) is named with quotes beside the target it missed."""
+    from survey.tabular import invisible_twin
+
+    values = exc.values
+    if exc.code == "no_target" and isinstance(values.get("category"), str):
+        category = str(values["category"])
+        known = [c for m in targets.margins for c in m.categories] if targets is not None else []
+        twin = invisible_twin(category, known)
+        if twin is not None:
+            fail(
+                f"sample category {values.get('variable')}={category!r} ({values.get('n')} respondents) "
+                f"has no target: it differs from the target {twin!r} only by invisible characters or spaces"
+            )
+    fail(str(exc))
+
+
+def _load_targets(path: Path) -> Targets:
+    """Targets read by the shared reader, then checked by the library (errors name the line)."""
+    from survey.tabular import TableError, read_targets
+    from weighting import Targets, WeightingError
+
+    try:
+        parsed = Targets.from_frame(read_targets(path))
+    except TableError as exc:
+        fail(str(exc))
+    except WeightingError as exc:
+        fail(f"{path}: {exc}")
+    return parsed
+
+
+def _load_data(path: Path, categorical: Sequence[str]) -> pl.DataFrame:
+    from survey.tabular import TableError, read_table
+
+    try:
+        return read_table(path, categorical=categorical)
+    except TableError as exc:
+        fail(str(exc))
+
+
+def _notice(message: str) -> None:
+    err.print(f"[bold yellow]notice:[/] {_escape(message)}", highlight=False, soft_wrap=True)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def _pair(text: str | None, option: str) -> tuple[float, float] | None:
@@ -133,9 +169,10 @@ class _Options:
 
 
 def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> Design:
+    from weighting import calibrate, poststratify, rake
+
     iters: dict[str, Any] = {k: v for k, v in (("max_iter", o.max_iter), ("tol", o.tol)) if v is not None}
-    missing: MissingPolicy = o.missing  # type: ignore[assignment]
-    common: dict[str, Any] = {"population": o.population, "missing": missing, "min_cell": o.min_cell}
+    common: dict[str, Any] = {"population": o.population, "missing": o.missing, "min_cell": o.min_cell}
     if method is Method.poststratify:
         if o.bounds is not None:
             fail("--bounds applies to linear and logit calibration, not poststratify")
@@ -144,11 +181,13 @@ def _weight(design: Design, targets: Targets, method: Method, o: _Options) -> De
         if o.bounds is not None:
             fail("--bounds applies to linear and logit calibration; use --trim with rake")
         return rake(design, targets, **common, **iters)
-    calfun: Calfun = method.value  # type: ignore[assignment]
+    calfun: Any = method.value
     return calibrate(design, targets, calfun=calfun, bounds=o.bounds, **common, **iters)
 
 
 def _table(title: str, columns: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> Table:
+    from rich.table import Table
+
     table = Table(title=title)
     for i, col in enumerate(columns):
         table.add_column(col, justify="left" if i < 2 else "right")
@@ -197,6 +236,10 @@ def _show(diags: tuple[Diagnostics, ...]) -> None:
 
 
 def _replicates(design: Design, kind: Replicates, n: int, seed: int | None) -> ReplicateWeights:
+    from rich.progress import Progress
+
+    from weighting import replicate_weights
+
     with Progress(console=err, transient=True) as progress:
         task = progress.add_task(f"{kind.value} replicates", total=None)
         return replicate_weights(
@@ -209,6 +252,10 @@ def _replicates(design: Design, kind: Replicates, n: int, seed: int | None) -> R
 
 
 def _diag_json(diags: tuple[Diagnostics, ...], path: Path, **extra: object) -> None:
+    import json
+    import os
+    import tempfile
+
     payload = {"diagnostics": [json.loads(d.to_json()) for d in diags], **extra}
     fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=".json")
     try:
@@ -254,8 +301,32 @@ SeedOpt = Annotated[
 ]
 
 
+NaOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Cell values that also mean missing in the columns used, comma-separated (e.g. NA,-9). "
+        "Without it only an empty cell is missing: NA, None, null and n/a are categories. "
+        "Copied columns are written as read either way."
+    ),
+]
+DataArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Responses: CSV (UTF-8), or by extension .parquet, .sav (SPSS) or .dta (Stata), "
+        "whose value labels are the categories."
+    ),
+]
+REP_SUFFIX = "_rep"
+
+
+def _stale_columns(columns: Sequence[str], weight_column: str) -> list[str]:
+    """The weight column and its replicate columns left by an earlier `survey weight` or export."""
+    reps = re.compile(re.escape(weight_column + REP_SUFFIX) + r"\d+")
+    return [c for c in columns if c == weight_column or reps.fullmatch(c)]
+
+
 def weight_command(
-    data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
+    data: DataArg,
     targets: TargetsOpt,
     method: MethodOpt,
     population: PopulationOpt = None,
@@ -275,47 +346,100 @@ def weight_command(
     missing: MissingOpt = Missing.error,
     min_cell: MinCellOpt = 0,
     mode_column: ModeOpt = "mode",
-    weight_column: Annotated[str, typer.Option(help="Name of the output weight column.")] = "weight",
+    weight_column: Annotated[
+        str,
+        typer.Option(
+            help="Name of the output weight column. If DATA already has it (a `survey export` file, an "
+            "earlier run), it and its replicate columns are replaced, with a notice."
+        ),
+    ] = "weight",
     replicates: RepOpt = None,
     n_replicates: NRepOpt = 50,
     seed: SeedOpt = None,
+    na_values: NaOpt = None,
 ) -> None:
     """Weight responses to population margins; write every input row and column plus the weights."""
-    frame = _read(data, as_text=True)
-    target_frame = _read(targets, as_text=True)
-    if weight_column in frame.columns:
-        fail(f"the data already have a {weight_column!r} column: choose another --weight-column")
+    import polars as pl
+
+    from survey.tabular import TableError, analysis_frame, na_set
+    from weighting import Design, WeightingError, trim
+
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
     _check_writable(dest, diagnostics)
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
     caps = _pair(trim_, "--trim")
+    goal = _load_targets(targets)
+    categories = [*goal.variables, mode_column]
+    raw = _load_data(data, categories)
+    stale = _stale_columns(raw.columns, weight_column)
+    if stale:
+        _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
     try:
         with err.status("weighting..."):
+            numbers = [base_weight] if base_weight else []
+            frame = analysis_frame(raw, categories=categories, numbers=numbers, na_values=na_set(na_values))
             design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
-            design = _weight(design, Targets.from_frame(target_frame), method, opts)
+            design = _weight(design, goal, method, opts)
             if caps is not None:
                 design = trim(design, *caps)
-        result = frame.assign(**{weight_column: design.weights})
+        kept = [c for c in stale if c != weight_column]
+        result = raw.drop(kept).with_columns(pl.Series(weight_column, design.weights))
         if replicates is not None:
             reps = _replicates(design, replicates, n_replicates, seed)
-            result = pd.concat([result, reps.to_frame(f"{weight_column}_rep")], axis=1)
+            result = pl.concat(
+                [result, pl.from_pandas(reps.to_frame(f"{weight_column}{REP_SUFFIX}"))], how="horizontal"
+            )
+    except TableError as exc:
+        fail(f"{data}: {exc}")
     except WeightingError as exc:
-        fail(str(exc))
-    _write(result, dest)
+        _weighting_error(exc, goal)
+    with err.status(f"writing {dest}..."):
+        _write(result, dest)
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics)
     _show(design.diagnostics)
-    out.print(f"wrote {len(result)} rows to {dest}", highlight=False)
+    out.print(f"wrote {result.height} rows to {dest}", highlight=False)
+
+
+def _fixed_weights(
+    frame: pd.DataFrame, weight: str, strata: str | None, cluster: str | None, mode: str
+) -> Design | None:
+    """A design on final weights that include some <= 0 (linear calibration makes them), with a notice.
+
+    None when every weight is positive: the library then checks them as usual. Missing weights are
+    still refused, by the library, naming the row.
+    """
+    import numpy as np
+
+    from weighting import Design
+
+    if weight not in frame.columns:
+        return None
+    values = frame[weight].to_numpy(dtype=np.float64)
+    low = values <= 0
+    if np.isnan(values).any() or not low.any():
+        return None
+    row = int(np.flatnonzero(low)[0]) + 1
+    _notice(
+        f"weight {weight!r} has {int(low.sum())} value(s) <= 0 (first at data row {row}, {values[row - 1]:g}): "
+        "final weights from linear calibration can be; they are used as given"
+    )
+    design = Design.from_frame(frame, strata=strata, cluster=cluster, mode_column=mode)
+    return design.with_weights(values)
 
 
 def estimate_command(
-    data: Annotated[Path, typer.Argument(help="Responses: CSV, or Parquet when the name ends in .parquet.")],
+    data: DataArg,
     variables: Annotated[
         str, typer.Option(help="Comma-separated outcome columns (text: proportions; numeric: mean).")
     ],
     out_path: Annotated[Path, typer.Option("--out", help="Output CSV/Parquet of estimates.")],
     weight: Annotated[
-        str | None, typer.Option(help="Weight column (fixed weights; base weights with --targets).")
+        str | None,
+        typer.Option(
+            help="Weight column: final weights (values <= 0, as linear calibration can give, are used "
+            "with a notice), or base weights with --targets (then they must be > 0)."
+        ),
     ] = None,
     targets: Annotated[
         Path | None, typer.Option(help="Targets CSV: weight inside the call (calibration-aware SEs).")
@@ -338,6 +462,7 @@ def estimate_command(
     level: Annotated[
         float, typer.Option(min=0.5, max=0.9999, help="Confidence level of the intervals (0.5 to 0.9999).")
     ] = 0.95,
+    na_values: NaOpt = None,
 ) -> None:
     """Estimate means / proportions with SEs and CIs: variable,category,(by),estimate,se,ci_low,ci_high,n.
 
@@ -345,26 +470,47 @@ def estimate_command(
     calibration-aware (R survey after postStratify / rake / calibrate); with --weight only, the
     weights are treated as fixed. Proportion CIs are logit (svyciprop), mean CIs normal.
     """
+    import polars as pl
+
+    from survey.tabular import TableError, analysis_frame, na_set
+    from weighting import Design, WeightingError, estimate
+
     if (targets is None) != (method is None):
         fail("--targets and --method go together")
     _check_writable(out_path, diagnostics)
-    frame = _read(data, as_text=False)
     names = [v.strip() for v in variables.split(",") if v.strip()]
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
-    target_frame = _read(targets, as_text=True) if targets is not None else None
+    goal = _load_targets(targets) if targets is not None else None
+    design_columns = [c for c in (mode_column, by, strata, cluster) if c]
+    categories = [*(goal.variables if goal is not None else ()), *design_columns]
+    raw = _load_data(data, categories)
     try:
         with err.status("weighting..."):
-            design = Design.from_frame(
+            frame = analysis_frame(
+                raw,
+                categories=categories,
+                numbers=[weight] if weight else [],
+                outcomes=names,
+                na_values=na_set(na_values),
+            )
+            fixed = (
+                _fixed_weights(frame, weight, strata, cluster, mode_column)
+                if weight and goal is None
+                else None
+            )
+            design = fixed or Design.from_frame(
                 frame, weights=weight, strata=strata, cluster=cluster, mode_column=mode_column
             )
-            if target_frame is not None and method is not None:
-                design = _weight(design, Targets.from_frame(target_frame), method, opts)
+            if goal is not None and method is not None:
+                design = _weight(design, goal, method, opts)
         reps = _replicates(design, replicates, n_replicates, seed) if replicates is not None else None
         with err.status("estimating..."):
             table = estimate(design, names, by=by, level=level, replicates=reps)
+    except TableError as exc:
+        fail(f"{data}: {exc}")
     except WeightingError as exc:
-        fail(str(exc))
-    _write(table.to_frame(), out_path)
+        _weighting_error(exc, goal)
+    _write(pl.from_pandas(table.to_frame()), out_path)
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics, variance=table.variance)
     _show(design.diagnostics)

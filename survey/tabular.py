@@ -1,0 +1,245 @@
+"""Read and write the analyst's data files faithfully: one reader for `survey weight`, `estimate` and `targets`.
+
+Why one module: the commands used to read the same file two ways (pandas' typed reader with its
+default NA strings in one, text in the other), so a real category ``NA`` (Namibia, "not
+applicable"), ``None`` or ``null`` became missing in one command and not the other, and ``1.0`` met
+the target ``1`` in one and not the other. The rules, once, for every command:
+
+* **Missing** is an empty cell (or one of only spaces), and nothing else unless ``na_values`` names
+  more values (``--na-values NA,-9``). ``NA``, ``None``, ``null`` and ``n/a`` are categories.
+* **Categories** (weighting variables, strata, clusters, subgroups, text outcomes) are text, with
+  leading and trailing whitespace removed (Python's ``str.strip``: spaces, tabs, no-break spaces), in
+  the data and in the targets alike; spaces inside a label are kept.
+* **Numeric-looking categories**: a label written as a decimal number loses the trailing zeros of its
+  fraction, and then a bare point: ``1.0`` and ``1`` are one category, ``2.50`` and ``2.5`` are one.
+  Leading zeros are kept, so ``01`` and ``1`` stay apart (postcodes and codes keep their identity).
+  A number stored as a number (Parquet, SPSS, Stata) gets the same label: ``1.0`` is ``1``.
+* **Copied columns** are written back as read: a CSV column is text from end to end, so ``007``,
+  ``1.0``, `` x `` and ``NA`` come out byte for byte as they went in.
+
+The file kind follows the extension: ``.parquet``; ``.sav`` (SPSS) and ``.dta`` (Stata) in, with value
+labels as categories; anything else is CSV (UTF-8).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Collection, Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from survey.store.errors import first_line
+
+__all__ = [
+    "CROSS",
+    "TableError",
+    "analysis_frame",
+    "category_label",
+    "invisible_twin",
+    "na_set",
+    "read_table",
+    "read_targets",
+    "write_table",
+]
+
+CROSS = ":"
+STAT_FORMATS = (".sav", ".dta")
+WRITABLE = (".csv", ".parquet")
+_DECIMAL = re.compile(r"[+-]?\d+\.\d*")
+_LOOKUP_LIMIT = 1 << 24
+
+
+class TableError(ValueError):
+    """A file that cannot be read as a table, or a column that cannot be used as asked (one line)."""
+
+
+def category_label(text: str) -> str:
+    """The category a cell's text names: stripped, and ``1.0`` read as ``1`` (see the module rules).
+
+    Examples:
+        >>> [category_label(t) for t in (" F ", "1.0", "2.50", "01", "NA", "10.")]
+        ['F', '1', '2.5', '01', 'NA', '10']
+    """
+    label = text.strip()
+    if _DECIMAL.fullmatch(label):
+        label = label.rstrip("0").rstrip(".")
+    return label
+
+
+def na_set(values: str | Iterable[str] | None) -> frozenset[str]:
+    """The extra missing-value markers of ``--na-values`` (comma-separated), as stripped labels."""
+    if values is None:
+        return frozenset()
+    items = values.split(",") if isinstance(values, str) else values
+    return frozenset(v.strip() for v in items if v.strip())
+
+
+def invisible_twin(label: str, candidates: Iterable[str]) -> str | None:
+    """The candidate that ``label`` matches once invisible characters and odd spaces are ignored.
+
+    Why: ``'north\\u200b'`` or ``'Saint\\xa0Gilles'`` look like the target on screen; naming both with
+    quotes tells the analyst why they did not meet.
+    """
+    key = _visible(label)
+    return next((c for c in candidates if c != label and _visible(c) == key), None)
+
+
+def _visible(text: str) -> str:
+    kept = "".join(ch for ch in text if unicodedata.category(ch) not in {"Cf", "Cc"})
+    return " ".join(kept.split())
+
+
+def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame:
+    """The file as a polars frame; CSV columns as text (``categorical`` ones as dictionary codes).
+
+    Raises TableError with one line naming the file when it cannot be read.
+    """
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".parquet":
+            return pl.read_parquet(path)
+        if suffix in STAT_FORMATS:
+            return _read_stat(path)
+        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+        overrides = {name: pl.Categorical for name in header if name in set(categorical)}
+        return pl.read_csv(path, infer_schema=False, schema_overrides=overrides)
+    except FileNotFoundError:
+        raise TableError(f"cannot read {path}: file not found") from None
+    except IsADirectoryError:
+        raise TableError(f"cannot read {path}: it is a folder") from None
+    except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
+        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
+
+
+def _read_stat(path: Path) -> pl.DataFrame:
+    """SPSS or Stata: value labels become the categories; an unlabelled value keeps its number's label."""
+    import pyreadstat  # noqa: PLC0415  (only these two formats need it)
+
+    reader = pyreadstat.read_sav if path.suffix.lower() == ".sav" else pyreadstat.read_dta
+    frame, meta = reader(str(path), apply_value_formats=False)
+    for column, labels in meta.variable_value_labels.items():
+        named = {_stat_key(k): str(v) for k, v in labels.items()}
+        frame[column] = [
+            None if _missing(v) else named.get(_stat_key(v), _number_label(v)) for v in frame[column]
+        ]
+    return pl.from_pandas(frame)
+
+
+def _stat_key(value: object) -> object:
+    return float(value) if isinstance(value, int | float | np.number) else value
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
+
+
+def _number_label(value: object) -> str:
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_targets(path: Path) -> pd.DataFrame:
+    """A targets file under the same rules as the data: ``NA`` is a category, ``1.0`` is ``1``.
+
+    Crossed categories (``F:1.0``) follow the rule part by part. Values stay text; the weighting
+    library checks them and names the line.
+    """
+    frame = read_table(path)
+    rename = {c: c.strip().lower() for c in frame.columns}
+    frame = frame.rename(rename)
+    if "category" in frame.columns:
+        frame = frame.with_columns(
+            pl.col("category")
+            .cast(pl.String)
+            .map_elements(_crossed_label, return_dtype=pl.String, skip_nulls=True)
+        )
+    return frame.to_pandas()
+
+
+def _crossed_label(text: str) -> str:
+    return CROSS.join(category_label(part) for part in text.split(CROSS))
+
+
+def analysis_frame(
+    raw: pl.DataFrame,
+    *,
+    categories: Sequence[str] = (),
+    numbers: Sequence[str] = (),
+    outcomes: Sequence[str] = (),
+    na_values: frozenset[str] = frozenset(),
+) -> pd.DataFrame:
+    """The columns a command computes on, read under the module's rules (the raw frame is untouched).
+
+    ``categories`` become pandas categoricals built from dictionary codes; ``numbers`` floats (a cell
+    that is not a number is an error naming its row); ``outcomes`` numbers when every present value
+    is one, else categories. Unknown names are left out: the library names them in its own words.
+    """
+    columns: dict[str, object] = {}
+    for name in dict.fromkeys([*categories, *numbers, *outcomes]):
+        if name not in raw.columns:
+            continue
+        series = raw.get_column(name)
+        if name in numbers:
+            columns[name] = _numbers(series, na_values, strict=True)
+        elif name in outcomes and (values := _numbers(series, na_values, strict=False)) is not None:
+            columns[name] = values
+        else:
+            columns[name] = _categorical(series, na_values)
+    return pd.DataFrame(columns, index=pd.RangeIndex(raw.height))
+
+
+def _numbers(series: pl.Series, na_values: frozenset[str], *, strict: bool) -> np.ndarray | None:
+    """Floats with NaN for missing; None (or, if strict, TableError naming the row) for text."""
+    if series.dtype.is_numeric():
+        return series.cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
+    text = series.cast(pl.String).str.strip_chars()
+    text = text.set(text.is_in(list(na_values)) | (text == ""), None)
+    values = text.cast(pl.Float64, strict=False)
+    bad = values.is_null() & text.is_not_null()
+    if bad.any():
+        if not strict:
+            return None
+        row = int(bad.arg_true()[0])
+        raise TableError(f"column {series.name!r}: {text[row]!r} at data row {row + 1} is not a number")
+    return values.to_numpy().astype(np.float64)
+
+
+def _categorical(series: pl.Series, na_values: frozenset[str]) -> pd.Categorical:
+    """Categories by the module's rule, from the column's dictionary: labels are worked out per
+    distinct value, never per row, and the rows only go through one integer lookup."""
+    if series.dtype == pl.String or isinstance(series.dtype, pl.Enum):
+        series = series.cast(pl.String).cast(pl.Categorical)
+    distinct = series.unique().drop_nulls()
+    if series.dtype.is_float():
+        distinct = distinct.filter(distinct.is_not_nan())
+    values = distinct.to_list()
+    labels = [category_label(v) if isinstance(v, str) else _number_label(v) for v in values]
+    names = sorted({lab for lab in labels if lab and lab not in na_values})
+    index = {lab: i for i, lab in enumerate(names)}
+    codes_of = np.array([index.get(lab, -1) for lab in labels], dtype=np.int32)
+    ids = distinct.to_physical().to_numpy().astype(np.int64) if series.dtype == pl.Categorical else None
+    top = int(ids.max()) + 1 if ids is not None and ids.size else 0
+    if ids is not None and top < _LOOKUP_LIMIT:
+        lookup = np.full(top + 1, -1, dtype=np.int32)
+        lookup[ids] = codes_of
+        codes = lookup[series.to_physical().fill_null(top).to_numpy()]
+    else:  # a typed column (Parquet, SPSS, Stata): one hash lookup per row
+        mapped = series.replace_strict(distinct, pl.Series(codes_of), default=-1, return_dtype=pl.Int32)
+        codes = mapped.fill_null(-1).to_numpy()
+    return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+
+
+def write_table(frame: pl.DataFrame, path: Path) -> None:
+    """Write CSV or Parquet by the extension (anything but .parquet is CSV); SPSS/Stata are read-only."""
+    suffix = path.suffix.lower()
+    if suffix in STAT_FORMATS:
+        raise TableError(f"{path}: .sav and .dta are read, not written; write .csv or .parquet")
+    if suffix == ".parquet":
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
