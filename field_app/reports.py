@@ -13,7 +13,8 @@ from field_app.models import FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.store.errors import NotFoundError
-from survey.store.models import Answer, Consultation, Device, Response, ResponseStatus, User
+from survey.store.models import Answer, Consultation, Device, Response, User
+from survey.store.services.counted import counted
 
 
 def reconciliation(session: Session, device_id: int) -> Reconciliation:
@@ -69,7 +70,7 @@ def _problem(
 
 
 def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]:
-    """Targets with the number of complete responses (any mode) in each cell.
+    """Targets with the number of counted responses (any mode; a correction replaces its original).
 
     A crossed cell (``age_group:education`` = ``18-24:low``) counts responses that have every
     listed answer, so the answers of the questions involved are read per response once and
@@ -93,8 +94,7 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
         select(Answer.response_id, Answer.question, Answer.value_text)
         .join(Response, Response.id == Answer.response_id)
         .where(
-            Response.consultation_id == consultation.id,
-            Response.status == ResponseStatus.COMPLETE.value,
+            counted(consultation.id),
             Answer.question.in_(questions),
             Answer.value_text.is_not(None),
         )

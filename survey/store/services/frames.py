@@ -1,4 +1,7 @@
-"""Responses as an analysis frame: one row per complete response, one column per question.
+"""Responses as an analysis frame: one row per counted response, one column per question.
+
+Counted means complete and not superseded by a field correction (:mod:`survey.store.services.counted`);
+the superseded originals can be read apart, for an audit export.
 
 Two queries (responses, answers) read straight into polars, then one left join per question makes
 the wide frame; no per-row Python. On PostgreSQL the queries are streamed with ``COPY ... TO STDOUT``, read
@@ -9,16 +12,19 @@ tuples would take most of the report's time budget.
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import Any, Literal
 
 import polars as pl
 from psycopg import DatabaseError, pq
-from sqlalchemy import BigInteger, Connection, Select, func, select
+from sqlalchemy import BigInteger, ColumnElement, Connection, Select, func, select
 from sqlalchemy.orm import Session
 
 from survey.questionnaire.model import Questionnaire, QuestionType
 from survey.store.errors import StoreError
-from survey.store.models import Answer, Response, ResponseStatus
+from survey.store.models import Answer, Response
+from survey.store.services.counted import counted, superseded
+
+Rows = Literal["counted", "superseded"]
 
 META_COLUMNS = ("uuid", "mode", "language", "questionnaire_version_id", "submitted_at")
 _ANSWER_SCHEMA: dict[str, Any] = {
@@ -72,7 +78,7 @@ def _drain(pgconn: pq.abc.PGconn) -> None:
         pass
 
 
-def _meta(connection: Connection, consultation_id: int, statuses: list[str]) -> pl.DataFrame:
+def _meta(connection: Connection, which: ColumnElement[bool]) -> pl.DataFrame:
     columns: list[Any] = [getattr(Response, c) for c in META_COLUMNS if c != "submitted_at"]
     if connection.dialect.name == "postgresql":
         # microseconds since the epoch: exact, and no text timestamp format to parse
@@ -82,11 +88,7 @@ def _meta(connection: Connection, consultation_id: int, statuses: list[str]) -> 
     else:
         columns.append(Response.submitted_at)
         schema = {"submitted_at": pl.Datetime("us", "UTC")}
-    query = (
-        select(Response.id.label("response_id"), *columns)
-        .where(Response.consultation_id == consultation_id, Response.status.in_(statuses))
-        .order_by(Response.id)
-    )
+    query = select(Response.id.label("response_id"), *columns).where(which).order_by(Response.id)
     meta = _read(connection, query, schema)
     return meta.with_columns(pl.col("submitted_at").cast(pl.Datetime("us", "UTC"))).select(
         "response_id", *META_COLUMNS
@@ -98,17 +100,20 @@ def responses_frame(
     consultation_id: int,
     questionnaire: Questionnaire,
     *,
-    statuses: tuple[ResponseStatus, ...] = (ResponseStatus.COMPLETE,),
+    rows: Rows = "counted",
 ) -> pl.DataFrame:
-    """Wide frame; select_multiple answers are space-joined choice names, numbers are floats."""
+    """Wide frame; select_multiple answers are space-joined choice names, numbers are floats.
+
+    ``rows="superseded"`` gives the originals field corrections replaced instead (audit only).
+    """
     connection = session.connection()
-    status_values = [s.value for s in statuses]
-    frame = _meta(connection, consultation_id, status_values)
+    which = counted(consultation_id) if rows == "counted" else superseded(consultation_id)
+    frame = _meta(connection, which)
     answers = _read(
         connection,
         select(Answer.response_id, Answer.question, Answer.position, Answer.value_text, Answer.value_number)
         .join(Response, Response.id == Answer.response_id)
-        .where(Response.consultation_id == consultation_id, Response.status.in_(status_values)),
+        .where(which),
         _ANSWER_SCHEMA,
     )
     numeric = [q.name for q in questionnaire.questions if q.type.is_numeric]

@@ -31,6 +31,7 @@ from survey.store.db import on_postgresql
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
 from survey.store.services.consultations import load_questionnaire
+from survey.store.services.counted import counted, refused_corrections
 
 
 class AckStatus(StrEnum):
@@ -240,6 +241,10 @@ class ResponseService:
         return self._store_one(prepare(submission))
 
     def _store_one(self, prepared: Prepared) -> Ack:
+        if prepared.row.get("replaces_uuid") and not self._known({prepared.uuid}):
+            refused = refused_corrections(self.session, [prepared.row])
+            if refused:
+                raise refused[0]
         statement = _insert_ignoring_duplicates(self.session, prepared.row)
         response_id: int | None = self.session.execute(statement).scalar()
         if response_id is None:
@@ -287,10 +292,17 @@ class ResponseService:
         """
         outcomes: list[Ack | StoreError | Prepared | _Pending] = list(batch)
         known = self._known({p.uuid for p in batch})
+        fresh = [i for i, p in enumerate(batch) if p.uuid not in known and p.row.get("replaces_uuid")]
+        refused = {
+            fresh[i]: error
+            for i, error in refused_corrections(self.session, [batch[i].row for i in fresh]).items()
+        }
         first: dict[str, Prepared] = {}
         for index, prepared in enumerate(batch):
             if prepared.uuid in known:
                 outcomes[index] = _replay_of(known[prepared.uuid], prepared.digest)
+            elif index in refused:
+                outcomes[index] = refused[index]
             elif prepared.uuid in first:
                 outcomes[index] = _Pending(first[prepared.uuid], prepared.digest)
             else:
@@ -300,7 +312,7 @@ class ResponseService:
                 # In UUID order: concurrent batches then take the unique index's locks in one order.
                 stored = self._insert_all(sorted(first.values(), key=lambda p: p.uuid))
         except (IntegrityError, bulk.integrity_error(self.session)):
-            return [self._one(p) for p in batch]
+            return [refused.get(i) or self._one(p) for i, p in enumerate(batch)]
         return [_settle(o, stored) for o in outcomes]
 
     def _one(self, prepared: Prepared) -> Ack | StoreError:
@@ -356,9 +368,8 @@ class ResponseService:
         return {p.uuid: response_id for p, response_id in zip(batch, ids, strict=True)}
 
     def count(self, consultation_id: int, *, mode: Mode | None = None) -> int:
-        query = select(func.count(Response.id)).where(
-            Response.consultation_id == consultation_id, Response.status == ResponseStatus.COMPLETE.value
-        )
+        """Responses that count: complete and not superseded by a correction."""
+        query = select(func.count(Response.id)).where(counted(consultation_id))
         if mode is not None:
             query = query.where(Response.mode == mode.value)
         return int(self.session.scalar(query) or 0)

@@ -1,0 +1,155 @@
+"""Which responses count: the one definition every reader of complete responses goes through.
+
+A field correction is a new complete response whose ``replaces_uuid`` names the interview it
+corrects. It **supersedes** that interview everywhere (analysis frames, weighting, quotas, counts,
+exports, snapshots): the original stays in the store for audit and is never counted. Supersession is
+derived in the query, not stored, so it holds whatever order the two arrive in:
+
+- a chain (a correction of a correction) resolves to its latest link: each link is superseded by the
+  next, so only the last counts;
+- a correction that arrives before its original counts on its own until the original arrives, and
+  from then on the original is the one left out;
+- only a *complete* correction of the *same consultation* supersedes: a quarantined correction leaves
+  the original counted until it is reviewed;
+- two corrections of one interview are refused when stored (:func:`refused_corrections`); should two
+  still race past that check, the one submitted last counts and the other is superseded too.
+
+Why one module: a reader that filtered on ``status = 'complete'`` by itself would count the
+respondent twice; a test (``tests/store/test_supersede_readers.py``) fails when code outside this
+module filters responses on their status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from survey.questionnaire.validation import FieldError
+from survey.store.errors import InvalidAnswersError, StoreError
+from survey.store.models import Response, ResponseStatus
+
+__all__ = [
+    "CHAIN_LIMIT",
+    "counted",
+    "is_superseded",
+    "refused_corrections",
+    "superseded",
+]
+
+COMPLETE = ResponseStatus.COMPLETE.value
+CHAIN_LIMIT = 1000  # links followed when checking a new correction for a cycle
+
+
+def _complete_of_same_consultation(other: Any) -> ColumnElement[bool]:
+    return and_(other.consultation_id == Response.consultation_id, other.status == COMPLETE)
+
+
+def is_superseded() -> ColumnElement[bool]:
+    """True for a row of ``Response`` that a complete correction of the same consultation replaces.
+
+    Two ways: a correction names it in ``replaces_uuid``, or (a race past the store's refusal) it is
+    itself a correction and a later-submitted correction of the same interview exists.
+    """
+    correction = aliased(Response)
+    sibling = aliased(Response)
+    corrected = exists().where(
+        correction.replaces_uuid == Response.uuid, _complete_of_same_consultation(correction)
+    )
+    later_sibling = exists().where(
+        sibling.replaces_uuid == Response.replaces_uuid,
+        sibling.id != Response.id,
+        _complete_of_same_consultation(sibling),
+        or_(
+            sibling.submitted_at > Response.submitted_at,
+            and_(sibling.submitted_at == Response.submitted_at, sibling.id > Response.id),
+        ),
+    )
+    return or_(corrected, and_(Response.replaces_uuid.is_not(None), later_sibling))
+
+
+def counted(consultation_id: int) -> ColumnElement[bool]:
+    """WHERE clause on ``Response``: the complete, not superseded responses of one consultation."""
+    return and_(
+        Response.consultation_id == consultation_id,
+        Response.status == COMPLETE,
+        ~is_superseded(),
+    )
+
+
+def superseded(consultation_id: int) -> ColumnElement[bool]:
+    """WHERE clause on ``Response``: complete responses of one consultation a correction replaced
+    (kept for audit, never counted)."""
+    return and_(
+        Response.consultation_id == consultation_id,
+        Response.status == COMPLETE,
+        is_superseded(),
+    )
+
+
+def _refusal(code: str, message: str) -> InvalidAnswersError:
+    return InvalidAnswersError([FieldError("replaces_uuid", code, message)])
+
+
+def refused_corrections(session: Session, rows: Sequence[dict[str, Any]]) -> dict[int, StoreError]:
+    """Corrections (rows about to be inserted, by position) the store refuses, and why.
+
+    - ``other_consultation``: the interview named belongs to another consultation;
+    - ``already_corrected``: it was corrected already (by a stored response or earlier in this
+      batch): the tablet must correct the latest version, so that a chain stays one line;
+    - ``correction_cycle``: the interview named is (through its own corrections) a correction of
+      this one.
+    A correction of an interview the store does not hold yet is accepted: sync order is not
+    collection order, and the original is superseded when it arrives.
+    """
+    wanted = {str(r["replaces_uuid"]) for r in rows if r.get("replaces_uuid")}
+    if not wanted:
+        return {}
+    targets = {
+        uuid: (consultation_id, replaces)
+        for uuid, consultation_id, replaces in session.execute(
+            select(Response.uuid, Response.consultation_id, Response.replaces_uuid).where(
+                Response.uuid.in_(sorted(wanted))
+            )
+        ).all()
+    }
+    corrected_by = dict(
+        session.execute(
+            select(Response.replaces_uuid, Response.uuid).where(Response.replaces_uuid.in_(sorted(wanted)))
+        ).all()
+    )
+    refused: dict[int, StoreError] = {}
+    for index, row in enumerate(rows):
+        target = row.get("replaces_uuid")
+        if not target:
+            continue
+        uuid, consultation_id = str(row["uuid"]), int(row["consultation_id"])
+        held = targets.get(str(target))
+        if held is not None and held[0] != consultation_id:
+            refused[index] = _refusal(
+                "other_consultation", f"interview {target} belongs to another consultation"
+            )
+        elif corrected_by.get(str(target), uuid) != uuid:
+            refused[index] = _refusal(
+                "already_corrected",
+                f"interview {target} was already corrected by {corrected_by[str(target)]}: correct that one",
+            )
+        elif _leads_back(session, str(target), uuid):
+            refused[index] = _refusal("correction_cycle", f"interview {target} is a correction of this one")
+        else:
+            corrected_by[str(target)] = uuid
+    return refused
+
+
+def _leads_back(session: Session, start: str, uuid: str) -> bool:
+    """Whether following ``replaces_uuid`` from ``start`` reaches ``uuid`` (a correction loop)."""
+    current: str | None = start
+    for _ in range(CHAIN_LIMIT):
+        if current is None:
+            return False
+        if current == uuid:
+            return True
+        current = session.scalar(select(Response.replaces_uuid).where(Response.uuid == current))
+    return True
