@@ -6,7 +6,8 @@
     "selected": [2, 2], "count-selected": [1, 1], "string-length": [1, 1], "not": [1, 1],
     "true": [0, 0], "false": [0, 0], "boolean": [1, 1], "if": [3, 3], "coalesce": [2, 2],
     "number": [1, 1], "string": [1, 1], "int": [1, 1], "concat": [1, null],
-    "contains": [2, 2], "starts-with": [2, 2], "ends-with": [2, 2]
+    "contains": [2, 2], "starts-with": [2, 2], "ends-with": [2, 2],
+    "round": [1, 2], "once": [1, 1], "regex": [2, 2], "today": [0, 0], "date": [1, 1]
   };
   var LEVELS = [["or"], ["and"], ["=", "!="], ["<", "<=", ">", ">="], ["+", "-"], ["*", "div", "mod"]];
   var TOKEN = /^(?:(\s+)|(\d+(?:\.\d+)?|\.\d+)|('[^']*'|"[^"]*")|\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}|(!=|<=|>=|[=<>+\-*(),])|(\.)|([A-Za-z_][A-Za-z0-9_\-]*))/;
@@ -112,11 +113,45 @@
     if (Array.isArray(v)) return v.join(" ");
     return String(v);
   }
+  var DATE = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?$/;
+  /* An ISO date or date-time as days since 1970-01-01 (UTC), NaN unless it is a real one. */
+  function days(s) {
+    var m = DATE.exec(s), p, ms, back;
+    if (!m) return NaN;
+    p = m.slice(1).map(function (x) { return x === undefined ? 0 : parseInt(x, 10); });
+    if (p[1] < 1 || p[1] > 12 || p[3] > 23 || p[4] > 59 || p[5] > 59) return NaN;
+    back = new Date(0);
+    back.setUTCFullYear(p[0], p[1] - 1, p[2]);
+    back.setUTCHours(p[3], p[4], p[5], 0);
+    if (back.getUTCFullYear() !== p[0] || back.getUTCDate() !== p[2] || p[0] < 1) return NaN;
+    ms = back.getTime();
+    return ms / 86400000;
+  }
   function toNum(v) {
     if (typeof v === "boolean") return v ? 1 : 0;
     if (typeof v === "number") return v;
     var s = toStr(v).trim();
-    return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? parseFloat(s) : NaN;
+    return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? parseFloat(s) : days(s);
+  }
+  function pad(n, width) { var s = String(n); while (s.length < width) s = "0" + s; return s; }
+  function isoDate(d, utc) {
+    return pad(utc ? d.getUTCFullYear() : d.getFullYear(), 4) + "-" + pad((utc ? d.getUTCMonth() : d.getMonth()) + 1, 2) +
+      "-" + pad(utc ? d.getUTCDate() : d.getDate(), 2);
+  }
+  function roundHalfAway(a) {
+    var n = toNum(a[0]), digits = a.length > 1 ? truncate(a[1]) : 0, scale;
+    if (isNaN(digits) || !isFinite(digits)) return NaN;
+    if (isNaN(n) || !isFinite(n)) return n;
+    scale = Math.pow(10, digits);
+    return (n < 0 || Object.is(n, -0) ? -1 : 1) * (Math.floor(Math.abs(n) * scale + 0.5) / scale);
+  }
+  function regex(a) {
+    try { return new RegExp(toStr(a[1])).test(toStr(a[0])); } catch (e) { return false; }
+  }
+  function toDate(a) {
+    var v = a[0], d = (typeof v === "number" || typeof v === "boolean") ? toNum(v) : days(toStr(v).trim());
+    if (isNaN(d) || Math.floor(d) < -719162 || Math.floor(d) > 2932896) return "";
+    return isoDate(new Date(Math.floor(d) * 86400000), true);
   }
   function toBool(v) {
     if (typeof v === "boolean") return v;
@@ -150,7 +185,12 @@
     "concat": function (a) { return a.map(toStr).join(""); },
     "contains": function (a) { return toStr(a[0]).indexOf(toStr(a[1])) >= 0; },
     "starts-with": function (a) { return toStr(a[0]).indexOf(toStr(a[1])) === 0; },
-    "ends-with": function (a) { var s = toStr(a[0]), t = toStr(a[1]); return s.length >= t.length && s.slice(s.length - t.length) === t; }
+    "ends-with": function (a) { var s = toStr(a[0]), t = toStr(a[1]); return s.length >= t.length && s.slice(s.length - t.length) === t; },
+    "round": roundHalfAway,
+    "once": function (a) { return a[0]; },
+    "regex": regex,
+    "today": function () { return isoDate(new Date(), false); },
+    "date": toDate
   };
   var REL = {
     "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; },

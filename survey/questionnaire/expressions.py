@@ -15,7 +15,15 @@ Supported:
     functions       ``selected(s, 'x')``, ``count-selected(s)``, ``string-length(s)``, ``not(b)``,
                     ``true()``, ``false()``, ``boolean(x)``, ``if(c, a, b)``, ``coalesce(a, b)``,
                     ``number(x)``, ``string(x)``, ``int(x)``, ``concat(a, ...)``,
-                    ``contains(s, t)``, ``starts-with(s, t)``, ``ends-with(s, t)``
+                    ``contains(s, t)``, ``starts-with(s, t)``, ``ends-with(s, t)``,
+                    ``round(x)``, ``round(x, digits)`` (halves away from zero), ``once(x)`` (the
+                    value itself: a response is computed once, when it is sent), ``regex(s, re)``
+                    (true when the pattern matches somewhere in s; a bad pattern is false),
+                    ``today()`` (the local date, ``YYYY-MM-DD``), ``date(x)`` (a date string, or
+                    a number of days since 1970-01-01, as a ``YYYY-MM-DD`` date)
+    dates           ``YYYY-MM-DD`` and ``YYYY-MM-DDTHH:MM[:SS]`` strings read as numbers are days
+                    since 1970-01-01 (UTC, a time as a fraction of a day), as in ODK: so
+                    ``${born} < today()`` compares dates and ``today() - ${born}`` counts days
 
 A select_multiple answer is its choice names joined by single spaces, as in ODK. ``div`` by zero
 gives ±Infinity or NaN and ``mod`` truncates toward zero, as in XPath and JavaScript.
@@ -23,6 +31,7 @@ gives ±Infinity or NaN and ``mod`` truncates toward zero, as in XPath and JavaS
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -65,6 +74,11 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "contains": (2, 2),
     "starts-with": (2, 2),
     "ends-with": (2, 2),
+    "round": (1, 2),
+    "once": (1, 1),
+    "regex": (2, 2),
+    "today": (0, 0),
+    "date": (1, 1),
 }
 _BINARY_LEVELS: tuple[tuple[str, ...], ...] = (
     ("or",),
@@ -239,17 +253,33 @@ def _js_number(number: float) -> str:
 
 
 _NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
+_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?")
+_EPOCH = dt.datetime(1970, 1, 1)  # naive on purpose: dates are read as UTC in both evaluators
+_FIRST_DAY, _LAST_DAY = -719162, 2932896  # 0001-01-01 and 9999-12-31, the range both evaluators print
+
+
+def _days(text: str) -> float:
+    """An ISO date or date-time as days since 1970-01-01 (NaN if it is not a real one)."""
+    match = _DATE.fullmatch(text)
+    if match is None:
+        return math.nan
+    parts = [int(p) if p else 0 for p in match.groups()]
+    try:
+        moment = dt.datetime(*parts)
+    except ValueError:
+        return math.nan
+    return (moment - _EPOCH).total_seconds() / 86400
 
 
 def to_number(value: Value) -> float:
-    """XPath number(): booleans are 1/0, unparsable or empty strings are NaN."""
+    """XPath number(): booleans are 1/0, dates are days since 1970, other unparsable strings NaN."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
         return float(value)
     text = to_string(value).strip()
     if not _NUMBER.fullmatch(text):
-        return math.nan
+        return _days(text)
     return float(text)
 
 
@@ -291,6 +321,33 @@ def _int(value: Value) -> float:
     return float(math.trunc(number))
 
 
+def _round(args: list[Value]) -> float:
+    """ODK round(): halves away from zero; written as the browser computes it, so both agree to the bit."""
+    number = to_number(args[0])
+    digits = _int(args[1]) if len(args) > 1 else 0.0
+    if math.isnan(digits) or math.isinf(digits):
+        return math.nan
+    if math.isnan(number) or math.isinf(number):
+        return number
+    scale = 10.0**digits
+    return math.copysign(math.floor(abs(number) * scale + 0.5) / scale, number)
+
+
+def _regex(args: list[Value]) -> bool:
+    try:
+        return re.search(to_string(args[1]), to_string(args[0])) is not None
+    except re.error:
+        return False
+
+
+def _date(args: list[Value]) -> str:
+    value = args[0]
+    days = to_number(value) if isinstance(value, int | float | bool) else _days(to_string(value).strip())
+    if math.isnan(days) or not _FIRST_DAY <= math.floor(days) <= _LAST_DAY:
+        return ""
+    return (_EPOCH + dt.timedelta(days=math.floor(days))).date().isoformat()
+
+
 _ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
@@ -320,6 +377,11 @@ _CALLS: dict[str, Callable[[list[Value]], Value]] = {
     "contains": lambda a: to_string(a[1]) in to_string(a[0]),
     "starts-with": lambda a: to_string(a[0]).startswith(to_string(a[1])),
     "ends-with": lambda a: to_string(a[0]).endswith(to_string(a[1])),
+    "round": _round,
+    "once": lambda a: a[0],
+    "regex": _regex,
+    "today": lambda a: dt.date.today().isoformat(),  # the respondent's local day, as in the browser
+    "date": _date,
 }
 
 
