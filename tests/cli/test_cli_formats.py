@@ -1,0 +1,92 @@
+"""`survey weight` reads CSV, Parquet, SPSS (.sav) and Stata (.dta) by extension, value labels as the
+categories, and writes CSV or Parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import polars as pl
+import pyreadstat
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from survey.cli.weighting import register
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    application = typer.Typer()
+    register(application)
+    return application
+
+
+@pytest.fixture
+def tfile(tmp_path: Path) -> Path:
+    path = tmp_path / "t.csv"
+    path.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\ngrp,1,0.25\ngrp,2,0.75\n")
+    return path
+
+
+def _coded(n: int = 90) -> pd.DataFrame:
+    rng = np.random.default_rng(5)
+    return pd.DataFrame(
+        {
+            "sex": rng.choice([1.0, 2.0], n, p=[0.7, 0.3]),
+            "grp": rng.choice([1.0, 2.0], n),
+            "y": rng.normal(size=n),
+        }
+    )
+
+
+def _check(out: Path, labels: tuple[object, object]) -> None:
+    written = pl.read_parquet(out).to_pandas()
+    shares = written.groupby("sex")["weight"].sum() / written["weight"].sum()
+    assert len(written) == 90
+    assert shares.to_dict() == pytest.approx(dict.fromkeys(labels, 0.5), abs=1e-5)
+
+
+@pytest.mark.parametrize("suffix", [".sav", ".dta"])
+def test_spss_and_stata_value_labels_are_the_categories(app, tmp_path, tfile, suffix):
+    data = tmp_path / f"d{suffix}"
+    writer = pyreadstat.write_sav if suffix == ".sav" else pyreadstat.write_dta
+    writer(_coded(), str(data), variable_value_labels={"sex": {1: "F", 2: "M"}})
+    out = tmp_path / "w.parquet"
+    result = runner.invoke(
+        app, ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(out)
+    assert set(written["sex"].to_list()) == {"F", "M"}
+    _check(out, ("F", "M"))
+
+
+def test_parquet_in_and_out_keeps_types_and_reads_numbers_as_categories(app, tmp_path, tfile):
+    data = tmp_path / "d.parquet"
+    frame = _coded()
+    frame.to_parquet(data)
+    tfile.write_text(tfile.read_text().replace("sex,F,", "sex,1,").replace("sex,M,", "sex,2.0,"))
+    out = tmp_path / "w.parquet"
+    result = runner.invoke(
+        app, ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    written = pl.read_parquet(out)
+    assert written.select("sex", "grp", "y").to_pandas().equals(frame)
+    _check(out, (1.0, 2.0))
+
+
+def test_spss_output_is_refused_before_any_work(app, tmp_path, tfile):
+    data = tmp_path / "d.parquet"
+    _coded().to_parquet(data)
+    out = tmp_path / "w.sav"
+    result = runner.invoke(
+        app, ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert ".csv or .parquet" in result.stderr
+    assert not out.exists()
