@@ -295,34 +295,76 @@ def coverage(cells: Cells, margins: Sequence[Sequence[str]] | None = None) -> tu
     return tuple(rows)
 
 
-def _population_shares(
-    targets: Targets, variables: tuple[str, ...]
-) -> tuple[dict[tuple[str, ...], float], bool]:
-    """Population share of each crossed cell, and whether it had to assume independent margins."""
+def _count_cells(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+    """Rows per combination of labels, by integer codes (one pass, no per-row Python).
+
+    Each column is factorised once and only its distinct values go through `label`, so a
+    million rows cost a sort of integers, not a million string conversions.
+    """
+    codes, labels = [], []
+    for name in names:
+        code, uniques = pd.factorize(frame[name], sort=False)
+        codes.append(code.astype(np.int64))
+        labels.append([label(u) for u in uniques])
+    sizes = [max(len(u), 1) for u in labels]
+    if math.prod(sizes) >= 1 << 62:
+        raise VariableError(f"crossing {', '.join(names)} gives too many cells", code="too_many_cells")
+    found, counts = np.unique(np.ravel_multi_index(codes, sizes), return_counts=True)
+    counted: dict[tuple[str, ...], int] = {}
+    for flat, count in zip(zip(*np.unravel_index(found, sizes), strict=True), counts, strict=True):
+        key = tuple(labels[j][int(i)] for j, i in enumerate(flat))
+        counted[key] = counted.get(key, 0) + int(count)
+    return counted
+
+
+def _margin_shares(targets: Targets, variables: tuple[str, ...]) -> dict[tuple[str, ...], float] | None:
+    """Shares of the crossed margin named exactly ``variables`` (or one variable), if the targets have it."""
     name = CROSS.join(variables)
-    if name in targets.names:
-        margin = targets.margin(name)
-        return {
-            tuple(c.split(CROSS)): s for c, s in zip(margin.categories, margin.shares, strict=True)
-        }, False
+    if name not in targets.names:
+        return None
+    margin = targets.margin(name)
+    return {tuple(c.split(CROSS)): s for c, s in zip(margin.categories, margin.shares, strict=True)}
+
+
+def _single_shares(targets: Targets, variable: str) -> dict[tuple[str, ...], float]:
+    """Shares of one variable's margin; TargetsError naming it when the targets lack it."""
+    margin = targets.margin(variable)
+    return {(c,): s for c, s in zip(margin.categories, margin.shares, strict=True)}
+
+
+def _population_shares(
+    targets: Targets, groups: Sequence[tuple[str, ...]]
+) -> tuple[dict[tuple[str, ...], float], bool]:
+    """Population share of each crossed cell, and whether it had to assume independent margins.
+
+    Each group takes its own crossed margin when there is one, else the product of its single
+    margins; the groups are then crossed as independent.
+    """
     joint: dict[tuple[str, ...], float] = {(): 1.0}
-    for variable in variables:
-        margin = targets.margin(variable)
-        joint = {
-            (*k, c): s * t
-            for k, s in joint.items()
-            for c, t in zip(margin.categories, margin.shares, strict=True)
-        }
-    return joint, len(variables) > 1
+    independent = len(groups) > 1
+    for group in groups:
+        whole = _margin_shares(targets, group)
+        pieces = [whole] if whole is not None else [_single_shares(targets, v) for v in group]
+        independent = independent or len(pieces) > 1
+        for shares in pieces:
+            joint = {(*k, *c): s * t for k, s in joint.items() for c, t in shares.items()}
+    return joint, independent
 
 
-def cells_from_data(data: pd.DataFrame, targets: Targets, variables: Sequence[str]) -> Cells:
+def cells_from_data(
+    data: pd.DataFrame,
+    targets: Targets,
+    variables: Sequence[str],
+    groups: Sequence[Sequence[str]] | None = None,
+) -> Cells:
     """Count responses in the crossed cells of ``variables`` and attach their population shares.
 
     Shares come from the crossed target margin (``sex:age_group``) when the targets have it,
     else from the product of the single margins, which assumes the variables independent in the
-    population: a note says so. Responses with a missing value or a category the targets do not
-    know are left out, with a note giving their number.
+    population: a note says so. ``groups`` (for example ``[("sex", "age_group"), ("education",)]``,
+    covering ``variables`` in order) names the margins to take: each group's crossed margin if the
+    targets have it, the groups then crossed as independent. Responses with a missing value or a
+    category the targets do not know are left out, with a note giving their number.
     """
     names = tuple(variables)
     if not names:
@@ -332,17 +374,18 @@ def cells_from_data(data: pd.DataFrame, targets: Targets, variables: Sequence[st
             raise VariableError(
                 f"unknown variable {v!r}: not a question of the data", code="unknown_variable", variable=v
             )
-    shares, independent = _population_shares(targets, names)
+    chosen = [tuple(g) for g in groups] if groups is not None else [names]
+    if [v for g in chosen for v in g] != list(names):
+        raise VariableError("the groups must list the variables in order", code="cell_groups")
+    shares, independent = _population_shares(targets, chosen)
     keys = list(shares)
     counted: Mapping[tuple[str, ...], int] = {}
     left_out = 0
     if len(data):
         frame = data[list(names)].dropna()
         left_out = len(data) - len(frame)
-        grouped = frame.map(label).value_counts()
-        counted = {tuple(k if isinstance(k, tuple) else (k,)): int(v) for k, v in grouped.items()}
-        outside = sum(v for k, v in counted.items() if k not in shares)
-        left_out += outside
+        counted = _count_cells(frame, names)
+        left_out += sum(v for k, v in counted.items() if k not in shares)
     notes = []
     if independent:
         notes.append(

@@ -10,7 +10,7 @@ from alembic.util.exc import CommandError
 from sqlalchemy.exc import SQLAlchemyError
 
 from field_app.cli import register as register_field
-from survey.cli import db, export, forms, invitations, report, targets, users, weighting
+from survey.cli import db, export, forms, invitations, plan, report, targets, users, weighting
 from survey.cli._common import say_error, say_unexpected
 from survey.cli.demo import demo
 from survey.cli.serve import serve
@@ -31,6 +31,7 @@ app.command()(serve)
 weighting.register(app)
 report.register(app)
 export.register(app)
+plan.register(app)
 register_field(app)
 
 

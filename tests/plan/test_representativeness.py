@@ -169,3 +169,16 @@ def test_cells_from_data_name_an_unknown_variable():
         cells_from_data(pd.DataFrame({"sex": ["F"]}), single, ["sex", "age"])
     with pytest.raises(TargetsError, match="no targets for 'sex'"):
         cells_from_data(pd.DataFrame({"sex": ["F"]}), Targets.from_dict({"age": {"y": 1.0}}), ["sex"])
+
+
+def test_cells_from_data_take_each_groups_crossed_margin_and_match_numbers_to_labels():
+    data = pd.DataFrame({"sex": ["F", "M", "M"], "age": ["y", "o", "o"], "edu": [1.0, 2.0, 2.0]})
+    targets = Targets.from_dict(
+        {"sex:age": {"F:y": 0.1, "F:o": 0.5, "M:y": 0.2, "M:o": 0.2}, "edu": {"1": 0.4, "2": 0.6}}
+    )
+    cells = cells_from_data(data, targets, ["sex", "age", "edu"], groups=[("sex", "age"), ("edu",)])
+    shares = dict(zip(cells.labels(), cells.shares, strict=True))
+    assert shares["F:o:2"] == pytest.approx(0.5 * 0.6)
+    assert dict(zip(cells.labels(), cells.responses, strict=True))["M:o:2"] == 2
+    assert sum(cells.responses) == 3
+    assert any("independent" in n for n in cells.notes)

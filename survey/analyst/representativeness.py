@@ -1,0 +1,233 @@
+"""Representativeness of a consultation's responses and the field plan that would mend it.
+
+Why one module for the monitor page, its JSON and ``survey plan``: all three read the same cells
+(the stored responses crossed by the chosen questions, against the consultation's targets), so
+they show the same figures. The statistics themselves live in `weighting.representativeness` and
+`weighting.field_plan`; this module only chooses the rows and the cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import polars as pl
+
+from survey.analyst.services import Context
+from weighting import Targets, VariableError
+from weighting.field_plan import FieldPlan
+from weighting.representativeness import (
+    Cells,
+    CoverageRow,
+    PartialIndicator,
+    RIndicator,
+    WeightEffect,
+    cells_from_data,
+    coverage,
+    partial_indicators,
+    r_indicator,
+    weight_effect,
+)
+from weighting.targets import CROSS
+
+__all__ = [
+    "DayPoint",
+    "Monitor",
+    "PlanRow",
+    "build_cells",
+    "default_specs",
+    "monitor",
+    "parse_specs",
+    "plan_rows",
+]
+
+ONLINE = "online"
+DEFAULT_MAX_CATEGORIES = 8  # questions with more categories (municipality) split the sample too finely
+DEFAULT_MAX_VARIABLES = 3
+
+
+def parse_specs(text: str) -> list[tuple[str, ...]]:
+    """``sex:age_group,education`` → ``[("sex", "age_group"), ("education",)]``; each question once.
+
+    Raises:
+        VariableError: An empty part, or a question named twice, with the text as written.
+    """
+    specs = [tuple(part.strip() for part in spec.split(CROSS)) for spec in text.split(",")]
+    if not text.strip() or any(not v for spec in specs for v in spec):
+        raise VariableError(f"cells {text!r}: name questions as sex:age_group,education", code="cells_empty")
+    flat = [v for spec in specs for v in spec]
+    repeated = sorted({v for v in flat if flat.count(v) > 1})
+    if repeated:
+        raise VariableError(
+            f"cells {text!r}: {', '.join(repeated)} named more than once", code="cells_repeated"
+        )
+    return specs
+
+
+def default_specs(targets: Targets) -> list[tuple[str, ...]]:
+    """The target questions with few categories, crossed: enough cells to see, few enough to fill."""
+    small = [m.variables for m in targets.margins if len(m.variables) == 1]
+    small = [v for v in small if len(targets.margin(v[0]).categories) <= DEFAULT_MAX_CATEGORIES]
+    return [tuple(v[0] for v in small[:DEFAULT_MAX_VARIABLES])] if small else [targets.margins[0].variables]
+
+
+def build_cells(data: pd.DataFrame, targets: Targets, specs: Sequence[Sequence[str]]) -> Cells:
+    """Cells crossing every question of ``specs``, population shares from the targets."""
+    return cells_from_data(data, targets, [v for spec in specs for v in spec], groups=specs)
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    """The figures as they stood at the end of one day of submission (all responses so far)."""
+
+    day: dt.date
+    n: int
+    cv: float
+    r: float
+    deff: float
+    n_eff: float
+
+
+@dataclass(frozen=True)
+class Monitor:
+    """Everything the monitor page and its JSON show."""
+
+    specs: list[tuple[str, ...]]
+    cells: Cells
+    coverage: tuple[CoverageRow, ...]
+    indicator: RIndicator
+    online_indicator: RIndicator
+    partials: tuple[PartialIndicator, ...]
+    effect: WeightEffect
+    online_effect: WeightEffect
+    days: list[DayPoint] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready (infinite and NaN figures become null)."""
+        found: dict[str, object] = _clean(
+            {
+                "cells": [CROSS.join(s) for s in self.specs],
+                "notes": list(self.cells.notes),
+                "coverage": [
+                    {
+                        "margin": r.margin,
+                        "category": r.category,
+                        "population_share": r.population_share,
+                        "responses": r.responses,
+                        "response_share": r.response_share,
+                        "ratio": r.ratio,
+                    }
+                    for r in self.coverage
+                ],
+                "r_indicator": vars(self.indicator),
+                "online_r_indicator": vars(self.online_indicator),
+                "partial": [
+                    {
+                        **vars(p),
+                        "categories": [
+                            {"category": c, "unconditional_cv": u, "conditional_cv": k}
+                            for c, u, k in p.categories
+                        ],
+                    }
+                    for p in self.partials
+                ],
+                "weights": vars(self.effect),
+                "online_weights": vars(self.online_effect),
+                "days": [{**vars(d), "day": d.day.isoformat()} for d in self.days],
+            }
+        )  # type: ignore[assignment]
+        return found
+
+
+def _clean(value: object) -> object:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+def _data(frame: pl.DataFrame, specs: Sequence[Sequence[str]]) -> pd.DataFrame:
+    columns = [v for spec in specs for v in spec]
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise VariableError(
+            f"unknown question {missing[0]!r}: not a question of this consultation",
+            code="unknown_variable",
+            variable=missing[0],
+        )
+    return frame.select("mode", "submitted_at", *columns).to_pandas()
+
+
+def monitor(context: Context, specs: Sequence[Sequence[str]] | None = None) -> Monitor:
+    """Coverage, R-indicators, partial indicators and weight effect, for all modes and online only."""
+    targets = context.targets
+    chosen = list(specs) if specs else default_specs(targets)
+    data = _data(context.frame, chosen)
+    cells = build_cells(data, targets, chosen)
+    online = build_cells(data[data["mode"] == ONLINE], targets, chosen)
+    population = context.population
+    return Monitor(
+        specs=[tuple(s) for s in chosen],
+        cells=cells,
+        coverage=coverage(cells, [s for s in chosen if len(s) > 1] + [(v,) for s in chosen for v in s]),
+        indicator=r_indicator(cells, population),
+        online_indicator=r_indicator(online, population),
+        partials=partial_indicators(cells, population),
+        effect=weight_effect(cells),
+        online_effect=weight_effect(online),
+        days=_days(data, targets, chosen, population),
+    )
+
+
+def _days(
+    data: pd.DataFrame, targets: Targets, specs: Sequence[Sequence[str]], population: float | None
+) -> list[DayPoint]:
+    """Running figures at the end of each day that has a submission (UTC days)."""
+    if data.empty:
+        return []
+    days = pd.to_datetime(data["submitted_at"], utc=True).dt.date
+    points = []
+    for day in sorted(days.dropna().unique()):
+        cells = build_cells(data[days <= day], targets, specs)
+        ind, eff = r_indicator(cells, population), weight_effect(cells)
+        points.append(DayPoint(day, int(cells.responses.sum()), ind.cv, ind.r, eff.deff, eff.n_eff))
+    return points
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One line of the plan file: a category of one requested margin."""
+
+    variable: str
+    category: str
+    target_share: float
+    responses: int
+    planned: int
+    after: int
+
+
+def plan_rows(result: FieldPlan, specs: Sequence[Sequence[str]]) -> list[PlanRow]:
+    """The plan per requested margin (``planned`` sums to the plan's size in each margin)."""
+    cells = result.cells
+    rows = []
+    for spec in specs:
+        positions = [cells.variables.index(v) for v in spec]
+        sums: dict[str, list[float]] = {}
+        for cats, share, stored, planned in zip(
+            cells.categories, cells.shares, cells.responses, result.planned, strict=True
+        ):
+            key = CROSS.join(cats[i] for i in positions)
+            acc = sums.setdefault(key, [0.0, 0.0, 0.0])
+            acc[0] += float(share)
+            acc[1] += float(stored)
+            acc[2] += float(planned)
+        rows += [
+            PlanRow(CROSS.join(spec), k, s, round(n), round(m), round(n + m)) for k, (s, n, m) in sums.items()
+        ]
+    return rows

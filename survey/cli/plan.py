@@ -1,0 +1,188 @@
+"""``survey plan``: the field interviews that make the weighted results most precise, as a quota file.
+
+Thin over `weighting.field_plan`: this module reads the store through the analyst services,
+parses files and prints; every figure comes from the library. Bad input exits 2 with one line.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import pandas as pd
+import typer
+from rich.table import Table
+
+from field_app.planning import set_quotas
+from field_app.schemas import QuotaCell
+from survey.analyst.representativeness import PlanRow, build_cells, parse_specs, plan_rows
+from survey.analyst.services import load_context
+from survey.cli._common import DatabaseOption, fail, out, sessions, writable_file
+from survey.store.db import transaction
+from survey.store.errors import StoreError, first_line
+from survey.store.services.consultations import ConsultationService
+from weighting import Targets, WeightingError
+from weighting.field_plan import FieldPlan, plan, plan_for_moe, proportional
+from weighting.representativeness import Cells, WeightEffect
+
+__all__ = ["register"]
+
+MAX_BUDGET = 1_000_000
+COLUMNS = ["variable", "category", "target_share", "responses", "planned", "after"]
+
+
+def _read_csv(path: Path, option: str) -> pd.DataFrame:
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        fail(f"{option} {path}: {first_line(exc)}")
+
+
+def _limits(path: Path, cells: Cells) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Per-cell costs and caps from ``variable,category,cost`` and/or ``max`` rows of the planned cells."""
+    frame = _read_csv(path, "--costs")
+    frame.columns = [str(c).strip().lower() for c in frame.columns]
+    if not {"variable", "category"} <= set(frame.columns) or not {"cost", "max"} & set(frame.columns):
+        fail("--costs needs the columns variable,category and cost and/or max")
+    index = {label: i for i, label in enumerate(cells.labels())}
+    costs = np.ones(len(index)) if "cost" in frame.columns else None
+    caps = np.full(len(index), np.inf) if "max" in frame.columns else None
+    for line, row in enumerate(frame.to_dict("records"), start=2):
+        variable, category = str(row["variable"]).strip(), str(row["category"]).strip()
+        if variable != cells.name or category not in index:
+            fail(f"--costs line {line}: {variable}={category} is not one of the planned {cells.name} cells")
+        for column, array, low in (("cost", costs, 0.0), ("max", caps, -1.0)):
+            if array is None or str(row[column]).strip() == "":
+                continue
+            try:
+                value = float(row[column])
+            except ValueError:
+                value = math.nan
+            if not math.isfinite(value) or value <= low:
+                fail(f"--costs line {line}: {column} of {variable}={category} must be a number > {low:g}")
+            array[index[category]] = value
+    return costs, caps
+
+
+def _write(rows: list[PlanRow], path: Path) -> None:
+    """Temp file beside ``path``, then rename: the plan file appears only when complete."""
+    frame = pd.DataFrame([vars(r) for r in rows], columns=COLUMNS)
+    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=".csv")
+    os.close(fd)
+    try:
+        frame.to_csv(tmp, index=False, float_format="%.6g")
+        Path(tmp).replace(path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+
+
+def _show(rows: list[PlanRow], result: FieldPlan, usual: FieldPlan) -> None:
+    table = Table(*COLUMNS, title="Field plan")
+    for r in rows:
+        table.add_row(
+            r.variable, r.category, f"{r.target_share:.1%}", str(r.responses), str(r.planned), str(r.after)
+        )
+    out.print(table)
+    summary = Table(
+        "", "stored now", "after this plan", "after proportional", title="Post-stratified weights"
+    )
+
+    def cols(pick: str) -> list[str]:
+        effects: list[WeightEffect] = [result.before, result.after, usual.after]
+        return [_figure(getattr(e, pick), pick) for e in effects]
+
+    summary.add_row("interviews", "", str(int(result.planned.sum())), str(int(usual.planned.sum())))
+    for label, pick in (("responses", "n"), ("Kish deff", "deff"), ("effective n", "n_eff"),
+                        ("largest weight / mean", "max_weight"), ("MOE of 50 %", "moe"),
+                        ("population in empty cells", "uncovered_share")):  # fmt: skip
+        summary.add_row(label, *cols(pick))
+    out.print(summary)
+    for note in result.cells.notes:
+        out.print(f"note: {note}", highlight=False)
+    if result.unplaced:
+        out.print(f"note: {result.unplaced} interviews could not be placed (every cell at its max)")
+
+
+def _figure(value: float, pick: str) -> str:
+    if not math.isfinite(value):
+        return "∞ (empty cells)"
+    if pick in {"moe", "uncovered_share"}:
+        return f"±{value:.1%}" if pick == "moe" else f"{value:.1%}"
+    return f"{value:,.0f}" if pick in {"n", "n_eff"} else f"{value:.3f}"
+
+
+def plan_command(
+    consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
+    cells: Annotated[
+        str, typer.Option(help="Quota cells: questions, crossed with ':' (sex:age_group,education).")
+    ],
+    budget: Annotated[int | None, typer.Option(help="Field interviews to plan.")] = None,
+    moe: Annotated[
+        float | None, typer.Option(help="Plan the fewest interviews reaching this MOE (0.03).")
+    ] = None,
+    targets: Annotated[
+        Path | None, typer.Option(help="variable,category,share CSV (default: stored).")
+    ] = None,
+    costs: Annotated[
+        Path | None, typer.Option(help="variable,category,cost and/or max per planned cell.")
+    ] = None,
+    out_path: Annotated[Path | None, typer.Option("--out", help="Write the plan as CSV.")] = None,
+    apply: Annotated[bool, typer.Option("--apply", help="Replace the field quotas with this plan.")] = False,
+    database_url: str | None = DatabaseOption,
+) -> None:
+    """Plan field interviews that minimise the design effect of the post-stratified weights."""
+    if (budget is None) == (moe is None):
+        fail("give exactly one of --budget N or --moe 0.03")
+    if budget is not None and not 0 <= budget <= MAX_BUDGET:
+        fail(f"--budget must be between 0 and {MAX_BUDGET:,}")
+    if moe is not None and not 0 < moe < 1:
+        fail("--moe must be a proportion between 0 and 1, e.g. 0.03")
+    if out_path is not None:
+        writable_file(out_path)
+    try:
+        specs = parse_specs(cells)
+        given = Targets.from_frame(_read_csv(targets, "--targets")) if targets else None
+        with sessions(database_url)() as session:
+            context = load_context(session, consultation)
+            if given is None and not context.target_rows:
+                fail(f"{consultation} has no targets yet: upload some or pass --targets")
+            columns = [v for s in specs for v in s]
+            unknown = [c for c in columns if c not in context.frame.columns]
+            if unknown:
+                fail(f"--cells: {unknown[0]!r} is not a question of {consultation}")
+            data = context.frame.select(columns).to_pandas()
+            table = build_cells(data, given or context.targets, specs)
+        costs_, caps = _limits(costs, table) if costs else (None, None)
+        result = (
+            plan(table, budget, caps=caps, costs=costs_)
+            if budget is not None
+            else plan_for_moe(table, float(moe or 0), caps=caps, costs=costs_, limit=MAX_BUDGET)
+        )
+        usual = proportional(table, int(result.planned.sum()))
+    except (StoreError, WeightingError) as exc:
+        fail(str(exc))
+    rows = plan_rows(result, specs)
+    _show(rows, result, usual)
+    if out_path is not None:
+        _write(rows, out_path)
+        out.print(f"wrote {out_path}", highlight=False)
+    if apply:
+        quotas = [QuotaCell(variable=r.variable, category=r.category, target=r.after) for r in rows]
+        try:
+            with transaction(sessions(database_url)) as session:
+                found = ConsultationService(session).get(consultation)
+                set_quotas(session, found, quotas, actor="cli:plan")
+        except StoreError as exc:
+            fail(f"--apply: {exc}")
+        out.print(
+            f"field quotas of {consultation} replaced by this plan ({len(quotas)} cells)", highlight=False
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``survey plan`` to the main app."""
+    app.command("plan", help=plan_command.__doc__)(plan_command)
