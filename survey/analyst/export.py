@@ -3,21 +3,61 @@
 Why codes for SPSS/Stata: both attach value labels to numbers only, so single-choice answers are
 written as 1..k with the choice labels; CSV and Parquet keep the choice names as text. Every
 format gets the same ``<out>.codebook.csv`` so the files can be read without the questionnaire.
+
+Rows are the counted responses: a field correction replaces its original (``replaces_uuid`` names
+it); ``--with-superseded`` adds the originals for audit, with no weight and ``superseded_by`` set.
+CSV cells that a spreadsheet would run as a formula are neutralised unless the caller asks for raw
+text (:mod:`survey.analyst.spreadsheet`); the other formats keep the text and the codebook says
+which columns hold such cells.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import pyreadstat
+from sqlalchemy.orm import Session
 
-from survey.analyst.services import MULTI_SEPARATOR, Analysis, Context
+from survey.analyst.services import MULTI_SEPARATOR, Analysis, Context, analysis_frame
+from survey.analyst.spreadsheet import NEUTRALISED_NOTE, neutralise_frame, risky_columns
 from survey.questionnaire.model import QuestionType
+from survey.store.services.counted import correction_links
+from survey.store.services.frames import responses_frame
 
 FORMATS = ("csv", "parquet", "sav", "dta")
 WEIGHT_COLUMN = "weight"
+REPLACES_COLUMN = "replaces_uuid"
+SUPERSEDED_COLUMN = "superseded_by"
+NOTE_VARIABLE = "(note)"
+
+
+@dataclass(frozen=True)
+class Corrections:
+    """Field corrections of the consultation: ``(correction, replaced)`` pairs and, for an audit
+    export, the superseded originals encoded like the analysis data."""
+
+    links: list[tuple[str, str]] = field(default_factory=list)
+    originals: pd.DataFrame | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """The codebook written beside the data, and notes for the person who asked for the export."""
+
+    codebook: Path
+    notes: list[str]
+
+
+def load_corrections(session: Session, context: Context, *, with_superseded: bool = False) -> Corrections:
+    """What the export needs to link corrections to their originals (and the originals themselves)."""
+    links = correction_links(session, context.consultation.id)
+    if not with_superseded:
+        return Corrections(links)
+    frame = responses_frame(session, context.consultation.id, context.questionnaire, rows="superseded")
+    return Corrections(links, analysis_frame(frame, context.questionnaire))
 
 
 def _safe(name: str) -> str:
@@ -25,13 +65,33 @@ def _safe(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name.replace(MULTI_SEPARATOR, "__"))[:32]
 
 
-def export_frame(context: Context, analysis: Analysis, lang: str = "en") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The data (one row per response, final weight last) and its codebook."""
+def _with_corrections(data: pd.DataFrame, corrections: Corrections) -> pd.DataFrame:
+    """Originals appended (weight empty) if asked for, and the two linking columns after ``uuid``."""
+    originals = corrections.originals
+    if originals is not None and len(originals):
+        extra = originals.drop(columns=["response_id"]).reindex(columns=data.columns)
+        data = pd.concat([data, extra.astype(data.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+    replaced = dict(corrections.links)
+    superseder = {original: correction for correction, original in corrections.links}  # latest wins
+    data.insert(1, REPLACES_COLUMN, data["uuid"].map(replaced).astype(object))
+    data.insert(2, SUPERSEDED_COLUMN, data["uuid"].map(superseder).astype(object))
+    return data
+
+
+def export_frame(
+    context: Context, analysis: Analysis, lang: str = "en", corrections: Corrections | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data (one row per counted response, final weight last) and its codebook."""
     data = analysis.data.drop(columns=["response_id"]).copy()
-    data["submitted_at"] = pd.to_datetime(data["submitted_at"]).dt.tz_convert("UTC").dt.tz_localize(None)
     data[WEIGHT_COLUMN] = analysis.design.weights
+    data = _with_corrections(data, corrections or Corrections())
+    data["submitted_at"] = pd.to_datetime(data["submitted_at"]).dt.tz_convert("UTC").dt.tz_localize(None)
     book: list[dict[str, object]] = []
     meta = {"uuid": "Response identifier", "mode": "Collection mode", "language": "Language answered in",
+            REPLACES_COLUMN: "Identifier of the interview this response corrects: a field correction "
+                             "supersedes it, so the original is not counted and not in this file",
+            SUPERSEDED_COLUMN: "Only on rows added by --with-superseded (audit): the correction that "
+                               "replaces this interview; such rows have no weight and must not be counted",
             "questionnaire_version_id": "Questionnaire version id", "submitted_at": "Submitted at (UTC)",
             WEIGHT_COLUMN: f"Final weight ({analysis.spec.method}); sums to the population"}  # fmt: skip
     questions = {q.name: q for q in context.questionnaire.questions}
@@ -67,20 +127,47 @@ def export_frame(context: Context, analysis: Analysis, lang: str = "en") -> tupl
     return data, codebook
 
 
-def write_export(context: Context, analysis: Analysis, fmt: str, out: Path) -> Path:
-    """Write data and codebook; returns the codebook path."""
+def _note(text: str) -> dict[str, object]:
+    return {"variable": NOTE_VARIABLE, "label": text, "type": "note", "value": "", "value_label": ""}
+
+
+def write_export(
+    context: Context,
+    analysis: Analysis,
+    fmt: str,
+    out: Path,
+    *,
+    corrections: Corrections | None = None,
+    raw: bool = False,
+) -> ExportResult:
+    """Write data and codebook; ``raw`` writes CSV text cells as typed, even those that look like formulas.
+
+    The codebook is itself a CSV file and is neutralised the same way (question labels come from
+    an uploaded form).
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}")
-    data, book = export_frame(context, analysis)
+    data, book = export_frame(context, analysis, corrections=corrections)
+    risky = risky_columns(data)
+    notes: list[str] = []
+    if fmt == "csv" and not raw:
+        notes.append(NEUTRALISED_NOTE)
+    elif risky:
+        where = ", ".join(f"{name} ({n})" for name, n in sorted(risky.items()))
+        notes.append(
+            "Text cells beginning with = + - @, a tab or a carriage return are kept as typed in this "
+            f"file; a spreadsheet that opens it may run them as formulas: {where}"
+        )
+    book = pd.concat([book, pd.DataFrame([_note(n) for n in notes])], ignore_index=True) if notes else book
     codebook = out.with_name(out.stem + ".codebook.csv")
-    book.to_csv(codebook, index=False)
+    (book if raw else neutralise_frame(book)).to_csv(codebook, index=False)
     if fmt == "csv":
-        data.to_csv(out, index=False)
+        (data if raw else neutralise_frame(data)).to_csv(out, index=False)
     elif fmt == "parquet":
         data.to_parquet(out, index=False)
     else:
         _write_stat(context, data, book, fmt, out)
-    return codebook
+    return ExportResult(codebook, notes)
 
 
 def _write_stat(context: Context, data: pd.DataFrame, book: pd.DataFrame, fmt: str, out: Path) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 import survey.analyst.models  # noqa: F401  (registers the snapshot table)
-from survey.analyst.export import FORMATS, write_export
+from survey.analyst.export import FORMATS, load_corrections, write_export
 from survey.analyst.services import METHODS, WeightingSpec, load_context, run_analysis
 from survey.cli._common import DatabaseOption, fail, out, sessions, stages
 from survey.store.errors import StoreError
@@ -24,9 +24,25 @@ def export_command(
         Path | None, typer.Option("--out", help="Output file (default: SLUG.FORMAT).")
     ] = None,
     method: Annotated[str, typer.Option(help="Weighting method for the weight column.")] = "rake",
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="CSV: write text cells beginning with = + - @ tab or CR as typed, not prefixed with ' "
+            "(a spreadsheet may run them as formulas).",
+        ),
+    ] = False,
+    with_superseded: Annotated[
+        bool,
+        typer.Option(
+            "--with-superseded",
+            help="Also write the interviews field corrections replaced (audit): no weight, superseded_by set.",
+        ),
+    ] = False,
     database_url: str | None = DatabaseOption,
 ) -> None:
-    """One row per complete response, the final weight in column ``weight``, plus OUT.codebook.csv."""
+    """One row per counted response (a correction replaces its original), the final weight in column
+    ``weight``, plus OUT.codebook.csv. CSV cells that could run as spreadsheet formulas are neutralised."""
     if fmt not in FORMATS:
         fail(f"--format must be one of {', '.join(FORMATS)}")
     if method not in METHODS:
@@ -43,10 +59,15 @@ def export_command(
             stage("weighting")
             analysis = run_analysis(context, WeightingSpec(method=method))
             stage(f"writing {fmt}")
-            codebook = write_export(context, analysis, fmt, dest)
+            corrections = load_corrections(session, context, with_superseded=with_superseded)
+            result = write_export(context, analysis, fmt, dest, corrections=corrections, raw=raw)
     except (StoreError, WeightingError) as exc:
         fail(str(exc))
-    out.print(f"wrote {dest} ({analysis.design.n} rows) and {codebook}", highlight=False)
+    extra = len(corrections.originals) if corrections.originals is not None else 0
+    audit = f" + {extra} superseded" if with_superseded else ""
+    out.print(f"wrote {dest} ({analysis.design.n} rows{audit}) and {result.codebook}", highlight=False)
+    for note in result.notes:
+        out.print(f"note: {note}", highlight=False, soft_wrap=True)
 
 
 def register(app: typer.Typer) -> None:

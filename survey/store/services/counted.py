@@ -33,6 +33,7 @@ from survey.store.models import Response, ResponseStatus
 
 __all__ = [
     "CHAIN_LIMIT",
+    "correction_links",
     "counted",
     "is_superseded",
     "refused_corrections",
@@ -87,6 +88,24 @@ def superseded(consultation_id: int) -> ColumnElement[bool]:
         Response.status == COMPLETE,
         is_superseded(),
     )
+
+
+def correction_links(session: Session, consultation_id: int) -> list[tuple[str, str]]:
+    """``(correction, replaced)`` UUID pairs of the consultation's complete corrections, oldest first.
+
+    For the export's ``replaces_uuid`` and ``superseded_by`` columns; the replaced interview may not
+    have arrived yet.
+    """
+    rows = session.execute(
+        select(Response.uuid, Response.replaces_uuid)
+        .where(
+            Response.consultation_id == consultation_id,
+            Response.status == COMPLETE,
+            Response.replaces_uuid.is_not(None),
+        )
+        .order_by(Response.submitted_at, Response.id)
+    ).all()
+    return [(str(uuid), str(replaced)) for uuid, replaced in rows]
 
 
 def _refusal(code: str, message: str) -> InvalidAnswersError:
