@@ -6,7 +6,7 @@
   var DB = window.FieldDB, Form = window.FieldForm, Sync = window.FieldSync, UI = window.FieldUI, I18n = window.FieldI18n;
   var t = I18n.t, h = UI.h, show = UI.show, banner = UI.banner, refreshStatus = UI.refreshStatus;
   var LANGS = I18n.LANGS;
-  var ctx = { session: null, unlocked: false, redraw: null };
+  var ctx = { session: null, unlocked: false, redraw: null, form: { lang: "", easy: false, paper: false, paperNo: "", note: "" } };
   var Quotas = window.FieldQuotas, Interview = window.FieldInterview(ctx, { home: homeView });
 
   function uuid() { return crypto.randomUUID(); }
@@ -81,6 +81,7 @@
   }
 
   function lockView() {
+    Interview.leave();
     ctx.redraw = lockView;
     ctx.unlocked = false;
     var pin = h("input", { id: "pin", type: "password", inputmode: "numeric", autocomplete: "off" });
@@ -100,6 +101,7 @@
 
   /* ---------- home ---------- */
   function homeView() {
+    Interview.leave();
     ctx.redraw = homeView;
     Promise.all([DB.get("kv", "consultations"), DB.all("interviews"), DB.all("versions"), DB.get("kv", "authError")]).then(function (got) {
       var consultations = got[0] || [], all = got[1], versions = got[2];
@@ -108,13 +110,20 @@
       var done = all.filter(function (r) { return r.status !== "draft"; })
         .sort(function (a, b) { return (b.submitted_at || "").localeCompare(a.submitted_at || ""); });
       /* The respondent's language starts as the interviewer's own; it only sets questionnaire labels. */
+      var form = ctx.form;
       var lang = h("select", { id: "lang" }, LANGS.map(function (l) {
-        return h("option", { value: l[0], text: l[1], selected: l[0] === I18n.lang() ? "selected" : null });
+        return h("option", { value: l[0], text: l[1], selected: l[0] === (form.lang || I18n.lang()) ? "selected" : null });
       }));
-      var easy = h("input", { id: "easy", type: "checkbox" });
-      var paper = h("input", { id: "paper", type: "checkbox" });
-      var paperNo = h("input", { id: "paper-no", placeholder: t("home.paperNo") });
-      var note = h("input", { id: "contact-note", placeholder: t("home.noteHint") });
+      var easy = h("input", { id: "easy", type: "checkbox", checked: form.easy });
+      var paper = h("input", { id: "paper", type: "checkbox", checked: form.paper });
+      var paperNo = h("input", { id: "paper-no", placeholder: t("home.paperNo"), value: form.paperNo });
+      var note = h("input", { id: "contact-note", placeholder: t("home.noteHint"), value: form.note });
+      /* What is typed here survives a redraw (another tab's change, a language switch). */
+      lang.addEventListener("change", function () { form.lang = lang.value; });
+      easy.addEventListener("change", function () { form.easy = easy.checked; });
+      paper.addEventListener("change", function () { form.paper = paper.checked; });
+      paperNo.addEventListener("input", function () { form.paperNo = paperNo.value; });
+      note.addEventListener("input", function () { form.note = note.value; });
       show(
         h("section", { class: "card" }, h("h2", { text: t("home.new") }),
           h("div", { class: "row" }, h("label", {}, t("home.respondentLang"), lang), h("label", { class: "check" }, easy, t("home.easy"))),
@@ -124,7 +133,9 @@
             return h("div", { class: "consultation" }, h("h3", { text: title }),
               h("button", { class: "primary big", "data-start": c.slug, onclick: function () {
                 if (paper.checked && !paperNo.value.trim()) { banner(t("home.paperFirst")); return; }
-                Interview.start(c, lang.value, easy.checked, paper.checked ? paperNo.value.trim() : null, null);
+                var number = paper.checked ? paperNo.value.trim() : null;
+                form.paper = false; form.paperNo = "";  // one paper form, one interview; the language stays
+                Interview.start(c, lang.value, easy.checked, number, null);
               }, text: t("home.start") }),
               h("div", { class: "row" },
                 h("button", { class: "big", "data-refusal": c.slug, onclick: function () { recordContact(c, "refusal", note.value); }, text: t("home.refusal") }),
@@ -136,7 +147,8 @@
         drafts.length ? h("section", { class: "card" }, h("h2", { text: t("home.unfinished") }),
           drafts.map(function (r) {
             return h("button", { class: "big", "data-resume": r.uuid, onclick: function () { Interview.open(r); },
-              text: t("home.resume", { slug: r.consultation, lang: r.language, time: new Date(r.started_at).toLocaleTimeString(I18n.lang()) }) });
+              text: t("home.resume", { slug: r.consultation, lang: r.language, time: new Date(r.started_at).toLocaleTimeString(I18n.lang()) }) +
+                (r.clash_of ? " · " + t("home.copyOf") : "") });
           })) : null,
         h("section", { class: "card" }, h("h2", { text: t("home.queue") }),
           h("div", { class: "row" },
@@ -163,7 +175,7 @@
   function recordContact(c, outcome, note) {
     var rec = { uuid: uuid(), kind: "contact", consultation: c.slug, outcome: outcome, note: note || "",
       started_at: now(), submitted_at: now(), status: "pending", clean: {} };
-    UI.clientHash(rec).then(function (hash) { rec.client_hash = hash; return DB.put("interviews", rec); })
+    UI.clientHash(rec).then(function (hash) { rec.client_hash = hash; return DB.add(rec); })
       .then(function () {
         banner(t("msg.recorded", { what: t("kind." + outcome) })); homeView();
         if (navigator.onLine) Sync.run("auto");  // offline, a retry warning would hide the confirmation
@@ -180,6 +192,15 @@
     else if (event.type === "done") banner("");
     refreshStatus();
     if (ctx.unlocked && event.type !== "start" && document.getElementById("queue")) homeView();
+  });
+  /* Another tab changed the interviews: the home screen and the status bar show it. */
+  var redrawSoon = null;
+  DB.onChange(function () {
+    clearTimeout(redrawSoon);
+    redrawSoon = setTimeout(function () {
+      refreshStatus();
+      if (ctx.unlocked && ctx.redraw === homeView) homeView();
+    }, 150);
   });
   window.addEventListener("online", function () { refreshStatus(); refreshAssignments(); Sync.run("online"); });
   window.addEventListener("offline", refreshStatus);

@@ -6,6 +6,13 @@
   var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
   var T = {
     en: {
+      "iv.busyTitle": "Open in another window", "iv.busy": "This interview is open in another window or tab of the app. Finish or pause it there, or open it here: the other window then stops editing it (nothing already answered is lost).",
+      "iv.takeOver": "Open it here", "iv.backHome": "Back to the start screen",
+      "iv.takenOver": "This interview was opened in another window, so this one stopped editing it. Everything answered here is saved.",
+      "iv.alreadyDone": "This interview was already finished in another window; it is in the queue and can no longer be changed here.",
+      "iv.gone": "This interview was discarded in another window.",
+      "iv.clash": "This interview was changed in another window at the same time. Nothing was overwritten: the answers on this screen were kept as a separate unfinished interview, linked to the other one. Check both and discard the one you do not need.",
+      "iv.copy": "copy after a clash between two windows", "home.copyOf": "copy after a clash",
       "ui.language": "App language", "status.online": "online", "status.offline": "offline",
       "status.pending": "pending {n}", "status.sent": "sent {n}", "status.rejected": "rejected {n}",
       "status.never": "never synced", "status.last": "last sync {at}", "storage.on": "storage persistent",
@@ -53,6 +60,13 @@
       "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
+      "iv.busyTitle": "Ouvert dans une autre fenêtre", "iv.busy": "Cet entretien est ouvert dans une autre fenêtre ou un autre onglet de l'application. Terminez-le ou mettez-le en pause là-bas, ou ouvrez-le ici : l'autre fenêtre cesse alors de le modifier (rien de ce qui a déjà été répondu n'est perdu).",
+      "iv.takeOver": "L'ouvrir ici", "iv.backHome": "Retour à l'écran d'accueil",
+      "iv.takenOver": "Cet entretien a été ouvert dans une autre fenêtre ; celle-ci a cessé de le modifier. Tout ce qui a été répondu ici est enregistré.",
+      "iv.alreadyDone": "Cet entretien a déjà été terminé dans une autre fenêtre ; il est dans la file d'envoi et ne peut plus être modifié ici.",
+      "iv.gone": "Cet entretien a été abandonné dans une autre fenêtre.",
+      "iv.clash": "Cet entretien a été modifié en même temps dans une autre fenêtre. Rien n'a été écrasé : les réponses de cet écran ont été gardées comme un entretien inachevé séparé, lié à l'autre. Vérifiez les deux et abandonnez celui qui ne sert pas.",
+      "iv.copy": "copie après un conflit entre deux fenêtres", "home.copyOf": "copie après un conflit",
       "ui.language": "Langue de l'application", "status.online": "en ligne", "status.offline": "hors ligne",
       "status.pending": "en attente {n}", "status.sent": "envoyés {n}", "status.rejected": "refusés {n}",
       "status.never": "jamais synchronisé", "status.last": "dernière synchro {at}",
@@ -103,6 +117,13 @@
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
+      "iv.busyTitle": "Open in een ander venster", "iv.busy": "Dit interview is open in een ander venster of tabblad van de app. Rond het daar af of pauzeer het, of open het hier: het andere venster kan het dan niet meer wijzigen (niets wat al beantwoord is, gaat verloren).",
+      "iv.takeOver": "Hier openen", "iv.backHome": "Terug naar het startscherm",
+      "iv.takenOver": "Dit interview werd in een ander venster geopend; dit venster wijzigt het niet meer. Alles wat hier beantwoord werd, is bewaard.",
+      "iv.alreadyDone": "Dit interview werd al afgerond in een ander venster; het staat in de wachtrij en kan hier niet meer gewijzigd worden.",
+      "iv.gone": "Dit interview werd in een ander venster weggegooid.",
+      "iv.clash": "Dit interview werd tegelijk in een ander venster gewijzigd. Er werd niets overschreven: de antwoorden op dit scherm werden bewaard als een apart onafgewerkt interview, gekoppeld aan het andere. Controleer beide en gooi het overbodige weg.",
+      "iv.copy": "kopie na een conflict tussen twee vensters", "home.copyOf": "kopie na een conflict",
       "ui.language": "Taal van de app", "status.online": "online", "status.offline": "offline",
       "status.pending": "wachtend {n}", "status.sent": "verzonden {n}", "status.rejected": "geweigerd {n}",
       "status.never": "nooit gesynchroniseerd", "status.last": "laatste synchronisatie {at}",

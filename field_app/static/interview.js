@@ -11,6 +11,15 @@
   root.FieldInterview = function (ctx, hooks) {
     function uuid() { return crypto.randomUUID(); }
     function now() { return new Date().toISOString(); }
+    /* One interview is edited in one tab at a time: this tab holds a Web Lock named after it
+       while its screen is shown. `current` is the record on screen; `writes` keeps this tab's
+       writes in order, so each one is checked against the revision the previous one left. */
+    var held = null, current = null, writes = Promise.resolve();
+
+    function leave() {
+      current = null;
+      if (held) { held.release(); held = null; }
+    }
 
     function startInterview(c, language, easy, paperNumber, replaces) {
       var rec = {
@@ -19,7 +28,107 @@
         answers: replaces ? Object.assign({}, replaces.answers) : {}, note: "", status: "draft", pagePos: 0,
         started_at: now(), replaces_uuid: replaces ? replaces.uuid : null
       };
-      DB.put("interviews", rec).then(function () { open(rec); });
+      DB.add(rec).then(function () { open(rec); });
+    }
+
+    /* Open a stored interview for editing, in this tab only. Without Web Locks (an old browser)
+       the revision checks still stop a silent overwrite. takeOver: the interviewer chose to move
+       the interview here from another window, which then stops editing it. */
+    function open(r, takeOver) {
+      leave();
+      if (!root.navigator.locks) { load(r.uuid); return; }
+      var mine = {};
+      root.navigator.locks.request("interview:" + r.uuid, takeOver ? { steal: true } : { ifAvailable: true }, function (lock) {
+        if (!lock) { busy(r); return null; }
+        return new Promise(function (release) {
+          mine.uuid = r.uuid; mine.release = release; held = mine;
+          load(r.uuid);
+        });
+      }).catch(function () {
+        // The lock was taken over by another window: this one must not write any more.
+        if (held !== mine) return;
+        held = null;
+        if (current && current.uuid === r.uuid) {
+          current = null;
+          banner(function () { return t("iv.takenOver"); });
+          hooks.home();
+        }
+      });
+    }
+
+    function busy(r) {
+      ctx.redraw = function () { busy(r); };
+      show(h("section", { class: "card", id: "busy" }, h("h2", { text: t("iv.busyTitle") }), h("p", { text: t("iv.busy") }),
+        h("div", { class: "row" },
+          h("button", { class: "primary big", id: "take-over", onclick: function () { open(r, true); }, text: t("iv.takeOver") }),
+          h("button", { class: "big", id: "busy-back", onclick: hooks.home, text: t("iv.backHome") }))));
+    }
+
+    /* Always from the database, never from a list drawn earlier: another tab may have moved on. */
+    function load(id) {
+      DB.get("interviews", id).then(function (rec) {
+        if (!rec || rec.status !== "draft") {
+          leave();
+          banner(function () { return t(rec ? "iv.alreadyDone" : "iv.gone"); });
+          hooks.home();
+          return null;
+        }
+        return DB.get("versions", rec.version_id).then(function (doc) {
+          if (!doc) { leave(); banner(t("msg.noVersion")); hooks.home(); return; }
+          current = rec;
+          renderInterview(rec, doc.questionnaire, {});
+        });
+      });
+    }
+
+    /* Another tab changed the record on screen (possible only without locks, or just before a
+       take-over): adopt its version when this tab has nothing unsaved, or close the screen when
+       the interview was finished there. This tab's own later edits then clash instead. */
+    DB.onChange(function (msg) {
+      var rec = current;
+      if (!rec || (msg.uuids || []).indexOf(rec.uuid) < 0) return;
+      writes = writes.then(function () {
+        if (current !== rec) return null;
+        return DB.get("interviews", rec.uuid).then(function (stored) {
+          if (current !== rec || (stored && stored.rev === rec.rev)) return;
+          if (!stored || stored.status !== "draft") {
+            leave(); banner(function () { return t(stored ? "iv.alreadyDone" : "iv.gone"); }); hooks.home(); return;
+          }
+          Object.keys(rec).forEach(function (k) { delete rec[k]; });
+          Object.assign(rec, stored);
+          if (ctx.redraw) ctx.redraw();
+        });
+      }).catch(function () { return null; });
+    });
+
+    /* The stored record moved on under this tab: keep this tab's version as a new unfinished
+       interview linked to the other (clash_of), and say so. Nothing is overwritten. */
+    function keepCopy(rec, error) {
+      if (!error || !("clash" in error)) throw error;
+      var original = rec.uuid, copy = Object.assign({}, rec, {
+        uuid: uuid(), rev: 0, status: "draft", clash_of: original, clean: null, submitted_at: null, client_hash: ""
+      });
+      if (held) { held.release(); held = null; }
+      Object.keys(rec).forEach(function (k) { delete rec[k]; });
+      Object.assign(rec, copy);
+      return DB.add(rec).then(function () {
+        banner(function () { return t("iv.clash"); });
+        if (root.navigator.locks) {
+          root.navigator.locks.request("interview:" + rec.uuid, { ifAvailable: true }, function (lock) {
+            if (!lock) return null;
+            return new Promise(function (release) { held = { uuid: rec.uuid, release: release }; });
+          });
+        }
+        if (ctx.redraw) ctx.redraw();
+      });
+    }
+
+    /* This tab's write of rec, after its earlier ones, checked against the stored revision. */
+    function write(rec) {
+      writes = writes.then(function () {
+        return DB.update(rec).catch(function (error) { return keepCopy(rec, error); });
+      });
+      return writes;
     }
 
     function inputFor(q, rec, form, result, onChange) {
@@ -57,13 +166,6 @@
       return el;
     }
 
-    function open(rec) {
-      DB.get("versions", rec.version_id).then(function (doc) {
-        if (!doc) { banner(t("msg.noVersion")); hooks.home(); return; }
-        renderInterview(rec, doc.questionnaire, {});
-      });
-    }
-
     function renderInterview(rec, form, shownErrors) {
       ctx.redraw = function () { renderInterview(rec, form, shownErrors); };
       var result = Form.evaluate(form, rec.answers, rec.language, true);
@@ -82,7 +184,8 @@
       /* Redraw only when what is shown changes: replacing the page under the interviewer's finger
          would swallow the tap on "Next" that blurred a text field. */
       function save(redraw) {
-        return DB.put("interviews", rec).then(function () {
+        return write(rec).then(function () {
+          if (current !== rec) return;
           if (redraw === "if-changed") {
             var again = Form.evaluate(form, rec.answers, rec.language, true);
             if (shape(again) === signature) return;
@@ -112,7 +215,8 @@
       note.addEventListener("input", function () { rec.note = note.value; save(false); });
       show(h("section", { class: "card interview" },
         h("p", { class: "small", text: (rec.mode === "paper" ? t("iv.paper", { no: rec.paper_form_number }) + " · " : "") +
-          t("iv.page", { pos: pos + 1, total: pages.length }) + (rec.replaces_uuid ? " · " + t("iv.correction") : "") }),
+          t("iv.page", { pos: pos + 1, total: pages.length }) + (rec.replaces_uuid ? " · " + t("iv.correction") : "") +
+          (rec.clash_of ? " · " + t("iv.copy") : "") }),
         h("h2", { text: Form.pick({}, page.labels, rec.language, "") }), questions,
         h("details", {}, h("summary", { text: t("iv.note") }), note),
         h("div", { class: "row nav" },
@@ -127,14 +231,22 @@
           }, text: last ? t("iv.finish") : t("iv.next") }))));
     }
 
+    /* Finishing is one conditional write: only the draft at this tab's revision becomes
+       "pending"; if another window got there first, this tab's answers become a linked copy. */
     function finishInterview(rec, form) {
       var full = Form.evaluate(form, rec.answers, rec.language, false);
       if (Object.keys(full.errors).length) { rec.pagePos = 0; renderInterview(rec, form, full.errors); return; }
-      rec.clean = full.answers; rec.submitted_at = now(); rec.status = "pending";
-      UI.clientHash(rec).then(function (hash) { rec.client_hash = hash; return DB.put("interviews", rec); })
-        .then(function () { banner(t("msg.saved")); hooks.home(); if (navigator.onLine) Sync.run("auto"); });
+      var done = Object.assign({}, rec, { clean: full.answers, submitted_at: now(), status: "pending" });
+      writes = writes.then(function () {
+        return UI.clientHash(done).then(function (hash) {
+          done.client_hash = hash; done.rev = rec.rev;
+          return DB.update(done);
+        }).then(function () {
+          leave(); banner(t("msg.saved")); hooks.home(); if (navigator.onLine) Sync.run("auto");
+        }, function (error) { return keepCopy(rec, error); });
+      });
     }
 
-    return { start: startInterview, open: open };
+    return { start: startInterview, open: open, leave: leave };
   };
 })(window);

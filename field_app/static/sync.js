@@ -37,23 +37,36 @@
     });
   }
 
+  /* The server's answers, applied only to records still queued as they were sent. */
   function apply(results, byUuid) {
-    var now = new Date().toISOString(), changed = [];
+    var now = new Date().toISOString(), changes = [];
     results.forEach(function (res) {
-      var rec = byUuid[res.uuid];
+      var rec = byUuid[res.uuid], fields;
       if (!rec) return;
       if (res.status === "stored" || res.status === "duplicate") {
-        rec.status = "sent"; rec.sent_at = now; rec.detail = ""; rec.code = ""; rec.errors = [];
+        fields = { status: "sent", sent_at: now, detail: "", code: "", errors: [] };
       } else {
-        rec.status = "rejected"; rec.code = res.code || res.status; rec.detail = res.detail || res.status; rec.errors = res.errors || [];
+        fields = { status: "rejected", code: res.code || res.status, detail: res.detail || res.status, errors: res.errors || [] };
       }
-      changed.push(rec);
+      changes.push({ uuid: rec.uuid, client_hash: rec.client_hash || "", fields: fields });
     });
-    return DB.putMany("interviews", changed);
+    return DB.settle(changes);
   }
 
   /* One sync run: every pending item in batches, manifest with the first request. */
+  /* Only one tab of the app syncs at a time (a Web Lock shared by the tabs of this browser). */
   function run(reason) {
+    if (state.running) return Promise.resolve("busy");
+    if (!root.navigator.locks) return runHere(reason);
+    /* Timers give way to a sync already under way in another tab; a tap or a finished interview
+       waits for it, then sends what is still queued. */
+    var background = reason === "timer" || reason === "retry";
+    return root.navigator.locks.request("field-sync", { ifAvailable: background }, function (lock) {
+      return lock ? runHere(reason) : "busy";
+    });
+  }
+
+  function runHere(reason) {
     if (state.running) return Promise.resolve("busy");
     state.running = true; clearTimeout(state.timer);
     notify({ type: "start", reason: reason });
