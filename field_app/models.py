@@ -80,3 +80,19 @@ class FieldManifestEntry(Base):
     uuid: Mapped[str] = mapped_column(String(36))
     client_hash: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldDeviceReport(Base):
+    """What a tablet said at its last sync about the work it holds but has not sent.
+
+    ``unfinished`` counts interviews started and not finished (drafts never travel, so the server
+    cannot count them itself); the row is absent for a tablet that never reported the count.
+    """
+
+    __tablename__ = "field_device_reports"
+
+    device_id: Mapped[int] = mapped_column(
+        ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    unfinished: Mapped[int] = mapped_column(Integer)
+    reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
