@@ -6,17 +6,17 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from sqlalchemy.orm import Session, sessionmaker
 
 from survey.settings import get_settings
-from survey.store.db import make_engine, session_factory
 from survey.store.errors import first_line
+
+if TYPE_CHECKING:  # SQLAlchemy and the progress bar load with the commands that use them, not for --help
+    from sqlalchemy.orm import Session, sessionmaker
 
 console = Console(stderr=True)
 out = Console()
@@ -37,6 +37,8 @@ def database_url(explicit: str | None) -> str:
 
 def sessions(explicit: str | None) -> sessionmaker[Session]:
     """A session factory for the chosen database."""
+    from survey.store.db import make_engine, session_factory  # noqa: PLC0415
+
     return session_factory(make_engine(database_url(explicit)))
 
 
@@ -73,6 +75,8 @@ def stages(total: int) -> Iterator[Callable[[str], None]]:
     Why stages, not rows: a report or an export spends its time in a few long steps (loading,
     weighting, estimating, rendering); naming the current one tells the analyst where it is.
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
+
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("starting", total=total)

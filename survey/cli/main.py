@@ -5,34 +5,146 @@ The composition root of the CLI: it is the one place that knows both ``survey`` 
 
 from __future__ import annotations
 
-import typer
-from alembic.util.exc import CommandError
-from sqlalchemy.exc import SQLAlchemyError
+import importlib
+import sys
+from dataclasses import dataclass
+from typing import Any
 
-from field_app.cli import register as register_field
-from survey.cli import db, export, forms, invitations, plan, report, targets, users, weighting
+import typer
+from typer import _click
+from typer.core import TyperCommand, TyperGroup
+
 from survey.cli._common import say_error, say_unexpected
-from survey.cli.demo import demo
-from survey.cli.serve import serve
 from survey.store.errors import first_line
 
+
+@dataclass(frozen=True)
+class Lazy:
+    """A command loaded only when it runs or shows its own help: `survey --help` imports none of them.
+
+    Why: the commands need pandas, polars, SQLAlchemy, Litestar and the weighting library, which
+    took two seconds to import before any help could be printed. ``attach`` says how the module adds
+    itself: ``register`` (its ``register(app)``), ``typer:ATTR`` (a sub-app) or ``command:ATTR`` (a
+    function); ``summary`` is the line `survey --help` shows (a test holds it to the start of the
+    command's own help).
+    """
+
+    module: str
+    attach: str
+    summary: str
+
+    def load(self, name: str) -> _click.Command:
+        """Import the module and build the click command it defines."""
+        module = importlib.import_module(self.module)
+        holder = typer.Typer()
+        kind, _, attr = self.attach.partition(":")
+        if kind == "register":
+            module.register(holder)
+        elif kind == "typer":
+            holder.add_typer(getattr(module, attr), name=name)
+        else:
+            holder.command(name)(getattr(module, attr))
+        return typer.main.get_group(holder).commands[name]
+
+
+# One line per command, in the order `survey --help` lists them.
+COMMANDS: dict[str, Lazy] = {
+    "demo": Lazy(
+        "survey.cli.demo",
+        "command:demo",
+        "Migrate the database and load the demo: form, population targets, staff and 1,151 responses.",
+    ),
+    "serve": Lazy(
+        "survey.cli.serve", "command:serve", "Run the web app (citizen pages, field app, analyst API)."
+    ),
+    "weight": Lazy(
+        "survey.cli.weighting",
+        "register",
+        "Weight responses to population margins; write every input row and column plus the weights.",
+    ),
+    "estimate": Lazy(
+        "survey.cli.weighting",
+        "register",
+        "Estimate means / proportions with SEs and CIs: variable,category,(by),estimate,se,ci_low,ci_high,n.",
+    ),
+    "report": Lazy(
+        "survey.cli.report",
+        "register",
+        "Weight the latest targets and write diagnostics, results per question and the bias audit.",
+    ),
+    "export": Lazy(
+        "survey.cli.export",
+        "register",
+        "One row per counted response (a correction replaces its original), the final weight in column "
+        "``weight``, plus OUT.codebook.csv.",
+    ),
+    "plan": Lazy(
+        "field_app.plan_quotas",
+        "register",
+        "Plan field interviews that minimise the design effect of the post-stratified weights.",
+    ),
+    "db": Lazy("survey.cli.db", "typer:app", "Create or migrate the database schema (Alembic)."),
+    "form": Lazy("survey.cli.forms", "typer:app", "Validate and import XLSForm questionnaires."),
+    "user": Lazy("survey.cli.users", "typer:app", "Manage staff accounts."),
+    "targets": Lazy("survey.cli.targets", "typer:app", "Prepare population targets for weighting."),
+    "invite": Lazy(
+        "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
+    ),
+    "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
+}
+
+
+class LazyGroup(TyperGroup):
+    """The `survey` group: lists `COMMANDS` from their summaries and imports one only when it is used."""
+
+    _listing = False
+
+    def list_commands(self, ctx: _click.Context) -> list[str]:
+        """Lazy commands in table order, then any registered the usual way."""
+        return [*COMMANDS, *(n for n in super().list_commands(ctx) if n not in COMMANDS)]
+
+    def get_command(self, ctx: _click.Context, cmd_name: str) -> _click.Command | None:
+        """While the group's own help is drawn, a stand-in with the summary; otherwise the real command."""
+        if cmd_name in self.commands or cmd_name not in COMMANDS:
+            return super().get_command(ctx, cmd_name)
+        lazy = COMMANDS[cmd_name]
+        if self._listing:
+            return TyperCommand(name=cmd_name, help=lazy.summary, short_help=lazy.summary)
+        command = lazy.load(cmd_name)
+        self.commands[cmd_name] = command
+        return command
+
+    def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
+        """Draw the help with stand-ins, so that listing the commands imports none of them."""
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
+
+
 app = typer.Typer(
+    cls=LazyGroup,
     help="Civic consultation platform: collect online and field responses, weight them, publish results.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
-app.add_typer(db.app, name="db")
-app.add_typer(forms.app, name="form")
-app.add_typer(users.app, name="user")
-app.add_typer(targets.app, name="targets")
-app.add_typer(invitations.app, name="invite")
-app.command()(demo)
-app.command()(serve)
-weighting.register(app)
-report.register(app)
-export.register(app)
-plan.register(app)
-register_field(app)
+
+
+@app.callback()
+def _root() -> None:
+    """Civic consultation platform: collect online and field responses, weight them, publish results."""
+
+
+def _database_error(exc: Exception) -> bool:
+    """Whether ``exc`` comes from SQLAlchemy or Alembic, without importing either for a command that
+    never loaded them (then it cannot be one of theirs)."""
+    kinds: list[Any] = []
+    if (sa := sys.modules.get("sqlalchemy.exc")) is not None:
+        kinds.append(sa.SQLAlchemyError)
+    if (alembic := sys.modules.get("alembic.util.exc")) is not None:
+        kinds.append(alembic.CommandError)
+    return bool(kinds) and isinstance(exc, tuple(kinds))
 
 
 def main() -> None:
@@ -45,9 +157,9 @@ def main() -> None:
         app()
     except OSError as exc:  # a folder where a file was meant, a missing folder, a full disk
         _die(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 2)
-    except (SQLAlchemyError, CommandError) as exc:  # a malformed --database-url, an unknown revision
-        _die(f"database: {first_line(exc)}", 2)
     except Exception as exc:
+        if _database_error(exc):  # a malformed --database-url, an unknown revision
+            _die(f"database: {first_line(exc)}", 2)
         say_unexpected(f"unexpected {type(exc).__name__}", exc)
         raise SystemExit(1) from None
 
