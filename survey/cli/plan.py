@@ -10,20 +10,20 @@ import math
 import os
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Protocol
 
 import numpy as np
 import pandas as pd
 import typer
 from rich.table import Table
+from sqlalchemy.orm import Session
 
-from field_app.planning import set_quotas
-from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import PlanRow, build_cells, parse_specs, plan_rows
 from survey.analyst.services import load_context
 from survey.cli._common import DatabaseOption, fail, out, sessions, writable_file
 from survey.store.db import transaction
 from survey.store.errors import StoreError, first_line
+from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService
 from weighting import Targets, WeightingError
 from weighting.field_plan import FieldPlan, plan, plan_for_moe, proportional
@@ -32,6 +32,17 @@ from weighting.representativeness import Cells, WeightEffect
 __all__ = ["register"]
 
 MAX_BUDGET = 1_000_000
+
+
+class QuotaWriter(Protocol):
+    """Writes a plan as field quotas: given by the CLI's composition root (``survey`` cannot import ``field_app``)."""
+
+    def __call__(
+        self, session: Session, consultation: Consultation, rows: list[PlanRow], *, actor: str
+    ) -> None:
+        """Replace the consultation's quotas by ``rows`` (checked and audited)."""
+
+
 COLUMNS = ["variable", "category", "target_share", "responses", "planned", "after"]
 
 
@@ -115,6 +126,13 @@ def _figure(value: float, pick: str) -> str:
     return f"{value:,.0f}" if pick in {"n", "n_eff"} else f"{value:.3f}"
 
 
+def _no_quotas(session: Session, consultation: Consultation, rows: list[PlanRow], *, actor: str) -> None:
+    fail("--apply needs the field app (run the full `survey` command)")
+
+
+_writer: list[QuotaWriter] = [_no_quotas]
+
+
 def plan_command(
     consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
     cells: Annotated[
@@ -171,18 +189,19 @@ def plan_command(
         _write(rows, out_path)
         out.print(f"wrote {out_path}", highlight=False)
     if apply:
-        quotas = [QuotaCell(variable=r.variable, category=r.category, target=r.after) for r in rows]
         try:
             with transaction(sessions(database_url)) as session:
                 found = ConsultationService(session).get(consultation)
-                set_quotas(session, found, quotas, actor="cli:plan")
+                _writer[0](session, found, rows, actor="cli:plan")
         except StoreError as exc:
             fail(f"--apply: {exc}")
         out.print(
-            f"field quotas of {consultation} replaced by this plan ({len(quotas)} cells)", highlight=False
+            f"field quotas of {consultation} replaced by this plan ({len(rows)} cells)", highlight=False
         )
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``survey plan`` to the main app."""
+def register(app: typer.Typer, quotas: QuotaWriter | None = None) -> None:
+    """Add ``survey plan`` to the main app; ``quotas`` lets ``--apply`` write the field quotas."""
+    if quotas is not None:
+        _writer[0] = quotas
     app.command("plan", help=plan_command.__doc__)(plan_command)

@@ -1,0 +1,31 @@
+"""A field plan (``survey plan --apply``) becomes the consultation's quotas.
+
+Why here and not in ``survey/cli/plan.py``: quotas are field tables, and ``survey`` may know
+``field_app`` only where the product is assembled (``survey/cli/main.py`` hands this function to
+the command through ``register`` below). A cell's quota is the count it should reach (stored plus planned), because the
+tablets count every counted response towards it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import typer
+from sqlalchemy.orm import Session
+
+from field_app.planning import set_quotas
+from field_app.schemas import QuotaCell
+from survey.analyst.representativeness import PlanRow
+from survey.cli import plan
+from survey.store.models import Consultation
+
+
+def apply_plan(session: Session, consultation: Consultation, rows: Sequence[PlanRow], *, actor: str) -> None:
+    """Replace the consultation's quotas by the plan's cells (checked and audited by ``set_quotas``)."""
+    cells = [QuotaCell(variable=r.variable, category=r.category, target=r.after) for r in rows]
+    set_quotas(session, consultation, cells, actor=actor)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``survey plan`` with ``--apply`` writing the field quotas (the CLI loads it from here)."""
+    plan.register(app, apply_plan)
