@@ -56,7 +56,7 @@
           return DB.put("kv", ctx.session, "session")
             .then(function () { return DB.del("kv", "authError"); })
             .then(function () { return downloadVersions(body.consultations); })
-            .then(function () { return navigator.storage && navigator.storage.persist ? navigator.storage.persist() : false; })
+            .then(UI.askPersistence)
             .then(function () { banner(""); pinSetView(); });
         }).catch(function (e) { error.textContent = loginError(e); error.title = e.detail || ""; });
     }
@@ -125,6 +125,7 @@
       paperNo.addEventListener("input", function () { form.paperNo = paperNo.value; });
       note.addEventListener("input", function () { form.note = note.value; });
       show(
+        UI.storageNote(),
         h("section", { class: "card" }, h("h2", { text: t("home.new") }),
           h("div", { class: "row" }, h("label", {}, t("home.respondentLang"), lang), h("label", { class: "check" }, easy, t("home.easy"))),
           h("div", { class: "row" }, h("label", { class: "check" }, paper, t("home.paper")), paperNo),
@@ -228,6 +229,11 @@
     if (!ctx.session) loginView();
     else if (!got[1]) pinSetView();
     else { lockView(); refreshAssignments(); }
+    if (ctx.session) {
+      UI.askPersistence();
+      // What was queued before a restart goes now, not at the next timer tick.
+      if (navigator.onLine) Sync.run("startup");
+    }
     window.FieldApp.ready = true;
   });
 })();

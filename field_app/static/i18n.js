@@ -6,6 +6,8 @@
   var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
   var T = {
     en: {
+      "storage.explainOff": "This browser has not promised to keep the app's data. If the tablet runs short of space it may delete it, including interviews not yet sent. Sync whenever you have the network, and add the app to the home screen: browsers usually keep an installed app's data. The app asks again at each start.",
+      "storage.explainOn": "Storage is persistent: the browser will not delete the interviews on its own. Clearing the browser's data by hand still would, so sync before doing that.",
       "iv.busyTitle": "Open in another window", "iv.busy": "This interview is open in another window or tab of the app. Finish or pause it there, or open it here: the other window then stops editing it (nothing already answered is lost).",
       "iv.takeOver": "Open it here", "iv.backHome": "Back to the start screen",
       "iv.takenOver": "This interview was opened in another window, so this one stopped editing it. Everything answered here is saved.",
@@ -60,6 +62,8 @@
       "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
+      "storage.explainOff": "Ce navigateur n'a pas promis de garder les données de l'application. Si la tablette manque de place, il peut les effacer, y compris les entretiens pas encore envoyés. Synchronisez dès que vous avez du réseau et ajoutez l'application à l'écran d'accueil : les navigateurs gardent en général les données d'une application installée. L'application redemande à chaque démarrage.",
+      "storage.explainOn": "Stockage persistant : le navigateur n'effacera pas les entretiens de lui-même. Effacer à la main les données du navigateur les supprimerait quand même : synchronisez avant.",
       "iv.busyTitle": "Ouvert dans une autre fenêtre", "iv.busy": "Cet entretien est ouvert dans une autre fenêtre ou un autre onglet de l'application. Terminez-le ou mettez-le en pause là-bas, ou ouvrez-le ici : l'autre fenêtre cesse alors de le modifier (rien de ce qui a déjà été répondu n'est perdu).",
       "iv.takeOver": "L'ouvrir ici", "iv.backHome": "Retour à l'écran d'accueil",
       "iv.takenOver": "Cet entretien a été ouvert dans une autre fenêtre ; celle-ci a cessé de le modifier. Tout ce qui a été répondu ici est enregistré.",
@@ -117,6 +121,8 @@
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
+      "storage.explainOff": "Deze browser heeft niet beloofd de gegevens van de app te bewaren. Als de tablet te weinig ruimte heeft, kan hij ze wissen, ook interviews die nog niet verzonden zijn. Synchroniseer zodra u netwerk hebt en zet de app op het startscherm: browsers bewaren meestal de gegevens van een geïnstalleerde app. De app vraagt het opnieuw bij elke start.",
+      "storage.explainOn": "Opslag blijvend: de browser wist de interviews niet uit zichzelf. De browsergegevens met de hand wissen zou ze wel verwijderen: synchroniseer eerst.",
       "iv.busyTitle": "Open in een ander venster", "iv.busy": "Dit interview is open in een ander venster of tabblad van de app. Rond het daar af of pauzeer het, of open het hier: het andere venster kan het dan niet meer wijzigen (niets wat al beantwoord is, gaat verloren).",
       "iv.takeOver": "Hier openen", "iv.backHome": "Terug naar het startscherm",
       "iv.takenOver": "Dit interview werd in een ander venster geopend; dit venster wijzigt het niet meer. Alles wat hier beantwoord werd, is bewaard.",

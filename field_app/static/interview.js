@@ -135,7 +135,7 @@
       var value = rec.answers[q.name], lang = rec.language;
       if (q.type === "select_one" || q.type === "select_multiple") {
         var multi = q.type === "select_multiple";
-        var group = h("div", { class: "choices" });
+        var group = h("div", { class: "choices", role: "group", "aria-labelledby": "ql-" + q.name });
         Form.choices(form, q, result.answers).forEach(function (c) {
           var on = multi ? (value || []).indexOf(c.name) >= 0 : value === c.name;
           group.appendChild(h("button", { type: "button", class: "choice" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false",
@@ -158,7 +158,7 @@
       }
       if (q.type === "note") return null;
       var numeric = q.type === "integer" || q.type === "decimal";
-      var el = h(numeric ? "input" : "textarea", { "data-q": q.name, class: "answer",
+      var el = h(numeric ? "input" : "textarea", { "data-q": q.name, class: "answer", id: "q-" + q.name,
         inputmode: q.type === "integer" ? "numeric" : (q.type === "decimal" ? "decimal" : null),
         value: value === undefined || value === null ? "" : String(value) });
       el.addEventListener("input", function () { onChange(el.value, false); });
@@ -195,7 +195,10 @@
       }
       var questions = page.questions.filter(function (q) { return result.visible[q.name]; }).map(function (q) {
         return h("div", { class: "question", "data-question": q.name },
-          h("p", { class: "qlabel", text: Form.label(q, rec.language, rec.easy_read) }),
+          /* Typed answers get a real <label>; a choice group is named by its question. */
+          h(q.type === "select_one" || q.type === "select_multiple" || q.type === "note" ? "p" : "label",
+            { class: "qlabel", id: "ql-" + q.name, for: q.type === "select_one" || q.type === "select_multiple" || q.type === "note" ? null : "q-" + q.name,
+              text: Form.label(q, rec.language, rec.easy_read) }),
           q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: q.hints[rec.language] }) : null,
           inputFor(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }),
           shownErrors[q.name] ? h("p", { class: "error", "data-error": q.name, text: shownErrors[q.name] }) : null);
@@ -211,7 +214,7 @@
         page.questions.forEach(function (q) { if (full.errors[q.name]) { errs[q.name] = full.errors[q.name]; count += 1; } });
         return count ? errs : null;
       }
-      var note = h("textarea", { id: "interviewer-note", class: "note", value: rec.note || "", placeholder: t("iv.noteHint") });
+      var note = h("textarea", { id: "interviewer-note", class: "note", value: rec.note || "", placeholder: t("iv.noteHint"), "aria-label": t("iv.note") });
       note.addEventListener("input", function () { rec.note = note.value; save(false); });
       show(h("section", { class: "card interview" },
         h("p", { class: "small", text: (rec.mode === "paper" ? t("iv.paper", { no: rec.paper_form_number }) + " · " : "") +

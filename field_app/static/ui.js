@@ -110,17 +110,42 @@
       return n;
     });
   }
+  /* The storage indicator says whether the browser promised to keep the app's data; tapping it
+     explains what that means for the interviewer's unsent interviews. */
+  var storageState = { persisted: null };
   function refreshStorage() {
     if (!navigator.storage || !navigator.storage.estimate) return Promise.resolve();
     return Promise.all([navigator.storage.persisted ? navigator.storage.persisted() : false, navigator.storage.estimate()])
       .then(function (got) {
-        var est = got[1], free = Math.max(0, (est.quota || 0) - (est.usage || 0));
-        text("st-storage", t(got[0] ? "storage.on" : "storage.off") + " · " + t("storage.free", { mb: Math.round(free / 1048576) }));
+        var est = got[1], free = Math.max(0, (est.quota || 0) - (est.usage || 0)), pill = document.getElementById("st-storage");
+        storageState.persisted = !!got[0];
+        pill.textContent = t(got[0] ? "storage.on" : "storage.off") + " · " + t("storage.free", { mb: Math.round(free / 1048576) });
+        pill.className = "pill" + (got[0] ? "" : " warn");
+        pill.onclick = function () { banner(function () { return t(storageState.persisted ? "storage.explainOn" : "storage.explainOff"); }); };
+        var note = document.getElementById("storage-note");
+        if (note) note.hidden = !!got[0];
       });
   }
+  /* Asked at every start while not granted (browsers may grant it later, e.g. once the app is
+     installed or used often); the answer is shown, never a reason to stop working. */
+  function askPersistence() {
+    var storage = navigator.storage;
+    if (!storage || !storage.persist || !storage.persisted) return Promise.resolve(null);
+    return storage.persisted().then(function (yes) { return yes || storage.persist(); })
+      .catch(function () { return false; })
+      .then(function (granted) { return refreshStorage().then(function () { return granted; }); });
+  }
+  /* The explanation on the start screen while storage is not persistent. */
+  function storageNote() {
+    return h("section", { class: "card notice", id: "storage-note", hidden: storageState.persisted !== false },
+      h("p", { text: t("storage.explainOff") }));
+  }
+
   /* The language switcher in the status bar: the interviewer's language, not the respondent's. */
   function languagePicker() {
     var pick = document.getElementById("ui-lang");
+    document.getElementById("app-title").textContent = t("login.title");
+    document.title = t("login.title");
     pick.replaceChildren.apply(pick, I18n.LANGS.map(function (l) {
       return h("option", { value: l[0], text: l[1], selected: l[0] === I18n.lang() ? "selected" : null });
     }));
@@ -149,6 +174,7 @@
   root.FieldUI = {
     h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
     clientHash: clientHash, pinHash: pinHash, api: api,
-    refreshStatus: refreshStatus, refreshStorage: refreshStorage, languagePicker: languagePicker
+    refreshStatus: refreshStatus, refreshStorage: refreshStorage, askPersistence: askPersistence, storageNote: storageNote,
+    languagePicker: languagePicker
   };
 })(window);
