@@ -151,7 +151,9 @@ class FieldApiController(Controller):
         results = SyncService(db_session, Collector(device.id, device.user_id)).apply(data.items)
         entries = None
         if data.manifest is not None:
-            entries = record_manifest(db_session, device.id, data.manifest, append=data.manifest_append)
+            entries = record_manifest(
+                db_session, device.id, data.manifest, append=data.manifest_append, unfinished=data.unfinished
+            )
         return SyncResponse(results=results, manifest_entries=entries, server_time=utcnow())
 
     @get("/consultations/{slug:str}/quotas", sync_to_thread=True, summary="Quota targets and progress",

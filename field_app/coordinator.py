@@ -22,20 +22,22 @@ from sqlalchemy.orm import Session
 from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
-from field_app.reports import reconciliation
+from field_app.models import FieldQuota
+from field_app.reports import quota_cells, reconciliation
 from field_app.schemas import Reconciliation, ReconciliationItem
 from survey.api.params import PathId
-from survey.store.models import Device, User
+from survey.store.models import Consultation, Device, User
 from survey.web import staff_session
 
 OVERVIEW_COLUMNS = (
     "device",
     "interviewer",
     "state",
-    "reported",
+    "synced",
     "received",
     "missing",
     "conflicting",
+    "unfinished",
     "verdict",
 )
 PROBLEM_LIMIT = 2000  # a page lists at most this many problem UUIDs; the counts stay exact
@@ -54,6 +56,26 @@ def _counts(r: Reconciliation) -> str:
     return f'<td class="n">{r.received}</td><td class="n">{missing}</td><td class="n">{conflicting}</td>'
 
 
+def _unfinished(r: Reconciliation, lang: PageLanguage) -> str:
+    if r.unfinished is None:
+        return f'<td class="n">{lang.t("not_reported")}</td>'
+    return f'<td class="n"><span class="{"bad" if r.unfinished else "ok"}">{r.unfinished}</span></td>'
+
+
+def verdict(r: Reconciliation, lang: PageLanguage) -> str:
+    """Never "complete" for a tablet that never synced, lacks something, or holds unfinished work.
+
+    "Complete" is only ever as of the last sync: interviews finished since are unknown here.
+    """
+    if r.synced_at is None:
+        return f'<span class="bad">{lang.t("never_synced")}</span>'
+    if r.missing or r.conflicting:
+        return f'<span class="bad">{lang.t("check")}</span>'
+    if r.unfinished:
+        return f'<span class="bad">{lang.t("has_unfinished", n=r.unfinished)}</span>'
+    return f'<span class="ok">{lang.t("complete")}</span>'
+
+
 def _heads(lang: PageLanguage, *keys: str) -> str:
     return "".join(f'<th scope="col">{lang.t(key)}</th>' for key in keys)
 
@@ -68,8 +90,8 @@ def devices_page(session: Session, lang: PageLanguage, account: str = "") -> Res
         rows.append(
             f'<tr><th scope="row"><a href="{href}">{r.device_id} · {escape(r.label)}</a></th>'
             f"<td>{escape(r.username)}</td><td>{lang.t('revoked' if r.revoked else 'active')}</td>"
-            f"<td>{_when(r.manifest_reported_at, lang)}</td>{_counts(r)}"
-            f"<td>{lang.t('check' if r.missing or r.conflicting else 'complete')}</td></tr>"
+            f"<td>{_when(r.synced_at, lang)}</td>{_counts(r)}{_unfinished(r, lang)}"
+            f"<td>{verdict(r, lang)}</td></tr>"
         )
     head = (
         f"<table><caption>{lang.t('overview_caption')}</caption><thead><tr>"
@@ -78,7 +100,40 @@ def devices_page(session: Session, lang: PageLanguage, account: str = "") -> Res
     )
     table = head + "".join(rows) + "</tbody></table>"
     body = scrollable(table, lang.t("overview_caption")) if rows else f"<p>{lang.t('no_devices')}</p>"
+    body += quotas_section(session, lang)
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
+
+
+def quotas_section(session: Session, lang: PageLanguage) -> str:
+    """Every consultation's quota cells in words in the reader's language, each marked full or not."""
+    consultations = session.scalars(
+        select(Consultation)
+        .where(Consultation.id.in_(select(FieldQuota.consultation_id)))
+        .order_by(Consultation.id)
+    )
+    sections = []
+    for consultation in consultations:
+        rows = "".join(
+            f'<tr><th scope="row">{escape(cell.labels.get(lang.code) or cell.category)}</th>'
+            f'<td class="n">{cell.done}</td><td class="n">{cell.target}</td>'
+            + (
+                f'<td><strong class="ok">{lang.t("quota_full")}</strong></td></tr>'
+                if cell.full
+                else f"<td>{lang.t('quota_left', n=cell.target - cell.done)}</td></tr>"
+            )
+            for cell in quota_cells(session, consultation)
+        )
+        title = consultation.title.get(lang.code) or next(
+            iter(consultation.title.values()), consultation.slug
+        )
+        caption = lang.t("quotas_caption")
+        table = (
+            f"<table><caption>{caption}</caption><thead><tr>"
+            f"{_heads(lang, 'quota_cell', 'quota_done', 'quota_target', 'quota_state')}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
+        )
+        sections.append(f"<h2>{lang.t('quotas_title', title=title)}</h2>{scrollable(table, caption)}")
+    return "".join(sections)
 
 
 def _reason(item: ReconciliationItem, lang: PageLanguage) -> str:
@@ -97,8 +152,11 @@ def device_page(session: Session, device_id: int, lang: PageLanguage, account: s
         f"<dt>{lang.t('interviewer')}</dt><dd>{escape(r.username)}</dd>"
         f"<dt>{lang.t('state')}</dt><dd>{lang.t('revoked' if r.revoked else 'active')}</dd>"
         f"<dt>{lang.t('last_seen')}</dt><dd>{_when(r.last_seen_at, lang)}</dd>"
-        f"<dt>{lang.t('reported')}</dt><dd>{_when(r.manifest_reported_at, lang)}</dd>"
-        f"<dt>{lang.t('manifest_items')}</dt><dd>{len(r.items)}</dd></dl>"
+        f"<dt>{lang.t('synced')}</dt><dd>{_when(r.synced_at, lang)}</dd>"
+        f"<dt>{lang.t('manifest_items')}</dt><dd>{len(r.items)}</dd>"
+        f"<dt>{lang.t('unfinished')}</dt><dd>"
+        f"{lang.t('not_reported') if r.unfinished is None else r.unfinished}</dd>"
+        f"<dt>{lang.t('verdict')}</dt><dd>{verdict(r, lang)}</dd></dl>"
         f"<table><caption>{lang.t('counts')}</caption><thead><tr>"
         f"{_heads(lang, 'received', 'missing', 'conflicting')}</tr></thead>"
         f"<tbody><tr>{_counts(r)}</tr></tbody></table>"

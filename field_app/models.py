@@ -85,8 +85,9 @@ class FieldManifestEntry(Base):
 class FieldDeviceReport(Base):
     """What a tablet said at its last sync about the work it holds but has not sent.
 
+    ``reported_at`` is the last sync that carried the tablet's manifest (even an empty one);
     ``unfinished`` counts interviews started and not finished (drafts never travel, so the server
-    cannot count them itself); the row is absent for a tablet that never reported the count.
+    cannot count them itself), null when the tablet did not say.
     """
 
     __tablename__ = "field_device_reports"
@@ -94,5 +95,5 @@ class FieldDeviceReport(Base):
     device_id: Mapped[int] = mapped_column(
         ForeignKey("devices.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
-    unfinished: Mapped[int] = mapped_column(Integer)
+    unfinished: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,11 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from field_app.coordinator_texts import text
-from field_app.models import FieldManifestEntry, FieldQuota, FieldReceipt
+from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
+from survey.questionnaire.model import Questionnaire
 from survey.store.errors import NotFoundError
 from survey.store.models import Answer, Consultation, Device, Response, User
+from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.counted import counted
 
 
@@ -54,10 +56,13 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         else:
             items.append(ReconciliationItem(uuid, "received"))
     counts = {s: sum(1 for i in items if i.state == s) for s in ("received", "missing", "conflicting")}
+    report = session.get(FieldDeviceReport, device_id)
     return Reconciliation(
         device_id=device.id, label=device.label, username=user.username if user else "",
         revoked=device.revoked_at is not None, last_seen_at=device.last_seen_at,
         manifest_reported_at=reported_at, items=items, **counts,
+        synced_at=report.reported_at if report else reported_at,
+        unfinished=report.unfinished if report else None,
     )  # fmt: skip
 
 
@@ -101,10 +106,35 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
     ).all():
         values[response_id].add((question, str(value)))
     combos = Counter(cell_id for held in values.values() for cell_id in _combos(held, cells))
+    questionnaire = load_questionnaire(ConsultationService(session).current_version(consultation))
     return [
-        QuotaCell(variable=q.variable, category=q.category, target=q.target, done=combos[q.id])
-        for q, _ in cells
-    ]
+        QuotaCell(
+            variable=q.variable, category=q.category, target=q.target, done=combos[q.id],
+            labels=cell_words(questionnaire, parts), full=combos[q.id] >= q.target,
+        )
+        for q, parts in cells
+    ]  # fmt: skip
+
+
+def cell_words(questionnaire: Questionnaire, parts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """A quota cell in words in each language of the form: the choices' labels, ``Woman, 65+``.
+
+    Why: interviewers look for people, not codes (``sex:age_group = F:65+``). A question or choice
+    the current form no longer has is shown by its code.
+    """
+    words: dict[str, str] = {}
+    for lang in questionnaire.languages:
+        shown = []
+        for question_name, choice_name in parts:
+            labels: dict[str, str] = {}
+            if any(q.name == question_name for q in questionnaire.questions):
+                question = questionnaire.question(question_name)
+                labels = next(
+                    (c.labels for c in questionnaire.choices_for(question) if c.name == choice_name), {}
+                )
+            shown.append(labels.get(lang) or next(iter(labels.values()), "") or choice_name)
+        words[lang] = ", ".join(shown)
+    return words
 
 
 def _combos(

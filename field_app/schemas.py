@@ -80,6 +80,16 @@ class ManifestEntry(msgspec.Struct):
     client_hash: str = ""
 
 
+UnfinishedCount = Annotated[
+    int,
+    msgspec.Meta(
+        ge=0, le=1_000_000,
+        description="Optional: interviews started on the tablet and not finished (drafts never travel). "
+        "Sent with the manifest, it lets the coordinators' page say a tablet still holds unfinished work.",
+    ),
+]  # fmt: skip
+
+
 class SyncRequest(msgspec.Struct, kw_only=True):
     """A batch of at most MAX_BATCH items and, optionally, the tablet's manifest.
 
@@ -90,6 +100,7 @@ class SyncRequest(msgspec.Struct, kw_only=True):
     items: list[SyncItem] = msgspec.field(default_factory=list)
     manifest: list[ManifestEntry] | None = None
     manifest_append: bool = False
+    unfinished: UnfinishedCount | None = None
 
 
 class FieldErrorOut(msgspec.Struct):
@@ -154,6 +165,8 @@ class QuotaCell(msgspec.Struct, kw_only=True):
     category: str
     target: int  # checked with the cell's other problems, so every reason is listed at once
     done: int = 0
+    labels: dict[str, str] = msgspec.field(default_factory=dict)  # the cell in words, per language
+    full: bool = False  # done >= target
 
 
 ReconciliationReason = Literal["", "not_in_store", "other_device", "other_channel", "hash_differs"]
@@ -194,6 +207,8 @@ class Reconciliation(msgspec.Struct, kw_only=True):
     missing: int
     conflicting: int
     items: list[ReconciliationItem]
+    synced_at: dt.datetime | None = None  # last sync that carried the manifest; None: never
+    unfinished: int | None = None  # as the tablet reported it then; None: not reported
 
 
 class DeviceInfo(msgspec.Struct):

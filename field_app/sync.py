@@ -8,6 +8,7 @@ sends the same batch again, which then yields "duplicate" for anything that did 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
@@ -16,7 +17,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAssignment, FieldManifestEntry, FieldReceipt
+from field_app.models import FieldAssignment, FieldDeviceReport, FieldManifestEntry, FieldReceipt
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
 from survey.store.bounds import has_nul, id_in_range, storable_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
@@ -253,10 +254,20 @@ def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:
 
 
 def record_manifest(
-    session: Session, device_id: int, entries: list[ManifestEntry], *, append: bool = False
+    session: Session,
+    device_id: int,
+    entries: list[ManifestEntry],
+    *,
+    append: bool = False,
+    unfinished: int | None = None,
 ) -> int:
-    """Replace the device's manifest with what it reports now (last report wins), or add a chunk."""
+    """Replace the device's manifest with what it reports now (last report wins), or add a chunk.
+
+    The first chunk also marks the device as synced now, with the count of unfinished interviews
+    it gave (or none), so that the coordinators' page never calls it complete on older news.
+    """
     now = utcnow()
+    _record_report(session, device_id, now, unfinished, append=append)
     rows = {}
     for entry in entries:
         try:
@@ -277,3 +288,24 @@ def record_manifest(
             ],
         )
     return len(rows)
+
+
+def _record_report(
+    session: Session, device_id: int, now: dt.datetime, unfinished: int | None, *, append: bool
+) -> None:
+    """Keep one report row per device: a new sync replaces it, a later chunk may add the count."""
+    report = session.get(FieldDeviceReport, device_id)
+    if report is None:
+        try:
+            with session.begin_nested():  # two requests of one tablet at once: the other inserts
+                session.add(FieldDeviceReport(device_id=device_id, unfinished=unfinished, reported_at=now))
+                session.flush()
+        except IntegrityError:
+            report = session.get(FieldDeviceReport, device_id, populate_existing=True)
+    if report is None:
+        return
+    if not append:
+        report.unfinished, report.reported_at = unfinished, now
+    elif unfinished is not None:
+        report.unfinished = unfinished
+    session.flush()

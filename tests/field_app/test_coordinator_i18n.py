@@ -62,7 +62,15 @@ def test_french_from_accept_language_with_switcher(client, field_env: FieldEnv) 
     assert '<html lang="fr">' in html and "<title>Réconciliation du terrain</title>" in html
     assert page.headers["content-language"] == "fr" and "Accept-Language" in page.headers["vary"]
     assert "<caption>Tablettes : dernier manifeste signalé comparé aux données enregistrées</caption>" in html
-    for header in ("Tablette", "Enquêteur", "État", "Manifeste signalé", "Reçus", "Manquants", "En conflit"):
+    for header in (
+        "Tablette",
+        "Enquêteur",
+        "État",
+        "Dernière synchronisation",
+        "Reçus",
+        "Manquants",
+        "En conflit",
+    ):
         assert f'<th scope="col">{header}</th>' in html
     assert "à vérifier" in html and "active" in html and "jamais" in html  # the silent tablet
     assert f'href="/field/coordinator/devices/{ids["a"]}"' in html  # no explicit choice: plain links
@@ -100,7 +108,7 @@ def test_dutch_by_query_overrides_the_header_and_links_keep_it(client, field_env
         "Tablet",
         "Enquêteur",
         "Status",
-        "Manifest gemeld",
+        "Laatste synchronisatie",
         "Ontvangen",
         "Ontbrekend",
         "In conflict",

@@ -4,8 +4,9 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 00:15:00
 
-One row per device, replaced at each sync that carries the optional ``unfinished`` count, so the
-coordinators' page can tell "complete at last sync" from "still holds unfinished interviews".
+One row per device, replaced at each sync that carries a manifest (with the optional ``unfinished``
+count), so the coordinators' page can tell a tablet that never synced, or still holds unfinished
+interviews, from one that was complete at its last sync.
 """
 
 from collections.abc import Sequence
@@ -23,10 +24,12 @@ def upgrade() -> None:
     op.create_table(
         "field_device_reports",
         sa.Column("device_id", sa.Integer(), nullable=False),
-        sa.Column("unfinished", sa.Integer(), nullable=False),
+        sa.Column("unfinished", sa.Integer(), nullable=True),
         sa.Column("reported_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
-            ["device_id"], ["devices.id"], name=op.f("fk_field_device_reports_device_id_devices"),
+            ["device_id"],
+            ["devices.id"],
+            name=op.f("fk_field_device_reports_device_id_devices"),
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("device_id", name=op.f("pk_field_device_reports")),
