@@ -5,6 +5,7 @@ from survey.store.models._base import Base, utcnow
 from survey.store.models._consultation import Consultation, QuestionnaireVersion
 from survey.store.models._invitation import Invitation
 from survey.store.models._response import Answer, Mode, Response, ResponseStatus
+from survey.store.models._staff_session import StaffSession
 from survey.store.models._target import Target, TargetSet
 from survey.store.models._user import Device, Role, User
 
@@ -20,6 +21,7 @@ __all__ = [
     "Response",
     "ResponseStatus",
     "Role",
+    "StaffSession",
     "Target",
     "TargetSet",
     "User",
