@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (Python packages, Debian's Chromium, poppler, R with the survey
-# package, a running PostgreSQL, axe-core), run the linters and type checker, then the whole suite on SQLite and
+# package, a running PostgreSQL and Redis, axe-core), run the linters and type checker, then the whole suite on SQLite and
 # PostgreSQL. Safe to run again: each step skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +17,7 @@ command -v chromium >/dev/null || missing+=(chromium chromium-driver)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)  # shared rate limits and sessions (REDIS_URL)
 command -v Rscript >/dev/null || missing+=(r-base-core r-cran-survey)  # regenerates the R golden values
 ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -40,6 +41,14 @@ for _ in $(seq 1 30); do psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1'
 psql -h 127.0.0.1 -U postgres -d postgres -tc "select 1 from pg_database where datname='test'" | grep -q 1 \
   || psql -h 127.0.0.1 -U postgres -d postgres -c 'create database test' >/dev/null
 
+step "starting Redis if it is down"
+if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
+  $SUDO mkdir -p /var/lib/redis /var/log/redis
+  $SUDO redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/ci.log
+  for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 1; done
+fi
+
 step "installing Python packages"
 [ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
@@ -55,4 +64,6 @@ step "ruff (lint and format) and mypy"
 
 step "pytest"
 mkdir -p artifacts
-.venv/bin/python -m pytest -p no:cacheprovider "$@"
+# One worker per core (pytest-xdist); a file's tests stay on one worker so module fixtures are built once.
+workers="${PYTEST_WORKERS:-$(nproc)}"
+.venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile "$@"

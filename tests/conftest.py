@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import socket
 import threading
 import time
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import field_app.models  # noqa: F401 - every table the migrations create is in Base.metadata
@@ -70,6 +71,49 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def new_database(like_url: str, tag: str, tmp_dir: Path) -> str:
+    """An empty database on the same backend (and server) as ``like_url``."""
+    url = make_url(like_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_dir / f'{tag}_{secrets.token_hex(4)}.sqlite3'}"
+    return _create_postgresql(f"{tag}_{secrets.token_hex(4)}", url)
+
+
+def copy_database(source_url: str, tag: str, tmp_dir: Path) -> str:
+    """A new database holding a copy of ``source_url``, made by the backend itself.
+
+    Why: loading fixtures such as the 1,151 demo responses costs seconds; a copy costs milliseconds
+    (PostgreSQL clones a template database, SQLite copies a file), so each module can start from the
+    same loaded state without sharing rows with other modules. The source must have no open connection.
+    """
+    url = make_url(source_url)
+    if url.get_backend_name() == "sqlite":
+        target = tmp_dir / f"{tag}_{secrets.token_hex(4)}.sqlite3"
+        shutil.copyfile(str(url.database), target)
+        return f"sqlite:///{target}"
+    return _create_postgresql(f"{tag}_{secrets.token_hex(4)}", url, template=url.database)
+
+
+def _create_postgresql(name: str, like: URL, template: str | None = None) -> str:
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    clause = f' TEMPLATE "{template}"' if template else ""
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
+    admin.dispose()
+    return like.set(database=name).render_as_string(hide_password=False)
+
+
+def drop_database(database_url: str) -> None:
+    """Drop a PostgreSQL copy made by ``copy_database`` (a SQLite copy goes with its temp folder)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
     admin.dispose()
 
 

@@ -1,7 +1,8 @@
-"""Fixtures for the analyst workbench: the demo loaded once per module and backend.
+"""Fixtures for the analyst workbench: the demo loaded once per backend, copied for each module.
 
-Why module scope: loading the 1,151 demo responses takes ~10 s; every test in a module reads
-the same data (tests that write add only snapshots and target versions, which others tolerate).
+Why: loading the 1,151 demo responses takes ~10 s, copying the loaded database a few milliseconds;
+each module gets its own copy, so what one module writes (snapshots, target versions, corrections)
+never reaches another.
 """
 
 from __future__ import annotations
@@ -12,29 +13,55 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import survey.analyst.models  # noqa: F401  (registers the snapshot table with Base.metadata)
 from survey.app import create_app
 from survey.demo.load import load_demo
 from survey.settings import Settings, load_settings
+from survey.store import migrate
 from survey.store.db import make_engine, session_factory
-from tests.conftest import _empty_tables
+from tests.conftest import copy_database, drop_database, new_database
 
 PASSWORD = "demo-pass-123"
 SLUG = "brussels-futures"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
+@pytest.fixture(scope="session")
+def _demo_templates() -> Iterator[dict[str, str]]:
+    """Per backend, a database with the demo loaded once per run; modules work on copies of it."""
+    made: dict[str, str] = {}
+    yield made
+    for url in made.values():
+        drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def database_url(
+    database_url: str, _demo_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """This module's own copy of the demo database (the backend is the run's ``database_url``)."""
+    backend = make_url(database_url).get_backend_name()
+    if backend not in _demo_templates:
+        template = new_database(database_url, "demo_tpl", tmp_path_factory.mktemp("demo"))
+        migrate.upgrade(template)
+        engine = make_engine(template)
+        load_demo(session_factory(engine), password=PASSWORD)
+        engine.dispose()
+        _demo_templates[backend] = template
+    url = copy_database(_demo_templates[backend], "demo", tmp_path_factory.mktemp("demo_copy"))
+    yield url
+    drop_database(url)
+
+
 @pytest.fixture(scope="module")
 def demo(database_url: str) -> Iterator[sessionmaker[Session]]:
-    """The demo consultation, targets and staff in a database emptied after the module."""
+    """The demo consultation, targets and staff, in this module's copy of the demo database."""
     engine = make_engine(database_url)
-    factory = session_factory(engine)
-    load_demo(factory, password=PASSWORD)
-    yield factory
+    yield session_factory(engine)
     engine.dispose()
-    _empty_tables(database_url)
 
 
 @pytest.fixture(scope="module")
