@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from rich.console import Console
 
-from survey.cli._common import fail, writable_file
+from survey.cli._common import console, fail, stages, writable_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["register"]
 
-err = Console(stderr=True)
+err = console  # the progress bars' console: a notice printed meanwhile lands above the bar
 out = Console()
 
 
@@ -368,22 +368,25 @@ def weight_command(
     _check_writable(dest, diagnostics)
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
     caps = _pair(trim_, "--trim")
-    goal = _load_targets(targets)
-    categories = [*goal.variables, mode_column]
-    raw = _load_data(data, categories)
-    stale = _stale_columns(raw.columns, weight_column)
-    if stale:
-        _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
+    goal = None
     try:
-        with err.status("weighting..."):
+        with stages(2) as stage:
+            stage(f"reading {data.name}")
+            goal = _load_targets(targets)
+            categories = [*goal.variables, mode_column]
+            raw = _load_data(data, categories)
+            stale = _stale_columns(raw.columns, weight_column)
+            if stale:
+                _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
+            stage(f"weighting ({method.value})")
             numbers = [base_weight] if base_weight else []
             frame = analysis_frame(raw, categories=categories, numbers=numbers, na_values=na_set(na_values))
             design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
             design = _weight(design, goal, method, opts)
             if caps is not None:
                 design = trim(design, *caps)
-        kept = [c for c in stale if c != weight_column]
-        result = raw.drop(kept).with_columns(pl.Series(weight_column, design.weights))
+        old_replicates = [c for c in stale if c != weight_column]
+        result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
         if replicates is not None:
             reps = _replicates(design, replicates, n_replicates, seed)
             result = pl.concat(
@@ -480,12 +483,15 @@ def estimate_command(
     _check_writable(out_path, diagnostics)
     names = [v.strip() for v in variables.split(",") if v.strip()]
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
-    goal = _load_targets(targets) if targets is not None else None
-    design_columns = [c for c in (mode_column, by, strata, cluster) if c]
-    categories = [*(goal.variables if goal is not None else ()), *design_columns]
-    raw = _load_data(data, categories)
+    goal = None
     try:
-        with err.status("weighting..."):
+        with stages(2) as stage:
+            stage(f"reading {data.name}")
+            goal = _load_targets(targets) if targets is not None else None
+            design_columns = [c for c in (mode_column, by, strata, cluster) if c]
+            categories = [*(goal.variables if goal is not None else ()), *design_columns]
+            raw = _load_data(data, categories)
+            stage("weighting" if goal is not None else "design")
             frame = analysis_frame(
                 raw,
                 categories=categories,
