@@ -263,9 +263,9 @@ def _days(text: str) -> float:
     match = _DATE.fullmatch(text)
     if match is None:
         return math.nan
-    parts = [int(p) if p else 0 for p in match.groups()]
+    year, month, day, hour, minute, second = (int(p) if p else 0 for p in match.groups())
     try:
-        moment = dt.datetime(*parts)
+        moment = dt.datetime(year, month, day, hour, minute, second)
     except ValueError:
         return math.nan
     return (moment - _EPOCH).total_seconds() / 86400

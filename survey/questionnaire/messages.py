@@ -23,6 +23,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Geef een getal.",
         "en": "Enter a number.",
     },
+    "date": {
+        "fr": "Indiquez une date (jour, mois, année).",
+        "nl": "Geef een datum (dag, maand, jaar).",
+        "en": "Enter a date (day, month, year).",
+    },
+    "time": {
+        "fr": "Indiquez une heure (heures et minutes).",
+        "nl": "Geef een tijdstip (uren en minuten).",
+        "en": "Enter a time (hours and minutes).",
+    },
+    "datetime": {
+        "fr": "Indiquez une date et une heure.",
+        "nl": "Geef een datum en een tijdstip.",
+        "en": "Enter a date and a time.",
+    },
     "choice": {
         "fr": "Choisissez une des options proposées.",
         "nl": "Kies een van de voorgestelde opties.",

@@ -27,6 +27,10 @@ class QuestionType(StrEnum):
     DECIMAL = "decimal"
     TEXT = "text"
     NOTE = "note"
+    DATE = "date"
+    TIME = "time"
+    DATETIME = "datetime"
+    CALCULATE = "calculate"
 
     @property
     def has_choices(self) -> bool:
@@ -35,6 +39,16 @@ class QuestionType(StrEnum):
     @property
     def is_numeric(self) -> bool:
         return self in (QuestionType.INTEGER, QuestionType.DECIMAL)
+
+    @property
+    def is_temporal(self) -> bool:
+        """Dates and times: stored as ISO 8601 text (``2024-05-31``, ``14:30``, ``2024-05-31T14:30``)."""
+        return self in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME)
+
+    @property
+    def is_shown(self) -> bool:
+        """Whether a respondent sees it: a calculation is computed, never asked."""
+        return self is not QuestionType.CALCULATE
 
 
 @dataclass(frozen=True)
@@ -45,6 +59,10 @@ class Choice:
     labels: Labels
     easy_labels: Labels = field(default_factory=dict)
     filters: dict[str, str] = field(default_factory=dict)
+
+    def label(self, language: str, *, easy: bool = False, default_language: str = "") -> str:
+        """Label in a language, then the form's default language, then any label, the name last."""
+        return _pick(self.easy_labels if easy else {}, self.labels, language, self.name, default_language)
 
 
 @dataclass(frozen=True)
@@ -65,10 +83,11 @@ class Question:
     choice_filter: str | None = None
     appearance: str | None = None
     page: str = ""
+    calculation: str | None = None
 
-    def label(self, language: str, *, easy: bool = False) -> str:
+    def label(self, language: str, *, easy: bool = False, default_language: str = "") -> str:
         """Label in a language, easy-read wording first when asked and available."""
-        return _pick(self.easy_labels if easy else {}, self.labels, language, self.name)
+        return _pick(self.easy_labels if easy else {}, self.labels, language, self.name, default_language)
 
     @property
     def relevant_expression(self) -> Expression | None:
@@ -193,10 +212,14 @@ class Questionnaire:
         return hashlib.sha256(self.canonical_json().encode()).hexdigest()
 
 
-def _pick(preferred: Labels, fallback: Labels, language: str, default: str) -> str:
-    for labels in (preferred, fallback):
-        if labels.get(language):
-            return labels[language]
+def _pick(
+    preferred: Labels, fallback: Labels, language: str, default: str, default_language: str = ""
+) -> str:
+    """The respondent's language, then the form's default language, then the first label present."""
+    for wanted in (language, default_language):
+        for labels in (preferred, fallback):
+            if wanted and labels.get(wanted):
+                return labels[wanted]
     for labels in (fallback, preferred):
         for text in labels.values():
             if text:
@@ -224,9 +247,11 @@ _QUESTION_FIELDS = (
 def _question_dict(q: Question) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(q, name) for name in _QUESTION_FIELDS}
     out["type"] = q.type.value
+    if q.calculation is not None:  # absent otherwise, so forms without one keep their content hash
+        out["calculation"] = q.calculation
     return out
 
 
 def _question_from(data: dict[str, Any]) -> Question:
     kwargs = {name: data[name] for name in _QUESTION_FIELDS}
-    return Question(type=QuestionType(data["type"]), **kwargs)
+    return Question(type=QuestionType(data["type"]), calculation=data.get("calculation"), **kwargs)

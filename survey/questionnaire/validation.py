@@ -6,11 +6,13 @@ an earlier answer never leaves stale answers behind in the store.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from survey.questionnaire.expressions import Expression, Value, parse
+from survey.questionnaire.expressions import Expression, Value, parse, to_string
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 
@@ -55,8 +57,36 @@ def _number(value: object, kind: str) -> float:
     return number
 
 
+_TEMPORAL = {
+    QuestionType.DATE: re.compile(r"\d{4}-\d{2}-\d{2}"),
+    QuestionType.TIME: re.compile(r"\d{2}:\d{2}(:\d{2})?"),
+    QuestionType.DATETIME: re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"),
+}
+
+
+def _temporal(kind: QuestionType, value: object) -> str:
+    """An ISO 8601 date, time or date-time (as a browser's date inputs send them), checked to be real."""
+    if not isinstance(value, str):
+        raise ValueError(kind.value)
+    text = value.strip().replace(" ", "T", 1) if kind is QuestionType.DATETIME else value.strip()
+    if not _TEMPORAL[kind].fullmatch(text):
+        raise ValueError(kind.value)
+    try:
+        if kind is QuestionType.DATE:
+            dt.date.fromisoformat(text)
+        elif kind is QuestionType.TIME:
+            dt.time.fromisoformat(text)
+        else:
+            dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(kind.value) from None
+    return text
+
+
 def _coerce(question: Question, value: object) -> Answer:
     """Typed value or ValueError naming the expected kind."""
+    if question.type.is_temporal:
+        return _temporal(question.type, value)
     if question.type is QuestionType.INTEGER:
         number = _number(value, "integer")
         if not number.is_integer():
@@ -76,6 +106,23 @@ def _coerce(question: Question, value: object) -> Answer:
     if "\x00" in value:  # no keyboard types it, and PostgreSQL text cannot hold it
         raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "invalid_text")
     return value.strip() if question.type is QuestionType.SELECT_ONE else value
+
+
+_CODES = ("integer", "decimal", "choice", "too_long", "invalid_text", "date", "time", "datetime")
+
+
+def _calculate(question: Question, answers: dict[str, Answer]) -> None:
+    """A calculation computed here, whatever a browser sent: stored with the response as its text value.
+
+    An empty result, or NaN (arithmetic on an unanswered question), stores nothing: no answer, not a
+    word that reads like one.
+    """
+    expression = _expr(question.calculation)
+    if expression is None:
+        return
+    value = to_string(expression.evaluate(answers))
+    if value and value != "NaN":
+        answers[question.name] = value
 
 
 def _allowed_choices(
@@ -112,6 +159,9 @@ def validate(
                 continue
             if question.type is QuestionType.NOTE:
                 continue
+            if question.type is QuestionType.CALCULATE:
+                _calculate(question, answers)
+                continue
             value = raw.get(question.name)
             if _empty(value):
                 if question.required and not partial:
@@ -121,11 +171,7 @@ def validate(
             try:
                 typed = _coerce(question, value)
             except (ValueError, TypeError) as exc:
-                code = (
-                    str(exc)
-                    if str(exc) in ("integer", "decimal", "choice", "too_long", "invalid_text")
-                    else "choice"
-                )
+                code = str(exc) if str(exc) in _CODES else "choice"
                 errors.append(FieldError(question.name, code, message(code, language)))
                 continue
             if question.type.has_choices:

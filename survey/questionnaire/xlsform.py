@@ -1,8 +1,10 @@
-"""XLSForm (the ODK/KoBoToolbox standard) → :class:`Questionnaire`, with errors that point at a cell.
+"""XLSForm (the ODK/KoBoToolbox standard) → :class:`Questionnaire`: pyxform reads, this module maps.
 
-Every problem in the workbook is collected before failing, so an author fixes a form in one
-round rather than one error per import. Nothing here touches the store: the caller saves the
-questionnaire only when :func:`load_xlsform` returned without raising.
+pyxform (``_pyxform.read``) accepts every spelling ODK and KoBoToolbox accept and refuses what they
+refuse, in its own words. This module only decides what the platform supports and builds the typed
+model. Every problem is collected before failing and reported in row order, so an author fixes a
+form in one round. Nothing here touches the store: the caller saves the questionnaire only when
+:func:`load_xlsform` returned without raising.
 """
 
 from __future__ import annotations
@@ -10,44 +12,32 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from survey.questionnaire._columns import Column, decode, language_code
-from survey.questionnaire._workbook import Sheet, read_workbook
+from survey.questionnaire import _pyxform
+from survey.questionnaire._columns import language_code
+from survey.questionnaire._types import METADATA, SUPPORTED_TYPES, question_type, unsupported_reason
 from survey.questionnaire.errors import ExpressionError, FormError, FormIssue
 from survey.questionnaire.expressions import parse
 from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
 
+__all__ = ["SUPPORTED_TYPES", "ImportResult", "load_xlsform"]
+
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_SIMPLE_TYPES = {
-    "text": QuestionType.TEXT,
-    "string": QuestionType.TEXT,
-    "phone number": QuestionType.TEXT,
-    "integer": QuestionType.INTEGER,
-    "int": QuestionType.INTEGER,
-    "decimal": QuestionType.DECIMAL,
-    "note": QuestionType.NOTE,
-}
-_SELECT = re.compile(
-    r"(select_one|select_multiple|select one|select multiple|select all that apply)\s+(?:from\s+)?"
-    r"([A-Za-z_][A-Za-z0-9_.\-]*)(?:\s+(or_other|or specify other))?"
-)
-_METADATA = {
-    "start", "end", "today", "deviceid", "subscriberid", "simserial", "phonenumber", "username", "email",
-    "audit", "uri:deviceid", "uri:username", "uri:email", "uri:phonenumber", "uri:subscriberid",
-    "uri:simserial", "get start time", "get end time", "get today", "get device id", "get subscriber id",
-    "get sim id", "get phone number", "start-geopoint",
-}  # fmt: skip
-_UNSUPPORTED = {
-    "calculate", "geopoint", "geotrace", "geoshape", "image", "audio", "video", "file", "barcode", "date",
-    "time", "datetime", "acknowledge", "range", "rank", "hidden", "trigger", "background-audio",
-    "xml-external", "csv-external", "select_one_from_file", "select_multiple_from_file", "set form title",
-    "set form id",
-}  # fmt: skip
-_BEGIN = {"begin group": False, "begin_group": False, "begin repeat": True, "begin_repeat": True}
-_END = {"end group", "end_group", "end repeat", "end_repeat"}
+_PARENT_REF = re.compile(r"(?<![\w./])\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")
+_TABLE_HEADER = "reserved_name_for_field_list_labels_"
+_SPREADSHEET_BOOLEANS = {"TRUE": "true()", "FALSE": "false()"}
 _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
-SUPPORTED_TYPES = ("select_one", "select_multiple", "integer", "decimal", "text", "note")
+_CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video", "big-image", "sms_option", "__row"}
+_XPATH_FUNCTIONS = {
+    "regex", "round", "today", "now", "once", "date", "date-time", "decimal-date-time", "format-date",
+    "format-date-time", "jr:choice-name", "indexed-repeat", "position", "count", "sum", "max", "min",
+    "pow", "substr", "substring-before", "substring-after", "translate", "normalize-space", "uuid",
+    "random", "selected-at", "join", "area", "distance", "pulldata", "digest", "base64-decode",
+    "checklist", "weighted-checklist", "true", "false", "floor", "ceiling", "abs", "log", "exp",
+    "sqrt", "sin", "cos", "tan", "pi", "lower-case", "upper-case", "string-length", "boolean-from-string",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,29 +49,105 @@ class ImportResult:
 
 
 @dataclass
-class _Group:
-    name: str
-    labels: Labels
-    relevant: str | None
-    row: int
-    questions: list[Question] = field(default_factory=list)
+class _Mapper:
+    """One import: pyxform's JSON walked in document order, issues collected as they are found."""
 
-
-@dataclass
-class _State:
+    read: _pyxform.Read
+    plain: str
     issues: list[FormIssue] = field(default_factory=list)
     warnings: list[FormIssue] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    easy_languages: list[str] = field(default_factory=list)
+    seen: dict[str, int | None] = field(default_factory=dict)
+    refused: set[str] = field(default_factory=set)
+    metadata: set[str] = field(default_factory=set)
+    pending: list[tuple[int | None, str, str, bool]] = field(default_factory=list)
 
-    def error(self, sheet: str, row: int | None, column: str | None, message: str) -> None:
-        self.issues.append(FormIssue(sheet, row, column, message))
+    @property
+    def sheet(self) -> str:
+        return self.read.survey_sheet
+
+    def error(self, row: int | None, column: str | None, message: str, sheet: str | None = None) -> None:
+        self.issues.append(FormIssue(sheet or self.sheet, row, column, message))
+
+    def warn(self, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(FormIssue(self.sheet, row, column, message))
+
+    def labels(self, value: object) -> tuple[Labels, Labels]:
+        """pyxform's ``label`` (a string, or ``{language: text}``) as normal and easy-read labels by code."""
+        if value is None or value == "":
+            return {}, {}
+        items = value.items() if isinstance(value, dict) else [("default", value)]
+        normal: Labels = {}
+        easy: Labels = {}
+        for language, text in items:
+            if not isinstance(text, str) or not text.strip():
+                continue
+            code, is_easy = (self.plain, False) if language == "default" else language_code(str(language))
+            (easy if is_easy else normal).setdefault(code, text)
+            known = self.easy_languages if is_easy else self.languages
+            if code not in known:
+                known.append(code)
+        return normal, easy
+
+    def texts(self, value: object) -> Labels:
+        return self.labels(value)[0]
+
+    def expression(self, row: int | None, column: str, source: object) -> str | None:
+        """An expression as the platform's evaluator reads it; checked once all names are known."""
+        if not isinstance(source, str) or not source.strip():
+            return None
+        text = _PARENT_REF.sub(r"${\1}", source.strip())
+        text = _SPREADSHEET_BOOLEANS.get(text.upper(), text)  # a cell Excel turned into a boolean
+        self.pending.append((row, column, text, column == "choice_filter"))
+        return text
 
 
 def load_xlsform(path: Path | str) -> ImportResult:
-    """Read and validate an XLSForm workbook; raise :class:`FormError` listing every problem."""
+    """Read and validate an XLSForm workbook; raise :class:`FormError` listing every problem in row order."""
     path = Path(path)
-    if not path.exists():
-        raise FormError([FormIssue(path.name, None, None, "file not found")])
-    return parse_sheets(read_workbook(path), default_form_id=_safe_id(path.stem))
+    read = _pyxform.read(path)
+    form = read.form
+    default = str(form.get("default_language") or "default")
+    plain = "und" if default == "default" else language_code(default)[0]
+    mapper = _Mapper(read=read, plain=plain, warnings=list(read.warnings), issues=list(read.errors))
+    choices, filter_columns = _choices(mapper, form.get("choices") or {})
+    pages: list[Page] = []
+    for child in form.get("children", []):
+        if _is_generated_meta(child):
+            for inner in child.get(
+                "children", []
+            ):  # pyxform moves audit rows here, beside its own instanceID
+                if inner.get("type") in METADATA:
+                    _question(mapper, inner, page="meta", choices=choices)
+            continue
+        _top_level(mapper, child, pages, choices)
+    _check_expressions(mapper, filter_columns)
+    if not any(p.questions for p in pages) and not mapper.issues:
+        mapper.error(None, None, "the form has no questions")
+    if mapper.issues:
+        raise FormError(_in_row_order(mapper.issues))
+    languages = mapper.languages or [plain]
+    title = _title(mapper, form.get("title"), languages, str(form.get("id_string") or ""))
+    questionnaire = Questionnaire(
+        form_id=_safe_id(str(form.get("id_string") or path.stem)),
+        title=title,
+        version=str(form.get("version") or ""),
+        default_language=plain if plain != "und" or not mapper.languages else languages[0],
+        languages=tuple(languages),
+        easy_languages=tuple(mapper.easy_languages),
+        pages=tuple(p for p in pages if p.questions),
+        choices=choices,
+    )
+    return ImportResult(questionnaire, tuple(_in_row_order(mapper.warnings)))
+
+
+def _in_row_order(issues: list[FormIssue]) -> list[FormIssue]:
+    return sorted(issues, key=lambda i: (i.row is not None, i.row or 0))
+
+
+def _is_generated_meta(child: dict[str, Any]) -> bool:
+    return child.get("name") == "meta" and bool((child.get("control") or {}).get("bodyless"))
 
 
 def _safe_id(text: str) -> str:
@@ -89,295 +155,193 @@ def _safe_id(text: str) -> str:
     return cleaned if cleaned and not cleaned[0].isdigit() else f"form_{cleaned}"
 
 
-def _settings(sheets: dict[str, Sheet]) -> dict[str, str]:
-    sheet = sheets.get("settings")
-    if sheet is None or not sheet.rows:
-        return {}
-    return {k.strip().lower(): v for k, v in sheet.rows[0][1].items()}
+def _title(mapper: _Mapper, value: object, languages: list[str], fallback: str) -> Labels:
+    if isinstance(value, dict):
+        titles = {
+            (mapper.plain if k == "default" else language_code(str(k))[0]): str(v)
+            for k, v in value.items()
+            if v
+        }
+        if titles:
+            return titles
+    text = str(value) if value else fallback
+    return dict.fromkeys(languages, text)
 
 
-def _labels(
-    values: dict[str, str], columns: dict[str, Column], base: str, plain: str
-) -> tuple[Labels, Labels]:
-    normal: Labels = {}
-    easy: Labels = {}
-    for header, text in values.items():
-        col = columns[header]
-        if col.base != base or not text:
-            continue
-        target = easy if col.easy else normal
-        target[col.language or plain] = text
-    return normal, easy
-
-
-def _check_expression(
-    state: _State, sheet: str, row: int, column: str, source: str, names: set[str], choice_columns: set[str]
-) -> None:
-    try:
-        expression = parse(source)
-    except ExpressionError as exc:
-        state.error(sheet, row, column, f"invalid expression {source!r}: {exc}")
-        return
-    for ref in sorted(expression.references - names):
-        state.error(sheet, row, column, f"expression refers to unknown question ${{{ref}}}")
-    if column == "choice_filter":
-        for col in sorted(expression.columns - choice_columns):
-            state.warnings.append(
-                FormIssue(
-                    sheet, row, column, f"{col!r} is not a column of the choices sheet: it reads as empty"
-                )
+def _choices(
+    mapper: _Mapper, lists: dict[str, list[dict[str, Any]]]
+) -> tuple[dict[str, tuple[Choice, ...]], set[str]]:
+    choices: dict[str, tuple[Choice, ...]] = {}
+    filter_columns: set[str] = set()
+    for list_name, options in lists.items():
+        made = []
+        for option in options:
+            labels, easy = mapper.labels(option.get("label"))
+            filters = {
+                str(k): str(v)
+                for k, v in option.items()
+                if k not in _CHOICE_KEYS and not isinstance(v, dict) and v
+            }
+            filter_columns.update(filters)
+            made.append(
+                Choice(name=str(option.get("name", "")), labels=labels, easy_labels=easy, filters=filters)
             )
+        choices[str(list_name)] = tuple(made)
+    return choices, filter_columns
+
+
+def _top_level(
+    mapper: _Mapper, child: dict[str, Any], pages: list[Page], choices: dict[str, tuple[Choice, ...]]
+) -> None:
+    kind = str(child.get("type", ""))
+    if kind in ("group", "repeat"):
+        name = str(child.get("name", ""))
+        row = mapper.read.rows.row_of(name)
+        labels, _ = mapper.labels(child.get("label"))
+        relevant = mapper.expression(row, "relevant", (child.get("bind") or {}).get("relevant"))
+        questions = _group_questions(mapper, child, row, name, choices)
+        pages.append(Page(name, labels, relevant, tuple(questions)))
         return
-    for col in sorted(expression.columns):
-        state.error(sheet, row, column, f"unknown name {col!r} (write ${{{col}}} to refer to a question)")
+    question = _question(mapper, child, page=str(child.get("name", "")), choices=choices)
+    if question is not None:
+        pages.append(Page(question.name, {}, None, (question,)))
 
 
-def _parse_choices(
-    sheets: dict[str, Sheet], plain: str, state: _State, allow_dup: bool
-) -> tuple[dict[str, tuple[Choice, ...]], set[str], set[str]]:
-    sheet = sheets.get("choices")
-    if sheet is None:
-        return {}, set(), set()
-    columns = {h: decode(h) for h in sheet.header if h}
-    by_base = {c.base: h for h, c in columns.items()}
-    lists: dict[str, list[Choice]] = {}
-    if sheet.rows and ("list_name" not in by_base or "name" not in by_base):
-        missing = "list_name" if "list_name" not in by_base else "name"
-        state.error(sheet.name, 1, missing, f"the choices sheet needs a '{missing}' column")
-        return {}, set(), set()
-    standard = {"list_name", "name", "label", "image", "media", "audio", "video", "media::image"}
-    filter_columns = {h for h, c in columns.items() if c.base not in standard and c.language is None}
-    filter_columns = {
-        h for h in filter_columns if not h.lower().startswith(("media", "image", "audio", "video"))
-    }
-    for row, values in sheet.rows:
-        list_name = values.get(by_base["list_name"], "")
-        name = values.get(by_base["name"], "")
-        if not list_name and not name:
-            continue
-        if not list_name:
-            state.error(sheet.name, row, "list_name", "choice has no list_name")
-            continue
-        if not name:
-            state.error(sheet.name, row, "name", f"choice in list '{list_name}' has no name")
-            continue
-        options = lists.setdefault(list_name, [])
-        if not allow_dup and any(c.name == name for c in options):
-            state.error(sheet.name, row, "name", f"choice '{name}' appears twice in list '{list_name}'")
-            continue
-        labels, easy = _labels(values, columns, "label", plain)
-        filters = {h: values[h] for h in filter_columns if values.get(h)}
-        options.append(Choice(name=name, labels=labels, easy_labels=easy, filters=filters))
-    return {k: tuple(v) for k, v in lists.items()}, filter_columns, set(lists)
-
-
-def _with_other(
-    question: Question, choices: dict[str, tuple[Choice, ...]], languages: set[str]
+def _group_questions(
+    mapper: _Mapper,
+    group: dict[str, Any],
+    row: int | None,
+    page: str,
+    choices: dict[str, tuple[Choice, ...]],
 ) -> list[Question]:
-    """Legacy ``or_other``: add an 'other' choice and a follow-up text question, as pyxform does."""
-    list_name = question.choice_list or ""
-    if not any(c.name == "other" for c in choices.get(list_name, ())):
-        choices[list_name] = (*choices.get(list_name, ()), Choice("other", dict.fromkeys(languages, "Other")))
-    follow_up = Question(
-        name=f"{question.name}_other",
-        type=QuestionType.TEXT,
-        labels=dict.fromkeys(languages, "Specify other."),
-        relevant=f"selected(${{{question.name}}}, 'other')",
-        page=question.page,
-    )
-    return [question, follow_up]
-
-
-def parse_sheets(sheets: dict[str, Sheet], *, default_form_id: str = "form") -> ImportResult:
-    """Validate sheets already read from a workbook; see :func:`load_xlsform`."""
-    state = _State()
-    survey = sheets.get("survey")
-    if survey is None:
-        raise FormError([FormIssue("survey", None, None, "the workbook has no 'survey' sheet")])
-    columns = {h: decode(h) for h in survey.header if h}
-    by_base: dict[str, str] = {}
-    for header, col in columns.items():
-        if col.language is None and not col.easy:
-            if col.base in by_base:
-                state.error(survey.name, 1, header, f"column duplicates '{by_base[col.base]}'")
-            by_base.setdefault(col.base, header)
-    for needed in ("type", "name"):
-        if needed not in by_base:
-            state.error(survey.name, 1, needed, f"the survey sheet needs a '{needed}' column")
-    if state.issues:
-        raise FormError(state.issues)
-
-    settings = _settings(sheets)
-    default_language = (
-        language_code(settings["default_language"])[0] if settings.get("default_language") else None
-    )
-    plain = default_language or "und"
-    choices, filter_columns, _ = _parse_choices(
-        sheets, plain, state, settings.get("allow_choice_duplicates", "").lower() in _TRUE
-    )
-    choice_dict = dict(choices)
-
-    names: dict[str, int] = {}
-    for row, values in survey.rows:
-        name = values.get(by_base["name"], "")
-        kind = values.get(by_base["type"], "").lower()
-        if not name or kind in _END or kind in _METADATA:
+    """A group's questions; nested groups are flattened into the page, their conditions and-ed in."""
+    if group.get("type") == "repeat":
+        mapper.warn(row, "type", f"repeat '{group.get('name')}' is collected once per response")
+    made: list[Question] = []
+    for child in group.get("children", []):
+        kind = str(child.get("type", ""))
+        if kind in ("group", "repeat"):
+            inner_row = mapper.read.rows.row_of(str(child.get("name", "")))
+            inner = mapper.expression(inner_row, "relevant", (child.get("bind") or {}).get("relevant"))
+            made.extend(
+                replace(q, relevant=_and(inner, q.relevant))
+                for q in _group_questions(mapper, child, inner_row, page, choices)
+            )
             continue
-        if name in names and kind not in _BEGIN:
-            state.error(survey.name, row, "name", f"name '{name}' is already used on row {names[name]}")
-        names.setdefault(name, row)
-    name_set = set(names)
+        question = _question(mapper, child, page=page, choices=choices)
+        if question is not None:
+            made.append(question)
+    return made
 
-    languages: list[str] = []
-    easy_languages: list[str] = []
-    for col in columns.values():
-        if col.base == "label":
-            target = easy_languages if col.easy else languages
-            code = col.language or plain
-            if code not in target:
-                target.append(code)
 
-    pages: list[Page] = []
-    stack: list[_Group] = []
+def _question(
+    mapper: _Mapper, element: dict[str, Any], *, page: str, choices: dict[str, tuple[Choice, ...]]
+) -> Question | None:
+    name = str(element.get("name", ""))
+    if name.startswith(_TABLE_HEADER):
+        return None  # pyxform's column-header row for ODK's table-list layout; the page shows labels anyway
+    row = mapper.read.rows.row_of(name)
+    kind = str(element.get("type", ""))
+    raw_type = mapper.read.rows.types.get(row, "") if row else ""
+    shown_type = raw_type or kind
+    if kind in METADATA:
+        mapper.warn(row, "type", f"metadata '{shown_type}' ignored: the platform records its own")
+        mapper.metadata.add(name)
+        return None
+    mapper.refused.add(name)
+    bind = element.get("bind") or {}
+    reason = unsupported_reason(element)
+    if reason is not None:
+        mapper.error(row, "type", f"type '{shown_type}' is not supported{reason}")
+        return None
+    qtype = question_type(kind)
+    if qtype is None:
+        mapper.error(row, "type", f"unknown question type '{shown_type}'")
+        return None
+    if not _NAME.fullmatch(name):
+        mapper.error(row, "name", f"invalid or missing name {name!r}")
+        return None
+    if name in mapper.seen:
+        mapper.error(row, "name", f"name '{name}' is already used on row {mapper.seen[name]}")
+        return None
+    mapper.seen[name] = row
+    mapper.refused.discard(name)
+    labels, easy = mapper.labels(element.get("label"))
+    hints = mapper.texts(element.get("hint"))
+    if not labels and not hints and qtype not in (QuestionType.NOTE, QuestionType.CALCULATE):
+        mapper.error(row, "label", f"question '{name}' has no label")
+    list_name = str(element.get("list_name") or element.get("itemset") or "") or None
+    if qtype.has_choices and list_name not in choices:
+        mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
+    required = str(bind.get("required", "")).strip()
+    if required.lower() not in _TRUE | _FALSE:
+        mapper.error(
+            row, "required", f"required as an expression ({required!r}) is not supported: use yes or no"
+        )
+    calculation = mapper.expression(row, "calculation", bind.get("calculate"))
+    if calculation is not None and qtype is not QuestionType.CALCULATE:
+        mapper.warn(
+            row, "calculation", f"calculation ignored: only calculate rows are computed ('{shown_type}' row)"
+        )
+        calculation = None
+    if qtype is QuestionType.CALCULATE and calculation is None:
+        mapper.error(row, "calculation", f"calculate '{name}' has no calculation")
+    control = element.get("control") or {}
+    return Question(
+        name=name,
+        type=qtype,
+        labels=labels,
+        easy_labels=easy,
+        hints=hints,
+        required=required.lower() in _TRUE,
+        required_messages=mapper.texts(bind.get("jr:requiredMsg")),
+        constraint=mapper.expression(row, "constraint", bind.get("constraint")),
+        constraint_messages=mapper.texts(bind.get("jr:constraintMsg")),
+        relevant=mapper.expression(row, "relevant", bind.get("relevant")),
+        choice_list=list_name if qtype.has_choices else None,
+        choice_filter=mapper.expression(row, "choice_filter", element.get("choice_filter")),
+        appearance=str(control.get("appearance") or "") or None,
+        page=page,
+        calculation=calculation,
+    )
 
-    def text(values: dict[str, str], base: str) -> str:
-        header = by_base.get(base)
-        return values.get(header, "") if header else ""
 
-    for row, values in survey.rows:
-        raw_type = text(values, "type")
-        kind = re.sub(r"\s+", " ", raw_type.strip().lower())
-        name = text(values, "name")
-        if not kind:
-            if name:
-                state.error(survey.name, row, "type", f"'{name}' has no type")
-            continue
-        labels, easy = _labels(values, columns, "label", plain)
-        relevant = text(values, "relevant") or None
-        if relevant:
-            _check_expression(state, survey.name, row, "relevant", relevant, name_set, set())
-        if kind in _BEGIN:
-            if not name or not _NAME.fullmatch(name):
-                state.error(survey.name, row, "name", f"group needs a valid name, got {name!r}")
-            if _BEGIN[kind]:
-                state.warnings.append(
-                    FormIssue(survey.name, row, "type", f"repeat '{name}' is collected once per response")
+def _check_expressions(mapper: _Mapper, filter_columns: set[str]) -> None:
+    """Every expression parses and names only questions of the form (or choice columns, in a filter)."""
+    for row, column, source, is_filter in mapper.pending:
+        try:
+            expression = parse(source)
+        except ExpressionError as exc:
+            function = re.match(r"unknown function '([^']+)'", str(exc))
+            if "instance(" in source:
+                mapper.error(
+                    row, column, f"instance() lookups into choice lists are not supported (in {source!r})"
                 )
-            stack.append(_Group(name or f"group_{row}", labels, relevant, row))
-            continue
-        if kind in _END:
-            if not stack:
-                state.error(survey.name, row, "type", f"'{raw_type}' without a matching begin")
-                continue
-            group = stack.pop()
-            if stack:
-                stack[-1].questions.extend(
-                    replace(q, relevant=_and(group.relevant, q.relevant), page=stack[0].name)
-                    for q in group.questions
+            elif function and function.group(1) in _XPATH_FUNCTIONS:
+                mapper.error(
+                    row, column, f"function '{function.group(1)}()' is not supported (in {source!r})"
                 )
             else:
-                pages.append(Page(group.name, group.labels, group.relevant, tuple(group.questions)))
+                mapper.error(row, column, f"invalid expression {source!r}: {exc}")
             continue
-        if kind in _METADATA:
-            state.warnings.append(
-                FormIssue(
-                    survey.name, row, "type", f"metadata '{raw_type}' ignored: the platform records its own"
+        for ref in sorted(expression.references - set(mapper.seen) - mapper.refused):
+            if ref in mapper.metadata:
+                mapper.error(
+                    row, column, f"expression reads ${{{ref}}}, metadata the platform does not record"
                 )
-            )
+            else:
+                mapper.error(row, column, f"expression refers to unknown question ${{{ref}}}")
+        if is_filter:
+            for col in sorted(expression.columns - filter_columns - {"name"}):
+                mapper.warn(row, column, f"{col!r} is not a column of the choices sheet: it reads as empty")
             continue
-        select = _SELECT.fullmatch(kind)
-        if (
-            select is None and kind.split(" ")[0] in _UNSUPPORTED | {"select_one_from_file"}
-        ) or kind in _UNSUPPORTED:
-            state.error(
-                survey.name, row, "type",
-                f"type '{raw_type}' is not supported (supported: {', '.join(SUPPORTED_TYPES)})",
-            )  # fmt: skip
-            continue
-        if select is None and kind not in _SIMPLE_TYPES:
-            state.error(survey.name, row, "type", f"unknown question type '{raw_type}'")
-            continue
-        if not _NAME.fullmatch(name):
-            state.error(survey.name, row, "name", f"invalid or missing name {name!r}")
-            continue
-        qtype = _SIMPLE_TYPES.get(kind) if select is None else QuestionType(select.group(1).replace(" ", "_"))
-        if qtype is None or kind.startswith("select all"):
-            qtype = QuestionType.SELECT_MULTIPLE
-        list_name = select.group(2) if select else None
-        if list_name and list_name not in choice_dict:
-            state.error(
-                survey.name, row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'"
-            )
-        if not labels and qtype is not QuestionType.NOTE and not text(values, "hint"):
-            state.error(survey.name, row, "label", f"question '{name}' has no label")
-        required_text = text(values, "required").lower()
-        if required_text not in _TRUE | _FALSE:
-            state.error(survey.name, row, "required", f"expected yes or no, got {required_text!r}")
-        constraint = text(values, "constraint") or None
-        if constraint:
-            _check_expression(state, survey.name, row, "constraint", constraint, name_set, set())
-        choice_filter = text(values, "choice_filter") or None
-        if choice_filter:
-            _check_expression(
-                state, survey.name, row, "choice_filter", choice_filter, name_set, filter_columns
-            )
-        hints, _ = _labels(values, columns, "hint", plain)
-        question = Question(
-            name=name,
-            type=qtype,
-            labels=labels,
-            easy_labels=easy,
-            hints=hints,
-            required=required_text in _TRUE,
-            required_messages=_labels(values, columns, "required_message", plain)[0],
-            constraint=constraint,
-            constraint_messages=_labels(values, columns, "constraint_message", plain)[0],
-            relevant=relevant,
-            choice_list=list_name,
-            choice_filter=choice_filter,
-            appearance=text(values, "appearance") or None,
-            page=stack[0].name if stack else name,
-        )
-        made = [question]
-        if select and select.group(3) and list_name in choice_dict:
-            made = _with_other(question, choice_dict, set(languages) or {plain})
-        if stack:
-            stack[-1].questions.extend(made)
-        else:
-            pages.append(Page(name, {}, None, tuple(made)))
-    for group in stack:
-        state.error(survey.name, group.row, "type", f"group '{group.name}' is never closed")
-    if not any(page.questions for page in pages) and not state.issues:
-        state.error(survey.name, None, None, "the form has no questions")
-    if state.issues:
-        raise FormError(state.issues)
-
-    form_id = settings.get("form_id") or default_form_id
-    title_text = settings.get("form_title") or form_id
-    questionnaire = Questionnaire(
-        form_id=form_id,
-        title=_title(settings, title_text, languages or [plain]),
-        version=settings.get("version", ""),
-        default_language=default_language or (languages[0] if languages else plain),
-        languages=tuple(languages or [plain]),
-        easy_languages=tuple(easy_languages),
-        pages=tuple(p for p in pages if p.questions),
-        choices=choice_dict,
-    )
-    return ImportResult(questionnaire, tuple(state.warnings))
+        for col in sorted(
+            expression.columns - {"null"}
+        ):  # ODK reads null, a node that never exists, as empty
+            mapper.error(row, column, f"unknown name {col!r} (write ${{{col}}} to refer to a question)")
 
 
 def _and(outer: str | None, inner: str | None) -> str | None:
     if outer and inner:
         return f"({outer}) and ({inner})"
     return outer or inner
-
-
-def _title(settings: dict[str, str], fallback: str, languages: list[str]) -> Labels:
-    """``form_title::Français (fr)`` columns in settings give a translated title."""
-    titles: Labels = {}
-    for key, value in settings.items():
-        match = re.fullmatch(r"form_title\s*::?\s*(.+)", key)
-        if match and value:
-            titles[language_code(match.group(1))[0]] = value
-    return titles or dict.fromkeys(languages, fallback)

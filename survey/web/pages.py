@@ -18,6 +18,7 @@ from survey.questionnaire.model import Page, Question, Questionnaire, QuestionTy
 from survey.questionnaire.validation import FieldError
 
 SECONDS_PER_QUESTION = 15
+_INPUT_TYPES = {QuestionType.DATE: "date", QuestionType.TIME: "time", QuestionType.DATETIME: "datetime-local"}
 
 
 def _true(source: str | None, answers: Mapping[str, Any]) -> bool:
@@ -30,7 +31,9 @@ def question_on(question: Question, answers: Mapping[str, Any]) -> bool:
 
 def page_on(page: Page, answers: Mapping[str, Any]) -> bool:
     """A page is shown when its own condition holds and at least one question on it is relevant."""
-    return _true(page.relevant, answers) and any(question_on(q, answers) for q in page.questions)
+    return _true(page.relevant, answers) and any(
+        q.type.is_shown and question_on(q, answers) for q in page.questions
+    )
 
 
 def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[int]:
@@ -39,7 +42,9 @@ def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> l
 
 
 def minutes_needed(questionnaire: Questionnaire) -> int:
-    questions = sum(1 for q in questionnaire.questions if q.type is not QuestionType.NOTE)
+    questions = sum(
+        1 for q in questionnaire.questions if q.type not in (QuestionType.NOTE, QuestionType.CALCULATE)
+    )
     return max(1, -(-questions * SECONDS_PER_QUESTION // 60))
 
 
@@ -69,6 +74,7 @@ class QuestionView:
     value: str = ""
     choices: list[ChoiceView] = field(default_factory=list)
     input_mode: str = ""
+    input_type: str = "text"
     multiline: bool = False
 
     @property
@@ -101,6 +107,8 @@ def question_views(
     by_name = {e.question: e.message for e in errors}
     views = []
     for q in page.questions:
+        if not q.type.is_shown:
+            continue
         raw = values.get(q.name)
         selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
         choices = []
@@ -114,7 +122,7 @@ def question_views(
             choices = [
                 ChoiceView(
                     c.name,
-                    (c.easy_labels.get(language) if easy else "") or c.labels.get(language) or c.name,
+                    c.label(language, easy=easy, default_language=questionnaire.default_language),
                     f"q-{q.name}-{i}",
                     c.name in selected,
                 )
@@ -124,7 +132,7 @@ def question_views(
             QuestionView(
                 name=q.name,
                 type=q.type.value,
-                label=q.label(language, easy=easy),
+                label=q.label(language, easy=easy, default_language=questionnaire.default_language),
                 hint=q.hints.get(language, ""),
                 required=q.required,
                 visible=question_on(q, answers),
@@ -136,6 +144,7 @@ def question_views(
                 value="" if isinstance(raw, list) else _as_text(raw),
                 choices=choices,
                 input_mode={"integer": "numeric", "decimal": "decimal"}.get(q.type.value, ""),
+                input_type=_INPUT_TYPES.get(q.type, "text"),
                 multiline=q.type is QuestionType.TEXT and "short" not in (q.appearance or ""),
             )
         )
@@ -151,7 +160,7 @@ def form_values(page: Page, data: Mapping[str, Any]) -> dict[str, object]:
     """A page's posted fields as raw answers: checkboxes become lists, blanks become absent."""
     out: dict[str, object] = {}
     for q in page.questions:
-        if q.type is QuestionType.NOTE:
+        if q.type in (QuestionType.NOTE, QuestionType.CALCULATE):
             continue
         value = data.get(q.name)
         if q.type is QuestionType.SELECT_MULTIPLE:

@@ -1,0 +1,87 @@
+"""Which of pyxform's question types the platform supports, ignores (metadata) or refuses, and why.
+
+pyxform has already turned every alias into its canonical type name (``select_multiple`` and
+``select all that apply`` both become ``select all that apply``), so the tables here list canonical
+names only. Types pyxform knows but the platform does not collect are refused as "not supported";
+only a type pyxform itself does not know is "unknown".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
+
+from survey.questionnaire.model import QuestionType
+
+SUPPORTED_TYPES = (
+    "select_one", "select_multiple", "integer", "decimal", "text", "note", "date", "time", "datetime", "calculate",
+)  # fmt: skip
+
+_BY_BIND_TYPE = {
+    "int": QuestionType.INTEGER,
+    "decimal": QuestionType.DECIMAL,
+    "date": QuestionType.DATE,
+    "time": QuestionType.TIME,
+    "dateTime": QuestionType.DATETIME,
+}
+_NOTES = {"note", "q note", "add note prompt"}
+_CALCULATES = {"calculate", "q calculate", "add calculate prompt"}
+_TEXTS = {"text", "string", "q string", "add text prompt", "phone number"}
+_NOT_SUPPORTED_INT = {"range"}
+
+METADATA = frozenset(
+    {
+        name
+        for name, spec in QUESTION_TYPE_DICT.items()
+        if "jr:preload" in (spec.get("bind") or {}) and "control" not in spec
+    }
+    | {"audit", "start-geopoint", "background-geopoint", "background-audio"}
+)
+
+_REASONS = {
+    "binary": ": photos, sound, video and files are not collected yet",
+    "geopoint": ": a position is personal data and is not collected",
+    "geotrace": ": a position is personal data and is not collected",
+    "geoshape": ": a position is personal data and is not collected",
+    "barcode": ": barcodes need a camera, which the citizen pages do not use",
+}
+_EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
+
+
+def question_type(kind: str) -> QuestionType | None:
+    """The platform's type for a canonical pyxform type, or None when the platform has no such type."""
+    if kind in _NOTES:
+        return QuestionType.NOTE
+    if kind in _CALCULATES:
+        return QuestionType.CALCULATE
+    if kind in _TEXTS:
+        return QuestionType.TEXT
+    spec = QUESTION_TYPE_DICT.get(kind)
+    if spec is None:
+        return None
+    tag = (spec.get("control") or {}).get("tag")
+    if tag == "select1":
+        return QuestionType.SELECT_ONE
+    if tag == "select":
+        return QuestionType.SELECT_MULTIPLE
+    if tag != "input":
+        return None
+    return _BY_BIND_TYPE.get(str((spec.get("bind") or {}).get("type")))
+
+
+def unsupported_reason(element: dict[str, Any]) -> str | None:
+    """Why a known type is refused (appended to "type 'X' is not supported"), or None if it is fine."""
+    kind = str(element.get("type", ""))
+    itemset = str(element.get("itemset") or "")
+    if itemset.lower().endswith(_EXTERNAL_SUFFIXES):
+        return f": choices from the file '{itemset}' are not supported yet"
+    if kind in ("loop", "include", "select one external", "osm") or kind.startswith("begin "):
+        return ""
+    if kind in _NOT_SUPPORTED_INT or kind in {"rank", "acknowledge", "trigger", "hidden"}:
+        return ""
+    spec = QUESTION_TYPE_DICT.get(kind)
+    if spec is None or question_type(kind) is not None:
+        return None
+    bind_type = str((spec.get("bind") or {}).get("type"))
+    return _REASONS.get(bind_type, "")
