@@ -57,12 +57,17 @@ def parse_specs(text: str) -> list[tuple[str, ...]]:
     """
     specs = [tuple(part.strip() for part in spec.split(CROSS)) for spec in text.split(",")]
     if not text.strip() or any(not v for spec in specs for v in spec):
-        raise VariableError(f"cells {text!r}: name questions as sex:age_group,education", code="cells_empty")
+        raise VariableError(
+            f"cells {text!r}: name questions as sex:age_group,education", code="cells_empty", text=text
+        )
     flat = [v for spec in specs for v in spec]
     repeated = sorted({v for v in flat if flat.count(v) > 1})
     if repeated:
         raise VariableError(
-            f"cells {text!r}: {', '.join(repeated)} named more than once", code="cells_repeated"
+            f"cells {text!r}: {', '.join(repeated)} named more than once",
+            code="cells_repeated",
+            text=text,
+            repeated=", ".join(repeated),
         )
     return specs
 

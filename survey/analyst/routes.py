@@ -34,6 +34,10 @@ from survey.analyst.render import (
     render,
 )
 from survey.analyst.report_text import mode_name, report_text
+from survey.analyst.representativeness_routes import (
+    RepresentativenessApiController,
+    RepresentativenessController,
+)
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
@@ -372,5 +376,7 @@ ANALYST_ROUTES: list[ControllerRouterHandler] = [
     WorkbenchController,
     AnalystApiController,
     PublicResultsController,
+    RepresentativenessController,
+    RepresentativenessApiController,
     create_static_files_router(path="/static/analyst", directories=[STATIC], include_in_schema=False),
 ]

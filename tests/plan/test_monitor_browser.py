@@ -1,0 +1,60 @@
+"""The representativeness monitor in headless Chromium: charts drawn, tables readable, axe-clean, a screenshot."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.settings import Settings
+from tests.conftest import LiveServer
+from tests.plan.conftest import PASSWORD, SLUG
+from tests.web.conftest import axe_source
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[LiveServer]:
+    with LiveServer(demo_settings) as live:
+        yield live
+
+
+def test_monitor_page_in_chromium(server: LiveServer, browser: Any, tmp_path: Path) -> None:
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    failed: list[str] = []  # any resource of the page that does not load (the browser's own favicon aside)
+    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    page.goto(f"{server.url}/analyst/login")
+    page.fill("#username", "analyst")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/analyst/{SLUG}")
+    page.click("nav.steps >> text=Representativeness")
+    page.wait_for_load_state()
+    page.fill("#cells", "sex:age_group,education")
+    page.click("form.inline button[type=submit]")
+    page.wait_for_load_state()
+    assert "cells=sex%3Aage_group%2Ceducation" in page.url
+    charts = page.locator("svg.chart")
+    assert charts.count() == 2
+    for i in range(2):
+        box = charts.nth(i).bounding_box()
+        assert box is not None and box["width"] > 300 and box["height"] > 100
+        assert charts.nth(i).locator("circle").count() >= 2  # one dot per day with responses
+    # the full crossing (2 x 6 x 3), the requested sex x age_group (12) and each question alone (2 + 6 + 3)
+    assert page.locator("#coverage tbody tr").count() == 36 + 12 + 2 + 6 + 3
+    page.screenshot(path=str(tmp_path / "monitor.png"), full_page=True)
+    if os.environ.get("SCREENSHOT_DIR"):
+        page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "monitor.png"), full_page=True)
+    page.add_script_tag(content=axe_source())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == [], violations
+    assert failed == []
+    context.close()
