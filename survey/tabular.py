@@ -23,6 +23,7 @@ labels as categories; anything else is CSV (UTF-8).
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -105,8 +106,15 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
         if suffix in STAT_FORMATS:
             return _read_stat(path)
         header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
+        _check_header(path)
         overrides = {name: pl.Categorical for name in header if name in set(categorical)}
-        return pl.read_csv(path, infer_schema=False, schema_overrides=overrides)
+        try:
+            return pl.read_csv(path, infer_schema=False, schema_overrides=overrides)
+        except pl.exceptions.PolarsError as exc:
+            reason = "not UTF-8 text (save it as CSV UTF-8)" if "utf-8" in str(exc) else first_line(exc)
+            raise TableError(f"cannot read {path}: {_bad_line(path) or reason}") from None
+    except TableError:
+        raise
     except FileNotFoundError:
         raise TableError(f"cannot read {path}: file not found") from None
     except IsADirectoryError:
@@ -115,12 +123,35 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
         raise TableError(f"cannot read {path}: {first_line(exc)}") from None
 
 
+def _check_header(path: Path) -> None:
+    """A column named twice would be renamed by the reader and weighted under a name nobody wrote."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        names = next(csv.reader(fh), [])
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise TableError(f"cannot read {path}: column {twice[0]!r} appears more than once in the header")
+
+
+def _bad_line(path: Path) -> str | None:
+    """The first line whose number of fields differs from the header's (what a ragged file gets wrong)."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
+        rows = csv.reader(fh)
+        width = len(next(rows, []))
+        for row in rows:
+            if row and len(row) != width:
+                return f"line {rows.line_num} has {len(row)} fields, the header has {width}"
+    return None
+
+
 def _read_stat(path: Path) -> pl.DataFrame:
     """SPSS or Stata: value labels become the categories; an unlabelled value keeps its number's label."""
     import pyreadstat  # noqa: PLC0415  (only these two formats need it)
 
     reader = pyreadstat.read_sav if path.suffix.lower() == ".sav" else pyreadstat.read_dta
-    frame, meta = reader(str(path), apply_value_formats=False)
+    try:
+        frame, meta = reader(str(path), apply_value_formats=False)
+    except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
+        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
     for column, labels in meta.variable_value_labels.items():
         named = {_stat_key(k): str(v) for k, v in labels.items()}
         frame[column] = [

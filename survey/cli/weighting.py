@@ -240,7 +240,7 @@ def _replicates(design: Design, kind: Replicates, n: int, seed: int | None) -> R
 
     from weighting import replicate_weights
 
-    with Progress(console=err, transient=True) as progress:
+    with Progress(console=err, transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task(f"{kind.value} replicates", total=None)
         return replicate_weights(
             design,

@@ -1,0 +1,44 @@
+"""Bad data files end `survey weight` in one line naming the file and the line or column, exit 2.
+
+Run as the real command (a subprocess) because the net for errors no command foresaw lives in the
+console entry point, and a progress bar must not add lines to what a script reads on stderr.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SURVEY = [sys.executable, "-m", "survey"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "needle"),
+    [
+        ("ragged.csv", b"sex,y\nF,1\nM,2,3\nF,4\n", "line 3 has 3 fields, the header has 2"),
+        ("twice.csv", b"sex,sex,y\nF,M,1\n", "column 'sex' appears more than once"),
+        ("latin1.csv", "sex,y\nF\xe9,1\n".encode("latin-1"), "not UTF-8 text"),
+        ("broken.sav", b"\x00not an spss file" * 20, "broken.sav"),
+        ("broken.parquet", b"\x00not parquet" * 20, "broken.parquet"),
+        ("weights.csv", b"sex,w\nF,1\nM,abc\n", "column 'w': 'abc' at data row 2 is not a number"),
+        ("empty.csv", b"sex,w\n", "no rows"),
+    ],
+)
+def test_a_bad_file_is_one_line_with_exit_2(tmp_path: Path, name: str, content: bytes, needle: str) -> None:
+    data = tmp_path / name
+    data.write_bytes(content)
+    targets = tmp_path / "t.csv"
+    targets.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\n")
+    out = tmp_path / "w.csv"
+    args = [str(data), "--targets", str(targets), "--method", "rake", "--base-weight", "w", "--out", str(out)]
+    done = subprocess.run(
+        [*SURVEY, "weight", *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert needle in lines[0]
+    assert not out.exists()
