@@ -36,7 +36,8 @@ from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web.body_type import refuse_undeclared_body_type
 from survey.web.routes import WEB_ROUTES
-from survey.web.security import refuse_nul_in_path, security_headers_middleware
+from survey.web.security import refuse_nul_in_path, security_headers
+from survey.web.text_policy import apply_text_policy
 from weighting import WeightingError
 
 WEB = Path(__file__).parent / "web"
@@ -63,6 +64,7 @@ async def _edge_checks(request: Request) -> None:
     """What every request must pass before its handler reads anything (one hook: each costs a call)."""
     await refuse_nul_in_path(request)
     await refuse_undeclared_body_type(request)
+    await apply_text_policy(request)
 
 
 def _cors(settings: Settings) -> CORSConfig | None:
@@ -123,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             HTTPException: http_error_handler,
             Exception: internal_error_handler,
         },
-        middleware=[security_headers_middleware],
+        middleware=[security_headers(hsts=settings.is_production)],
         before_request=_edge_checks,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(

@@ -102,7 +102,9 @@ def _body_problems(exc: ValidationException) -> list[dict[str, str]] | None:
         named = _BACKTICKED.search(message)
         if field in ("", "data") and named:
             field = named.group(1)
-        problems.append({"field": field or "body", "code": "schema", "message": message})
+        problems.append(
+            {"field": field or "body", "code": str(item.get("code") or "schema"), "message": message}
+        )
     return problems
 
 

@@ -44,6 +44,9 @@ from survey.web import ratelimit
 from survey.web.i18n import SUPPORTED
 
 EXAMPLE_UUID = "0b8f6c3e-3f4b-4a7e-9d55-6c1d2f1e8a10"
+# An online client's clock may be off by hours, not by centuries: 0001-01-01 or year 2999 is a bug or a probe.
+EARLIEST_START = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+CLOCK_SKEW = dt.timedelta(days=1)
 
 
 class ResponseIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -167,12 +170,23 @@ def _submission(version: QuestionnaireVersion, questionnaire: Questionnaire, dat
         problems.append(FieldError("uuid", "uuid", "Not a UUID."))
     if data.language not in (*SUPPORTED, *questionnaire.languages):
         problems.append(FieldError("language", "language", f"Unsupported language '{data.language}'."))
+    if data.started_at is not None and not _plausible_start(data.started_at):
+        problems.append(FieldError("started_at", "out_of_range", "Not a time between 2000 and now."))
     if problems:
         raise InvalidAnswersError(problems)
     return Submission(
         uuid=data.uuid, version=version, mode=Mode.ONLINE, language=data.language, answers=data.answers,
         easy_read=data.easy_read, started_at=data.started_at,
     )  # fmt: skip
+
+
+def _plausible_start(started: dt.datetime) -> bool:
+    """A start time between 2000 and a day from now; one without a zone is read as UTC."""
+    aware = started if started.tzinfo else started.replace(tzinfo=dt.UTC)
+    try:
+        return EARLIEST_START <= aware <= dt.datetime.now(dt.UTC) + CLOCK_SKEW
+    except OverflowError:
+        return False
 
 
 def _submit_alone(factory: sessionmaker[Session], slug: str, data: ResponseIn) -> Ack:
