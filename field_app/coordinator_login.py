@@ -77,10 +77,13 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def with_csrf_cookie(response: Response[str], seed: str | None) -> Response[str]:
-    """Set the browser's CSRF seed when the page's forms were signed with a new one."""
+def with_csrf_cookie(
+    response: Response[str], seed: str | None, request: Request[Any, Any, Any] | None = None
+) -> Response[str]:
+    """Set the browser's CSRF seed when the page's forms were signed with a new one (Secure over HTTPS)."""
     if seed:
-        response.set_cookie(staff_session.csrf_seed_cookie(seed))
+        secure = request is not None and staff_session.is_https(request)
+        response.set_cookie(staff_session.csrf_seed_cookie(seed, secure=secure))
     return response
 
 
@@ -107,7 +110,9 @@ def login_page(
         '<input id="password" name="password" type="password" autocomplete="current-password" required></p>'
         f'<p><button type="submit">{lang.t("sign_in")}</button></p></form>'
     )
-    return with_csrf_cookie(page(text("login_title", lang.code), form, lang, LOGIN, status=status), fresh)
+    return with_csrf_cookie(
+        page(text("login_title", lang.code), form, lang, LOGIN, status=status), fresh, request
+    )
 
 
 class CoordinatorLoginController(Controller):
@@ -150,13 +155,14 @@ class CoordinatorLoginController(Controller):
             error = text("not_coordinator", lang.code, name=user.username)
             return login_page(request, lang, status=403, error=error, **again)
         redirect = Redirect(safe_next(again["next_url"]), status_code=303)
-        redirect.set_cookie(staff_session.session_cookie(request.app.state.settings.secret_key, user))
+        redirect.set_cookie(staff_session.start_session(request, db_session, user))
         return redirect
 
     @post("/logout")
-    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
-        """End the staff session (the workbench's too: it is the same cookie)."""
+    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+        """End the staff session on the server (the workbench's too: it is the same session)."""
         await staff_session.checked_form(request)
+        staff_session.end_session(request, db_session)
         redirect = Redirect(f"{LOGIN}?lang={request.query_params.get('lang', '')}", status_code=303)
         redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return redirect

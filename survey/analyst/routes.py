@@ -79,9 +79,14 @@ def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **c
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=_switcher(request), **context)  # fmt: skip
-    cookies = [staff_session.csrf_seed_cookie(fresh)] if fresh else []
+    secure = staff_session.is_https(request)
+    cookies = [staff_session.csrf_seed_cookie(fresh, secure=secure)] if fresh else []
     if request.query_params.get("lang") == lang:  # an explicit choice is remembered
-        cookies.append(staff_session.cookie(LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS))
+        cookies.append(
+            staff_session.cookie(
+                LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS, secure=secure
+            )
+        )
     return Response(body, media_type=HTML, status_code=status, cookies=cookies)
 
 
@@ -154,12 +159,14 @@ class LoginController(Controller):
         if user.role not in auth.STAFF_ROLES:
             return _page(request, "analyst/login.html", status=403, error=words["no_access"])
         response: Redirect = Redirect("/analyst", status_code=303)
-        response.set_cookie(staff_session.session_cookie(request.app.state.settings.secret_key, user))
+        response.set_cookie(staff_session.start_session(request, db_session, user))
         return response
 
     @post("/logout", media_type=HTML)
-    async def logout(self, request: Request[Any, Any, Any]) -> Redirect:
+    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+        """End the session on the server too: a copy of the cookie opens nothing afterwards."""
         await _form(request)
+        staff_session.end_session(request, db_session)
         response = Redirect(auth.LOGIN_PATH, status_code=303)
         response.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return response

@@ -1,4 +1,7 @@
-"""``survey user``: staff accounts (admins, analysts, interviewers)."""
+"""``survey user``: staff accounts (admins, analysts, interviewers, coordinators).
+
+A new password or role ends every staff session the account had, wherever it is kept.
+"""
 
 from __future__ import annotations
 
@@ -34,3 +37,53 @@ def create(
     except StoreError as exc:
         fail(str(exc))
     out.print(f"user '{username}' created with role {role.value}")
+
+
+def _end_shared_sessions(user_id: int) -> None:
+    """With REDIS_URL, staff sessions live in Redis: end them there as well as in the store."""
+    from survey.settings import get_settings  # noqa: PLC0415
+    from survey.web.shared_store import session_store  # noqa: PLC0415
+
+    store = session_store(get_settings())
+    if store is not None:
+        store.end_all(None, user_id)  # Redis needs no store session
+
+
+@app.command()
+def password(
+    username: str = typer.Argument(..., help="Login name."),
+    new_password: str = typer.Option(
+        ...,
+        "--password",
+        prompt="New password",
+        hide_input=True,
+        confirmation_prompt=True,
+        envvar="SURVEY_NEW_PASSWORD",
+        help="New password (asked when not given; at least 8 characters).",
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Set a new password; the account's open sessions end."""
+    try:
+        with transaction(sessions(database)) as session:
+            user_id = UserService(session).set_password(username, new_password, actor="cli").id
+    except StoreError as exc:
+        fail(str(exc))
+    _end_shared_sessions(user_id)
+    out.print(f"password of '{username}' changed; its sessions have ended")
+
+
+@app.command()
+def role(
+    username: str = typer.Argument(..., help="Login name."),
+    new_role: Role = typer.Option(..., "--role", help="admin, analyst, interviewer or coordinator."),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Give an account another role; its open sessions end."""
+    try:
+        with transaction(sessions(database)) as session:
+            user_id = UserService(session).set_role(username, new_role, actor="cli").id
+    except StoreError as exc:
+        fail(str(exc))
+    _end_shared_sessions(user_id)
+    out.print(f"'{username}' is now {new_role.value}; its sessions have ended")

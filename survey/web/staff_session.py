@@ -10,6 +10,7 @@ on the workbench can open the coordinator pages, while each area still checks th
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from survey.store.models import User
 from survey.web.csrf import same_text
+from survey.web.session_store import DatabaseSessions, SessionStore, id_hash
 
 SESSION_COOKIE = "staff_session"
 CSRF_COOKIE = "staff_csrf"
@@ -43,9 +45,9 @@ def _mac(secret: str, purpose: str, payload: str) -> str:
     return _b64(hmac.new(secret.encode(), f"{purpose}|{payload}".encode(), hashlib.sha256).digest())
 
 
-def sign_session(secret: str, user: User, *, now: float | None = None) -> str:
+def sign_session(secret: str, user: User, *, now: float | None = None, sid: str = "") -> str:
     """``payload.signature``; the purpose tag stops a CSRF token being replayed as a session."""
-    body = {"uid": user.id, "role": user.role, "exp": int((now or time.time()) + SESSION_SECONDS)}
+    body = {"uid": user.id, "role": user.role, "exp": int((now or time.time()) + SESSION_SECONDS), "sid": sid}
     payload = _b64(json.dumps(body, separators=(",", ":")).encode())
     return f"{payload}.{_mac(secret, 'session', payload)}"
 
@@ -66,25 +68,51 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
     return body
 
 
-def cookie(name: str, value: str, *, path: str = "/", max_age: int | None = None) -> Cookie:
-    """A staff cookie: HttpOnly, and SameSite=Lax.
+def cookie(
+    name: str, value: str, *, path: str = "/", max_age: int | None = None, secure: bool = False
+) -> Cookie:
+    """A staff cookie: HttpOnly, SameSite=Lax, and Secure when the page came over HTTPS.
 
     Lax, not Strict: with Strict, a signed-in coordinator who follows a link from an e-mail lands
     on the sign-in form (the cookies are withheld) and the fresh CSRF seed set there breaks the
     forms open in other tabs. Every state-changing request is a POST with a CSRF token, and Lax
     never sends the cookies on a cross-site POST.
     """
-    return Cookie(key=name, value=value, path=path, httponly=True, samesite="lax", max_age=max_age)
+    return Cookie(
+        key=name, value=value, path=path, httponly=True, samesite="lax", max_age=max_age, secure=secure
+    )
 
 
-def session_cookie(secret: str, user: User) -> Cookie:
-    """The signed session a right password earns, in either staff area."""
-    return cookie(SESSION_COOKIE, sign_session(secret, user), max_age=SESSION_SECONDS)
+def is_https(connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    """Whether the browser reached us over HTTPS (uvicorn reads a trusted proxy's forwarded scheme)."""
+    return connection.url.scheme == "https"
 
 
-def csrf_seed_cookie(seed: str) -> Cookie:
+def sessions_of(connection: ASGIConnection[Any, Any, Any, Any]) -> SessionStore:
+    """The app's session store (Redis when configured), or the database's table."""
+    store: SessionStore | None = getattr(connection.app.state, "staff_sessions", None)
+    return store if store is not None else DatabaseSessions()
+
+
+def start_session(request: Request[Any, Any, Any], db: Session, user: User) -> Cookie:
+    """Record a new session for ``user`` and return the cookie that names it, in either staff area."""
+    sid = secrets.token_urlsafe(32)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=SESSION_SECONDS)
+    sessions_of(request).start(db, user.id, id_hash(sid), expires)
+    value = sign_session(request.app.state.settings.secret_key, user, sid=sid)
+    return cookie(SESSION_COOKIE, value, max_age=SESSION_SECONDS, secure=is_https(request))
+
+
+def end_session(request: Request[Any, Any, Any], db: Session) -> None:
+    """Sign-out: the session the cookie names ends on the server, whatever copies of the cookie exist."""
+    body = read_session(request.app.state.settings.secret_key, request.cookies.get(SESSION_COOKIE))
+    if body is not None and isinstance(body.get("sid"), str) and body["sid"]:
+        sessions_of(request).end(db, id_hash(body["sid"]))
+
+
+def csrf_seed_cookie(seed: str, *, secure: bool = False) -> Cookie:
     """The browser's CSRF seed, set with the first page whose forms were signed with it."""
-    return cookie(CSRF_COOKIE, seed)
+    return cookie(CSRF_COOKIE, seed, secure=secure)
 
 
 def new_csrf_seed() -> str:
@@ -141,19 +169,28 @@ def current_user(
     body = read_session(connection.app.state.settings.secret_key, connection.cookies.get(SESSION_COOKIE))
     if body is None:
         return None
+    store = sessions_of(connection)
     if session is not None:
-        return _still_valid(session, body)
+        return _still_valid(session, body, store)
     own: Session
     with connection.app.state.session_factory() as own:
-        user = _still_valid(own, body)
+        user = _still_valid(own, body, store)
         if user is not None:
             own.expunge(user)
         return user
 
 
-def _still_valid(session: Session, body: dict[str, Any]) -> User | None:
-    """The account the cookie names, if it is still active and still has the role it was signed for."""
-    user = session.get(User, int(body["uid"]))
+def _still_valid(session: Session, body: dict[str, Any], store: SessionStore) -> User | None:
+    """The account the cookie names, if its session is still open on the server, the account is
+    still active and still has the role it was signed for."""
+    sid = body.get("sid")
+    if not isinstance(sid, str) or not sid:
+        return None
+    try:
+        uid = int(body["uid"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    user = session.get(User, uid)
     if user is None or not user.active or user.role != body.get("role"):
         return None
-    return user
+    return user if store.alive(session, uid, id_hash(sid)) else None

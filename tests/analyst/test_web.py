@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from litestar.testing import TestClient
@@ -13,9 +14,10 @@ from survey.analyst.routes import LOGIN_LIMITER_KEY
 from survey.analyst.services import WeightingSpec
 from survey.analyst.workbench_text import LANGUAGE_COOKIE
 from survey.store.db import transaction
-from survey.store.models import Answer, Consultation, Response, User
+from survey.store.models import Answer, Consultation, Response, User, utcnow
 from survey.web import staff_session
 from survey.web.login_throttle import MAX_PER_ACCOUNT
+from survey.web.session_store import DatabaseSessions, id_hash
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
 
 PAGES = (
@@ -37,9 +39,12 @@ def test_anonymous_and_interviewer_are_refused(client: TestClient, demo: session
     assert staff_session.SESSION_COOKIE not in client.cookies
     with demo() as session:
         interviewer = session.scalars(select(User).where(User.username == "interviewer1")).one()
-    # even a validly signed cookie for an interviewer gets nothing
+    # even a validly signed cookie for an interviewer, with a session open on the server, gets nothing
+    with demo.begin() as session:
+        DatabaseSessions().start(session, interviewer.id, id_hash("sid"), utcnow() + dt.timedelta(hours=1))
     client.cookies.set(
-        staff_session.SESSION_COOKIE, staff_session.sign_session("test-secret-key-0123456789", interviewer)
+        staff_session.SESSION_COOKIE,
+        staff_session.sign_session("test-secret-key-0123456789", interviewer, sid="sid"),
     )
     for path in PAGES:
         assert client.get(path, follow_redirects=False).status_code == 403

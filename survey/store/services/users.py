@@ -8,12 +8,12 @@ import hashlib
 import hmac
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from survey.store.bounds import has_nul
 from survey.store.errors import AuthError, StoreError
-from survey.store.models import Role, User
+from survey.store.models import Role, StaffSession, User
 from survey.store.services.audit import record
 
 _N, _R, _P = 2**14, 8, 1
@@ -103,3 +103,34 @@ class UserService:
 
     def get(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
+
+    def named(self, username: str) -> User:
+        user = (
+            None if has_nul(username) else self.session.scalar(select(User).where(User.username == username))
+        )
+        if user is None:
+            raise StoreError(f"no user '{username}'")
+        return user
+
+    def set_password(self, username: str, password: str, *, actor: str) -> User:
+        """A new password ends every session the account had: whoever knew the old one is out."""
+        if len(password) < 8:
+            raise StoreError("password: at least 8 characters")
+        user = self.named(username)
+        user.password_hash = hash_password(password)
+        self._end_sessions(user)
+        record(self.session, actor=actor, action="set_password", entity="user", entity_id=user.id)
+        return user
+
+    def set_role(self, username: str, role: Role, *, actor: str) -> User:
+        """A new role ends every session the account had, so none keeps the old role's pages open."""
+        user = self.named(username)
+        old, user.role = user.role, role.value
+        self._end_sessions(user)
+        record(self.session, actor=actor, action="set_role", entity="user", entity_id=user.id,
+               details={"from": old, "to": role.value})  # fmt: skip
+        return user
+
+    def _end_sessions(self, user: User) -> None:
+        self.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+        self.session.flush()
