@@ -34,7 +34,7 @@ def demo(
         f"demo consultation '{report.slug}': {report.stored} responses stored, {report.duplicates} already there"
     )
     if report.password:
-        out.print(f"staff accounts admin, analyst, interviewer1-3 — password: {report.password}")
+        out.print(f"staff accounts admin, analyst, coordinator, interviewer1-3 — password: {report.password}")
     if serve:
         from survey.cli.serve import run_server  # noqa: PLC0415
 

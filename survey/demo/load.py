@@ -1,5 +1,9 @@
 """``survey demo``: load the demo consultation, its population targets, staff accounts and sample.
 
+The field side is filled too, so the coordinators' pages show something on the first run: a
+coordinator account, quota cells (sex × age group, in proportion to the population) and, for each
+demo tablet, the manifest of the interviews it collected as a sync would have reported it.
+
 Loading twice is harmless: the form is recognised by its content hash and each respondent by a
 UUID derived from the seed, so nothing is stored twice.
 """
@@ -17,12 +21,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.api import assign
+from field_app.planning import set_quotas
+from field_app.schemas import ManifestEntry, QuotaCell
+from field_app.sync import record_manifest
 from survey.demo.form import FORM_XLSX
 from survey.demo.population import load_population_table, margins_from_population
 from survey.demo.sample import generate_sample
 from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
-from survey.store.models import Device, Mode, Role, TargetSet, User
+from survey.store.models import Device, Mode, Response, Role, TargetSet, User
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.targets import TargetRow, TargetService
@@ -39,6 +46,7 @@ QUESTION_COLUMNS = (
 STAFF = (
     ("admin", Role.ADMIN),
     ("analyst", Role.ANALYST),
+    ("coordinator", Role.COORDINATOR),
     *((f"interviewer{i}", Role.INTERVIEWER) for i in (1, 2, 3)),
 )
 
@@ -135,6 +143,7 @@ def load_demo(
         devices = _devices(session, interviewers)
         for interviewer in interviewers:
             assign(session, interviewer, consultation, actor="demo")
+        set_quotas(session, consultation, _quotas(population), actor="demo")
     sample = generate_sample(population, seed=seed)
     stored = duplicates = 0
     start = dt.datetime(2022, 11, 7, 9, 0, tzinfo=dt.UTC)
@@ -158,4 +167,30 @@ def load_demo(
                 duplicates += ack.status == "duplicate"
         if progress:
             progress(min(offset + batch, len(sample)), len(sample))
+    with transaction(factory) as session:
+        _manifests(session, devices)
     return DemoReport(SLUG, stored, duplicates, password if created_staff else None)
+
+
+QUOTA_TOTAL = 1200  # interviews wanted over all modes, shared out like the population
+QUOTA_CELLS = "sex:age_group"
+UNFINISHED_ON_LAST_TABLET = 1  # so the page shows a tablet that is not complete yet
+
+
+def _quotas(population: pd.DataFrame) -> list[QuotaCell]:
+    """Sex × age-group cells in proportion to the population (the interviewer sees "Woman, 65+")."""
+    margins = margins_from_population(population, [QUOTA_CELLS])
+    return [
+        QuotaCell(variable=QUOTA_CELLS, category=str(category), target=round(share * QUOTA_TOTAL))
+        for category, share in zip(margins["category"], margins["share"], strict=True)
+    ]
+
+
+def _manifests(session: Session, devices: list[Device]) -> None:
+    """What each demo tablet would have reported at its last sync: the field interviews it holds."""
+    for index, device in enumerate(devices):
+        uuids = session.scalars(
+            select(Response.uuid).where(Response.device_id == device.id).order_by(Response.id)
+        )
+        unfinished = UNFINISHED_ON_LAST_TABLET if index == len(devices) - 1 else 0
+        record_manifest(session, device.id, [ManifestEntry(uuid=u) for u in uuids], unfinished=unfinished)

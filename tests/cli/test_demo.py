@@ -42,7 +42,7 @@ def test_demo_then_health(tmp_path: Path) -> None:
         modes = dict(session.execute(select(Response.mode, func.count()).group_by(Response.mode)).all())
         assert modes == {"online": 1003, "field": 148}
         assert session.scalar(select(func.count()).select_from(TargetSet)) == 1
-        assert session.scalar(select(func.count()).select_from(User)) == 5
+        assert session.scalar(select(func.count()).select_from(User)) == 6  # with the coordinator
     engine.dispose()
 
     port = free_port()
