@@ -28,7 +28,12 @@ def _load(path: Path) -> ImportResult:
 
 
 @app.command()
-def validate(path: Path = typer.Argument(..., help="XLSForm file (.xlsx or .xls).")) -> None:
+def validate(
+    path: Path = typer.Argument(
+        ...,
+        help="XLSForm file (.xlsx or .xls); CSV files of select_one_from_file rows are read from its folder.",
+    ),
+) -> None:
     """Check a form without storing it; lists every problem with its sheet, row and column."""
     result = _load(path)
     q = result.questionnaire
@@ -39,7 +44,10 @@ def validate(path: Path = typer.Argument(..., help="XLSForm file (.xlsx or .xls)
 
 @app.command("import")
 def import_form(
-    path: Path = typer.Argument(..., help="XLSForm file (.xlsx or .xls)."),
+    path: Path = typer.Argument(
+        ...,
+        help="XLSForm file (.xlsx or .xls); CSV files of select_one_from_file rows are read from its folder.",
+    ),
     consultation: str = typer.Option(
         ..., "--consultation", "-c", help="Slug of the consultation (created if new)."
     ),

@@ -46,7 +46,7 @@ _REASONS = {
     "geoshape": ": a position is personal data and is not collected",
     "barcode": ": barcodes need a camera, which the citizen pages do not use",
 }
-_EXTERNAL_SUFFIXES = (".csv", ".xml", ".geojson")
+_EXTERNAL_SUFFIXES = (".xml", ".geojson")  # a .csv beside the form is read (see _choice_files)
 
 
 def question_type(kind: str) -> QuestionType | None:

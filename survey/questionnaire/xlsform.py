@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from survey.questionnaire import _pyxform
+from survey.questionnaire._choice_files import read_choice_file
 from survey.questionnaire._columns import language_code
 from survey.questionnaire._types import METADATA, SUPPORTED_TYPES, question_type, unsupported_reason
 from survey.questionnaire.errors import ExpressionError, FormError, FormIssue
@@ -54,6 +55,8 @@ class _Mapper:
 
     read: _pyxform.Read
     plain: str
+    folder: Path
+    filter_columns: set[str] = field(default_factory=set)
     issues: list[FormIssue] = field(default_factory=list)
     warnings: list[FormIssue] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
@@ -103,15 +106,24 @@ class _Mapper:
         return text
 
 
-def load_xlsform(path: Path | str) -> ImportResult:
-    """Read and validate an XLSForm workbook; raise :class:`FormError` listing every problem in row order."""
+def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResult:
+    """Read and validate an XLSForm workbook; raise :class:`FormError` listing every problem in row order.
+
+    ``folder`` holds the CSV files of ``select_one_from_file`` rows; by default the form's own folder.
+    """
     path = Path(path)
     read = _pyxform.read(path)
     form = read.form
     default = str(form.get("default_language") or "default")
     plain = "und" if default == "default" else language_code(default)[0]
-    mapper = _Mapper(read=read, plain=plain, warnings=list(read.warnings), issues=list(read.errors))
-    choices, filter_columns = _choices(mapper, form.get("choices") or {})
+    mapper = _Mapper(
+        read=read,
+        plain=plain,
+        folder=folder or path.parent,
+        warnings=list(read.warnings),
+        issues=list(read.errors),
+    )
+    choices, mapper.filter_columns = _choices(mapper, form.get("choices") or {})
     pages: list[Page] = []
     for child in form.get("children", []):
         if _is_generated_meta(child):
@@ -122,7 +134,7 @@ def load_xlsform(path: Path | str) -> ImportResult:
                     _question(mapper, inner, page="meta", choices=choices)
             continue
         _top_level(mapper, child, pages, choices)
-    _check_expressions(mapper, filter_columns)
+    _check_expressions(mapper, mapper.filter_columns)
     if not any(p.questions for p in pages) and not mapper.issues:
         mapper.error(None, None, "the form has no questions")
     if mapper.issues:
@@ -271,7 +283,10 @@ def _question(
     if not labels and not hints and qtype not in (QuestionType.NOTE, QuestionType.CALCULATE):
         mapper.error(row, "label", f"question '{name}' has no label")
     list_name = str(element.get("list_name") or element.get("itemset") or "") or None
-    if qtype.has_choices and list_name not in choices:
+    from_file = bool(list_name and list_name.lower().endswith(".csv"))
+    if qtype.has_choices and list_name and from_file and list_name not in choices:
+        _choices_from_file(mapper, row, list_name, element.get("parameters") or {}, choices)
+    if qtype.has_choices and list_name not in choices and not from_file:
         mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
     required = str(bind.get("required", "")).strip()
     if required.lower() not in _TRUE | _FALSE:
@@ -304,6 +319,24 @@ def _question(
         page=page,
         calculation=calculation,
     )
+
+
+def _choices_from_file(
+    mapper: _Mapper,
+    row: int | None,
+    file_name: str,
+    parameters: dict[str, str],
+    choices: dict[str, tuple[Choice, ...]],
+) -> None:
+    options, problems = read_choice_file(mapper.folder, file_name, parameters, mapper.labels)
+    for problem in problems:
+        if problem.row is None:  # the file as a whole: point at the row that asked for it
+            mapper.error(row, "type", problem.message)
+        else:
+            mapper.issues.append(problem)
+    if options:
+        choices[file_name] = options
+        mapper.filter_columns.update(column for choice in options for column in choice.filters)
 
 
 def _check_expressions(mapper: _Mapper, filter_columns: set[str]) -> None:

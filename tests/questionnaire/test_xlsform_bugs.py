@@ -60,7 +60,32 @@ def test_or_other_adds_the_other_choice_and_its_text_question(tmp_path: Path) ->
     assert q.question("pet_other").relevant == "selected(${pet}, 'other')"
 
 
-def test_choices_from_a_file_are_refused_as_not_supported_naming_the_row(tmp_path: Path) -> None:
+def test_choices_from_a_csv_beside_the_form_are_read(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "choice_filter"],
+            ["select_one yn", "big", "Big towns only?", ""],
+            ["select_one_from_file places.csv", "place", "Where?", "${big} = 'no' or size = 'big'"],
+            ["select_multiple_from_file places.csv", "visited", "Visited?", ""],
+        ],
+        YES_NO,
+    )
+    (tmp_path / "places.csv").write_text(
+        "name,label::English (en),label::Français (fr),size\nbxl,Brussels,Bruxelles,big\nlln,Louvain-la-Neuve,,small\n",
+        encoding="utf-8",
+    )
+    result = load_xlsform(path)
+    q = result.questionnaire
+    assert [c.name for c in q.choices_for(q.question("place"))] == ["bxl", "lln"]
+    assert q.question("visited").type is QuestionType.SELECT_MULTIPLE
+    (brussels, louvain) = q.choices["places.csv"]
+    assert brussels.labels == {"en": "Brussels", "fr": "Bruxelles"} and brussels.filters == {"size": "big"}
+    assert louvain.label("fr", default_language="en") == "Louvain-la-Neuve"
+    assert result.warnings == ()
+
+
+def test_choices_from_a_missing_file_are_refused_naming_the_row_and_the_file(tmp_path: Path) -> None:
     path = workbook(
         tmp_path,
         [
@@ -73,8 +98,18 @@ def test_choices_from_a_file_are_refused_as_not_supported_naming_the_row(tmp_pat
         load_xlsform(path)
     (issue,) = caught.value.issues
     assert (issue.row, issue.column) == (3, "type")
-    assert "not supported" in issue.message and "places.csv" in issue.message
-    assert "unknown" not in issue.message
+    assert issue.message == "choices file 'places.csv' not found beside the form"
+
+
+def test_choices_from_an_xml_file_are_not_supported(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path, [["type", "name", "label"], ["select_one_from_file places.xml", "place", "Where?"]]
+    )
+    with pytest.raises(FormError) as caught:
+        load_xlsform(path)
+    (issue,) = caught.value.issues
+    assert (issue.row, issue.column) == (2, "type")
+    assert "not supported" in issue.message and "unknown" not in issue.message
 
 
 @pytest.mark.parametrize("list_name", ["yesNo", "list:yn", "Oui_Non"])
