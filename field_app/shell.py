@@ -22,6 +22,8 @@ ASSETS: dict[str, str] = {
     "ui.js": "text/javascript",
     "quotas.js": "text/javascript",
     "interview.js": "text/javascript",
+    "account.js": "text/javascript",
+    "home.js": "text/javascript",
     "db.js": "text/javascript",
     "form.js": "text/javascript",
     "sync.js": "text/javascript",

@@ -107,6 +107,34 @@
     }).then(function () { announce(done); return done; });
   }
 
+  /* Take back a refusal / not-at-home while it is still queued (the caller holds the sync lock). */
+  function withdraw(uuid) {
+    return run("interviews", "readwrite", function (s, refuse) {
+      var req = s.get(uuid);
+      req.onsuccess = function () {
+        var stored = req.result;
+        if (!stored || stored.kind !== "contact" || stored.status !== "pending") { refuse({ clash: stored || null }); return; }
+        s.delete(uuid);
+      };
+      return null;
+    }).then(function () { announce([uuid]); });
+  }
+
+  /* At sign-out: forget what the server already holds, nothing else. */
+  function clearSent() {
+    var gone = [];
+    return run("interviews", "readwrite", function (s) {
+      var req = s.openCursor();
+      req.onsuccess = function () {
+        var cursor = req.result;
+        if (!cursor) return;
+        if (cursor.value.status === "sent") { gone.push(cursor.value.uuid); cursor.delete(); }
+        cursor.continue();
+      };
+      return null;
+    }).then(function () { announce(gone); });
+  }
+
   root.FieldDB = {
     get: function (store, key) { return run(store, "readonly", function (s) { return s.get(key); }); },
     put: function (store, value, key) {
@@ -115,7 +143,7 @@
     },
     del: function (store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); },
     all: function (store) { return run(store, "readonly", function (s) { return s.getAll(); }); },
-    add: add, update: update, discard: discard, settle: settle,
+    add: add, update: update, discard: discard, settle: settle, withdraw: withdraw, clearSent: clearSent,
     onChange: function (fn) { listeners.push(fn); }
   };
 })(window);

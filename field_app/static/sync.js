@@ -74,6 +74,7 @@
       var session = got[0], all = got[1];
       if (!session) throw { auth: { code: "token_missing", status: 0, detail: "" } };
       var pending = all.filter(function (r) { return r.status === "pending"; });
+      var unfinished = all.filter(function (r) { return r.status === "draft"; }).length;
       var manifest = all.filter(function (r) { return r.status !== "draft"; })
         .map(function (r) { return { uuid: r.uuid, client_hash: r.client_hash || "" }; });
       var batches = [], chunks = [], i;
@@ -89,6 +90,8 @@
           batch.forEach(function (r) { byUuid[r.uuid] = r; });
           var body = { items: batch.map(toItem) };
           if (index < chunks.length) { body.manifest = chunks[index]; body.manifest_append = index > 0; }
+          // Unfinished interviews never travel, but their number tells the coordinator the tablet holds work.
+          if (index === 0) body.unfinished = unfinished;
           return post(session, body).then(function (response) {
             if (response.ok) return response.json().then(function (b) { return apply(b.results, byUuid); });
             return response.json().catch(function () { return {}; }).then(function (b) {

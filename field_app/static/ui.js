@@ -98,10 +98,11 @@
   function text(id, value) { document.getElementById(id).textContent = value; }
   function refreshStatus() {
     return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync")]).then(function (got) {
-      var all = got[0], last = got[1], n = { pending: 0, sent: 0, rejected: 0 }, net = document.getElementById("st-net");
+      var all = got[0], last = got[1], n = { draft: 0, pending: 0, sent: 0, rejected: 0 }, net = document.getElementById("st-net");
       all.forEach(function (r) { if (n[r.status] !== undefined) n[r.status] += 1; });
       net.textContent = navigator.onLine ? t("status.online") : t("status.offline");
       net.className = "pill " + (navigator.onLine ? "ok" : "warn");
+      text("st-unfinished", t("status.unfinished", { n: n.draft }));
       text("st-pending", t("status.pending", { n: n.pending }));
       text("st-sent", t("status.sent", { n: n.sent }));
       text("st-rejected", t("status.rejected", { n: n.rejected }));

@@ -170,6 +170,7 @@ def login_and_pin(page: Any, url: str) -> None:
     page.fill("#login-pass", PASSWORD)
     page.click("#login-submit")
     page.fill("#pin-new", "2468")
+    page.fill("#pin-again", "2468")
     page.click("#pin-save")
     page.wait_for_selector("[data-start]")
     wait_for_service_worker(page)

@@ -48,7 +48,7 @@ def do_interview(page: Any, i: int) -> dict[str, Any]:
 
 def expect_pending(page: Any, n: int) -> None:
     """The counter is redrawn after the screen it sits on, from a database read: wait for it."""
-    expect(page.locator("#st-pending")).to_have_text(f"pending {n}")
+    expect(page.locator("#st-pending")).to_have_text(f"{n} to send")
 
 
 def stored(sessions: sessionmaker[Session]) -> dict[str, dict[str, Any]]:
@@ -208,12 +208,11 @@ def test_paper_entry_refusal_and_correction(
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
-    page.check("#paper")
     page.fill("#paper-no", "P-77")
     first = do_interview(page, 4)
-    page.uncheck("#paper")
     page.fill("#contact-note", "door closed")
     page.click("[data-refusal]")
+    page.click("#contact-confirm [data-confirm]")
     page.wait_for_selector("#banner:has-text('refusal')")
     context.set_offline(False)
     page.click("#sync-now")

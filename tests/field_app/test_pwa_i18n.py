@@ -33,11 +33,11 @@ def test_ui_language_switches_is_remembered_and_stays_apart_from_the_respondents
     login_and_pin(page, server.url)
     expect(page.locator("[data-start]")).to_have_text("Interview starten")
     assert page.input_value("#lang") == "nl"  # the respondent's language defaults to the interviewer's
-    expect(page.locator("#st-pending")).to_have_text("wachtend 0")
+    expect(page.locator("#st-pending")).to_have_text("0 te verzenden")
 
     ui_lang(page, "fr")
     expect(page.locator("[data-start]")).to_have_text("Commencer l'entretien")
-    expect(page.locator("#st-pending")).to_have_text("en attente 0")
+    expect(page.locator("#st-pending")).to_have_text("0 à envoyer")
     page.select_option("#lang", "en")  # an English-speaking respondent, a French-speaking interviewer
     page.click("[data-start]")
     expect(page.locator("[data-question=sex] .qlabel")).to_have_text("You are")

@@ -55,14 +55,14 @@ def test_revoked_tablet_says_so_in_dutch_and_keeps_its_interview(
     raw = banner.locator(".raw")
     expect(raw).to_contain_text("revoked by an administrator")  # the server's words, for support
     assert raw.get_attribute("lang") == "en"
-    expect(page.locator("#st-pending")).to_have_text("wachtend 1")
+    expect(page.locator("#st-pending")).to_have_text("1 te verzenden")
     assert [r["status"] for r in records(page)] == ["pending"]
     assert stored(sessions) == {}
 
     page.reload()  # the refusal is remembered with its code, and said again in the chosen language
     unlock(page)
     expect(banner).to_contain_text("deze tablet werd door een beheerder ingetrokken")
-    expect(page.locator("#st-pending")).to_have_text("wachtend 1")
+    expect(page.locator("#st-pending")).to_have_text("1 te verzenden")
     page.select_option("#ui-lang", "fr")
     expect(banner).to_contain_text("Synchronisation refusée : cette tablette a été révoquée")
     expect(raw).to_contain_text("revoked by an administrator")
