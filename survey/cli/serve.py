@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
 import signal
 import socket
 import sys
@@ -30,6 +31,12 @@ _MAX_RESTART_DELAY = 60.0
 def run_server(url: str, host: str | None, port: int | None, workers: int = 1) -> None:
     """Serve the app factory; the URL goes through the environment so every worker sees it."""
     os.environ["DATABASE_URL"] = url
+    development = os.environ.get("SURVEY_ENV", "development") != "production"
+    if not os.environ.get("SECRET_KEY") and workers > 1 and development:
+        # Each worker would otherwise make its own development key, and a form signed by one worker
+        # would be refused by the next (3 of 4 consent posts failed with --workers 4): the parent makes
+        # one and the workers inherit it. Production still has to set SECRET_KEY itself.
+        os.environ["SECRET_KEY"] = secrets.token_urlsafe(32)
     get_settings.cache_clear()
     settings = get_settings()
     host = host or settings.host
