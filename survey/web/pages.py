@@ -8,17 +8,28 @@ skipped, so a respondent never lands on an empty page.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from survey.questionnaire.expressions import Value, parse
+from survey.questionnaire.expressions import Value, parse, to_string
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Page, Question, Questionnaire, QuestionType
 from survey.questionnaire.validation import FieldError
 
 SECONDS_PER_QUESTION = 15
 _INPUT_TYPES = {QuestionType.DATE: "date", QuestionType.TIME: "time", QuestionType.DATETIME: "datetime-local"}
+
+
+_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
+
+
+def fill_in(text: str, answers: Mapping[str, Any]) -> str:
+    """``${name}`` in a label or hint replaced by that answer (as ODK shows it); the template escapes it."""
+    if "${" not in text:
+        return text
+    return _REFERENCE.sub(lambda m: to_string(answers.get(m.group(1))), text)
 
 
 def _true(source: str | None, answers: Mapping[str, Any]) -> bool:
@@ -132,8 +143,10 @@ def question_views(
             QuestionView(
                 name=q.name,
                 type=q.type.value,
-                label=q.label(language, easy=easy, default_language=questionnaire.default_language),
-                hint=q.hints.get(language, ""),
+                label=fill_in(
+                    q.label(language, easy=easy, default_language=questionnaire.default_language), answers
+                ),
+                hint=fill_in(q.hints.get(language, ""), answers),
                 required=q.required,
                 visible=question_on(q, answers),
                 relevant=q.relevant or "",

@@ -33,7 +33,10 @@ def client(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) 
             ["select_one rel", "rel", "Who are you to the head of household?", "", ""],
             ["end group", "", "", "", ""],
             ["calculate", "age_days", "", "today() - ${born}", ""],
+            ["begin group", "end", "The end", "", ""],
+            ["note", "", "You were born ${age_days} days ago, <b>${rel}</b>.", "", ""],
             ["text", "bye", "Anything else?", "", ""],
+            ["end group", "", "", "", ""],
         ],
         [
             ["list_name", "name", "label"],
@@ -84,6 +87,7 @@ def test_date_input_choice_labels_and_stored_calculation(client: TestClient, ses
     born = (dt.date.today() - dt.timedelta(days=100)).isoformat()
     page = _post(client, wrong, {"born": born, "rel": "wife_or_husband"})
     assert "Anything else?" in page.text  # the page holding only the calculation is never shown
+    assert "You were born 100 days ago, &lt;b&gt;wife_or_husband&lt;/b&gt;." in page.text
     assert 'id="wrap-age_days"' not in page.text and "&#34;age_days&#34;: &#34;100&#34;" in page.text
     done = _post(client, page, {"bye": "merci"})
     assert "/thanks" in str(done.url)
