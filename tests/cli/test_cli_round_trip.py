@@ -9,7 +9,11 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
+from survey.cli import export
+from survey.cli import targets as targets_cli
 from survey.cli.weighting import register
+from survey.demo.population import POPULATION_CSV
+from tests.analyst.conftest import SLUG, _demo_templates, database_url, demo  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 
@@ -84,3 +88,33 @@ def test_non_positive_base_weights_are_still_refused(app, tmp_path):
     )
     assert wgt.exit_code == 2
     assert "must be > 0 (data row 4" in wgt.stderr
+
+
+def test_a_real_survey_export_is_weighted_again(demo, database_url, tmp_path):  # noqa: F811  (fixtures)
+    """The file `survey export` writes, weight column included, goes straight back into `survey weight`."""
+    application = typer.Typer()
+    export.register(application)
+    register(application)
+    application.add_typer(targets_cli.app, name="targets")
+    exported, tfile, out = tmp_path / "export.csv", tmp_path / "t.csv", tmp_path / "w.csv"
+    made = runner.invoke(
+        application, ["export", SLUG, "--out", str(exported), "--database-url", database_url]
+    )
+    assert made.exit_code == 0, made.output
+    assert "weight" in pd.read_csv(exported, nrows=1).columns
+    table = str(POPULATION_CSV)
+    made = runner.invoke(
+        application,
+        ["targets", "from-population", table, "--variables", "sex,age_group", "--out", str(tfile)],
+    )
+    assert made.exit_code == 0, made.output
+    result = runner.invoke(
+        application, ["weight", str(exported), "--targets", str(tfile), "--method", "rake", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "already has weight" in result.stderr
+    before, after = pd.read_csv(exported, dtype=str), pd.read_csv(out, dtype=str)
+    assert list(after.columns) == list(before.columns)
+    pd.testing.assert_frame_equal(after.drop(columns="weight"), before.drop(columns="weight"))
+    weights = after["weight"].astype(float)
+    assert weights.sum() == pytest.approx(len(before))
