@@ -17,6 +17,7 @@ import pandas as pd
 import polars as pl
 
 from survey.analyst.services import Context
+from survey.questionnaire.model import QuestionType
 from weighting import Targets, VariableError
 from weighting.field_plan import FieldPlan
 from weighting.representativeness import (
@@ -236,3 +237,41 @@ def plan_rows(result: FieldPlan, specs: Sequence[Sequence[str]]) -> list[PlanRow
             PlanRow(CROSS.join(spec), k, s, round(n), round(m), round(n + m)) for k, (s, n, m) in sums.items()
         ]
     return rows
+
+
+def simulation_inputs(
+    context: Context, targets: Targets, specs: Sequence[Sequence[str]], cells: Cells
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """What `weighting.field_plan.simulate` needs from the store: online counts and answers per cell.
+
+    The answers of each single-choice question (the cell questions aside) per cell are the shares
+    among the stored responses of that cell that answered it; a cell where nobody answered takes
+    the shares of all who did (the simulation needs a distribution everywhere).
+    """
+    chosen = {v for spec in specs for v in spec}
+    questions = [
+        q for q in context.questionnaire.questions
+        if q.type is QuestionType.SELECT_ONE and q.name not in chosen and q.name in context.frame.columns
+    ]  # fmt: skip
+    data = _data(context.frame, specs)
+    online = build_cells(data[data["mode"] == ONLINE], targets, specs).responses
+    frame = context.frame.to_pandas()
+    keys = frame[[v for spec in specs for v in spec]].astype("string").fillna("\0").agg(CROSS.join, axis=1)
+    index = {label: i for i, label in enumerate(cells.labels())}
+    rows = keys.map(index)
+    outcomes: dict[str, np.ndarray] = {}
+    for question in questions:
+        choices = [c.name for c in context.questionnaire.choices_for(question)]
+        answered = frame[question.name].notna() & rows.notna()
+        if not answered.any():
+            continue
+        counts = np.zeros((len(index), len(choices)))
+        codes = frame.loc[answered, question.name].astype(str).map({c: j for j, c in enumerate(choices)})
+        known = codes.notna()
+        np.add.at(
+            counts, (rows[answered][known].astype(int).to_numpy(), codes[known].astype(int).to_numpy()), 1
+        )
+        pooled = counts.sum(axis=0) / counts.sum()
+        totals = counts.sum(axis=1, keepdims=True)
+        outcomes[question.name] = np.where(totals > 0, counts / np.maximum(totals, 1), pooled)
+    return online, outcomes

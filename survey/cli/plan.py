@@ -18,7 +18,7 @@ import typer
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from survey.analyst.representativeness import PlanRow, build_cells, parse_specs, plan_rows
+from survey.analyst.representativeness import PlanRow, build_cells, parse_specs, plan_rows, simulation_inputs
 from survey.analyst.services import load_context
 from survey.cli._common import DatabaseOption, fail, out, sessions, writable_file
 from survey.store.db import transaction
@@ -26,12 +26,13 @@ from survey.store.errors import StoreError, first_line
 from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService
 from weighting import Targets, WeightingError
-from weighting.field_plan import FieldPlan, plan, plan_for_moe, proportional
+from weighting.field_plan import FieldPlan, plan, plan_for_moe, proportional, simulate
 from weighting.representativeness import Cells, WeightEffect
 
 __all__ = ["register"]
 
 MAX_BUDGET = 1_000_000
+MAX_DRAWS = 10_000
 
 
 class QuotaWriter(Protocol):
@@ -118,6 +119,33 @@ def _show(rows: list[PlanRow], result: FieldPlan, usual: FieldPlan) -> None:
         out.print(f"note: {result.unplaced} interviews could not be placed (every cell at its max)")
 
 
+def _show_simulation(
+    cells: Cells,
+    inputs: tuple[np.ndarray, dict[str, np.ndarray]],
+    result: FieldPlan,
+    usual: FieldPlan,
+    draws: int,
+    seed: int,
+) -> None:
+    """Bias and RMSE of the weighted shares of every single-choice question, per scenario."""
+    online, outcomes = inputs
+    if not outcomes:
+        out.print("note: --simulate: no single-choice question besides the cells to simulate")
+        return
+    plans = {
+        "this plan": result.planned,
+        "proportional": usual.planned,
+        "no more field work": 0 * result.planned,
+    }
+    found = simulate(cells, online, outcomes, plans, draws=draws, seed=seed)
+    table = Table("scenario", "interviews", "mean |bias|", "largest |bias|", "RMSE",
+                  title=f"{draws} simulated samples: weighted shares of {len(outcomes)} questions (points)")  # fmt: skip
+    for row in found:
+        table.add_row(row.scenario, str(row.interviews), f"{100 * row.bias:.2f}", f"{100 * row.worst_bias:.2f}",
+                      f"{100 * row.rmse:.2f}")  # fmt: skip
+    out.print(table)
+
+
 def _figure(value: float, pick: str) -> str:
     if not math.isfinite(value):
         return "∞ (empty cells)"
@@ -150,6 +178,10 @@ def plan_command(
     ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="Write the plan as CSV.")] = None,
     apply: Annotated[bool, typer.Option("--apply", help="Replace the field quotas with this plan.")] = False,
+    simulate: Annotated[
+        int, typer.Option(min=0, max=MAX_DRAWS, help="Simulate K samples: bias and RMSE with this plan.")
+    ] = 0,
+    seed: Annotated[int, typer.Option(min=0, help="Random seed of --simulate.")] = 2022,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """Plan field interviews that minimise the design effect of the post-stratified weights."""
@@ -174,6 +206,7 @@ def plan_command(
                 fail(f"--cells: {unknown[0]!r} is not a question of {consultation}")
             data = context.frame.select(columns).to_pandas()
             table = build_cells(data, given or context.targets, specs)
+            inputs = simulation_inputs(context, given or context.targets, specs, table) if simulate else None
         costs_, caps = _limits(costs, table) if costs else (None, None)
         result = (
             plan(table, budget, caps=caps, costs=costs_)
@@ -185,6 +218,8 @@ def plan_command(
         fail(str(exc))
     rows = plan_rows(result, specs)
     _show(rows, result, usual)
+    if inputs is not None:
+        _show_simulation(table, inputs, result, usual, simulate, seed)
     if out_path is not None:
         _write(rows, out_path)
         out.print(f"wrote {out_path}", highlight=False)

@@ -148,3 +148,15 @@ def test_apply_replaces_the_field_quotas_and_is_audited(demo: sessionmaker[Sessi
     assert sums["sex:age_group"] == sums["education"] == 1151 + 148
     assert audit and audit[-1].actor == "cli:plan"
     assert np.all(np.array(list(got.values())) >= 0)
+
+
+def test_simulate_reports_bias_and_rmse_per_scenario(demo: sessionmaker[Session], database_url: str):
+    output = run("plan", SLUG, "--budget", "148", "--cells", "sex:age_group", "--simulate", "30",
+                 database_url=database_url)  # fmt: skip
+    assert "30 simulated samples" in output
+    for scenario in ("this plan", "proportional", "no more field work"):
+        assert scenario in output
+    assert "must be" not in output
+    bad = run("plan", SLUG, "--budget", "148", "--cells", "sex", "--simulate", "-1", database_url=database_url,
+              code=2)  # fmt: skip
+    assert "--simulate" in bad

@@ -11,7 +11,7 @@ import pytest
 
 import weighting.field_plan as fp
 from weighting import WeightingError
-from weighting.field_plan import objective, plan, plan_for_moe, proportional
+from weighting.field_plan import objective, plan, plan_for_moe, proportional, simulate
 from weighting.representativeness import Z95, Cells, margin_of_error
 
 
@@ -121,3 +121,35 @@ def test_unreachable_moe_and_bad_input_are_named():
         plan(cells([0.5, 0.5], [1, 1]), 3, costs=np.array([1.0, 0.0]))
     with pytest.raises(WeightingError, match="margin of error"):
         plan_for_moe(cells([0.5, 0.5], [1, 1]), 1.5)
+
+
+def test_simulated_rmse_matches_the_closed_form_variance_of_a_post_stratified_share():
+    # No online part: fixed cell sizes, so the weighted share's variance is Σ P_c² μ_c(1-μ_c)/a_c exactly.
+    shares, sizes = np.array([0.5, 0.3, 0.2]), np.array([40.0, 10.0, 25.0])
+    mu = np.array([[0.7, 0.3], [0.2, 0.8], [0.5, 0.5]])
+    c = Cells(("x",), (("a",), ("b",), ("c",)), shares, sizes)
+    (row,) = simulate(c, np.zeros(3), {"q": mu}, {"stored": np.zeros(3, dtype=np.int64)}, draws=4000, seed=3)
+    variance = float(np.sum(shares**2 * mu[:, 0] * mu[:, 1] / sizes))
+    assert row.rmse == pytest.approx(math.sqrt(variance), rel=0.05)
+    assert row.bias < 4 * math.sqrt(variance / 4000)  # unbiased: only Monte Carlo noise
+
+
+def test_simulation_ranks_the_plan_before_proportional_before_nothing():
+    c = cells([0.15, 0.35, 0.30, 0.20], [400, 450, 100, 53])
+    mu = np.array([[0.8, 0.2], [0.6, 0.4], [0.4, 0.6], [0.2, 0.8]])
+    optimal, usual = plan(c, 148), proportional(c, 148)
+    plans = {"plan": optimal.planned, "proportional": usual.planned, "none": 0 * optimal.planned}
+    rows = {r.scenario: r for r in simulate(c, c.responses, {"q": mu}, plans, draws=2000, seed=5)}
+    assert rows["plan"].rmse < rows["proportional"].rmse < rows["none"].rmse
+    assert rows["plan"].interviews == rows["proportional"].interviews == 148
+
+
+def test_a_plan_that_misses_a_cell_leaves_its_bias():
+    c = cells([0.5, 0.5], [60, 0])
+    mu = np.array([[0.9, 0.1], [0.3, 0.7]])
+    rows = {r.scenario: r for r in simulate(c, c.responses, {"q": mu}, {"none": np.array([0, 0]),
+                                                                        "one": np.array([0, 1])}, draws=500)}  # fmt: skip
+    assert rows["none"].bias == pytest.approx(0.3, abs=0.02)  # 0.9 instead of 0.6
+    assert rows["one"].bias < 0.05
+    with pytest.raises(WeightingError, match="simulated samples"):
+        simulate(c, c.responses, {"q": mu}, {"none": np.array([0, 0])}, draws=0)
