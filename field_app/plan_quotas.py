@@ -1,9 +1,9 @@
 """A field plan (``survey plan --apply``) becomes the consultation's quotas.
 
 Why here and not in ``survey/cli/plan.py``: quotas are field tables, and ``survey`` may know
-``field_app`` only where the product is assembled (``survey/cli/main.py`` hands this function to
-the command through ``register`` below). A cell's quota is the count it should reach (stored plus planned), because the
-tablets count every counted response towards it.
+``field_app`` only where the product is assembled; the CLI's command table loads ``survey plan``
+from ``register`` below, which hands the command this writer. A cell's quota is the count it
+should reach (stored plus planned), because the tablets count every counted response towards it.
 """
 
 from __future__ import annotations
