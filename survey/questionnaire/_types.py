@@ -28,7 +28,6 @@ _BY_BIND_TYPE = {
 _NOTES = {"note", "q note", "add note prompt"}
 _CALCULATES = {"calculate", "q calculate", "add calculate prompt"}
 _TEXTS = {"text", "string", "q string", "add text prompt", "phone number"}
-_NOT_SUPPORTED_INT = {"range"}
 
 METADATA = frozenset(
     {
@@ -51,6 +50,8 @@ _EXTERNAL_SUFFIXES = (".xml", ".geojson")  # a .csv beside the form is read (see
 
 def question_type(kind: str) -> QuestionType | None:
     """The platform's type for a canonical pyxform type, or None when the platform has no such type."""
+    if kind == "range":
+        return QuestionType.INTEGER  # refined by range_question: decimal when a bound or the step is
     if kind in _NOTES:
         return QuestionType.NOTE
     if kind in _CALCULATES:
@@ -78,10 +79,33 @@ def unsupported_reason(element: dict[str, Any]) -> str | None:
         return f": choices from the file '{itemset}' are not supported yet"
     if kind in ("loop", "include", "select one external", "osm") or kind.startswith("begin "):
         return ""
-    if kind in _NOT_SUPPORTED_INT or kind in {"rank", "acknowledge", "trigger", "hidden"}:
+    if kind in {"rank", "acknowledge", "trigger", "hidden"}:
         return ""
     spec = QUESTION_TYPE_DICT.get(kind)
-    if spec is None or question_type(kind) is not None:
+    if spec is None or kind == "range" or question_type(kind) is not None:
         return None
     bind_type = str((spec.get("bind") or {}).get("type"))
     return _REASONS.get(bind_type, "")
+
+
+def range_question(element: dict[str, Any]) -> tuple[QuestionType, str, str]:
+    """A ``range`` row as a number with its bounds (and step) as a constraint, and the bounds in words.
+
+    The citizen pages draw a number input, not a slider, so the bounds are what the respondent must
+    respect; pyxform has already checked that start, end and step are numbers.
+    """
+    parameters = element.get("parameters") or {}
+    start, end, step = (
+        str(parameters.get(key, default)) for key, default in (("start", 1), ("end", 10), ("step", 1))
+    )
+    whole = all(float(v).is_integer() for v in (start, end, step))
+    low, high = sorted((float(start), float(end)))
+    text = [f"{_number(low)} <= . and . <= {_number(high)}"]
+    if whole and float(step) not in (0.0, 1.0):
+        text.append(f"(. - {_number(float(start))}) mod {_number(abs(float(step)))} = 0")
+    kind = QuestionType.INTEGER if whole else QuestionType.DECIMAL
+    return kind, " and ".join(text), f"{_number(low)} to {_number(high)}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)

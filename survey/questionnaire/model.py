@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from survey.questionnaire.expressions import Expression, parse
+from survey.questionnaire.expressions import Expression, Value, parse
 
 Labels = dict[str, str]
 
@@ -84,6 +85,11 @@ class Question:
     appearance: str | None = None
     page: str = ""
     calculation: str | None = None
+    required_when: str | None = None
+
+    def is_required(self, answers: Mapping[str, Value]) -> bool:
+        """``required``, or ``required_when`` holding for these answers (XLSForm's required as an expression)."""
+        return self.required or bool(self.required_when and parse(self.required_when).is_true(answers))
 
     def label(self, language: str, *, easy: bool = False, default_language: str = "") -> str:
         """Label in a language, easy-read wording first when asked and available."""
@@ -244,14 +250,19 @@ _QUESTION_FIELDS = (
 )
 
 
+_OPTIONAL_FIELDS = ("calculation", "required_when")
+
+
 def _question_dict(q: Question) -> dict[str, Any]:
     out: dict[str, Any] = {name: getattr(q, name) for name in _QUESTION_FIELDS}
     out["type"] = q.type.value
-    if q.calculation is not None:  # absent otherwise, so forms without one keep their content hash
-        out["calculation"] = q.calculation
+    for optional in _OPTIONAL_FIELDS:  # absent when unset, so forms without them keep their content hash
+        if getattr(q, optional) is not None:
+            out[optional] = getattr(q, optional)
     return out
 
 
 def _question_from(data: dict[str, Any]) -> Question:
     kwargs = {name: data[name] for name in _QUESTION_FIELDS}
-    return Question(type=QuestionType(data["type"]), calculation=data.get("calculation"), **kwargs)
+    kwargs.update({name: data.get(name) for name in _OPTIONAL_FIELDS})
+    return Question(type=QuestionType(data["type"]), **kwargs)

@@ -164,7 +164,7 @@ def validate(
                 continue
             value = raw.get(question.name)
             if _empty(value):
-                if question.required and not partial:
+                if question.is_required(answers) and not partial:
                     text = question.required_messages.get(language) or message("required", language)
                     errors.append(FieldError(question.name, "required", text))
                 continue

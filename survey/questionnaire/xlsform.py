@@ -17,7 +17,13 @@ from typing import Any
 from survey.questionnaire import _pyxform
 from survey.questionnaire._choice_files import read_choice_file
 from survey.questionnaire._columns import language_code
-from survey.questionnaire._types import METADATA, SUPPORTED_TYPES, question_type, unsupported_reason
+from survey.questionnaire._types import (
+    METADATA,
+    SUPPORTED_TYPES,
+    question_type,
+    range_question,
+    unsupported_reason,
+)
 from survey.questionnaire.errors import ExpressionError, FormError, FormIssue
 from survey.questionnaire.expressions import parse
 from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
@@ -270,11 +276,20 @@ def _question(
     if qtype is None:
         mapper.error(row, "type", f"unknown question type '{shown_type}'")
         return None
+    bounds = None
+    if kind == "range":
+        qtype, bounds, words = range_question(element)
+        mapper.warn(row, "type", f"range '{name}' is asked as a number from {words}, not a slider")
     if not _NAME.fullmatch(name):
         mapper.error(row, "name", f"invalid or missing name {name!r}")
         return None
     if name in mapper.seen:
-        mapper.error(row, "name", f"name '{name}' is already used on row {mapper.seen[name]}")
+        mapper.error(
+            row,
+            "name",
+            f"name '{name}' is already used on row {mapper.seen[name]}: the same name in two groups is not"
+            " supported (answers are kept by name), rename one",
+        )
         return None
     mapper.seen[name] = row
     mapper.refused.discard(name)
@@ -289,10 +304,9 @@ def _question(
     if qtype.has_choices and list_name not in choices and not from_file:
         mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
     required = str(bind.get("required", "")).strip()
+    required_when = None
     if required.lower() not in _TRUE | _FALSE:
-        mapper.error(
-            row, "required", f"required as an expression ({required!r}) is not supported: use yes or no"
-        )
+        required_when = mapper.expression(row, "required", required)
     calculation = mapper.expression(row, "calculation", bind.get("calculate"))
     if calculation is not None and qtype is not QuestionType.CALCULATE:
         mapper.warn(
@@ -310,7 +324,8 @@ def _question(
         hints=hints,
         required=required.lower() in _TRUE,
         required_messages=mapper.texts(bind.get("jr:requiredMsg")),
-        constraint=mapper.expression(row, "constraint", bind.get("constraint")),
+        required_when=required_when,
+        constraint=_and(bounds, mapper.expression(row, "constraint", bind.get("constraint"))),
         constraint_messages=mapper.texts(bind.get("jr:constraintMsg")),
         relevant=mapper.expression(row, "relevant", bind.get("relevant")),
         choice_list=list_name if qtype.has_choices else None,

@@ -147,7 +147,7 @@ def question_views(
                     q.label(language, easy=easy, default_language=questionnaire.default_language), answers
                 ),
                 hint=fill_in(q.hints.get(language, ""), answers),
-                required=q.required,
+                required=q.is_required(answers),
                 visible=question_on(q, answers),
                 relevant=q.relevant or "",
                 constraint=q.constraint or "",
