@@ -91,6 +91,16 @@ COMMANDS: dict[str, Lazy] = {
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),
     "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
+    "erase": Lazy(
+        "survey.cli.privacy",
+        "command:erase_command",
+        "Erase one person's answers, corrections, field receipt and notes; an audit line without content stays.",
+    ),
+    "purge": Lazy(
+        "survey.cli.privacy",
+        "command:purge_command",
+        "Delete unfinished responses not saved for --older-than days; complete ones are never touched.",
+    ),
 }
 
 
