@@ -24,6 +24,7 @@ from survey.analyst.audit import bias_audit
 from survey.analyst.charts import grouped_bars
 from survey.analyst.crosstab import breakdown_choices, crosstab
 from survey.analyst.labels import Labels
+from survey.analyst.models import ResultSnapshot
 from survey.analyst.public import PublicResultsController
 from survey.analyst.render import (
     STATIC,
@@ -43,7 +44,7 @@ from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
 from survey.api.params import PathId
-from survey.store.errors import AuthError, TargetsInvalidError
+from survey.store.errors import AuthError, NotFoundError, TargetsInvalidError
 from survey.store.models import TargetSet, User
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
@@ -175,6 +176,15 @@ class LoginController(Controller):
 def _user(request: Request[Any, Any, Any]) -> User:
     user: User = request.state.analyst_user
     return user
+
+
+def _own_snapshot(session: Session, slug: str, snapshot_id: int) -> None:
+    """404 unless the snapshot belongs to the consultation in the path: a snapshot of another
+    consultation must not be published through this one's URL (and its pages and audit trail)."""
+    consultation = ConsultationService(session).get(slug)
+    snapshot = session.get(ResultSnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        raise NotFoundError(f"consultation '{slug}' has no snapshot {snapshot_id}")
 
 
 class WorkbenchController(Controller):
@@ -351,6 +361,7 @@ class WorkbenchController(Controller):
                       snapshot_id: FromPath[PathId]) -> Response[Any]:  # fmt: skip
         await _form(request)
         user = _user(request)
+        _own_snapshot(db_session, slug, snapshot_id)
         snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
         return self._overview(
             request, db_session, slug, notice=_words(request)["made_public"].format(id=snapshot_id)

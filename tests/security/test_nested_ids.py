@@ -1,0 +1,163 @@
+"""Every id nested under a consultation's slug, in the path or the body, must belong to that consultation.
+
+The cases are generated from the app's route table: each route with ``{slug}`` and another path
+parameter, and each JSON body that names a questionnaire version, is tried with consultation A in
+the path and an object of consultation B. A new route with a kind of nested id this file does not
+know fails the test until a case is added for it.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import msgspec
+import pytest
+from litestar.handlers import HTTPRouteHandler
+from litestar.testing import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from survey.analyst.models import ResultSnapshot
+from survey.settings import Settings
+from survey.store.db import transaction
+from survey.store.models import Response, ResponseStatus, Role, TargetSet
+from survey.store.services.users import UserService
+from survey.web.progress import ProgressStore
+from tests.factories import valid_answers
+from tests.web.conftest import store_consultation
+
+A, B = "consultation-a", "consultation-b"
+PASSWORD = "nested-pass-123"
+PARAM = re.compile(r"\{(\w+):\w+\}")
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@dataclass
+class World:
+    """Consultation B's objects, reached through consultation A's URLs."""
+
+    version_a: int
+    version_b: int
+    token_b: str
+    snapshot_b: int
+
+
+def _world(sessions: sessionmaker[Session]) -> World:
+    version_a = store_consultation(sessions, A).id
+    version_b = store_consultation(sessions, B)
+    with transaction(sessions) as session:
+        _, token = ProgressStore(session).start(session.merge(version_b), "en", False)
+        UserService(session).create("boss", PASSWORD, Role.ADMIN, actor="test")
+        targets = TargetSet(consultation_id=version_b.consultation_id, version=1)
+        session.add(targets)
+        session.flush()
+        snapshot = ResultSnapshot(consultation_id=version_b.consultation_id, questionnaire_version_id=version_b.id,
+                                  target_set_id=targets.id, data_hash="0" * 64, method="rake",
+                                  software_version="test", content={})  # fmt: skip
+        session.add(snapshot)
+        session.flush()
+        snapshot_id = snapshot.id
+    return World(version_a, version_b.id, token, snapshot_id)
+
+
+def _signed_in(client: TestClient) -> str:
+    """Sign the admin in; the workbench's CSRF token for later posts."""
+    page = client.get("/analyst/login")
+    token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+    client.post("/analyst/login", data={"csrf_token": token, "username": "boss", "password": PASSWORD})
+    return TOKEN.search(client.get("/analyst/").text).group(1)  # type: ignore[union-attr]
+
+
+def _citizen_token(client: TestClient) -> str:
+    return TOKEN.search(client.get(f"/c/{A}").text).group(1)  # type: ignore[union-attr]
+
+
+# Path parameter -> the value naming B's object of that kind.
+PATH_VALUES: dict[str, Callable[[World], str]] = {
+    "token": lambda w: w.token_b,
+    "snapshot_id": lambda w: str(w.snapshot_b),
+    "number": lambda _w: "1",  # a page number, the same in every consultation; the token is what is B's
+}
+# Routes whose JSON body names a questionnaire version: a body that puts B's version under A.
+BODY_CASES: dict[str, Callable[[World], dict[str, Any]]] = {
+    "/api/consultations/{slug:str}/responses": lambda w: {
+        "uuid": str(uuid.uuid4()), "version_id": w.version_b, "language": "en", "answers": valid_answers()},
+}  # fmt: skip
+# Bodies that name the consultation themselves rather than in the path (checked by their own tests).
+BODY_NAMES_ITS_CONSULTATION = {"/field/api/sync", "/field/api/admin/import"}
+
+
+def _names_a_version(kind: Any) -> bool:
+    """Whether a body type holds a ``version_id`` anywhere (structs, lists of structs)."""
+    if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        fields = msgspec.structs.fields(kind)
+        return any(f.name == "version_id" or _names_a_version(f.type) for f in fields)
+    return any(_names_a_version(arg) for arg in getattr(kind, "__args__", ()))
+
+
+def _nested_routes(app: Any) -> list[tuple[str, str, HTTPRouteHandler]]:
+    found = []
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            if not isinstance(handler, HTTPRouteHandler):
+                continue
+            for method in sorted(handler.http_methods - {"OPTIONS", "HEAD"}):
+                params = PARAM.findall(route.path)
+                body = handler.parsed_fn_signature.parameters.get("data")
+                nested = "slug" in params and len(params) > 1
+                versioned = body is not None and _names_a_version(body.annotation)
+                if nested or versioned:
+                    found.append((method, route.path, handler))
+    return found
+
+
+def test_the_cases_cover_every_nested_route(client: TestClient) -> None:
+    routes = _nested_routes(client.app)
+    assert routes, "the route table has nested routes"
+    for method, path, handler in routes:
+        unknown = [p for p in PARAM.findall(path) if p != "slug" and p not in PATH_VALUES]
+        assert not unknown, f"{method} {path}: add a case for {unknown}"
+        if handler.parsed_fn_signature.parameters.get("data") is not None and "{slug" in path:
+            body = handler.parsed_fn_signature.parameters["data"].annotation
+            if _names_a_version(body):
+                assert path in BODY_CASES, f"{method} {path}: add a body case"
+
+
+def _state(sessions: sessionmaker[Session], world: World) -> tuple[Any, ...]:
+    with sessions() as session:
+        snapshot = session.get(ResultSnapshot, world.snapshot_b)
+        assert snapshot is not None
+        responses = session.scalar(select(func.count(Response.id)))
+        in_progress = session.scalar(
+            select(func.count(Response.id)).where(Response.status == ResponseStatus.IN_PROGRESS.value)
+        )
+        return snapshot.published_at, responses, in_progress
+
+
+@pytest.mark.usefixtures("_no_rate_limit")
+def test_another_consultations_objects_cannot_be_reached_through_a_slug(
+    client: TestClient, sessions: sessionmaker[Session], settings: Settings
+) -> None:
+    world = _world(sessions)
+    staff_token = _signed_in(client)
+    before = _state(sessions, world)
+    tried = 0
+    for method, path, _handler in _nested_routes(client.app):
+        if path in BODY_NAMES_ITS_CONSULTATION:
+            continue
+        url = PARAM.sub(lambda m: A if m.group(1) == "slug" else PATH_VALUES[m.group(1)](world), path)
+        if path in BODY_CASES:
+            reply = client.request(method, url, json=BODY_CASES[path](world))
+        elif method == "POST":
+            token = staff_token if url.startswith("/analyst") else _citizen_token(client)
+            reply = client.request(method, url, data={"csrf_token": token}, follow_redirects=False)
+        else:
+            reply = client.request(method, url, follow_redirects=False)
+        assert reply.status_code == 404, f"{method} {url}: {reply.status_code} {reply.text[:200]}"
+        tried += 1
+    assert tried >= 5
+    assert _state(sessions, world) == before
