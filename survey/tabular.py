@@ -41,6 +41,7 @@ __all__ = [
     "TableError",
     "analysis_frame",
     "category_label",
+    "holds_numbers",
     "invisible_twin",
     "na_set",
     "read_table",
@@ -225,6 +226,11 @@ def analysis_frame(
         else:
             columns[name] = _categorical(series, na_values)
     return pd.DataFrame(columns, index=pd.RangeIndex(raw.height))
+
+
+def holds_numbers(series: pl.Series) -> bool:
+    """Whether every present value of a column is a number (a weight column, not a question's answers)."""
+    return _numbers(series, frozenset(), strict=False) is not None
 
 
 def _numbers(series: pl.Series, na_values: frozenset[str], *, strict: bool) -> np.ndarray | None:

@@ -325,6 +325,19 @@ def _stale_columns(columns: Sequence[str], weight_column: str) -> list[str]:
     return [c for c in columns if c == weight_column or reps.fullmatch(c)]
 
 
+def _check_replaceable(raw: pl.DataFrame, weight_column: str, used: Sequence[str], data: Path) -> None:
+    """Only an earlier weight column is replaced: never a weighting variable, nor a column of answers."""
+    from survey.tabular import holds_numbers
+
+    if weight_column not in raw.columns:
+        return
+    if weight_column in used or not holds_numbers(raw.get_column(weight_column)):
+        fail(
+            f"{data} has a column {weight_column!r} that is not an earlier weight (it holds categories): "
+            "choose another --weight-column"
+        )
+
+
 def weight_command(
     data: DataArg,
     targets: TargetsOpt,
@@ -376,6 +389,7 @@ def weight_command(
             categories = [*goal.variables, mode_column]
             raw = _load_data(data, categories)
             stale = _stale_columns(raw.columns, weight_column)
+            _check_replaceable(raw, weight_column, categories, data)
             if stale:
                 _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
             stage(f"weighting ({method.value})")

@@ -118,3 +118,20 @@ def test_a_real_survey_export_is_weighted_again(demo, database_url, tmp_path):  
     pd.testing.assert_frame_equal(after.drop(columns="weight"), before.drop(columns="weight"))
     weights = after["weight"].astype(float)
     assert weights.sum() == pytest.approx(len(before))
+
+
+@pytest.mark.parametrize(("column", "values"), [("sex", None), ("weight", ["heavy", "light"])])
+def test_a_column_that_is_not_an_earlier_weight_is_never_replaced(app, tmp_path, column, values):
+    frame = _sample()
+    if values is not None:
+        frame[column] = [values[i % 2] for i in range(len(frame))]
+    data = tmp_path / "d.csv"
+    frame.to_csv(data, index=False)
+    tfile = tmp_path / "t.csv"
+    tfile.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\n")
+    out = tmp_path / "w.csv"
+    args = ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--out", str(out)]
+    result = runner.invoke(app, [*args, "--weight-column", column])
+    assert result.exit_code == 2
+    assert f"column {column!r} that is not an earlier weight" in result.stderr
+    assert not out.exists()
