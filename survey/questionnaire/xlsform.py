@@ -10,13 +10,13 @@ form in one round. Nothing here touches the store: the caller saves the question
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from survey.questionnaire import _pyxform
-from survey.questionnaire._choice_files import read_choice_file
 from survey.questionnaire._columns import language_code
+from survey.questionnaire._mapping import Mapper, check_expressions, choices_from_file, choices_from_sheet
 from survey.questionnaire._types import (
     METADATA,
     SUPPORTED_TYPES,
@@ -24,27 +24,15 @@ from survey.questionnaire._types import (
     range_question,
     unsupported_reason,
 )
-from survey.questionnaire.errors import ExpressionError, FormError, FormIssue
-from survey.questionnaire.expressions import parse
+from survey.questionnaire.errors import FormError, FormIssue
 from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
 
 __all__ = ["SUPPORTED_TYPES", "ImportResult", "load_xlsform"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.\-]*")
-_PARENT_REF = re.compile(r"(?<![\w./])\.\./([A-Za-z_][A-Za-z0-9_.\-]*)")
 _TABLE_HEADER = "reserved_name_for_field_list_labels_"
-_SPREADSHEET_BOOLEANS = {"TRUE": "true()", "FALSE": "false()"}
 _TRUE = {"yes", "true", "true()", "1"}
 _FALSE = {"", "no", "false", "false()", "0"}
-_CHOICE_KEYS = {"name", "label", "media", "image", "audio", "video", "big-image", "sms_option", "__row"}
-_XPATH_FUNCTIONS = {
-    "regex", "round", "today", "now", "once", "date", "date-time", "decimal-date-time", "format-date",
-    "format-date-time", "jr:choice-name", "indexed-repeat", "position", "count", "sum", "max", "min",
-    "pow", "substr", "substring-before", "substring-after", "translate", "normalize-space", "uuid",
-    "random", "selected-at", "join", "area", "distance", "pulldata", "digest", "base64-decode",
-    "checklist", "weighted-checklist", "true", "false", "floor", "ceiling", "abs", "log", "exp",
-    "sqrt", "sin", "cos", "tan", "pi", "lower-case", "upper-case", "string-length", "boolean-from-string",
-}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -53,63 +41,6 @@ class ImportResult:
 
     questionnaire: Questionnaire
     warnings: tuple[FormIssue, ...] = ()
-
-
-@dataclass
-class _Mapper:
-    """One import: pyxform's JSON walked in document order, issues collected as they are found."""
-
-    read: _pyxform.Read
-    plain: str
-    folder: Path
-    filter_columns: set[str] = field(default_factory=set)
-    issues: list[FormIssue] = field(default_factory=list)
-    warnings: list[FormIssue] = field(default_factory=list)
-    languages: list[str] = field(default_factory=list)
-    easy_languages: list[str] = field(default_factory=list)
-    seen: dict[str, int | None] = field(default_factory=dict)
-    refused: set[str] = field(default_factory=set)
-    metadata: set[str] = field(default_factory=set)
-    pending: list[tuple[int | None, str, str, bool]] = field(default_factory=list)
-
-    @property
-    def sheet(self) -> str:
-        return self.read.survey_sheet
-
-    def error(self, row: int | None, column: str | None, message: str, sheet: str | None = None) -> None:
-        self.issues.append(FormIssue(sheet or self.sheet, row, column, message))
-
-    def warn(self, row: int | None, column: str | None, message: str) -> None:
-        self.warnings.append(FormIssue(self.sheet, row, column, message))
-
-    def labels(self, value: object) -> tuple[Labels, Labels]:
-        """pyxform's ``label`` (a string, or ``{language: text}``) as normal and easy-read labels by code."""
-        if value is None or value == "":
-            return {}, {}
-        items = value.items() if isinstance(value, dict) else [("default", value)]
-        normal: Labels = {}
-        easy: Labels = {}
-        for language, text in items:
-            if not isinstance(text, str) or not text.strip():
-                continue
-            code, is_easy = (self.plain, False) if language == "default" else language_code(str(language))
-            (easy if is_easy else normal).setdefault(code, text)
-            known = self.easy_languages if is_easy else self.languages
-            if code not in known:
-                known.append(code)
-        return normal, easy
-
-    def texts(self, value: object) -> Labels:
-        return self.labels(value)[0]
-
-    def expression(self, row: int | None, column: str, source: object) -> str | None:
-        """An expression as the platform's evaluator reads it; checked once all names are known."""
-        if not isinstance(source, str) or not source.strip():
-            return None
-        text = _PARENT_REF.sub(r"${\1}", source.strip())
-        text = _SPREADSHEET_BOOLEANS.get(text.upper(), text)  # a cell Excel turned into a boolean
-        self.pending.append((row, column, text, column == "choice_filter"))
-        return text
 
 
 def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResult:
@@ -122,14 +53,14 @@ def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResul
     form = read.form
     default = str(form.get("default_language") or "default")
     plain = "und" if default == "default" else language_code(default)[0]
-    mapper = _Mapper(
+    mapper = Mapper(
         read=read,
         plain=plain,
         folder=folder or path.parent,
         warnings=list(read.warnings),
         issues=list(read.errors),
     )
-    choices, mapper.filter_columns = _choices(mapper, form.get("choices") or {})
+    choices, mapper.filter_columns = choices_from_sheet(mapper, form.get("choices") or {})
     pages: list[Page] = []
     for child in form.get("children", []):
         if _is_generated_meta(child):
@@ -140,7 +71,7 @@ def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResul
                     _question(mapper, inner, page="meta", choices=choices)
             continue
         _top_level(mapper, child, pages, choices)
-    _check_expressions(mapper, mapper.filter_columns)
+    check_expressions(mapper, mapper.filter_columns)
     if not any(p.questions for p in pages) and not mapper.issues:
         mapper.error(None, None, "the form has no questions")
     if mapper.issues:
@@ -173,7 +104,7 @@ def _safe_id(text: str) -> str:
     return cleaned if cleaned and not cleaned[0].isdigit() else f"form_{cleaned}"
 
 
-def _title(mapper: _Mapper, value: object, languages: list[str], fallback: str) -> Labels:
+def _title(mapper: Mapper, value: object, languages: list[str], fallback: str) -> Labels:
     if isinstance(value, dict):
         titles = {
             (mapper.plain if k == "default" else language_code(str(k))[0]): str(v)
@@ -186,30 +117,8 @@ def _title(mapper: _Mapper, value: object, languages: list[str], fallback: str) 
     return dict.fromkeys(languages, text)
 
 
-def _choices(
-    mapper: _Mapper, lists: dict[str, list[dict[str, Any]]]
-) -> tuple[dict[str, tuple[Choice, ...]], set[str]]:
-    choices: dict[str, tuple[Choice, ...]] = {}
-    filter_columns: set[str] = set()
-    for list_name, options in lists.items():
-        made = []
-        for option in options:
-            labels, easy = mapper.labels(option.get("label"))
-            filters = {
-                str(k): str(v)
-                for k, v in option.items()
-                if k not in _CHOICE_KEYS and not isinstance(v, dict) and v
-            }
-            filter_columns.update(filters)
-            made.append(
-                Choice(name=str(option.get("name", "")), labels=labels, easy_labels=easy, filters=filters)
-            )
-        choices[str(list_name)] = tuple(made)
-    return choices, filter_columns
-
-
 def _top_level(
-    mapper: _Mapper, child: dict[str, Any], pages: list[Page], choices: dict[str, tuple[Choice, ...]]
+    mapper: Mapper, child: dict[str, Any], pages: list[Page], choices: dict[str, tuple[Choice, ...]]
 ) -> None:
     kind = str(child.get("type", ""))
     if kind in ("group", "repeat"):
@@ -226,7 +135,7 @@ def _top_level(
 
 
 def _group_questions(
-    mapper: _Mapper,
+    mapper: Mapper,
     group: dict[str, Any],
     row: int | None,
     page: str,
@@ -253,7 +162,7 @@ def _group_questions(
 
 
 def _question(
-    mapper: _Mapper, element: dict[str, Any], *, page: str, choices: dict[str, tuple[Choice, ...]]
+    mapper: Mapper, element: dict[str, Any], *, page: str, choices: dict[str, tuple[Choice, ...]]
 ) -> Question | None:
     name = str(element.get("name", ""))
     if name.startswith(_TABLE_HEADER):
@@ -300,7 +209,7 @@ def _question(
     list_name = str(element.get("list_name") or element.get("itemset") or "") or None
     from_file = bool(list_name and list_name.lower().endswith(".csv"))
     if qtype.has_choices and list_name and from_file and list_name not in choices:
-        _choices_from_file(mapper, row, list_name, element.get("parameters") or {}, choices)
+        choices_from_file(mapper, row, list_name, element.get("parameters") or {}, choices)
     if qtype.has_choices and list_name not in choices and not from_file:
         mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
     required = str(bind.get("required", "")).strip()
@@ -334,59 +243,6 @@ def _question(
         page=page,
         calculation=calculation,
     )
-
-
-def _choices_from_file(
-    mapper: _Mapper,
-    row: int | None,
-    file_name: str,
-    parameters: dict[str, str],
-    choices: dict[str, tuple[Choice, ...]],
-) -> None:
-    options, problems = read_choice_file(mapper.folder, file_name, parameters, mapper.labels)
-    for problem in problems:
-        if problem.row is None:  # the file as a whole: point at the row that asked for it
-            mapper.error(row, "type", problem.message)
-        else:
-            mapper.issues.append(problem)
-    if options:
-        choices[file_name] = options
-        mapper.filter_columns.update(column for choice in options for column in choice.filters)
-
-
-def _check_expressions(mapper: _Mapper, filter_columns: set[str]) -> None:
-    """Every expression parses and names only questions of the form (or choice columns, in a filter)."""
-    for row, column, source, is_filter in mapper.pending:
-        try:
-            expression = parse(source)
-        except ExpressionError as exc:
-            function = re.match(r"unknown function '([^']+)'", str(exc))
-            if "instance(" in source:
-                mapper.error(
-                    row, column, f"instance() lookups into choice lists are not supported (in {source!r})"
-                )
-            elif function and function.group(1) in _XPATH_FUNCTIONS:
-                mapper.error(
-                    row, column, f"function '{function.group(1)}()' is not supported (in {source!r})"
-                )
-            else:
-                mapper.error(row, column, f"invalid expression {source!r}: {exc}")
-            continue
-        for ref in sorted(expression.references - set(mapper.seen) - mapper.refused):
-            if ref in mapper.metadata:
-                mapper.error(
-                    row, column, f"expression reads ${{{ref}}}, metadata the platform does not record"
-                )
-            else:
-                mapper.error(row, column, f"expression refers to unknown question ${{{ref}}}")
-        if is_filter:
-            for col in sorted(expression.columns - filter_columns - {"name"}):
-                mapper.warn(row, column, f"{col!r} is not a column of the choices sheet: it reads as empty")
-            continue
-        for col in sorted(
-            expression.columns - {"null"}
-        ):  # ODK reads null, a node that never exists, as empty
-            mapper.error(row, column, f"unknown name {col!r} (write ${{{col}}} to refer to a question)")
 
 
 def _and(outer: str | None, inner: str | None) -> str | None:
