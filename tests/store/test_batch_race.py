@@ -6,12 +6,37 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, text
+from sqlalchemy.orm import Session
 
 from survey.store.models import Answer, Mode, Response
 from survey.store.services.responses import AckStatus, ResponseService, Submission, prepare
 from tests.factories import store_demo_form, valid_answers
+
+
+def _waits_for(condition: Callable[[], bool], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
+
+
+def _blocked_on_a_lock(rival: Session) -> bool:
+    """PostgreSQL: another backend of this database waits on a lock (the rival's uncommitted row)."""
+    if rival.get_bind().dialect.name != "postgresql":
+        return False
+    with rival.get_bind().connect() as probe:
+        waiting = probe.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)
 
 
 def test_twin_committed_during_the_batch_is_a_duplicate_and_the_rest_is_stored(sessions) -> None:
@@ -26,6 +51,14 @@ def test_twin_committed_during_the_batch_is_a_duplicate_and_the_rest_is_stored(s
     rival.begin()
     rival_ack = ResponseService(rival).submit(submission(twin))  # written, not yet committed
     outcomes: list[object] = []
+    inserting = threading.Event()
+
+    def on_execute(conn, cursor, statement: str, *args) -> None:
+        # The batch looked the UUIDs up (found none) and now writes: the rival's commit must land after.
+        if threading.current_thread() is worker and statement.lstrip().upper().startswith(
+            "INSERT INTO RESPONSES"
+        ):
+            inserting.set()
 
     def batch() -> None:
         with sessions() as session, session.begin():
@@ -35,10 +68,17 @@ def test_twin_committed_during_the_batch_is_a_duplicate_and_the_rest_is_stored(s
                 )
             )
 
+    engine = sessions.kw["bind"]
+    event.listen(engine, "before_cursor_execute", on_execute)
     worker = threading.Thread(target=batch)
-    worker.start()
-    time.sleep(0.5)  # the batch has looked the UUIDs up and now waits on the rival's row or lock
-    rival.commit()
+    try:
+        worker.start()
+        assert _waits_for(lambda: inserting.is_set() or _blocked_on_a_lock(rival)), (
+            "the batch never got there"
+        )
+        rival.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
     rival.close()
     worker.join(timeout=30)
     assert not worker.is_alive()
