@@ -69,7 +69,9 @@ def best_of(repeat: int, run: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--responses", type=int, default=1_000_000, help="stored responses (rows)")
     parser.add_argument("--budget", type=int, default=10_000, help="field interviews to plan")
     parser.add_argument("--moe", type=float, default=0.0015, help="margin of error for the --moe row")
@@ -84,7 +86,13 @@ def main() -> None:
     rows: list[tuple[str, float, str]] = []
 
     t, cells = best_of(args.repeat, lambda: cells_from_data(data, targets, names))
-    rows.append(("count responses into cells", t, f"{len(cells.categories):,} cells, {int(cells.responses.sum()):,} rows"))
+    rows.append(
+        (
+            "count responses into cells",
+            t,
+            f"{len(cells.categories):,} cells, {int(cells.responses.sum()):,} rows",
+        )
+    )
     t, result = best_of(args.repeat, lambda: plan(cells, args.budget))
     rows.append(("greedy plan", t, f"{int(result.planned.sum()):,} interviews, deff {result.before.deff:.3f} -> "
                                    f"{result.after.deff:.3f}"))  # fmt: skip

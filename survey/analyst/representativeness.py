@@ -18,8 +18,8 @@ import polars as pl
 
 from survey.analyst.services import Context
 from survey.questionnaire.model import QuestionType
-from weighting import Targets, VariableError
-from weighting.field_plan import FieldPlan
+from weighting import Targets, VariableError, WeightingError
+from weighting.field_plan import FieldPlan, SimulationRow, plan, proportional, simulate
 from weighting.representativeness import (
     Cells,
     CoverageRow,
@@ -38,11 +38,14 @@ __all__ = [
     "DayPoint",
     "Monitor",
     "PlanRow",
+    "PlanView",
     "build_cells",
     "default_specs",
     "monitor",
     "parse_specs",
     "plan_rows",
+    "plan_view",
+    "simulation_inputs",
 ]
 
 ONLINE = "online"
@@ -275,3 +278,58 @@ def simulation_inputs(
         totals = counts.sum(axis=1, keepdims=True)
         outcomes[question.name] = np.where(totals > 0, counts / np.maximum(totals, 1), pooled)
     return online, outcomes
+
+
+MAX_PAGE_BUDGET = 100_000
+MAX_PAGE_DRAWS = 500
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A field plan on the monitor page: the plan, the proportional split, and what each buys."""
+
+    budget: int
+    draws: int
+    rows: list[PlanRow]
+    plan: FieldPlan
+    usual: FieldPlan
+    simulation: list[SimulationRow]
+
+    def to_dict(self) -> dict[str, object]:
+        """JSON-ready (infinite and NaN figures become null)."""
+        found: dict[str, object] = _clean(
+            {
+                "budget": self.budget,
+                "draws": self.draws,
+                "rows": [vars(r) for r in self.rows],
+                "after": vars(self.plan.after),
+                "proportional_after": vars(self.usual.after),
+                "simulation": [vars(s) for s in self.simulation],
+            }
+        )  # type: ignore[assignment]
+        return found
+
+
+def plan_view(
+    context: Context, specs: Sequence[Sequence[str]], budget: int, draws: int, seed: int = 2022
+) -> PlanView:
+    """Plan ``budget`` interviews over the cells, split them proportionally too, and simulate both.
+
+    Raises:
+        WeightingError: A budget or a number of draws outside what a page request can afford.
+    """
+    if not 0 <= budget <= MAX_PAGE_BUDGET:
+        raise WeightingError(
+            f"budget: give 0 to {MAX_PAGE_BUDGET} interviews", code="page_budget", limit=MAX_PAGE_BUDGET
+        )
+    if not 1 <= draws <= MAX_PAGE_DRAWS:
+        raise WeightingError(
+            f"draws: give 1 to {MAX_PAGE_DRAWS} simulated samples", code="page_draws", limit=MAX_PAGE_DRAWS
+        )
+    targets = context.targets
+    cells = build_cells(_data(context.frame, specs), targets, specs)
+    result, usual = plan(cells, budget), proportional(cells, budget)
+    online, outcomes = simulation_inputs(context, targets, specs, cells)
+    plans = {"plan": result.planned, "proportional": usual.planned, "none": 0 * result.planned}
+    found = simulate(cells, online, outcomes, plans, draws=draws, seed=seed) if outcomes else []
+    return PlanView(budget, draws, plan_rows(result, specs), result, usual, found)

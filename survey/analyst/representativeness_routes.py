@@ -8,6 +8,7 @@ helper, so the header, language switch and CSRF token are the same as on every o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
@@ -17,7 +18,16 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from survey.analyst import auth
-from survey.analyst.representativeness import Monitor, monitor, parse_specs
+from survey.analyst.charts import grouped_bars
+from survey.analyst.representativeness import (
+    MAX_PAGE_BUDGET,
+    MAX_PAGE_DRAWS,
+    Monitor,
+    PlanView,
+    monitor,
+    parse_specs,
+    plan_view,
+)
 from survey.analyst.representativeness_chart import day_line
 from survey.analyst.representativeness_text import monitor_problem, monitor_text
 from survey.analyst.services import load_context
@@ -41,6 +51,42 @@ def _charts(result: Monitor, lang: str) -> list[Markup]:
     ]
 
 
+DEFAULT_DRAWS = 100
+
+
+def _whole(text: str, code: str, limit: int) -> int:
+    """A whole number from the query string, or the page's own error naming the field."""
+    try:
+        return int(text.strip())
+    except ValueError as exc:
+        raise WeightingError(f"{code}: give a whole number", code=code, limit=limit) from exc
+
+
+def _plan(request: Request[Any, Any, Any], context: Any, result: Monitor) -> PlanView | None:
+    """The plan the query asks for (``budget``, ``draws``), if it asks for one."""
+    budget = request.query_params.get("budget") or ""
+    if not budget.strip():
+        return None
+    draws = request.query_params.get("draws") or str(DEFAULT_DRAWS)
+    return plan_view(context, result.specs, _whole(budget, "page_budget", MAX_PAGE_BUDGET),
+                     _whole(draws, "page_draws", MAX_PAGE_DRAWS))  # fmt: skip
+
+
+def _buy_chart(view: PlanView, lang: str) -> Markup | None:
+    """RMSE and mean |bias| per scenario, in percentage points."""
+    if not view.simulation:
+        return None
+    words = monitor_text(lang)
+    labels = [words[f"scenario_{s.scenario}"] for s in view.simulation]
+    series: dict[str, Sequence[float]] = {
+        words["rmse"]: [100 * s.rmse for s in view.simulation],
+        words["bias"]: [100 * s.bias for s in view.simulation],
+    }
+    title = words["buy_title"].format(n=view.budget)
+    return grouped_bars(title, labels, series, percent=False, desc=words["buy_help"].format(draws=view.draws),
+                        lang=lang)  # fmt: skip
+
+
 class RepresentativenessController(Controller):
     """``/analyst/{slug}/representativeness?cells=sex:age_group,education`` (analyst or admin)."""
 
@@ -58,18 +104,21 @@ class RepresentativenessController(Controller):
         context = load_context(db_session, slug)
         lang = workbench_language(request)
         text = request.query_params.get("cells") or ""
-        result, error = None, None
+        result, view, error = None, None, None
         if not context.target_rows:
             error = workbench_text(lang)["targets_first"]
         else:
             try:
                 result = monitor(context, parse_specs(text) if text.strip() else None)
+                view = _plan(request, context, result)
             except WeightingError as exc:
                 error = monitor_problem(exc, lang)
         shown = ",".join(CROSS.join(s) for s in result.specs) if result else text
         return _page(request, "analyst/representativeness.html", status=400 if error else 200, ctx=context,
                      monitor=result, mt=monitor_text(lang), charts=_charts(result, lang) if result else [],
-                     cells=shown, error=error, query="")  # fmt: skip
+                     cells=shown, error=error, query="", plan=view, buy_chart=_buy_chart(view, lang) if view else None,
+                     budget=request.query_params.get("budget") or "",
+                     draws=request.query_params.get("draws") or DEFAULT_DRAWS)  # fmt: skip
 
 
 class RepresentativenessApiController(Controller):
@@ -82,8 +131,9 @@ class RepresentativenessApiController(Controller):
     def representativeness(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> dict[str, object]:
-        """Coverage, R-indicator, partial indicators and weight effect; ``?cells=sex:age_group,education``."""
+        """Coverage, R-indicator, partial indicators, weight effect; ``?cells=``, and ``&budget=N`` for a plan."""
         text = request.query_params.get("cells") or ""
         context = load_context(db_session, slug)
         result = monitor(context, parse_specs(text) if text.strip() else None)
-        return {"consultation": slug, **result.to_dict()}
+        view = _plan(request, context, result)
+        return {"consultation": slug, **result.to_dict(), **({"plan": view.to_dict()} if view else {})}

@@ -39,8 +39,21 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "response_share": "Responses", "ratio": "Ratio", "ratio_help": "Below 1: under-represented; 0: nobody.",
         "evolution": "Evolution by day of submission", "day": "Day", "cv_title": "CV of response propensities by day",
         "deff_title": "Kish design effect by day", "evolution_desc": "Running value at the end of each day.",
-        "notes": "Notes", "plan_hint": "To plan field interviews that reduce these figures: survey plan {slug} "
-                                       "--budget N --cells {cells}",
+        "notes": "Notes",
+        "plan_title": "Plan field interviews", "budget": "Field interviews", "draws": "Simulated samples",
+        "plan_button": "Plan", "buy_title": "What {n} field interviews buy",
+        "plan_help": "The interviews, added to every stored response, that make the post-stratified weights the "
+                     "least variable (smallest Kish deff); compared with the same number split by population share.",
+        "scenario": "Scenario", "scenario_plan": "This plan", "scenario_proportional": "Proportional split",
+        "scenario_none": "No more field work", "planned": "Planned", "after": "After",
+        "stored_now": "Stored now", "after_plan": "After this plan", "after_proportional": "After a proportional split",
+        "rmse": "RMSE (points)", "bias": "Mean |bias| (points)", "worst_bias": "Largest |bias| (points)",
+        "buy_help": "{draws} simulated samples: the online part drawn with the observed online response rates, every "
+                    "answer drawn from the stored answers of its cell, then post-stratified; error of the weighted "
+                    "shares of every single-choice question, against the simulation's truth.",
+        "apply_hint": "To make this plan the field quotas: survey plan {slug} --budget {n} --cells {cells} --apply",
+        "page_budget": "field interviews: give a whole number from 0 to {limit}",
+        "page_draws": "simulated samples: give a whole number from 1 to {limit}",
         "cells_empty": "cells {text}: name questions as sex:age_group,education",
         "cells_repeated": "cells {text}: {repeated} named more than once",
         "unknown_variable": "unknown question {variable}: not a question of this consultation",
@@ -70,8 +83,25 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "evolution": "Évolution par jour de soumission", "day": "Jour",
         "cv_title": "CV des propensions de réponse par jour", "deff_title": "Effet de plan de Kish par jour",
         "evolution_desc": "Valeur cumulée à la fin de chaque jour.", "notes": "Remarques",
-        "plan_hint": "Pour planifier les entretiens de terrain qui réduisent ces chiffres : survey plan {slug} "
-                     "--budget N --cells {cells}",
+        "plan_title": "Planifier les entretiens de terrain", "budget": "Entretiens de terrain",
+        "draws": "Échantillons simulés", "plan_button": "Planifier",
+        "buy_title": "Ce qu'apportent {n} entretiens de terrain",
+        "plan_help": "Les entretiens qui, ajoutés à toutes les réponses enregistrées, rendent les poids "
+                     "post-stratifiés les moins variables (plus petit effet de plan de Kish) ; comparés au même "
+                     "nombre réparti selon la population.",
+        "scenario": "Scénario", "scenario_plan": "Ce plan", "scenario_proportional": "Répartition proportionnelle",
+        "scenario_none": "Plus de terrain", "planned": "Planifiés", "after": "Après",
+        "stored_now": "Enregistrées", "after_plan": "Après ce plan",
+        "after_proportional": "Après une répartition proportionnelle",
+        "rmse": "REQM (points)", "bias": "|Biais| moyen (points)", "worst_bias": "Plus grand |biais| (points)",
+        "buy_help": "{draws} échantillons simulés : la partie en ligne tirée selon les taux de réponse en ligne "
+                    "observés, chaque réponse tirée parmi les réponses enregistrées de sa cellule, puis "
+                    "post-stratifiée ; erreur des parts pondérées de chaque question à choix unique, par rapport à "
+                    "la vérité de la simulation.",
+        "apply_hint": "Pour faire de ce plan les quotas de terrain : survey plan {slug} --budget {n} --cells {cells} "
+                      "--apply",
+        "page_budget": "entretiens de terrain : donnez un nombre entier de 0 à {limit}",
+        "page_draws": "échantillons simulés : donnez un nombre entier de 1 à {limit}",
         "cells_empty": "cellules {text} : nommez des questions comme sex:age_group,education",
         "cells_repeated": "cellules {text} : {repeated} nommé plus d'une fois",
         "unknown_variable": "question inconnue {variable} : ce n'est pas une question de cette consultation",
@@ -101,15 +131,30 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "ratio_help": "Onder 1: ondervertegenwoordigd; 0: niemand.", "evolution": "Verloop per dag van indiening",
         "day": "Dag", "cv_title": "CV van de responskansen per dag", "deff_title": "Kish-designeffect per dag",
         "evolution_desc": "Cumulatieve waarde aan het einde van elke dag.", "notes": "Opmerkingen",
-        "plan_hint": "Om veldinterviews te plannen die deze cijfers verlagen: survey plan {slug} --budget N "
-                     "--cells {cells}",
+        "plan_title": "Veldinterviews plannen", "budget": "Veldinterviews", "draws": "Gesimuleerde steekproeven",
+        "plan_button": "Plannen", "buy_title": "Wat {n} veldinterviews opleveren",
+        "plan_help": "De interviews die, bij alle opgeslagen antwoorden gevoegd, de poststratificatiegewichten het "
+                     "minst variabel maken (kleinste Kish-designeffect); vergeleken met hetzelfde aantal verdeeld "
+                     "naar bevolkingsaandeel.",
+        "scenario": "Scenario", "scenario_plan": "Dit plan", "scenario_proportional": "Proportionele verdeling",
+        "scenario_none": "Geen veldwerk meer", "planned": "Gepland", "after": "Daarna",
+        "stored_now": "Nu opgeslagen", "after_plan": "Na dit plan", "after_proportional": "Na een proportionele verdeling",
+        "rmse": "RMSE (punten)", "bias": "Gemiddelde |vertekening| (punten)",
+        "worst_bias": "Grootste |vertekening| (punten)",
+        "buy_help": "{draws} gesimuleerde steekproeven: het online deel getrokken volgens de waargenomen online "
+                    "responsgraden, elk antwoord getrokken uit de opgeslagen antwoorden van zijn cel, daarna "
+                    "gepoststratificeerd; fout van de gewogen aandelen van elke enkelvoudige keuzevraag, ten opzichte "
+                    "van de waarheid van de simulatie.",
+        "apply_hint": "Om dit plan de veldquota te maken: survey plan {slug} --budget {n} --cells {cells} --apply",
+        "page_budget": "veldinterviews: geef een geheel getal van 0 tot {limit}",
+        "page_draws": "gesimuleerde steekproeven: geef een geheel getal van 1 tot {limit}",
         "cells_empty": "cellen {text}: noem vragen zoals sex:age_group,education",
         "cells_repeated": "cellen {text}: {repeated} meer dan eens genoemd",
         "unknown_variable": "onbekende vraag {variable}: geen vraag van deze raadpleging",
     },
 }  # fmt: skip
 
-_CODES = ("cells_empty", "cells_repeated", "unknown_variable")
+_CODES = ("cells_empty", "cells_repeated", "unknown_variable", "page_budget", "page_draws")
 
 
 def monitor_text(lang: str) -> Mapping[str, str]:

@@ -28,7 +28,9 @@ def test_monitor_page_in_chromium(server: LiveServer, browser: Any, tmp_path: Pa
     context = browser.new_context(bypass_csp=True, viewport={"width": 1100, "height": 900})
     page = context.new_page()
     failed: list[str] = []  # any resource of the page that does not load (the browser's own favicon aside)
-    page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None)
+    page.on(
+        "response", lambda r: failed.append(r.url) if r.status >= 400 and "favicon" not in r.url else None
+    )
     page.goto(f"{server.url}/analyst/login")
     page.fill("#username", "analyst")
     page.fill("#password", PASSWORD)
@@ -49,6 +51,14 @@ def test_monitor_page_in_chromium(server: LiveServer, browser: Any, tmp_path: Pa
         assert charts.nth(i).locator("circle").count() >= 2  # one dot per day with responses
     # the full crossing (2 x 6 x 3), the requested sex x age_group (12) and each question alone (2 + 6 + 3)
     assert page.locator("#coverage tbody tr").count() == 36 + 12 + 2 + 6 + 3
+    page.fill("#budget", "148")
+    page.fill("#draws", "50")
+    page.click("#plan-form button[type=submit]")
+    page.wait_for_load_state()
+    assert page.locator("svg.chart").count() == 3  # what the 148 interviews buy, beside the two by day
+    planned = page.locator("#plan tbody tr td:nth-child(5)").all_inner_texts()
+    assert sum(int(t.replace(",", "")) for t in planned) == 148 * 2  # each of sex x age_group and education
+    assert page.locator("#simulation tbody tr").count() == 3
     page.screenshot(path=str(tmp_path / "monitor.png"), full_page=True)
     if os.environ.get("SCREENSHOT_DIR"):
         page.screenshot(path=str(Path(os.environ["SCREENSHOT_DIR"]) / "monitor.png"), full_page=True)

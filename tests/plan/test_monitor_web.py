@@ -91,3 +91,38 @@ def test_anonymous_visitors_are_refused(client):
     response = client.get(PAGE, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == "/analyst/login"
+
+
+def test_plan_on_the_page_and_in_the_json(client):
+    assert login(client) == 303
+    body = client.get(API, params={"cells": "sex:age_group", "budget": "148", "draws": "40"}).json()
+    plan = body["plan"]
+    assert sum(r["planned"] for r in plan["rows"]) == 148
+    assert all(r["after"] == r["responses"] + r["planned"] for r in plan["rows"])
+    assert plan["after"]["deff"] < plan["proportional_after"]["deff"] < body["weights"]["deff"]
+    scenarios = {s["scenario"]: s for s in plan["simulation"]}
+    assert set(scenarios) == {"plan", "proportional", "none"}
+    assert scenarios["plan"]["interviews"] == 148 and scenarios["none"]["interviews"] == 0
+    assert scenarios["plan"]["rmse"] < scenarios["none"]["rmse"]
+    page = client.get(PAGE, params={"cells": "sex:age_group", "budget": "148", "draws": "20", "lang": "nl"})
+    assert page.status_code == 200
+    for part in ('id="plan"', 'id="plan-effect"', 'id="simulation"', "Wat 148 veldinterviews opleveren"):
+        assert part in page.text
+    assert page.text.count('class="chart"') == 3
+    assert "--budget 148 --cells sex:age_group --apply" in page.text
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"budget": "many"}, "field interviews: give a whole number from 0 to 100000"),
+        ({"budget": "-3"}, "field interviews: give a whole number from 0 to 100000"),
+        ({"budget": "10", "draws": "0"}, "simulated samples: give a whole number from 1 to 500"),
+    ],
+)
+def test_a_bad_plan_request_is_a_400_naming_the_field(client, params, message):
+    assert login(client) == 303
+    page = client.get(PAGE, params={"cells": "sex", **params})
+    assert page.status_code == 400
+    assert message in page.text
+    assert client.get(API, params={"cells": "sex", **params}).status_code == 422
