@@ -16,7 +16,7 @@ from survey.questionnaire.model import Questionnaire
 from survey.store.errors import NotFoundError
 from survey.store.models import Answer, Consultation, Device, Response, User
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.store.services.counted import counted
+from survey.store.services.counted import counted, is_superseded
 
 
 def reconciliation(session: Session, device_id: int) -> Reconciliation:
@@ -57,12 +57,20 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
             items.append(ReconciliationItem(uuid, "received"))
     counts = {s: sum(1 for i in items if i.state == s) for s in ("received", "missing", "conflicting")}
     report = session.get(FieldDeviceReport, device_id)
+    superseded = session.scalar(
+        select(func.count(Response.id)).where(
+            Response.uuid.in_(
+                select(FieldManifestEntry.uuid).where(FieldManifestEntry.device_id == device_id)
+            ),
+            is_superseded(),
+        )
+    )
     return Reconciliation(
         device_id=device.id, label=device.label, username=user.username if user else "",
         revoked=device.revoked_at is not None, last_seen_at=device.last_seen_at,
         manifest_reported_at=reported_at, items=items, **counts,
         synced_at=report.reported_at if report else reported_at,
-        unfinished=report.unfinished if report else None,
+        unfinished=report.unfinished if report else None, superseded=int(superseded or 0),
     )  # fmt: skip
 
 

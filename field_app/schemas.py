@@ -209,6 +209,7 @@ class Reconciliation(msgspec.Struct, kw_only=True):
     items: list[ReconciliationItem]
     synced_at: dt.datetime | None = None  # last sync that carried the manifest; None: never
     unfinished: int | None = None  # as the tablet reported it then; None: not reported
+    superseded: int = 0  # received items a field correction has replaced (kept, not counted)
 
 
 class DeviceInfo(msgspec.Struct):

@@ -174,3 +174,18 @@ def test_a_correction_loop_is_refused(sessions, field_env: FieldEnv) -> None:
     itself = _uuid()
     assert _refusal(sessions, field_env, itself, replaces_uuid=itself) == "correction_cycle"
     assert _counted(sessions, field_env)[:2] == (1, [first])
+
+
+def test_the_coordinator_sees_how_many_received_interviews_a_correction_replaced(
+    client, field_env: FieldEnv
+) -> None:
+    body = login(client)
+    original = interview(field_env)
+    correction = interview(field_env, replaces_uuid=original["uuid"])
+    manifest = [{"uuid": i["uuid"], "client_hash": i["client_hash"]} for i in (original, correction)]
+    assert sync(client, body["token"], [original, correction], manifest=manifest).status_code == 200
+    url = f"/field/api/admin/devices/{body['device_id']}/reconciliation"
+    reconciliation = client.get(url, headers=basic("boss")).json()
+    assert (reconciliation["received"], reconciliation["superseded"], reconciliation["missing"]) == (2, 1, 0)
+    page = client.get(f"/field/coordinator/devices/{body['device_id']}?lang=en", headers=basic("coord")).text
+    assert "<dt>Received, then replaced by a correction (kept, not counted)</dt><dd>1</dd>" in page
