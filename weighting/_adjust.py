@@ -14,7 +14,7 @@ import pandas as pd
 
 from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margins
 from weighting._frames import FloatArray, column_names, encode
-from weighting.design import Design, Step
+from weighting.design import Design, Step, require_finite
 from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_groups, summarise_weights
 from weighting.errors import DesignError
 from weighting.targets import Targets
@@ -115,7 +115,11 @@ def finish(
 
     `cell_factor`: when the weights are `prep.old_weights * cell_factor[cells]` (every adjuster
     but trimming), the diagnostics are computed on groups of equal rows instead of rows.
+
+    Raises:
+        NonFiniteError: A weight is infinite or undefined: never recorded, never converged.
     """
+    require_finite(weights, method)
     step = Step(
         method=method,
         margins=tuple(c.margin for c in prep.codings),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from weighting._frames import FloatArray, IntArray
-from weighting.errors import BoundsError
+from weighting.errors import BoundsError, NonFiniteError
 
 __all__ = ["CalFit", "RakeFit", "calfun_values", "fit_calibration", "fit_rake", "gram", "model_matrix"]
 
@@ -47,23 +47,34 @@ def fit_rake(
     factor = np.ones(n_cells)
     sweep = np.ones((len(totals), n_cells))
     dev, worst, it = np.inf, (0, 0), 0
-    for it in range(1, max_iter + 1):
-        for m, (cats, target) in enumerate(zip(cell_categories, totals, strict=True)):
-            achieved = np.bincount(cats, weights=cell_weight * factor, minlength=target.size)
-            factor = factor * (target / achieved)[cats]
-            sweep[m] = factor
-        dev, worst = _max_deviation(cell_weight * factor, cell_categories, totals, grand)
-        if dev < tol:
-            return RakeFit(factor, sweep, it, True, dev, worst)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        for it in range(1, max_iter + 1):
+            for m, (cats, target) in enumerate(zip(cell_categories, totals, strict=True)):
+                achieved = np.bincount(cats, weights=cell_weight * factor, minlength=target.size)
+                factor = factor * (target / achieved)[cats]
+                sweep[m] = factor
+            if not np.all(np.isfinite(factor)):
+                raise NonFiniteError(
+                    f"raking overflowed after {it} iterations (a factor became infinite or undefined): "
+                    "the margins have no common solution",
+                    code="non_finite", iterations=it,
+                )  # fmt: skip
+            dev, worst = _max_deviation(cell_weight * factor, cell_categories, totals, grand)
+            if dev < tol:
+                return RakeFit(factor, sweep, it, True, dev, worst)
     return RakeFit(factor, sweep, it, False, dev, worst)
 
 
 def _max_deviation(
     w: FloatArray, cell_categories: tuple[IntArray, ...], totals: tuple[FloatArray, ...], grand: float
 ) -> tuple[float, tuple[int, int]]:
+    """Largest |achieved - target| / grand over all categories; infinite when any is undefined."""
     best, worst = -1.0, (0, 0)
     for m, (cats, target) in enumerate(zip(cell_categories, totals, strict=True)):
         diff = np.abs(np.bincount(cats, weights=w, minlength=target.size) - target) / grand
+        bad = ~np.isfinite(diff)
+        if bad.any():
+            return np.inf, (m, int(np.flatnonzero(bad)[0]))
         k = int(np.argmax(diff))
         if diff[k] > best:
             best, worst = float(diff[k]), (m, k)

@@ -19,7 +19,7 @@ from scipy import stats
 
 from weighting._frames import encode
 from weighting.design import Design
-from weighting.errors import DesignError
+from weighting.errors import DesignError, NonFiniteError
 from weighting.variance import degrees_of_freedom, taylor_covariance
 
 __all__ = ["IndependenceTest", "RaoScottStatistic", "rao_scott_test"]
@@ -112,6 +112,7 @@ def rao_scott_test(
 
     Raises:
         DesignError: Fewer than two categories present in either variable, or an unknown statistic.
+        NonFiniteError: The statistic or p-value is not a finite number (never returned).
 
     Examples:
         >>> import pandas as pd
@@ -164,6 +165,12 @@ def rao_scott_test(
         value, df_num, df_den = pearson / mean_deff, float(size), None
         p_value = float(stats.chi2.sf(value, size))
         method = "Rao-Scott first-order correction, chi-square reference"
+    if not (np.isfinite(value) and np.isfinite(p_value) and np.isfinite(pearson)):
+        raise NonFiniteError(
+            f"the Rao-Scott test of {row!r} by {col!r} is not a finite number: "
+            "the design effects are undefined (a category with zero weight, or failed replicates)",
+            code="non_finite_test", row=row, col=col,
+        )  # fmt: skip
     return IndependenceTest(
         row=row,
         col=col,

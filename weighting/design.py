@@ -16,7 +16,7 @@ import numpy as np
 from weighting._cells import joint_cells
 from weighting._frames import CellIndex, FloatArray, Frame, IntArray, encode, n_rows, numeric
 from weighting.diagnostics import Diagnostics
-from weighting.errors import DesignError, MissingValueError
+from weighting.errors import DesignError, MissingValueError, NonFiniteError
 from weighting.targets import Margin
 
 __all__ = ["Design", "Step"]
@@ -168,7 +168,12 @@ class Design:
         return int(self.base_weights.size)
 
     def with_step(self, step: Step, weights: FloatArray, diagnostics: Diagnostics) -> Design:
-        """A new Design with `weights` and the step / diagnostics appended (self is unchanged)."""
+        """A new Design with `weights` and the step / diagnostics appended (self is unchanged).
+
+        Raises:
+            NonFiniteError: A weight is infinite or undefined (never recorded as a result).
+        """
+        require_finite(weights, diagnostics.method)
         return dataclasses.replace(
             self,
             weights=_frozen(weights),
@@ -177,7 +182,12 @@ class Design:
         )
 
     def with_weights(self, weights: FloatArray) -> Design:
-        """A design with fixed weights and no calibration history (SEs then treat weights as given)."""
+        """A design with fixed weights and no calibration history (SEs then treat weights as given).
+
+        Raises:
+            NonFiniteError: A weight is infinite or missing.
+        """
+        require_finite(weights, "fixed weights")
         return dataclasses.replace(
             self, base_weights=_frozen(weights), weights=_frozen(weights), steps=(), has_base_weights=True
         )
@@ -186,6 +196,17 @@ class Design:
     def initial_weights(self) -> FloatArray:
         """Weights entering the first adjustment (the denominator of g); base weights if none yet."""
         return self.steps[0].old_weights if self.steps else self.base_weights
+
+
+def require_finite(weights: FloatArray, what: str) -> None:
+    """Raise NonFiniteError naming the first row whose weight is infinite or undefined."""
+    finite = np.isfinite(weights)
+    if not finite.all():
+        row = int(np.flatnonzero(~finite)[0]) + 1
+        raise NonFiniteError(
+            f"{what}: the weight of data row {row} is not a finite number ({weights[row - 1]!r})",
+            code="non_finite_weight", row=row, method=what,
+        )  # fmt: skip
 
 
 def _design_codes(data: Frame, name: str, role: str) -> IntArray:

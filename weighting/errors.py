@@ -12,7 +12,9 @@ __all__ = [
     "ConvergenceError",
     "DesignError",
     "EmptyCellError",
+    "InfeasibleError",
     "MissingValueError",
+    "NonFiniteError",
     "TargetsError",
     "VariableError",
     "WeightingError",
@@ -51,6 +53,22 @@ class MissingValueError(WeightingError):
 
 class ConvergenceError(WeightingError):
     """An iterative adjustment stopped at its iteration cap without meeting its tolerance."""
+
+
+class NonFiniteError(ConvergenceError):
+    """A computation produced an infinite or undefined number (overflow, 0/0).
+
+    Why a class of its own: such a number is never a result. Every adjuster, replicate and
+    estimate checks for it and raises this instead of returning NaN or claiming convergence.
+    """
+
+
+class InfeasibleError(TargetsError, ConvergenceError):
+    """No positive (or, with bounds, bounded) weights can meet every margin at once.
+
+    The message names the margins and categories in conflict (see `weighting._feasibility`).
+    It is a ConvergenceError too, as iterating could never have converged.
+    """
 
 
 class BoundsError(WeightingError):

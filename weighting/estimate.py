@@ -20,6 +20,7 @@ from scipy import stats
 
 from weighting._frames import encode, is_numeric, numeric
 from weighting.design import Design
+from weighting.errors import NonFiniteError
 from weighting.replicates import ReplicateWeights, replicate_variance
 from weighting.variance import degrees_of_freedom, taylor_variance
 
@@ -115,7 +116,8 @@ def estimate(
     """Estimate means (numeric variables) or category proportions (text variables), or totals.
 
     Missing outcome values are left out of that variable's estimate (like R's `na.rm=TRUE`,
-    a domain: the SE still uses the whole design).
+    a domain: the SE still uses the whole design). A group without any respondent (n = 0) has
+    no estimate (NaN, n 0); any other non-finite estimate or SE raises NonFiniteError.
 
     Args:
         design: Weighted design; its steps make the SE calibration-aware.
@@ -128,6 +130,9 @@ def estimate(
 
     Returns:
         An EstimateTable (`.to_frame()` for the CSV layout).
+
+    Raises:
+        NonFiniteError: An estimate or SE of a non-empty group is infinite or undefined.
 
     Examples:
         >>> import pandas as pd
@@ -160,7 +165,9 @@ def estimate(
                     np.multiply(wd, s.y, out=scores[:, j])
             var = taylor_variance(design, scores, calibrated=calibrated)
         for (s, est, n, _, _), v in zip(batch, var, strict=True):
-            se = float(np.sqrt(max(v, 0.0)))
+            if n and not (np.isfinite(v) and np.isfinite(est)):
+                _non_finite(s, est, float(v))
+            se = float(np.sqrt(max(v, 0.0))) if n else float("nan")
             lo, hi = _ci(design, s, est, se, z=z_norm, level=level, replicates=replicates)
             rows.append(Estimate(s.variable, s.category, est, se, lo, hi, n, s.by))
         batch.clear()
@@ -175,6 +182,17 @@ def estimate(
             flush()
     flush()
     return EstimateTable(tuple(rows), by, method)
+
+
+def _non_finite(spec: _Spec, est: float, variance: float) -> None:
+    """Raise NonFiniteError for an estimate or variance that is not a number (never reported)."""
+    where = f"{spec.variable}={spec.category}" + (f" (by {spec.by})" if spec.by is not None else "")
+    what = "estimate" if not np.isfinite(est) else "variance"
+    raise NonFiniteError(
+        f"the {what} of {where} is not a finite number ({est if what == 'estimate' else variance!r}): "
+        "the weights in this group sum to zero or the replicates failed",
+        code="non_finite_estimate", variable=spec.variable, category=spec.category, by=spec.by,
+    )  # fmt: skip
 
 
 def _ci(

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector
-from weighting.design import Design, Step
-from weighting.errors import ConvergenceError, DesignError
+from weighting.design import Design, Step, require_finite
+from weighting.errors import ConvergenceError, DesignError, NonFiniteError
 
 __all__ = [
     "ReplicateKind",
@@ -172,6 +172,7 @@ def replicate_weights(
         w = design.base_weights * mult[psu, r]
         for step in design.steps:
             w = replay_step(step, w)
+        require_finite(w, f"replicate {r + 1}")
         out[:, r] = w
         if progress is not None:
             progress(r + 1, mult.shape[1])
@@ -190,4 +191,11 @@ def replicate_variance(
     else:
         theta = num
     centred = theta - theta.mean(axis=1, keepdims=True)
-    return np.asarray(reps.scale * (centred**2 * reps.rscales[None, :]).sum(axis=1))
+    var = np.asarray(reps.scale * (centred**2 * reps.rscales[None, :]).sum(axis=1))
+    empty = ~np.column_stack([d for _, d in columns]).any(axis=0)
+    if not np.all(np.isfinite(var[~empty])):
+        raise NonFiniteError(
+            "a replicate estimate is not a finite number (a replicate leaves a group without weight)",
+            code="non_finite_replicate",
+        )
+    return var
