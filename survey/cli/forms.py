@@ -15,9 +15,16 @@ from survey.store.services.consultations import ConsultationService
 app = typer.Typer(help="Validate and import XLSForm questionnaires.", no_args_is_help=True)
 
 
-def _load(path: Path) -> ImportResult:
+AllowLocation = typer.Option(
+    False,
+    "--allow-location",
+    help="Accept geopoint rows: the form will collect a position, which is personal data.",
+)
+
+
+def _load(path: Path, *, allow_location: bool = False) -> ImportResult:
     try:
-        result = load_xlsform(path)
+        result = load_xlsform(path, allow_location=allow_location)
     except FormError as exc:
         for issue in exc.issues:
             console.print(f"[red]✗[/] {issue}", highlight=False, soft_wrap=True)
@@ -33,9 +40,10 @@ def validate(
         ...,
         help="XLSForm file (.xlsx or .xls); CSV files of select_one_from_file rows are read from its folder.",
     ),
+    allow_location: bool = AllowLocation,
 ) -> None:
     """Check a form without storing it; lists every problem with its sheet, row and column."""
-    result = _load(path)
+    result = _load(path, allow_location=allow_location)
     q = result.questionnaire
     out.print(
         f"{path.name}: valid — {len(q.questions)} questions on {len(q.pages)} pages, languages {', '.join(q.languages)}"
@@ -52,9 +60,10 @@ def import_form(
         ..., "--consultation", "-c", help="Slug of the consultation (created if new)."
     ),
     database: str | None = DatabaseOption,
+    allow_location: bool = AllowLocation,
 ) -> None:
     """Validate and store a new questionnaire version; an identical form is recognised, not duplicated."""
-    result = _load(path)
+    result = _load(path, allow_location=allow_location)
     with transaction(sessions(database)) as session:
         service = ConsultationService(session)
         target = service.find(consultation) or service.create(

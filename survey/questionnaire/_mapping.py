@@ -38,6 +38,7 @@ class Mapper:
     read: _pyxform.Read
     plain: str
     folder: Path
+    allow_location: bool = False
     filter_columns: set[str] = field(default_factory=set)
     issues: list[FormIssue] = field(default_factory=list)
     warnings: list[FormIssue] = field(default_factory=list)

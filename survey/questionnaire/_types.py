@@ -40,7 +40,7 @@ METADATA = frozenset(
 
 _REASONS = {
     "binary": ": photos, sound, video and files are not collected yet",
-    "geopoint": ": a position is personal data and is not collected",
+    "geopoint": ": a position is personal data; import the form with --allow-location to collect it",
     "geotrace": ": a position is personal data and is not collected",
     "geoshape": ": a position is personal data and is not collected",
     "barcode": ": barcodes need a camera, which the citizen pages do not use",
@@ -50,6 +50,8 @@ _EXTERNAL_SUFFIXES = (".xml", ".geojson")  # a .csv beside the form is read (see
 
 def question_type(kind: str) -> QuestionType | None:
     """The platform's type for a canonical pyxform type, or None when the platform has no such type."""
+    if is_location(kind):
+        return QuestionType.GEOPOINT
     if kind == "range":
         return QuestionType.INTEGER  # refined by range_question: decimal when a bound or the step is
     if kind in _NOTES:
@@ -71,9 +73,17 @@ def question_type(kind: str) -> QuestionType | None:
     return _BY_BIND_TYPE.get(str((spec.get("bind") or {}).get("type")))
 
 
-def unsupported_reason(element: dict[str, Any]) -> str | None:
+def is_location(kind: str) -> bool:
+    """``geopoint`` and its aliases (``gps``, ``location``): one position, collected only when allowed."""
+    spec = QUESTION_TYPE_DICT.get(kind) or {}
+    return (spec.get("bind") or {}).get("type") == "geopoint" and kind not in METADATA
+
+
+def unsupported_reason(element: dict[str, Any], *, allow_location: bool = False) -> str | None:
     """Why a known type is refused (appended to "type 'X' is not supported"), or None if it is fine."""
     kind = str(element.get("type", ""))
+    if is_location(kind):
+        return None if allow_location else _REASONS["geopoint"]
     itemset = str(element.get("itemset") or "")
     if itemset.lower().endswith(_EXTERNAL_SUFFIXES):
         return f": choices from the file '{itemset}' are not supported yet"

@@ -38,6 +38,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Geef een datum en een tijdstip.",
         "en": "Enter a date and a time.",
     },
+    "geopoint": {
+        "fr": "Indiquez une position : latitude et longitude en degrés, séparées par une espace.",
+        "nl": "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.",
+        "en": "Enter a position: latitude and longitude in degrees, separated by a space.",
+    },
     "choice": {
         "fr": "Choisissez une des options proposées.",
         "nl": "Kies een van de voorgestelde opties.",

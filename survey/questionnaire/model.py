@@ -32,6 +32,7 @@ class QuestionType(StrEnum):
     TIME = "time"
     DATETIME = "datetime"
     CALCULATE = "calculate"
+    GEOPOINT = "geopoint"
 
     @property
     def has_choices(self) -> bool:
@@ -45,6 +46,11 @@ class QuestionType(StrEnum):
     def is_temporal(self) -> bool:
         """Dates and times: stored as ISO 8601 text (``2024-05-31``, ``14:30``, ``2024-05-31T14:30``)."""
         return self in (QuestionType.DATE, QuestionType.TIME, QuestionType.DATETIME)
+
+    @property
+    def is_personal(self) -> bool:
+        """Answers that locate a person (a position): imported only when asked for, kept out of public results."""
+        return self is QuestionType.GEOPOINT
 
     @property
     def is_shown(self) -> bool:

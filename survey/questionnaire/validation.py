@@ -83,8 +83,23 @@ def _temporal(kind: QuestionType, value: object) -> str:
     return text
 
 
+def _position(value: object) -> str:
+    """ODK's geopoint text: latitude and longitude in degrees, then optionally altitude and accuracy (m)."""
+    if not isinstance(value, str):
+        raise ValueError("geopoint")
+    parts = value.split()
+    if not 2 <= len(parts) <= 4:
+        raise ValueError("geopoint")
+    numbers = [_number(p, "geopoint") for p in parts]
+    if not (-90 <= numbers[0] <= 90 and -180 <= numbers[1] <= 180) or (len(numbers) == 4 and numbers[3] < 0):
+        raise ValueError("geopoint")
+    return " ".join(to_string(n) for n in numbers)
+
+
 def _coerce(question: Question, value: object) -> Answer:
     """Typed value or ValueError naming the expected kind."""
+    if question.type is QuestionType.GEOPOINT:
+        return _position(value)
     if question.type.is_temporal:
         return _temporal(question.type, value)
     if question.type is QuestionType.INTEGER:
@@ -108,7 +123,7 @@ def _coerce(question: Question, value: object) -> Answer:
     return value.strip() if question.type is QuestionType.SELECT_ONE else value
 
 
-_CODES = ("integer", "decimal", "choice", "too_long", "invalid_text", "date", "time", "datetime")
+_CODES = ("integer", "decimal", "choice", "too_long", "invalid_text", "date", "time", "datetime", "geopoint")
 
 
 def _calculate(question: Question, answers: dict[str, Answer]) -> None:

@@ -43,10 +43,14 @@ class ImportResult:
     warnings: tuple[FormIssue, ...] = ()
 
 
-def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResult:
+def load_xlsform(
+    path: Path | str, *, folder: Path | None = None, allow_location: bool = False
+) -> ImportResult:
     """Read and validate an XLSForm workbook; raise :class:`FormError` listing every problem in row order.
 
     ``folder`` holds the CSV files of ``select_one_from_file`` rows; by default the form's own folder.
+    ``allow_location`` accepts ``geopoint`` rows: a position is personal data, so collecting one is
+    the form owner's explicit decision, never a default.
     """
     path = Path(path)
     read = _pyxform.read(path)
@@ -57,6 +61,7 @@ def load_xlsform(path: Path | str, *, folder: Path | None = None) -> ImportResul
         read=read,
         plain=plain,
         folder=folder or path.parent,
+        allow_location=allow_location,
         warnings=list(read.warnings),
         issues=list(read.errors),
     )
@@ -177,7 +182,7 @@ def _question(
         return None
     mapper.refused.add(name)
     bind = element.get("bind") or {}
-    reason = unsupported_reason(element)
+    reason = unsupported_reason(element, allow_location=mapper.allow_location)
     if reason is not None:
         mapper.error(row, "type", f"type '{shown_type}' is not supported{reason}")
         return None
