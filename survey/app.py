@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
@@ -12,9 +13,11 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
+from litestar.types import Receive, Scope, Send
 
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
@@ -29,12 +32,14 @@ from survey.api.errors import (
     weighting_error_handler,
 )
 from survey.api.health import HealthController
+from survey.api.schema_page import SchemaPage
 from survey.logs import configure_logging
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web.body_type import refuse_undeclared_body_type
+from survey.web.head import head_as_get
 from survey.web.routes import WEB_ROUTES
 from survey.web.security import refuse_nul_in_path, security_headers
 from survey.web.text_policy import apply_text_policy
@@ -81,6 +86,17 @@ def _cors(settings: Settings) -> CORSConfig | None:
     )
 
 
+class SurveyApp(Litestar):
+    """The Litestar app, answering HEAD where GET works (see :mod:`survey.web.head`)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._routed = head_as_get(super().__call__)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+        await self._routed(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; tests pass their own settings, production reads the environment."""
     settings = settings or get_settings()
@@ -102,7 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         await batcher.aclose()
         engine.dispose()
 
-    return Litestar(
+    return SurveyApp(
         route_handlers=[
             HealthController,
             ConsultationController,
@@ -133,6 +149,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/schema",
             description="Collect online and field responses in one store; weight them to population margins.",
+            render_plugins=[SchemaPage(), JsonRenderPlugin()],
         ),
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         response_cache_config=ResponseCacheConfig(),

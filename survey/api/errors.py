@@ -30,6 +30,7 @@ from survey.store.errors import (
     TargetsInvalidError,
     UnavailableError,
 )
+from survey.web.error_pages import error_page, wants_html
 from weighting import WeightingError
 
 log = logging.getLogger("survey.web")
@@ -50,6 +51,10 @@ _STATUS: dict[type[StoreError], int] = {
 def store_error_handler(_request: Request, exc: StoreError) -> Response:
     """Domain errors: a status and a message that names what is wrong."""
     status = next((code for kind, code in _STATUS.items() if isinstance(exc, kind)), 400)
+    if wants_html(_request):
+        return error_page(
+            _request, status, headers={"Retry-After": "5"} if isinstance(exc, UnavailableError) else None
+        )
     body: dict[str, object] = {"status_code": status, "detail": str(exc)}
     if isinstance(exc, InvalidAnswersError):
         body["errors"] = [{"field": e.question, "code": e.code, "message": e.message} for e in exc.errors]
@@ -114,6 +119,8 @@ def http_error_handler(_request: Request, exc: HTTPException) -> Response:
     A body that parses but has the wrong shape is a 422 listing each field, like invalid answers, so
     clients handle one kind of "fix these fields" reply; unparseable JSON stays a 400.
     """
+    if exc.status_code >= HTTP_400_BAD_REQUEST and wants_html(_request):
+        return error_page(_request, exc.status_code, headers=exc.headers)
     body: dict[str, object] = {"status_code": exc.status_code, "detail": exc.detail}
     status = exc.status_code
     if isinstance(exc, ValidationException) and exc.extra:
@@ -130,6 +137,8 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
     """Anything unexpected: log it with a reference, tell the user only the reference."""
     reference = uuid.uuid4().hex[:12]
     log.error("unhandled error", exc_info=exc, extra={"path": request.url.path, "request_id": reference})
+    if wants_html(request):
+        return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, reference=reference)
     body = {
         "status_code": HTTP_500_INTERNAL_SERVER_ERROR,
         "detail": f"Internal server error (reference {reference}). Your request was not completed; please try again.",
