@@ -24,7 +24,6 @@ labels as categories; anything else is CSV (UTF-8).
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -35,12 +34,15 @@ import pandas as pd
 import polars as pl
 
 from survey.store.errors import first_line
+from survey.tabular_csv import CsvError, csv_separator, read_csv
 
 __all__ = [
     "CROSS",
+    "STAT_FORMATS",
     "TableError",
     "analysis_frame",
     "category_label",
+    "csv_separator",
     "holds_numbers",
     "invisible_twin",
     "na_set",
@@ -109,14 +111,9 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
             return frame.with_columns(pl.col(text).cast(pl.Categorical)) if text else frame
         if suffix in STAT_FORMATS:
             return _read_stat(path)
-        header = pl.read_csv(path, n_rows=0, infer_schema=False).columns
-        _check_header(path)
-        overrides = {name: pl.Categorical for name in header if name in set(categorical)}
-        try:
-            return pl.read_csv(path, infer_schema=False, schema_overrides=overrides)
-        except pl.exceptions.PolarsError as exc:
-            reason = "not UTF-8 text (save it as CSV UTF-8)" if "utf-8" in str(exc) else first_line(exc)
-            raise TableError(f"cannot read {path}: {_bad_line(path) or reason}") from None
+        return read_csv(path, categorical)
+    except CsvError as exc:
+        raise TableError(f"cannot read {path}: {exc}") from None
     except TableError:
         raise
     except FileNotFoundError:
@@ -125,26 +122,6 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
         raise TableError(f"cannot read {path}: it is a folder") from None
     except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
         raise TableError(f"cannot read {path}: {first_line(exc)}") from None
-
-
-def _check_header(path: Path) -> None:
-    """A column named twice would be renamed by the reader and weighted under a name nobody wrote."""
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-        names = next(csv.reader(fh), [])
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise TableError(f"cannot read {path}: column {twice[0]!r} appears more than once in the header")
-
-
-def _bad_line(path: Path) -> str | None:
-    """The first line whose number of fields differs from the header's (what a ragged file gets wrong)."""
-    with path.open(newline="", encoding="utf-8", errors="replace") as fh:
-        rows = csv.reader(fh)
-        width = len(next(rows, []))
-        for row in rows:
-            if row and len(row) != width:
-                return f"line {rows.line_num} has {len(row)} fields, the header has {width}"
-    return None
 
 
 def _read_stat(path: Path) -> pl.DataFrame:
@@ -181,12 +158,16 @@ def _number_label(value: object) -> str:
 def read_targets(path: Path) -> pd.DataFrame:
     """A targets file under the same rules as the data: ``NA`` is a category, ``1.0`` is ``1``.
 
-    Crossed categories (``F:1.0``) follow the rule part by part. Values stay text; the weighting
-    library checks them and names the line.
+    Crossed categories (``F:1.0``) follow the rule part by part; a file separated by semicolons may
+    write shares with decimal commas. Values stay text; the weighting library checks them and names
+    the line.
     """
     frame = read_table(path)
     rename = {c: c.strip().lower() for c in frame.columns}
     frame = frame.rename(rename)
+    values = [c for c in ("share", "count") if c in frame.columns and frame.schema[c] == pl.String]
+    if values and path.suffix.lower() not in (".parquet", *STAT_FORMATS) and csv_separator(path) == ";":
+        frame = frame.with_columns(pl.col(values).str.replace(",", ".", literal=True))  # decimal commas
     if "category" in frame.columns:
         frame = frame.with_columns(
             pl.col("category")
@@ -207,12 +188,14 @@ def analysis_frame(
     numbers: Sequence[str] = (),
     outcomes: Sequence[str] = (),
     na_values: frozenset[str] = frozenset(),
+    decimal_comma: bool = False,
 ) -> pd.DataFrame:
     """The columns a command computes on, read under the module's rules (the raw frame is untouched).
 
     ``categories`` become pandas categoricals built from dictionary codes; ``numbers`` floats (a cell
     that is not a number is an error naming its row); ``outcomes`` numbers when every present value
-    is one, else categories. Unknown names are left out: the library names them in its own words.
+    is one, else categories (``decimal_comma``: numbers may be written ``1,5``, as in a CSV separated by
+    semicolons). Unknown names are left out: the library names them in its own words.
     """
     columns: dict[str, object] = {}
     for name in dict.fromkeys([*categories, *numbers, *outcomes]):
@@ -220,8 +203,11 @@ def analysis_frame(
             continue
         series = raw.get_column(name)
         if name in numbers:
-            columns[name] = _numbers(series, na_values, strict=True)
-        elif name in outcomes and (values := _numbers(series, na_values, strict=False)) is not None:
+            columns[name] = _numbers(series, na_values, strict=True, decimal_comma=decimal_comma)
+        elif (
+            name in outcomes
+            and (values := _numbers(series, na_values, strict=False, decimal_comma=decimal_comma)) is not None
+        ):
             columns[name] = values
         else:
             columns[name] = _categorical(series, na_values)
@@ -233,13 +219,17 @@ def holds_numbers(series: pl.Series) -> bool:
     return _numbers(series, frozenset(), strict=False) is not None
 
 
-def _numbers(series: pl.Series, na_values: frozenset[str], *, strict: bool) -> np.ndarray | None:
+def _numbers(
+    series: pl.Series, na_values: frozenset[str], *, strict: bool, decimal_comma: bool = False
+) -> np.ndarray | None:
     """Floats with NaN for missing; None (or, if strict, TableError naming the row) for text."""
     if series.dtype.is_numeric():
         return series.cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
     text = series.cast(pl.String).str.strip_chars()
     text = text.set(text.is_in(list(na_values)) | (text == ""), None)
-    values = text.cast(pl.Float64, strict=False)
+    values = (text.str.replace(",", ".", literal=True) if decimal_comma else text).cast(
+        pl.Float64, strict=False
+    )
     bad = values.is_null() & text.is_not_null()
     if bad.any():
         if not strict:
@@ -274,12 +264,15 @@ def _categorical(series: pl.Series, na_values: frozenset[str]) -> pd.Categorical
     return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
 
 
-def write_table(frame: pl.DataFrame, path: Path) -> None:
-    """Write CSV or Parquet by the extension (anything but .parquet is CSV); SPSS/Stata are read-only."""
+def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> None:
+    """Write CSV or Parquet by the extension (anything but .parquet is CSV); SPSS/Stata are read-only.
+
+    A CSV separated by semicolons (what a French or Dutch spreadsheet saves) gets decimal commas.
+    """
     suffix = path.suffix.lower()
     if suffix in STAT_FORMATS:
         raise TableError(f"{path}: .sav and .dta are read, not written; write .csv or .parquet")
     if suffix == ".parquet":  # zstd at its fastest level: about the size of the default, written faster
         frame.write_parquet(path, compression="zstd", compression_level=1)
     else:
-        frame.write_csv(path)
+        frame.write_csv(path, separator=separator, decimal_comma=separator == ";")

@@ -71,7 +71,16 @@ def _check_writable(*paths: Path | None) -> None:
                 fail(f"--out {path}: .sav and .dta are read, not written; write .csv or .parquet")
 
 
-def _write(frame: pl.DataFrame, path: Path) -> None:
+def _separator(data: Path) -> str:
+    """The CSV separator of the input (a semicolon file is answered in kind, decimal commas too)."""
+    from survey.tabular import STAT_FORMATS, csv_separator
+
+    if data.suffix.lower() in (".parquet", *STAT_FORMATS) or not data.is_file():
+        return ","
+    return csv_separator(data)
+
+
+def _write(frame: pl.DataFrame, path: Path, separator: str = ",") -> None:
     """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
     import os
     import tempfile
@@ -81,7 +90,7 @@ def _write(frame: pl.DataFrame, path: Path) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
     os.close(fd)
     try:
-        write_table(frame, Path(tmp))
+        write_table(frame, Path(tmp), separator=separator)
         Path(tmp).replace(path)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
@@ -394,7 +403,13 @@ def weight_command(
                 _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
             stage(f"weighting ({method.value})")
             numbers = [base_weight] if base_weight else []
-            frame = analysis_frame(raw, categories=categories, numbers=numbers, na_values=na_set(na_values))
+            frame = analysis_frame(
+                raw,
+                categories=categories,
+                numbers=numbers,
+                na_values=na_set(na_values),
+                decimal_comma=_separator(data) == ";",
+            )
             design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
             design = _weight(design, goal, method, opts)
             if caps is not None:
@@ -411,7 +426,7 @@ def weight_command(
     except WeightingError as exc:
         _weighting_error(exc, goal)
     with err.status(f"writing {dest}..."):
-        _write(result, dest)
+        _write(result, dest, _separator(data))
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics)
     _show(design.diagnostics)
@@ -512,6 +527,7 @@ def estimate_command(
                 numbers=[weight] if weight else [],
                 outcomes=names,
                 na_values=na_set(na_values),
+                decimal_comma=_separator(data) == ";",
             )
             fixed = (
                 _fixed_weights(frame, weight, strata, cluster, mode_column)
@@ -530,7 +546,7 @@ def estimate_command(
         fail(f"{data}: {exc}")
     except WeightingError as exc:
         _weighting_error(exc, goal)
-    _write(pl.from_pandas(table.to_frame()), out_path)
+    _write(pl.from_pandas(table.to_frame()), out_path, _separator(data))
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics, variance=table.variance)
     _show(design.diagnostics)

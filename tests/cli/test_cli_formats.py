@@ -90,3 +90,20 @@ def test_spss_output_is_refused_before_any_work(app, tmp_path, tfile):
     assert result.exit_code == 2
     assert ".csv or .parquet" in result.stderr
     assert not out.exists()
+
+
+def test_a_semicolon_csv_with_decimal_commas_is_answered_in_kind(app, tmp_path):
+    rows = [f"{i};{'FM'[i % 3 == 0]};{1 + (i % 4) / 2:.1f}".replace(".", ",") for i in range(40)]
+    data = tmp_path / "d.csv"
+    data.write_text("id;sex;w\n" + "\n".join(rows) + "\n")
+    tfile = tmp_path / "t.csv"
+    tfile.write_text("variable;category;share\nsex;F;0,5\nsex;M;0,5\n")
+    out = tmp_path / "w.csv"
+    args = ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--base-weight", "w"]
+    result = runner.invoke(app, [*args, "--population", "80", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text().splitlines()
+    assert lines[0] == "id;sex;w;weight"
+    assert [ln.rsplit(";", 1)[0] for ln in lines[1:]] == rows
+    weights = [float(ln.rsplit(";", 1)[1].replace(",", ".")) for ln in lines[1:]]
+    assert sum(weights) == pytest.approx(80)

@@ -173,3 +173,15 @@ def test_population_with_an_empty_cell_names_the_column_and_line(app, tmp_path):
     line = _error_line(result)
     assert "'nationality'" in line
     assert "data row 2" in line
+
+
+def test_the_reader_s_examples_hold():
+    import doctest
+
+    import survey.tabular
+    import survey.tabular_csv
+
+    for module in (survey.tabular, survey.tabular_csv):
+        result = doctest.testmod(module)
+        assert result.attempted > 0
+        assert result.failed == 0
