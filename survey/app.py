@@ -38,10 +38,12 @@ from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
+from survey.web import shared_counts
 from survey.web.body_type import refuse_undeclared_body_type
 from survey.web.head import head_as_get
 from survey.web.routes import WEB_ROUTES
 from survey.web.security import refuse_nul_in_path, security_headers
+from survey.web.shared_store import RedisSessions, RedisSlotCounts, connect, counts_secret
 from survey.web.text_policy import apply_text_policy
 from weighting import WeightingError
 
@@ -97,6 +99,18 @@ class SurveyApp(Litestar):
         await self._routed(scope, receive, send)
 
 
+def _shared_state(settings: Settings) -> dict[str, Any]:
+    """With REDIS_URL, limits, throttles and staff sessions are shared with every other server there;
+    without it they stay in the memory this server's workers share (staff sessions in the store)."""
+    if not settings.redis_url:
+        shared_counts.use_remote(None)
+        return {}
+    client = connect(settings.redis_url)
+    secret = counts_secret(settings.secret_key)
+    shared_counts.use_remote(lambda name: RedisSlotCounts(shared_counts.SPECS[name], client, secret, name))
+    return {"staff_sessions": RedisSessions(client), "redis": client}
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     """Build the app; tests pass their own settings, production reads the environment."""
     settings = settings or get_settings()
@@ -104,8 +118,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
     batcher = SubmissionBatcher(factory)
+    shared = _shared_state(settings)
     state = State(
         {
+            **shared,
             "settings": settings,
             "engine": engine,
             "session_factory": factory,

@@ -30,7 +30,7 @@ from survey.store.models import User
 from survey.store.services.users import UserService
 from survey.web import shared_counts
 from survey.web.ratelimit import client_address, client_key
-from survey.web.shared_counts import LOGINS, SPECS, Rows, SlotCounts
+from survey.web.shared_counts import LOGINS, SPECS, CountTable, Rows, SlotCounts
 
 WINDOW_SECONDS = SPECS[LOGINS].window
 MAX_PER_ACCOUNT = 5
@@ -70,7 +70,7 @@ class LoginLimiter:
         *,
         per_account: int = MAX_PER_ACCOUNT,
         per_client: int = MAX_PER_CLIENT,
-        table: SlotCounts | None = None,
+        table: CountTable | None = None,
         form: str = "",
         window: float | None = None,
         clock: Callable[[], float] | None = None,
@@ -81,7 +81,7 @@ class LoginLimiter:
         self.per_client = per_client
         self.form = form
         spec = SPECS[LOGINS] if window is None else dataclasses.replace(SPECS[LOGINS], window=window)
-        self.table = table or SlotCounts(spec, clock=clock or time.monotonic)
+        self.table: CountTable = table or SlotCounts(spec, clock=clock or time.monotonic)
 
     def _account_rows(self, username: str) -> Rows:
         return self.table.rows(f"{self.form}:account:{username.strip().lower()}")

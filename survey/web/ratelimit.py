@@ -17,7 +17,7 @@ from typing import Any
 from litestar.connection import ASGIConnection
 
 from survey.web import shared_counts
-from survey.web.shared_counts import REQUESTS, SPECS, SlotCounts
+from survey.web.shared_counts import REQUESTS, SPECS, CountTable, SlotCounts
 
 
 def _own_table() -> SlotCounts:
@@ -58,16 +58,16 @@ class RateLimiter:
     """
 
     def __init__(
-        self, limit: int, purpose: str = "requests", table: Callable[[], SlotCounts] = _own_table
+        self, limit: int, purpose: str = "requests", table: Callable[[], CountTable] = _own_table
     ) -> None:
         self.limit = limit
         self.purpose = purpose
         self._make_table = table
-        self._table: SlotCounts | None = None
+        self._table: CountTable | None = None
         self._making = threading.Lock()
 
     @property
-    def table(self) -> SlotCounts:
+    def table(self) -> CountTable:
         if self._table is None:
             with self._making:
                 if self._table is None:

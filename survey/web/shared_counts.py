@@ -26,6 +26,7 @@ dies, so a worker killed mid-update cannot freeze the others.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import hmac
@@ -39,7 +40,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import RawArray
-from typing import Any
+from typing import Any, Protocol
 
 ROWS_PER_KEY = 2
 _COUNTS, _IN_FLIGHT = 0, 1
@@ -232,6 +233,30 @@ SPECS = {
 _attached: dict[str, SharedTable] = {}
 
 
+class CountTable(Protocol):
+    """What the limiters need of a table: :class:`SlotCounts` in memory, or Redis across servers."""
+
+    spec: TableSpec
+
+    def rows(self, key: str) -> Rows: ...
+    def locked(self) -> contextlib.AbstractContextManager[float]: ...
+    def counted(self, rows: Rows, now: float) -> int: ...
+    def add(self, rows: Rows, now: float) -> None: ...
+    def begin(self, rows: Rows, now: float) -> int: ...
+    def end(self, rows: Rows, epoch: int) -> None: ...
+    def seconds_until_below(self, rows: Rows, now: float, limit: int) -> float: ...
+    def clear(self, rows: Rows, now: float) -> None: ...
+
+
+_remote: Callable[[str], CountTable] | None = None
+
+
+def use_remote(factory: Callable[[str], CountTable] | None) -> None:
+    """Count in tables ``factory`` makes (Redis, with REDIS_URL) instead of memory; None goes back."""
+    global _remote  # noqa: PLW0603 - one choice per process, made as the app is built
+    _remote = factory
+
+
 def create_shared(lock_dir: str) -> dict[str, SharedTable]:
     """Every table in memory that spawned workers can share (the server's parent calls this)."""
     return {name: SharedTable.create(spec, lock_dir) for name, spec in SPECS.items()}
@@ -242,10 +267,12 @@ def attach(memories: dict[str, SharedTable]) -> None:
     _attached.update(memories)
 
 
-def table(name: str) -> SlotCounts:
+def table(name: str) -> CountTable:
     """A view of the server's shared table of that name, or, in a process of its own, a new table.
 
     New rather than cached: each app built in one process (the tests build hundreds) has login
     limiters of its own; the request limiters, made once per process, keep theirs for good.
     """
+    if _remote is not None:
+        return _remote(name)
     return SlotCounts(SPECS[name], _attached.get(name))
