@@ -22,6 +22,7 @@ ASSETS: dict[str, str] = {
     "ui.js": "text/javascript",
     "quotas.js": "text/javascript",
     "interview.js": "text/javascript",
+    "questions.js": "text/javascript",
     "account.js": "text/javascript",
     "home.js": "text/javascript",
     "db.js": "text/javascript",

@@ -6,6 +6,13 @@
   var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
   var T = {
     en: {
+      "iv.clear": "Clear answer",
+      "iv.respondentLang": "Respondent's language",
+      "iv.errors": "{n} answer(s) to check",
+      "iv.navigation": "Interview navigation",
+      "iv.review": "Review answers",
+      "iv.reviewTitle": "Review before finishing",
+      "iv.reviewHint": "Tap an answer to go back to its page.",
       "queue.correcting": "correction in progress",
       "queue.corrected": "corrected",
       "queue.correctionOf": "correction of {no}",
@@ -99,6 +106,13 @@
       "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
+      "iv.clear": "Effacer la réponse",
+      "iv.respondentLang": "Langue de la personne",
+      "iv.errors": "{n} réponse(s) à vérifier",
+      "iv.navigation": "Navigation dans l'entretien",
+      "iv.review": "Relire les réponses",
+      "iv.reviewTitle": "Relecture avant de terminer",
+      "iv.reviewHint": "Touchez une réponse pour revenir à sa page.",
       "queue.correcting": "correction en cours",
       "queue.corrected": "corrigé",
       "queue.correctionOf": "correction de {no}",
@@ -195,6 +209,13 @@
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
+      "iv.clear": "Antwoord wissen",
+      "iv.respondentLang": "Taal van de respondent",
+      "iv.errors": "{n} antwoord(en) na te kijken",
+      "iv.navigation": "Navigatie in het interview",
+      "iv.review": "Antwoorden nalezen",
+      "iv.reviewTitle": "Nalezen voor het afronden",
+      "iv.reviewHint": "Tik op een antwoord om naar zijn pagina terug te gaan.",
       "queue.correcting": "correctie bezig",
       "queue.corrected": "gecorrigeerd",
       "queue.correctionOf": "correctie van {no}",

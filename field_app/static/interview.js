@@ -4,7 +4,7 @@
    is a new record pointing at it through replaces_uuid). */
 (function (root) {
   "use strict";
-  var DB = root.FieldDB, Form = root.FieldForm, Sync = root.FieldSync, UI = root.FieldUI, t = root.FieldI18n.t;
+  var DB = root.FieldDB, Form = root.FieldForm, Sync = root.FieldSync, UI = root.FieldUI, Q = root.FieldQuestions, t = root.FieldI18n.t;
   var h = UI.h, show = UI.show, banner = UI.banner;
 
   /* ctx: the app's shared state (redraw is set here); hooks.home draws the home screen. */
@@ -131,39 +131,51 @@
       return writes;
     }
 
-    function inputFor(q, rec, form, result, onChange) {
-      var value = rec.answers[q.name], lang = rec.language;
-      if (q.type === "select_one" || q.type === "select_multiple") {
-        var multi = q.type === "select_multiple";
-        var group = h("div", { class: "choices", role: "group", "aria-labelledby": "ql-" + q.name });
-        Form.choices(form, q, result.answers).forEach(function (c) {
-          var on = multi ? (value || []).indexOf(c.name) >= 0 : value === c.name;
-          group.appendChild(h("button", { type: "button", class: "choice" + (on ? " on" : ""), "aria-pressed": on ? "true" : "false",
-            "data-q": q.name, "data-choice": c.name, onclick: function () {
-              var current = rec.answers[q.name], next, pressed;
-              if (multi) {
-                next = (current || []).filter(function (x) { return x !== c.name; });
-                if (next.length === (current || []).length) next.push(c.name);
-              } else next = current === c.name ? "" : c.name;
-              Array.prototype.forEach.call(group.children, function (b) {
-                var name = b.getAttribute("data-choice");
-                pressed = multi ? next.indexOf(name) >= 0 : next === name;
-                b.className = "choice" + (pressed ? " on" : "");
-                b.setAttribute("aria-pressed", pressed ? "true" : "false");
-              });
-              onChange(next, "if-changed");
-            }, text: Form.pick(rec.easy_read ? c.easy_labels : {}, c.labels, lang, c.name) }));
-        });
-        return group;
-      }
-      if (q.type === "note") return null;
-      var numeric = q.type === "integer" || q.type === "decimal";
-      var el = h(numeric ? "input" : "textarea", { "data-q": q.name, class: "answer", id: "q-" + q.name,
-        inputmode: q.type === "integer" ? "numeric" : (q.type === "decimal" ? "decimal" : null),
-        value: value === undefined || value === null ? "" : String(value) });
-      el.addEventListener("input", function () { onChange(el.value, false); });
-      el.addEventListener("change", function () { onChange(el.value, "if-changed"); });
-      return el;
+    /* The browser's back button moves within the interview: while it is open a marker entry sits
+       on top of the history; going back pops it, and the interview steps back (review → last
+       page → earlier page → start screen) and puts the marker back. */
+    var back = null;
+    function armBack(step) {
+      back = step;
+      if (!(root.history.state && root.history.state.fieldInterview)) root.history.pushState({ fieldInterview: true }, "");
+    }
+    root.addEventListener("popstate", function () {
+      if (!current || !back) return;
+      var step = back;
+      root.history.pushState({ fieldInterview: true }, "");
+      step();
+    });
+
+    function languagePicker(rec, redraw) {
+      var pick = h("select", { id: "iv-lang", class: "inline" }, root.FieldI18n.LANGS.map(function (l) {
+        return h("option", { value: l[0], text: l[1], selected: l[0] === rec.language ? "selected" : null });
+      }));
+      pick.addEventListener("change", function () {
+        rec.language = pick.value;
+        ctx.form.lang = pick.value;  // the next interview starts in it too, until changed
+        write(rec).then(redraw);
+      });
+      return h("label", { class: "inline-label" }, t("iv.respondentLang"), pick);
+    }
+
+    /* Errors: a summary at the top (each entry jumps to its question) and the focus on the first
+       question in error, scrolled into view, as the citizen pages do. */
+    function errorSummary(errs, order) {
+      var names = order.filter(function (n) { return errs[n]; });
+      if (!names.length) return null;
+      return h("div", { class: "error-summary", id: "error-summary", role: "alert", tabindex: "-1" },
+        h("h2", { text: t("iv.errors", { n: names.length }) }),
+        h("ul", {}, names.map(function (n) {
+          return h("li", {}, h("a", { href: "#qb-" + n, "data-goto": n, onclick: function (ev) { ev.preventDefault(); focusQuestion(n); },
+            text: (document.getElementById("ql-" + n) || {}).textContent || n }), " – " + errs[n]);
+        })));
+    }
+    function focusQuestion(name) {
+      var box = document.getElementById("qb-" + name);
+      if (!box) return;
+      var target = box.querySelector("input, textarea, select, [aria-checked='true'], button.choice");
+      box.scrollIntoView({ block: "center" });
+      if (target) target.focus({ preventScroll: true });
     }
 
     function renderInterview(rec, form, shownErrors) {
@@ -171,6 +183,7 @@
       var result = Form.evaluate(form, rec.answers, rec.language, true);
       var pages = result.pages;
       if (!pages.length) return;
+      if (rec.pagePos === "review") { renderReview(rec, form); return; }
       var pos = Math.max(0, Math.min(rec.pagePos || 0, pages.length - 1));
       var page = form.pages[pages[pos]], last = pos === pages.length - 1;
       function shape(r) {
@@ -193,15 +206,17 @@
           if (redraw) renderInterview(rec, form, {});
         });
       }
-      var questions = page.questions.filter(function (q) { return result.visible[q.name]; }).map(function (q) {
-        return h("div", { class: "question", "data-question": q.name },
+      function go(to) { rec.pagePos = to; save(true); }
+      var visible = page.questions.filter(function (q) { return result.visible[q.name] && Q.shown(q); });
+      var questions = visible.map(function (q) {
+        var labelled = !Q.isChoice(q) && q.type !== "note";
+        return h("div", { class: "question" + (shownErrors[q.name] ? " has-error" : ""), "data-question": q.name, id: "qb-" + q.name },
           /* Typed answers get a real <label>; a choice group is named by its question. */
-          h(q.type === "select_one" || q.type === "select_multiple" || q.type === "note" ? "p" : "label",
-            { class: "qlabel", id: "ql-" + q.name, for: q.type === "select_one" || q.type === "select_multiple" || q.type === "note" ? null : "q-" + q.name,
-              text: Form.label(q, rec.language, rec.easy_read) }),
+          h(labelled ? "label" : "p", { class: "qlabel", id: "ql-" + q.name, for: labelled ? "q-" + q.name : null,
+            text: Form.label(q, rec.language, rec.easy_read) }),
           q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: q.hints[rec.language] }) : null,
-          inputFor(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }),
-          shownErrors[q.name] ? h("p", { class: "error", "data-error": q.name, text: shownErrors[q.name] }) : null);
+          shownErrors[q.name] ? h("p", { class: "error", id: "qe-" + q.name, "data-error": q.name, text: shownErrors[q.name] }) : null,
+          Q.input(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }));
       });
       /* Typed values are also read from the page itself at "Next", whatever events fired. */
       function harvest() {
@@ -216,29 +231,72 @@
       }
       var note = h("textarea", { id: "interviewer-note", class: "note", value: rec.note || "", placeholder: t("iv.noteHint"), "aria-label": t("iv.note") });
       note.addEventListener("input", function () { rec.note = note.value; save(false); });
+      var summary = errorSummary(shownErrors, visible.map(function (q) { return q.name; }));
       show(h("section", { class: "card interview" },
-        h("p", { class: "small", text: (rec.mode === "paper" ? t("iv.paper", { no: rec.paper_form_number }) + " · " : "") +
-          t("iv.page", { pos: pos + 1, total: pages.length }) + (rec.replaces_uuid ? " · " + t("iv.correction") : "") +
-          (rec.clash_of ? " · " + t("iv.copy") : "") }),
+        h("div", { class: "row iv-head" },
+          h("p", { class: "small", text: (rec.mode === "paper" ? t("iv.paper", { no: rec.paper_form_number }) + " · " : "") +
+            t("iv.page", { pos: pos + 1, total: pages.length }) + (rec.replaces_uuid ? " · " + t("iv.correction") : "") +
+            (rec.clash_of ? " · " + t("iv.copy") : "") }),
+          languagePicker(rec, function () { renderInterview(rec, form, {}); })),
+        summary,
         h("h2", { text: Form.pick({}, page.labels, rec.language, "") }), questions,
         h("details", {}, h("summary", { text: t("iv.note") }), note),
-        h("div", { class: "row nav" },
-          h("button", { class: "big", id: "back", disabled: pos === 0, onclick: function () { rec.pagePos = pos - 1; save(true); }, text: t("iv.back") }),
+        h("nav", { class: "row nav", "aria-label": t("iv.navigation") },
+          h("button", { class: "big", id: "back", disabled: pos === 0, onclick: function () { go(pos - 1); }, text: t("iv.back") }),
           h("button", { class: "big", id: "pause", onclick: function () { save(false).then(hooks.home); }, text: t("iv.pause") }),
-          h("button", { class: "primary big", id: last ? "finish" : "next", onclick: function () {
+          h("button", { class: "primary big", id: last ? "review" : "next", onclick: function () {
             harvest();
             var errs = pageErrors();
             if (errs) { renderInterview(rec, form, errs); return; }
-            if (!last) { rec.pagePos = pos + 1; save(true); return; }
-            finishInterview(rec, form);
-          }, text: last ? t("iv.finish") : t("iv.next") }))));
+            go(last ? "review" : pos + 1);
+          }, text: last ? t("iv.review") : t("iv.next") }))));
+      armBack(function () { if (pos > 0) go(pos - 1); else save(false).then(hooks.home); });
+      if (summary) {
+        var first = visible.filter(function (q) { return shownErrors[q.name]; })[0];
+        if (first) focusQuestion(first.name); else summary.focus();
+      }
+    }
+
+    /* Every answer before "Finish"; tapping one goes back to its page. */
+    function renderReview(rec, form) {
+      ctx.redraw = function () { renderReview(rec, form); };
+      var full = Form.evaluate(form, rec.answers, rec.language, false);
+      var pages = full.pages, errors = Object.keys(full.errors).length;
+      function go(to) { rec.pagePos = to; write(rec).then(function () { if (current === rec) renderInterview(rec, form, {}); }); }
+      var items = [];
+      pages.forEach(function (index, pos) {
+        var page = form.pages[index];
+        items.push(h("h3", { text: Form.pick({}, page.labels, rec.language, t("iv.page", { pos: pos + 1, total: pages.length })) }));
+        items.push(h("ul", { class: "review" }, page.questions.filter(function (q) {
+          return full.visible[q.name] && Q.shown(q) && q.type !== "note";
+        }).map(function (q) {
+          return h("li", {}, h("button", { type: "button", class: "review-item" + (full.errors[q.name] ? " has-error" : ""), "data-review": q.name,
+            onclick: function () { go(pos); } },
+            h("span", { class: "q", text: Form.label(q, rec.language, rec.easy_read) }),
+            h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read) }),
+            full.errors[q.name] ? h("span", { class: "error", text: full.errors[q.name] }) : null));
+        })));
+      });
+      show(h("section", { class: "card interview", id: "review-screen" },
+        h("h2", { text: t("iv.reviewTitle") }), h("p", { class: "small", text: t("iv.reviewHint") }),
+        errors ? h("p", { class: "error", role: "alert", text: t("iv.errors", { n: errors }) }) : null,
+        items,
+        h("nav", { class: "row nav", "aria-label": t("iv.navigation") },
+          h("button", { class: "big", id: "back", onclick: function () { go(pages.length - 1); }, text: t("iv.back") }),
+          h("button", { class: "big", id: "pause", onclick: function () { write(rec).then(hooks.home); }, text: t("iv.pause") }),
+          h("button", { class: "primary big", id: "finish", onclick: function () { finishInterview(rec, form); }, text: t("iv.finish") }))));
+      armBack(function () { go(pages.length - 1); });
     }
 
     /* Finishing is one conditional write: only the draft at this tab's revision becomes
        "pending"; if another window got there first, this tab's answers become a linked copy. */
     function finishInterview(rec, form) {
       var full = Form.evaluate(form, rec.answers, rec.language, false);
-      if (Object.keys(full.errors).length) { rec.pagePos = 0; renderInterview(rec, form, full.errors); return; }
+      if (Object.keys(full.errors).length) {
+        // Back to the first page with a problem, its errors shown.
+        var bad = full.pages.filter(function (i) { return form.pages[i].questions.some(function (q) { return full.errors[q.name]; }); })[0];
+        rec.pagePos = Math.max(0, full.pages.indexOf(bad)); renderInterview(rec, form, full.errors); return;
+      }
       var done = Object.assign({}, rec, { clean: full.answers, submitted_at: now(), status: "pending" });
       writes = writes.then(function () {
         return UI.clientHash(done).then(function (hash) {

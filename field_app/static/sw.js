@@ -2,11 +2,11 @@
    after one online login the app starts with no network, even after the browser restarts.
    Shell files are refreshed in the background when the network is there (stale-while-revalidate). */
 "use strict";
-var SHELL = "field-shell-v5";
+var SHELL = "field-shell-v6";
 var DATA = "field-data-v1";
 var FILES = [
   "/field/", "/field/app.js", "/field/i18n.js", "/field/ui.js", "/field/db.js", "/field/form.js", "/field/sync.js",
-  "/field/quotas.js", "/field/interview.js", "/field/account.js", "/field/home.js", "/field/app.css",
+  "/field/quotas.js", "/field/questions.js", "/field/interview.js", "/field/account.js", "/field/home.js", "/field/app.css",
   "/field/manifest.webmanifest", "/field/icon.svg", "/field/icon-192.png", "/field/icon-512.png",
   "/static/expressions.js"
 ];

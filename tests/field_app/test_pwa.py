@@ -41,6 +41,7 @@ def do_interview(page: Any, i: int) -> dict[str, Any]:
         assert page.locator("[data-q=votes]").count() == 0
     page.fill("[data-q=comment]", f"comment {i}")
     expected["comment"] = f"comment {i}"
+    page.click("#review")
     page.click("#finish")
     page.wait_for_selector("[data-start]")
     return {"language": language, "answers": expected}
@@ -82,10 +83,11 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     page.reload()
     unlock(page)
     page.click("[data-resume]")
-    assert page.get_attribute("[data-q=sex][data-choice=F]", "aria-pressed") == "true"
+    assert page.get_attribute("[data-q=sex][data-choice=F]", "aria-checked") == "true"
     page.fill("[data-q=age]", "50")
     page.click("#next")
     page.click("[data-q=votes][data-choice=no]")
+    page.click("#review")
     page.click("#finish")
     page.wait_for_selector("[data-start]")
     # The respondent's language defaults to the interviewer's UI language: English in this browser.
@@ -228,6 +230,7 @@ def test_paper_entry_refusal_and_correction(
     page.click(f"[data-uuid='{original}'] button")
     page.click("[data-q=sex][data-choice=M]")
     page.click("#next")
+    page.click("#review")
     page.click("#finish")
     page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000)
     with sessions() as session:

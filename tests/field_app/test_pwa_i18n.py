@@ -46,7 +46,7 @@ def test_ui_language_switches_is_remembered_and_stays_apart_from_the_respondents
     ui_lang(page, "nl")  # switching mid-interview redraws the page, answers and respondent language kept
     expect(page.locator("#next")).to_have_text("Volgende")
     expect(page.locator("[data-question=sex] .qlabel")).to_have_text("You are")
-    expect(page.locator("[data-q=sex][data-choice=F]")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("[data-q=sex][data-choice=F]")).to_have_attribute("aria-checked", "true")
     context.close()
 
     context = open_profile(playwright_instance, tmp_path / "lang")  # restart: still Dutch
@@ -81,6 +81,7 @@ def test_crossed_quota_cells_add_local_pending_interviews(
         page.fill("[data-q=age]", "40")
         page.click("#next")
         page.click(f"[data-q=votes][data-choice={vote}]")
+        page.click("#review")
         page.click("#finish")
         page.wait_for_selector("[data-start]")
     page.click("[data-quotas]")

@@ -125,6 +125,7 @@ def test_a_corrected_interview_is_marked_and_not_corrected_twice(
     page.click("[data-resume]")
     page.click("[data-q=sex][data-choice=M]")
     page.click("#next")
+    page.click("#review")
     page.click("#finish")
     expect(page.locator("#st-sent")).to_have_text("sent 2")
     expect(row.locator("[data-corrected]")).to_have_text("corrected")

@@ -60,7 +60,7 @@ def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
     expect(second.locator("#busy")).to_be_visible()
     assert second.locator("[data-q]").count() == 0
     second.click("#take-over")
-    expect(second.locator("[data-q=sex][data-choice=F]")).to_have_attribute("aria-pressed", "true")
+    expect(second.locator("[data-q=sex][data-choice=F]")).to_have_attribute("aria-checked", "true")
     expect(first.locator("#banner")).to_contain_text("opened in another window")
     expect(first.locator("[data-start]")).to_be_visible()  # the first tab no longer edits it
 
@@ -68,6 +68,7 @@ def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
     second.fill("[data-q=age]", "40")
     second.click("#next")
     second.click("[data-q=votes][data-choice=yes]")
+    second.click("#review")
     second.click("#finish")
     second.wait_for_function(
         "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000
@@ -103,6 +104,7 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
     second.fill("[data-q=age]", "17")
     second.click("#next")
     second.fill("[data-q=comment]", "from the second tab")
+    second.click("#review")
     second.click("#finish")
     second.wait_for_selector("[data-start]")
     if online:

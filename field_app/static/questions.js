@@ -1,0 +1,92 @@
+/* How each question type is drawn on the interview screen and said on the review screen.
+   Single choices are radio buttons (a round mark; tapping the chosen one keeps it, a separate
+   "clear answer" removes it), multiple choices are checkboxes (a square mark). Short lists of
+   short labels (a 5-point scale) stay on one row where they fit. A list written in alphabetical
+   order is shown in the respondent's alphabetical order (Dutch collation for Dutch). Types this
+   file does not know are typed answers, so a new question type still works. */
+(function (root) {
+  "use strict";
+  var Form = root.FieldForm, UI = root.FieldUI, t = root.FieldI18n.t, h = UI.h;
+  var TYPED = { integer: "numeric", decimal: "decimal" };
+  var DATES = { date: "date", time: "time", datetime: "datetime-local" };
+
+  function isChoice(q) { return q.type === "select_one" || q.type === "select_multiple"; }
+  function shown(q) { return q.type !== "calculate"; }
+  function choiceLabel(c, lang, easy) { return Form.pick(easy ? c.easy_labels : {}, c.labels, lang, c.name); }
+
+  /* Alphabetical in the form's own language (6 choices or more, so no scale is taken for a list)
+     → alphabetical in the respondent's language, by that language's rules. */
+  function ordered(form, q, choices, lang, easy) {
+    var base = form.default_language || "fr", list = form.choices[q.choice_list] || [];
+    if (list.length < 6) return choices;
+    var source = new Intl.Collator(base, { sensitivity: "base" });
+    var alphabetical = list.every(function (c, i) {
+      return i === 0 || source.compare(Form.pick({}, list[i - 1].labels, base, list[i - 1].name), Form.pick({}, c.labels, base, c.name)) <= 0;
+    });
+    if (!alphabetical) return choices;
+    var target = new Intl.Collator(lang, { sensitivity: "base" });
+    return choices.slice().sort(function (a, b) { return target.compare(choiceLabel(a, lang, easy), choiceLabel(b, lang, easy)); });
+  }
+
+  /* q, the record, the form, the current evaluation, onChange(value, redraw) → element or null. */
+  function input(q, rec, form, result, onChange) {
+    var value = rec.answers[q.name], lang = rec.language;
+    if (isChoice(q)) {
+      var multi = q.type === "select_multiple";
+      var choices = ordered(form, q, Form.choices(form, q, result.answers), lang, rec.easy_read);
+      var short = choices.length <= 5 && choices.every(function (c) { return choiceLabel(c, lang, rec.easy_read).length <= 16; });
+      var group = h("div", { class: "choices" + (short ? " scale scale-" + choices.length : "") + (multi ? " multi" : " single"),
+        role: multi ? "group" : "radiogroup", "aria-labelledby": "ql-" + q.name });
+      var clear = multi ? null : h("button", { type: "button", class: "small clear", "data-clear": q.name, hidden: value ? null : "hidden",
+        onclick: function () { paint(""); onChange("", "if-changed"); }, text: t("iv.clear") });
+      function paint(next) {
+        Array.prototype.forEach.call(group.children, function (b) {
+          var name = b.getAttribute("data-choice"), on = multi ? next.indexOf(name) >= 0 : next === name;
+          b.className = "choice" + (on ? " on" : "");
+          b.setAttribute("aria-checked", on ? "true" : "false");
+        });
+        if (clear) clear.hidden = !next;
+      }
+      choices.forEach(function (c) {
+        var on = multi ? (value || []).indexOf(c.name) >= 0 : value === c.name;
+        group.appendChild(h("button", { type: "button", class: "choice" + (on ? " on" : ""), role: multi ? "checkbox" : "radio",
+          "aria-checked": on ? "true" : "false", "data-q": q.name, "data-choice": c.name, onclick: function () {
+            var current = rec.answers[q.name], next;
+            if (multi) {
+              next = (current || []).filter(function (x) { return x !== c.name; });
+              if (next.length === (current || []).length) next.push(c.name);
+            } else {
+              if (current === c.name) return;  // a second tap keeps the answer
+              next = c.name;
+            }
+            paint(next);
+            onChange(next, "if-changed");
+          }, text: choiceLabel(c, lang, rec.easy_read) }));
+      });
+      return clear ? h("div", {}, group, clear) : group;
+    }
+    if (q.type === "note" || !shown(q)) return null;
+    var typed = TYPED[q.type], date = DATES[q.type];
+    var el = h(typed || date ? "input" : "textarea", { "data-q": q.name, class: "answer", id: "q-" + q.name,
+      type: date || null, inputmode: typed || null, "aria-describedby": "qe-" + q.name,
+      value: value === undefined || value === null ? "" : String(value) });
+    el.addEventListener("input", function () { onChange(el.value, false); });
+    el.addEventListener("change", function () { onChange(el.value, "if-changed"); });
+    return el;
+  }
+
+  /* An answer in words for the review screen ("—" when there is none). */
+  function answerText(q, value, form, lang, easy) {
+    if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return "—";
+    if (isChoice(q)) {
+      var list = form.choices[q.choice_list] || [];
+      return [].concat(value).map(function (name) {
+        var c = list.filter(function (x) { return x.name === name; })[0];
+        return c ? choiceLabel(c, lang, easy) : String(name);
+      }).join(", ");
+    }
+    return String(value);
+  }
+
+  root.FieldQuestions = { input: input, answerText: answerText, isChoice: isChoice, shown: shown, ordered: ordered };
+})(window);
