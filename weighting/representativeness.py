@@ -45,13 +45,14 @@ Examples:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from weighting._frames import FloatArray, label
+from weighting._frames import FloatArray, IntArray, label
+from weighting.diagnostics import Note
 from weighting.errors import TargetsError, VariableError
 from weighting.targets import CROSS, Targets
 
@@ -62,6 +63,7 @@ __all__ = [
     "PartialIndicator",
     "RIndicator",
     "WeightEffect",
+    "cell_index",
     "cells_from_data",
     "coverage",
     "margin_of_error",
@@ -295,26 +297,40 @@ def coverage(cells: Cells, margins: Sequence[Sequence[str]] | None = None) -> tu
     return tuple(rows)
 
 
-def _count_cells(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[tuple[str, ...], int]:
-    """Rows per combination of labels, by integer codes (one pass, no per-row Python).
+def cell_index(data: pd.DataFrame, cells: Cells) -> IntArray:
+    """Per row of ``data``, the position of its cell in ``cells`` (-1: a missing value or no such cell).
 
-    Each column is factorised once and only its distinct values go through `label`, so a
-    million rows cost a sort of integers, not a million string conversions.
+    Each column is factorised once and only its distinct values go through `label`, so a million
+    rows cost a sort of integers, not a million string conversions; the per-day counts of the
+    monitor and the simulation's answers per cell read the same index.
+
+    Examples:
+        >>> cells = Cells(("sex",), (("F",), ("M",)), np.array([0.5, 0.5]), np.zeros(2))
+        >>> cell_index(pd.DataFrame({"sex": ["M", None, "F", "X"]}), cells).tolist()
+        [1, -1, 0, -1]
     """
+    missing = np.zeros(len(data), dtype=bool)
     codes, labels = [], []
-    for name in names:
-        code, uniques = pd.factorize(frame[name], sort=False)
-        codes.append(code.astype(np.int64))
+    for name in cells.variables:
+        code, uniques = pd.factorize(data[name], sort=False)
+        missing |= code < 0
+        codes.append(np.maximum(code, 0).astype(np.int64))
         labels.append([label(u) for u in uniques])
     sizes = [max(len(u), 1) for u in labels]
     if math.prod(sizes) >= 1 << 62:
-        raise VariableError(f"crossing {', '.join(names)} gives too many cells", code="too_many_cells")
-    found, counts = np.unique(np.ravel_multi_index(codes, sizes), return_counts=True)
-    counted: dict[tuple[str, ...], int] = {}
-    for flat, count in zip(zip(*np.unravel_index(found, sizes), strict=True), counts, strict=True):
-        key = tuple(labels[j][int(i)] for j, i in enumerate(flat))
-        counted[key] = counted.get(key, 0) + int(count)
-    return counted
+        raise VariableError(f"crossing {cells.name} gives too many cells", code="too_many_cells")
+    found, inverse = np.unique(np.ravel_multi_index(codes, sizes), return_inverse=True)
+    where = {key: i for i, key in enumerate(cells.categories)}
+    lookup = np.array(
+        [
+            where.get(tuple(labels[j][int(i)] for j, i in enumerate(combo)), -1)
+            for combo in zip(*np.unravel_index(found, sizes), strict=True)
+        ],
+        dtype=np.int64,
+    )
+    index = lookup[inverse.reshape(-1)] if found.size else np.full(len(data), -1, dtype=np.int64)
+    index[missing] = -1
+    return np.asarray(index, dtype=np.int64)
 
 
 def _margin_shares(targets: Targets, variables: tuple[str, ...]) -> dict[tuple[str, ...], float] | None:
@@ -378,25 +394,26 @@ def cells_from_data(
     if [v for g in chosen for v in g] != list(names):
         raise VariableError("the groups must list the variables in order", code="cell_groups")
     shares, independent = _population_shares(targets, chosen)
-    keys = list(shares)
-    counted: Mapping[tuple[str, ...], int] = {}
-    left_out = 0
-    if len(data):
-        frame = data[list(names)].dropna()
-        left_out = len(data) - len(frame)
-        counted = _count_cells(frame, names)
-        left_out += sum(v for k, v in counted.items() if k not in shares)
-    notes = []
+    keys = tuple(shares)
+    empty = Cells(names, keys, np.array([shares[k] for k in keys], dtype=np.float64), np.zeros(len(keys)))
+    index = cell_index(data, empty)
+    counts = np.bincount(index[index >= 0], minlength=len(keys)).astype(np.float64)
+    left_out = int(np.count_nonzero(index < 0))
+    notes: list[str] = []
     if independent:
         notes.append(
-            f"population shares of {CROSS.join(names)} assume its variables independent (no crossed target)"
+            Note(
+                f"population shares of {CROSS.join(names)} assume its variables independent (no crossed target)",
+                code="cells_independent",
+                cells=CROSS.join(names),
+            )
         )
     if left_out:
-        notes.append(f"{left_out} responses left out (missing answer or category without a target)")
-    return Cells(
-        names,
-        tuple(keys),
-        np.array([shares[k] for k in keys], dtype=np.float64),
-        np.array([counted.get(k, 0) for k in keys], dtype=np.float64),
-        tuple(notes),
-    )
+        notes.append(
+            Note(
+                f"{left_out} responses left out (missing answer or category without a target)",
+                code="cells_left_out",
+                n=left_out,
+            )
+        )
+    return Cells(names, keys, empty.shares, counts, tuple(notes))

@@ -26,6 +26,7 @@ from weighting.representativeness import (
     PartialIndicator,
     RIndicator,
     WeightEffect,
+    cell_index,
     cells_from_data,
     coverage,
     partial_indicators,
@@ -81,6 +82,11 @@ def default_specs(targets: Targets) -> list[tuple[str, ...]]:
     small = [m.variables for m in targets.margins if len(m.variables) == 1]
     small = [v for v in small if len(targets.margin(v[0]).categories) <= DEFAULT_MAX_CATEGORIES]
     return [tuple(v[0] for v in small[:DEFAULT_MAX_VARIABLES])] if small else [targets.margins[0].variables]
+
+
+def chosen_in_order(specs: Sequence[Sequence[str]]) -> list[str]:
+    """The questions of the cell specification, in order."""
+    return [v for spec in specs for v in spec]
 
 
 def build_cells(data: pd.DataFrame, targets: Targets, specs: Sequence[Sequence[str]]) -> Cells:
@@ -190,22 +196,30 @@ def monitor(context: Context, specs: Sequence[Sequence[str]] | None = None) -> M
         partials=partial_indicators(cells, population),
         effect=weight_effect(cells),
         online_effect=weight_effect(online),
-        days=_days(data, targets, chosen, population),
+        days=_days(data, cells, population),
     )
 
 
-def _days(
-    data: pd.DataFrame, targets: Targets, specs: Sequence[Sequence[str]], population: float | None
-) -> list[DayPoint]:
-    """Running figures at the end of each day that has a submission (UTC days)."""
-    if data.empty:
-        return []
+def _days(data: pd.DataFrame, cells: Cells, population: float | None) -> list[DayPoint]:
+    """Running figures at the end of each day that has a submission (UTC days).
+
+    One pass: each response's cell and day are coded once, counted per (day, cell), and summed
+    over the days, so a long consultation costs its days times its cells, not its days times its rows.
+    """
+    index = cell_index(data, cells)
     days = pd.to_datetime(data["submitted_at"], utc=True).dt.date
+    keep = (index >= 0) & days.notna().to_numpy()
+    if not keep.any():
+        return []
+    day_codes, day_list = pd.factorize(days[keep], sort=True)
+    size = len(cells.categories)
+    flat = np.bincount(day_codes * size + index[keep], minlength=len(day_list) * size)
+    running = np.cumsum(flat.reshape(len(day_list), size), axis=0).astype(np.float64)
     points = []
-    for day in sorted(days.dropna().unique()):
-        cells = build_cells(data[days <= day], targets, specs)
-        ind, eff = r_indicator(cells, population), weight_effect(cells)
-        points.append(DayPoint(day, int(cells.responses.sum()), ind.cv, ind.r, eff.deff, eff.n_eff))
+    for day, counts in zip(day_list, running, strict=True):
+        now = cells.with_responses(counts)
+        ind, eff = r_indicator(now, population), weight_effect(now)
+        points.append(DayPoint(day, int(counts.sum()), ind.cv, ind.r, eff.deff, eff.n_eff))
     return points
 
 
@@ -258,17 +272,16 @@ def simulation_inputs(
     ]  # fmt: skip
     data = _data(context.frame, specs)
     online = build_cells(data[data["mode"] == ONLINE], targets, specs).responses
-    frame = context.frame.to_pandas()
-    keys = frame[[v for spec in specs for v in spec]].astype("string").fillna("\0").agg(CROSS.join, axis=1)
-    index = {label: i for i, label in enumerate(cells.labels())}
-    rows = keys.map(index)
+    frame = context.frame.select(*chosen_in_order(specs), *(q.name for q in questions)).to_pandas()
+    rows = pd.Series(cell_index(frame, cells), index=frame.index)
+    rows = rows.where(rows >= 0)
     outcomes: dict[str, np.ndarray] = {}
     for question in questions:
         choices = [c.name for c in context.questionnaire.choices_for(question)]
         answered = frame[question.name].notna() & rows.notna()
         if not answered.any():
             continue
-        counts = np.zeros((len(index), len(choices)))
+        counts = np.zeros((len(cells.categories), len(choices)))
         codes = frame.loc[answered, question.name].astype(str).map({c: j for j, c in enumerate(choices)})
         known = codes.notna()
         np.add.at(

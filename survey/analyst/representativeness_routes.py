@@ -29,7 +29,7 @@ from survey.analyst.representativeness import (
     plan_view,
 )
 from survey.analyst.representativeness_chart import day_line
-from survey.analyst.representativeness_text import monitor_problem, monitor_text
+from survey.analyst.representativeness_text import monitor_note, monitor_problem, monitor_text
 from survey.analyst.services import load_context
 from survey.analyst.workbench_text import workbench_language, workbench_text
 from weighting import WeightingError
@@ -118,6 +118,7 @@ class RepresentativenessController(Controller):
                      monitor=result, mt=monitor_text(lang), charts=_charts(result, lang) if result else [],
                      cells=shown, error=error, query="", plan=view, buy_chart=_buy_chart(view, lang) if view else None,
                      budget=request.query_params.get("budget") or "",
+                     notes=[monitor_note(n, lang) for n in result.cells.notes] if result else [],
                      draws=request.query_params.get("draws") or DEFAULT_DRAWS)  # fmt: skip
 
 

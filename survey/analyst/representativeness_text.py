@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from survey.analyst.weighting_text import weighting_message
 from weighting import WeightingError
 
-__all__ = ["MONITOR_TEXT", "monitor_problem", "monitor_text"]
+__all__ = ["MONITOR_TEXT", "monitor_note", "monitor_problem", "monitor_text"]
 
 MONITOR_TEXT: dict[str, dict[str, str]] = {
     "en": {
@@ -54,6 +54,9 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "apply_hint": "To make this plan the field quotas: survey plan {slug} --budget {n} --cells {cells} --apply",
         "page_budget": "field interviews: give a whole number from 0 to {limit}",
         "page_draws": "simulated samples: give a whole number from 1 to {limit}",
+        "cells_independent": "population shares of {cells} assume its questions independent (the targets have no "
+                             "crossed margin for them)",
+        "cells_left_out": "{n} responses left out (a missing answer or a category without a target)",
         "cells_empty": "cells {text}: name questions as sex:age_group,education",
         "cells_repeated": "cells {text}: {repeated} named more than once",
         "unknown_variable": "unknown question {variable}: not a question of this consultation",
@@ -102,6 +105,9 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
                       "--apply",
         "page_budget": "entretiens de terrain : donnez un nombre entier de 0 à {limit}",
         "page_draws": "échantillons simulés : donnez un nombre entier de 1 à {limit}",
+        "cells_independent": "les parts de population de {cells} supposent ses questions indépendantes (les cibles "
+                             "n'ont pas de marge croisée pour elles)",
+        "cells_left_out": "{n} réponses écartées (une réponse manquante ou une catégorie sans cible)",
         "cells_empty": "cellules {text} : nommez des questions comme sex:age_group,education",
         "cells_repeated": "cellules {text} : {repeated} nommé plus d'une fois",
         "unknown_variable": "question inconnue {variable} : ce n'est pas une question de cette consultation",
@@ -148,6 +154,9 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "apply_hint": "Om dit plan de veldquota te maken: survey plan {slug} --budget {n} --cells {cells} --apply",
         "page_budget": "veldinterviews: geef een geheel getal van 0 tot {limit}",
         "page_draws": "gesimuleerde steekproeven: geef een geheel getal van 1 tot {limit}",
+        "cells_independent": "de bevolkingsaandelen van {cells} veronderstellen onafhankelijke vragen (de doelen "
+                             "hebben er geen gekruiste marge voor)",
+        "cells_left_out": "{n} antwoorden weggelaten (een ontbrekend antwoord of een categorie zonder doel)",
         "cells_empty": "cellen {text}: noem vragen zoals sex:age_group,education",
         "cells_repeated": "cellen {text}: {repeated} meer dan eens genoemd",
         "unknown_variable": "onbekende vraag {variable}: geen vraag van deze raadpleging",
@@ -170,3 +179,15 @@ def monitor_problem(exc: WeightingError, lang: str) -> str:
         except (KeyError, IndexError):
             return str(exc)
     return weighting_message(exc, lang)
+
+
+def monitor_note(note: str, lang: str) -> str:
+    """A note of the cell table in the reader's language (the English sentence when it has no code)."""
+    code, values = getattr(note, "code", ""), getattr(note, "values", {})
+    words = monitor_text(lang)
+    if code not in words:
+        return str(note)
+    try:
+        return words[code].format(**values)
+    except (KeyError, IndexError):
+        return str(note)

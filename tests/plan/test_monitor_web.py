@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from survey.analyst.services import load_context
 from tests.plan.conftest import SLUG, login
 from weighting import Design, Targets, kish_deff, poststratify
+from weighting.representativeness import cells_from_data, r_indicator, weight_effect
 
 API = f"/analyst/api/{SLUG}/representativeness"
 PAGE = f"/analyst/{SLUG}/representativeness"
@@ -126,3 +127,24 @@ def test_a_bad_plan_request_is_a_400_naming_the_field(client, params, message):
     assert page.status_code == 400
     assert message in page.text
     assert client.get(API, params={"cells": "sex", **params}).status_code == 422
+
+
+def test_each_day_equals_the_figures_of_the_responses_stored_by_then(client, demo: sessionmaker[Session]):
+    assert login(client) == 303
+    body = client.get(API, params={"cells": "sex:education"}).json()
+    frame, targets, population = demo_frame(demo)
+    days = pd.to_datetime(frame["submitted_at"], utc=True).dt.date
+    for point in body["days"][:: max(1, len(body["days"]) // 4)]:
+        until = frame[days <= pd.Timestamp(point["day"]).date()]
+        cells = cells_from_data(until, targets, ["sex", "education"])
+        assert point["n"] == int(cells.responses.sum())
+        assert point["cv"] == pytest.approx(r_indicator(cells, population).cv)
+        assert point["deff"] == pytest.approx(weight_effect(cells).deff)
+
+
+def test_notes_in_the_readers_language(client):
+    assert login(client) == 303
+    fr = client.get(PAGE, params={"cells": "sex:education", "lang": "fr"}).text
+    assert "supposent ses questions indépendantes" in fr
+    nl = client.get(PAGE, params={"cells": "sex:education", "lang": "nl"}).text
+    assert "veronderstellen onafhankelijke vragen" in nl
