@@ -73,6 +73,7 @@ __all__ = [
 ]
 
 Z95 = 1.959963984540054
+_DENSE_LIMIT = 1 << 24  # combinations of codes counted in a dense table (128 MB of int64 at most)
 
 
 @dataclass(frozen=True)
@@ -319,7 +320,12 @@ def cell_index(data: pd.DataFrame, cells: Cells) -> IntArray:
     sizes = [max(len(u), 1) for u in labels]
     if math.prod(sizes) >= 1 << 62:
         raise VariableError(f"crossing {cells.name} gives too many cells", code="too_many_cells")
-    found, inverse = np.unique(np.ravel_multi_index(codes, sizes), return_inverse=True)
+    flat = np.ravel_multi_index(codes, sizes) if len(data) else np.zeros(0, dtype=np.int64)
+    dense = math.prod(sizes) <= _DENSE_LIMIT
+    if dense:  # a bincount over the possible combinations: no sort of the rows
+        found = np.flatnonzero(np.bincount(flat, minlength=math.prod(sizes)))
+    else:
+        found, inverse = np.unique(flat, return_inverse=True)
     where = {key: i for i, key in enumerate(cells.categories)}
     lookup = np.array(
         [
@@ -328,7 +334,12 @@ def cell_index(data: pd.DataFrame, cells: Cells) -> IntArray:
         ],
         dtype=np.int64,
     )
-    index = lookup[inverse.reshape(-1)] if found.size else np.full(len(data), -1, dtype=np.int64)
+    if dense:
+        table = np.full(math.prod(sizes), -1, dtype=np.int64)
+        table[found] = lookup
+        index = table[flat]
+    else:
+        index = lookup[inverse.reshape(-1)] if found.size else np.full(len(data), -1, dtype=np.int64)
     index[missing] = -1
     return np.asarray(index, dtype=np.int64)
 

@@ -182,3 +182,18 @@ def test_cells_from_data_take_each_groups_crossed_margin_and_match_numbers_to_la
     assert dict(zip(cells.labels(), cells.responses, strict=True))["M:o:2"] == 2
     assert sum(cells.responses) == 3
     assert any("independent" in n for n in cells.notes)
+
+
+def test_cell_index_is_the_same_through_the_dense_table_and_the_sort(monkeypatch):
+    rng = np.random.default_rng(4)
+    data = pd.DataFrame(
+        {"sex": rng.choice(["F", "M", None], 500), "age": rng.choice(["y", "m", "o", "zz"], 500)}
+    )
+    cells = Cells(("sex", "age"), CATS, POP / POP.sum(), np.zeros(6))
+    dense = rep.cell_index(data, cells)
+    monkeypatch.setattr(rep, "_DENSE_LIMIT", 0)
+    assert rep.cell_index(data, cells).tolist() == dense.tolist()
+    expected = [
+        CATS.index((s, a)) if (s, a) in CATS else -1 for s, a in zip(data["sex"], data["age"], strict=True)
+    ]
+    assert dense.tolist() == expected
