@@ -129,7 +129,7 @@
           UI.storageNote(),
           h("section", { class: "card" }, h("h2", { text: t("home.new") }),
             h("div", { class: "row" }, h("label", {}, t("home.respondentLang"), lang), h("label", { class: "check" }, easy, t("home.easy"))),
-            h("label", {}, t("home.paperNoLabel"), h("small", { class: "hint", text: t("home.paperNoHint") }), paperNo),
+            h("label", {}, t("home.paperNoLabel"), h("span", { class: "hint", text: t("home.paperNoHint") }), paperNo),
             consultations.map(function (c) {
               var title = Form.pick({}, c.title, I18n.lang(), c.slug), actions;
               actions = h("div", { class: "row contact-actions" },

@@ -174,7 +174,7 @@
       var box = document.getElementById("qb-" + name);
       if (!box) return;
       var target = box.querySelector("input, textarea, select, [aria-checked='true'], button.choice");
-      box.scrollIntoView({ block: "center" });
+      box.scrollIntoView({ block: "start" });
       if (target) target.focus({ preventScroll: true });
     }
 
