@@ -8,6 +8,7 @@ only a type pyxform itself does not know is "unknown".
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
@@ -45,6 +46,8 @@ _REASONS = {
     "geoshape": ": a position is personal data and is not collected",
     "barcode": ": barcodes need a camera, which the citizen pages do not use",
 }
+ACKNOWLEDGE_LIST = "_acknowledge"
+_DYNAMIC = re.compile(r"\$\{|\(|^\.$")
 _EXTERNAL_SUFFIXES = (".xml", ".geojson")  # a .csv beside the form is read (see _choice_files)
 
 
@@ -52,6 +55,10 @@ def question_type(kind: str) -> QuestionType | None:
     """The platform's type for a canonical pyxform type, or None when the platform has no such type."""
     if is_location(kind):
         return QuestionType.GEOPOINT
+    if kind in ("acknowledge", "trigger"):
+        return QuestionType.SELECT_ONE  # one "OK" choice, the value ODK stores (see ACKNOWLEDGE_LIST)
+    if kind == "hidden":
+        return QuestionType.CALCULATE  # a value never shown: its default, stored with the response
     if kind == "range":
         return QuestionType.INTEGER  # refined by range_question: decimal when a bound or the step is
     if kind in _NOTES:
@@ -89,7 +96,7 @@ def unsupported_reason(element: dict[str, Any], *, allow_location: bool = False)
         return f": choices from the file '{itemset}' are not supported yet"
     if kind in ("loop", "include", "select one external", "osm") or kind.startswith("begin "):
         return ""
-    if kind in {"rank", "acknowledge", "trigger", "hidden"}:
+    if kind == "rank":
         return ""
     spec = QUESTION_TYPE_DICT.get(kind)
     if spec is None or kind == "range" or question_type(kind) is not None:
@@ -119,3 +126,18 @@ def range_question(element: dict[str, Any]) -> tuple[QuestionType, str, str]:
 
 def _number(value: float) -> str:
     return str(int(value)) if value.is_integer() else repr(value)
+
+
+def static_default(value: object) -> tuple[str | None, bool]:
+    """A ``default`` cell as a fixed answer, and whether it was an expression (not supported: ignored)."""
+    if value is None or str(value).strip() == "":
+        return None, False
+    text = str(value).strip()
+    if _DYNAMIC.search(text):
+        return None, True
+    return text, False
+
+
+def literal(text: str) -> str:
+    """``text`` as an expression that evaluates to it (XPath has no escape inside quotes)."""
+    return f'"{text}"' if "'" in text else f"'{text}'"

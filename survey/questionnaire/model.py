@@ -92,6 +92,7 @@ class Question:
     page: str = ""
     calculation: str | None = None
     required_when: str | None = None
+    default: str | None = None
 
     def is_required(self, answers: Mapping[str, Value]) -> bool:
         """``required``, or ``required_when`` holding for these answers (XLSForm's required as an expression)."""
@@ -256,7 +257,7 @@ _QUESTION_FIELDS = (
 )
 
 
-_OPTIONAL_FIELDS = ("calculation", "required_when")
+_OPTIONAL_FIELDS = ("calculation", "required_when", "default")
 
 
 def _question_dict(q: Question) -> dict[str, Any]:

@@ -18,10 +18,13 @@ from survey.questionnaire import _pyxform
 from survey.questionnaire._columns import language_code
 from survey.questionnaire._mapping import Mapper, check_expressions, choices_from_file, choices_from_sheet
 from survey.questionnaire._types import (
+    ACKNOWLEDGE_LIST,
     METADATA,
     SUPPORTED_TYPES,
+    literal,
     question_type,
     range_question,
+    static_default,
     unsupported_reason,
 )
 from survey.questionnaire.errors import FormError, FormIssue
@@ -78,7 +81,10 @@ def load_xlsform(
         _top_level(mapper, child, pages, choices)
     check_expressions(mapper, mapper.filter_columns)
     if not any(p.questions for p in pages) and not mapper.issues:
-        mapper.error(None, None, "the form has no questions")
+        mapper.error(
+            None, None, "the form has no questions" + (": every row was ignored" if mapper.warnings else "")
+        )
+        mapper.issues.extend(w for w in mapper.warnings if w.row is not None)  # why each row was ignored
     if mapper.issues:
         raise FormError(_in_row_order(mapper.issues))
     languages = mapper.languages or [plain]
@@ -215,6 +221,9 @@ def _question(
     from_file = bool(list_name and list_name.lower().endswith(".csv"))
     if qtype.has_choices and list_name and from_file and list_name not in choices:
         choices_from_file(mapper, row, list_name, element.get("parameters") or {}, choices)
+    if kind in ("acknowledge", "trigger"):
+        list_name = ACKNOWLEDGE_LIST
+        choices.setdefault(ACKNOWLEDGE_LIST, (Choice("OK", {mapper.plain: "OK"}),))
     if qtype.has_choices and list_name not in choices and not from_file:
         mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
     required = str(bind.get("required", "")).strip()
@@ -227,6 +236,14 @@ def _question(
             row, "calculation", f"calculation ignored: only calculate rows are computed ('{shown_type}' row)"
         )
         calculation = None
+    default, dynamic = static_default(element.get("default"))
+    if dynamic:
+        mapper.warn(row, "default", "a default computed by an expression is not supported: ignored")
+    if kind == "hidden":
+        if default is None:
+            mapper.warn(row, "type", f"hidden '{name}' has no fixed default: nothing to store, ignored")
+            return None
+        calculation, default = literal(default), None
     if qtype is QuestionType.CALCULATE and calculation is None:
         mapper.error(row, "calculation", f"calculate '{name}' has no calculation")
     control = element.get("control") or {}
@@ -247,6 +264,7 @@ def _question(
         appearance=str(control.get("appearance") or "") or None,
         page=page,
         calculation=calculation,
+        default=default if qtype.is_shown else None,
     )
 
 

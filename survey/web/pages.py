@@ -121,6 +121,8 @@ def question_views(
         if not q.type.is_shown:
             continue
         raw = values.get(q.name)
+        if raw is None and q.default is not None:  # the form's default, until the respondent answers
+            raw = q.default.split() if q.type is QuestionType.SELECT_MULTIPLE else q.default
         selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
         choices = []
         if q.type.has_choices:

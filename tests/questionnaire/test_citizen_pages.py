@@ -27,10 +27,10 @@ def client(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) 
     path = workbook(
         tmp_path,
         [
-            ["type", "name", "label", "calculation", "constraint"],
+            ["type", "name", "label", "calculation", "constraint", "default"],
             ["begin group", "about", "About you", "", ""],
             ["date", "born", "When were you born?", "", ". < today()"],
-            ["select_one rel", "rel", "Who are you to the head of household?", "", ""],
+            ["select_one rel", "rel", "Who are you to the head of household?", "", "", "head"],
             ["end group", "", "", "", ""],
             ["calculate", "age_days", "", "today() - ${born}", ""],
             ["begin group", "end", "The end", "", ""],
@@ -82,6 +82,7 @@ def test_date_input_choice_labels_and_stored_calculation(client: TestClient, ses
     )
     assert '<input id="q-born" name="born" type="date"' in page.text
     assert "Wife / Husband" in page.text and ">wife_or_husband<" not in page.text
+    assert 'name="rel" value="head" checked' in page.text  # the form's default, until answered
     wrong = _post(client, page, {"born": "1990-02-30", "rel": "head"})
     assert wrong.status_code == 422 and "Indiquez une date" in wrong.text
     born = (dt.date.today() - dt.timedelta(days=100)).isoformat()

@@ -212,7 +212,7 @@ def test_every_problem_is_reported_at_once_in_row_order(tmp_path: Path) -> None:
             ["text", "b", "Again", ""],
             ["datepicker", "d", "D", ""],
             ["text", "bad name", "X", ""],
-            ["acknowledge", "r", "R", ""],
+            ["image", "r", "R", ""],
         ],
     )
     with pytest.raises(FormError) as caught:

@@ -82,3 +82,31 @@ def test_the_same_name_in_two_groups_is_refused_as_not_supported(tmp_path: Path)
     (issue,) = caught.value.issues
     assert (issue.row, issue.column) == (6, "name")
     assert "already used on row 3" in issue.message and "not supported" in issue.message
+
+
+def test_acknowledge_hidden_and_defaults(tmp_path: Path) -> None:
+    path = workbook(
+        tmp_path,
+        [
+            ["type", "name", "label", "default"],
+            ["acknowledge", "consent", "I have read the notice", ""],
+            ["hidden", "wave", "", "spring 2024"],
+            ["select_one yn", "owner", "Owner?", "no"],
+            ["integer", "cars", "Cars?", "${owner}"],
+            ["hidden", "nothing", "", ""],
+        ],
+        YES_NO,
+    )
+    result = load_xlsform(path)
+    q = result.questionnaire
+    consent = q.question("consent")
+    assert consent.type is QuestionType.SELECT_ONE and [c.name for c in q.choices_for(consent)] == ["OK"]
+    assert (
+        q.question("wave").type is QuestionType.CALCULATE
+        and q.question("wave").calculation == "'spring 2024'"
+    )
+    assert q.question("owner").default == "no" and q.question("cars").default is None
+    assert [(w.row, w.column) for w in result.warnings] == [(5, "default"), (6, "type")]
+    answers = validate(q, {"consent": "OK", "owner": "yes"}, "en").answers
+    assert answers == {"consent": "OK", "wave": "spring 2024", "owner": "yes"}
+    assert Questionnaire.from_dict(q.to_dict()) == q
