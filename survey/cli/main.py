@@ -101,6 +101,16 @@ COMMANDS: dict[str, Lazy] = {
         "command:purge_command",
         "Delete unfinished responses not saved for --older-than days; complete ones are never touched.",
     ),
+    "backup": Lazy(
+        "survey.cli.ops",
+        "command:backup_command",
+        "Back up the store, the data folder's files and the non-secret configuration into one archive.",
+    ),
+    "restore": Lazy(
+        "survey.cli.ops",
+        "command:restore_command",
+        "Restore a backup into an empty database and the data folder, after checking every checksum.",
+    ),
 }
 
 
