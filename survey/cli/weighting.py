@@ -454,7 +454,7 @@ def _fixed_weights(
     row = int(np.flatnonzero(low)[0]) + 1
     _notice(
         f"weight {weight!r} has {int(low.sum())} value(s) <= 0 (first at data row {row}, {values[row - 1]:g}): "
-        "final weights from linear calibration can be; they are used as given"
+        "used as given, since final weights from linear calibration can be negative"
     )
     design = Design.from_frame(frame, strata=strata, cluster=cluster, mode_column=mode)
     return design.with_weights(values)
