@@ -7,7 +7,8 @@
   var DB = root.FieldDB, UI = root.FieldUI, I18n = root.FieldI18n, t = I18n.t, h = UI.h, show = UI.show, banner = UI.banner;
   var MAX_TRIES = 5;
 
-  /* ctx: the app's shared state; hooks: home(), afterLogin(body), leave() (closes an open interview). */
+  /* ctx: the app's shared state; hooks: home(), unlocked() (home, or the interview the auto-lock
+     interrupted), afterLogin(body), leave() (closes an open interview). */
   root.FieldAccount = function (ctx, hooks) {
     function uuid() { return crypto.randomUUID(); }
     function api(path, options) { return UI.api(ctx.session, path, options); }
@@ -91,7 +92,7 @@
           DB.get("kv", "pin").then(function (stored) {
             return UI.pinHash(pin.value, stored.salt).then(function (hash) {
               if (hash === stored.hash) {
-                return DB.del("kv", "pinFails").then(function () { ctx.unlocked = true; hooks.home(); });
+                return DB.del("kv", "pinFails").then(function () { ctx.unlocked = true; hooks.unlocked(); });
               }
               fails += 1;
               return DB.put("kv", fails, "pinFails").then(function () {

@@ -12,7 +12,12 @@
   var Home = null, Account = null;
   var Interview = window.FieldInterview(ctx, { home: function () { Home.draw(); } });
   Account = window.FieldAccount(ctx, {
-    home: function () { Home.draw(); }, leave: function () { Interview.leave(); }, afterLogin: function (body) { return downloadVersions(body.consultations); }
+    home: function () { Home.draw(); },
+    unlocked: function () {
+      var uuid = ctx.resumeAfterUnlock;
+      ctx.resumeAfterUnlock = null;
+      if (uuid) { banner(t("msg.resumed")); Interview.open({ uuid: uuid }); } else Home.draw();
+    }, leave: function () { Interview.leave(); }, afterLogin: function (body) { return downloadVersions(body.consultations); }
   });
   Home = window.FieldHome(ctx, {
     Interview: Interview, Account: Account, Quotas: window.FieldQuotas, screen: screen, session: function () { return ctx.session; }
@@ -65,7 +70,9 @@
     document.addEventListener(type, function () { lastActive = Date.now(); }, true);
   });
   setInterval(function () {
-    if (ctx.unlocked && Date.now() - lastActive > IDLE_LOCK) Account.lockView();
+    if (!ctx.unlocked || Date.now() - lastActive <= IDLE_LOCK) return;
+    ctx.resumeAfterUnlock = Interview.current();  // unlocking goes back to it, where it was
+    Account.lockView();
   }, 15000);
 
   window.FieldApp = { ready: false };

@@ -6,6 +6,8 @@
   var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
   var T = {
     en: {
+      "quota.full": "full",
+      "msg.resumed": "Unlocked: back to the interview where it was.",
       "iv.clear": "Clear answer",
       "iv.respondentLang": "Respondent's language",
       "iv.errors": "{n} answer(s) to check",
@@ -106,6 +108,8 @@
       "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
+      "quota.full": "complet",
+      "msg.resumed": "Déverrouillé : retour à l'entretien là où il était.",
       "iv.clear": "Effacer la réponse",
       "iv.respondentLang": "Langue de la personne",
       "iv.errors": "{n} réponse(s) à vérifier",
@@ -209,6 +213,8 @@
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
+      "quota.full": "vol",
+      "msg.resumed": "Ontgrendeld: terug naar het interview waar het was.",
       "iv.clear": "Antwoord wissen",
       "iv.respondentLang": "Taal van de respondent",
       "iv.errors": "{n} antwoord(en) na te kijken",

@@ -308,6 +308,6 @@
       });
     }
 
-    return { start: startInterview, open: open, leave: leave };
+    return { start: startInterview, open: open, leave: leave, current: function () { return current ? current.uuid : null; } };
   };
 })(window);

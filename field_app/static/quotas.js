@@ -37,10 +37,12 @@
           data.cells.map(function (cell) {
             var local = mine.filter(function (r) { return inCell(r.clean, cell); }).length;
             var left = Math.max(0, cell.target - cell.done - local);
-            var label = parts(cell).map(function (p) { return p[0] + " = " + p[1]; }).join(" × ");
-            return h("tr", { class: left === 0 ? "full" : "", "data-cell": cell.variable + "=" + cell.category },
+            /* In words, in the interviewer's language, when the server sent them ("Woman, 65+"). */
+            var words = cell.labels || {}, full = left === 0;
+            var label = words[I18n.lang()] || words.en || parts(cell).map(function (p) { return p[0] + " = " + p[1]; }).join(" × ");
+            return h("tr", { class: full ? "full" : "", "data-cell": cell.variable + "=" + cell.category },
               h("td", { text: label }), h("td", { text: String(cell.done) }), h("td", { "data-local": "", text: String(local) }),
-              h("td", { text: String(cell.target) }), h("td", { "data-left": "", text: String(left) }));
+              h("td", { text: String(cell.target) }), h("td", { "data-left": "", text: full ? String(left) + " · " + t("quota.full") : String(left) }));
           })),
         h("button", { class: "big", id: "quotas-back", onclick: back, text: t("quota.back") })));
     });

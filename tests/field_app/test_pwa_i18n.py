@@ -91,5 +91,21 @@ def test_crossed_quota_cells_add_local_pending_interviews(
     assert crossed.locator("[data-left]").text_content() == "1"
     assert page.locator("[data-cell='sex:votes=M:no'] [data-local]").text_content() == "0"
     assert page.locator("[data-cell='sex=F'] [data-local]").text_content() == "3"
-    assert "sex = F × votes = yes" in str(crossed.text_content())
+    # Cells in words, in the interviewer's language, and a visible "full" state.
+    expect(crossed.locator("td").first).to_have_text("Woman, Yes")
+    expect(page.locator("[data-cell='sex=F'] [data-left]")).to_have_text("1")
+    page.click("#quotas-back")
+    page.click("[data-start]")
+    page.click("[data-q=sex][data-choice=F]")
+    page.fill("[data-q=age]", "40")
+    page.click("#next")
+    page.click("[data-q=votes][data-choice=yes]")
+    page.click("#review")
+    page.click("#finish")
+    page.click("[data-quotas]")
+    expect(crossed.locator("[data-left]")).to_have_text("0 · full")
+    expect(crossed).to_have_class("full")
+    page.select_option("#ui-lang", "nl")
+    expect(crossed.locator("td").first).to_have_text("Vrouw, Ja")
+    expect(crossed.locator("[data-left]")).to_have_text("0 · vol")
     context.close()

@@ -213,3 +213,28 @@ def test_an_interview_on_a_touch_screen(
     page.go_back()  # from the start screen, back leaves nothing behind: the app is still there
     expect(page.locator("[data-start]").first).to_be_visible()
     context.close()
+
+
+def test_unlocking_after_the_idle_lock_returns_to_the_interview(
+    server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    context, page = device(playwright_instance, tmp_path / "idle", "tablet")
+    page.clock.install()
+    login_and_pin(page, server.url)
+    page.click("[data-start]")
+    page.click("[data-q=sex][data-choice=F]")
+    page.fill("[data-q=age]", "52")
+    page.click("#next")
+    expect(page.locator(".interview")).to_contain_text("Page 2 / 2")
+    page.clock.fast_forward("11:00")  # ten idle minutes lock the tablet
+    expect(page.locator("#unlock")).to_be_visible()
+    page.fill("#pin", "2468")
+    page.click("#unlock")
+    expect(page.locator(".interview")).to_contain_text("Page 2 / 2")
+    expect(page.locator("#banner")).to_have_text("Unlocked: back to the interview where it was.")
+    page.click("#pause")
+    page.click("#lock")  # a lock from the start screen unlocks to the start screen
+    page.fill("#pin", "2468")
+    page.click("#unlock")
+    expect(page.locator("[data-start]").first).to_be_visible()
+    context.close()
