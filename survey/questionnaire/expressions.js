@@ -7,7 +7,9 @@
     "true": [0, 0], "false": [0, 0], "boolean": [1, 1], "if": [3, 3], "coalesce": [2, 2],
     "number": [1, 1], "string": [1, 1], "int": [1, 1], "concat": [1, null],
     "contains": [2, 2], "starts-with": [2, 2], "ends-with": [2, 2],
-    "round": [1, 2], "once": [1, 1], "regex": [2, 2], "today": [0, 0], "date": [1, 1]
+    "round": [1, 2], "once": [1, 1], "regex": [2, 2], "today": [0, 0], "date": [1, 1],
+    "abs": [1, 1], "floor": [1, 1], "ceiling": [1, 1], "sqrt": [1, 1], "pow": [2, 2], "max": [1, null],
+    "min": [1, null], "substr": [2, 3], "selected-at": [2, 2], "normalize-space": [1, 1]
   };
   var LEVELS = [["or"], ["and"], ["=", "!="], ["<", "<=", ">", ">="], ["+", "-"], ["*", "div", "mod"]];
   var TOKEN = /^(?:(\s+)|(\d+(?:\.\d+)?|\.\d+)|('[^']*'|"[^"]*")|\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}|(!=|<=|>=|[=<>+\-*(),])|(\.)|([A-Za-z_][A-Za-z0-9_\-]*))/;
@@ -190,7 +192,25 @@
     "once": function (a) { return a[0]; },
     "regex": regex,
     "today": function () { return isoDate(new Date(), false); },
-    "date": toDate
+    "date": toDate,
+    "abs": function (a) { return Math.abs(toNum(a[0])); },
+    "floor": function (a) { return Math.floor(toNum(a[0])); },
+    "ceiling": function (a) { return Math.ceil(toNum(a[0])); },
+    "sqrt": function (a) { return Math.sqrt(toNum(a[0])); },
+    "pow": function (a) { return Math.pow(toNum(a[0]), toNum(a[1])); },
+    "max": function (a) { return Math.max.apply(null, a.map(toNum)); },
+    "min": function (a) { return Math.min.apply(null, a.map(toNum)); },
+    "substr": function (a) {
+      var chars = Array.from(toStr(a[0])), start = truncate(a[1]), end = a.length > 2 ? truncate(a[2]) : chars.length;
+      if (isNaN(start) || isNaN(end)) return "";
+      start = Math.min(Math.max(start, 0), chars.length); end = Math.min(Math.max(end, 0), chars.length);
+      return chars.slice(start, end).join("");
+    },
+    "selected-at": function (a) {
+      var items = toStr(a[0]).split(" ").filter(function (i) { return i !== ""; }), n = truncate(a[1]);
+      return (isNaN(n) || n < 0 || n >= items.length) ? "" : items[n];
+    },
+    "normalize-space": function (a) { return toStr(a[0]).split(/[ \t\r\n]+/).filter(function (w) { return w !== ""; }).join(" "); }
   };
   var REL = {
     "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; },

@@ -20,7 +20,11 @@ Supported:
                     value itself: a response is computed once, when it is sent), ``regex(s, re)``
                     (true when the pattern matches somewhere in s; a bad pattern is false),
                     ``today()`` (the local date, ``YYYY-MM-DD``), ``date(x)`` (a date string, or
-                    a number of days since 1970-01-01, as a ``YYYY-MM-DD`` date)
+                    a number of days since 1970-01-01, as a ``YYYY-MM-DD`` date), ``abs(x)``,
+                    ``floor(x)``, ``ceiling(x)``, ``sqrt(x)``, ``pow(x, y)``, ``max(x, ...)``,
+                    ``min(x, ...)`` (NaN if any is), ``substr(s, start[, end])`` (0-based, end
+                    excluded), ``selected-at(s, n)`` (the n-th choice, 0-based),
+                    ``normalize-space(s)``
     dates           ``YYYY-MM-DD`` and ``YYYY-MM-DDTHH:MM[:SS]`` strings read as numbers are days
                     since 1970-01-01 (UTC, a time as a fraction of a day), as in ODK: so
                     ``${born} < today()`` compares dates and ``today() - ${born}`` counts days
@@ -79,6 +83,16 @@ _FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "regex": (2, 2),
     "today": (0, 0),
     "date": (1, 1),
+    "abs": (1, 1),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "sqrt": (1, 1),
+    "pow": (2, 2),
+    "max": (1, None),
+    "min": (1, None),
+    "substr": (2, 3),
+    "selected-at": (2, 2),
+    "normalize-space": (1, 1),
 }
 _BINARY_LEVELS: tuple[tuple[str, ...], ...] = (
     ("or",),
@@ -348,6 +362,52 @@ def _date(args: list[Value]) -> str:
     return (_EPOCH + dt.timedelta(days=math.floor(days))).date().isoformat()
 
 
+_XML_SPACE = re.compile(r"[ \t\r\n]+")  # XPath's whitespace, not Unicode's: the browser uses the same four
+
+
+def _whole(number: float, rounding: Callable[[float], int]) -> float:
+    return number if math.isnan(number) or math.isinf(number) else float(rounding(number))
+
+
+def _pow(args: list[Value]) -> float:
+    """JavaScript's Math.pow, which Python's math.pow matches except where it raises or special-cases 1."""
+    base, exponent = to_number(args[0]), to_number(args[1])
+    if math.isnan(exponent) or (abs(base) == 1 and math.isinf(exponent)):
+        return math.nan
+    odd = exponent.is_integer() and math.fmod(exponent, 2) != 0
+    try:
+        return math.pow(base, exponent)
+    except OverflowError:
+        return -math.inf if base < 0 and odd else math.inf
+    except ValueError:  # 0 to a negative power, or a negative base to a fraction
+        if base == 0:
+            return -math.inf if odd and math.copysign(1, base) < 0 else math.inf
+        return math.nan
+
+
+def _extreme(numbers: list[float], pick: Callable[[list[float]], float]) -> float:
+    return math.nan if any(math.isnan(n) for n in numbers) else pick(numbers)
+
+
+def _substr(args: list[Value]) -> str:
+    """ODK substr(s, start[, end]): characters from start (0-based) up to end (excluded)."""
+    characters = list(to_string(args[0]))
+    bounds = [_int(args[1]), _int(args[2]) if len(args) > 2 else float(len(characters))]
+    if any(math.isnan(b) for b in bounds):
+        return ""
+    start, end = (int(min(max(b, 0.0), float(len(characters)))) for b in bounds)
+    return "".join(characters[start:end])
+
+
+def _selected_at(args: list[Value]) -> str:
+    items = to_string(args[0]).split(" ")
+    items = [i for i in items if i]
+    index = _int(args[1])
+    if math.isnan(index) or not 0 <= index < len(items):
+        return ""
+    return items[int(index)]
+
+
 _ARITHMETIC: dict[str, Callable[[float, float], float]] = {
     "+": lambda a, b: a + b,
     "-": lambda a, b: a - b,
@@ -382,6 +442,16 @@ _CALLS: dict[str, Callable[[list[Value]], Value]] = {
     "regex": _regex,
     "today": lambda a: dt.date.today().isoformat(),  # the respondent's local day, as in the browser
     "date": _date,
+    "abs": lambda a: abs(to_number(a[0])),
+    "floor": lambda a: _whole(to_number(a[0]), math.floor),
+    "ceiling": lambda a: _whole(to_number(a[0]), math.ceil),
+    "sqrt": lambda a: math.sqrt(n) if (n := to_number(a[0])) >= 0 else math.nan,
+    "pow": _pow,
+    "max": lambda a: _extreme([to_number(v) for v in a], max),
+    "min": lambda a: _extreme([to_number(v) for v in a], min),
+    "substr": _substr,
+    "selected-at": _selected_at,
+    "normalize-space": lambda a: " ".join(w for w in _XML_SPACE.split(to_string(a[0])) if w),
 }
 
 
