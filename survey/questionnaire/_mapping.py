@@ -27,7 +27,7 @@ _XPATH_FUNCTIONS = {
     "pow", "substr", "substring-before", "substring-after", "translate", "normalize-space", "uuid",
     "random", "selected-at", "join", "area", "distance", "pulldata", "digest", "base64-decode",
     "checklist", "weighted-checklist", "true", "false", "floor", "ceiling", "abs", "log", "exp",
-    "sqrt", "sin", "cos", "tan", "pi", "lower-case", "upper-case", "string-length", "boolean-from-string",
+    "sqrt", "sin", "cos", "tan", "asin", "acos", "atan", "atan2", "pi", "lower-case", "upper-case", "string-length", "boolean-from-string",
 }  # fmt: skip
 
 
