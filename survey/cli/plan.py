@@ -6,20 +6,31 @@ parses files and prints; every figure comes from the library. Bad input exits 2 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tempfile
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Protocol
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst.representativeness import PlanRow, build_cells, parse_specs, plan_rows, simulation_inputs
-from survey.analyst.services import load_context
+from survey.analyst.representativeness import (
+    ONLINE,
+    PlanRow,
+    build_cells,
+    parse_specs,
+    plan_rows,
+    simulation_inputs,
+)
+from survey.analyst.services import Context, load_context
 from survey.cli._common import DatabaseOption, fail, out, sessions, writable_file
 from survey.store.db import transaction
 from survey.store.errors import StoreError, first_line
@@ -154,6 +165,82 @@ def _figure(value: float, pick: str) -> str:
     return f"{value:,.0f}" if pick in {"n", "n_eff"} else f"{value:.3f}"
 
 
+def _cells(context: Context, specs: list[tuple[str, ...]], given: Targets | None) -> Cells:
+    """The planned cells from the stored responses and the given (else the stored) targets."""
+    slug = context.consultation.slug
+    if given is None and not context.target_rows:
+        fail(f"{slug} has no targets yet: upload some or pass --targets")
+    columns = [v for s in specs for v in s]
+    unknown = [c for c in columns if c not in context.frame.columns]
+    if unknown:
+        fail(f"--cells: {unknown[0]!r} is not a question of {slug}")
+    return build_cells(context.frame.select(columns).to_pandas(), given or context.targets, specs)
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    budget: int
+    every: int
+    rounds: int
+
+
+@dataclass(frozen=True)
+class AdaptiveRound:
+    """One re-plan: field and paper responses stored now, interviews left, and the quotas applied."""
+
+    field: int
+    remaining: int
+    rows: list[PlanRow]
+
+
+def adaptive_round(
+    factory: sessionmaker[Session],
+    consultation: str,
+    specs: list[tuple[str, ...]],
+    given: Targets | None,
+    budget: int,
+    start: int | None,
+) -> AdaptiveRound:
+    """Re-plan what is left of ``budget`` from everything stored now and make it the field quotas.
+
+    ``start`` is the number of field and paper responses when the campaign began (None on its first
+    round): every one stored since then is one interview of the budget spent, wherever it fell.
+    """
+    with transaction(factory) as session:
+        context = load_context(session, consultation)
+        table = _cells(context, specs, given)
+        field = int(context.frame.filter(pl.col("mode") != ONLINE).height)
+        remaining = budget if start is None else max(budget - (field - start), 0)
+        rows = plan_rows(plan(table, remaining), specs)
+        _writer[0](session, context.consultation, rows, actor="cli:plan --adaptive")
+    return AdaptiveRound(field, remaining, rows)
+
+
+def _adaptive(
+    database_url: str | None,
+    consultation: str,
+    specs: list[tuple[str, ...]],
+    given: Targets | None,
+    schedule: _Schedule,
+) -> None:
+    """Rounds until the budget is spent, ``--rounds`` are done, or the operator stops it (Ctrl-C)."""
+    factory, start, done, pause = sessions(database_url), None, 0, threading.Event()
+    try:
+        while True:
+            now = adaptive_round(factory, consultation, specs, given, schedule.budget, start)
+            start = now.field if start is None else start
+            done += 1
+            stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
+            out.print(f"{stamp} round {done}: {now.field - start} field interviews since the start, "
+                      f"{now.remaining} left; quotas of {consultation} updated ({len(now.rows)} cells)",
+                      highlight=False)  # fmt: skip
+            if now.remaining == 0 or (schedule.rounds and done >= schedule.rounds):
+                return
+            pause.wait(schedule.every)  # the schedule itself, not a wait for another thread
+    except KeyboardInterrupt:
+        out.print(f"stopped after {done} rounds; the quotas stay as last applied", highlight=False)
+
+
 def _no_quotas(session: Session, consultation: Consultation, rows: list[PlanRow], *, actor: str) -> None:
     fail("--apply needs the field app (run the full `survey` command)")
 
@@ -182,11 +269,21 @@ def plan_command(
         int, typer.Option(min=0, max=MAX_DRAWS, help="Simulate K samples: bias and RMSE with this plan.")
     ] = 0,
     seed: Annotated[int, typer.Option(min=0, help="Random seed of --simulate.")] = 2022,
+    adaptive: Annotated[
+        bool,
+        typer.Option("--adaptive", help="Re-plan what is left of --budget and apply it, every --every s."),
+    ] = False,
+    every: Annotated[int, typer.Option(min=0, max=86_400, help="Seconds between --adaptive rounds.")] = 300,
+    rounds: Annotated[
+        int, typer.Option(min=0, help="Stop --adaptive after this many rounds (0: never).")
+    ] = 0,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """Plan field interviews that minimise the design effect of the post-stratified weights."""
     if (budget is None) == (moe is None):
         fail("give exactly one of --budget N or --moe 0.03")
+    if adaptive and (budget is None or costs is not None or simulate):
+        fail("--adaptive plans a --budget (no --moe, --costs or --simulate)")
     if budget is not None and not 0 <= budget <= MAX_BUDGET:
         fail(f"--budget must be between 0 and {MAX_BUDGET:,}")
     if moe is not None and not 0 < moe < 1:
@@ -196,16 +293,12 @@ def plan_command(
     try:
         specs = parse_specs(cells)
         given = Targets.from_frame(_read_csv(targets, "--targets")) if targets else None
+        if adaptive:
+            _adaptive(database_url, consultation, specs, given, _Schedule(budget or 0, every, rounds))
+            return
         with sessions(database_url)() as session:
             context = load_context(session, consultation)
-            if given is None and not context.target_rows:
-                fail(f"{consultation} has no targets yet: upload some or pass --targets")
-            columns = [v for s in specs for v in s]
-            unknown = [c for c in columns if c not in context.frame.columns]
-            if unknown:
-                fail(f"--cells: {unknown[0]!r} is not a question of {consultation}")
-            data = context.frame.select(columns).to_pandas()
-            table = build_cells(data, given or context.targets, specs)
+            table = _cells(context, specs, given)
             inputs = simulation_inputs(context, given or context.targets, specs, table) if simulate else None
         costs_, caps = _limits(costs, table) if costs else (None, None)
         result = (

@@ -7,13 +7,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from field_app.models import FieldQuota
+from field_app.plan_quotas import register
 from survey.cli.main import app
-from survey.store.models import AuditEntry
+from survey.cli.plan import adaptive_round
+from survey.store.db import transaction
+from survey.store.models import AuditEntry, Response
 from tests.plan.conftest import SLUG
 from weighting.field_plan import proportional
 from weighting.representativeness import Cells, weight_effect
@@ -160,3 +164,46 @@ def test_simulate_reports_bias_and_rmse_per_scenario(demo: sessionmaker[Session]
     bad = run("plan", SLUG, "--budget", "148", "--cells", "sex", "--simulate", "-1", database_url=database_url,
               code=2)  # fmt: skip
     assert "--simulate" in bad
+
+
+def quotas(demo: sessionmaker[Session]) -> dict[tuple[str, str], int]:
+    with demo() as session:
+        return {(q.variable, q.category): q.target for q in session.scalars(select(FieldQuota))}
+
+
+def test_adaptive_round_applies_the_plan_and_says_so(demo: sessionmaker[Session], database_url: str):
+    output = run("plan", SLUG, "--budget", "20", "--cells", "sex:age_group", "--adaptive", "--rounds", "1",
+                 "--every", "0", database_url=database_url)  # fmt: skip
+    assert "round 1: 0 field interviews since the start, 20 left" in output
+    assert sum(quotas(demo).values()) == 1151 + 20
+
+
+def test_adaptive_rounds_spend_the_budget_as_field_interviews_arrive(demo: sessionmaker[Session]):
+    register(typer.Typer())  # the command as the CLI loads it: --adaptive writes the field quotas
+    specs = [("sex", "age_group")]
+    first = adaptive_round(demo, SLUG, specs, None, 12, None)
+    assert first.remaining == 12
+    assert sum(r.planned for r in first.rows) == 12
+    # Five more field interviews arrive (here: five stored online responses become field ones).
+    with transaction(demo) as session:
+        ids = session.scalars(select(Response.id).where(Response.mode == "online").limit(5)).all()
+        for response in session.scalars(select(Response).where(Response.id.in_(ids))):
+            response.mode = "field"
+    second = adaptive_round(demo, SLUG, specs, None, 12, first.field)
+    assert second.field == first.field + 5
+    assert second.remaining == 7
+    assert sum(quotas(demo).values()) == 1151 + 7
+    assert {(r.variable, r.category): r.after for r in second.rows} == quotas(demo)
+    spent = adaptive_round(demo, SLUG, specs, None, 4, first.field)
+    assert spent.remaining == 0
+    assert sum(quotas(demo).values()) == 1151  # nothing left to plan: every target is what is stored
+    with demo() as session:
+        actors = session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "set_quotas")).all()
+    assert actors.count("cli:plan --adaptive") >= 3
+
+
+def test_adaptive_needs_a_budget(demo: sessionmaker[Session], database_url: str):
+    output = run(
+        "plan", SLUG, "--moe", "0.03", "--cells", "sex", "--adaptive", database_url=database_url, code=2
+    )
+    assert "--adaptive plans a --budget" in output
