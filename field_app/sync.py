@@ -23,6 +23,7 @@ from survey.store.bounds import has_nul, id_in_range, storable_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
+from survey.web.text_policy import item_problem
 
 IN_CHUNK = 1000  # bound IN lists: SQLite caps the bound parameters of one statement
 _RECEIPTS = cast("Table", FieldReceipt.__table__)  # Core insert: one statement for all rows
@@ -237,7 +238,7 @@ def _unfit_value(item: SyncItem) -> str | None:
         for name in ("started_at", "submitted_at"):
             if not storable_time(getattr(item, name)):
                 return f"{name}: not a moment on the UTC calendar"
-    return None
+    return item_problem(item)  # the text policy every input follows (survey.web.text_policy)
 
 
 def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:

@@ -30,7 +30,7 @@ from litestar.datastructures import UploadFile
 from litestar.exceptions import ValidationException
 from litestar.utils.scope.state import ScopeState
 
-__all__ = ["Refusal", "TextProblem", "apply_text_policy", "clean_text"]
+__all__ = ["Refusal", "TextProblem", "apply_text_policy", "clean_text", "item_problem"]
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _BIDI = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
@@ -98,9 +98,42 @@ def _pairs(
     return cleaned
 
 
+def _is_batch(value: Any) -> bool:
+    """A tablet's batch (``{"items": [...]}``): one bad item must not cost the others their upload."""
+    return isinstance(value, dict) and isinstance(value.get("items"), list)
+
+
+def _walk_batch(batch: dict[str, Any], problems: list[TextProblem]) -> dict[str, Any]:
+    """The batch cleaned item by item; an item with refused text is passed on as sent, and the sync
+    refuses that item alone (:func:`item_problem`), while the batch's own fields are checked as usual."""
+    cleaned = {key: _walk(value, key, False, problems) for key, value in batch.items() if key != "items"}
+    items = []
+    for item in batch["items"]:
+        own: list[TextProblem] = []
+        tidy = _walk(item, "", False, own)
+        items.append(item if own else tidy)
+    cleaned["items"] = items
+    return cleaned
+
+
+def item_problem(item: Any) -> str | None:
+    """``field: why`` for the first text of a batch item the policy refuses, or None.
+
+    Text with a NUL is left to the item's own checks, which name the field in their own words.
+    """
+    problems: list[TextProblem] = []
+    _walk(msgspec.to_builtins(item), "", False, problems)
+    for problem in problems:
+        if "U+0000" not in problem.message:
+            return f"{problem.field}: {problem.message}"
+    return None
+
+
 def _refuse(problems: list[TextProblem], source: str) -> ValidationException:
-    detail = "; ".join(f"{p.field}: {p.message}" for p in problems)
-    extra = [{"source": source, "key": p.field, "message": p.message, "code": "text"} for p in problems]
+    """One problem per field; an answer is named by its question alone, as answer errors always are."""
+    named = [TextProblem(p.field.removeprefix("answers."), p.message) for p in problems]
+    detail = "; ".join(f"{p.field}: {p.message}" for p in named)
+    extra = [{"source": source, "key": p.field, "message": p.message, "code": "invalid_text"} for p in named]
     return ValidationException(detail, extra=extra)
 
 
@@ -138,7 +171,9 @@ async def apply_text_policy(request: Request[Any, Any, Any]) -> None:
             decoded = msgspec.json.decode(body)
         except (msgspec.DecodeError, RecursionError):
             return  # the handler's own decoding says what is wrong, as before
-        cleaned = _walk(decoded, "", False, problems)
+        cleaned = (
+            _walk_batch(decoded, problems) if _is_batch(decoded) else _walk(decoded, "", False, problems)
+        )
         if problems:
             raise _refuse(problems, "body")
         state.json = cleaned  # parsed once: the handler reads this instead of decoding again

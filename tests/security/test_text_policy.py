@@ -101,7 +101,8 @@ def test_a_control_character_in_an_answer_is_422_naming_the_answer(
     answers = valid_answers(merge_why_not_other="ok\x00 then \x1b[2J")
     reply = client.post(URL, json=_response(version.id, answers=answers))
     assert reply.status_code == 422, reply.text
-    assert reply.json()["errors"][0]["field"] == "answers.merge_why_not_other"
+    assert reply.json()["errors"][0]["field"] == "merge_why_not_other"
+    assert reply.json()["errors"][0]["code"] == "invalid_text"
     assert "U+0000" in reply.json()["detail"]
 
 
