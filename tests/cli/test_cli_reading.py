@@ -185,3 +185,18 @@ def test_the_reader_s_examples_hold():
         result = doctest.testmod(module)
         assert result.attempted > 0
         assert result.failed == 0
+
+
+def test_na_values_apply_to_numeric_outcomes_in_estimate(app, tmp_path):
+    rows = [[str(i), ("2", "4", "-9")[i % 3]] for i in range(30)]
+    data = _write_rows(tmp_path / "d.csv", ["id", "y"], rows)
+    out = tmp_path / "e.csv"
+    args = ["estimate", str(data), "--variables", "y", "--out", str(out)]
+    plain = runner.invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert pd.read_csv(out)["estimate"].iloc[0] == pytest.approx(-1.0)
+    coded = runner.invoke(app, [*args, "--na-values", "-9"])
+    assert coded.exit_code == 0, coded.output
+    est = pd.read_csv(out)
+    assert est["estimate"].iloc[0] == pytest.approx(3.0)
+    assert est["n"].iloc[0] == 20
