@@ -34,6 +34,7 @@ from survey.api.errors import (
 from survey.api.health import HealthController
 from survey.api.schema_page import SchemaPage
 from survey.logs import configure_logging
+from survey.ops.routes import ReadyController
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     return SurveyApp(
         route_handlers=[
             HealthController,
+            ReadyController,
             ConsultationController,
             *WEB_ROUTES,
             *FIELD_ROUTES,

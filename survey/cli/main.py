@@ -111,6 +111,11 @@ COMMANDS: dict[str, Lazy] = {
         "command:restore_command",
         "Restore a backup into an empty database and the data folder, after checking every checksum.",
     ),
+    "doctor": Lazy(
+        "survey.cli.ops",
+        "command:doctor_command",
+        "Check the deployment: configuration, database and schema, secret, folders, clock, Redis, PDF.",
+    ),
 }
 
 

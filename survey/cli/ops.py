@@ -83,3 +83,28 @@ def restore_command(
         f"schema at {report.revision}",
         highlight=False,
     )
+
+
+def doctor_command(
+    database: str | None = DatabaseOption,
+) -> None:
+    """Check the deployment: configuration, database and schema, secret, folders, clock, Redis, PDF.
+
+    One line per check: ok, warn (works, but fix it) or fail (the service will not work correctly),
+    each saying what to do. The exit code is 1 when any check fails, so a deploy script can stop.
+    The database and schema check is the one /ready and the image's HEALTHCHECK use.
+    """
+    import os  # noqa: PLC0415
+
+    from survey.ops.doctor import checked_at, report_line, run_checks  # noqa: PLC0415
+
+    environ = dict(os.environ)
+    if database:
+        environ["DATABASE_URL"] = database
+    checks = run_checks(environ)
+    out.print(f"survey doctor, {checked_at()}", highlight=False)
+    for check in checks:
+        out.print(report_line(check), highlight=False, markup=False, soft_wrap=True)
+    failed = [c.name for c in checks if c.status == "fail"]
+    if failed:
+        raise typer.Exit(1)

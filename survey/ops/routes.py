@@ -1,0 +1,37 @@
+"""``GET /ready``: 200 when the service may take traffic, 503 otherwise (the body says why)."""
+
+from __future__ import annotations
+
+import msgspec
+from litestar import Controller, get
+from litestar.datastructures import State
+from litestar.response import Response
+
+from survey.ops.readiness import readiness
+
+
+class Ready(msgspec.Struct):
+    """Readiness as JSON: ``ready`` and its parts, without anything that identifies a person."""
+
+    ready: bool
+    database: str
+    schema_revision: str | None
+    head_revision: str | None
+    detail: str
+
+
+class ReadyController(Controller):
+    """Readiness for load balancers and the image's HEALTHCHECK (liveness stays at ``/health``)."""
+
+    path = "/ready"
+    tags = ["operations"]  # noqa: RUF012
+
+    @get(sync_to_thread=True, summary="Readiness: database reachable and schema at head", cache=False)
+    def ready(self, state: State) -> Response[Ready]:
+        verdict = readiness(state.engine)
+        body = Ready(
+            verdict.ready, verdict.database, verdict.schema_revision, verdict.head_revision, verdict.detail
+        )
+        return Response(
+            body, status_code=200 if verdict.ready else 503, headers={"Cache-Control": "no-store"}
+        )
