@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margins
+from weighting._feasibility import Problem
 from weighting._frames import FloatArray, column_names, encode
 from weighting.design import Design, Step, require_finite
 from weighting.diagnostics import CategoryFit, Diagnostics, WeightSummary, summarise_groups, summarise_weights
@@ -44,6 +45,15 @@ class Prepared:
         if self.old_constant is not None:
             return (self.old_constant * cell_factor)[self.cells.cells]
         return self.old_weights * cell_factor[self.cells.cells]
+
+    def problem(self, scale: float = 1.0) -> Problem:
+        """The step as a feasibility problem on cells (starting cell totals times `scale`)."""
+        return Problem(
+            self.cell_weight * scale,
+            self.cells.cell_categories,
+            self.totals,
+            tuple(c.margin for c in self.codings),
+        )
 
     def margin_label(self, m: int, k: int) -> str:
         """`margin=category` text for messages."""

@@ -15,7 +15,17 @@ import numpy as np
 from weighting._frames import FloatArray, IntArray
 from weighting.errors import BoundsError, NonFiniteError
 
-__all__ = ["CalFit", "RakeFit", "calfun_values", "fit_calibration", "fit_rake", "gram", "model_matrix"]
+__all__ = [
+    "CalFit",
+    "RakeFit",
+    "calfun_values",
+    "check_bounds",
+    "fit_calibration",
+    "fit_rake",
+    "gram",
+    "model_matrix",
+    "prescale_of",
+]
 
 Calfun = Callable[[FloatArray], tuple[FloatArray, FloatArray]]
 _PRESCALE_THRESHOLD = 20.0
@@ -130,6 +140,24 @@ def calfun_values(
     return g - 1, dg
 
 
+def check_bounds(calfun: str, bounds: tuple[float, float] | None) -> None:
+    """Raise BoundsError for bounds that are malformed, or missing where logit needs them."""
+    if calfun == "logit" and (bounds is None or not all(np.isfinite(bounds))):
+        raise BoundsError("logit calibration needs finite bounds LO,HI with LO < 1 < HI", code="logit_bounds")
+    if bounds is not None and not (0 <= bounds[0] < 1 < bounds[1]):
+        raise BoundsError(
+            f"bounds must satisfy 0 <= LO < 1 < HI, got {bounds[0]:g},{bounds[1]:g}",
+            code="bounds_malformed", lo=bounds[0], hi=bounds[1],
+        )  # fmt: skip
+
+
+def prescale_of(cell_weight: FloatArray, xc: FloatArray, population: FloatArray) -> float:
+    """R grake's pre-scaling: the mean population/sample ratio when every ratio exceeds 20, else 1."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = population / (xc.T @ cell_weight)
+    return float(np.mean(ratios)) if np.all(ratios > _PRESCALE_THRESHOLD) else 1.0
+
+
 @dataclass(frozen=True)
 class CalFit:
     """Newton calibration result: g per cell and the final relative misfit."""
@@ -157,17 +185,9 @@ def fit_calibration(
     first rescaled by the mean ratio and the bounds apply after that rescaling; non-finite
     g triggers step halving; convergence is max |misfit| / (1 + |total|) < tol after a step.
     """
-    if calfun == "logit" and (bounds is None or not all(np.isfinite(bounds))):
-        raise BoundsError("logit calibration needs finite bounds LO,HI with LO < 1 < HI", code="logit_bounds")
-    if bounds is not None and not (0 <= bounds[0] < 1 < bounds[1]):
-        raise BoundsError(
-            f"bounds must satisfy 0 <= LO < 1 < HI, got {bounds[0]:g},{bounds[1]:g}",
-            code="bounds_malformed", lo=bounds[0], hi=bounds[1],
-        )  # fmt: skip
+    check_bounds(calfun, bounds)
     sample_total = xc.T @ cell_weight
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = population / sample_total
-    prescale = float(np.mean(ratios)) if np.all(ratios > _PRESCALE_THRESHOLD) else 1.0
+    prescale = prescale_of(cell_weight, xc, population)
     ww = cell_weight * prescale
     sample_total = sample_total * prescale
     denom = 1 + np.abs(population)

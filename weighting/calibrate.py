@@ -17,7 +17,8 @@ import numpy as np
 
 from weighting._adjust import finish, fit_label, prepare, worst_fit
 from weighting._cells import MissingPolicy
-from weighting._fit import fit_calibration, model_matrix, population_vector
+from weighting._feasibility import bounds_error, check_before, explain_failure, infeasible_error
+from weighting._fit import check_bounds, fit_calibration, model_matrix, population_vector, prescale_of
 from weighting.design import Design
 from weighting.diagnostics import Note
 from weighting.errors import BoundsError, ConvergenceError
@@ -63,7 +64,11 @@ def calibrate(
         A new Design with the calibration step (model matrix, g) and Diagnostics recorded.
 
     Raises:
-        BoundsError: Malformed bounds, or bounds that cannot be met.
+        BoundsError: Malformed bounds, or bounds that cannot be met (the message names the
+            categories g within the bounds cannot carry to their target, or the margins that
+            cannot be met together: checked on the cells before iterating and, exactly, by a
+            linear programme when iterating fails).
+        InfeasibleError: Raking calibration to margins no positive weights can meet.
         ConvergenceError: No convergence without bounds (e.g. raking to impossible totals).
 
     Examples:
@@ -80,20 +85,30 @@ def calibrate(
         raise BoundsError(
             "bounds need calfun 'linear' or 'logit' (raking is unbounded)", code="raking_bounds"
         )
+    check_bounds(calfun, bounds)
     prep = prepare(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
     )
     sizes = tuple(len(c.margin.categories) for c in prep.codings)
     xc = model_matrix(prep.cells.cell_categories, sizes)
+    pop_vector = population_vector(prep.totals)
+    positive = calfun != "linear" or bounds is not None
+    problem = prep.problem(prescale_of(prep.cell_weight, xc, pop_vector)) if positive else None
+    if problem is not None:  # the weights must stay positive (or within bounds): can they?
+        check_before(problem, bounds)
     fit = fit_calibration(
         prep.cell_weight,
         xc,
-        population_vector(prep.totals),
+        pop_vector,
         calfun=calfun,
         bounds=bounds,
         max_iter=max_iter,
         tol=tol,
     )
+    if problem is not None and not fit.converged:
+        status, why = explain_failure(problem, bounds)
+        if status != "feasible":
+            raise bounds_error(why, bounds) if bounds is not None else infeasible_error(why)
     weights = prep.apply(fit.g)
     if not np.all(np.isfinite(fit.g)):
         what = (

@@ -205,7 +205,7 @@ def require_finite(weights: FloatArray, what: str) -> None:
         row = int(np.flatnonzero(~finite)[0]) + 1
         raise NonFiniteError(
             f"{what}: the weight of data row {row} is not a finite number ({weights[row - 1]!r})",
-            code="non_finite_weight", row=row, method=what,
+            code="non_finite_weight", row=row, step=what,
         )  # fmt: skip
 
 

@@ -12,9 +12,10 @@ from collections.abc import Mapping
 
 from weighting._adjust import finish, prepare
 from weighting._cells import MissingPolicy
+from weighting._feasibility import check_before, explain_failure, infeasible_error
 from weighting._fit import fit_rake
 from weighting.design import Design
-from weighting.errors import ConvergenceError
+from weighting.errors import ConvergenceError, NonFiniteError
 from weighting.targets import Targets
 
 __all__ = ["rake"]
@@ -38,6 +39,11 @@ def rake(
     target share. Starting weights are the design's current weights (base weights, or 1 = N/n
     after rescaling), rescaled to the population total.
 
+    Before iterating, every pair of margins is checked for a category whose target exceeds
+    the targets of the categories it is observed with (no positive weights could meet both);
+    when iterating fails, a linear programme on the cells tells "no solution" (InfeasibleError,
+    naming the categories) from "only with zero weights" and from "needs more sweeps".
+
     Args:
         design: The design to adjust.
         targets: Margins (single or crossed) with shares or counts.
@@ -53,6 +59,7 @@ def rake(
         A new Design with the raking step and Diagnostics recorded.
 
     Raises:
+        InfeasibleError: No positive weights meet every margin (message: the categories in conflict).
         ConvergenceError: Not converged within `max_iter` sweeps (message: sweeps, worst category, gap).
         TargetsError: Category mismatches between data and targets.
 
@@ -68,7 +75,20 @@ def rake(
     prep = prepare(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
     )
-    fit = fit_rake(prep.cell_weight, prep.cells.cell_categories, prep.totals, max_iter=max_iter, tol=tol)
+    problem = prep.problem()
+    check_before(problem)
+    try:
+        fit = fit_rake(prep.cell_weight, prep.cells.cell_categories, prep.totals, max_iter=max_iter, tol=tol)
+    except NonFiniteError as exc:
+        status, why = explain_failure(problem)
+        if status == "feasible":
+            raise
+        raise infeasible_error(why) from exc
+    why = ""
+    if not fit.converged:
+        status, why = explain_failure(problem)
+        if status == "infeasible":
+            raise infeasible_error(why)
     weights = prep.apply(fit.factor)
     out = finish(
         design,
@@ -86,6 +106,7 @@ def rake(
         msg = (
             f"raking did not converge after {fit.iterations} iterations: {prep.margin_label(*fit.worst)} "
             f"is {fit.max_deviation:.3g} off its target share (tolerance {tol:g})"
+            + (f"; {why}" if why else "")
         )
         if strict:
             variable, category = prep.margin_category(*fit.worst)

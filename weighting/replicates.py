@@ -14,9 +14,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector
+from weighting._feasibility import Problem, bounds_error, check_before, explain_failure, infeasible_error
+from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector, prescale_of
 from weighting.design import Design, Step, require_finite
-from weighting.errors import ConvergenceError, DesignError, NonFiniteError
+from weighting.errors import ConvergenceError, DesignError, NonFiniteError, WeightingError
 
 __all__ = [
     "ReplicateKind",
@@ -99,44 +100,84 @@ def replay_step(step: Step, weights: np.ndarray) -> np.ndarray:
     return refit_step(step, weights)[0]
 
 
-def refit_step(step: Step, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Re-run a recorded step from `weights`: the new weights and the step's new `factors`."""
+def refit_step(
+    step: Step, weights: np.ndarray, *, replicate: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Re-run a recorded step from `weights`: the new weights and the step's new `factors`.
+
+    Raises:
+        InfeasibleError: The replicate's cells cannot meet the margins (names the categories).
+        BoundsError: The replicate cannot meet the calibration bounds.
+        ConvergenceError: The replicate's fit did not converge although a solution exists.
+    """
     if step.method == "trim":
         return weights * step.factors[0], step.factors
     old = weights * (step.total / weights.sum()) if step.rescale else weights
     cell_w = np.bincount(step.cells, weights=old, minlength=step.n_cells).astype(np.float64)
+    where = f"replicate {replicate}: " if replicate is not None else "a replicate "
     for cats, margin in zip(step.cell_categories, step.margins, strict=True):
         empty = np.flatnonzero(np.bincount(cats, weights=cell_w, minlength=len(margin.categories)) <= 0)
         if empty.size:
             raise DesignError(
-                f"a replicate leaves {margin.name}={margin.categories[int(empty[0])]} without respondents: "
-                "use fewer, larger PSUs or collapse categories"
-            )
+                f"{where}leaves {margin.name}={margin.categories[int(empty[0])]} without respondents: "
+                "use fewer, larger PSUs or collapse categories",
+                code="replicate_empty", replicate=replicate, variable=margin.name,
+                category=margin.categories[int(empty[0])],
+            )  # fmt: skip
     if step.method == "poststratify":
         (cats,) = step.cell_categories
         ratio = step.totals[0][cats] / cell_w
         return old * ratio[step.cells], ratio[None, :]
     if step.method == "rake":
-        fit = fit_rake(cell_w, step.cell_categories, step.totals, max_iter=step.max_iter, tol=step.tol)
+        problem = Problem(cell_w, step.cell_categories, step.totals, step.margins)
+        check_before(problem, replicate=replicate)
+        try:
+            fit = fit_rake(cell_w, step.cell_categories, step.totals, max_iter=step.max_iter, tol=step.tol)
+        except NonFiniteError as exc:
+            raise _failure(problem, None, replicate) from exc
         if not fit.converged:
-            raise ConvergenceError(
-                f"a replicate did not converge in raking after {fit.iterations} iterations"
-            )
+            raise _failure(problem, None, replicate)
         return old * fit.factor[step.cells], fit.sweep_factors
     sizes = tuple(int(t.size) for t in step.totals)
     xc = model_matrix(step.cell_categories, sizes)
+    population = population_vector(step.totals)
+    positive = step.method != "linear" or step.bounds is not None
+    problem = Problem(
+        cell_w * prescale_of(cell_w, xc, population), step.cell_categories, step.totals, step.margins
+    )
+    if positive:
+        check_before(problem, step.bounds, replicate=replicate)
     cal = fit_calibration(
         cell_w,
         xc,
-        population_vector(step.totals),
+        population,
         calfun=step.method,
         bounds=step.bounds,
         max_iter=step.max_iter,
         tol=step.tol,
     )
     if not cal.converged:
-        raise ConvergenceError(f"a replicate did not converge in {step.method} calibration")
+        if positive:
+            raise _failure(problem, step.bounds, replicate)
+        raise ConvergenceError(
+            f"{where}did not converge in {step.method} calibration",
+            code="replicate_no_convergence", replicate=replicate,
+        )  # fmt: skip
     return old * cal.g[step.cells], cal.g[None, :]
+
+
+def _failure(problem: Problem, bounds: tuple[float, float] | None, replicate: int | None) -> WeightingError:
+    """The error for a replicate whose fit failed: the conflict when there is one, else non-convergence."""
+    status, why = explain_failure(problem, bounds)
+    if status != "feasible":
+        if bounds is not None:
+            return bounds_error(why, bounds, replicate=replicate)
+        return infeasible_error(why, replicate=replicate)
+    where = f"replicate {replicate}" if replicate is not None else "a replicate"
+    return ConvergenceError(
+        f"{where} did not converge within its iteration cap although a solution exists: raise max_iter",
+        code="replicate_no_convergence", replicate=replicate,
+    )  # fmt: skip
 
 
 def replicate_weights(
@@ -171,7 +212,7 @@ def replicate_weights(
     for r in range(mult.shape[1]):
         w = design.base_weights * mult[psu, r]
         for step in design.steps:
-            w = replay_step(step, w)
+            w = refit_step(step, w, replicate=r + 1)[0]
         require_finite(w, f"replicate {r + 1}")
         out[:, r] = w
         if progress is not None:

@@ -55,6 +55,18 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "negative_weights": "{n} poids négatifs (calibration linéaire) : envisagez logit avec des bornes",
         "rescaled": "poids de départ d'abord multipliés par {factor} (comme R) ; les bornes s'appliquent ensuite",
         "trimmed": "{n} poids plafonnés ({what} entre {lo} et {hi}) en {rounds} tour(s)",
+        "infeasible_margins": "aucun jeu de poids positifs ne peut respecter toutes les marges : {explanation} ; "
+                              "regroupez ces catégories ou vérifiez les cibles",
+        "bounds_infeasible": "les bornes de calibration {lo} et {hi} ne peuvent être tenues : {explanation} ; "
+                             "élargissez-les ou regroupez des catégories",
+        "non_finite": "le calage a débordé après {iterations} itérations : les marges n'ont pas de solution commune",
+        "non_finite_weight": "{step} : un poids n'est pas un nombre fini (ligne {row})",
+        "non_finite_estimate": "l'estimation de {variable}={category} (groupe {by}) n'est pas un nombre fini",
+        "non_finite_test": "le test de Rao-Scott de « {row} » par « {col} » n'est pas un nombre fini",
+        "non_finite_replicate": "une estimation sur une réplique n'est pas un nombre fini",
+        "replicate_empty": "la réplique {replicate} laisse {variable}={category} sans répondant : "
+                           "utilisez des grappes moins nombreuses et plus grandes, ou regroupez des catégories",
+        "replicate_no_convergence": "la réplique {replicate} n'a pas convergé",
         "what_g": "rapport g", "what_weight": "poids",
     },
     "nl": {
@@ -95,6 +107,19 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "negative_weights": "{n} negatieve gewichten (lineaire kalibratie): overweeg logit met grenzen",
         "rescaled": "startgewichten eerst vermenigvuldigd met {factor} (zoals R); de grenzen gelden daarna",
         "trimmed": "{n} gewichten begrensd ({what} tussen {lo} en {hi}) in {rounds} ronde(s)",
+        "infeasible_margins": "geen positieve gewichten kunnen alle marges halen: {explanation}; "
+                              "voeg deze categorieën samen of controleer de streefcijfers",
+        "bounds_infeasible": "de kalibratiegrenzen {lo} en {hi} zijn niet haalbaar: {explanation}; "
+                             "verruim ze of voeg categorieën samen",
+        "non_finite": "de weging liep over na {iterations} iteraties: de marges hebben geen gemeenschappelijke "
+                      "oplossing",
+        "non_finite_weight": "{step}: een gewicht is geen eindig getal (rij {row})",
+        "non_finite_estimate": "de schatting van {variable}={category} (groep {by}) is geen eindig getal",
+        "non_finite_test": "de Rao-Scott-toets van '{row}' naar '{col}' is geen eindig getal",
+        "non_finite_replicate": "een schatting op een replicaat is geen eindig getal",
+        "replicate_empty": "replicaat {replicate} laat {variable}={category} zonder respondenten: "
+                           "gebruik minder, grotere clusters of voeg categorieën samen",
+        "replicate_no_convergence": "replicaat {replicate} is niet geconvergeerd",
         "what_g": "verhouding g", "what_weight": "gewicht",
     },
 }  # fmt: skip

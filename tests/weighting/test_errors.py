@@ -114,7 +114,8 @@ def test_infeasible_bounds_are_named(sample, targets):
     with pytest.raises(BoundsError) as exc:
         calibrate(Design.from_frame(sample), targets, calfun="logit", bounds=(0.9, 1.1))
     assert "0.9,1.1" in _one_line(exc)
-    assert exc.value.code == "bounds_unmet"
+    assert exc.value.code == "bounds_infeasible"  # found on the cells before iterating
+    assert "with g at" in exc.value.values["explanation"]
     assert {k: exc.value.values[k] for k in ("lo", "hi")} == {"lo": 0.9, "hi": 1.1}
 
 
