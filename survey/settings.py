@@ -11,6 +11,7 @@
 | LOG_LEVEL           | INFO                                 | structured JSON logs on stderr              |
 | SURVEY_CORS_ORIGINS | (none)                               | comma-separated origins allowed to call the JSON APIs from a browser |
 | REDIS_URL           | (none)                               | share rate limits, sign-in throttles and staff sessions between servers |
+| POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD | (none) | without DATABASE_URL but with POSTGRES_HOST, the PostgreSQL URL is built from these parts (any character in the password works: it is encoded here) |
 """
 
 from __future__ import annotations
@@ -72,11 +73,27 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _postgres_url(env: dict[str, str]) -> str:
+    """The URL from POSTGRES_* parts, password encoded (a pasted URL broke on ``@``, ``:`` or ``/``)."""
+    if not env.get("POSTGRES_HOST"):
+        return ""
+    from sqlalchemy.engine import URL  # noqa: PLC0415 - only here: `survey --help` must not load SQLAlchemy
+
+    return URL.create(
+        "postgresql+psycopg",
+        username=env.get("POSTGRES_USER") or None,
+        password=env.get("POSTGRES_PASSWORD") or None,
+        host=env["POSTGRES_HOST"],
+        port=_int(env, "POSTGRES_PORT", 5432),
+        database=env.get("POSTGRES_DB") or None,
+    ).render_as_string(hide_password=False)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from an environment mapping (``os.environ`` by default)."""
     env = dict(os.environ) if environ is None else environ
     data_dir = Path(env.get("SURVEY_DATA_DIR") or "var").resolve()
-    database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'survey.sqlite3'}"
+    database_url = env.get("DATABASE_URL") or _postgres_url(env) or f"sqlite:///{data_dir / 'survey.sqlite3'}"
     environment = env.get("SURVEY_ENV", "development")
     secret_key = env.get("SECRET_KEY", "")
     if not secret_key:
