@@ -45,7 +45,7 @@ from weighting.errors import (
 from weighting.estimate import Estimate, EstimateTable, estimate
 from weighting.poststratify import poststratify
 from weighting.rake import rake
-from weighting.replicates import ReplicateKind, ReplicateWeights, replicate_weights
+from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
 from weighting.targets import Margin, Targets
 from weighting.trim import trim
 from weighting.variance import residualise, taylor_covariance, taylor_variance
@@ -70,6 +70,7 @@ __all__ = [
     "NonFiniteError",
     "Note",
     "RaoScottStatistic",
+    "ReplicateFailure",
     "ReplicateKind",
     "ReplicateWeights",
     "Step",

@@ -46,11 +46,16 @@ class Estimate:
 
 @dataclass(frozen=True)
 class EstimateTable:
-    """Estimates with how their SEs were computed (say which SE you report)."""
+    """Estimates with how their SEs were computed (say which SE you report).
+
+    `variance` names the method ("taylor, calibration-aware", or the replicates with how many
+    were dropped); `dropped_replicates` is that count, for callers that print it beside the SE.
+    """
 
     rows: tuple[Estimate, ...]
     by: str | None
     variance: str
+    dropped_replicates: int = 0
 
     def to_frame(self) -> pd.DataFrame:
         """`variable,category,[by],estimate,se,ci_low,ci_high,n`; the subgroup column is named `by`."""
@@ -147,14 +152,21 @@ def estimate(
     batch: list[tuple[_Spec, float, int, np.ndarray, float]] = []
     w = design.weights
     method = (
-        "replicates" if replicates is not None else ("taylor, calibration-aware" if calibrated else "taylor")
+        replicates.describe()
+        if replicates is not None
+        else ("taylor, calibration-aware" if calibrated else "taylor")
     )
 
     def flush() -> None:
         if not batch:
             return
         if replicates is not None:
-            var = replicate_variance(replicates, [(s.y, s.domain) for s, *_ in batch], statistic)
+            var = replicate_variance(
+                replicates,
+                [(s.y, s.domain) for s, *_ in batch],
+                statistic,
+                centre=np.array([b[1] for b in batch]),
+            )
         else:
             scores = np.empty((design.n, len(batch)), order="F")  # column writes stay contiguous
             for j, (s, est, _, wd, wd_sum) in enumerate(batch):
@@ -181,7 +193,8 @@ def estimate(
         if len(batch) >= _BATCH:
             flush()
     flush()
-    return EstimateTable(tuple(rows), by, method)
+    dropped = len(replicates.dropped) if replicates is not None else 0
+    return EstimateTable(tuple(rows), by, method, dropped)
 
 
 def _non_finite(spec: _Spec, est: float, variance: float) -> None:

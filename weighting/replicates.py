@@ -7,6 +7,7 @@ replicate's base weights (cell-level, cheap). Bootstrap takes a seed for reprodu
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -20,22 +21,38 @@ from weighting.design import Design, Step, require_finite
 from weighting.errors import ConvergenceError, DesignError, NonFiniteError, WeightingError
 
 __all__ = [
+    "ReplicateFailure",
     "ReplicateKind",
     "ReplicateWeights",
     "refit_step",
+    "replay_replicates",
     "replay_step",
     "replicate_variance",
     "replicate_weights",
 ]
 
 ReplicateKind = Literal["jk1", "bootstrap"]
+ReplicateFailure = Literal["error", "drop"]
 
 
 @dataclass(frozen=True, eq=False)
 class ReplicateWeights:
     """Replicate weights (n × R), already re-calibrated, with R's `scale` and `rscales`.
 
-    Variance = scale · Σ_r rscales_r (θ_r − θ̄)² (R's default `mse=FALSE`, centred on the replicate mean).
+    Variance = scale · Σ_r rscales_r (θ_r − θ̄)², θ̄ the mean of the replicates (R's default
+    `mse=FALSE`) or, with `mse=True`, the full-sample estimate.
+
+    Attributes:
+        kind: jk1, bootstrap (made here) or the type of supplied weights (JK1, JKn, BRR, Fay,
+            bootstrap, SDR, other).
+        weights: n × R replicate weights (the columns kept).
+        scale: R's `scale`.
+        rscales: R's `rscales`, one per kept replicate.
+        seed: Bootstrap seed, if any.
+        mse: Centre the squared deviations on the full-sample estimate.
+        dropped: 1-based numbers of the replicates that could not be calibrated and were
+            dropped (`replicate_failure="drop"`); reported beside every SE.
+        reasons: Why each dropped replicate failed (the error's one-line message).
     """
 
     kind: str
@@ -43,6 +60,9 @@ class ReplicateWeights:
     scale: float
     rscales: np.ndarray
     seed: int | None = None
+    mse: bool = False
+    dropped: tuple[int, ...] = ()
+    reasons: tuple[str, ...] = ()
 
     @property
     def n_replicates(self) -> int:
@@ -53,6 +73,20 @@ class ReplicateWeights:
     def degf(self) -> int:
         """Degrees of freedom used for proportion CIs (replicates − 1, at least 1)."""
         return max(self.n_replicates - 1, 1)
+
+    def describe(self) -> str:
+        """How SEs from these replicates were computed, with the dropped count (e.g. for a CSV header).
+
+        Examples:
+            >>> import numpy as np
+            >>> ReplicateWeights("bootstrap", np.ones((2, 48)), 1 / 47, np.ones(48), dropped=(3, 9)).describe()
+            'replicates (bootstrap, 48 of 50; 2 dropped: could not be calibrated)'
+        """
+        text = f"replicates ({self.kind}, {self.n_replicates}"
+        if self.dropped:
+            total = self.n_replicates + len(self.dropped)
+            text += f" of {total}; {len(self.dropped)} dropped: could not be calibrated"
+        return text + (", mse" if self.mse else "") + ")"
 
     def to_frame(self, prefix: str = "repw_") -> pd.DataFrame:
         """Replicate weight columns `repw_1..repw_R` for export (R: svrepdesign(repweights="repw_"))."""
@@ -188,12 +222,35 @@ def replicate_weights(
     seed: int | None = None,
     max_replicates: int = 2000,
     progress: Callable[[int, int], None] | None = None,
+    replicate_failure: ReplicateFailure = "error",
 ) -> ReplicateWeights:
     """Replicate weights with every recorded step replayed on each replicate.
 
     JK1 drops one PSU (each row when there are no clusters) at a time; with strata it is the
     stratified jackknife (R's JKn). Bootstrap is the Rao–Wu rescaled bootstrap (n_h − 1 PSUs
     drawn with replacement per stratum, as R's `bootweights`), reproducible with `seed`.
+
+    A replicate whose calibration has no solution (its PSUs leave a conflict between margins)
+    or does not converge is handled by `replicate_failure`: "error" (default) raises the
+    replicate's error; "drop" leaves it out, warns, and records it in `dropped`, which
+    `estimate` reports beside the SE. Dropping is not neutral: bootstrap rescales to the
+    replicates kept (scale 1/(R'-1)); a jackknife loses that PSU's term, so its SE is too small.
+
+    Args:
+        design: The weighted design (its steps are replayed on each replicate).
+        kind: "jk1" or "bootstrap".
+        n_replicates: Bootstrap replicates.
+        seed: Bootstrap seed.
+        max_replicates: Refuse a jackknife with more PSUs than this.
+        progress: Called with (done, total) after each replicate.
+        replicate_failure: "error" or "drop" (see above).
+
+    Returns:
+        ReplicateWeights.
+
+    Raises:
+        WeightingError: A replicate failed under "error" (the message names it and why), or
+            fewer than two replicates are left under "drop".
 
     Examples:
         >>> import pandas as pd
@@ -204,34 +261,88 @@ def replicate_weights(
     """
     if kind not in ("jk1", "bootstrap"):
         raise DesignError(f"unknown replicate kind {kind!r} (use jk1 or bootstrap)")
+    if replicate_failure not in ("error", "drop"):
+        raise DesignError(f"unknown replicate_failure {replicate_failure!r} (use error or drop)")
     if kind == "bootstrap" and n_replicates < 2:
         raise DesignError("bootstrap needs at least 2 replicates")
     mult, scale, rscales = _multipliers(design, kind, n_replicates, seed, max_replicates)
     psu = design.psu if design.psu is not None else np.arange(design.n)
-    out = np.empty((design.n, mult.shape[1]))
-    for r in range(mult.shape[1]):
-        w = design.base_weights * mult[psu, r]
-        for step in design.steps:
-            w = refit_step(step, w, replicate=r + 1)[0]
-        require_finite(w, f"replicate {r + 1}")
-        out[:, r] = w
+    out, dropped, reasons = replay_replicates(
+        design, lambda r: design.base_weights * mult[psu, r], mult.shape[1], replicate_failure, progress
+    )
+    kept = np.setdiff1d(np.arange(mult.shape[1]), np.asarray(dropped, dtype=np.int64) - 1)
+    if kind == "bootstrap" and dropped:
+        scale = 1.0 / (kept.size - 1)
+    return ReplicateWeights(kind, out, scale, rscales[kept], seed, dropped=dropped, reasons=reasons)
+
+
+def replay_replicates(
+    design: Design,
+    start: Callable[[int], np.ndarray],
+    total: int,
+    replicate_failure: ReplicateFailure,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[np.ndarray, tuple[int, ...], tuple[str, ...]]:
+    """Replay the design's steps on replicate r's starting weights `start(r)` for r < `total`.
+
+    Returns the kept replicate weights (n × kept), the 1-based numbers dropped, and why.
+    """
+    out = np.empty((design.n, total))
+    dropped: list[int] = []
+    reasons: list[str] = []
+    for r in range(total):
+        w = start(r)
+        try:
+            for step in design.steps:
+                w = refit_step(step, w, replicate=r + 1)[0]
+            require_finite(w, f"replicate {r + 1}")
+        except WeightingError as exc:
+            if replicate_failure == "error":
+                raise
+            dropped.append(r + 1)
+            reasons.append(str(exc))
+        else:
+            out[:, r] = w
         if progress is not None:
-            progress(r + 1, mult.shape[1])
-    return ReplicateWeights(kind, out, scale, rscales, seed)
+            progress(r + 1, total)
+    if dropped:
+        kept = total - len(dropped)
+        if kept < 2:
+            raise DesignError(
+                f"{len(dropped)} of {total} replicates could not be calibrated, fewer than 2 are left: {reasons[0]}",
+                code="replicates_all_failed", dropped=len(dropped), total=total,
+            )  # fmt: skip
+        warnings.warn(
+            f"{len(dropped)} of {total} replicates could not be calibrated and were dropped "
+            f"(the first: {reasons[0]}); the SE uses the {kept} others",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        out = np.delete(out, np.asarray(dropped) - 1, axis=1)
+    return out, tuple(dropped), tuple(reasons)
 
 
 def replicate_variance(
-    reps: ReplicateWeights, columns: Sequence[tuple[np.ndarray, np.ndarray]], statistic: str
+    reps: ReplicateWeights,
+    columns: Sequence[tuple[np.ndarray, np.ndarray]],
+    statistic: str,
+    *,
+    centre: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Replicate variance of the mean (or total) of each (y, domain) column."""
+    """Replicate variance of the mean (or total) of each (y, domain) column.
+
+    `centre`: the full-sample estimates, used instead of the replicate mean when `reps.mse`.
+    """
     ys = np.column_stack([np.where(d, y, 0.0) for y, d in columns])
     num = ys.T @ reps.weights
     if statistic == "mean":
         den = np.column_stack([d.astype(np.float64) for _, d in columns]).T @ reps.weights
-        theta = num / den
+        with np.errstate(divide="ignore", invalid="ignore"):
+            theta = num / den
     else:
         theta = num
-    centred = theta - theta.mean(axis=1, keepdims=True)
+    mid = centre[:, None] if reps.mse and centre is not None else theta.mean(axis=1, keepdims=True)
+    centred = theta - mid
     var = np.asarray(reps.scale * (centred**2 * reps.rscales[None, :]).sum(axis=1))
     empty = ~np.column_stack([d for _, d in columns]).any(axis=0)
     if not np.all(np.isfinite(var[~empty])):

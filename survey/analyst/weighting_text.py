@@ -67,6 +67,7 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "replicate_empty": "la réplique {replicate} laisse {variable}={category} sans répondant : "
                            "utilisez des grappes moins nombreuses et plus grandes, ou regroupez des catégories",
         "replicate_no_convergence": "la réplique {replicate} n'a pas convergé",
+        "replicates_all_failed": "{dropped} répliques sur {total} n'ont pu être calibrées : il en reste moins de 2",
         "what_g": "rapport g", "what_weight": "poids",
     },
     "nl": {
@@ -120,6 +121,8 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "replicate_empty": "replicaat {replicate} laat {variable}={category} zonder respondenten: "
                            "gebruik minder, grotere clusters of voeg categorieën samen",
         "replicate_no_convergence": "replicaat {replicate} is niet geconvergeerd",
+        "replicates_all_failed": "{dropped} van {total} replicaten konden niet gekalibreerd worden: er blijven er "
+                                 "minder dan 2 over",
         "what_g": "verhouding g", "what_weight": "gewicht",
     },
 }  # fmt: skip
