@@ -59,8 +59,12 @@ class Mapper:
     def warn(self, row: int | None, column: str | None, message: str) -> None:
         self.warnings.append(FormIssue(self.sheet, row, column, message))
 
-    def labels(self, value: object) -> tuple[Labels, Labels]:
-        """pyxform's ``label`` (a string, or ``{language: text}``) as normal and easy-read labels by code."""
+    def labels(self, value: object, *, counted: bool = False) -> tuple[Labels, Labels]:
+        """pyxform's ``label`` (a string, or ``{language: text}``) as normal and easy-read labels by code.
+
+        ``counted``: the languages of question and group labels are the form's languages (as the survey
+        sheet's label columns were); a language only choices or hints use is not offered on its own.
+        """
         if value is None or value == "":
             return {}, {}
         items = value.items() if isinstance(value, dict) else [("default", value)]
@@ -72,7 +76,7 @@ class Mapper:
             code, is_easy = (self.plain, False) if language == "default" else language_code(str(language))
             (easy if is_easy else normal).setdefault(code, text)
             known = self.easy_languages if is_easy else self.languages
-            if code not in known:
+            if counted and code not in known:
                 known.append(code)
         return normal, easy
 

@@ -135,14 +135,24 @@ def _top_level(
     if kind in ("group", "repeat"):
         name = str(child.get("name", ""))
         row = mapper.read.rows.row_of(name)
-        labels, _ = mapper.labels(child.get("label"))
+        labels, _ = mapper.labels(child.get("label"), counted=True)
         relevant = mapper.expression(row, "relevant", (child.get("bind") or {}).get("relevant"))
         questions = _group_questions(mapper, child, row, name, choices)
         pages.append(Page(name, labels, relevant, tuple(questions)))
         return
     question = _question(mapper, child, page=str(child.get("name", "")), choices=choices)
-    if question is not None:
-        pages.append(Page(question.name, {}, None, (question,)))
+    if question is None:
+        return
+    previous = pages[-1] if pages else None
+    if (
+        previous
+        and previous.questions
+        and question.relevant == f"selected(${{{previous.questions[-1].name}}}, 'other')"
+    ):
+        # pyxform's follow-up of an or_other select: asked on the select's page, as in ODK
+        pages[-1] = replace(previous, questions=(*previous.questions, replace(question, page=previous.name)))
+        return
+    pages.append(Page(question.name, {}, None, (question,)))
 
 
 def _group_questions(
@@ -213,7 +223,7 @@ def _question(
         return None
     mapper.seen[name] = row
     mapper.refused.discard(name)
-    labels, easy = mapper.labels(element.get("label"))
+    labels, easy = mapper.labels(element.get("label"), counted=True)
     hints = mapper.texts(element.get("hint"))
     if not labels and not hints and qtype not in (QuestionType.NOTE, QuestionType.CALCULATE):
         mapper.error(row, "label", f"question '{name}' has no label")

@@ -58,6 +58,7 @@ def test_or_other_adds_the_other_choice_and_its_text_question(tmp_path: Path) ->
     q = load_xlsform(path).questionnaire
     assert [c.name for c in q.choices_for(q.question("pet"))] == ["yes", "no", "other"]
     assert q.question("pet_other").relevant == "selected(${pet}, 'other')"
+    assert [[x.name for x in p.questions] for p in q.pages] == [["pet", "pet_other"]]  # asked on one page
 
 
 def test_choices_from_a_csv_beside_the_form_are_read(tmp_path: Path) -> None:
@@ -222,3 +223,11 @@ def test_every_problem_is_reported_at_once_in_row_order(tmp_path: Path) -> None:
     messages = [issue.message for issue in caught.value.issues]
     assert "not supported" in messages[0] and "not supported" in messages[5]
     assert "unknown question type 'datepicker'" in messages[3]
+
+
+def test_the_forms_languages_are_those_of_its_question_labels() -> None:
+    """field-list.xlsx labels its question in English only; its choices also in Chinese and untagged."""
+    q = load_xlsform(
+        Path(__file__).resolve().parents[1] / "data" / "xlsforms" / "field-list.xlsx"
+    ).questionnaire
+    assert q.languages == ("en",) and q.default_language == "en"
