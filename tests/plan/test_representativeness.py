@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import weighting._plan_cells as plan_cells
 import weighting.representativeness as rep
 from weighting import Design, Targets, TargetsError, VariableError, kish_deff, poststratify
 from weighting.representativeness import (
@@ -44,8 +45,9 @@ def units() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["sex", "age", "rho"])
 
 
-def test_module_examples():
-    assert doctest.testmod(rep, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
+@pytest.mark.parametrize("module", [rep, plan_cells])
+def test_module_examples(module):
+    assert doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
 
 
 def test_two_cells_by_hand():
@@ -191,7 +193,7 @@ def test_cell_index_is_the_same_through_the_dense_table_and_the_sort(monkeypatch
     )
     cells = Cells(("sex", "age"), CATS, POP / POP.sum(), np.zeros(6))
     dense = rep.cell_index(data, cells)
-    monkeypatch.setattr(rep, "_DENSE_LIMIT", 0)
+    monkeypatch.setattr(plan_cells, "_DENSE_LIMIT", 0)
     assert rep.cell_index(data, cells).tolist() == dense.tolist()
     expected = [
         CATS.index((s, a)) if (s, a) in CATS else -1 for s, a in zip(data["sex"], data["age"], strict=True)
