@@ -165,9 +165,12 @@ def plan(
     placed = 0
     while placed < budget and greedy.step():
         placed += 1
-    if costs is None:
-        return greedy.result(cells, budget - placed)
-    return _cheapest(cells, greedy.value, cap, _limits(cells, None, costs)[1], budget - placed)
+    cost = _limits(cells, None, costs)[1]
+    if costs is None or not math.isfinite(greedy.value):
+        # Without costs, or when the budget cannot reach every empty cell (no finite precision to
+        # match), the plan is the best of its size; its cost is what its interviews cost.
+        return _finish(cells, greedy.planned, float(np.dot(greedy.planned, cost)), budget - placed)
+    return _cheapest(cells, greedy.value, cap, cost, budget - placed)
 
 
 def _cheapest(cells: Cells, target: float, cap: FloatArray, cost: FloatArray, unplaced: int) -> FieldPlan:

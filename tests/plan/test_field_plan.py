@@ -153,3 +153,10 @@ def test_a_plan_that_misses_a_cell_leaves_its_bias():
     assert rows["one"].bias < 0.05
     with pytest.raises(WeightingError, match="simulated samples"):
         simulate(c, c.responses, {"q": mu}, {"none": np.array([0, 0])}, draws=0)
+
+
+def test_costs_with_a_budget_short_of_the_empty_cells_still_plan_the_budget():
+    c = cells([0.4, 0.3, 0.2, 0.1], [0, 0, 0, 5])
+    result = plan(c, 2, costs=np.array([1.0, 2.0, 1.0, 1.0]))
+    assert result.planned.tolist() == [1, 1, 0, 0]  # the largest empty cells, as without costs
+    assert result.cost == 3.0
