@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from survey.questionnaire.validation import FieldError
@@ -38,37 +38,64 @@ __all__ = [
     "is_superseded",
     "refused_corrections",
     "superseded",
+    "superseded_ids",
 ]
 
 COMPLETE = ResponseStatus.COMPLETE.value
 CHAIN_LIMIT = 1000  # links followed when checking a new correction for a cycle
 
 
-def _complete_of_same_consultation(other: Any) -> ColumnElement[bool]:
-    return and_(other.consultation_id == Response.consultation_id, other.status == COMPLETE)
-
-
-def is_superseded() -> ColumnElement[bool]:
-    """True for a row of ``Response`` that a complete correction of the same consultation replaces.
+def superseded_ids(consultation_id: int | None = None) -> Select[tuple[int]]:
+    """Ids of complete responses a complete correction of the same consultation replaces.
 
     Two ways: a correction names it in ``replaces_uuid``, or (a race past the store's refusal) it is
     itself a correction and a later-submitted correction of the same interview exists.
+
+    Why an uncorrelated set rather than ``NOT EXISTS`` per row: the databases compute it once (a
+    hash or an ephemeral index) and then test each response against it; a correlated test joined
+    to three million answer rows made the analysis frame 70 % slower on PostgreSQL.
     """
-    correction = aliased(Response)
-    sibling = aliased(Response)
-    corrected = exists().where(
-        correction.replaces_uuid == Response.uuid, _complete_of_same_consultation(correction)
+    original, correction = aliased(Response), aliased(Response)
+    # Driven from the corrections (few, found through the replaces_uuid index), never a scan per response.
+    corrected = (
+        select(original.id)
+        .select_from(correction)
+        .join(
+            original,
+            and_(
+                original.uuid == correction.replaces_uuid,
+                original.consultation_id == correction.consultation_id,
+            ),
+        )
+        .where(correction.replaces_uuid.is_not(None), correction.status == COMPLETE)
     )
-    later_sibling = exists().where(
-        sibling.replaces_uuid == Response.replaces_uuid,
-        sibling.id != Response.id,
-        _complete_of_same_consultation(sibling),
-        or_(
-            sibling.submitted_at > Response.submitted_at,
-            and_(sibling.submitted_at == Response.submitted_at, sibling.id > Response.id),
-        ),
+    earlier, later = aliased(Response), aliased(Response)
+    overtaken = (
+        select(earlier.id)
+        .select_from(earlier)
+        .join(
+            later,
+            and_(
+                later.replaces_uuid == earlier.replaces_uuid,
+                later.consultation_id == earlier.consultation_id,
+                later.id != earlier.id,
+                or_(
+                    later.submitted_at > earlier.submitted_at,
+                    and_(later.submitted_at == earlier.submitted_at, later.id > earlier.id),
+                ),
+            ),
+        )
+        .where(earlier.replaces_uuid.is_not(None), later.replaces_uuid.is_not(None), later.status == COMPLETE)
     )
-    return or_(corrected, and_(Response.replaces_uuid.is_not(None), later_sibling))
+    if consultation_id is not None:
+        corrected = corrected.where(correction.consultation_id == consultation_id)
+        overtaken = overtaken.where(earlier.consultation_id == consultation_id)
+    return union(corrected, overtaken)  # type: ignore[return-value]
+
+
+def is_superseded(consultation_id: int | None = None) -> ColumnElement[bool]:
+    """True for a complete row of ``Response`` that a correction replaces (see :func:`superseded_ids`)."""
+    return and_(Response.status == COMPLETE, Response.id.in_(superseded_ids(consultation_id)))
 
 
 def counted(consultation_id: int) -> ColumnElement[bool]:
@@ -76,18 +103,14 @@ def counted(consultation_id: int) -> ColumnElement[bool]:
     return and_(
         Response.consultation_id == consultation_id,
         Response.status == COMPLETE,
-        ~is_superseded(),
+        Response.id.not_in(superseded_ids(consultation_id)),
     )
 
 
 def superseded(consultation_id: int) -> ColumnElement[bool]:
     """WHERE clause on ``Response``: complete responses of one consultation a correction replaced
     (kept for audit, never counted)."""
-    return and_(
-        Response.consultation_id == consultation_id,
-        Response.status == COMPLETE,
-        is_superseded(),
-    )
+    return and_(Response.consultation_id == consultation_id, is_superseded(consultation_id))
 
 
 def correction_links(session: Session, consultation_id: int) -> list[tuple[str, str]]:
