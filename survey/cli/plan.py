@@ -307,10 +307,14 @@ def plan_command(
             else plan_for_moe(table, float(moe or 0), caps=caps, costs=costs_, limit=MAX_BUDGET)
         )
         usual = proportional(table, int(result.planned.sum()))
+        unit = plan(table, budget, caps=caps) if costs_ is not None and budget is not None else None
     except (StoreError, WeightingError) as exc:
         fail(str(exc))
     rows = plan_rows(result, specs)
     _show(rows, result, usual)
+    if unit is not None and costs_ is not None:
+        out.print(f"cost of this plan: {result.cost:g}; the best plan of {budget} interviews, as precise, costs "
+                  f"{float(np.dot(unit.planned, costs_)):g}", highlight=False)  # fmt: skip
     if inputs is not None:
         _show_simulation(table, inputs, result, usual, simulate, seed)
     if out_path is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -96,6 +97,10 @@ def test_costs_and_caps_per_cell(demo: sessionmaker[Session], database_url: str,
         database_url=database_url)  # fmt: skip
     frame = pd.read_csv(path).set_index("category")
     assert frame.loc["M:low", "planned"] <= 5
+    output = run("plan", SLUG, "--budget", "100", "--cells", "sex:education", "--costs", str(costs),
+                 database_url=database_url)  # fmt: skip
+    cost, unit_cost = (float(x) for x in re.findall(r"cost(?:s)? (?:of this plan: )?([0-9.]+)", output)[:2])
+    assert cost <= unit_cost
 
 
 @pytest.mark.parametrize(
