@@ -34,7 +34,8 @@ from survey.api.errors import (
 from survey.api.health import HealthController
 from survey.api.schema_page import SchemaPage
 from survey.logs import configure_logging
-from survey.ops.routes import ReadyController
+from survey.ops.observe import observed
+from survey.ops.routes import MetricsController, ReadyController
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError
@@ -94,7 +95,7 @@ class SurveyApp(Litestar):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._routed = head_as_get(super().__call__)
+        self._routed = head_as_get(observed(super().__call__))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
         await self._routed(scope, receive, send)
@@ -139,6 +140,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         route_handlers=[
             HealthController,
             ReadyController,
+            MetricsController,
             ConsultationController,
             *WEB_ROUTES,
             *FIELD_ROUTES,

@@ -1,4 +1,4 @@
-"""``GET /ready``: 200 when the service may take traffic, 503 otherwise (the body says why)."""
+"""``GET /ready`` (200 when the service may take traffic, 503 otherwise) and ``GET /metrics``."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.response import Response
 
+from survey.ops.metrics import MEDIA_TYPE, exposition
 from survey.ops.readiness import readiness
 
 
@@ -34,4 +35,19 @@ class ReadyController(Controller):
         )
         return Response(
             body, status_code=200 if verdict.ready else 503, headers={"Cache-Control": "no-store"}
+        )
+
+
+class MetricsController(Controller):
+    """``GET /metrics`` in the Prometheus text format (block it at the proxy: it is for the monitoring)."""
+
+    path = "/metrics"
+    include_in_schema = False
+
+    @get(cache=False)
+    async def metrics(self, state: State) -> Response[bytes]:
+        return Response(
+            exposition(state.submission_batcher.stats),
+            media_type=MEDIA_TYPE,  # Litestar adds the charset
+            headers={"Cache-Control": "no-store"},
         )
