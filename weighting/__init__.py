@@ -46,6 +46,7 @@ from weighting.estimate import Estimate, EstimateTable, estimate
 from weighting.poststratify import poststratify
 from weighting.rake import rake
 from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
+from weighting.supplied import ReplicateType, recalibrate_replicates, supplied_replicates
 from weighting.targets import Margin, Targets
 from weighting.trim import trim
 from weighting.variance import residualise, taylor_covariance, taylor_variance
@@ -72,6 +73,7 @@ __all__ = [
     "RaoScottStatistic",
     "ReplicateFailure",
     "ReplicateKind",
+    "ReplicateType",
     "ReplicateWeights",
     "Step",
     "Targets",
@@ -85,8 +87,10 @@ __all__ = [
     "poststratify",
     "rake",
     "rao_scott_test",
+    "recalibrate_replicates",
     "replicate_weights",
     "residualise",
+    "supplied_replicates",
     "taylor_covariance",
     "taylor_variance",
     "trim",

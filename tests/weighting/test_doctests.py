@@ -18,6 +18,8 @@ MODULES = [
     "weighting.poststratify",
     "weighting.rake",
     "weighting.replicates",
+    "weighting.supplied",
+    "weighting._feasibility",
     "weighting.targets",
     "weighting.trim",
     "weighting.variance",

@@ -1,0 +1,104 @@
+"""Supplied replicate weights, Rao–Scott on replicate designs, multistage designs: against R `survey`.
+
+The golden values and the CSV files (R's own `api` and `mu284` data) are written by
+`golden/make_golden_designs.R`; these tests only read them (CI has no R).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import weighting as wt
+
+GOLDEN = Path(__file__).parent / "golden"
+RTOL = 1e-9
+G: dict[str, Any] = json.loads((GOLDEN / "golden_designs.json").read_text(encoding="utf-8"))
+VARS = ["api00", "enroll", "stype", "awards"]
+
+
+def read(name: str) -> pd.DataFrame:
+    return pd.read_csv(GOLDEN / name, keep_default_na=False, na_values=[""])
+
+
+def check_rows(table: wt.EstimateTable, expected: list[dict[str, Any]], rtol: float = RTOL) -> None:
+    ours = {(r.variable, r.category): r for r in table.rows}
+    assert expected
+    for row in expected:
+        got = ours[(row["variable"], row["category"])]
+        assert math.isclose(got.estimate, row["estimate"], rel_tol=rtol), (row, got)
+        assert math.isclose(got.se, row["se"], rel_tol=rtol), (row, got.se)
+
+
+def api_targets() -> tuple[wt.Targets, float]:
+    pop = G["supplied"]["population"]
+    total = float(sum(pop["stype"].values()))
+    return wt.Targets.from_dict(
+        {m: {k: v / total for k, v in cats.items()} for m, cats in pop.items()}
+    ), total
+
+
+@pytest.mark.parametrize("case", ["jk1", "jk1_mse", "other", "bootstrap"])
+def test_supplied_replicate_weights_give_rs_svrepdesign_estimates(case: str):
+    spec = G["supplied"][case]
+    data = read("api_clus1_reps.csv")
+    reps = wt.supplied_replicates(
+        data,
+        f"^{spec['pattern']}[0-9]+$",
+        type=spec["type"],
+        scale=spec.get("scale") if spec["type"] == "other" else None,
+        rscales=spec.get("rscales"),
+        mse=bool(spec.get("mse", False)),
+    )
+    if "scale" in spec:
+        assert math.isclose(reps.scale, spec["scale"], rel_tol=1e-15)  # R's default for the type
+    design = wt.Design.from_frame(data, weights="pw")
+    check_rows(wt.estimate(design, VARS, replicates=reps), spec["estimates"])
+    if "totals" in spec:
+        check_rows(wt.estimate(design, ["enroll"], statistic="total", replicates=reps), spec["totals"])
+
+
+@pytest.mark.parametrize("case", ["jk1_raked", "jk1_linear"])
+def test_supplied_replicates_recalibrated_as_r_calibrates_a_svrepdesign(case: str):
+    spec = G["supplied"][case]
+    data = read("api_clus1_reps.csv")
+    targets, total = api_targets()
+    base = wt.Design.from_frame(data, weights="pw")
+    if spec["method"] == "rake":
+        design = wt.rake(base, targets, population=total, tol=1e-13, max_iter=5000)
+    else:
+        design = wt.calibrate(base, targets, calfun="linear", population=total, tol=1e-13)
+    np.testing.assert_allclose(design.weights, spec["weights"], rtol=RTOL)
+    reps = wt.recalibrate_replicates(design, wt.supplied_replicates(data, "^repw_"))
+    check_rows(wt.estimate(design, ["api00", "enroll", "awards"], replicates=reps), spec["estimates"])
+
+
+def test_supplied_replicates_refuse_bad_columns_with_their_name():
+    data = read("api_clus1_reps.csv").head(5).copy()
+    with pytest.raises(wt.VariableError, match="no column matches"):
+        wt.supplied_replicates(data, "^nothing")
+    data.loc[2, "repw_3"] = -1.0
+    with pytest.raises(wt.DesignError, match=r"'repw_3' must be a number >= 0 \(data row 3"):
+        wt.supplied_replicates(data, "^repw_")
+    with pytest.raises(wt.DesignError, match="rho"):
+        wt.supplied_replicates(read("api_clus1_reps.csv"), "^boot_", type="Fay")
+    with pytest.raises(wt.DesignError, match="JKn needs rscales"):
+        wt.supplied_replicates(read("api_clus1_reps.csv"), "^repw_", type="JKn")
+
+
+@pytest.mark.skipif(shutil.which("Rscript") is None, reason="needs R with the survey package")
+def test_golden_designs_regenerate_identically(tmp_path: Path):
+    """Re-running the R script rewrites the same CSV files and golden values (nothing drifted)."""
+    subprocess.run(
+        ["Rscript", str(GOLDEN / "make_golden_designs.R"), str(tmp_path)], check=True, capture_output=True
+    )
+    for name in ("golden_designs.json", "api_clus1_reps.csv", "api_clus2.csv", "mu284.csv", "api_lonely.csv"):
+        assert (tmp_path / name).read_bytes() == (GOLDEN / name).read_bytes(), name
