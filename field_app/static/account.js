@@ -5,7 +5,7 @@
 (function (root) {
   "use strict";
   var DB = root.FieldDB, UI = root.FieldUI, I18n = root.FieldI18n, t = I18n.t, h = UI.h, show = UI.show, banner = UI.banner;
-  var MAX_TRIES = 5;
+  var MAX_TRIES = UI.MAX_PIN_TRIES;
 
   /* ctx: the app's shared state; hooks: home(), unlocked() (home, or the interview the auto-lock
      interrupted), afterLogin(body), leave() (closes an open interview). */
@@ -89,17 +89,10 @@
         show(h("form", { class: "card", onsubmit: function (ev) {
           ev.preventDefault();
           if (blocked) return;
-          DB.get("kv", "pin").then(function (stored) {
-            return UI.pinHash(pin.value, stored.salt).then(function (hash) {
-              if (hash === stored.hash) {
-                return DB.del("kv", "pinFails").then(function () { ctx.unlocked = true; hooks.unlocked(); });
-              }
-              fails += 1;
-              return DB.put("kv", fails, "pinFails").then(function () {
-                if (fails >= MAX_TRIES) { lockView(); return; }
-                error.textContent = t("lock.wrong", { left: MAX_TRIES - fails }); pin.value = ""; pin.focus();
-              });
-            });
+          UI.checkPin(pin.value).then(function (ok) {
+            if (ok === true) { ctx.unlocked = true; ctx.handover = false; document.body.classList.remove("handover"); hooks.unlocked(); return; }
+            if (ok === "blocked") { lockView(); return; }
+            error.textContent = t("lock.wrong", { left: ok }); pin.value = ""; pin.focus();
           });
         } }, h("h2", { text: t("lock.title") }), h("label", {}, t("pin.label"), pin),
           blocked ? null : h("button", { class: "primary", type: "submit", id: "unlock", text: t("lock.unlock") }), error,

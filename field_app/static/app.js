@@ -8,9 +8,9 @@
   var t = I18n.t, banner = UI.banner, refreshStatus = UI.refreshStatus;
   /* form: what the interviewer set on the start screen; it outlives redraws and interviews
      (the respondent's language stays until changed). */
-  var ctx = { session: null, unlocked: false, redraw: null, form: { lang: "", easy: false, paperNo: "", note: "" } };
+  var ctx = { session: null, unlocked: false, handover: false, lang: I18n.lang, redraw: null, form: { lang: "", easy: false, paperNo: "", note: "" } };
   var Home = null, Account = null;
-  var Interview = window.FieldInterview(ctx, { home: function () { Home.draw(); } });
+  var Interview = window.FieldInterview(ctx, { home: function () { Home.draw(); }, lock: function () { Account.lockView(); } });
   Account = window.FieldAccount(ctx, {
     home: function () { Home.draw(); },
     unlocked: function () {

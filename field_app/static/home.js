@@ -96,6 +96,8 @@
 
     function draw() {
       Interview.leave();
+      ctx.handover = false;  // only reached from a hand-over when another window took the interview
+      document.body.classList.remove("handover");
       ctx.redraw = draw;
       return Promise.all([DB.get("kv", "consultations"), DB.all("interviews"), DB.all("versions"), DB.get("kv", "authError")]).then(function (got) {
         var consultations = got[0] || [], all = got[1], versions = got[2], form = ctx.form;

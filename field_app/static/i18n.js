@@ -6,6 +6,9 @@
   var KEY = "field-ui-lang", LANGS = [["fr", "Français"], ["nl", "Nederlands"], ["en", "English"]];
   var T = {
     en: {
+      "iv.jump": "Go to",
+      "iv.handover": "Hand to the respondent",
+      "iv.handback": "Back to the interviewer (PIN)",
       "quota.full": "full",
       "msg.resumed": "Unlocked: back to the interview where it was.",
       "iv.clear": "Clear answer",
@@ -108,6 +111,9 @@
       "item.already_received_as_interview": "already received as an interview"
     },
     fr: {
+      "iv.jump": "Aller à",
+      "iv.handover": "Donner la tablette à la personne",
+      "iv.handback": "Retour à l'enquêteur (PIN)",
       "quota.full": "complet",
       "msg.resumed": "Déverrouillé : retour à l'entretien là où il était.",
       "iv.clear": "Effacer la réponse",
@@ -213,6 +219,9 @@
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
     nl: {
+      "iv.jump": "Ga naar",
+      "iv.handover": "Tablet aan de respondent geven",
+      "iv.handback": "Terug naar de enquêteur (pincode)",
       "quota.full": "vol",
       "msg.resumed": "Ontgrendeld: terug naar het interview waar het was.",
       "iv.clear": "Antwoord wissen",

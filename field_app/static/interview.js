@@ -178,6 +178,41 @@
       if (target) target.focus({ preventScroll: true });
     }
 
+    /* Any page (and the review) in one tap; errors are still checked before "Finish". */
+    function jumpList(form, pages, pos, go) {
+      if (pages.length < 2) return null;
+      var pick = h("select", { id: "iv-jump", class: "inline" }, pages.map(function (index, i) {
+        return h("option", { value: String(i), text: (i + 1) + ". " + Form.pick({}, form.pages[index].labels, ctx.lang ? ctx.lang() : "en", form.pages[index].name),
+          selected: i === pos ? "selected" : null });
+      }), h("option", { value: "review", text: t("iv.review") }));
+      pick.addEventListener("change", function () { go(pick.value === "review" ? "review" : Number(pick.value)); });
+      return h("label", { class: "inline-label" }, t("iv.jump"), pick);
+    }
+
+    /* "Hand the tablet to the respondent": the interviewer's note, the queue and the way out
+       are hidden until the interviewer's PIN is typed (wrong PINs count toward the lock). */
+    function handoverButton(redraw) {
+      document.body.classList.toggle("handover", !!ctx.handover);
+      if (!ctx.handover) {
+        return h("button", { type: "button", class: "small", id: "handover", onclick: function () { ctx.handover = true; redraw(); },
+          text: t("iv.handover") });
+      }
+      var box = h("form", { class: "row handback", id: "handback-form", hidden: "hidden" });
+      var pin = h("input", { id: "handback-pin", type: "password", inputmode: "numeric", autocomplete: "off", "aria-label": t("pin.label") });
+      var error = h("span", { class: "error", role: "alert" });
+      box.append(pin, h("button", { class: "primary", type: "submit", id: "handback-ok", text: t("lock.unlock") }), error);
+      box.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        UI.checkPin(pin.value).then(function (ok) {
+          if (ok === true) { ctx.handover = false; document.body.classList.remove("handover"); redraw(); return; }
+          if (ok === "blocked") { hooks.lock(); return; }
+          error.textContent = t("lock.wrong", { left: ok }); pin.value = "";
+        });
+      });
+      return h("div", {}, h("button", { type: "button", class: "small", id: "handback", onclick: function () { box.hidden = false; pin.focus(); },
+        text: t("iv.handback") }), box);
+    }
+
     function renderInterview(rec, form, shownErrors) {
       ctx.redraw = function () { renderInterview(rec, form, shownErrors); };
       var result = Form.evaluate(form, rec.answers, rec.language, true);
@@ -237,20 +272,22 @@
           h("p", { class: "small", text: (rec.mode === "paper" ? t("iv.paper", { no: rec.paper_form_number }) + " · " : "") +
             t("iv.page", { pos: pos + 1, total: pages.length }) + (rec.replaces_uuid ? " · " + t("iv.correction") : "") +
             (rec.clash_of ? " · " + t("iv.copy") : "") }),
-          languagePicker(rec, function () { renderInterview(rec, form, {}); })),
+          languagePicker(rec, function () { renderInterview(rec, form, {}); }),
+          ctx.handover ? null : jumpList(form, pages, pos, function (to) { harvest(); go(to); }),
+          handoverButton(function () { renderInterview(rec, form, {}); })),
         summary,
         h("h2", { text: Form.pick({}, page.labels, rec.language, "") }), questions,
-        h("details", {}, h("summary", { text: t("iv.note") }), note),
+        ctx.handover ? null : h("details", {}, h("summary", { text: t("iv.note") }), note),
         h("nav", { class: "row nav", "aria-label": t("iv.navigation") },
           h("button", { class: "big", id: "back", disabled: pos === 0, onclick: function () { go(pos - 1); }, text: t("iv.back") }),
-          h("button", { class: "big", id: "pause", onclick: function () { save(false).then(hooks.home); }, text: t("iv.pause") }),
+          ctx.handover ? null : h("button", { class: "big", id: "pause", onclick: function () { save(false).then(hooks.home); }, text: t("iv.pause") }),
           h("button", { class: "primary big", id: last ? "review" : "next", onclick: function () {
             harvest();
             var errs = pageErrors();
             if (errs) { renderInterview(rec, form, errs); return; }
             go(last ? "review" : pos + 1);
           }, text: last ? t("iv.review") : t("iv.next") }))));
-      armBack(function () { if (pos > 0) go(pos - 1); else save(false).then(hooks.home); });
+      armBack(function () { if (pos > 0) go(pos - 1); else if (!ctx.handover) save(false).then(hooks.home); });
       if (summary) {
         var first = visible.filter(function (q) { return shownErrors[q.name]; })[0];
         if (first) focusQuestion(first.name); else summary.focus();
@@ -283,8 +320,9 @@
         items,
         h("nav", { class: "row nav", "aria-label": t("iv.navigation") },
           h("button", { class: "big", id: "back", onclick: function () { go(pages.length - 1); }, text: t("iv.back") }),
-          h("button", { class: "big", id: "pause", onclick: function () { write(rec).then(hooks.home); }, text: t("iv.pause") }),
-          h("button", { class: "primary big", id: "finish", onclick: function () { finishInterview(rec, form); }, text: t("iv.finish") }))));
+          ctx.handover ? null : h("button", { class: "big", id: "pause", onclick: function () { write(rec).then(hooks.home); }, text: t("iv.pause") }),
+          ctx.handover ? handoverButton(function () { renderReview(rec, form); })
+            : h("button", { class: "primary big", id: "finish", onclick: function () { finishInterview(rec, form); }, text: t("iv.finish") }))));
       armBack(function () { go(pages.length - 1); });
     }
 

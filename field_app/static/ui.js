@@ -95,6 +95,21 @@
     }).then(hex);
   }
 
+  /* A PIN typed on the tablet: true, the tries left, or "blocked" once MAX_PIN_TRIES wrong ones
+     were typed (then only the password opens the tablet). */
+  var MAX_PIN_TRIES = 5;
+  function checkPin(value) {
+    return Promise.all([DB.get("kv", "pin"), DB.get("kv", "pinFails")]).then(function (got) {
+      var stored = got[0], fails = got[1] || 0;
+      if (!stored || fails >= MAX_PIN_TRIES) return "blocked";
+      return pinHash(value, stored.salt).then(function (hash) {
+        if (hash === stored.hash) return DB.del("kv", "pinFails").then(function () { return true; });
+        fails += 1;
+        return DB.put("kv", fails, "pinFails").then(function () { return fails >= MAX_PIN_TRIES ? "blocked" : MAX_PIN_TRIES - fails; });
+      });
+    });
+  }
+
   function text(id, value) { document.getElementById(id).textContent = value; }
   function refreshStatus() {
     return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync")]).then(function (got) {
@@ -174,7 +189,7 @@
 
   root.FieldUI = {
     h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
-    clientHash: clientHash, pinHash: pinHash, api: api,
+    clientHash: clientHash, pinHash: pinHash, checkPin: checkPin, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
     refreshStatus: refreshStatus, refreshStorage: refreshStorage, askPersistence: askPersistence, storageNote: storageNote,
     languagePicker: languagePicker
   };

@@ -238,3 +238,42 @@ def test_unlocking_after_the_idle_lock_returns_to_the_interview(
     page.click("#unlock")
     expect(page.locator("[data-start]").first).to_be_visible()
     context.close()
+
+
+def test_jump_list_and_handing_the_tablet_to_the_respondent(
+    server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    context, page = device(playwright_instance, tmp_path / "hand", "tablet")
+    login_and_pin(page, server.url)
+    page.click("[data-start]")
+    page.click("[data-q=sex][data-choice=F]")
+    page.fill("[data-q=age]", "52")
+    page.select_option("#iv-jump", "review")
+    expect(page.locator("[data-review=age]")).to_contain_text("52")
+    page.click("[data-review=sex]")
+    page.select_option("#iv-jump", "1")
+    expect(page.locator(".interview")).to_contain_text("Page 2 / 2")
+
+    page.click("#handover")
+    expect(page.locator("#status")).to_be_hidden()
+    for hidden in ("#interviewer-note", "#pause", "#iv-jump", "#handover"):
+        expect(page.locator(hidden)).to_have_count(0)
+    page.click("#back")
+    page.go_back()  # on the first page, back does not lead the respondent out of the interview
+    expect(page.locator(".interview")).to_contain_text("Page 1 / 2")
+    page.click("#next")
+    page.click("[data-q=votes][data-choice=no]")
+    page.click("#review")
+    expect(page.locator("#review-screen")).to_be_visible()
+    expect(page.locator("#finish")).to_have_count(0)
+    shot(page, "handover", "tablet")
+    page.click("#handback")
+    page.fill("#handback-pin", "1111")
+    page.click("#handback-ok")
+    expect(page.locator("#handback-form .error")).to_contain_text("4 tries left")
+    page.fill("#handback-pin", "2468")
+    page.click("#handback-ok")
+    expect(page.locator("#status")).to_be_visible()
+    page.click("#finish")
+    expect(page.locator("#st-pending")).to_have_text("1 to send")
+    context.close()
