@@ -39,6 +39,11 @@ TEXTS: dict[str, dict[str, str]] = {
     "superseded": {"fr": "Reçus puis remplacés par une correction (gardés, non comptés)",
                    "nl": "Ontvangen en daarna vervangen door een correctie (bewaard, niet geteld)",
                    "en": "Received, then replaced by a correction (kept, not counted)"},
+    "awaiting_original": {
+        "fr": "Corrections dont l'entretien d'origine n'est pas encore reçu (comptées seules en attendant)",
+        "nl": "Correcties waarvan het oorspronkelijke interview nog niet ontvangen is (tot dan alleen geteld)",
+        "en": "Corrections whose original interview has not arrived yet (counted alone meanwhile)",
+    },
     "never_synced": {"fr": "jamais synchronisée", "nl": "nooit gesynchroniseerd", "en": "never synced"},
     "has_unfinished": {"fr": "{n} entretien(s) inachevé(s) sur la tablette",
                        "nl": "{n} onafgewerkte interview(s) op de tablet",

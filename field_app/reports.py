@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from field_app.coordinator_texts import text
 from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
@@ -65,12 +65,21 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
             is_superseded(),
         )
     )
+    original = aliased(Response)
+    awaiting = session.scalar(
+        select(func.count(Response.id)).where(
+            Response.device_id == device_id,
+            Response.replaces_uuid.is_not(None),
+            ~exists().where(original.uuid == Response.replaces_uuid),
+        )
+    )
     return Reconciliation(
         device_id=device.id, label=device.label, username=user.username if user else "",
         revoked=device.revoked_at is not None, last_seen_at=device.last_seen_at,
         manifest_reported_at=reported_at, items=items, **counts,
         synced_at=report.reported_at if report else reported_at,
         unfinished=report.unfinished if report else None, superseded=int(superseded or 0),
+        awaiting_original=int(awaiting or 0),
     )  # fmt: skip
 
 

@@ -210,6 +210,7 @@ class Reconciliation(msgspec.Struct, kw_only=True):
     synced_at: dt.datetime | None = None  # last sync that carried the manifest; None: never
     unfinished: int | None = None  # as the tablet reported it then; None: not reported
     superseded: int = 0  # received items a field correction has replaced (kept, not counted)
+    awaiting_original: int = 0  # corrections from this tablet whose original the store has not received
 
 
 class DeviceInfo(msgspec.Struct):

@@ -189,3 +189,16 @@ def test_the_coordinator_sees_how_many_received_interviews_a_correction_replaced
     assert (reconciliation["received"], reconciliation["superseded"], reconciliation["missing"]) == (2, 1, 0)
     page = client.get(f"/field/coordinator/devices/{body['device_id']}?lang=en", headers=basic("coord")).text
     assert "<dt>Received, then replaced by a correction (kept, not counted)</dt><dd>1</dd>" in page
+
+
+def test_the_coordinator_sees_corrections_whose_original_has_not_arrived(client, field_env: FieldEnv) -> None:
+    body = login(client)
+    original = interview(field_env)
+    correction = interview(field_env, replaces_uuid=original["uuid"])
+    url = f"/field/api/admin/devices/{body['device_id']}/reconciliation"
+    assert sync(client, body["token"], [correction]).status_code == 200
+    assert client.get(url, headers=basic("boss")).json()["awaiting_original"] == 1
+    page = client.get(f"/field/coordinator/devices/{body['device_id']}?lang=nl", headers=basic("coord")).text
+    assert "nog niet ontvangen is (tot dan alleen geteld)</dt><dd>1</dd>" in page
+    assert sync(client, body["token"], [original]).status_code == 200
+    assert client.get(url, headers=basic("boss")).json()["awaiting_original"] == 0
