@@ -75,18 +75,25 @@ def dump(url: str, out: Path) -> Snapshot:
     return snapshot
 
 
+# An extension's own functions and types (pg_trgm, citext, ... installed in public) are left to it:
+# PostgreSQL refuses to drop them one by one, and the dump recreates extensions IF NOT EXISTS.
+_NOT_EXTENSION = "NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = {}.oid AND d.deptype = 'e')"
+
+
 def clear(connection: Connection) -> None:
     """Drop every table, view, sequence, function and type of schema ``public``, keeping the schema.
 
     Why not DROP SCHEMA: the schema belongs to the database owner and carries its grants; dropping
     the objects leaves them as they were, and pg_restore then recreates exactly what was dumped.
+    Extension members are kept (see ``_NOT_EXTENSION``).
     """
     objects = connection.execute(
         text(
             "SELECT CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' "
             "WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, quote_ident(c.relname) "
             "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S')"
+            "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND "
+            + _NOT_EXTENSION.format("c")
         )
     ).all()
     for kind, name in objects:
@@ -94,7 +101,7 @@ def clear(connection: Connection) -> None:
     functions = connection.scalars(
         text(
             "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
-            "WHERE n.nspname = 'public'"
+            "WHERE n.nspname = 'public' AND " + _NOT_EXTENSION.format("p")
         )
     ).all()
     for signature in functions:
@@ -102,7 +109,7 @@ def clear(connection: Connection) -> None:
     types = connection.scalars(
         text(
             "SELECT quote_ident(t.typname) FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
-            "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r')"
+            "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd', 'r') AND " + _NOT_EXTENSION.format("t")
         )
     ).all()
     for name in types:

@@ -203,3 +203,34 @@ def test_help(command: str) -> None:
     assert "--database-url" in stdout
     if command == "restore":
         assert "--migrate" in stdout and "--force" in stdout
+
+
+def test_force_replaces_a_postgresql_target_with_an_extension_and_objects_of_its_own(
+    demo_url: str, fresh_url: str, cli_env: Path, tmp_path: Path
+) -> None:
+    if make_url(demo_url).get_backend_name() != "postgresql":
+        return  # extensions, functions and views of their own exist only on PostgreSQL
+    engine = make_engine(fresh_url)
+    with engine.begin() as connection:
+        connection.execute(text("CREATE EXTENSION IF NOT EXISTS citext"))
+        connection.execute(text("CREATE TABLE leftover (id serial PRIMARY KEY, name citext)"))
+        connection.execute(text("INSERT INTO leftover (name) VALUES ('x')"))
+        connection.execute(text("CREATE VIEW leftover_names AS SELECT name FROM leftover"))
+        connection.execute(
+            text(
+                "CREATE FUNCTION leftover_count() RETURNS bigint AS 'SELECT count(*) FROM leftover' LANGUAGE sql"
+            )
+        )
+    engine.dispose()
+    archive = tmp_path / "b.tar"
+    assert _run("backup", str(archive), "--database-url", demo_url)[0] == 0
+    code, _, stderr = _run("restore", str(archive), "--database-url", fresh_url)
+    _one_line_error(code, stderr, "the target database holds data")
+    code, _, stderr = _run("restore", str(archive), "--database-url", fresh_url, "--force")
+    assert code == 0, stderr
+    assert _counts(fresh_url) == _manifest(archive)["counts"]  # leftover is gone, the demo is there
+    engine = make_engine(fresh_url)
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM pg_extension WHERE extname = 'citext'")) == 1
+        assert connection.scalar(text("SELECT to_regprocedure('leftover_count()') IS NULL")) is True
+    engine.dispose()
