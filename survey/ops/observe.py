@@ -73,7 +73,9 @@ def observed(app: ASGIApp) -> ASGIApp:
             await app(scope, receive, send_with_id)
         finally:
             route = scope.get("path_template") or UNMATCHED
-            observe_request(str(scope.get("method", "GET")), str(route), status, time.perf_counter() - started)
+            observe_request(
+                str(scope.get("method", "GET")), str(route), status, time.perf_counter() - started
+            )
             current_request_id.reset(token)
 
     return wrapped
