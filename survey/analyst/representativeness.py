@@ -113,6 +113,7 @@ class Monitor:
     specs: list[tuple[str, ...]]
     cells: Cells
     coverage: tuple[CoverageRow, ...]
+    online_coverage: tuple[CoverageRow, ...]  # the same rows, online responses only
     indicator: RIndicator
     online_indicator: RIndicator
     partials: tuple[PartialIndicator, ...]
@@ -134,8 +135,11 @@ class Monitor:
                         "responses": r.responses,
                         "response_share": r.response_share,
                         "ratio": r.ratio,
+                        "online_responses": o.responses,
+                        "online_share": o.response_share,
+                        "online_ratio": o.ratio,
                     }
-                    for r in self.coverage
+                    for r, o in zip(self.coverage, self.online_coverage, strict=True)
                 ],
                 "r_indicator": vars(self.indicator),
                 "online_r_indicator": vars(self.online_indicator),
@@ -187,10 +191,12 @@ def monitor(context: Context, specs: Sequence[Sequence[str]] | None = None) -> M
     cells = build_cells(data, targets, chosen)
     online = build_cells(data[data["mode"] == ONLINE], targets, chosen)
     population = context.population
+    margins = [s for s in chosen if len(s) > 1] + [(v,) for s in chosen for v in s]
     return Monitor(
         specs=[tuple(s) for s in chosen],
         cells=cells,
-        coverage=coverage(cells, [s for s in chosen if len(s) > 1] + [(v,) for s in chosen for v in s]),
+        coverage=coverage(cells, margins),
+        online_coverage=coverage(online, margins),
         indicator=r_indicator(cells, population),
         online_indicator=r_indicator(online, population),
         partials=partial_indicators(cells, population),

@@ -53,6 +53,10 @@ def test_api_figures_equal_an_independent_computation(client, demo: sessionmaker
     assert body["online_weights"]["deff"] > body["weights"]["deff"]  # the field interviews help
     coverage = {(r["margin"], r["category"]): r for r in body["coverage"]}
     assert coverage["sex", "F"]["responses"] == int((data["sex"] == "F").sum())
+    assert coverage["sex", "F"]["online_responses"] == int((online["sex"] == "F").sum())
+    assert coverage["sex:education", "F:low"]["online_ratio"] == pytest.approx(
+        ((online["sex"] == "F") & (online["education"] == "low")).mean() / shares["F:low"]
+    )
     assert {p["variable"] for p in body["partial"]} == {"sex", "education"}
     days = body["days"]
     assert days and days[-1]["n"] == n and [d["day"] for d in days] == sorted(d["day"] for d in days)
