@@ -13,12 +13,12 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
+from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
 from survey.analyst.routes import ANALYST_ROUTES
@@ -32,6 +32,7 @@ from survey.api.errors import (
     weighting_error_handler,
 )
 from survey.api.health import HealthController
+from survey.api.openapi_errors import DocumentedJson
 from survey.api.schema_page import SchemaPage
 from survey.logs import configure_logging
 from survey.ops.observe import observed
@@ -74,6 +75,17 @@ async def _edge_checks(request: Request) -> None:
     await refuse_nul_in_path(request)
     await refuse_undeclared_body_type(request)
     await apply_text_policy(request)
+
+
+def _by_area(handler: Any, field_handler: Any) -> Any:
+    """An app-wide error handler that gives ``/field/api`` errors their stable ``code`` even when no
+    field route was matched (an unknown path, a refused body type), as the field API documents."""
+
+    def handle(request: Request, exc: Exception) -> Response[Any]:
+        chosen = field_handler if request.scope["path"].startswith("/field/api/") else handler
+        return chosen(request, exc)
+
+    return handle
 
 
 def _cors(settings: Settings) -> CORSConfig | None:
@@ -155,11 +167,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[_freeze_startup_objects],
         on_shutdown=[dispose],
         exception_handlers={
-            StoreError: store_error_handler,
+            StoreError: _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError]),
             WeightingError: weighting_error_handler,
             RecursionError: nesting_error_handler,
-            HTTPException: http_error_handler,
-            Exception: internal_error_handler,
+            HTTPException: _by_area(http_error_handler, FIELD_EXCEPTION_HANDLERS[HTTPException]),
+            Exception: _by_area(internal_error_handler, FIELD_EXCEPTION_HANDLERS[Exception]),
         },
         middleware=[security_headers(hsts=settings.is_production)],
         before_request=_edge_checks,
@@ -169,7 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             version=__version__,
             path="/schema",
             description="Collect online and field responses in one store; weight them to population margins.",
-            render_plugins=[SchemaPage(), JsonRenderPlugin()],
+            render_plugins=[SchemaPage(), DocumentedJson()],
         ),
         template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
         response_cache_config=ResponseCacheConfig(),

@@ -53,6 +53,12 @@ async def refuse_undeclared_body_type(request: Request[Any, Any, Any]) -> None:
     if wanted is None:
         return
     given = request.headers.get("content-type", "")
+    if (
+        not given
+        and request.headers.get("content-length", "0") == "0"
+        and "transfer-encoding" not in request.headers
+    ):
+        return  # no body at all: the handler says which one it needs
     if wanted == RequestEncodingType.JSON.value:
         if not is_json_type(given):
             raise UnsupportedMediaType(
