@@ -20,7 +20,8 @@ from scipy import stats
 from weighting._frames import encode
 from weighting.design import Design
 from weighting.errors import DesignError, NonFiniteError
-from weighting.variance import degrees_of_freedom, taylor_covariance
+from weighting.replicates import ReplicateWeights
+from weighting.variance import degrees_of_freedom, rowsum, taylor_covariance
 
 __all__ = ["IndependenceTest", "RaoScottStatistic", "rao_scott_test"]
 
@@ -35,7 +36,8 @@ class IndependenceTest:
         row: Row variable.
         col: Column variable.
         statistic: The corrected statistic referred to the distribution: F = X² / Σδ for "F";
-            X² / mean(δ) for "Chisq" (R prints the uncorrected X² there: see `pearson`).
+            X² / mean(δ) for "Chisq" (R prints the uncorrected X² there: see `pearson`,
+            `r_statistic` and `r_summary`; `corrected` and `pearson_x2` name both plainly).
         df_num: Numerator df: d0 = (Σδ)² / Σδ² for "F"; (r-1)(c-1) for "Chisq".
         df_den: Denominator df d0·ν for "F" (ν = PSUs - strata); None for the chi-square reference.
         p_value: Upper-tail probability.
@@ -61,6 +63,43 @@ class IndependenceTest:
     n: int
     design_df: int
     variance: str
+
+    @property
+    def pearson_x2(self) -> float:
+        """Pearson's X² of the weighted table (uncorrected), whichever statistic was asked for."""
+        return self.pearson
+
+    @property
+    def corrected(self) -> float:
+        """The Rao–Scott corrected statistic the p-value refers to (F, or X²/δ̄ for "Chisq")."""
+        return self.statistic
+
+    @property
+    def r_statistic(self) -> tuple[str, float]:
+        """What R's `svychisq` prints as the statistic: ("F", F) or ("X-squared", Pearson's X²).
+
+        Why: for "Chisq" R prints the *uncorrected* X² beside a p-value from the corrected one;
+        reading ours beside R's needs that very number under that very name.
+        """
+        return ("F", self.statistic) if self.df_den is not None else ("X-squared", self.pearson)
+
+    def r_summary(self) -> str:
+        """One line as R prints the test, e.g. ``X-squared = 12.366, df = 2, p-value = 0.011334``.
+
+        Examples:
+            >>> import pandas as pd
+            >>> from weighting import Design
+            >>> df = pd.DataFrame({"a": list("xxyyxyxy"), "b": list("uuvvuvvu")})
+            >>> rao_scott_test(Design.from_frame(df), "a", "b", statistic="Chisq").r_summary()
+            'X-squared = 2, df = 1, p-value = 0.18588 (Rao-Scott corrected X-squared 1.75)'
+        """
+        value = self.r_statistic[1]
+        if self.df_den is not None:
+            return f"F = {value:.5g}, ndf = {self.df_num:.5g}, ddf = {self.df_den:.5g}, p-value = {self.p_value:.5g}"
+        return (
+            f"X-squared = {value:.5g}, df = {self.df_num:.5g}, p-value = {self.p_value:.5g} "
+            f"(Rao-Scott corrected X-squared {self.statistic:.5g})"
+        )
 
 
 def _present(codes: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, int]:
@@ -94,6 +133,7 @@ def rao_scott_test(
     *,
     statistic: RaoScottStatistic = "F",
     calibrated: bool = True,
+    replicates: ReplicateWeights | None = None,
 ) -> IndependenceTest:
     """Test independence of `row` and `col` in the weighted table, as R `svychisq(~row+col, design)`.
 
@@ -106,6 +146,8 @@ def rao_scott_test(
         col: Column variable (categorical).
         statistic: "F" (second-order Rao–Scott, F reference; R's default) or "Chisq" (first order).
         calibrated: Residualise on the design's calibration steps (False: weights treated as fixed).
+        replicates: Take the covariance of the cell proportions from these replicate weights
+            (re-calibrated or supplied) and ν from their `degf`, as `svychisq` on a `svrepdesign`.
 
     Returns:
         An IndependenceTest.
@@ -144,7 +186,12 @@ def rao_scott_test(
     scores = np.zeros((n, k))
     scores[np.flatnonzero(valid), cell[valid]] = 1.0
     scores = (scores - p) * (w / total)[:, None]
-    v = taylor_covariance(design, scores, calibrated=calibrated)
+    if replicates is None:
+        v = taylor_covariance(design, scores, calibrated=calibrated)
+        nu = degrees_of_freedom(design)
+    else:
+        v = _replicate_covariance(replicates, cell, k, p)
+        nu = replicates.degf
     pearson = _pearson(p.reshape(nc, nr).T * n)
     cmat = _contrasts(nr, nc)
     inv_p = np.divide(1.0, p, out=np.zeros_like(p), where=p != 0)
@@ -153,7 +200,6 @@ def rao_scott_test(
     delta = np.linalg.solve(denom, numer)
     trace, trace2 = float(np.trace(delta)), float(np.trace(delta @ delta))
     eigen = np.sort(np.linalg.eigvals(delta).real)[::-1]
-    nu = degrees_of_freedom(design)
     size = delta.shape[0]
     mean_deff = trace / size
     if statistic == "F":
@@ -184,8 +230,22 @@ def rao_scott_test(
         deff_eigenvalues=tuple(float(e) for e in eigen),
         n=int(valid.sum()),
         design_df=nu,
-        variance="taylor, calibration-aware" if calibrated else "taylor",
+        variance=(
+            replicates.describe()
+            if replicates is not None
+            else ("taylor, calibration-aware" if calibrated else "taylor")
+        ),
     )
+
+
+def _replicate_covariance(reps: ReplicateWeights, cell: np.ndarray, k: int, p: np.ndarray) -> np.ndarray:
+    """Covariance of the k cell proportions over the replicates (R's svrVar, mse or not)."""
+    sums = rowsum(reps.weights, cell, k + 1)[:k]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        theta = sums / sums.sum(axis=0)
+    centre = p[:, None] if reps.mse else theta.mean(axis=1, keepdims=True)
+    dev = theta - centre
+    return np.asarray(reps.scale * (dev * reps.rscales[None, :]) @ dev.T)
 
 
 def _pearson(table: np.ndarray) -> float:

@@ -7,6 +7,7 @@ replicate's base weights (cell-level, cheap). Bootstrap takes a seed for reprodu
 
 from __future__ import annotations
 
+import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from weighting._feasibility import Problem, bounds_error, check_before, explain_
 from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector, prescale_of
 from weighting.design import Design, Step, require_finite
 from weighting.errors import ConvergenceError, DesignError, NonFiniteError, WeightingError
+from weighting.variance import degrees_of_freedom
 
 __all__ = [
     "ReplicateFailure",
@@ -53,6 +55,7 @@ class ReplicateWeights:
         dropped: 1-based numbers of the replicates that could not be calibrated and were
             dropped (`replicate_failure="drop"`); reported beside every SE.
         reasons: Why each dropped replicate failed (the error's one-line message).
+        design_df: Degrees of freedom of the design the replicates were made from, if known.
     """
 
     kind: str
@@ -63,16 +66,26 @@ class ReplicateWeights:
     mse: bool = False
     dropped: tuple[int, ...] = ()
     reasons: tuple[str, ...] = ()
+    design_df: int | None = None
 
     @property
     def n_replicates(self) -> int:
         """Number of replicates R."""
         return int(self.weights.shape[1])
 
-    @property
+    @functools.cached_property
     def degf(self) -> int:
-        """Degrees of freedom used for proportion CIs (replicates − 1, at least 1)."""
-        return max(self.n_replicates - 1, 1)
+        """Design degrees of freedom, as R's `degf` of a replicate design (CIs, Rao–Scott F).
+
+        Replicates made here carry the design's (PSUs − strata, as R's `as.svrepdesign`);
+        supplied ones the rank of the replicate weights − 1 (R: `qr(weights, tol=1e-5)$rank - 1`).
+        """
+        if self.design_df is not None:
+            return self.design_df
+        w = self.weights / np.maximum(np.sqrt((self.weights**2).sum(axis=0)), 1e-300)
+        eig = np.linalg.eigvalsh(w.T @ w)
+        rank = int(np.count_nonzero(eig > (1e-5) ** 2 * eig.max()))
+        return max(rank - 1, 1)
 
     def describe(self) -> str:
         """How SEs from these replicates were computed, with the dropped count (e.g. for a CSV header).
@@ -273,7 +286,16 @@ def replicate_weights(
     kept = np.setdiff1d(np.arange(mult.shape[1]), np.asarray(dropped, dtype=np.int64) - 1)
     if kind == "bootstrap" and dropped:
         scale = 1.0 / (kept.size - 1)
-    return ReplicateWeights(kind, out, scale, rscales[kept], seed, dropped=dropped, reasons=reasons)
+    return ReplicateWeights(
+        kind,
+        out,
+        scale,
+        rscales[kept],
+        seed,
+        dropped=dropped,
+        reasons=reasons,
+        design_df=degrees_of_freedom(design),
+    )
 
 
 def replay_replicates(

@@ -102,3 +102,31 @@ def test_golden_designs_regenerate_identically(tmp_path: Path):
     )
     for name in ("golden_designs.json", "api_clus1_reps.csv", "api_clus2.csv", "mu284.csv", "api_lonely.csv"):
         assert (tmp_path / name).read_bytes() == (GOLDEN / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("case", ["jk1", "bootstrap", "jk1_raked"])
+def test_rao_scott_with_replicate_weights_matches_svychisq(case: str):
+    """svychisq on a svrepdesign (supplied, or raked with every replicate recalibrated)."""
+    spec = G["chisq_replicates"][case]
+    data = read("api_clus1_reps.csv")
+    reps = wt.supplied_replicates(data, f"^{spec['pattern']}[0-9]+$", type=spec["type"])
+    design = wt.Design.from_frame(data, weights="pw")
+    if spec.get("method") == "rake":
+        targets, total = api_targets()
+        design = wt.rake(design, targets, population=total, tol=1e-13, max_iter=5000)
+        reps = wt.recalibrate_replicates(design, reps)
+    f = wt.rao_scott_test(design, spec["row"], spec["col"], statistic="F", replicates=reps)
+    assert f.r_statistic[0] == "F"
+    assert math.isclose(f.statistic, spec["F"]["statistic"], rel_tol=RTOL)
+    assert math.isclose(f.df_num, spec["F"]["ndf"], rel_tol=RTOL)
+    assert f.df_den is not None and math.isclose(f.df_den, spec["F"]["ddf"], rel_tol=RTOL)
+    assert math.isclose(f.p_value, spec["F"]["p_value"], rel_tol=1e-7)
+    chisq = wt.rao_scott_test(design, spec["row"], spec["col"], statistic="Chisq", replicates=reps)
+    name, printed = chisq.r_statistic
+    assert name == "X-squared" and math.isclose(printed, spec["Chisq"]["statistic"], rel_tol=RTOL)
+    assert chisq.pearson_x2 == printed  # R prints Pearson's X²; the p-value is from the corrected one
+    assert chisq.corrected < chisq.pearson_x2 or chisq.deff_mean < 1
+    assert chisq.df_num == spec["Chisq"]["df"]
+    assert math.isclose(chisq.p_value, spec["Chisq"]["p_value"], rel_tol=1e-7)
+    assert chisq.r_summary().startswith(f"X-squared = {printed:.5g}, df = {spec['Chisq']['df']}")
+    assert "replicates (" in chisq.variance
