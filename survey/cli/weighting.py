@@ -54,6 +54,18 @@ class Replicates(StrEnum):
     bootstrap = "bootstrap"
 
 
+class SuppliedType(StrEnum):
+    """Kinds of replicate weights delivered with a file (R's svrepdesign types)."""
+
+    JK1 = "JK1"
+    JKn = "JKn"
+    BRR = "BRR"
+    Fay = "Fay"
+    bootstrap = "bootstrap"
+    SDR = "SDR"
+    other = "other"
+
+
 class Missing(StrEnum):
     """Treatments of missing values in weighting variables."""
 
@@ -460,6 +472,20 @@ def _fixed_weights(
     return design.with_weights(values)
 
 
+def _supplied_columns(raw: pl.DataFrame, pattern: str) -> list[str]:
+    """The columns a --replicate-weights regular expression finds (searched in each name, as R does)."""
+    try:
+        regex = re.compile(pattern)
+    except re.error as exc:
+        fail(f"--replicate-weights {pattern!r} is not a regular expression: {exc}")
+    found = [c for c in raw.columns if regex.search(c)]
+    if len(found) < 2:
+        fail(
+            f"--replicate-weights {pattern!r} matches {len(found)} column(s); replicate weights need at least 2"
+        )
+    return found
+
+
 def estimate_command(
     data: DataArg,
     variables: Annotated[
@@ -485,6 +511,20 @@ def estimate_command(
     replicates: RepOpt = None,
     n_replicates: NRepOpt = 50,
     seed: SeedOpt = None,
+    replicate_weights: Annotated[
+        str | None,
+        typer.Option(
+            help="Regular expression naming the replicate weight columns delivered with DATA (e.g. "
+            "'^weight_rep[0-9]+$', what `survey weight --replicates` writes); they hold analysis "
+            "weights and go with --weight. With --targets each is calibrated like the weights."
+        ),
+    ] = None,
+    replicate_type: Annotated[
+        SuppliedType,
+        typer.Option(
+            help="Kind of the --replicate-weights: JK1 | JKn | BRR | Fay | bootstrap | SDR | other."
+        ),
+    ] = SuppliedType.JK1,
     diagnostics: DiagOpt = None,
     max_iter: MaxIterOpt = None,
     tol: TolOpt = None,
@@ -505,10 +545,12 @@ def estimate_command(
     import polars as pl
 
     from survey.tabular import TableError, analysis_frame, na_set
-    from weighting import Design, WeightingError, estimate
+    from weighting import Design, WeightingError, estimate, recalibrate_replicates, supplied_replicates
 
     if (targets is None) != (method is None):
         fail("--targets and --method go together")
+    if replicate_weights is not None and (replicates is not None or weight is None):
+        fail("--replicate-weights goes with --weight (the final weights), and not with --replicates")
     _check_writable(out_path, diagnostics)
     names = [v.strip() for v in variables.split(",") if v.strip()]
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
@@ -520,11 +562,12 @@ def estimate_command(
             design_columns = [c for c in (mode_column, by, strata, cluster) if c]
             categories = [*(goal.variables if goal is not None else ()), *design_columns]
             raw = _load_data(data, categories)
+            supplied = _supplied_columns(raw, replicate_weights) if replicate_weights else []
             stage("weighting" if goal is not None else "design")
             frame = analysis_frame(
                 raw,
                 categories=categories,
-                numbers=[weight] if weight else [],
+                numbers=[*([weight] if weight else []), *supplied],
                 outcomes=names,
                 na_values=na_set(na_values),
                 decimal_comma=_separator(data) == ";",
@@ -540,6 +583,10 @@ def estimate_command(
             if goal is not None and method is not None:
                 design = _weight(design, goal, method, opts)
         reps = _replicates(design, replicates, n_replicates, seed) if replicates is not None else None
+        if supplied:
+            reps = supplied_replicates(frame, supplied, type=replicate_type.value)
+            if goal is not None:
+                reps = recalibrate_replicates(design, reps)
         with err.status("estimating..."):
             table = estimate(design, names, by=by, level=level, replicates=reps)
     except TableError as exc:

@@ -135,3 +135,38 @@ def test_a_column_that_is_not_an_earlier_weight_is_never_replaced(app, tmp_path,
     assert result.exit_code == 2
     assert f"column {column!r} that is not an earlier weight" in result.stderr
     assert not out.exists()
+
+
+def test_replicate_weights_written_by_weight_give_the_same_se_in_estimate(app, tmp_path):
+    frame = _sample(60)
+    data = tmp_path / "d.csv"
+    frame.to_csv(data, index=False)
+    tfile = tmp_path / "t.csv"
+    tfile.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\n")
+    weighted, delivered, made_here = tmp_path / "w.csv", tmp_path / "e1.csv", tmp_path / "e2.csv"
+    rake = ["--targets", str(tfile), "--method", "rake"]
+    done = runner.invoke(app, ["weight", str(data), *rake, "--replicates", "jk1", "--out", str(weighted)])
+    assert done.exit_code == 0, done.output
+    args = ["estimate", str(weighted), "--variables", "y", "--weight", "weight", "--out", str(delivered)]
+    done = runner.invoke(app, [*args, "--replicate-weights", "^weight_rep[0-9]+$", "--replicate-type", "JK1"])
+    assert done.exit_code == 0, done.output
+    args = ["estimate", str(data), "--variables", "y", *rake, "--replicates", "jk1", "--out", str(made_here)]
+    done = runner.invoke(app, args)
+    assert done.exit_code == 0, done.output
+    one, two = pd.read_csv(delivered), pd.read_csv(made_here)
+    assert one["estimate"].iloc[0] == pytest.approx(two["estimate"].iloc[0], rel=1e-9)
+    assert one["se"].iloc[0] == pytest.approx(two["se"].iloc[0], rel=1e-9)
+    fixed = runner.invoke(
+        app, ["estimate", str(weighted), "--variables", "y", "--weight", "weight", "--out", str(delivered)]
+    )
+    assert fixed.exit_code == 0
+    assert pd.read_csv(delivered)["se"].iloc[0] != pytest.approx(one["se"].iloc[0], rel=1e-6)
+
+
+def test_a_replicate_pattern_that_finds_too_little_is_one_line(app, tmp_path):
+    data = tmp_path / "d.csv"
+    _sample().assign(w=1.0).to_csv(data, index=False)
+    args = ["estimate", str(data), "--variables", "y", "--weight", "w", "--out", str(tmp_path / "e.csv")]
+    result = runner.invoke(app, [*args, "--replicate-weights", "^rep"])
+    assert result.exit_code == 2
+    assert "'^rep' matches 0 column(s)" in result.stderr
