@@ -19,6 +19,7 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
+from survey.ops.observe import current_request_id
 from survey.store.errors import (
     AuthError,
     ConflictError,
@@ -135,7 +136,7 @@ def http_error_handler(_request: Request, exc: HTTPException) -> Response:
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
     """Anything unexpected: log it with a reference, tell the user only the reference."""
-    reference = uuid.uuid4().hex[:12]
+    reference = current_request_id.get() or uuid.uuid4().hex[:12]  # the X-Request-ID of the response
     log.error("unhandled error", exc_info=exc, extra={"path": request.url.path, "request_id": reference})
     if wants_html(request):
         return error_page(request, HTTP_500_INTERNAL_SERVER_ERROR, reference=reference)

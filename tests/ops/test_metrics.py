@@ -10,6 +10,7 @@ import asyncio
 import logging
 import re
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -163,7 +164,8 @@ def test_log_lines_written_during_a_request_carry_its_id() -> None:
             async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
                 return await http.get("/work")
 
-        response = asyncio.run(call())
+        with ThreadPoolExecutor(max_workers=1) as pool:  # its own event loop, whatever this thread runs
+            response = pool.submit(asyncio.run, call()).result()
         logging.getLogger("tests.ops").warning("outside any request")
     finally:
         root.removeHandler(collect)
@@ -171,3 +173,22 @@ def test_log_lines_written_during_a_request_carry_its_id() -> None:
     outside = [r for r in collect.records if r.getMessage() == "outside any request"]
     assert [r.request_id for r in inside] == [response.headers["x-request-id"]]  # type: ignore[attr-defined]
     assert not hasattr(outside[0], "request_id")
+
+
+@get("/ops-test-fault", sync_to_thread=False)
+def fault() -> str:
+    raise RuntimeError("deliberate fault for the request-id test")
+
+
+def test_an_internal_error_shows_the_request_id_as_its_reference(database_url: str, tmp_path: Path) -> None:
+    app = create_app(settings_for(database_url, tmp_path))
+    app.register(fault)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        reply = client.get("/ops-test-fault", headers={"accept": "application/json"})
+        assert reply.status_code == 500
+        assert f"reference {reply.headers['x-request-id']}" in reply.json()["detail"]
+        page = client.get(
+            "/ops-test-fault", headers={"accept": "text/html", "X-Request-ID": "support-case-0042"}
+        )
+        assert page.status_code == 500 and page.headers["x-request-id"] == "support-case-0042"
+        assert "support-case-0042" in page.text
