@@ -127,8 +127,13 @@
     function write(rec) {
       writes = writes.then(function () {
         return DB.update(rec).catch(function (error) { return keepCopy(rec, error); });
-      });
+      }).catch(unsaved);
       return writes;
+    }
+    /* The database itself failed (full, or closed by the browser): say so; the chain goes on, so
+       the next answer is tried again. */
+    function unsaved(error) {
+      banner(function () { return t("msg.saveFailed", { msg: (error && (error.name || error.message)) || "?" }); });
     }
 
     /* The browser's back button moves within the interview: while it is open a marker entry sits
@@ -343,7 +348,7 @@
         }).then(function () {
           leave(); banner(t("msg.saved")); hooks.home(); if (navigator.onLine) Sync.run("auto");
         }, function (error) { return keepCopy(rec, error); });
-      });
+      }).catch(unsaved);
     }
 
     return { start: startInterview, open: open, leave: leave, current: function () { return current ? current.uuid : null; } };

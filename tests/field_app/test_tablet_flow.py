@@ -190,7 +190,8 @@ def test_an_interview_on_a_touch_screen(
     page.tap("#finish")
     expect(page.locator("[data-start]").first).to_be_visible()
     rec = record(page)
-    assert (rec["status"], rec["language"]) == ("pending", "nl")
+    assert rec["language"] == "nl"
+    assert rec["status"] in {"pending", "sent"}  # finished (and sent at once while online)
     assert rec["clean"] == {
         "commune": "ixelles",
         "sex": "F",
