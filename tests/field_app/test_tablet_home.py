@@ -35,6 +35,7 @@ def test_refusal_is_confirmed_recorded_once_undoable_and_noted_after(
     server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
 ) -> None:
     context, page = tablet(playwright_instance, tmp_path / "contact", server.url)
+    context.set_offline(True)  # no periodic sync sends the refusal before the undo
     page.click("[data-refusal]")
     assert records(page) == []  # nothing before the confirmation
     page.click("#contact-confirm [data-cancel]")
@@ -57,6 +58,7 @@ def test_refusal_is_confirmed_recorded_once_undoable_and_noted_after(
     page.click("[data-notathome]")
     expect(page.locator("#contact-note-confirm")).to_have_value("nobody, came back twice")
     page.click("#contact-confirm [data-confirm]")
+    context.set_offline(False)
     page.click("#sync-now")
     expect(page.locator("#all-sent")).to_be_visible()
     [absent] = records(page)
