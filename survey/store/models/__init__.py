@@ -4,7 +4,7 @@ from survey.store.models._audit import AuditEntry
 from survey.store.models._base import Base, utcnow
 from survey.store.models._consultation import Consultation, QuestionnaireVersion
 from survey.store.models._invitation import Invitation
-from survey.store.models._response import Answer, Mode, Response, ResponseStatus
+from survey.store.models._response import Answer, ErasedResponse, Mode, Response, ResponseStatus
 from survey.store.models._staff_session import StaffSession
 from survey.store.models._target import Target, TargetSet
 from survey.store.models._user import Device, Role, User
@@ -15,6 +15,7 @@ __all__ = [
     "Base",
     "Consultation",
     "Device",
+    "ErasedResponse",
     "Invitation",
     "Mode",
     "QuestionnaireVersion",

@@ -78,3 +78,16 @@ class Answer(Base):
     position: Mapped[int] = mapped_column(primary_key=True, default=0)
     value_text: Mapped[str | None] = mapped_column(Text)
     value_number: Mapped[float | None] = mapped_column(Float)
+
+
+class ErasedResponse(Base):
+    """A response UUID erased at its respondent's request (``survey erase``): never stored again.
+
+    Only the identifier and the moment are kept, so a tablet replaying the interview is refused
+    instead of bringing the answers back.
+    """
+
+    __tablename__ = "erased_responses"
+
+    uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erased_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
