@@ -62,8 +62,13 @@ def test_unreadable_csv_and_impossible_population_store_no_targets(
         )  # fmt: skip
         assert refused.status_code == 422, population
         assert "must be a number above 0" in refused.text
+    nul_label = client.post(
+        f"{PAGE}/targets?lang=en", data={"csrf_token": token, "label": "L\x00"},
+        files={"file": ("t.csv", TARGETS_GOOD.read_bytes(), "text/csv")},
+    )  # fmt: skip
+    assert nul_label.status_code == 422 and "label" in nul_label.text  # the text policy names the field
     long_label = client.post(
-        f"{PAGE}/targets?lang=en", data={"csrf_token": token, "label": "L\x00" * 400},
+        f"{PAGE}/targets?lang=en", data={"csrf_token": token, "label": "L" * 400},
         files={"file": ("t.csv", TARGETS_GOOD.read_bytes(), "text/csv")},
     )  # fmt: skip
     assert long_label.status_code == 200 and "Targets stored" in long_label.text
