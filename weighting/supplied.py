@@ -43,7 +43,9 @@ def _columns(data: Frame, pattern: str | Sequence[str]) -> list[str]:
     found = [c for c in names if regex.search(c)]
     if not found:
         raise VariableError(
-            f"no column matches the replicate weight pattern {pattern!r}", code="no_replicate_columns"
+            f"no column matches the replicate weight pattern {pattern!r}",
+            code="no_replicate_columns",
+            pattern=pattern,
         )
     return found
 
@@ -120,7 +122,9 @@ def supplied_replicates(
         (3, 0.666667, 'JK1')
     """
     if type not in _TYPES:
-        raise DesignError(f"unknown replicate type {type!r} (use {', '.join(_TYPES)})", code="replicate_type")
+        raise DesignError(
+            f"unknown replicate type {type!r} (use {', '.join(_TYPES)})", code="replicate_type", type=type
+        )
     columns = _columns(data, pattern)
     if len(columns) < 2:
         raise DesignError(f"replicate weights need at least 2 columns; {pattern!r} matches {columns}")

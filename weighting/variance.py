@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from weighting._fit import gram, model_matrix
+from weighting._stages import stage_covariance
 from weighting.design import Design, Step
 from weighting.errors import DesignError
 
@@ -108,6 +109,8 @@ def taylor_variance(design: Design, scores: np.ndarray, *, calibrated: bool = Tr
         0.3333333333333333
     """
     x = residualise(design, scores) if calibrated else np.asarray(scores, dtype=np.float64)
+    if _multistage(design):
+        return np.asarray(np.diag(_stage_covariance(design, x)))
     centred, scale = _centred_totals(design, x)
     if isinstance(scale, float):
         return np.asarray(scale * np.einsum("ij,ij->j", centred, centred))
@@ -129,9 +132,38 @@ def taylor_covariance(design: Design, scores: np.ndarray, *, calibrated: bool = 
         [[0.333333, -0.333333], [-0.333333, 0.333333]]
     """
     x = residualise(design, scores) if calibrated else np.asarray(scores, dtype=np.float64)
+    if _multistage(design):
+        return _stage_covariance(design, x)
     centred, scale = _centred_totals(design, x)
     weighted = centred * (scale if isinstance(scale, float) else scale[:, None])
     return np.asarray(weighted.T @ centred)
+
+
+def _multistage(design: Design) -> bool:
+    """Whether the design needs R's multistage formula (fpc, or a lonely-PSU policy other than fail)."""
+    return design.fpc is not None or design.lonely_psu != "fail"
+
+
+def _stage_covariance(design: Design, x: np.ndarray) -> np.ndarray:
+    """R's `multistage`: first stage, plus (with fpc and an SSU) each PSU's second stage times n/N."""
+    n = design.n
+    strata = design.strata if design.strata is not None else np.zeros(n, dtype=np.int64)
+    psu = design.psu if design.psu is not None else np.arange(n)
+    pop = design.fpc
+    cov = stage_covariance(
+        x, strata, psu, None if pop is None else pop[0],
+        lonely=design.lonely_psu, stage=1, labels=design.strata_labels,
+    )  # fmt: skip
+    if pop is not None and design.ssu is not None and len(pop) > 1:
+        n_psu = int(psu.max()) + 1
+        sampled = np.bincount(strata[np.unique(psu, return_index=True)[1]], minlength=int(strata.max()) + 1)
+        fraction = np.zeros(n_psu)
+        fraction[psu] = sampled[strata] / pop[0]
+        cov = cov + stage_covariance(
+            x, psu, design.ssu, pop[1], lonely=design.lonely_psu, stage=2,
+            labels=tuple(f"PSU {k + 1}" for k in range(n_psu)), multiplier=fraction,
+        )  # fmt: skip
+    return cov
 
 
 def _centred_totals(design: Design, x: np.ndarray) -> tuple[np.ndarray, np.ndarray | float]:
@@ -153,7 +185,12 @@ def _centred_totals(design: Design, x: np.ndarray) -> tuple[np.ndarray, np.ndarr
     n_h = np.bincount(strata_of, minlength=n_strata).astype(np.float64)
     if (n_h == 1).any():
         lonely = int(np.flatnonzero(n_h == 1)[0])
-        raise DesignError(f"stratum number {lonely + 1} has only one PSU: variance cannot be estimated")
+        label = design.strata_labels[lonely] if lonely < len(design.strata_labels) else str(lonely + 1)
+        raise DesignError(
+            f"stratum {label} has only one PSU at stage 1: its variance cannot be estimated; choose a "
+            "lonely-PSU policy (remove, adjust, average, certainty) or merge strata",
+            code="lonely_psu", stratum=label, stage=1,
+        )  # fmt: skip
     means = rowsum(totals, strata_of, n_strata) / n_h[:, None]
     return totals - means[strata_of], (n_h / (n_h - 1))[strata_of]
 

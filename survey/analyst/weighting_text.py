@@ -68,6 +68,12 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
                            "utilisez des grappes moins nombreuses et plus grandes, ou regroupez des catégories",
         "replicate_no_convergence": "la réplique {replicate} n'a pas convergé",
         "replicates_all_failed": "{dropped} répliques sur {total} n'ont pu être calibrées : il en reste moins de 2",
+        "no_replicate_columns": "aucune colonne ne correspond au motif de poids répliqués « {pattern} »",
+        "replicate_type": "type de réplication inconnu « {type} » (JK1, JKn, BRR, Fay, bootstrap, SDR, other)",
+        "bad_replicate_weight": "le poids répliqué « {column} » doit être un nombre ≥ 0 (ligne {row})",
+        "lonely_psu": "la strate {stratum} n'a qu'une seule unité primaire au degré {stage} : sa variance ne peut "
+                      "être estimée ; choisissez un traitement (remove, adjust, average, certainty) ou fusionnez des "
+                      "strates",
         "what_g": "rapport g", "what_weight": "poids",
     },
     "nl": {
@@ -123,6 +129,11 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "replicate_no_convergence": "replicaat {replicate} is niet geconvergeerd",
         "replicates_all_failed": "{dropped} van {total} replicaten konden niet gekalibreerd worden: er blijven er "
                                  "minder dan 2 over",
+        "no_replicate_columns": "geen kolom past bij het patroon van replicaatgewichten '{pattern}'",
+        "replicate_type": "onbekend replicaattype '{type}' (JK1, JKn, BRR, Fay, bootstrap, SDR, other)",
+        "bad_replicate_weight": "replicaatgewicht '{column}' moet een getal ≥ 0 zijn (rij {row})",
+        "lonely_psu": "stratum {stratum} heeft maar één primaire eenheid in trap {stage}: de variantie kan niet "
+                      "geschat worden; kies een behandeling (remove, adjust, average, certainty) of voeg strata samen",
         "what_g": "verhouding g", "what_weight": "gewicht",
     },
 }  # fmt: skip

@@ -130,3 +130,46 @@ def test_rao_scott_with_replicate_weights_matches_svychisq(case: str):
     assert math.isclose(chisq.p_value, spec["Chisq"]["p_value"], rel_tol=1e-7)
     assert chisq.r_summary().startswith(f"X-squared = {printed:.5g}, df = {spec['Chisq']['df']}")
     assert "replicates (" in chisq.variance
+
+
+def multistage_design(case: dict[str, Any]) -> wt.Design:
+    data = read(case["dataset"])
+    fpc = case.get("fpc")
+    if fpc == ["f1", "f2"]:  # sampling fractions instead of counts: 5 of n1 PSUs, then m of n2
+        data["f1"] = 5 / data["n1"]
+        data["f2"] = data.groupby("id1")["id1"].transform("size") / data["n2"]
+    return wt.Design.from_frame(data, cluster=case["ids"], fpc=fpc, weights=case.get("weights"))
+
+
+@pytest.mark.parametrize("case", ["api_clus2_fpc", "api_clus2_wr", "mu284_fpc", "mu284_fpc_fraction"])
+def test_multistage_designs_match_r_svydesign(case: str):
+    """svydesign(ids=~psu+ssu, fpc=~N1+N2) (without replacement) and with weights only (first stage)."""
+    spec = G["multistage"][case]
+    design = multistage_design(spec)
+    variables = sorted(
+        {r["variable"] for r in spec["estimates"]}, key=[r["variable"] for r in spec["estimates"]].index
+    )
+    check_rows(wt.estimate(design, variables), spec["estimates"])
+    check_rows(wt.estimate(design, [spec["totals"][0]["variable"]], statistic="total"), spec["totals"])
+    for row in spec.get("svyby", []):
+        table = wt.estimate(design, [row["variable"]], by=spec["by"])
+        got = next(r for r in table.rows if r.by == row["by"])
+        assert math.isclose(got.estimate, row["estimate"], rel_tol=RTOL), row
+        assert math.isclose(got.se, row["se"], rel_tol=RTOL), (row, got.se)
+
+
+@pytest.mark.parametrize("policy", ["remove", "adjust", "average", "certainty"])
+def test_lonely_psu_policies_match_r(policy: str):
+    spec = G["lonely"]
+    data = read(spec["dataset"])
+    design = wt.Design.from_frame(data, strata=spec["strata"], weights=spec["weights"], lonely_psu=policy)
+    check_rows(wt.estimate(design, ["api00"]), spec[policy]["estimates"])
+    check_rows(wt.estimate(design, ["enroll"], statistic="total"), spec[policy]["totals"])
+
+
+def test_a_lonely_psu_fails_naming_the_stratum_label():
+    spec = G["lonely"]
+    design = wt.Design.from_frame(read(spec["dataset"]), strata=spec["strata"], weights=spec["weights"])
+    with pytest.raises(wt.DesignError, match="stratum H has only one PSU at stage 1") as info:
+        wt.estimate(design, ["api00"])
+    assert info.value.values["stratum"] == "H"
