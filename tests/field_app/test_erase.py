@@ -131,6 +131,11 @@ def test_erase_by_response_id_takes_the_correction_chain_receipts_notes_and_mani
         assert set(session.scalars(select(FieldReceipt.uuid))) == {other["uuid"]}
         assert SECRET not in "".join(session.scalars(select(FieldReceipt.note)))
         assert set(session.scalars(select(FieldManifestEntry.uuid))) == {other["uuid"]}
+    replay = sync(client, token, [original, correction, other]).json()["results"]  # the ack was lost
+    assert [r["status"] for r in replay] == ["invalid", "invalid", "duplicate"]
+    assert "erased at its respondent's request" in replay[0]["detail"]
+    with sessions() as session:
+        assert set(session.scalars(select(Response.uuid))) == {other["uuid"]}
 
 
 def test_dry_run_and_bad_requests_change_nothing(sessions, database_url: str, field_env: FieldEnv) -> None:

@@ -5,7 +5,8 @@ name (the store has none): the resume link's token, their invitation code, or th
 organiser gives. Everything stored from them goes: the response, its answers, a correction chain it
 belongs to (the same person's answers, corrected), the field receipt (with the interviewer's note)
 and the tablets' manifest lines. An audit line says that an erasure happened, how it was asked
-for and which response identifiers went, never any answer. The platform stores no attachments (media
+for and which response identifiers went, never any answer; the identifiers are also kept in
+``erased_responses`` so that a tablet sending the interview again is refused instead of restoring it. The platform stores no attachments (media
 questions are refused on import), so there are none to remove.
 
 Analyses and snapshots frozen afterwards no longer include the person; a snapshot frozen before holds
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session
 
 from survey.store.bounds import id_in_range
 from survey.store.errors import NotFoundError, StoreError
-from survey.store.models import Answer, Invitation, Response, ResponseStatus, utcnow
+from survey.store.models import Answer, ErasedResponse, Invitation, Response, ResponseStatus, utcnow
 from survey.store.services.audit import record
 from survey.store.services.invitations import hash_code
 
@@ -134,6 +135,13 @@ def _delete_responses(session: Session, responses: list[Response]) -> tuple[int,
     return answers, receipts, manifests
 
 
+def _tombstones(session: Session, uuids: tuple[str, ...]) -> None:
+    """Remember the erased UUIDs (nothing else), so a tablet's replay is refused, not stored anew."""
+    held = set(session.scalars(select(ErasedResponse.uuid).where(ErasedResponse.uuid.in_(uuids))))
+    session.add_all(ErasedResponse(uuid=uuid) for uuid in uuids if uuid not in held)
+    session.flush()
+
+
 def erase(session: Session, by: By, value: str, *, actor: str) -> Erased:
     """Remove everything stored from the person the token, code or response id leads to.
 
@@ -144,6 +152,7 @@ def erase(session: Session, by: By, value: str, *, actor: str) -> Erased:
     uuids = tuple(r.uuid for r in responses)
     consultations = sorted({r.consultation_id for r in responses})
     answers, receipts, manifests = _delete_responses(session, responses)
+    _tombstones(session, uuids)
     record(session, actor=actor, action="erase", entity="response", entity_id=",".join(uuids)[:80],
            details={"by": by, "uuids": list(uuids), "consultations": consultations, "answers": answers,
                     "field_receipts": receipts, "manifest_lines": manifests})  # fmt: skip

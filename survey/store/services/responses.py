@@ -29,7 +29,15 @@ from survey.store import bulk
 from survey.store.bounds import has_nul, is_language_tag, storable_time
 from survey.store.db import on_postgresql
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
-from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
+from survey.store.models import (
+    Answer,
+    ErasedResponse,
+    Mode,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    utcnow,
+)
 from survey.store.services.consultations import load_questionnaire
 from survey.store.services.counted import counted, refused_corrections
 
@@ -149,6 +157,10 @@ def _conflict(uuid: str) -> ConflictError:
     return ConflictError(f"response {uuid} was already received with different content")
 
 
+def _erased_error(uuid: str) -> StoreError:
+    return StoreError(f"response {uuid} was erased at its respondent's request and is not stored again")
+
+
 def _replay_of(known: Ack, digest: str) -> Ack | StoreError:
     if isinstance(known, _Known) and known.digest != digest:
         return _conflict(known.uuid)
@@ -241,6 +253,8 @@ class ResponseService:
         return self._store_one(prepare(submission))
 
     def _store_one(self, prepared: Prepared) -> Ack:
+        if self._erased({prepared.uuid}):
+            raise _erased_error(prepared.uuid)
         if prepared.row.get("replaces_uuid") and not self._known({prepared.uuid}):
             refused = refused_corrections(self.session, [prepared.row])
             if refused:
@@ -293,10 +307,12 @@ class ResponseService:
         outcomes: list[Ack | StoreError | Prepared | _Pending] = list(batch)
         known = self._known({p.uuid for p in batch})
         fresh = [i for i, p in enumerate(batch) if p.uuid not in known and p.row.get("replaces_uuid")]
-        refused = {
+        refused: dict[int, StoreError] = {
             fresh[i]: error
             for i, error in refused_corrections(self.session, [batch[i].row for i in fresh]).items()
         }
+        erased = self._erased({p.uuid for p in batch if p.uuid not in known})
+        refused.update((i, _erased_error(p.uuid)) for i, p in enumerate(batch) if p.uuid in erased)
         first: dict[str, Prepared] = {}
         for index, prepared in enumerate(batch):
             if prepared.uuid in known:
@@ -322,6 +338,17 @@ class ResponseService:
         except StoreError as exc:
             return exc
         return ack
+
+    def _erased(self, uuids: set[str]) -> set[str]:
+        """Which of these UUIDs ``survey erase`` removed (a replay must not bring them back)."""
+        ordered = sorted(uuids)
+        found: set[str] = set()
+        for start in range(0, len(ordered), _IN_CHUNK):
+            chunk = ordered[start : start + _IN_CHUNK]
+            found.update(
+                self.session.scalars(select(ErasedResponse.uuid).where(ErasedResponse.uuid.in_(chunk)))
+            )
+        return found
 
     def _known(self, uuids: set[str]) -> dict[str, Ack]:
         """What the store already holds for these UUIDs, as duplicate acks keyed by content hash."""
