@@ -9,6 +9,7 @@ rake and calibrate); `calibrated=False` treats the weights as fixed
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
@@ -20,6 +21,7 @@ from scipy import stats
 
 from weighting._frames import encode, is_numeric, numeric
 from weighting.design import Design
+from weighting.diagnostics import Note
 from weighting.errors import NonFiniteError
 from weighting.replicates import ReplicateWeights, replicate_variance
 from weighting.variance import degrees_of_freedom, taylor_variance
@@ -50,12 +52,15 @@ class EstimateTable:
 
     `variance` names the method ("taylor, calibration-aware", or the replicates with how many
     were dropped); `dropped_replicates` is that count, for callers that print it beside the SE.
+    `notes` say what a reader must know about single rows (a group with one respondent has no
+    confidence interval: its bounds are NaN).
     """
 
     rows: tuple[Estimate, ...]
     by: str | None
     variance: str
     dropped_replicates: int = 0
+    notes: tuple[Note, ...] = ()
 
     def to_frame(self) -> pd.DataFrame:
         """`variable,category,[by],estimate,se,ci_low,ci_high,n`; the subgroup column is named `by`."""
@@ -122,7 +127,8 @@ def estimate(
 
     Missing outcome values are left out of that variable's estimate (like R's `na.rm=TRUE`,
     a domain: the SE still uses the whole design). A group without any respondent (n = 0) has
-    no estimate (NaN, n 0); any other non-finite estimate or SE raises NonFiniteError.
+    no estimate (NaN, n 0); any other non-finite estimate or SE raises NonFiniteError. A group
+    with one respondent gets no confidence interval (NaN bounds), a note and a RuntimeWarning.
 
     Args:
         design: Weighted design; its steps make the SE calibration-aware.
@@ -149,6 +155,7 @@ def estimate(
     """
     z_norm = NormalDist().inv_cdf(0.5 + level / 2)
     rows: list[Estimate] = []
+    notes: list[Note] = []
     batch: list[tuple[_Spec, float, int, np.ndarray, float]] = []
     w = design.weights
     method = (
@@ -181,6 +188,9 @@ def estimate(
                 _non_finite(s, est, float(v))
             se = float(np.sqrt(max(v, 0.0))) if n else float("nan")
             lo, hi = _ci(design, s, est, se, z=z_norm, level=level, replicates=replicates)
+            if n == 1:  # a lone respondent: the estimate is their answer, an interval says nothing
+                lo = hi = float("nan")
+                notes.append(_lone(s))
             rows.append(Estimate(s.variable, s.category, est, se, lo, hi, n, s.by))
         batch.clear()
 
@@ -194,7 +204,19 @@ def estimate(
             flush()
     flush()
     dropped = len(replicates.dropped) if replicates is not None else 0
-    return EstimateTable(tuple(rows), by, method, dropped)
+    if notes:
+        warnings.warn("; ".join(notes[:3]) + (f" (and {len(notes) - 3} more)" if len(notes) > 3 else ""),
+                      RuntimeWarning, stacklevel=2)  # fmt: skip
+    return EstimateTable(tuple(rows), by, method, dropped, tuple(notes))
+
+
+def _lone(spec: _Spec) -> Note:
+    """The note for an estimate resting on one respondent."""
+    where = f"{spec.variable}={spec.category}" + (f" in {spec.by}" if spec.by is not None else "")
+    return Note(
+        f"{where} rests on one respondent: no confidence interval",
+        code="one_respondent", variable=spec.variable, category=spec.category, by=spec.by,
+    )  # fmt: skip
 
 
 def _non_finite(spec: _Spec, est: float, variance: float) -> None:

@@ -71,6 +71,8 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "no_replicate_columns": "aucune colonne ne correspond au motif de poids répliqués « {pattern} »",
         "replicate_type": "type de réplication inconnu « {type} » (JK1, JKn, BRR, Fay, bootstrap, SDR, other)",
         "bad_replicate_weight": "le poids répliqué « {column} » doit être un nombre ≥ 0 (ligne {row})",
+        "one_respondent": "{variable}={category} (groupe {by}) repose sur un seul répondant : pas d'intervalle "
+                          "de confiance",
         "lonely_psu": "la strate {stratum} n'a qu'une seule unité primaire au degré {stage} : sa variance ne peut "
                       "être estimée ; choisissez un traitement (remove, adjust, average, certainty) ou fusionnez des "
                       "strates",
@@ -132,6 +134,8 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "no_replicate_columns": "geen kolom past bij het patroon van replicaatgewichten '{pattern}'",
         "replicate_type": "onbekend replicaattype '{type}' (JK1, JKn, BRR, Fay, bootstrap, SDR, other)",
         "bad_replicate_weight": "replicaatgewicht '{column}' moet een getal ≥ 0 zijn (rij {row})",
+        "one_respondent": "{variable}={category} (groep {by}) steunt op één respondent: geen "
+                          "betrouwbaarheidsinterval",
         "lonely_psu": "stratum {stratum} heeft maar één primaire eenheid in trap {stage}: de variantie kan niet "
                       "geschat worden; kies een behandeling (remove, adjust, average, certainty) of voeg strata samen",
         "what_g": "verhouding g", "what_weight": "gewicht",
