@@ -97,8 +97,14 @@
 
   /* A PIN typed on the tablet: true, the tries left, or "blocked" once MAX_PIN_TRIES wrong ones
      were typed (then only the password opens the tablet). */
-  var MAX_PIN_TRIES = 5;
+  var MAX_PIN_TRIES = 5, pinChecks = Promise.resolve();
+  /* One check at a time, so quick repeated taps cannot read the same count and undercount. */
   function checkPin(value) {
+    var result = pinChecks.then(function () { return checkPinNow(value); });
+    pinChecks = result.catch(function () { return null; });
+    return result;
+  }
+  function checkPinNow(value) {
     return Promise.all([DB.get("kv", "pin"), DB.get("kv", "pinFails")]).then(function (got) {
       var stored = got[0], fails = got[1] || 0;
       if (!stored || fails >= MAX_PIN_TRIES) return "blocked";

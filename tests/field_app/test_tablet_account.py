@@ -118,3 +118,21 @@ def test_sign_out_is_refused_while_anything_is_unsent(
     assert page.evaluate("() => FieldDB.get('kv', 'session')") is None
     assert len(stored(sessions)) == 1
     context.close()
+
+
+def test_quick_repeated_wrong_pins_are_all_counted(
+    server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    context = open_profile(playwright_instance, tmp_path / "quick")
+    page = context.pages[0] if context.pages else context.new_page()
+    login_and_pin(page, server.url)
+    page.click("#lock")
+    page.wait_for_selector("#pin")
+    page.evaluate(  # five submissions before the first check has finished
+        """() => { const pin = document.getElementById('pin');
+                   for (let i = 0; i < 5; i++) { pin.value = '0000'; pin.form.requestSubmit(); } }"""
+    )
+    expect(page.locator("#lock-error")).to_contain_text("5 wrong PINs")
+    expect(page.locator("#pin")).to_be_disabled()
+    assert page.evaluate("() => FieldDB.get('kv', 'pinFails')") == 5
+    context.close()
