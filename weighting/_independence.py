@@ -21,7 +21,7 @@ from weighting._frames import encode
 from weighting.design import Design
 from weighting.errors import DesignError, NonFiniteError
 from weighting.replicates import ReplicateWeights
-from weighting.variance import degrees_of_freedom, rowsum, taylor_covariance
+from weighting.variance import degrees_of_freedom, describe_variance, rowsum, taylor_covariance
 
 __all__ = ["IndependenceTest", "RaoScottStatistic", "rao_scott_test"]
 
@@ -233,7 +233,7 @@ def rao_scott_test(
         variance=(
             replicates.describe()
             if replicates is not None
-            else ("taylor, calibration-aware" if calibrated else "taylor")
+            else describe_variance(design, calibrated=calibrated)
         ),
     )
 

@@ -24,7 +24,7 @@ from weighting.design import Design
 from weighting.diagnostics import Note
 from weighting.errors import NonFiniteError
 from weighting.replicates import ReplicateWeights, replicate_variance
-from weighting.variance import degrees_of_freedom, taylor_variance
+from weighting.variance import degrees_of_freedom, describe_variance, taylor_variance
 
 __all__ = ["Estimate", "EstimateTable", "estimate"]
 
@@ -161,7 +161,7 @@ def estimate(
     method = (
         replicates.describe()
         if replicates is not None
-        else ("taylor, calibration-aware" if calibrated else "taylor")
+        else describe_variance(design, calibrated=calibrated)
     )
 
     def flush() -> None:

@@ -16,7 +16,14 @@ from weighting._stages import stage_covariance
 from weighting.design import Design, Step
 from weighting.errors import DesignError
 
-__all__ = ["degrees_of_freedom", "residualise", "rowsum", "taylor_covariance", "taylor_variance"]
+__all__ = [
+    "degrees_of_freedom",
+    "describe_variance",
+    "residualise",
+    "rowsum",
+    "taylor_covariance",
+    "taylor_variance",
+]
 
 
 def rowsum(x: np.ndarray, groups: np.ndarray, n_groups: int) -> np.ndarray:
@@ -65,6 +72,26 @@ def _greg(step: Step, x: np.ndarray) -> np.ndarray:
     h = xc @ beta
     new_w = step.old_weights * g[step.cells]
     return x - new_w[:, None] * h[step.cells]
+
+
+def describe_variance(design: Design, *, calibrated: bool = True) -> str:
+    """What a Taylor SE of `design` accounts for, in words for a header (say only what was done).
+
+    Examples:
+        >>> import pandas as pd
+        >>> describe_variance(Design.from_frame(pd.DataFrame({"y": [1.0, 2.0]})))
+        'taylor'
+    """
+    text = "taylor, calibration-aware" if calibrated and design.steps else "taylor"
+    if design.fpc is not None:
+        text += (
+            ", multistage without replacement (fpc)"
+            if design.ssu is not None
+            else ", without replacement (fpc)"
+        )
+    if design.lonely_psu != "fail":
+        text += f", lonely PSUs: {design.lonely_psu}"
+    return text
 
 
 def residualise(design: Design, scores: np.ndarray) -> np.ndarray:

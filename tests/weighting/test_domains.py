@@ -44,3 +44,15 @@ def test_domain_estimates_keep_the_full_design_not_a_subset():
     ]
     assert domain.estimate == pytest.approx(subset.estimate)
     assert domain.se != pytest.approx(subset.se)
+
+
+def test_the_se_header_says_only_what_was_done():
+    data = pd.DataFrame({"s": ["a", "a", "b", "b"], "y": [1.0, 2.0, 3.0, 5.0]})
+    plain = wt.Design.from_frame(data)
+    assert wt.estimate(plain, ["y"]).variance == "taylor"  # nothing calibrated: not "calibration-aware"
+    raked = wt.poststratify(plain, wt.Targets.from_dict({"s": {"a": 0.5, "b": 0.5}}))
+    assert wt.estimate(raked, ["y"]).variance == "taylor, calibration-aware"
+    assert wt.estimate(raked, ["y"], calibrated=False).variance == "taylor"
+    data["N"] = 40
+    fpc = wt.Design.from_frame(data, strata="s", fpc="N", lonely_psu="adjust")
+    assert wt.estimate(fpc, ["y"]).variance == "taylor, without replacement (fpc), lonely PSUs: adjust"
