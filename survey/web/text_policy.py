@@ -27,7 +27,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 from litestar.datastructures import UploadFile
-from litestar.exceptions import ValidationException
+from litestar.exceptions import ClientException, ValidationException
 from litestar.utils.scope.state import ScopeState
 
 __all__ = ["Refusal", "TextProblem", "apply_text_policy", "clean_text", "item_problem"]
@@ -180,8 +180,10 @@ async def apply_text_policy(request: Request[Any, Any, Any]) -> None:
     elif media in ("application/x-www-form-urlencoded", "multipart/form-data"):
         try:
             form = await request.form()
-        except (UnicodeDecodeError, LookupError, ValueError):
-            return  # unreadable forms are refused where they are read (400)
+        except (UnicodeDecodeError, LookupError, ValueError) as exc:
+            # Refused here: the failed parse has consumed part of the body, and a handler reading the
+            # form again would wait for bytes that never come (the request hung instead of a 400).
+            raise ClientException("the form could not be read: send it as ordinary UTF-8 text") from exc
         pairs = _pairs(iter(form.multi_items()), citizen, problems)
         if problems:
             raise _refuse(problems, "body")

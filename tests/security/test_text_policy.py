@@ -138,3 +138,12 @@ def test_an_impossible_start_time_is_refused_naming_it(
                         headers={"content-type": "application/json"})  # fmt: skip
     assert reply.status_code == 422, reply.text
     assert reply.json()["errors"][0]["field"] == "started_at"
+
+
+def test_an_unreadable_form_is_400_at_once(client: TestClient, version: QuestionnaireVersion) -> None:
+    """A form part in an unknown charset is refused where the policy reads it, not left to the handler."""
+    body = (b'--b\r\nContent-Disposition: form-data; name="username"\r\n'
+            b"Content-Type: text/plain; charset=no-such-charset\r\n\r\n\xff\xfe\r\n--b--\r\n")  # fmt: skip
+    for path in ("/analyst/login", "/field/coordinator/login"):
+        reply = client.post(path, content=body, headers={"content-type": "multipart/form-data; boundary=b"})
+        assert reply.status_code == 400, (path, reply.text)
