@@ -11,13 +11,14 @@ import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, cast
 
 import numpy as np
 import pandas as pd
 
 from weighting._feasibility import Problem, bounds_error, check_before, explain_failure, infeasible_error
 from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector, prescale_of
+from weighting._frames import Frame
 from weighting.design import Design, Step, require_finite
 from weighting.errors import ConvergenceError, DesignError, NonFiniteError, WeightingError
 from weighting.variance import degrees_of_freedom
@@ -86,6 +87,38 @@ class ReplicateWeights:
         eig = np.linalg.eigvalsh(w.T @ w)
         rank = int(np.count_nonzero(eig > (1e-5) ** 2 * eig.max()))
         return max(rank - 1, 1)
+
+    @classmethod
+    def from_frame(
+        cls,
+        data: Frame,
+        pattern: str | Sequence[str],
+        *,
+        type: str = "JK1",
+        scale: float | None = None,
+        rscales: Sequence[float] | None = None,
+        mse: bool = False,
+        rho: float | None = None,
+    ) -> ReplicateWeights:
+        """Supplied replicate weight columns, as R's `svrepdesign`: see `weighting.supplied_replicates`.
+
+        Examples:
+            >>> import pandas as pd
+            >>> df = pd.DataFrame({"r1": [0.0, 2.0], "r2": [2.0, 0.0]})
+            >>> ReplicateWeights.from_frame(df, "^r", type="JK1").scale
+            0.5
+        """
+        from weighting.supplied import supplied_replicates  # noqa: PLC0415  (supplied imports this module)
+
+        return supplied_replicates(
+            data,
+            pattern,
+            type=cast("Any", type),  # checked there, with the list of types
+            scale=scale,
+            rscales=rscales,
+            mse=mse,
+            rho=rho,
+        )
 
     def describe(self) -> str:
         """How SEs from these replicates were computed, with the dropped count (e.g. for a CSV header).
