@@ -48,6 +48,8 @@ def backup_command(
         f"backup {target}: {manifest.backend} at schema {manifest.schema_revision}, "
         f"{rows} rows in {len(manifest.counts)} tables, {len(manifest.files)} files",
         highlight=False,
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -82,6 +84,8 @@ def restore_command(
         f"restored {archive} (taken {report.manifest.created_at}): {rows} rows, {report.files} files, "
         f"schema at {report.revision}",
         highlight=False,
+        soft_wrap=True,
+        markup=False,
     )
 
 
@@ -102,7 +106,7 @@ def doctor_command(
     if database:
         environ["DATABASE_URL"] = database
     checks = run_checks(environ)
-    out.print(f"survey doctor, {checked_at()}", highlight=False)
+    out.print(f"survey doctor, {checked_at()}", highlight=False, soft_wrap=True)
     for check in checks:
         out.print(report_line(check), highlight=False, markup=False, soft_wrap=True)
     failed = [c.name for c in checks if c.status == "fail"]
