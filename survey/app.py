@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import gc
+import logging
 from pathlib import Path
 from typing import Any
 
+import redis
 from litestar import Litestar, Request, Response, get
 from litestar.config.cors import CORSConfig
 from litestar.config.response_cache import ResponseCacheConfig
@@ -39,7 +41,7 @@ from survey.ops.observe import observed
 from survey.ops.routes import MetricsController, ReadyController
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
-from survey.store.errors import StoreError
+from survey.store.errors import StoreError, UnavailableError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web import shared_counts
 from survey.web.body_type import refuse_undeclared_body_type
@@ -51,6 +53,7 @@ from survey.web.text_policy import apply_text_policy
 from weighting import WeightingError
 
 WEB = Path(__file__).parent / "web"
+log = logging.getLogger("survey.web")
 
 
 @get("/static/expressions.js", include_in_schema=False, media_type="text/javascript", cache=3600)
@@ -75,6 +78,13 @@ async def _edge_checks(request: Request) -> None:
     await refuse_nul_in_path(request)
     await refuse_undeclared_body_type(request)
     await apply_text_policy(request)
+
+
+def _redis_down(request: Request, exc: Exception) -> Response[Any]:
+    """Redis (REDIS_URL) not answering: 503 with Retry-After, like a store that is briefly down."""
+    log.warning("redis unavailable", extra={"path": request.scope["path"], "error": type(exc).__name__})
+    unavailable = UnavailableError("the shared session and rate-limit store is unavailable; retry shortly")
+    return _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError])(request, unavailable)
 
 
 def _by_area(handler: Any, field_handler: Any) -> Any:
@@ -170,6 +180,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             StoreError: _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError]),
             WeightingError: weighting_error_handler,
             RecursionError: nesting_error_handler,
+            redis.RedisError: _redis_down,
             HTTPException: _by_area(http_error_handler, FIELD_EXCEPTION_HANDLERS[HTTPException]),
             Exception: _by_area(internal_error_handler, FIELD_EXCEPTION_HANDLERS[Exception]),
         },

@@ -115,3 +115,21 @@ def test_without_redis_url_memory_stays_the_default(settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         assert client.app.state.get("staff_sessions") is None
         assert isinstance(shared_counts.table(REQUESTS), shared_counts.SlotCounts)
+
+
+def test_a_redis_that_does_not_answer_is_503_not_500(
+    database_url: str, tmp_path: Path, sessions: sessionmaker[Session]
+) -> None:
+    settings = load_settings({"DATABASE_URL": database_url, "SURVEY_DATA_DIR": str(tmp_path),
+                              "SECRET_KEY": "shared-secret-key-0123456789", "REDIS_URL": "redis://127.0.0.1:9/0"})  # fmt: skip
+    with transaction(sessions) as session:
+        user = UserService(session).create("ana", PASSWORD, Role.ANALYST, actor="test")
+    try:
+        with TestClient(create_app(settings)) as client:
+            cookie = staff_session.sign_session(settings.secret_key, user, sid="some-session")
+            client.cookies.set(staff_session.SESSION_COOKIE, cookie)
+            reply = client.get("/analyst/api/x/results")
+            assert reply.status_code == 503, reply.text
+            assert reply.headers["retry-after"] == "5"
+    finally:
+        shared_counts.use_remote(None)
