@@ -22,6 +22,7 @@ from pyxform.xls2json import workbook_to_json
 from pyxform.xls2json_backends import DefinitionData, get_xlsform
 
 from survey.questionnaire._columns import language_code
+from survey.questionnaire._headers import duplicate_headers, header_issues
 from survey.questionnaire.errors import FormError, FormIssue
 
 _ROW = re.compile(r"^\s*\[row\s*:\s*(\d+)\]\s*")
@@ -139,41 +140,6 @@ def issue_from_pyxform(text: str, default_sheet: str, column: str | None = None)
     return FormIssue(sheet.group(1) if sheet else default_sheet, row, column, f"pyxform: {message}")
 
 
-def _duplicate_headers(path: Path, message: str) -> list[FormIssue]:
-    """pyxform names a duplicated header but not its sheet; look at each sheet's first row to say which."""
-    column = message.strip()
-    found: list[FormIssue] = []
-    try:
-        for sheet, header in _first_rows(path):
-            if header.count(column) > 1:
-                positions = [i + 1 for i, h in enumerate(header) if h == column]
-                found.append(
-                    FormIssue(
-                        sheet, 1, column, f"column appears twice (columns {positions[0]} and {positions[1]})"
-                    )
-                )
-    except Exception:  # an unreadable file still gets pyxform's own sentence below
-        found = []
-    return found or [FormIssue(path.name, 1, column, "column appears twice")]
-
-
-def _first_rows(path: Path) -> list[tuple[str, list[str]]]:
-    if path.suffix.lower() == ".xls":
-        import xlrd  # noqa: PLC0415 - only for legacy files
-
-        book = xlrd.open_workbook(str(path))
-        return [(s.name, [str(v).strip() for v in s.row_values(0)]) for s in book.sheets() if s.nrows]
-    import openpyxl  # noqa: PLC0415 - only when pyxform reported a duplicated header
-
-    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    rows = []
-    for ws in book.worksheets:
-        first = next(ws.iter_rows(max_row=1, values_only=True), ())
-        rows.append((ws.title, [str(v).strip() if v is not None else "" for v in first]))
-    book.close()
-    return rows
-
-
 def _definition(path: Path, file_types: tuple[str, ...], texts: list[str]) -> DefinitionData:
     """The workbook's sheets; an old .xls saved under an .xlsx name (it happens) is read as what it is."""
     data = path.read_bytes()
@@ -279,15 +245,15 @@ def read(path: Path) -> Read:
     except PyXFormError as exc:
         duplicate = _DUPLICATE_HEADER.fullmatch(str(exc).strip())
         if duplicate:
-            raise FormError(_duplicate_headers(path, duplicate.group(1))) from exc
+            raise FormError(duplicate_headers(path, duplicate.group(1))) from exc
         raise FormError([*errors, issue_from_pyxform(str(exc), "survey")]) from exc
     except Exception as exc:  # a file pyxform cannot even open is bad input, not a crash
-        raise FormError(
-            [
-                *errors,
-                FormIssue(path.name, None, None, f"cannot read the workbook: {type(exc).__name__}: {exc}"),
-            ]
-        ) from exc
+        found = header_issues(path) or [
+            FormIssue(
+                path.name, None, None, f"pyxform cannot read this workbook ({type(exc).__name__}: {exc})"
+            )
+        ]
+        raise FormError([*errors, *found]) from exc
     return Read(
         form=form,
         warnings=tuple(issue_from_pyxform(t, survey_sheet) for t in map(_without_easy_read, texts) if t),

@@ -231,3 +231,13 @@ def test_the_forms_languages_are_those_of_its_question_labels() -> None:
         Path(__file__).resolve().parents[1] / "data" / "xlsforms" / "field-list.xlsx"
     ).questionnaire
     assert q.languages == ("en",) and q.default_language == "en"
+
+
+def test_a_number_as_a_column_header_is_named_not_a_crash(tmp_path: Path) -> None:
+    """pyxform stops with an internal AttributeError on such a header; the author gets the cell instead."""
+    path = workbook(tmp_path, [["type", "name", "label", 3], ["text", "t", "T", ""]])
+    with pytest.raises(FormError) as caught:
+        load_xlsform(path)
+    assert [str(i) for i in caught.value.issues] == [
+        "sheet 'survey', row 1, column 'D': a column header must be text, found 3"
+    ]
