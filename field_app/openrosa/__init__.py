@@ -1,0 +1,1 @@
+"""OpenRosa server for ODK Collect and Enketo: XForms generated from stored versions, form list, submissions."""

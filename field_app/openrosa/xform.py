@@ -1,0 +1,186 @@
+"""An XForm for ODK Collect from a stored questionnaire version, written by pyxform.
+
+The workbook a version was imported from is not kept with it (only the platform's model is), so the
+model is turned back into pyxform's JSON form and pyxform writes the XForm: expressions stay in
+XLSForm syntax (``${age} >= 18``) and pyxform translates them exactly as it would from the workbook.
+Every language becomes an itext language named ``Name (code)``; easy-read wording becomes a language
+of its own, falling back to the normal label where it has none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from pyxform.builder import create_survey_element_from_dict
+
+from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
+from survey.store.models import QuestionnaireVersion
+
+ROOT = "data"
+_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English", "de": "Deutsch"}
+_EASY_NAMES = {"fr": "FALC", "nl": "Makkelijk lezen", "en": "Easy read"}
+_TYPES = {
+    QuestionType.SELECT_ONE: "select one",
+    QuestionType.SELECT_MULTIPLE: "select all that apply",
+    QuestionType.INTEGER: "integer",
+    QuestionType.DECIMAL: "decimal",
+    QuestionType.TEXT: "text",
+    QuestionType.NOTE: "note",
+    QuestionType.DATE: "date",
+    QuestionType.TIME: "time",
+    QuestionType.DATETIME: "dateTime",
+    QuestionType.CALCULATE: "calculate",
+    QuestionType.GEOPOINT: "geopoint",
+}
+_META = {
+    "name": "meta",
+    "type": "group",
+    "control": {"bodyless": True},
+    "children": [
+        {"name": "instanceID", "type": "calculate", "bind": {"readonly": "true()", "jr:preload": "uid"}}
+    ],
+}
+
+
+@dataclass(frozen=True)
+class XForm:
+    """The XForm text of one version and what the form list says of it."""
+
+    form_id: str
+    version: str
+    title: str
+    xml: str
+
+    @property
+    def md5(self) -> str:
+        """The ``md5:`` hash of the form list: Collect downloads again only when it changes."""
+        return "md5:" + hashlib.md5(self.xml.encode()).hexdigest()  # noqa: S324 (OpenRosa names md5)
+
+
+def language_name(code: str, *, easy: bool = False) -> str:
+    """``fr`` → ``Français (fr)``; easy-read wording → ``FALC (fr)`` (what the importer reads back as easy)."""
+    names = _EASY_NAMES if easy else _NAMES
+    return f"{names.get(code, 'Easy read' if easy else code)} ({code})"
+
+
+def xform_version(version: QuestionnaireVersion) -> str:
+    """The XForm ``version`` attribute: the stored version number, so a submission names its version."""
+    return str(version.number)
+
+
+class _Builder:
+    """pyxform JSON of one questionnaire, one language set for all labels."""
+
+    def __init__(self, form: Questionnaire) -> None:
+        self.form = form
+        self.languages = [(code, False) for code in form.languages] + [
+            (code, True) for code in form.easy_languages
+        ]
+
+    def labels(self, labels: Labels, easy: Labels | None = None, *, fallback: str = "") -> dict[str, str]:
+        out = {}
+        for code, is_easy in self.languages:
+            text = (easy or {}).get(code) if is_easy else None
+            out[language_name(code, easy=is_easy)] = (
+                text
+                or labels.get(code)
+                or labels.get(self.form.default_language)
+                or next((t for t in labels.values() if t), fallback)
+            )
+        return out
+
+    def messages(self, labels: Labels) -> dict[str, str] | None:
+        return self.labels(labels) if any(labels.values()) else None
+
+    def choice(self, choice: Choice) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "name": choice.name,
+            "label": self.labels(choice.labels, choice.easy_labels, fallback=choice.name),
+        }
+        item.update(choice.filters)
+        return item
+
+    def question(self, question: Question) -> dict[str, Any]:
+        element: dict[str, Any] = {"name": question.name, "type": _TYPES[question.type]}
+        bind: dict[str, Any] = {}
+        if question.type is QuestionType.CALCULATE:
+            bind["calculate"] = question.calculation or "''"
+        else:
+            element["label"] = self.labels(question.labels, question.easy_labels, fallback=question.name)
+        if any(question.hints.values()):
+            element["hint"] = self.labels(question.hints)
+        if question.required_when:
+            bind["required"] = question.required_when
+        elif question.required:
+            bind["required"] = "true()"
+        if "required" in bind and (message := self.messages(question.required_messages)):
+            bind["jr:requiredMsg"] = message
+        if question.constraint:
+            bind["constraint"] = question.constraint
+            if message := self.messages(question.constraint_messages):
+                bind["jr:constraintMsg"] = message
+        if question.relevant:
+            bind["relevant"] = question.relevant
+        if bind:
+            element["bind"] = bind
+        if question.type.has_choices and question.choice_list:
+            element["itemset"] = question.choice_list
+            element["list_name"] = question.choice_list
+        if question.choice_filter:
+            element["choice_filter"] = question.choice_filter
+        if question.appearance:
+            element["control"] = {"appearance": question.appearance}
+        if question.default is not None:
+            element["default"] = question.default
+        return element
+
+    def page(self, page: Page, taken: set[str]) -> list[dict[str, Any]]:
+        children = [self.question(q) for q in page.questions]
+        if not page.name:
+            return children
+        name = page.name
+        while name in taken:
+            name = f"{name}_page"
+        taken.add(name)
+        group: dict[str, Any] = {
+            "name": name,
+            "type": "group",
+            "control": {"appearance": "field-list"},
+            "children": children,
+        }
+        if any(page.labels.values()):
+            group["label"] = self.labels(page.labels, fallback=page.name)
+        if page.relevant:
+            group["bind"] = {"relevant": page.relevant}
+        return [group]
+
+    def survey(self, version: str) -> dict[str, Any]:
+        taken = set(self.form.question_names) | {"meta"}
+        children = [element for page in self.form.pages for element in self.page(page, taken)]
+        used = {q.choice_list for q in self.form.questions if q.type.has_choices and q.choice_list}
+        return {
+            "type": "survey",
+            "name": ROOT,
+            "id_string": self.form.form_id,
+            "title": self.form.title.get(self.form.default_language)
+            or next(iter(self.form.title.values()), self.form.form_id),
+            "version": version,
+            "default_language": language_name(self.form.default_language),
+            "children": [*children, _META],
+            "choices": {
+                name: [self.choice(c) for c in self.form.choices[name]]
+                for name in sorted(used)
+                if name in self.form.choices
+            },
+        }
+
+
+def build_xform(version: QuestionnaireVersion) -> XForm:
+    """The XForm of a stored version (pyxform writes it; nothing of it is stored)."""
+    form = Questionnaire.from_dict(version.content)
+    survey = create_survey_element_from_dict(_Builder(form).survey(xform_version(version)))
+    xml = survey.to_xml(pretty_print=False)
+    title = form.title.get(form.default_language) or form.form_id
+    return XForm(form.form_id, xform_version(version), title, xml)
