@@ -77,6 +77,27 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
                       "être estimée ; choisissez un traitement (remove, adjust, average, certainty) ou fusionnez des "
                       "strates",
         "what_g": "rapport g", "what_weight": "poids",
+        "plan_shape": "les coûts et les plafonds demandent une valeur par cellule",
+        "plan_cap": "le plafond d'une cellule doit être un nombre >= 0",
+        "plan_cost": "le coût d'une cellule doit être un nombre fini > 0",
+        "plan_budget": "le budget doit être de 0 entretien ou plus",
+        "plan_moe": "la marge d'erreur doit être comprise entre 0 et 1",
+        "plan_draws": "le nombre d'échantillons simulés doit être de 1 ou plus",
+        "plan_unreachable": "aucun plan de {interviews} entretiens au plus n'atteint une marge d'erreur de {moe} "
+                            "(les plafonds ou la limite l'en empêchent)",
+        "too_many_cells": "ce croisement donne trop de cellules",
+        "no_cell_variables": "nommez au moins une variable à croiser",
+        "cell_groups": "les groupes doivent lister les variables dans l'ordre",
+        "unknown_variable": "variable inconnue '{variable}' : ce n'est pas une question des données",
+        "cells_independent": "les parts de population de {cells} supposent ses variables indépendantes "
+                             "(pas de cible croisée)",
+        "cells_left_out": "{n} réponses laissées de côté (réponse manquante ou catégorie sans cible)",
+        "population_too_small": "plus de réponses que de personnes dans une cellule : une population de "
+                                "{population} est trop petite",
+        "cells_empty": "cellules '{text}' : nommez les questions comme sexe:groupe_age,education",
+        "cells_repeated": "cellules '{text}' : {repeated} nommé(es) plus d'une fois",
+        "page_budget": "budget : indiquez de 0 à {limit} entretiens",
+        "page_draws": "tirages : indiquez de 1 à {limit} échantillons simulés",
     },
     "nl": {
         "missing_values": "weegvariabele '{variable}' heeft {n} ontbrekende waarde(n) (de eerste op rij {row}): "
@@ -139,6 +160,26 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "lonely_psu": "stratum {stratum} heeft maar één primaire eenheid in trap {stage}: de variantie kan niet "
                       "geschat worden; kies een behandeling (remove, adjust, average, certainty) of voeg strata samen",
         "what_g": "verhouding g", "what_weight": "gewicht",
+        "plan_shape": "kosten en plafonds vragen één waarde per cel",
+        "plan_cap": "het plafond van een cel moet een getal >= 0 zijn",
+        "plan_cost": "de kosten van een cel moeten een eindig getal > 0 zijn",
+        "plan_budget": "het budget moet 0 of meer interviews zijn",
+        "plan_moe": "de foutenmarge moet tussen 0 en 1 liggen",
+        "plan_draws": "het aantal gesimuleerde steekproeven moet 1 of meer zijn",
+        "plan_unreachable": "geen plan van hoogstens {interviews} interviews bereikt een foutenmarge van {moe} "
+                            "(de plafonds of de limiet verhinderen het)",
+        "too_many_cells": "deze kruising geeft te veel cellen",
+        "no_cell_variables": "noem minstens één variabele om te kruisen",
+        "cell_groups": "de groepen moeten de variabelen in volgorde opsommen",
+        "unknown_variable": "onbekende variabele '{variable}': geen vraag van de gegevens",
+        "cells_independent": "de bevolkingsaandelen van {cells} veronderstellen onafhankelijke variabelen "
+                             "(geen gekruiste streefwaarde)",
+        "cells_left_out": "{n} antwoorden weggelaten (ontbrekend antwoord of categorie zonder streefwaarde)",
+        "population_too_small": "meer antwoorden dan mensen in een cel: een bevolking van {population} is te klein",
+        "cells_empty": "cellen '{text}': noem de vragen als geslacht:leeftijdsgroep,opleiding",
+        "cells_repeated": "cellen '{text}': {repeated} meer dan eens genoemd",
+        "page_budget": "budget: geef 0 tot {limit} interviews",
+        "page_draws": "trekkingen: geef 1 tot {limit} gesimuleerde steekproeven",
     },
 }  # fmt: skip
 
