@@ -138,8 +138,8 @@ class _Builder:
 
     def page(self, page: Page, taken: set[str]) -> list[dict[str, Any]]:
         children = [self.question(q) for q in page.questions]
-        if not page.name:
-            return children
+        if not page.name or not any(q.type.is_shown for q in page.questions):
+            return children  # a group of calculations only has no body, which ODK Validate refuses
         name = page.name
         while name in taken:
             name = f"{name}_page"
