@@ -159,9 +159,7 @@ def estimate(
     batch: list[tuple[_Spec, float, int, np.ndarray, float]] = []
     w = design.weights
     method = (
-        replicates.describe()
-        if replicates is not None
-        else describe_variance(design, calibrated=calibrated)
+        replicates.describe() if replicates is not None else describe_variance(design, calibrated=calibrated)
     )
 
     def flush() -> None:
