@@ -213,7 +213,7 @@ class CoordinatorController(Controller):
         """Every tablet with its counts."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
-        return with_csrf_cookie(devices_page(db_session, lang, account), fresh)
+        return with_csrf_cookie(devices_page(db_session, lang, account), fresh, request)
 
     @get("/devices/{device_id:int}", sync_to_thread=True)
     def device(
@@ -226,4 +226,4 @@ class CoordinatorController(Controller):
         """One tablet's problem list."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
-        return with_csrf_cookie(device_page(db_session, device_id, lang, account), fresh)
+        return with_csrf_cookie(device_page(db_session, device_id, lang, account), fresh, request)

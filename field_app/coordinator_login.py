@@ -78,12 +78,12 @@ def safe_next(value: str | None) -> str:
 
 
 def with_csrf_cookie(
-    response: Response[str], seed: str | None, request: Request[Any, Any, Any] | None = None
+    response: Response[str], seed: str | None, request: Request[Any, Any, Any]
 ) -> Response[str]:
-    """Set the browser's CSRF seed when the page's forms were signed with a new one (Secure over HTTPS)."""
+    """Set the browser's CSRF seed when the page's forms were signed with a new one (Secure over HTTPS:
+    the request is required so that no page can forget to say how it was reached)."""
     if seed:
-        secure = request is not None and staff_session.is_https(request)
-        response.set_cookie(staff_session.csrf_seed_cookie(seed, secure=secure))
+        response.set_cookie(staff_session.csrf_seed_cookie(seed, secure=staff_session.is_https(request)))
     return response
 
 

@@ -122,6 +122,23 @@ def test_staff_cookies_are_secure_over_https(
     assert "secure" in cookie.lower() and "httponly" in cookie.lower()
 
 
+def test_the_coordinator_pages_set_a_new_csrf_seed_secure_over_https(
+    https_client: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    _account(sessions, "coord", Role.COORDINATOR)
+    page = https_client.get("/field/coordinator/login")
+    token = CSRF.search(page.text)
+    assert token is not None
+    signed_in = https_client.post("/field/coordinator/login", data={"csrf_token": token.group(1),
+                                  "username": "coord", "password": PASSWORD}, follow_redirects=False)  # fmt: skip
+    assert signed_in.status_code == 303, signed_in.text
+    https_client.cookies.delete(staff_session.CSRF_COOKIE)  # the seed expired or was cleared
+    devices = https_client.get("/field/coordinator/")
+    assert devices.status_code == 200
+    seed = next(c for c in devices.headers.get_list("set-cookie") if c.startswith(staff_session.CSRF_COOKIE))
+    assert "secure" in seed.lower()
+
+
 def test_staff_cookies_are_not_secure_over_plain_http(client: TestClient) -> None:
     assert "secure" not in client.get("/analyst/login").headers["set-cookie"].lower()
 
