@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -64,6 +65,16 @@ class SuppliedType(StrEnum):
     bootstrap = "bootstrap"
     SDR = "SDR"
     other = "other"
+
+
+class LonelyPsu(StrEnum):
+    """What a stratum with one PSU contributes to the variance (R's survey.lonely.psu)."""
+
+    fail = "fail"
+    remove = "remove"
+    adjust = "adjust"
+    average = "average"
+    certainty = "certainty"
 
 
 class Missing(StrEnum):
@@ -404,7 +415,7 @@ def weight_command(
     caps = _pair(trim_, "--trim")
     goal = None
     try:
-        with stages(2) as stage:
+        with stages(2) as stage, _notices():
             stage(f"reading {data.name}")
             goal = _load_targets(targets)
             categories = [*goal.variables, mode_column]
@@ -445,9 +456,7 @@ def weight_command(
     out.print(f"wrote {result.height} rows to {dest}", highlight=False)
 
 
-def _fixed_weights(
-    frame: pd.DataFrame, weight: str, strata: str | None, cluster: str | None, mode: str
-) -> Design | None:
+def _fixed_weights(frame: pd.DataFrame, weight: str, layout: dict[str, Any]) -> Design | None:
     """A design on final weights that include some <= 0 (linear calibration makes them), with a notice.
 
     None when every weight is positive: the library then checks them as usual. Missing weights are
@@ -468,8 +477,26 @@ def _fixed_weights(
         f"weight {weight!r} has {int(low.sum())} value(s) <= 0 (first at data row {row}, {values[row - 1]:g}): "
         "used as given, since final weights from linear calibration can be negative"
     )
-    design = Design.from_frame(frame, strata=strata, cluster=cluster, mode_column=mode)
+    design = Design.from_frame(frame, **layout)
     return design.with_weights(values)
+
+
+def _names(text: str | None) -> list[str]:
+    """Column names given comma-separated (``psu,ssu``)."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+@contextmanager
+def _notices() -> Iterator[None]:
+    """The library's warnings (an estimate on one respondent, negative weights) as notice lines,
+    not Python's warning format with a file name and line number."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    for message in dict.fromkeys(str(w.message) for w in caught):
+        _notice(message)
 
 
 def _supplied_columns(raw: pl.DataFrame, pattern: str) -> list[str]:
@@ -507,7 +534,23 @@ def estimate_command(
     bounds: BoundsOpt = None,
     by: Annotated[str | None, typer.Option(help="Subgroup column: one estimate per level.")] = None,
     strata: Annotated[str | None, typer.Option(help="Strata column (Taylor SE within strata).")] = None,
-    cluster: Annotated[str | None, typer.Option(help="Cluster (PSU) column.")] = None,
+    cluster: Annotated[
+        str | None, typer.Option(help="Cluster (PSU) column, or PSU,SSU for a two-stage design.")
+    ] = None,
+    fpc: Annotated[
+        str | None,
+        typer.Option(
+            help="Finite population correction: the column of population sizes (counts, or sampling "
+            "fractions when every value is <= 1), one per stage as N1,N2 (R's fpc=~N1+N2)."
+        ),
+    ] = None,
+    lonely_psu: Annotated[
+        LonelyPsu,
+        typer.Option(
+            help="A stratum with one PSU: fail (name it) | remove | adjust | average | certainty, "
+            "as R's options(survey.lonely.psu)."
+        ),
+    ] = LonelyPsu.fail,
     replicates: RepOpt = None,
     n_replicates: NRepOpt = 50,
     seed: SeedOpt = None,
@@ -556,10 +599,18 @@ def estimate_command(
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
     goal = None
     try:
-        with stages(2) as stage:
+        with stages(2) as stage, _notices():
             stage(f"reading {data.name}")
             goal = _load_targets(targets) if targets is not None else None
-            design_columns = [c for c in (mode_column, by, strata, cluster) if c]
+            clusters, fpcs = _names(cluster), _names(fpc)
+            layout: dict[str, Any] = {
+                "strata": strata,
+                "cluster": clusters or None,
+                "fpc": fpcs or None,
+                "lonely_psu": lonely_psu.value,
+                "mode_column": mode_column,
+            }
+            design_columns = [c for c in (mode_column, by, strata, *clusters) if c]
             categories = [*(goal.variables if goal is not None else ()), *design_columns]
             raw = _load_data(data, categories)
             supplied = _supplied_columns(raw, replicate_weights) if replicate_weights else []
@@ -567,19 +618,13 @@ def estimate_command(
             frame = analysis_frame(
                 raw,
                 categories=categories,
-                numbers=[*([weight] if weight else []), *supplied],
+                numbers=[*([weight] if weight else []), *fpcs, *supplied],
                 outcomes=names,
                 na_values=na_set(na_values),
                 decimal_comma=_separator(data) == ";",
             )
-            fixed = (
-                _fixed_weights(frame, weight, strata, cluster, mode_column)
-                if weight and goal is None
-                else None
-            )
-            design = fixed or Design.from_frame(
-                frame, weights=weight, strata=strata, cluster=cluster, mode_column=mode_column
-            )
+            fixed = _fixed_weights(frame, weight, layout) if weight and goal is None else None
+            design = fixed or Design.from_frame(frame, weights=weight, **layout)
             if goal is not None and method is not None:
                 design = _weight(design, goal, method, opts)
         reps = _replicates(design, replicates, n_replicates, seed) if replicates is not None else None
@@ -587,7 +632,7 @@ def estimate_command(
             reps = supplied_replicates(frame, supplied, type=replicate_type.value)
             if goal is not None:
                 reps = recalibrate_replicates(design, reps)
-        with err.status("estimating..."):
+        with err.status("estimating..."), _notices():
             table = estimate(design, names, by=by, level=level, replicates=reps)
     except TableError as exc:
         fail(f"{data}: {exc}")
