@@ -7,6 +7,7 @@ from litestar.types import ControllerRouterHandler
 from field_app.api import FieldAdminController, FieldApiController
 from field_app.coordinator import CoordinatorController
 from field_app.coordinator_login import CoordinatorLoginController
+from field_app.openrosa.routes import OpenRosaController
 from field_app.shell import SHELL_ROUTES
 
 FIELD_ROUTES: list[ControllerRouterHandler] = [
@@ -15,4 +16,5 @@ FIELD_ROUTES: list[ControllerRouterHandler] = [
     FieldAdminController,
     CoordinatorController,
     CoordinatorLoginController,
+    OpenRosaController,
 ]

@@ -1,0 +1,57 @@
+"""Who is calling: an interviewer over HTTP Basic, collecting through one "ODK Collect" device row.
+
+ODK Collect speaks HTTP Basic (over HTTPS) with the interviewer's own account. Each check is
+throttled like a sign-in form (the shared limiter of :func:`field_app.auth.staff_from_basic`). Responses
+are attributed to a device as the tablet app's are: one device row per interviewer labelled
+``ODK Collect``, made on first use; an administrator revokes it like any tablet, after which Collect
+is refused for that interviewer (the revocation is not undone by signing in again).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from litestar.connection import ASGIConnection
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from field_app.auth import REVOKED_MESSAGE, hash_token, staff_from_basic
+from field_app.errors import DeviceRevoked
+from survey.store.models import Device, Role, User, utcnow
+from survey.store.services.audit import record
+from survey.web.login_throttle import limiter_of
+
+LIMITER_KEY = "openrosa_basic_limiter"
+DEVICE_LABEL = "ODK Collect"
+
+
+def interviewer(session: Session, connection: ASGIConnection) -> User:
+    """The interviewer of the Basic credentials (401 with a Basic challenge when absent or wrong)."""
+    return staff_from_basic(session, connection, {Role.INTERVIEWER}, limiter_of(connection, LIMITER_KEY))  # type: ignore[arg-type]
+
+
+def collect_device(session: Session, user: User) -> Device:
+    """The interviewer's ODK Collect device, made on first use; 403 once an administrator revoked it."""
+    device = session.scalar(
+        select(Device)
+        .where(Device.user_id == user.id, Device.label == DEVICE_LABEL)
+        .order_by(Device.id.desc())
+        .limit(1)
+    )
+    if device is None:
+        # Collect never presents this token: it only fills the column, which must be unique.
+        device = Device(user_id=user.id, label=DEVICE_LABEL, token_hash=hash_token(secrets.token_urlsafe(32)))
+        session.add(device)
+        session.flush()
+        record(
+            session,
+            actor=user.username,
+            actor_id=user.id,
+            action="register",
+            entity="device",
+            entity_id=device.id,
+        )
+    if device.revoked_at is not None:
+        raise DeviceRevoked(REVOKED_MESSAGE.format(id=device.id))
+    device.last_seen_at = utcnow()
+    return device
