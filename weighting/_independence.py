@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
 
 from weighting._frames import encode
 from weighting.design import Design
@@ -205,10 +204,14 @@ def rao_scott_test(
     if statistic == "F":
         d0 = trace**2 / trace2
         value, df_num, df_den = pearson / trace, d0, d0 * nu
+        from scipy import stats  # noqa: PLC0415  (1 s to import: only when a test or interval needs it)
+
         p_value = float(stats.f.sf(value, d0, d0 * nu))
         method = "Rao-Scott second-order correction, F reference"
     else:
         value, df_num, df_den = pearson / mean_deff, float(size), None
+        from scipy import stats  # noqa: PLC0415  (1 s to import: only when a test or interval needs it)
+
         p_value = float(stats.chi2.sf(value, size))
         method = "Rao-Scott first-order correction, chi-square reference"
     if not (np.isfinite(value) and np.isfinite(p_value) and np.isfinite(pearson)):

@@ -17,7 +17,6 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from weighting._frames import encode, is_numeric, numeric
 from weighting.design import Design
@@ -243,6 +242,8 @@ def _ci(
     if not 0 < est < 1 or se == 0:
         return est, est
     df = replicates.degf if replicates is not None else degrees_of_freedom(design, spec.domain)
+    from scipy import stats  # noqa: PLC0415  (1 s to import: only when a test or interval needs it)
+
     q = float(stats.t.ppf(0.5 + level / 2, df))
     centre = np.log(est / (1 - est))
     half = q * se / (est * (1 - est))
