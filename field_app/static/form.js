@@ -12,24 +12,77 @@
     choice: { fr: "Choix non valable.", nl: "Ongeldige keuze.", en: "Not a valid choice." },
     constraint: { fr: "Valeur non acceptée.", nl: "Waarde niet aanvaard.", en: "This value is not accepted." },
     too_long: { fr: "Texte trop long.", nl: "Tekst te lang.", en: "Text too long." },
-    unknown: { fr: "Question absente de cette version.", nl: "Vraag niet in deze versie.", en: "Question not in this version." }
+    unknown: { fr: "Question absente de cette version.", nl: "Vraag niet in deze versie.", en: "Question not in this version." },
+    date: { fr: "Indiquez une date (jour, mois, année).", nl: "Geef een datum (dag, maand, jaar).", en: "Enter a date (day, month, year)." },
+    time: { fr: "Indiquez une heure (heures et minutes).", nl: "Geef een tijdstip (uren en minuten).", en: "Enter a time (hours and minutes)." },
+    datetime: { fr: "Indiquez une date et une heure.", nl: "Geef een datum en een tijdstip.", en: "Enter a date and a time." },
+    geopoint: { fr: "Indiquez une position : latitude et longitude en degrés, séparées par une espace.",
+      nl: "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.",
+      en: "Enter a position: latitude and longitude in degrees, separated by a space." }
+  };
+  /* The server's ISO shapes (validation.py _TEMPORAL); the values are then checked to be real. */
+  var TEMPORAL = {
+    date: /^(\d{4})-(\d{2})-(\d{2})$/,
+    time: /^(\d{2}):(\d{2})(?::(\d{2}))?$/,
+    datetime: /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
   };
   var MAX_TEXT = 5000;
 
   function msg(code, lang) { var m = MESSAGES[code] || MESSAGES.constraint; return m[lang] || m.en; }
 
-  function pick(preferred, fallback, lang, dflt) {
-    var sets = [preferred || {}, fallback || {}], i, k;
-    for (i = 0; i < sets.length; i++) if (sets[i][lang]) return sets[i][lang];
+  /* As model.py _pick: the respondent's language, then the form's default language, then the
+     first label present; the bare name only when there is no label at all. */
+  function pick(preferred, fallback, lang, dflt, defaultLang) {
+    var sets = [preferred || {}, fallback || {}], wanted = [lang, defaultLang], i, j, k;
+    for (j = 0; j < wanted.length; j++) {
+      if (!wanted[j]) continue;
+      for (i = 0; i < sets.length; i++) if (sets[i][wanted[j]]) return sets[i][wanted[j]];
+    }
     for (i = sets.length - 1; i >= 0; i--) for (k in sets[i]) if (sets[i][k]) return sets[i][k];
     return dflt;
   }
 
-  function label(q, lang, easy) { return pick(easy ? q.easy_labels : {}, q.labels, lang, q.name); }
+  function label(q, lang, easy, defaultLang) { return pick(easy ? q.easy_labels : {}, q.labels, lang, q.name, defaultLang); }
+
+  function required(q, answers) { return !!q.required || !!(q.required_when && X.isTrue(q.required_when, answers)); }
+
+  /* A real date / time / date-time in ISO text, as validation.py _temporal accepts it. */
+  function temporal(kind, v) {
+    if (typeof v !== "string") throw kind;
+    var text = v.trim(), m, p, d;
+    if (kind === "datetime") text = text.replace(" ", "T");
+    m = TEMPORAL[kind].exec(text);
+    if (!m) throw kind;
+    p = m.slice(1).map(function (x) { return x === undefined ? 0 : parseInt(x, 10); });
+    if (kind === "time") p = [2000, 1, 1].concat(p);
+    if (p[0] < 1 || p[1] < 1 || p[1] > 12 || p[3] > 23 || p[4] > 59 || p[5] > 59) throw kind;
+    d = new Date(0);
+    d.setUTCFullYear(p[0], p[1] - 1, p[2]);
+    if (d.getUTCFullYear() !== p[0] || d.getUTCMonth() !== p[1] - 1 || d.getUTCDate() !== p[2]) throw kind;
+    return text;
+  }
+
+  /* ODK's geopoint text, as validation.py _position: latitude longitude [altitude [accuracy]]. */
+  function position(v) {
+    if (typeof v !== "string") throw "geopoint";
+    var parts = v.split(/\s+/).filter(Boolean), numbers;
+    if (parts.length < 2 || parts.length > 4) throw "geopoint";
+    numbers = parts.map(function (p) { var n = p.replace(",", ".") === "" ? NaN : Number(p.replace(",", ".")); if (!isFinite(n)) throw "geopoint"; return n; });
+    if (!(numbers[0] >= -90 && numbers[0] <= 90 && numbers[1] >= -180 && numbers[1] <= 180) || (numbers.length === 4 && numbers[3] < 0)) throw "geopoint";
+    return numbers.map(X.toString).join(" ");
+  }
+
+  /* The form's default for a question, shaped as an answer (a list for a multiple choice). */
+  function defaultValue(q) {
+    if (q.default === undefined || q.default === null) return undefined;
+    return q.type === "select_multiple" ? String(q.default).split(/\s+/).filter(Boolean) : q.default;
+  }
 
   function empty(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0); }
 
   function coerce(q, v) {
+    if (q.type === "geopoint") return position(v);
+    if (TEMPORAL[q.type]) return temporal(q.type, v);
     if (q.type === "integer" || q.type === "decimal") {
       var text = String(v).trim(), n;
       if (q.type === "decimal") text = text.replace(",", ".");
@@ -60,11 +113,18 @@
       var shown = [];
       page.questions.forEach(function (q) {
         if (!pageOn || (q.relevant && !X.isTrue(q.relevant, answers))) return;
+        if (q.type === "calculate") {
+          /* Computed, never asked, and kept with the answers as the server does (validation.py _calculate). */
+          if (!q.calculation) return;
+          var computed = X.toString(X.evaluate(q.calculation, answers));
+          if (computed && computed !== "NaN") answers[q.name] = computed;
+          return;
+        }
         visible[q.name] = true; shown.push(q);
         if (q.type === "note") return;
         var value = raw[q.name], typed;
         if (empty(value)) {
-          if (q.required && !partial) errors[q.name] = (q.required_messages || {})[lang] || msg("required", lang);
+          if (required(q, answers) && !partial) errors[q.name] = (q.required_messages || {})[lang] || msg("required", lang);
           return;
         }
         try { typed = coerce(q, value); } catch (code) { errors[q.name] = msg(String(code), lang); return; }
@@ -84,5 +144,5 @@
     return { answers: answers, errors: errors, visible: visible, pages: pages };
   }
 
-  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg };
+  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg, required: required, defaultValue: defaultValue };
 })(window);

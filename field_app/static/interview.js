@@ -187,7 +187,7 @@
     function jumpList(form, pages, pos, go) {
       if (pages.length < 2) return null;
       var pick = h("select", { id: "iv-jump", class: "inline" }, pages.map(function (index, i) {
-        return h("option", { value: String(i), text: (i + 1) + ". " + Form.pick({}, form.pages[index].labels, ctx.lang ? ctx.lang() : "en", form.pages[index].name),
+        return h("option", { value: String(i), text: (i + 1) + ". " + Form.pick({}, form.pages[index].labels, ctx.lang ? ctx.lang() : "en", form.pages[index].name, form.default_language),
           selected: i === pos ? "selected" : null });
       }), h("option", { value: "review", text: t("iv.review") }));
       pick.addEventListener("change", function () { go(pick.value === "review" ? "review" : Number(pick.value)); });
@@ -226,6 +226,13 @@
       if (rec.pagePos === "review") { renderReview(rec, form); return; }
       var pos = Math.max(0, Math.min(rec.pagePos || 0, pages.length - 1));
       var page = form.pages[pages[pos]], last = pos === pages.length - 1;
+      /* The form's defaults pre-fill this page's unanswered questions, as the citizen pages do;
+         an answer the interviewer cleared ("") stays cleared. */
+      var preset = page.questions.filter(function (q) {
+        return result.visible[q.name] && Form.defaultValue(q) !== undefined && rec.answers[q.name] === undefined;
+      });
+      preset.forEach(function (q) { rec.answers[q.name] = Form.defaultValue(q); });
+      if (preset.length) result = Form.evaluate(form, rec.answers, rec.language, true);
       function shape(r) {
         // Only this page matters: later pages are drawn fresh when reached.
         return JSON.stringify(form.pages[pages[pos]].questions.map(function (q) {
@@ -253,7 +260,7 @@
         return h("div", { class: "question" + (shownErrors[q.name] ? " has-error" : ""), "data-question": q.name, id: "qb-" + q.name },
           /* Typed answers get a real <label>; a choice group is named by its question. */
           h(labelled ? "label" : "p", { class: "qlabel", id: "ql-" + q.name, for: labelled ? "q-" + q.name : null,
-            text: Form.label(q, rec.language, rec.easy_read) }),
+            text: Form.label(q, rec.language, rec.easy_read, form.default_language) }),
           q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: q.hints[rec.language] }) : null,
           shownErrors[q.name] ? h("p", { class: "error", id: "qe-" + q.name, "data-error": q.name, text: shownErrors[q.name] }) : null,
           Q.input(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }));
@@ -281,7 +288,7 @@
           ctx.handover ? null : jumpList(form, pages, pos, function (to) { harvest(); go(to); }),
           handoverButton(function () { renderInterview(rec, form, {}); })),
         summary,
-        h("h2", { text: Form.pick({}, page.labels, rec.language, "") }), questions,
+        h("h2", { text: Form.pick({}, page.labels, rec.language, "", form.default_language) }), questions,
         ctx.handover ? null : h("details", {}, h("summary", { text: t("iv.note") }), note),
         h("nav", { class: "row nav", "aria-label": t("iv.navigation") },
           h("button", { class: "big", id: "back", disabled: pos === 0, onclick: function () { go(pos - 1); }, text: t("iv.back") }),
@@ -308,13 +315,13 @@
       var items = [];
       pages.forEach(function (index, pos) {
         var page = form.pages[index];
-        items.push(h("h3", { text: Form.pick({}, page.labels, rec.language, t("iv.page", { pos: pos + 1, total: pages.length })) }));
+        items.push(h("h3", { text: Form.pick({}, page.labels, rec.language, t("iv.page", { pos: pos + 1, total: pages.length }), form.default_language) }));
         items.push(h("ul", { class: "review" }, page.questions.filter(function (q) {
           return full.visible[q.name] && Q.shown(q) && q.type !== "note";
         }).map(function (q) {
           return h("li", {}, h("button", { type: "button", class: "review-item" + (full.errors[q.name] ? " has-error" : ""), "data-review": q.name,
             onclick: function () { go(pos); } },
-            h("span", { class: "q", text: Form.label(q, rec.language, rec.easy_read) }),
+            h("span", { class: "q", text: Form.label(q, rec.language, rec.easy_read, form.default_language) }),
             h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read) }),
             full.errors[q.name] ? h("span", { class: "error", text: full.errors[q.name] }) : null));
         })));

@@ -12,7 +12,8 @@
 
   function isChoice(q) { return q.type === "select_one" || q.type === "select_multiple"; }
   function shown(q) { return q.type !== "calculate"; }
-  function choiceLabel(c, lang, easy) { return Form.pick(easy ? c.easy_labels : {}, c.labels, lang, c.name); }
+  /* As the server: the respondent's language, the form's default language, then any label. */
+  function choiceLabel(c, lang, easy, defaultLang) { return Form.pick(easy ? c.easy_labels : {}, c.labels, lang, c.name, defaultLang); }
 
   /* Alphabetical in the form's own language (6 choices or more, so no scale is taken for a list)
      → alphabetical in the respondent's language, by that language's rules. */
@@ -25,7 +26,7 @@
     });
     if (!alphabetical) return choices;
     var target = new Intl.Collator(lang, { sensitivity: "base" });
-    return choices.slice().sort(function (a, b) { return target.compare(choiceLabel(a, lang, easy), choiceLabel(b, lang, easy)); });
+    return choices.slice().sort(function (a, b) { return target.compare(choiceLabel(a, lang, easy, base), choiceLabel(b, lang, easy, base)); });
   }
 
   /* q, the record, the form, the current evaluation, onChange(value, redraw) → element or null. */
@@ -34,7 +35,7 @@
     if (isChoice(q)) {
       var multi = q.type === "select_multiple";
       var choices = ordered(form, q, Form.choices(form, q, result.answers), lang, rec.easy_read);
-      var short = choices.length <= 5 && choices.every(function (c) { return choiceLabel(c, lang, rec.easy_read).length <= 16; });
+      var short = choices.length <= 5 && choices.every(function (c) { return choiceLabel(c, lang, rec.easy_read, form.default_language).length <= 16; });
       var group = h("div", { class: "choices" + (short ? " scale scale-" + choices.length : "") + (multi ? " multi" : " single"),
         role: multi ? "group" : "radiogroup", "aria-labelledby": "ql-" + q.name });
       var clear = multi ? null : h("button", { type: "button", class: "small clear", "data-clear": q.name, hidden: value ? null : "hidden",
@@ -61,11 +62,12 @@
             }
             paint(next);
             onChange(next, "if-changed");
-          }, text: choiceLabel(c, lang, rec.easy_read) }));
+          }, text: choiceLabel(c, lang, rec.easy_read, form.default_language) }));
       });
       return clear ? h("div", {}, group, clear) : group;
     }
     if (q.type === "note" || !shown(q)) return null;
+    if (q.type === "geopoint") return position(q, value, onChange);
     var typed = TYPED[q.type], date = DATES[q.type];
     var el = h(typed || date ? "input" : "textarea", { "data-q": q.name, class: "answer", id: "q-" + q.name,
       type: date || null, inputmode: typed || null, "aria-describedby": "qe-" + q.name,
@@ -75,6 +77,27 @@
     return el;
   }
 
+  /* A position (only in forms imported with --allow-location): typed as "latitude longitude", or
+     read once from navigator.geolocation when the interviewer taps the button, never on its own. */
+  function position(q, value, onChange) {
+    var el = h("input", { "data-q": q.name, class: "answer", id: "q-" + q.name, type: "text", inputmode: "decimal",
+      autocomplete: "off", "aria-describedby": "qe-" + q.name, value: value === undefined || value === null ? "" : String(value) });
+    var status = h("span", { class: "small", role: "status", "data-position-status": q.name });
+    el.addEventListener("input", function () { onChange(el.value, false); });
+    el.addEventListener("change", function () { onChange(el.value, "if-changed"); });
+    function failed() { status.textContent = t("iv.positionFailed"); el.focus(); }
+    var button = h("button", { type: "button", class: "small", "data-record-position": q.name, text: t("iv.recordPosition"), onclick: function () {
+      status.textContent = "";
+      if (!root.navigator.geolocation) { failed(); return; }
+      root.navigator.geolocation.getCurrentPosition(function (p) {
+        var c = p.coords, parts = [c.latitude, c.longitude, c.altitude === null ? 0 : c.altitude, c.accuracy];
+        el.value = parts.map(function (n) { return String(Math.round(n * 1e6) / 1e6); }).join(" ");
+        onChange(el.value, "if-changed");
+      }, failed, { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 });
+    } });
+    return h("div", { class: "position" }, el, h("div", { class: "row" }, button, status));
+  }
+
   /* An answer in words for the review screen ("—" when there is none). */
   function answerText(q, value, form, lang, easy) {
     if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return "—";
@@ -82,7 +105,7 @@
       var list = form.choices[q.choice_list] || [];
       return [].concat(value).map(function (name) {
         var c = list.filter(function (x) { return x.name === name; })[0];
-        return c ? choiceLabel(c, lang, easy) : String(name);
+        return c ? choiceLabel(c, lang, easy, form.default_language) : String(name);
       }).join(", ");
     }
     return String(value);
