@@ -21,6 +21,7 @@ from survey.analyst.labels import Labels
 from survey.analyst.public_text import method_name
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.services import Analysis
+from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -58,6 +59,7 @@ ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
 ENV.filters["mode"] = _mode
 ENV.filters["method"] = _method
+ENV.globals["summary_text"] = lambda lang: SUMMARY_TEXT.get(lang, SUMMARY_TEXT["en"])
 ENV.filters["said"] = _said
 
 

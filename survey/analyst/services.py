@@ -15,7 +15,8 @@ import pandas as pd
 import polars as pl
 from sqlalchemy.orm import Session
 
-from survey.analyst.labels import Labels
+from survey.analyst.labels import CROSS, Labels
+from survey.analyst.summary import Summary, summarise
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 from survey.store.models import Consultation, QuestionnaireVersion, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -227,6 +228,7 @@ class Analysis:
     comments: list[dict[str, str]]
     n: dict[str, int]
     data: pd.DataFrame
+    summary: Summary = field(default_factory=lambda: Summary(()))
 
     @property
     def final(self) -> Diagnostics:
@@ -293,7 +295,9 @@ def analyse(context: Context, spec: WeightingSpec, data: pd.DataFrame, design: D
         results.append(result)
     counts = data["mode"].value_counts().to_dict()
     n = {"all": len(data), **{str(k): int(v) for k, v in counts.items()}}
-    return Analysis(spec, design, design.diagnostics, results, comments(context), n, data)
+    margins = {part for margin in design.diagnostics[-1].margins for part in margin.split(CROSS)}
+    summary = summarise(design, data, results, sorted(margins))
+    return Analysis(spec, design, design.diagnostics, results, comments(context), n, data, summary)
 
 
 def comments(context: Context) -> list[dict[str, str]]:

@@ -33,6 +33,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
         "targets_source": context.target_set.source if context.target_set else "",
         "population": context.population,
         "spec": analysis.spec.to_dict(),
+        "summary": analysis.summary.to_dict(),
         "questions": [
             {
                 "name": r.name,
