@@ -54,7 +54,7 @@ def fill(xform: str, values: dict[str, str], instance_id: str, deprecated: str |
     assert data is not None
     for element in data.iter():
         name = element.tag.split("}")[-1]
-        if name in values:
+        if name in values and not len(element):
             element.text = values[name]
         if name == "instanceID":
             element.text = instance_id
