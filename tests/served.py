@@ -98,9 +98,11 @@ def survey_serve(
     rate_limit: int = 0,
     workers: int = 2,
     prepare: Callable[[sessionmaker[Session]], None] | None = None,
+    database_url: str | None = None,
 ) -> Iterator[Served]:
-    """Migrate a store, add the demo consultation (and what ``prepare`` adds), serve it until the block ends."""
-    url = f"sqlite:///{tmp_path / 'served.sqlite3'}"
+    """Migrate a store (a fresh SQLite file unless ``database_url`` names an empty database), add the
+    demo consultation (and what ``prepare`` adds), serve it until the block ends."""
+    url = database_url or f"sqlite:///{tmp_path / 'served.sqlite3'}"
     migrate.upgrade(url)
     engine = make_engine(url)
     sessions = session_factory(engine)
