@@ -229,3 +229,16 @@ def test_only_assigned_interviewers_with_a_live_device(
     refused = submit(client, field_env, fill(xform, ANSWERS, f"uuid:{uuid.uuid4()}"))
     assert refused.status_code == 403 and "revoked" in message(refused), refused.text
     assert count(sessions) == 1
+
+
+def test_wrong_passwords_are_throttled_like_sign_ins(client: TestClient, field_env: FieldEnv) -> None:  # type: ignore[type-arg]
+    statuses = []
+    for _ in range(30):
+        reply = client.get(server(field_env) + "/formList", headers={**OPENROSA, **basic("int1", "guessing")})
+        statuses.append(reply.status_code)
+        if reply.status_code == 429:
+            break
+    assert statuses[0] == 401 and statuses[-1] == 429, statuses
+    assert int(reply.headers["Retry-After"]) > 0 and reply.headers["X-OpenRosa-Version"] == "1.0"
+    assert "Too many failed login attempts" in message(reply)
+    assert form_list(client, field_env).status_code == 429  # the account stays locked, right password or not
