@@ -138,7 +138,7 @@ def test_analyst_chooses_the_key_questions(demo: sessionmaker[Session]) -> None:
 def test_results_page_opens_with_the_summary(client: TestClient) -> None:
     assert login(client) == 303
     page = client.get(f"/analyst/{SLUG}/results?method=rake").text
-    summary_at = page.index('id="summary"')
+    summary_at = page.index('id="key-results"')
     assert summary_at < page.index('id="q-')
     assert (
         "Weighting moves “Strongly agree + Agree” (The 19 Brussels municipalities should merge.) from 53% to 36%."
@@ -176,5 +176,7 @@ def test_summary_escapes_choice_labels_on_page_report_and_public(demo: sessionma
     escaped = "Yes &lt;img src=x onerror=&#34;alert(1)&#34;&gt;"
     for html in (page, report, public):
         assert MARKUP not in html and escaped in html
-    assert report.index('id="summary"') < report.index('id="methodology"') < report.index("<svg")
-    assert public.index('id="summary"') < public.index('id="easy-read"')
+    assert report.index('id="key-results"') < report.index('id="methodology"') < report.index("<svg")
+    assert "<details>" not in report.split('id="methodology"')[0]  # every row printed in the PDF
+    assert "<details>" in public.split('id="easy-read"')[0]  # a page folds all but the largest 8
+    assert public.index('id="key-results"') < public.index('id="easy-read"')
