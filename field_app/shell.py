@@ -43,6 +43,8 @@ def _asset(name: str) -> Response[bytes]:
     headers = {"Cache-Control": "no-cache"}
     if name == "sw.js":
         headers["Service-Worker-Allowed"] = "/field/"
+    if name == "index.html":  # the interviewer's "record position" button (geopoint forms only) may ask
+        headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
     return Response((STATIC / name).read_bytes(), media_type=ASSETS[name], headers=headers)
 
 

@@ -23,6 +23,7 @@ from survey.questionnaire.validation import validate
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, User
 from survey.store.services.consultations import ConsultationService
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin
 from tests.field_app.test_tablet_flow import device, record
 
@@ -198,4 +199,28 @@ def test_an_interview_with_dates_calculations_defaults_and_a_position(
         "transport": "walk", "children": "3", "summary": "walk-5", "size": "large", "position": "50.8466 4.3528",
     }  # fmt: skip
     assert _as_stored(rec["clean"]) == _as_stored(expected.answers) == _stored(sessions)
+    context.close()
+
+
+def test_the_position_is_read_only_when_the_interviewer_taps_the_button(
+    types_form: str, server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    context = playwright_instance.chromium.launch_persistent_context(
+        str(tmp_path / "gps"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+        permissions=["geolocation"], geolocation={"latitude": 50.8466, "longitude": 4.3528, "accuracy": 12},
+    )  # fmt: skip
+    page = context.pages[0] if context.pages else context.new_page()
+    login_and_pin(page, server.url)
+    page.click(f"[data-start={SLUG}]")
+    page.select_option("#iv-lang", "en")
+    page.fill("[data-q=born]", "1980-05-17")
+    page.fill("[data-q=household]", "2")
+    page.click("#next")
+    field = page.locator("[data-q=position]")
+    expect(field).to_have_value("")  # shown, permission granted, and still nothing recorded on its own
+    page.click("[data-record-position=position]")
+    expect(field).to_have_value("50.8466 4.3528 0 12")
+    page.wait_for_function(
+        "() => FieldDB.all('interviews').then(a => a[0].answers.position === '50.8466 4.3528 0 12')"
+    )
     context.close()
