@@ -9,6 +9,7 @@ reconciliation are the same whichever app collected it.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 from xml.sax.saxutils import escape
 
@@ -22,14 +23,14 @@ from sqlalchemy.orm import Session
 
 from field_app.errors import NotAssigned
 from field_app.openrosa.auth import collect_device, interviewer
-from field_app.openrosa.instance import InstanceError, answers_of, read_instance
+from field_app.openrosa.instance import Instance, InstanceError, answers_of, read_instance
 from field_app.openrosa.responses import (
     OPENROSA_EXCEPTION_HANDLERS,
     VERSION_HEADERS,
     openrosa_message,
     xml_document,
 )
-from field_app.openrosa.xform import build_xform, xform_version
+from field_app.openrosa.xform import build_xform
 from field_app.schemas import ItemResult, SyncItem
 from field_app.sync import Collector, SyncService, assigned_consultations
 from survey.questionnaire.model import Questionnaire
@@ -38,6 +39,7 @@ from survey.store.services.consultations import ConsultationService
 
 FORM_FIELD = "xml_submission_file"
 _STATUS = {"stored": 201, "duplicate": 202, "conflict": 409}
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 def provide_interviewer(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
@@ -49,6 +51,30 @@ def _assigned(session: Session, user: User, slug: str) -> Consultation:
         if consultation.slug == slug:
             return consultation
     raise NotAssigned(f"consultation '{slug}' is not assigned to {user.username}")
+
+
+def _submitted_version(
+    session: Session, consultation: Consultation, instance: Instance
+) -> QuestionnaireVersion:
+    """The stored version an instance names by form id and version number, or InstanceError.
+
+    Only plain ASCII numbers of at most nine digits are looked up: ``int()`` accepts other digits
+    ("²" fails inside it) and a longer number overflows the database's integer column.
+    """
+    number = int(instance.version) if _NUMBER.fullmatch(instance.version) else None
+    version = None
+    if number is not None:
+        version = session.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.consultation_id == consultation.id, QuestionnaireVersion.number == number
+            )
+        )
+    if version is None or version.form_id != instance.form_id:
+        raise InstanceError(
+            f"version: form '{instance.form_id[:100]}' version '{instance.version[:20]}' "
+            f"is not a form of '{consultation.slug}'"
+        )
+    return version
 
 
 def _form_url(request: Request[Any, Any, Any], slug: str, leaf: str) -> str:
@@ -145,21 +171,7 @@ class OpenRosaController(Controller):
             return openrosa_message(f"{FORM_FIELD}: missing (multipart file part)", 400)
         try:
             instance = read_instance(upload.file.read())
-            version = db_session.scalar(
-                select(QuestionnaireVersion).where(
-                    QuestionnaireVersion.consultation_id == consultation.id,
-                    QuestionnaireVersion.number
-                    == (int(instance.version) if instance.version.isdigit() else -1),
-                )
-            )
-            if (
-                version is None
-                or version.form_id != instance.form_id
-                or xform_version(version) != instance.version
-            ):
-                raise InstanceError(
-                    f"version: form '{instance.form_id}' version '{instance.version}' is not a form of '{slug}'"
-                )
+            version = _submitted_version(db_session, consultation, instance)
             form = Questionnaire.from_dict(version.content)
             answers = answers_of(instance, form)
         except InstanceError as exc:

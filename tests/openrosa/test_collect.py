@@ -242,3 +242,31 @@ def test_wrong_passwords_are_throttled_like_sign_ins(client: TestClient, field_e
     assert int(reply.headers["Retry-After"]) > 0 and reply.headers["X-OpenRosa-Version"] == "1.0"
     assert "Too many failed login attempts" in message(reply)
     assert form_list(client, field_env).status_code == 429  # the account stays locked, right password or not
+
+
+def test_odd_versions_and_bodies_are_refused_not_crashed(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    field_env: FieldEnv,  # type: ignore[type-arg]
+) -> None:
+    """Found: a version of unicode digits ("²") or of 30 digits reached int() and the database as a 500."""
+    _, xform = download(client, field_env)
+    document = fill(xform, ANSWERS, f"uuid:{uuid.uuid4()}")
+    for version in ("²", "9" * 30, "9" * 5000, ""):
+        odd = document.replace(b'version="1"', f'version="{version}"'.encode())
+        reply = submit(client, field_env, odd)
+        assert reply.status_code == 400 and message(reply).startswith("version:"), (version[:10], reply.text)
+    broken = client.post(
+        server(field_env) + "/submission", content=b"--x\r\nnot a part",
+        headers={**OPENROSA, **basic("int1"), "Content-Type": "multipart/form-data; boundary=x"},
+    )  # fmt: skip
+    assert 400 <= broken.status_code < 500 and broken.headers["X-OpenRosa-Version"] == "1.0", broken.text
+    as_text = client.post(
+        server(field_env) + "/submission", data={"xml_submission_file": document.decode()},
+        files={"other": ("x.txt", b"x", "text/plain")}, headers={**OPENROSA, **basic("int1")},
+    )  # fmt: skip
+    assert as_text.status_code == 400 and message(as_text).startswith("xml_submission_file:"), as_text.text
+    long_text = fill(xform, {**ANSWERS, "comment": "x" * 200_000}, f"uuid:{uuid.uuid4()}")
+    too_long = submit(client, field_env, long_text)
+    assert too_long.status_code == 400 and message(too_long).startswith("comment:"), too_long.text
+    assert count(sessions) == 0
