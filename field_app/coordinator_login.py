@@ -13,6 +13,7 @@ from html import escape
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException, NotAuthorizedException
@@ -155,14 +156,14 @@ class CoordinatorLoginController(Controller):
             error = text("not_coordinator", lang.code, name=user.username)
             return login_page(request, lang, status=403, error=error, **again)
         redirect = Redirect(safe_next(again["next_url"]), status_code=303)
-        redirect.set_cookie(staff_session.start_session(request, db_session, user))
+        redirect.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
         return redirect
 
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
         """End the staff session on the server (the workbench's too: it is the same session)."""
         await staff_session.checked_form(request)
-        staff_session.end_session(request, db_session)
+        await to_thread.run_sync(staff_session.end_session, request, db_session)
         redirect = Redirect(f"{LOGIN}?lang={request.query_params.get('lang', '')}", status_code=303)
         redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return redirect

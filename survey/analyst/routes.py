@@ -7,9 +7,11 @@ errors are shown on the page (400) with the library's own message naming the pro
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
+from anyio import to_thread
 from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
@@ -160,14 +162,14 @@ class LoginController(Controller):
         if user.role not in auth.STAFF_ROLES:
             return _page(request, "analyst/login.html", status=403, error=words["no_access"])
         response: Redirect = Redirect("/analyst", status_code=303)
-        response.set_cookie(staff_session.start_session(request, db_session, user))
+        response.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
         return response
 
     @post("/logout", media_type=HTML)
     async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
         """End the session on the server too: a copy of the cookie opens nothing afterwards."""
         await _form(request)
-        staff_session.end_session(request, db_session)
+        await to_thread.run_sync(staff_session.end_session, request, db_session)
         response = Redirect(auth.LOGIN_PATH, status_code=303)
         response.delete_cookie(staff_session.SESSION_COOKIE, path="/")
         return response
@@ -227,6 +229,18 @@ class WorkbenchController(Controller):
         form = await _form(request)
         upload: Any = form.get("file")
         raw = await upload.read() if hasattr(upload, "read") else str(upload or "").encode()
+        return await to_thread.run_sync(partial(self._store_targets, request, db_session, slug, form, raw))
+
+    def _store_targets(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: Session,
+        slug: str,
+        form: dict[str, Any],
+        raw: bytes,
+    ) -> Response[str]:
+        """Check and store an uploaded target file (in a thread: it loads the consultation and its frame)."""
+        upload: Any = form.get("file")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
@@ -338,6 +352,14 @@ class WorkbenchController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[Any]:
         form = await _form(request)
+        return await to_thread.run_sync(
+            partial(self._freeze, request, db_session, slug, publish=form.get("publish") == "1")
+        )
+
+    def _freeze(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str, *, publish: bool
+    ) -> Response[Any]:
+        """Run the analysis and keep it as a snapshot (in a thread: weighting takes up to a second)."""
         context, analysis, error = self._analysis(request, db_session, slug)
         if analysis is None:
             return self._overview(
@@ -350,7 +372,7 @@ class WorkbenchController(Controller):
             analysis,
             actor=user.username,
             actor_id=user.id,
-            publish=form.get("publish") == "1",
+            publish=publish,
         )
         return self._overview(
             request, db_session, slug, notice=_words(request)["frozen"].format(id=snapshot.id)
@@ -360,6 +382,11 @@ class WorkbenchController(Controller):
     async def publish(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
                       snapshot_id: FromPath[PathId]) -> Response[Any]:  # fmt: skip
         await _form(request)
+        return await to_thread.run_sync(self._publish, request, db_session, slug, snapshot_id)
+
+    def _publish(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str, snapshot_id: int
+    ) -> Response[Any]:
         user = _user(request)
         _own_snapshot(db_session, slug, snapshot_id)
         snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
