@@ -257,13 +257,23 @@ def _label(labels: dict[str, str], lang: str, default: str) -> str:
     return labels.get(lang) or next(iter(labels.values()), default) or default
 
 
-def run_analysis(context: Context, spec: WeightingSpec) -> Analysis:
-    """Weight all modes, then estimate each question unweighted, per mode and weighted."""
+def run_analysis(context: Context, spec: WeightingSpec, keys: tuple[str, ...] | None = None) -> Analysis:
+    """Weight all modes, then estimate each question unweighted, per mode and weighted.
+
+    ``keys`` are the questions the summary leads with (None: every single-choice question
+    that is not a weighting variable).
+    """
     data = prepare_data(context)
-    return analyse(context, spec, data, weight(data, context.targets, spec, context.population))
+    return analyse(context, spec, data, weight(data, context.targets, spec, context.population), keys)
 
 
-def analyse(context: Context, spec: WeightingSpec, data: pd.DataFrame, design: Design) -> Analysis:
+def analyse(
+    context: Context,
+    spec: WeightingSpec,
+    data: pd.DataFrame,
+    design: Design,
+    keys: tuple[str, ...] | None = None,
+) -> Analysis:
     """Estimates of every question from a weighted design (split from weighting to time each)."""
     outs = outcomes(context.questionnaire, data)
     columns = [c for o in outs for c in o.columns]
@@ -296,7 +306,7 @@ def analyse(context: Context, spec: WeightingSpec, data: pd.DataFrame, design: D
     counts = data["mode"].value_counts().to_dict()
     n = {"all": len(data), **{str(k): int(v) for k, v in counts.items()}}
     margins = {part for margin in design.diagnostics[-1].margins for part in margin.split(CROSS)}
-    summary = summarise(design, data, results, sorted(margins))
+    summary = summarise(design, data, results, sorted(margins), keys)
     return Analysis(spec, design, design.diagnostics, results, comments(context), n, data, summary)
 
 

@@ -141,13 +141,17 @@ def shift_scores(design: Design, y: np.ndarray, answered: np.ndarray) -> np.ndar
     The weighted part is residualised on the design's calibration steps; the unweighted part
     (every respondent counts 1) does not depend on the calibration and is left as it is.
     """
+    weighted, unweighted = _score_parts(design, y, answered)
+    return np.asarray(residualise(design, weighted[:, None])[:, 0] - unweighted)
+
+
+def _score_parts(design: Design, y: np.ndarray, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scores of the weighted share (before residualising) and of the unweighted share."""
     w = np.where(answered, design.weights, 0.0)
     ones = answered.astype(np.float64)
     p_w = float(np.dot(w, y) / w.sum())
     p_u = float(np.dot(ones, y) / ones.sum())
-    weighted = (w * (y - p_w) / w.sum())[:, None]
-    unweighted = ones * (y - p_u) / ones.sum()
-    return np.asarray(residualise(design, weighted)[:, 0] - unweighted)
+    return w * (y - p_w) / w.sum(), ones * (y - p_u) / ones.sum()
 
 
 def summarise(
@@ -166,7 +170,8 @@ def summarise(
         and (r.name in keys if keys is not None else r.name not in weighting_variables)
     ]
     cells: list[tuple[_Result, dict[str, Any]]] = []
-    scores: list[np.ndarray] = []
+    weighted: list[np.ndarray] = []
+    unweighted: list[np.ndarray] = []
     for result in chosen:
         column = data[result.name]
         answered = column.notna().to_numpy()
@@ -179,10 +184,14 @@ def summarise(
             parts = str(row["category"]).split(COMBINED)
             y = text.isin(parts).fillna(False).to_numpy(dtype=np.float64)
             cells.append((result, row))
-            scores.append(shift_scores(design, y, answered))
+            weighted_score, unweighted_score = _score_parts(design, y, answered)
+            weighted.append(weighted_score)
+            unweighted.append(unweighted_score)
     if not cells:
         return Summary(())
-    variances = taylor_variance(design, np.column_stack(scores), calibrated=False)
+    # one residualisation for every cell: each calibration sweep then runs once, not once per cell
+    scores = residualise(design, np.column_stack(weighted)) - np.column_stack(unweighted)
+    variances = taylor_variance(design, scores, calibrated=False)
     rows = [
         SummaryRow(
             question=result.name,

@@ -124,8 +124,10 @@ def test_equal_fixed_weights_shift_nothing_with_no_error() -> None:
 
 def test_analyst_chooses_the_key_questions(demo: sessionmaker[Session]) -> None:
     with demo() as session:
-        analysis = run_analysis(load_context(session, SLUG), WeightingSpec(method="rake"))
-    chosen = summarise(analysis.design, analysis.data, analysis.results, MARGINS, keys=["education"])
+        analysis = run_analysis(
+            load_context(session, SLUG), WeightingSpec(method="rake"), keys=("education",)
+        )
+    chosen = analysis.summary
     assert {r.question for r in chosen.rows} == {"education"}
     unweighted = {(q.name, row["category"]): row["unweighted"] for q in analysis.results for row in q.rows}
     for r in chosen.rows:
