@@ -8,7 +8,6 @@ does not let anyone sync. Revocation is a timestamp: a revoked tablet gets a 403
 from __future__ import annotations
 
 import base64
-import hashlib
 import secrets
 
 from litestar.connection import ASGIConnection
@@ -21,6 +20,7 @@ from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
+from survey.store.tokens import hash_token
 from survey.web.login_throttle import LoginLimiter
 from survey.web.ratelimit import client_address
 
@@ -28,11 +28,6 @@ REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "
     "the interviews stay on the tablet. Ask your supervisor to export them or to register the tablet again."
 )
-
-
-def hash_token(token: str) -> str:
-    """What the store keeps of a device token."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def register_device(session: Session, user: User, label: str) -> tuple[Device, str]:

@@ -14,7 +14,7 @@ from enum import StrEnum
 from functools import cached_property
 from typing import Any
 
-from survey.questionnaire.expressions import Expression, Value, parse
+from survey.questionnaire.expressions import Value, parse
 
 Labels = dict[str, str]
 
@@ -101,14 +101,6 @@ class Question:
     def label(self, language: str, *, easy: bool = False, default_language: str = "") -> str:
         """Label in a language, easy-read wording first when asked and available."""
         return _pick(self.easy_labels if easy else {}, self.labels, language, self.name, default_language)
-
-    @property
-    def relevant_expression(self) -> Expression | None:
-        return parse(self.relevant) if self.relevant else None
-
-    @property
-    def constraint_expression(self) -> Expression | None:
-        return parse(self.constraint) if self.constraint else None
 
 
 @dataclass(frozen=True)

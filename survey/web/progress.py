@@ -8,7 +8,6 @@ so online answers get exactly the same validation and idempotency as field and p
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid as uuid_lib
 from collections.abc import Mapping
@@ -20,11 +19,7 @@ from survey.questionnaire.model import Questionnaire, QuestionType
 from survey.questionnaire.validation import Answer as AnswerValue
 from survey.store.models import Answer, Mode, QuestionnaireVersion, Response, ResponseStatus, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, content_hash
-
-
-def hash_token(token: str) -> str:
-    """What is stored for a resume token: its SHA-256, never the token."""
-    return hashlib.sha256(token.encode()).hexdigest()
+from survey.store.tokens import hash_token
 
 
 def _rows(answers: Mapping[str, AnswerValue]) -> list[Answer]:

@@ -11,20 +11,20 @@ Both stores are shared by every worker and every server that use the same databa
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Protocol
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from survey.store.models import StaffSession, utcnow
+from survey.store.tokens import hash_token
 
 __all__ = ["DatabaseSessions", "SessionStore", "id_hash"]
 
 
 def id_hash(session_id: str) -> str:
     """What the stores keep instead of the session id: a leaked table or Redis dump signs nobody in."""
-    return hashlib.sha256(session_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return hash_token(session_id)
 
 
 class SessionStore(Protocol):

@@ -19,7 +19,6 @@ must not import the field app; the migrations create them with every schema.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid as uuid_lib
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -32,6 +31,7 @@ from survey.store.errors import NotFoundError, StoreError
 from survey.store.models import Answer, ErasedResponse, Invitation, Response, ResponseStatus, utcnow
 from survey.store.services.audit import record
 from survey.store.services.invitations import hash_code
+from survey.store.tokens import hash_token
 
 __all__ = ["Erased", "Purged", "erase", "find_responses", "purge_unfinished"]
 
@@ -68,11 +68,6 @@ def _rows(session: Session, statement: Executable) -> int:
     return int(cast("CursorResult[Any]", session.execute(statement)).rowcount)
 
 
-def _token_hash(token: str) -> str:
-    """The stored form of a resume token (as the citizen pages store it: SHA-256 of the token)."""
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _starting_points(session: Session, by: By, value: str) -> list[Response]:
     value = value.strip()
     if not value or len(value) > 200:
@@ -80,7 +75,7 @@ def _starting_points(session: Session, by: By, value: str) -> list[Response]:
     if by == "resume_token":
         if "/r/" in value:  # the whole resume link was pasted: /c/<slug>/r/<token>[/p/<n>]
             value = value.split("/r/", 1)[1].split("/", 1)[0].split("?", 1)[0]
-        query = select(Response).where(Response.resume_token_hash == _token_hash(value))
+        query = select(Response).where(Response.resume_token_hash == hash_token(value))
     elif by == "invitation_code":
         used = select(Invitation.response_uuid).where(Invitation.code_hash == hash_code(value))
         query = select(Response).where(Response.uuid.in_(used.scalar_subquery()))
