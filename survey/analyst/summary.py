@@ -52,7 +52,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
     },
     "fr": {
         "title": "Résumé : ce que la pondération a changé",
-        "moves": "La pondération fait passer « {answer} » ({question}) de {before} à {after}.",
+        "moves": "La pondération fait passer «\u00a0{answer}\u00a0» ({question}) de {before} à {after}.",
         "question": "Question",
         "answer": "Réponse",
         "weighted": "Pondéré",

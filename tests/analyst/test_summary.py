@@ -148,7 +148,7 @@ def test_results_page_opens_with_the_summary(client: TestClient) -> None:
     )
     assert re.search(r"<td class=\"n\"><strong[^>]*>-17\.\d pts</strong></td>", page)
     french = client.get(f"/analyst/{SLUG}/results?method=rake&lang=fr").text
-    assert "La pondération fait passer « Tout à fait d&#39;accord + Plutôt d&#39;accord »" in french
+    assert "La pondération fait passer «\u00a0Tout à fait d&#39;accord + Plutôt d&#39;accord\u00a0»" in french
     assert "de 53\u202f% à 36\u202f%." in french
 
 
