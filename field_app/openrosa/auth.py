@@ -15,10 +15,11 @@ from litestar.connection import ASGIConnection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from field_app.auth import REVOKED_MESSAGE, hash_token, staff_from_basic
+from field_app.auth import REVOKED_MESSAGE, staff_from_basic
 from field_app.errors import DeviceRevoked
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services.audit import record
+from survey.store.tokens import hash_token
 from survey.web.login_throttle import limiter_of
 
 LIMITER_KEY = "openrosa_basic_limiter"
