@@ -5,20 +5,20 @@
 (function (root) {
   "use strict";
   var X = root.SurveyExpressions;
+  /* The server's own wording (survey/questionnaire/messages.py), so an error reads the same everywhere. */
   var MESSAGES = {
-    required: { fr: "Réponse obligatoire.", nl: "Antwoord verplicht.", en: "This answer is required." },
-    integer: { fr: "Nombre entier attendu.", nl: "Geheel getal verwacht.", en: "Enter a whole number." },
-    decimal: { fr: "Nombre attendu.", nl: "Getal verwacht.", en: "Enter a number." },
-    choice: { fr: "Choix non valable.", nl: "Ongeldige keuze.", en: "Not a valid choice." },
-    constraint: { fr: "Valeur non acceptée.", nl: "Waarde niet aanvaard.", en: "This value is not accepted." },
-    too_long: { fr: "Texte trop long.", nl: "Tekst te lang.", en: "Text too long." },
-    unknown: { fr: "Question absente de cette version.", nl: "Vraag niet in deze versie.", en: "Question not in this version." },
+    required: { fr: "Cette question est obligatoire.", nl: "Deze vraag is verplicht.", en: "This question is required." },
+    integer: { fr: "Indiquez un nombre entier.", nl: "Geef een geheel getal.", en: "Enter a whole number." },
+    decimal: { fr: "Indiquez un nombre.", nl: "Geef een getal.", en: "Enter a number." },
+    choice: { fr: "Choisissez une des options proposées.", nl: "Kies een van de voorgestelde opties.", en: "Choose one of the options offered." },
+    constraint: { fr: "Cette réponse n'est pas acceptée.", nl: "Dit antwoord wordt niet aanvaard.", en: "This answer is not accepted." },
+    too_long: { fr: "Ce texte est trop long.", nl: "Deze tekst is te lang.", en: "This text is too long." },
+    invalid_text: { fr: "Ce texte contient un caractère qui n'est pas accepté.", nl: "Deze tekst bevat een teken dat niet aanvaard wordt.", en: "This text contains a character that is not accepted." },
+    unknown: { fr: "Cette question n'existe pas dans ce questionnaire.", nl: "Deze vraag bestaat niet in deze vragenlijst.", en: "This question does not exist in this questionnaire." },
     date: { fr: "Indiquez une date (jour, mois, année).", nl: "Geef een datum (dag, maand, jaar).", en: "Enter a date (day, month, year)." },
     time: { fr: "Indiquez une heure (heures et minutes).", nl: "Geef een tijdstip (uren en minuten).", en: "Enter a time (hours and minutes)." },
     datetime: { fr: "Indiquez une date et une heure.", nl: "Geef een datum en een tijdstip.", en: "Enter a date and a time." },
-    geopoint: { fr: "Indiquez une position : latitude et longitude en degrés, séparées par une espace.",
-      nl: "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.",
-      en: "Enter a position: latitude and longitude in degrees, separated by a space." }
+    geopoint: { fr: "Indiquez une position : latitude et longitude en degrés, séparées par une espace.", nl: "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.", en: "Enter a position: latitude and longitude in degrees, separated by a space." }
   };
   /* The server's ISO shapes (validation.py _TEMPORAL); the values are then checked to be real. */
   var TEMPORAL = {
@@ -93,6 +93,7 @@
     }
     if (q.type === "select_multiple") return Array.isArray(v) ? v.slice() : String(v).split(/\s+/).filter(Boolean);
     if (typeof v !== "string") throw "choice";
+    if (v.indexOf("\u0000") >= 0) throw q.type === "select_one" ? "choice" : "invalid_text";  // as the server: no keyboard types it
     return q.type === "select_one" ? v.trim() : v;
   }
 

@@ -102,7 +102,7 @@ def test_refused_items_are_explained_in_the_interviewers_language(
     expect(page.locator("#st-rejected")).to_have_text("geweigerd 2")
     bad = page.locator(f"[data-uuid='{invalid}'] .reason")
     expect(bad).to_have_attribute("data-code", "invalid_answers")
-    expect(bad).to_have_text("antwoorden geweigerd: Leeftijd – Waarde niet aanvaard.")
+    expect(bad).to_have_text("antwoorden geweigerd: Leeftijd – Dit antwoord wordt niet aanvaard.")
     assert "age" in str(bad.get_attribute("title"))  # the raw detail stays available
     clash = page.locator(f"[data-uuid='{taken}'] .reason")
     expect(clash).to_have_attribute("data-code", "different_content")
@@ -110,7 +110,7 @@ def test_refused_items_are_explained_in_the_interviewers_language(
     assert "different content" in str(clash.get_attribute("title"))
 
     page.select_option("#ui-lang", "en")
-    expect(bad).to_have_text("answers refused: Age – This value is not accepted.")
+    expect(bad).to_have_text("answers refused: Age – This answer is not accepted.")
     expect(clash).to_have_text("already received with different content")
     assert {r["status"] for r in records(page)} == {"rejected"}  # kept on the tablet for review
     context.close()

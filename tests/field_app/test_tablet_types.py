@@ -18,8 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.planning import assign
+from survey.questionnaire.errors import FormError
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
+from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, User
 from survey.store.services.consultations import ConsultationService
@@ -165,7 +167,7 @@ def test_an_interview_with_dates_calculations_defaults_and_a_position(
     # required_when: with a household of 3, the number of adults is required.
     page.fill("[data-q=born]", "1980-05-17")
     page.click("#next")
-    expect(page.locator("[data-error=adults]")).to_have_text("This answer is required.")
+    expect(page.locator("[data-error=adults]")).to_have_text("This question is required.")
     page.fill("[data-q=household]", "2")
     page.click("#next")  # no longer required for a household of 2
     expect(page.locator("[data-question=position]")).to_be_visible()
@@ -223,4 +225,51 @@ def test_the_position_is_read_only_when_the_interviewer_taps_the_button(
     page.wait_for_function(
         "() => FieldDB.all('interviews').then(a => a[0].answers.position === '50.8466 4.3528 0 12')"
     )
+    context.close()
+
+
+CORPUS = Path(__file__).parents[1] / "data" / "xlsforms"
+GOOD = {"integer": "3", "decimal": "2.5", "text": "x", "date": "2024-05-31", "time": "14:30",
+        "datetime": "2024-05-31T14:30", "geopoint": "50.8466 4.3528"}  # fmt: skip
+BAD = {"integer": "3.5", "decimal": "abc", "date": "2024-02-30", "time": "24:00", "datetime": "2024-05-31",
+       "geopoint": "91 4"}  # fmt: skip
+
+
+def _raw(questionnaire: Questionnaire, values: dict[str, str]) -> dict[str, Any]:
+    """An answer for every question: the first choice of a list, or the value given for its type."""
+    raw: dict[str, Any] = {}
+    for q in questionnaire.questions:
+        options = questionnaire.choices_for(q)
+        if q.type.has_choices and options:
+            raw[q.name] = [options[0].name] if q.type.value == "select_multiple" else options[0].name
+        elif q.type.value in values:
+            raw[q.name] = values[q.type.value]
+    return raw
+
+
+def test_imported_corpus_forms_evaluate_on_the_tablet_as_on_the_server(
+    field_env: FieldEnv, server: Server, playwright_instance: Any, tmp_path: Path
+) -> None:
+    """Every corpus XLSForm that imports: same errors and same answers (calculations included)."""
+    context, page = device(playwright_instance, tmp_path / "corpus", "tablet")
+    page.goto(server.url + "/field/")
+    page.wait_for_function("() => window.FieldForm !== undefined")
+    checked = 0
+    for path in sorted(CORPUS.glob("*.xls*")):
+        try:
+            questionnaire = load_xlsform(path, allow_location=True).questionnaire
+        except FormError:
+            continue
+        form = questionnaire.to_dict()
+        for raw in ({}, _raw(questionnaire, GOOD), _raw(questionnaire, BAD)):
+            for language in (questionnaire.default_language, "fr"):
+                tablet = page.evaluate(
+                    "([form, raw, lang]) => FieldForm.evaluate(form, raw, lang, false)", [form, raw, language]
+                )
+                expected = validate(questionnaire, raw, language)
+                where = f"{path.name} {language} {raw}"
+                assert tablet["errors"] == {e.question: e.message for e in expected.errors}, where
+                assert _as_stored(tablet["answers"]) == _as_stored(expected.answers), where
+        checked += 1
+    assert checked >= 25  # the corpus forms that import today
     context.close()
