@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install everything the tests need (Python packages, Debian's Chromium, poppler, R with the survey
+# Install everything the tests need (Python packages, Debian's Chromium, poppler, Java, R with the survey
 # package, a running PostgreSQL and Redis, axe-core), run the linters and type checker, then the whole suite on SQLite and
 # PostgreSQL. Safe to run again: each step skips what is already there.
 set -euo pipefail
@@ -17,7 +17,8 @@ command -v chromium >/dev/null || missing+=(chromium chromium-driver)
 command -v pdftotext >/dev/null || missing+=(poppler-utils)
 command -v npm >/dev/null || missing+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
-command -v redis-server >/dev/null || missing+=(redis-server)  # shared rate limits and sessions (REDIS_URL)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v java >/dev/null || missing+=(default-jre-headless)  # ODK Validate (pyxform ships it) checks our XForms  # shared rate limits and sessions (REDIS_URL)
 command -v Rscript >/dev/null || missing+=(r-base-core r-cran-survey)  # regenerates the R golden values
 ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 if [ ${#missing[@]} -gt 0 ]; then
