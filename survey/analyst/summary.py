@@ -45,6 +45,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "points": "{value} pts",
         "clear": "larger than twice its SE",
         "more": "All other answers ({n}), by size of shift",
+        "table": "Largest shifts due to weighting",
         "method": "Key questions: every single-choice question that is not a weighting variable, "
         "sorted by the size of the shift. The SE of the shift is computed by Taylor linearisation of "
         "the weighted minus unweighted share, taking the calibration into account.",
@@ -63,6 +64,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "points": "{value} pts",
         "clear": "plus de deux fois son erreur type",
         "more": "Toutes les autres réponses ({n}), par taille de l’écart",
+        "table": "Plus grands écarts dus à la pondération",
         "method": "Questions clés : toutes les questions à choix unique qui ne servent pas à la "
         "pondération, triées par taille de l’écart. L’erreur type de l’écart est calculée par "
         "linéarisation de Taylor de la part pondérée moins la part non pondérée, en tenant compte du calage.",
@@ -81,6 +83,7 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "points": "{value} ptn",
         "clear": "meer dan tweemaal de standaardfout",
         "more": "Alle andere antwoorden ({n}), op grootte van de verschuiving",
+        "table": "Grootste verschuivingen door weging",
         "method": "Kernvragen: alle vragen met één antwoord die geen wegingsvariabele zijn, "
         "gesorteerd op grootte van de verschuiving. De standaardfout van de verschuiving is berekend "
         "met Taylor-linearisatie van het gewogen min het ongewogen aandeel, rekening houdend met de kalibratie.",
