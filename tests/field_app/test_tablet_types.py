@@ -139,6 +139,14 @@ def test_tablet_validation_matches_the_server(
             server_result = validate(questionnaire, raw, language)
             assert tablet["errors"] == {e.question: e.message for e in server_result.errors}, raw
             assert _as_stored(tablet["answers"]) == _as_stored(server_result.answers), raw
+    # A refusal from the server names the question by the label the server would show, not its name.
+    page.evaluate("() => FieldI18n.set('nl')")  # seen_at has English and French (the form's) labels
+    reason = page.evaluate(
+        """(form) => FieldUI.itemText({code: 'invalid_answers', errors: [{field: 'seen_at', code: 'datetime'}]},
+                                     {questionnaire: form})""",
+        TYPES_FORM,
+    )
+    assert "Vu le – Geef een datum en een tijdstip." in reason
     context.close()
 
 
