@@ -44,6 +44,12 @@
 
   function label(q, lang, easy, defaultLang) { return pick(easy ? q.easy_labels : {}, q.labels, lang, q.name, defaultLang); }
 
+  /* ${name} in a label or hint replaced by that answer, as the server's pages.fill_in does. */
+  function fillIn(text, answers) {
+    if (!text || text.indexOf("${") < 0) return text;
+    return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g, function (all, name) { return X.toString(answers[name]); });
+  }
+
   function required(q, answers) { return !!q.required || !!(q.required_when && X.isTrue(q.required_when, answers)); }
 
   /* A real date / time / date-time in ISO text, as validation.py _temporal accepts it. */
@@ -145,5 +151,5 @@
     return { answers: answers, errors: errors, visible: visible, pages: pages };
   }
 
-  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg, required: required, defaultValue: defaultValue };
+  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg, required: required, defaultValue: defaultValue, fillIn: fillIn };
 })(window);

@@ -260,8 +260,8 @@
         return h("div", { class: "question" + (shownErrors[q.name] ? " has-error" : ""), "data-question": q.name, id: "qb-" + q.name },
           /* Typed answers get a real <label>; a choice group is named by its question. */
           h(labelled ? "label" : "p", { class: "qlabel", id: "ql-" + q.name, for: labelled ? "q-" + q.name : null,
-            text: Form.label(q, rec.language, rec.easy_read, form.default_language) }),
-          q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: q.hints[rec.language] }) : null,
+            text: Form.fillIn(Form.label(q, rec.language, rec.easy_read, form.default_language), result.answers) }),
+          q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: Form.fillIn(q.hints[rec.language], result.answers) }) : null,
           shownErrors[q.name] ? h("p", { class: "error", id: "qe-" + q.name, "data-error": q.name, text: shownErrors[q.name] }) : null,
           Q.input(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }));
       });
@@ -321,7 +321,7 @@
         }).map(function (q) {
           return h("li", {}, h("button", { type: "button", class: "review-item" + (full.errors[q.name] ? " has-error" : ""), "data-review": q.name,
             onclick: function () { go(pos); } },
-            h("span", { class: "q", text: Form.label(q, rec.language, rec.easy_read, form.default_language) }),
+            h("span", { class: "q", text: Form.fillIn(Form.label(q, rec.language, rec.easy_read, form.default_language), full.answers) }),
             h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read) }),
             full.errors[q.name] ? h("span", { class: "error", text: full.errors[q.name] }) : null));
         })));

@@ -63,6 +63,7 @@ TYPES_FORM: dict[str, Any] = {
             _question("size", "calculate", {}, calculation="if(${household} > 4, 'large', 'small')"),
         ]},
         {"name": "where", "labels": {"en": "Where"}, "relevant": None, "questions": [
+            _question("recap", "note", {"en": "Household of ${household}, ${children} children (${size})"}),
             _question("position", "geopoint", {"en": "Position"}),
         ]},
     ],
@@ -186,6 +187,9 @@ def test_an_interview_with_dates_calculations_defaults_and_a_position(
     page.fill("[data-q=seen_at]", "2026-12-05T10:15")
     page.click("[data-q=transport][data-choice=walk]")
     page.click("#next")
+
+    # Labels show earlier answers and calculations, as the citizen pages fill them in.
+    expect(page.locator("[data-question=recap] .qlabel")).to_have_text("Household of 5, 3 children (large)")
 
     # A position is typed (the button reads it only when tapped); a bad one is refused.
     expect(page.locator("[data-record-position=position]")).to_have_text("Record the position")
