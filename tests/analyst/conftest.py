@@ -39,10 +39,14 @@ def _demo_templates() -> Iterator[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def database_url(
+def demo_url(
     database_url: str, _demo_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    """This module's own copy of the demo database (the backend is the run's ``database_url``)."""
+    """This module's own copy of the demo database (the backend is the run's ``database_url``).
+
+    A name of its own: a module-scoped fixture overriding the parametrised ``database_url`` is kept
+    by pytest for the whole run, so modules would share one copy and see each other's writes.
+    """
     backend = make_url(database_url).get_backend_name()
     if backend not in _demo_templates:
         template = new_database(database_url, "demo_tpl", tmp_path_factory.mktemp("demo"))
@@ -57,18 +61,18 @@ def database_url(
 
 
 @pytest.fixture(scope="module")
-def demo(database_url: str) -> Iterator[sessionmaker[Session]]:
+def demo(demo_url: str) -> Iterator[sessionmaker[Session]]:
     """The demo consultation, targets and staff, in this module's copy of the demo database."""
-    engine = make_engine(database_url)
+    engine = make_engine(demo_url)
     yield session_factory(engine)
     engine.dispose()
 
 
 @pytest.fixture(scope="module")
-def demo_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def demo_settings(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return load_settings(
         {
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": demo_url,
             "SURVEY_DATA_DIR": str(tmp_path_factory.mktemp("data")),
             "SECRET_KEY": "test-secret-key-0123456789",
         }

@@ -29,22 +29,18 @@ def _run(*args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_report_html_is_self_contained(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
-) -> None:
+def test_report_html_is_self_contained(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    _run("report", SLUG, "--out", str(out), "--database-url", database_url)
+    _run("report", SLUG, "--out", str(out), "--database-url", demo_url)
     html = out.read_text()
     for section in ("Methodology", "Weighting diagnostics", "Results per question", "Bias audit"):
         assert section in html
     assert "<svg" in html and "<link" not in html and "src=" not in html
 
 
-def test_report_pdf_sections_and_render(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
-) -> None:
+def test_report_pdf_sections_and_render(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "report.pdf"
-    _run("report", SLUG, "--out", str(out), "--database-url", database_url)
+    _run("report", SLUG, "--out", str(out), "--database-url", demo_url)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     for section in ("Methodology", "Weighting diagnostics", "Results per question", "Bias audit"):
         assert section in text
@@ -63,10 +59,10 @@ SECTIONS = {
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_report_in_french_and_dutch(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path, lang: str
+    demo: sessionmaker[Session], demo_url: str, tmp_path: Path, lang: str
 ) -> None:
     out = tmp_path / "report.html"
-    _run("report", SLUG, "--out", str(out), "--language", lang, "--database-url", database_url)
+    _run("report", SLUG, "--out", str(out), "--language", lang, "--database-url", demo_url)
     html = out.read_text()
     assert f'<html lang="{lang}">' in html
     for section in SECTIONS[lang]:
@@ -83,22 +79,20 @@ def test_report_in_french_and_dutch(
     )
 
 
-def test_report_language_from_the_locale(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
-) -> None:
+def test_report_language_from_the_locale(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
     result = runner.invoke(
         app,
-        ["report", SLUG, "--out", str(out), "--database-url", database_url],
+        ["report", SLUG, "--out", str(out), "--database-url", demo_url],
         env={"LC_ALL": "", "LC_MESSAGES": "", "LANG": "nl_BE.UTF-8"},
     )
     assert result.exit_code == 0, result.output
     assert '<html lang="nl">' in out.read_text()
 
 
-def test_report_pdf_in_french(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+def test_report_pdf_in_french(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     out = tmp_path / "rapport.pdf"
-    _run("report", SLUG, "--out", str(out), "--language", "fr", "--database-url", database_url)
+    _run("report", SLUG, "--out", str(out), "--language", "fr", "--database-url", demo_url)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     for section in SECTIONS["fr"]:
         assert section in text
@@ -112,13 +106,13 @@ def test_report_names_each_stage_as_it_starts(demo: sessionmaker[Session]) -> No
     assert started == list(REPORT_STAGES) and "Vertekeningsaudit" in html
 
 
-def test_report_refuses_bad_output(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+def test_report_refuses_bad_output(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     result = runner.invoke(
-        app, ["report", SLUG, "--out", str(tmp_path / "r.docx"), "--database-url", database_url]
+        app, ["report", SLUG, "--out", str(tmp_path / "r.docx"), "--database-url", demo_url]
     )
     assert result.exit_code == 2
     result = runner.invoke(
-        app, ["report", "nope", "--out", str(tmp_path / "r.html"), "--database-url", database_url]
+        app, ["report", "nope", "--out", str(tmp_path / "r.html"), "--database-url", demo_url]
     )
     assert result.exit_code == 2 and "nope" in result.output
     result = runner.invoke(
@@ -131,17 +125,17 @@ def test_report_refuses_bad_output(demo: sessionmaker[Session], database_url: st
             "--language",
             "de",
             "--database-url",
-            database_url,
+            demo_url,
         ],
     )
     assert result.exit_code == 2 and "--language" in result.output and not (tmp_path / "r.html").exists()
 
 
-def test_exports_read_back(demo: sessionmaker[Session], database_url: str, tmp_path: Path) -> None:
+def test_exports_read_back(demo: sessionmaker[Session], demo_url: str, tmp_path: Path) -> None:
     frames = {}
     for fmt in ("csv", "parquet", "sav", "dta"):
         out = tmp_path / f"data.{fmt}"
-        _run("export", SLUG, "--format", fmt, "--out", str(out), "--database-url", database_url)
+        _run("export", SLUG, "--format", fmt, "--out", str(out), "--database-url", demo_url)
         assert (tmp_path / "data.codebook.csv").exists()
         frames[fmt] = out
     csv = pl.read_csv(frames["csv"])

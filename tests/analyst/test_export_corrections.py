@@ -85,8 +85,8 @@ def corrected(demo: sessionmaker[Session]) -> Corrected:
         return Corrected(original.uuid, correction)
 
 
-def _export(database_url: str, out: Path, *extra: str) -> str:
-    result = runner.invoke(app, ["export", SLUG, "--out", str(out), "--database-url", database_url, *extra])
+def _export(demo_url: str, out: Path, *extra: str) -> str:
+    result = runner.invoke(app, ["export", SLUG, "--out", str(out), "--database-url", demo_url, *extra])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -110,10 +110,10 @@ def test_analysis_and_snapshot_count_the_corrected_respondent_once(
 
 
 def test_csv_export_links_the_correction_and_neutralises_formulas(
-    demo: sessionmaker[Session], corrected: Corrected, database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], corrected: Corrected, demo_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "data.csv"
-    printed = _export(database_url, out)
+    printed = _export(demo_url, out)
     rows = _rows(out)
     assert len(rows) == TOTAL and corrected.original not in rows
     row = rows[corrected.correction]
@@ -128,18 +128,18 @@ def test_csv_export_links_the_correction_and_neutralises_formulas(
 
 
 def test_raw_csv_keeps_the_text_as_typed(
-    demo: sessionmaker[Session], corrected: Corrected, database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], corrected: Corrected, demo_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "raw.csv"
-    _export(database_url, out, "--raw")
+    _export(demo_url, out, "--raw")
     assert _rows(out)[corrected.correction]["comment"] == FORMULA
 
 
 def test_audit_export_adds_the_original_without_weight(
-    demo: sessionmaker[Session], corrected: Corrected, database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], corrected: Corrected, demo_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "audit.csv"
-    printed = _export(database_url, out, "--with-superseded")
+    printed = _export(demo_url, out, "--with-superseded")
     rows = _rows(out)
     assert len(rows) == TOTAL + 1 and "+ 1 superseded" in printed
     original = rows[corrected.original]
@@ -148,10 +148,10 @@ def test_audit_export_adds_the_original_without_weight(
 
 
 def test_spss_keeps_the_text_and_the_export_says_so(
-    demo: sessionmaker[Session], corrected: Corrected, database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], corrected: Corrected, demo_url: str, tmp_path: Path
 ) -> None:
     out = tmp_path / "data.sav"
-    printed = _export(database_url, out, "--format", "sav")
+    printed = _export(demo_url, out, "--format", "sav")
     frame, _ = pyreadstat.read_sav(str(out))
     assert len(frame) == TOTAL
     assert frame.loc[frame["uuid"] == corrected.correction, "comment"].item() == FORMULA

@@ -128,8 +128,8 @@ def test_snapshot_freezes_provenance(demo: sessionmaker[Session]) -> None:
         assert snapshots.published(session, consultation, draft_id).published_at is not None
 
 
-def test_migration_matches_model(demo: sessionmaker[Session], database_url: str) -> None:
-    engine = make_engine(database_url)
+def test_migration_matches_model(demo: sessionmaker[Session], demo_url: str) -> None:
+    engine = make_engine(demo_url)
     with engine.connect() as connection:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     engine.dispose()

@@ -13,7 +13,7 @@ from survey.cli import export
 from survey.cli import targets as targets_cli
 from survey.cli.weighting import register
 from survey.demo.population import POPULATION_CSV
-from tests.analyst.conftest import SLUG, _demo_templates, database_url, demo  # noqa: F401  (fixtures)
+from tests.analyst.conftest import SLUG, _demo_templates, demo, demo_url  # noqa: F401  (fixtures)
 
 runner = CliRunner()
 
@@ -90,16 +90,14 @@ def test_non_positive_base_weights_are_still_refused(app, tmp_path):
     assert "must be > 0 (data row 4" in wgt.stderr
 
 
-def test_a_real_survey_export_is_weighted_again(demo, database_url, tmp_path):  # noqa: F811  (fixtures)
+def test_a_real_survey_export_is_weighted_again(demo, demo_url, tmp_path):  # noqa: F811  (fixtures)
     """The file `survey export` writes, weight column included, goes straight back into `survey weight`."""
     application = typer.Typer()
     export.register(application)
     register(application)
     application.add_typer(targets_cli.app, name="targets")
     exported, tfile, out = tmp_path / "export.csv", tmp_path / "t.csv", tmp_path / "w.csv"
-    made = runner.invoke(
-        application, ["export", SLUG, "--out", str(exported), "--database-url", database_url]
-    )
+    made = runner.invoke(application, ["export", SLUG, "--out", str(exported), "--database-url", demo_url])
     assert made.exit_code == 0, made.output
     assert "weight" in pd.read_csv(exported, nrows=1).columns
     table = str(POPULATION_CSV)

@@ -1,6 +1,6 @@
 """The demo consultation for the planner's CLI, page and API tests: the analyst tests' own fixtures.
 
-Each module gets its own copy of the demo database loaded once per run (``database_url`` and the
+Each module gets its own copy of the demo database loaded once per run (``demo_url`` and the
 template it copies), exactly as the workbench's tests do.
 """
 
@@ -11,10 +11,10 @@ from tests.analyst.conftest import (
     SLUG,
     _demo_templates,
     client,
-    database_url,
     demo,
     demo_settings,
+    demo_url,
     login,
 )
 
-__all__ = ["PASSWORD", "SLUG", "_demo_templates", "client", "database_url", "demo", "demo_settings", "login"]
+__all__ = ["PASSWORD", "SLUG", "_demo_templates", "client", "demo", "demo_settings", "demo_url", "login"]

@@ -26,8 +26,8 @@ from weighting.representativeness import Cells, weight_effect
 runner = CliRunner()
 
 
-def run(*args: str, database_url: str, code: int = 0) -> str:
-    result = runner.invoke(app, [*args, "--database-url", database_url])
+def run(*args: str, demo_url: str, code: int = 0) -> str:
+    result = runner.invoke(app, [*args, "--database-url", demo_url])
     assert result.exit_code == code, result.output
     return result.output
 
@@ -38,11 +38,11 @@ def as_cells(frame: pd.DataFrame, column: str) -> Cells:
 
 
 def test_plan_file_and_comparison_with_proportional(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], demo_url: str, tmp_path: Path
 ):
     path = tmp_path / "plan.csv"
     output = run("plan", SLUG, "--budget", "148", "--cells", "sex:age_group", "--out", str(path),
-                 database_url=database_url)  # fmt: skip
+                 demo_url=demo_url)  # fmt: skip
     frame = pd.read_csv(path, dtype={"category": str})
     assert list(frame.columns) == ["variable", "category", "target_share", "responses", "planned", "after"]
     assert set(frame["variable"]) == {"sex:age_group"}
@@ -60,7 +60,7 @@ def test_plan_file_and_comparison_with_proportional(
 
 
 def test_moe_plans_the_fewest_interviews_reaching_it(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
+    demo: sessionmaker[Session], demo_url: str, tmp_path: Path
 ):
     path = tmp_path / "plan.csv"
     run(
@@ -72,7 +72,7 @@ def test_moe_plans_the_fewest_interviews_reaching_it(
         "sex,education",
         "--out",
         str(path),
-        database_url=database_url,
+        demo_url=demo_url,
     )
     frame = pd.read_csv(path)
     assert set(frame["variable"]) == {"sex", "education"}
@@ -81,24 +81,24 @@ def test_moe_plans_the_fewest_interviews_reaching_it(
     # Both margins are read from the same crossed cells: rebuild them and check the MOE.
     path2 = tmp_path / "plan2.csv"
     run("plan", SLUG, "--budget", str(by_margin["sex"]), "--cells", "sex:education", "--out", str(path2),
-        database_url=database_url)  # fmt: skip
+        demo_url=demo_url)  # fmt: skip
     crossed = pd.read_csv(path2)
     assert weight_effect(as_cells(crossed, "after")).moe <= 0.03
     run("plan", SLUG, "--budget", str(by_margin["sex"] - 1), "--cells", "sex:education", "--out", str(path2),
-        database_url=database_url)  # fmt: skip
+        demo_url=demo_url)  # fmt: skip
     assert weight_effect(as_cells(pd.read_csv(path2), "after")).moe > 0.03
 
 
-def test_costs_and_caps_per_cell(demo: sessionmaker[Session], database_url: str, tmp_path: Path):
+def test_costs_and_caps_per_cell(demo: sessionmaker[Session], demo_url: str, tmp_path: Path):
     costs = tmp_path / "costs.csv"
     costs.write_text("variable,category,cost,max\nsex:education,F:low,3,\nsex:education,M:low,,5\n")
     path = tmp_path / "plan.csv"
     run("plan", SLUG, "--budget", "100", "--cells", "sex:education", "--costs", str(costs), "--out", str(path),
-        database_url=database_url)  # fmt: skip
+        demo_url=demo_url)  # fmt: skip
     frame = pd.read_csv(path).set_index("category")
     assert frame.loc["M:low", "planned"] <= 5
     output = run("plan", SLUG, "--budget", "100", "--cells", "sex:education", "--costs", str(costs),
-                 database_url=database_url)  # fmt: skip
+                 demo_url=demo_url)  # fmt: skip
     cost, unit_cost = (float(x) for x in re.findall(r"cost(?:s)? (?:of this plan: )?([0-9.]+)", output)[:2])
     assert cost <= unit_cost
 
@@ -115,29 +115,27 @@ def test_costs_and_caps_per_cell(demo: sessionmaker[Session], database_url: str,
         (["--cells", "years_in_brussels", "--budget", "5"], "no targets for 'years_in_brussels'"),
     ],
 )
-def test_bad_input_is_one_line_and_exit_2(demo: sessionmaker[Session], database_url: str, args, message):
-    output = run("plan", SLUG, *args, database_url=database_url, code=2)
+def test_bad_input_is_one_line_and_exit_2(demo: sessionmaker[Session], demo_url: str, args, message):
+    output = run("plan", SLUG, *args, demo_url=demo_url, code=2)
     assert message in output
     assert "Traceback" not in output
 
 
-def test_bad_costs_line_and_unknown_consultation(
-    demo: sessionmaker[Session], database_url: str, tmp_path: Path
-):
+def test_bad_costs_line_and_unknown_consultation(demo: sessionmaker[Session], demo_url: str, tmp_path: Path):
     costs = tmp_path / "costs.csv"
     costs.write_text("variable,category,cost\nsex,F,2\n")
     output = run("plan", SLUG, "--budget", "5", "--cells", "sex:education", "--costs", str(costs),
-                 database_url=database_url, code=2)  # fmt: skip
+                 demo_url=demo_url, code=2)  # fmt: skip
     assert "--costs line 2: sex=F is not one of the planned sex:education cells" in output
     costs.write_text("variable,category,cost\nsex:education,F:low,free\n")
     output = run("plan", SLUG, "--budget", "5", "--cells", "sex:education", "--costs", str(costs),
-                 database_url=database_url, code=2)  # fmt: skip
+                 demo_url=demo_url, code=2)  # fmt: skip
     assert "--costs line 2: cost of sex:education=F:low must be a number > 0" in output
-    assert "no consultation" in run("plan", "nowhere", "--budget", "5", "--cells", "sex", database_url=database_url,
+    assert "no consultation" in run("plan", "nowhere", "--budget", "5", "--cells", "sex", demo_url=demo_url,
                                     code=2).lower()  # fmt: skip
 
 
-def test_apply_replaces_the_field_quotas_and_is_audited(demo: sessionmaker[Session], database_url: str):
+def test_apply_replaces_the_field_quotas_and_is_audited(demo: sessionmaker[Session], demo_url: str):
     run(
         "plan",
         SLUG,
@@ -146,7 +144,7 @@ def test_apply_replaces_the_field_quotas_and_is_audited(demo: sessionmaker[Sessi
         "--cells",
         "sex:age_group,education",
         "--apply",
-        database_url=database_url,
+        demo_url=demo_url,
     )
     with demo() as session:
         quotas = session.scalars(select(FieldQuota)).all()
@@ -159,14 +157,14 @@ def test_apply_replaces_the_field_quotas_and_is_audited(demo: sessionmaker[Sessi
     assert np.all(np.array(list(got.values())) >= 0)
 
 
-def test_simulate_reports_bias_and_rmse_per_scenario(demo: sessionmaker[Session], database_url: str):
+def test_simulate_reports_bias_and_rmse_per_scenario(demo: sessionmaker[Session], demo_url: str):
     output = run("plan", SLUG, "--budget", "148", "--cells", "sex:age_group", "--simulate", "30",
-                 database_url=database_url)  # fmt: skip
+                 demo_url=demo_url)  # fmt: skip
     assert "30 simulated samples" in output
     for scenario in ("this plan", "proportional", "no more field work"):
         assert scenario in output
     assert "must be" not in output
-    bad = run("plan", SLUG, "--budget", "148", "--cells", "sex", "--simulate", "-1", database_url=database_url,
+    bad = run("plan", SLUG, "--budget", "148", "--cells", "sex", "--simulate", "-1", demo_url=demo_url,
               code=2)  # fmt: skip
     assert "--simulate" in bad
 
@@ -176,9 +174,9 @@ def quotas(demo: sessionmaker[Session]) -> dict[tuple[str, str], int]:
         return {(q.variable, q.category): q.target for q in session.scalars(select(FieldQuota))}
 
 
-def test_adaptive_round_applies_the_plan_and_says_so(demo: sessionmaker[Session], database_url: str):
+def test_adaptive_round_applies_the_plan_and_says_so(demo: sessionmaker[Session], demo_url: str):
     output = run("plan", SLUG, "--budget", "20", "--cells", "sex:age_group", "--adaptive", "--rounds", "1",
-                 "--every", "0", database_url=database_url)  # fmt: skip
+                 "--every", "0", demo_url=demo_url)  # fmt: skip
     assert "round 1: 0 field interviews since the start, 20 left" in output
     assert sum(quotas(demo).values()) == 1151 + 20
 
@@ -207,8 +205,6 @@ def test_adaptive_rounds_spend_the_budget_as_field_interviews_arrive(demo: sessi
     assert actors.count("cli:plan --adaptive") >= 3
 
 
-def test_adaptive_needs_a_budget(demo: sessionmaker[Session], database_url: str):
-    output = run(
-        "plan", SLUG, "--moe", "0.03", "--cells", "sex", "--adaptive", database_url=database_url, code=2
-    )
+def test_adaptive_needs_a_budget(demo: sessionmaker[Session], demo_url: str):
+    output = run("plan", SLUG, "--moe", "0.03", "--cells", "sex", "--adaptive", demo_url=demo_url, code=2)
     assert "--adaptive plans a --budget" in output
