@@ -52,6 +52,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "rao_scott_how": "(second-order correction, as R's svychisq):",
         "rao_scott_f": "F = {f} on {df1} and {df2} degrees of freedom, {p}",
         "rao_scott_more": "(Pearson X² {pearson}, mean design effect {deff}, n = {n}).",
+        "as_r": "As R's svychisq prints it:",
         "differ": "The answers differ between the groups more than the sampling error explains (5% level).",
         "same": "The differences between the groups are within what sampling error explains (5% level).",
         "weighted_test": "The test accounts for the weighting; an unweighted chi-square would overstate the "
@@ -97,6 +98,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "rao_scott_how": "(correction du second ordre, comme svychisq dans R) :",
         "rao_scott_f": "F = {f} avec {df1} et {df2} degrés de liberté, {p}",
         "rao_scott_more": "(X² de Pearson {pearson}, effet de plan moyen {deff}, n = {n}).",
+        "as_r": "Tel que svychisq de R l'affiche :",
         "differ": "Les réponses diffèrent entre les groupes plus que ne l'explique l'erreur d'échantillonnage "
                   "(seuil de 5 %).",
         "same": "Les différences entre les groupes restent dans les limites de l'erreur d'échantillonnage "
@@ -158,6 +160,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "rao_scott_how": "(tweede-ordecorrectie, zoals svychisq in R):",
         "rao_scott_f": "F = {f} met {df1} en {df2} vrijheidsgraden, {p}",
         "rao_scott_more": "(Pearson X² {pearson}, gemiddeld designeffect {deff}, n = {n}).",
+        "as_r": "Zoals svychisq van R het toont:",
         "differ": "De antwoorden verschillen tussen de groepen meer dan de steekproeffout verklaart "
                   "(5%-niveau).",
         "same": "De verschillen tussen de groepen blijven binnen wat de steekproeffout verklaart (5%-niveau).",

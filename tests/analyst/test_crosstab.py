@@ -64,6 +64,10 @@ def test_breakdown_page_shows_table_chart_and_test(client, demo) -> None:
     assert page.status_code == 200, page.text
     assert "<svg" in page.text and "<caption>" in page.text and 'id="rao-scott"' in page.text
     assert re.search(r"F = \d+\.\d{3} on \d+\.\d{2} and [\d,]+\.\d degrees of freedom", page.text)
+    # the line R's svychisq(statistic="F") prints, so a side-by-side reading matches figure for figure
+    assert re.search(
+        r"<code>F = [\d.e+-]+, ndf = [\d.]+, ddf = [\d.]+, p-value = [\d.e+-]+</code>", page.text
+    )
     french = client.get(
         f"/analyst/{SLUG}/breakdown?method=rake&question=merge_municipalities&by=education&lang=fr"
     )
