@@ -67,6 +67,7 @@ def test_a_sound_deployment_passes_every_check(env: dict[str, str]) -> None:
         ("", "fail"),
         (STRONG, "ok"),
     ],
+    ids=["placeholder", "short", "repetitive", "empty", "strong"],  # STRONG differs per process (xdist)
 )
 def test_a_weak_secret_fails_in_production(env: dict[str, str], secret: str, status: str) -> None:
     env["SECRET_KEY"] = secret
