@@ -111,6 +111,7 @@
         var box = h("section", { class: "card notice", id: "signout-confirm" }, h("p", { text: t("out.confirm") }),
           h("div", { class: "row" },
             h("button", { class: "primary big", id: "signout-yes", onclick: function () {
+              box.remove();
               DB.all("interviews").then(function (again) {
                 if (again.some(function (r) { return r.status !== "sent"; })) { banner(t("out.refused", { n: again.length })); hooks.home(); return null; }
                 return Promise.all(["session", "pin", "pinFails", "authError", "lastSync", "consultations"].map(function (k) { return DB.del("kv", k); }))
@@ -119,7 +120,11 @@
               });
             }, text: t("out.yes") }),
             h("button", { class: "big", id: "signout-no", onclick: function () { box.remove(); }, text: t("out.no") })));
-        document.getElementById("view").prepend(box);
+        /* Beside the view, not in it: the home screen re-renders when a sync or another tab
+           reports, and a question inside the view vanished before the interviewer could answer. */
+        var earlier = document.getElementById("signout-confirm");
+        if (earlier) earlier.remove();
+        document.getElementById("view").before(box);
         box.scrollIntoView();
       });
     }
