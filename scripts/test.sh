@@ -65,6 +65,7 @@ step "ruff (lint and format) and mypy"
 
 step "pytest"
 mkdir -p artifacts
-# One worker per core (pytest-xdist); a file's tests stay on one worker so module fixtures are built once.
+# One worker per core (pytest-xdist; a third worker on two cores was slower); a file's tests stay on one
+# worker so module fixtures are built once.
 workers="${PYTEST_WORKERS:-$(nproc)}"
-.venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile "$@"
+.venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile --durations=15 "$@"

@@ -9,17 +9,13 @@ is refused for that interviewer (the revocation is not undone by signing in agai
 
 from __future__ import annotations
 
-import secrets
-
 from litestar.connection import ASGIConnection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from field_app.auth import REVOKED_MESSAGE, staff_from_basic
+from field_app.auth import REVOKED_MESSAGE, register_device, staff_from_basic
 from field_app.errors import DeviceRevoked
 from survey.store.models import Device, Role, User, utcnow
-from survey.store.services.audit import record
-from survey.store.tokens import hash_token
 from survey.web.login_throttle import limiter_of
 
 LIMITER_KEY = "openrosa_basic_limiter"
@@ -40,18 +36,8 @@ def collect_device(session: Session, user: User) -> Device:
         .limit(1)
     )
     if device is None:
-        # Collect never presents this token: it only fills the column, which must be unique.
-        device = Device(user_id=user.id, label=DEVICE_LABEL, token_hash=hash_token(secrets.token_urlsafe(32)))
-        session.add(device)
-        session.flush()
-        record(
-            session,
-            actor=user.username,
-            actor_id=user.id,
-            action="register",
-            entity="device",
-            entity_id=device.id,
-        )
+        # Collect never presents the token: it only fills the column, which must be unique.
+        device, _ = register_device(session, user, DEVICE_LABEL)
     if device.revoked_at is not None:
         raise DeviceRevoked(REVOKED_MESSAGE.format(id=device.id))
     device.last_seen_at = utcnow()
