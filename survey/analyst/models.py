@@ -17,7 +17,8 @@ from survey.store.models import Base, utcnow
 
 
 class ResultSnapshot(Base):
-    """One frozen weighting run; ``published_at`` set means it is visible without login."""
+    """One frozen weighting run; ``published_at`` set means it is visible without login, until
+    ``withdrawn_at`` is set (the row stays, so links to it explain the withdrawal)."""
 
     __tablename__ = "result_snapshots"
 
@@ -33,3 +34,4 @@ class ResultSnapshot(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[dt.datetime | None]
+    withdrawn_at: Mapped[dt.datetime | None] = mapped_column(default=None)

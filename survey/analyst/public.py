@@ -17,6 +17,7 @@ from survey.analyst import snapshots
 from survey.analyst.labels import Labels
 from survey.analyst.models import ResultSnapshot
 from survey.analyst.public_text import TEXT, methodology
+from survey.analyst.public_text import date as long_date
 from survey.analyst.render import question_chart, render
 from survey.api.params import PathId
 from survey.store.services.consultations import ConsultationService
@@ -60,17 +61,22 @@ class PublicResultsController(Controller):
     ) -> Response[str]:
         consultation = ConsultationService(db_session).get(slug)
         snapshot = snapshots.published(db_session, consultation, snapshot_id)
-        return Response(public_html(snapshot, _lang(request)), media_type=HTML)
+        lang = _lang(request)
+        if snapshot.withdrawn_at is not None:
+            body = render("analyst/public_withdrawn.html", c=consultation, s=snapshot, lang=lang, langs=PUBLIC_LANGS,
+                          t=TEXT[lang], when=long_date(snapshot.withdrawn_at, lang))  # fmt: skip
+            return Response(body, media_type=HTML, status_code=410)
+        return Response(public_html(snapshot, lang), media_type=HTML)
 
 
-def public_html(snapshot: ResultSnapshot, lang: str) -> str:
+def public_html(snapshot: ResultSnapshot, lang: str, *, preview: str = "") -> str:
     """The public page of one snapshot: easy-read summary and methodology from its content, then a
-    chart and a data table per question."""
+    chart and a data table per question. ``preview`` is a banner for staff looking at a draft."""
     content = snapshot.content
     charts = [question_chart(q, lang, title=q["labels"].get(lang) or q["name"]) for q in content["questions"]]
     return render(
         "analyst/public.html", s=snapshot, c=content, lang=lang, langs=PUBLIC_LANGS, t=TEXT[lang], charts=charts,
-        lab=Labels.from_dict(content.get("labels")),
+        lab=Labels.from_dict(content.get("labels")), preview=preview,
         method=methodology(content, snapshot.published_at, lang, easy=False),
         easy_text=methodology(content, snapshot.published_at, lang, easy=True),
     )  # fmt: skip

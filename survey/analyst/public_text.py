@@ -27,6 +27,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
                           "{version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; "
                           "effet de plan {deff}.",
         "data_hash": "Empreinte des données :",
+        "withdrawn_title": "Résultats retirés", "withdrawn": "Ces résultats ont été retirés le {date} par l’équipe qui les avait publiés. Ils ne doivent plus être cités.", "other_results": "Voir les résultats publiés de cette consultation", "withdrawn_on": "retiré le {date}",
     },
     "nl": {
         "results": "Resultaten", "results_of": "Resultaten: {title}", "method_title": "Hoe deze cijfers lezen",
@@ -37,6 +38,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "technical_line": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; "
                           "id van de set streefcijfers {targets}; software {software}; designeffect {deff}.",
         "data_hash": "Vingerafdruk van de gegevens:",
+        "withdrawn_title": "Resultaten ingetrokken", "withdrawn": "Deze resultaten werden op {date} ingetrokken door het team dat ze publiceerde. Ze mogen niet meer worden geciteerd.", "other_results": "Bekijk de gepubliceerde resultaten van deze raadpleging", "withdrawn_on": "ingetrokken op {date}",
     },
     "en": {
         "results": "Results", "results_of": "Results: {title}", "method_title": "How to read these figures",
@@ -47,6 +49,7 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "technical_line": "Method: {method}; margins: {margins}; questionnaire version id {version}; "
                           "targets set id {targets}; software {software}; design effect {deff}.",
         "data_hash": "Data hash:",
+        "withdrawn_title": "Results withdrawn", "withdrawn": "These results were withdrawn on {date} by the team that published them. They should no longer be cited.", "other_results": "See the published results of this consultation", "withdrawn_on": "withdrawn on {date}",
     },
 }  # fmt: skip
 # With the site-wide words for the skip link and the language switcher.

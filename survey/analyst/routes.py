@@ -6,13 +6,12 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any
-from urllib.parse import urlencode
 
 from anyio import to_thread
-from litestar import Controller, MediaType, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -25,8 +24,11 @@ from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
 from survey.analyst.charts import grouped_bars
 from survey.analyst.crosstab import breakdown_choices, crosstab
-from survey.analyst.labels import Labels
-from survey.analyst.models import ResultSnapshot
+from survey.analyst.pages import HTML
+from survey.analyst.pages import form_data as _form
+from survey.analyst.pages import page as _page
+from survey.analyst.pages import signed_in as _user
+from survey.analyst.pages import words as _words
 from survey.analyst.public import PublicResultsController
 from survey.analyst.render import (
     STATIC,
@@ -34,71 +36,28 @@ from survey.analyst.render import (
     comment_groups,
     diagnostics_charts,
     question_chart,
-    render,
 )
-from survey.analyst.report_text import mode_name, report_text
+from survey.analyst.report_text import mode_name
 from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
 )
 from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
+from survey.analyst.snapshot_routes import SnapshotController
+from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
-from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
-from survey.api.params import PathId
-from survey.store.errors import AuthError, NotFoundError, TargetsInvalidError
-from survey.store.models import TargetSet, User
+from survey.analyst.workbench_text import target_problem, workbench_language, workbench_text
+from survey.store.errors import AuthError, TargetsInvalidError
+from survey.store.models import TargetSet
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
 from survey.web import staff_session
-from survey.web.i18n import LANGUAGE_NAMES
 from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 from weighting import WeightingError
 
-HTML = MediaType.HTML
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
-LANGUAGE_SECONDS = 365 * 24 * 3600
-
-
-def _switcher(request: Request[Any, Any, Any]) -> list[tuple[str, str, str]]:
-    """(code, name, link) per language: the same page and weighting choices in another language.
-
-    After a form post (an upload, a freeze) the page shown is the consultation's overview, and the
-    posted URL only takes POST: the links then lead to the overview.
-    """
-    path, kept = request.url.path, [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    if request.method != "GET":
-        slug = request.path_params.get("slug")
-        path, kept = (f"/analyst/{slug}" if slug else "/analyst"), []
-    return [(code, name, f"{path}?{urlencode([*kept, ('lang', code)])}") for code, name in LANGUAGE_NAMES]
-
-
-def _page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    token, fresh = staff_session.form_token(request)
-    user = getattr(request.state, "analyst_user", None)
-    ctx = context.get("ctx")
-    lang = workbench_language(request)
-    context.setdefault("lab", ctx.labels if ctx is not None else Labels())
-    body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
-                  languages=_switcher(request), **context)  # fmt: skip
-    secure = staff_session.is_https(request)
-    cookies = [staff_session.csrf_seed_cookie(fresh, secure=secure)] if fresh else []
-    if request.query_params.get("lang") == lang:  # an explicit choice is remembered
-        cookies.append(
-            staff_session.cookie(
-                LANGUAGE_COOKIE, lang, path="/analyst", max_age=LANGUAGE_SECONDS, secure=secure
-            )
-        )
-    return Response(body, media_type=HTML, status_code=status, cookies=cookies)
-
-
-def _words(request: Request[Any, Any, Any]) -> Mapping[str, str]:
-    return workbench_text(workbench_language(request))
-
-
-async def _form(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    return dict(await staff_session.checked_form(request))
 
 
 def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | None:
@@ -175,20 +134,6 @@ class LoginController(Controller):
         return response
 
 
-def _user(request: Request[Any, Any, Any]) -> User:
-    user: User = request.state.analyst_user
-    return user
-
-
-def _own_snapshot(session: Session, slug: str, snapshot_id: int) -> None:
-    """404 unless the snapshot belongs to the consultation in the path: a snapshot of another
-    consultation must not be published through this one's URL (and its pages and audit trail)."""
-    consultation = ConsultationService(session).get(slug)
-    snapshot = session.get(ResultSnapshot, snapshot_id)
-    if snapshot is None or snapshot.consultation_id != consultation.id:
-        raise NotFoundError(f"consultation '{slug}' has no snapshot {snapshot_id}")
-
-
 class WorkbenchController(Controller):
     """Analyst pages: targets, weighting, results, bias audit, snapshots (analyst or admin)."""
 
@@ -219,6 +164,7 @@ class WorkbenchController(Controller):
         return _page(
             request, "analyst/consultation.html", status=status, ctx=context, versions=versions, methods=METHODS,
             snapshots=snapshots.snapshots(session, context.consultation, published_only=False),
+            st=snapshot_text(workbench_language(request)),
             variables=sorted({r.variable for r in context.target_rows}), **extra,
         )  # fmt: skip
 
@@ -366,32 +312,17 @@ class WorkbenchController(Controller):
                 request, db_session, slug, status=400, errors=[error or _words(request)["targets_first"]]
             )
         user = _user(request)
-        snapshot = snapshots.create_snapshot(
-            db_session,
-            context,
-            analysis,
-            actor=user.username,
-            actor_id=user.id,
-            publish=publish,
-        )
+        try:
+            snapshot = snapshots.create_snapshot(
+                db_session, context, analysis, actor=user.username, actor_id=user.id, publish=publish
+            )
+        except snapshots.DuplicateSnapshotError as exc:
+            words = snapshot_text(workbench_language(request))
+            return self._overview(
+                request, db_session, slug, status=409, errors=[words["duplicate"].format(id=exc.existing_id)]
+            )
         return self._overview(
             request, db_session, slug, notice=_words(request)["frozen"].format(id=snapshot.id)
-        )
-
-    @post("/{slug:str}/snapshots/{snapshot_id:int}/publish", media_type=HTML)
-    async def publish(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
-                      snapshot_id: FromPath[PathId]) -> Response[Any]:  # fmt: skip
-        await _form(request)
-        return await to_thread.run_sync(self._publish, request, db_session, slug, snapshot_id)
-
-    def _publish(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, snapshot_id: int
-    ) -> Response[Any]:
-        user = _user(request)
-        _own_snapshot(db_session, slug, snapshot_id)
-        snapshots.publish(db_session, snapshot_id, actor=user.username, actor_id=user.id)
-        return self._overview(
-            request, db_session, slug, notice=_words(request)["made_public"].format(id=snapshot_id)
         )
 
 
@@ -419,6 +350,7 @@ class AnalystApiController(Controller):
 ANALYST_ROUTES: list[ControllerRouterHandler] = [
     LoginController,
     WorkbenchController,
+    SnapshotController,
     AnalystApiController,
     PublicResultsController,
     RepresentativenessController,

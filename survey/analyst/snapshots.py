@@ -1,7 +1,14 @@
-"""Freeze and publish results; the public pages read only published snapshots."""
+"""Freeze, publish, withdraw and compare results; the public pages read only published snapshots.
+
+Why refuse a duplicate: two snapshots of the same data, questionnaire version, targets and settings
+hold the same figures, and a public list with two identical entries invites readers to look for a
+difference that is not there.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -11,7 +18,7 @@ from survey import __version__
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.models import ResultSnapshot
 from survey.analyst.services import Analysis, Context
-from survey.store.errors import ImmutableError, NotFoundError, StoreError
+from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
 from survey.store.models import Consultation, utcnow
 from survey.store.services.audit import record
 
@@ -54,12 +61,44 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
     }
 
 
+class DuplicateSnapshotError(ConflictError):
+    """The same results are already frozen; ``existing_id`` names the snapshot that holds them."""
+
+    def __init__(self, existing_id: int) -> None:
+        super().__init__(
+            f"snapshot {existing_id} already holds these results (same data, targets and settings)"
+        )
+        self.existing_id = existing_id
+
+
+def duplicate_of(session: Session, context: Context, analysis: Analysis) -> int | None:
+    """The id of a snapshot (not withdrawn) frozen from the same inputs, if there is one."""
+    if context.target_set is None:
+        return None
+    query = select(ResultSnapshot).where(
+        ResultSnapshot.consultation_id == context.consultation.id,
+        ResultSnapshot.questionnaire_version_id == context.version.id,
+        ResultSnapshot.target_set_id == context.target_set.id,
+        ResultSnapshot.data_hash == context.data_hash(),
+        ResultSnapshot.withdrawn_at.is_(None),
+    )
+    settings = analysis.spec.to_dict()
+    for existing in session.scalars(query.order_by(ResultSnapshot.id)):
+        if existing.settings == settings:
+            return existing.id
+    return None
+
+
 def create_snapshot(
     session: Session, context: Context, analysis: Analysis, *, actor: str, actor_id: int | None, publish: bool
 ) -> ResultSnapshot:
-    """Freeze one run; refuses when there are no targets (nothing to say how it was weighted)."""
+    """Freeze one run; refuses when there are no targets (nothing to say how it was weighted) and
+    when a snapshot of the same inputs exists (:class:`DuplicateSnapshotError`)."""
     if context.target_set is None:
         raise StoreError("upload targets before freezing results")
+    existing = duplicate_of(session, context, analysis)
+    if existing is not None:
+        raise DuplicateSnapshotError(existing)
     snapshot = ResultSnapshot(
         consultation_id=context.consultation.id,
         questionnaire_version_id=context.version.id,
@@ -88,8 +127,25 @@ def publish(session: Session, snapshot_id: int, *, actor: str, actor_id: int | N
         raise NotFoundError(f"snapshot {snapshot_id} does not exist")
     if snapshot.published_at is not None:
         raise ImmutableError(f"snapshot {snapshot_id} is already published")
+    if snapshot.withdrawn_at is not None:
+        raise ImmutableError(f"snapshot {snapshot_id} was withdrawn")
     snapshot.published_at = utcnow()
     record(session, actor=actor, actor_id=actor_id, action="publish_snapshot", entity="result_snapshot",
+           entity_id=snapshot.id)  # fmt: skip
+    return snapshot
+
+
+def withdraw(session: Session, snapshot_id: int, *, actor: str, actor_id: int | None) -> ResultSnapshot:
+    """Take published results off the public list; their page then says when they were withdrawn."""
+    snapshot = session.get(ResultSnapshot, snapshot_id)
+    if snapshot is None:
+        raise NotFoundError(f"snapshot {snapshot_id} does not exist")
+    if snapshot.published_at is None:
+        raise ImmutableError(f"snapshot {snapshot_id} is not published")
+    if snapshot.withdrawn_at is not None:
+        raise ImmutableError(f"snapshot {snapshot_id} is already withdrawn")
+    snapshot.withdrawn_at = utcnow()
+    record(session, actor=actor, actor_id=actor_id, action="withdraw_snapshot", entity="result_snapshot",
            entity_id=snapshot.id)  # fmt: skip
     return snapshot
 
@@ -104,14 +160,93 @@ def snapshots(session: Session, consultation: Consultation, *, published_only: b
 def has_published(session: Session, consultation: Consultation) -> bool:
     """Whether any results of this consultation are public (without loading their content)."""
     query = select(ResultSnapshot.id).where(
-        ResultSnapshot.consultation_id == consultation.id, ResultSnapshot.published_at.is_not(None)
+        ResultSnapshot.consultation_id == consultation.id,
+        ResultSnapshot.published_at.is_not(None),
+        ResultSnapshot.withdrawn_at.is_(None),
     )
     return session.scalar(query.limit(1)) is not None
 
 
 def published(session: Session, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:
-    """A published snapshot of this consultation, else not found (drafts never leak)."""
+    """A published snapshot of this consultation, else not found (drafts never leak). A withdrawn
+    one is returned too: its page explains the withdrawal instead of vanishing."""
     snapshot = session.get(ResultSnapshot, snapshot_id)
     if snapshot is None or snapshot.consultation_id != consultation.id or snapshot.published_at is None:
         raise NotFoundError("no such published results")
     return snapshot
+
+
+def of_consultation(session: Session, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:
+    """Any snapshot of this consultation (drafts included, for staff), else not found."""
+    snapshot = session.get(ResultSnapshot, snapshot_id)
+    if snapshot is None or snapshot.consultation_id != consultation.id:
+        raise NotFoundError(f"consultation '{consultation.slug}' has no snapshot {snapshot_id}")
+    return snapshot
+
+
+@dataclass(frozen=True)
+class Change:
+    """One answer's weighted estimate in two snapshots; ``None`` where a snapshot lacks it. The
+    labels (language → text) are the newer snapshot's, so the comparison reads like the page."""
+
+    question: str
+    category: str
+    kind: str
+    before: float | None
+    after: float | None
+    question_labels: dict[str, str]
+    labels: dict[str, str]
+
+    @property
+    def difference(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class _Row:
+    kind: str
+    estimate: float | None
+    question_labels: dict[str, str]
+    labels: dict[str, str]
+
+
+def _rows(content: dict[str, Any]) -> dict[tuple[str, str], _Row]:
+    found: dict[tuple[str, str], _Row] = {}
+    for question in content.get("questions", []):
+        for row in question.get("rows", []):
+            value = (row.get("weighted") or {}).get("estimate")
+            number = float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+            found[(question["name"], str(row["category"]))] = _Row(
+                question.get("kind", ""),
+                number,
+                dict(question.get("labels") or {}),
+                dict(row.get("labels") or {}),
+            )
+    return found
+
+
+def compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Change]:
+    """Every answer of either snapshot, largest absolute change first, then those only one has.
+
+    Why by (question, category) and not by position: a later questionnaire version may add or
+    reorder answers; matching by name shows what moved and what appeared or vanished.
+    """
+    old, new = _rows(before.content), _rows(after.content)
+    changes = []
+    for key in dict.fromkeys([*old, *new]):
+        shown = new.get(key) or old[key]
+        was, now = old.get(key), new.get(key)
+        changes.append(
+            Change(
+                key[0],
+                key[1],
+                shown.kind,
+                was.estimate if was else None,
+                now.estimate if now else None,
+                shown.question_labels,
+                shown.labels,
+            )
+        )
+    return sorted(changes, key=lambda ch: (ch.difference is None, -abs(ch.difference or 0.0)))

@@ -266,7 +266,7 @@ def test_pages_charts_comments_escaped_and_publish(client: TestClient, demo: ses
     anonymous = TestClient(client.app)
     assert anonymous.get(f"/results/{SLUG}/{draft_id}").status_code == 404
     assert f"/results/{SLUG}/{draft_id}" not in anonymous.get(f"/results/{SLUG}").text
-    client.post(f"/analyst/{SLUG}/snapshots/{draft_id}/publish", data={"csrf_token": token})
+    client.post(f"/analyst/{SLUG}/snapshots/{draft_id}/publish", data={"csrf_token": token, "confirm": "1"})
     for lang, word in (("fr", "Résultats"), ("nl", "Resultaten"), ("en", "How to read these figures")):
         public = anonymous.get(f"/results/{SLUG}/{draft_id}?lang={lang}")
         assert public.status_code == 200 and word in public.text

@@ -1,0 +1,163 @@
+"""Snapshot pages of the workbench: review a frozen result, preview it as the public will see it,
+publish it after an explicit confirmation, withdraw it, and compare two snapshots.
+
+Why a confirmation step: publishing puts figures in front of journalists and councillors, and a
+published snapshot cannot be changed, only withdrawn; a button in a table is too easy to press.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from sqlalchemy.orm import Session
+
+from survey.analyst import auth, snapshots
+from survey.analyst.models import ResultSnapshot
+from survey.analyst.pages import HTML, form_data, page, signed_in
+from survey.analyst.public import public_html
+from survey.analyst.snapshot_text import snapshot_text
+from survey.analyst.workbench_text import workbench_language, workbench_text
+from survey.api.params import PathId
+from survey.store.models import Consultation
+from survey.store.services.consultations import ConsultationService
+
+__all__ = ["SnapshotController"]
+
+
+def _snapshot(session: Session, slug: str, snapshot_id: int) -> tuple[Consultation, ResultSnapshot]:
+    """The consultation and its snapshot; 404 when the snapshot belongs to another consultation."""
+    consultation = ConsultationService(session).get(slug)
+    return consultation, snapshots.of_consultation(session, consultation, snapshot_id)
+
+
+class SnapshotController(Controller):
+    """Review, publish, withdraw and compare snapshots (analyst or admin)."""
+
+    path = "/analyst/{slug:str}/snapshots"
+    guards = [auth.staff_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    @get("/compare", media_type=HTML, sync_to_thread=True)
+    def compare(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        """Two snapshots side by side: the inputs that differ, then every answer by size of change."""
+        a, b = (request.query_params.get(k, "") for k in ("a", "b"))
+        if not (a.isdigit() and b.isdigit()):
+            return self._review(request, db_session, slug, int(a) if a.isdigit() else 0, status=400)
+        consultation, before = _snapshot(db_session, slug, int(a))
+        _, after = _snapshot(db_session, slug, int(b))
+        return page(request, "analyst/snapshot_compare.html", c=consultation, a=before, b=after,
+                    inputs=_inputs(before, after), changes=snapshots.compare(before, after), st=_words(request))  # fmt: skip
+
+    @get("/{snapshot_id:int}", media_type=HTML, sync_to_thread=True)
+    def review(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        snapshot_id: FromPath[PathId],
+    ) -> Response[str]:  # fmt: skip
+        return self._review(request, db_session, slug, snapshot_id)
+
+    @get("/{snapshot_id:int}/preview", media_type=HTML, sync_to_thread=True)
+    def preview(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        snapshot_id: FromPath[PathId],
+    ) -> Response[str]:  # fmt: skip
+        """Exactly the public page, with a banner saying it is not public (drafts included)."""
+        _, snapshot = _snapshot(db_session, slug, snapshot_id)
+        lang = request.query_params.get("lang") or workbench_language(request)
+        lang = lang if lang in ("fr", "nl", "en") else "en"
+        body = public_html(snapshot, lang, preview=snapshot_text(lang)["preview_banner"])
+        return Response(
+            body, media_type=HTML, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+        )
+
+    @post("/{snapshot_id:int}/publish", media_type=HTML)
+    async def publish(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        snapshot_id: FromPath[PathId],
+    ) -> Response[str]:  # fmt: skip
+        form = await form_data(request)
+        return await to_thread.run_sync(
+            self._publish, request, db_session, slug, snapshot_id, form.get("confirm")
+        )
+
+    @post("/{snapshot_id:int}/withdraw", media_type=HTML)
+    async def withdraw(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        snapshot_id: FromPath[PathId],
+    ) -> Response[str]:  # fmt: skip
+        form = await form_data(request)
+        return await to_thread.run_sync(
+            self._withdraw, request, db_session, slug, snapshot_id, form.get("confirm")
+        )
+
+    def _publish(
+        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any
+    ) -> Response[str]:
+        _, snapshot = _snapshot(session, slug, snapshot_id)
+        if snapshot.published_at is None and confirm != "1":
+            return self._review(
+                request, session, slug, snapshot_id, status=400, error=_words(request)["must_confirm"]
+            )
+        user = signed_in(request)
+        snapshots.publish(session, snapshot_id, actor=user.username, actor_id=user.id)
+        session.flush()
+        return self._review(request, session, slug, snapshot_id, notice=_made_public(request, snapshot_id))
+
+    def _withdraw(
+        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any
+    ) -> Response[str]:
+        _, snapshot = _snapshot(session, slug, snapshot_id)
+        if snapshot.published_at is not None and snapshot.withdrawn_at is None and confirm != "1":
+            words = _words(request)
+            return self._review(
+                request, session, slug, snapshot_id, status=400, error=words["must_confirm_withdraw"]
+            )
+        user = signed_in(request)
+        snapshots.withdraw(session, snapshot_id, actor=user.username, actor_id=user.id)
+        session.flush()
+        notice = _words(request)["withdrawn_done"].format(id=snapshot_id)
+        return self._review(request, session, slug, snapshot_id, notice=notice)
+
+    def _review(
+        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, *, status: int = 200,
+        error: str | None = None, notice: str | None = None,
+    ) -> Response[str]:  # fmt: skip
+        consultation, snapshot = _snapshot(session, slug, snapshot_id)
+        others = [
+            s for s in snapshots.snapshots(session, consultation, published_only=False) if s.id != snapshot_id
+        ]
+        return page(request, "analyst/snapshot.html", status=status, c=consultation, s=snapshot, others=others,
+                    st=_words(request), problem=error, notice=notice)  # fmt: skip
+
+
+def _words(request: Request[Any, Any, Any]) -> Any:
+    return snapshot_text(workbench_language(request))
+
+
+def _made_public(request: Request[Any, Any, Any], snapshot_id: int) -> str:
+    return workbench_text(workbench_language(request))["made_public"].format(id=snapshot_id)
+
+
+def _inputs(before: ResultSnapshot, after: ResultSnapshot) -> list[tuple[str, str, str]]:
+    """(item key, value in the first, value in the second) for what produced each snapshot."""
+
+    def value(s: ResultSnapshot, key: str) -> str:
+        content = s.content
+        return {
+            "n": f"{(content.get('n') or {}).get('all', '')}",
+            "deff": f"{float(content.get('deff') or 0):.2f}",
+            "method": s.method,
+            "targets": f"{s.target_set_id} {content.get('targets_label', '')}".strip(),
+            "version": str(s.questionnaire_version_id),
+            "data_hash": s.data_hash[:12],
+        }[key]
+
+    return [
+        (key, value(before, key), value(after, key))
+        for key in ("n", "deff", "method", "targets", "version", "data_hash")
+    ]
