@@ -24,6 +24,7 @@ from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
 from survey.analyst.charts import grouped_bars
 from survey.analyst.crosstab import breakdown_choices, crosstab
+from survey.analyst.page_csv import breakdown_frame, csv_download, key_choices, results_frame
 from survey.analyst.pages import HTML
 from survey.analyst.pages import form_data as _form
 from survey.analyst.pages import page as _page
@@ -56,6 +57,7 @@ from survey.web import staff_session
 from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 from weighting import WeightingError
 
+BOUNDED = ("linear", "logit")  # the calibration functions that take bounds on g
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
 
@@ -80,11 +82,20 @@ def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
             method=method,
             methods=", ".join(METHODS),
         )
+    bounds = _pair(q.get("bounds_lo"), q.get("bounds_hi"), "bounds")
+    if bounds is not None and method not in BOUNDED:
+        raise WeightingError(
+            f"bounds on g apply to linear or logit calibration only; {method} would ignore them: "
+            "choose linear or logit, or clear the bounds",
+            code="bounds_ignored",
+            method=method,
+        )
     return WeightingSpec(
         method=method,
         variables=tuple(v for v in q.getall("variables", []) if v),
-        bounds=_pair(q.get("bounds_lo"), q.get("bounds_hi"), "bounds"),
+        bounds=bounds,
         trim=_pair(q.get("trim_lo"), q.get("trim_hi"), "trim"),
+        keys=tuple(dict.fromkeys(k for k in q.getall("key", []) if k)),
     )
 
 
@@ -239,20 +250,25 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
     def results(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         context, analysis, error = self._analysis(request, db_session, slug)
         lang = workbench_language(request)
         items = (
             [{"result": r, "chart": question_chart(r, lang)} for r in analysis.results] if analysis else []
         )
         groups = comment_groups(analysis.comments, PAGE_COMMENTS) if analysis else []
+        if analysis and request.query_params.get("format") == "csv":
+            return csv_download(results_frame(analysis, lang), f"{slug}-results.csv")
+        keep = [(k, v) for k, v in request.query_params.multi_items() if k not in ("key", "format")]
+        chosen = {row["question"] for row in analysis.summary.to_dict()["rows"]} if analysis else set()
         return _page(request, "analyst/results.html", status=400 if error else 200, ctx=context,
-                     analysis=analysis, items=items, comment_groups=groups, error=error, query=_query(request))  # fmt: skip
+                     analysis=analysis, items=items, comment_groups=groups, error=error, query=_query(request),
+                     spec_fields=keep, key_choices=key_choices(analysis) if analysis else [], chosen=chosen)  # fmt: skip
 
     @get("/{slug:str}/breakdown", media_type=HTML, sync_to_thread=True)
     def breakdown(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         """One question by a subgroup: weighted shares with CIs and the Rao–Scott test."""
         context, analysis, error = self._analysis(request, db_session, slug)
         choices = breakdown_choices(context.questionnaire, analysis.data) if analysis else []
@@ -278,7 +294,10 @@ class WorkbenchController(Controller):
                 [labels.choice(question, c, lang) for c in table.categories], series,
                 desc=words["crosstab_desc"], lang=lang,
             )  # fmt: skip
-        keep = [(k, v) for k, v in request.query_params.items() if k not in ("question", "by")]
+        if table is not None and request.query_params.get("format") == "csv":
+            return csv_download(breakdown_frame(table, context.labels, workbench_language(request)),
+                                f"{slug}-{question}-by-{by}.csv")  # fmt: skip
+        keep = [(k, v) for k, v in request.query_params.items() if k not in ("question", "by", "format")]
         return _page(request, "analyst/breakdown.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, table=table, chart=chart, choices=choices, question=question, by=by,
                      spec_fields=keep, error=error, query=_query(request))  # fmt: skip
@@ -343,8 +362,23 @@ class AnalystApiController(Controller):
             "spec": analysis.spec.to_dict(),
             "n": analysis.n,
             "diagnostics": [d.to_dict() for d in analysis.diagnostics],
+            "summary": analysis.summary.to_dict(),
             "questions": [{"name": r.name, "kind": r.kind, "rows": r.rows} for r in analysis.results],
         }
+
+    @get(
+        "/{slug:str}/summary",
+        sync_to_thread=True,
+        summary="What weighting changed: the key questions' shifts",
+    )
+    def summary(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> dict[str, Any]:
+        """The results page's summary alone (``?key=`` chooses the key questions, as on the page)."""
+        context = load_context(db_session, slug)
+        analysis = run_analysis(context, spec_from_query(request))
+        return {"consultation": slug, "spec": analysis.spec.to_dict(), "n": analysis.n,
+                **analysis.summary.to_dict()}  # fmt: skip
 
 
 ANALYST_ROUTES: list[ControllerRouterHandler] = [

@@ -27,6 +27,7 @@ from weighting import (
     Diagnostics,
     MissingTreatment,
     Targets,
+    WeightingError,
     calibrate,
     estimate,
     poststratify,
@@ -48,15 +49,19 @@ class WeightingSpec:
     bounds: tuple[float, float] | None = None
     trim: tuple[float, float] | None = None
     missing: str = "mode"
+    keys: tuple[str, ...] = ()  # the summary's key questions; empty: the default choice
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        found: dict[str, Any] = {
             "method": self.method,
             "variables": list(self.variables),
             "bounds": list(self.bounds) if self.bounds else None,
             "trim": list(self.trim) if self.trim else None,
             "missing": self.missing,
         }
+        if self.keys:  # absent otherwise, so earlier snapshots' settings compare equal
+            found["keys"] = list(self.keys)
+        return found
 
 
 @dataclass
@@ -264,7 +269,8 @@ def run_analysis(context: Context, spec: WeightingSpec, keys: tuple[str, ...] | 
     that is not a weighting variable).
     """
     data = prepare_data(context)
-    return analyse(context, spec, data, weight(data, context.targets, spec, context.population), keys)
+    chosen = keys if keys is not None else (spec.keys or None)
+    return analyse(context, spec, data, weight(data, context.targets, spec, context.population), chosen)
 
 
 def analyse(
@@ -306,6 +312,16 @@ def analyse(
     counts = data["mode"].value_counts().to_dict()
     n = {"all": len(data), **{str(k): int(v) for k, v in counts.items()}}
     margins = {part for margin in design.diagnostics[-1].margins for part in margin.split(CROSS)}
+    if keys:
+        single = {r.name for r in results if r.kind == "categorical"}
+        for chosen in keys:
+            if chosen not in single:
+                raise WeightingError(
+                    f"key: '{chosen}' is not a single-choice question of this consultation",
+                    code="not_single_choice",
+                    name="key",
+                    value=chosen,
+                )
     summary = summarise(design, data, results, sorted(margins), keys)
     return Analysis(spec, design, design.diagnostics, results, comments(context), n, data, summary)
 

@@ -50,6 +50,9 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "sorted by the size of the shift. The SE of the shift is computed by Taylor linearisation of "
         "the weighted minus unweighted share, taking the calibration into account.",
         "none": "No single-choice question outside the weighting variables to summarise.",
+        "choose": "Key questions of the summary",
+        "apply": "Show the summary for these questions",
+        "csv": "Download the results table (CSV)",
     },
     "fr": {
         "title": "Résumé : ce que la pondération a changé",
@@ -69,6 +72,9 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "pondération, triées par taille de l’écart. L’erreur type de l’écart est calculée par "
         "linéarisation de Taylor de la part pondérée moins la part non pondérée, en tenant compte du calage.",
         "none": "Aucune question à choix unique hors variables de pondération à résumer.",
+        "choose": "Questions clés du résumé",
+        "apply": "Afficher le résumé pour ces questions",
+        "csv": "Télécharger le tableau des résultats (CSV)",
     },
     "nl": {
         "title": "Samenvatting: wat de weging veranderde",
@@ -88,6 +94,9 @@ SUMMARY_TEXT: dict[str, dict[str, str]] = {
         "gesorteerd op grootte van de verschuiving. De standaardfout van de verschuiving is berekend "
         "met Taylor-linearisatie van het gewogen min het ongewogen aandeel, rekening houdend met de kalibratie.",
         "none": "Geen vraag met één antwoord buiten de wegingsvariabelen om samen te vatten.",
+        "choose": "Kernvragen van de samenvatting",
+        "apply": "De samenvatting voor deze vragen tonen",
+        "csv": "De resultatentabel downloaden (CSV)",
     },
 }
 

@@ -44,6 +44,8 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "too_few_categories": "« {row} » et « {col} » doivent avoir chacune au moins deux catégories pour tester "
                               "l'indépendance",
         "unknown_method": "méthode inconnue « {method} » ; choisissez parmi {methods}",
+        "bounds_ignored": "des bornes sur g ne s'appliquent qu'à la calibration linéaire ou logit ; "
+                          "la méthode {method} les ignorerait : choisissez linéaire ou logit, ou videz les bornes",
         "no_targets_for": "pas de cibles pour « {variable} » (les cibles portent sur : {available})",
         "no_rows": "aucune réponse à pondérer pour l'instant",
         "one_margin": "la post-stratification demande une seule marge (croisez-les, par exemple sex:age_group) ; "
@@ -126,6 +128,8 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "too_few_categories": "'{row}' en '{col}' hebben elk minstens twee categorieën nodig om onafhankelijkheid "
                               "te toetsen",
         "unknown_method": "onbekende methode '{method}'; kies uit {methods}",
+        "bounds_ignored": "grenzen op g gelden alleen voor lineaire of logit-kalibratie; de methode {method} "
+                          "zou ze negeren: kies lineair of logit, of maak de grenzen leeg",
         "no_targets_for": "geen streefcijfers voor '{variable}' (de streefcijfers gaan over: {available})",
         "no_rows": "nog geen antwoorden om te wegen",
         "one_margin": "poststratificatie vraagt één marge (kruis ze, bijvoorbeeld sex:age_group); de streefcijfers "

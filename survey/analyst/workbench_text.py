@@ -23,6 +23,8 @@ LANGUAGE_COOKIE = "analyst_lang"
 
 _OWN_WORDS: dict[str, dict[str, str]] = {
     "en": {
+        "no_respondents": "no respondents", "small_group": "small group (fewer than 30 answers): read with care",
+        "breakdown_csv": "Download this table (CSV)",
         "workbench": "Analyst workbench", "consultations": "Consultations",
         "signed_in_as": "Signed in as {name} ({role})",
         "sign_in_title": "Sign in – analyst workbench", "no_access": "This account has no analyst access.",
@@ -65,6 +67,8 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         **{f"target_{code}": sentence for code, sentence in TargetProblem.ENGLISH.items()},
     },
     "fr": {
+        "no_respondents": "aucun répondant", "small_group": "petit groupe (moins de 30 réponses) : à lire avec prudence",
+        "breakdown_csv": "Télécharger ce tableau (CSV)",
         "workbench": "Atelier d'analyse", "consultations": "Consultations",
         "signed_in_as": "Connecté : {name} ({role})",
         "sign_in_title": "Connexion – atelier d'analyse",
@@ -127,6 +131,8 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_sum_off": "variable « {variable} » : la somme des parts vaut {total}, pas 1",
     },
     "nl": {
+        "no_respondents": "geen respondenten", "small_group": "kleine groep (minder dan 30 antwoorden): voorzichtig lezen",
+        "breakdown_csv": "Deze tabel downloaden (CSV)",
         "workbench": "Analysewerkplaats", "consultations": "Raadplegingen",
         "signed_in_as": "Aangemeld: {name} ({role})",
         "sign_in_title": "Aanmelden – analysewerkplaats",

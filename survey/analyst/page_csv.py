@@ -1,0 +1,97 @@
+"""A page's table as a CSV download (``?format=csv`` on the page's own URL).
+
+Why the page's URL and not a separate export: the analyst has just chosen a method, margins and
+key questions in the query string; the CSV must hold exactly the figures on the screen, so it is
+the same request with another representation. Text cells are neutralised as in ``survey export``:
+an answer label beginning with ``=`` must not run as a formula when the file is opened.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+from litestar import Response
+
+from survey.analyst.crosstab import Crosstab
+from survey.analyst.labels import Labels
+from survey.analyst.services import Analysis
+from survey.analyst.spreadsheet import neutralise_frame
+
+__all__ = ["breakdown_frame", "csv_download", "key_choices", "results_frame"]
+
+_FIGURES = ("estimate", "se", "ci_low", "ci_high", "n")
+
+
+def _figures(prefix: str, cell: dict[str, Any] | None) -> dict[str, float | None]:
+    cell = cell or {}
+    out: dict[str, float | None] = {}
+    for name in _FIGURES:
+        value = cell.get(name)
+        out[f"{prefix}_{name}"] = (
+            float(value) if isinstance(value, int | float) and math.isfinite(value) else None
+        )
+    return out
+
+
+def results_frame(analysis: Analysis, lang: str) -> pd.DataFrame:
+    """One row per answer: labels in ``lang``, then weighted, unweighted, online and field figures."""
+    rows = []
+    for result in analysis.results:
+        for row in result.rows:
+            rows.append(
+                {
+                    "question": result.name,
+                    "question_label": result.labels.get(lang) or result.name,
+                    "kind": result.kind,
+                    "category": row["category"],
+                    "category_label": (row.get("labels") or {}).get(lang) or row["category"],
+                    **_figures("weighted", row.get("weighted")),
+                    **_figures("unweighted", row.get("unweighted")),
+                    **_figures("online", row.get("online")),
+                    **_figures("field", row.get("field")),
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame.attrs["method"] = analysis.spec.method
+    return frame
+
+
+def breakdown_frame(table: Crosstab, labels: Labels, lang: str) -> pd.DataFrame:
+    """One row per subgroup and answer: weighted share with its CI and the subgroup's n.
+
+    A subgroup without respondents has no estimate (empty cells), never a share of 0.
+    """
+    rows = []
+    for group in table.groups:
+        for category in table.categories:
+            cell = table.cells.get((group, category))
+            rows.append(
+                {
+                    "by": table.by,
+                    "group": group,
+                    "group_label": labels.choice(table.by, group, lang) if table.by != "mode" else group,
+                    "question": table.question,
+                    "category": category,
+                    "category_label": labels.choice(table.question, category, lang),
+                    "group_n": table.group_n.get(group, 0),
+                    **{k: v for k, v in _figures("weighted", cell).items() if not k.endswith("_n")},
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def csv_download(frame: pd.DataFrame, filename: str) -> Response[bytes]:
+    """UTF-8 with a BOM (so Excel in French and Dutch reads the accents), formulas neutralised."""
+    body = "\ufeff" + neutralise_frame(frame).to_csv(index=False, lineterminator="\r\n")
+    return Response(
+        body.encode("utf-8"),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )
+
+
+def key_choices(analysis: Analysis) -> list[tuple[str, dict[str, str]]]:
+    """(name, labels) of the questions the summary can lead with: the single-choice ones."""
+    return [(r.name, r.labels) for r in analysis.results if r.kind == "categorical"]
