@@ -92,3 +92,21 @@ def test_bounds_a_method_would_ignore_are_refused(analyst: TestClient) -> None:
     assert "les ignorerait" in french.text
     fine = analyst.get(f"/analyst/{SLUG}/weighting?method=linear&bounds_lo=0.3&bounds_hi=3")
     assert fine.status_code == 200
+
+
+def test_online_means_the_same_on_results_breakdown_and_bias_pages(analyst: TestClient) -> None:
+    """The unweighted online share is one figure under one name on every page; the two other
+    online figures (combined weights by mode, online reweighted alone) carry names of their own."""
+    api = analyst.get(f"{API}/results?method=rake").json()
+    merge = next(q for q in api["questions"] if q["name"] == "merge_municipalities")
+    agree = next(r for r in merge["rows"] if r["category"] == "agree")
+    online = f"{100 * agree['online']['estimate']:.1f}%"
+    results = analyst.get(f"{RESULTS}?method=rake").text
+    bias = analyst.get(f"/analyst/{SLUG}/bias?method=rake").text
+    by_mode = analyst.get(f"/analyst/{SLUG}/breakdown?method=rake&question=merge_municipalities&by=mode").text
+    for page in (results, bias, by_mode):
+        assert 'id="modes-note"' in page and "online, unweighted" in page
+    assert "Online, unweighted" in results and "Online, unweighted" in bias
+    assert "Online only, reweighted alone" in bias and "Online only (weighted)" not in bias
+    bias_rows = bias.split('id="bias-rows"')[1].split("</table>")[0]
+    assert online in bias_rows and online in results
