@@ -100,10 +100,7 @@ def list_grants(
     except StoreError as exc:
         fail(str(exc))
     for g in rows:
-        out.print(
-            f"{g.username}\t{g.slug}\t{g.role.value}\t{g.granted_by}\t{g.granted_at:%Y-%m-%dT%H:%MZ}",
-            highlight=False,
-            markup=False,
-        )
+        # plain echo, not the rich console, which would turn the tabs into spaces
+        typer.echo(f"{g.username}\t{g.slug}\t{g.role.value}\t{g.granted_by}\t{g.granted_at:%Y-%m-%dT%H:%MZ}")
     if not rows:
         out.print("no grants (admins need none)")
