@@ -309,3 +309,21 @@ def test_removing_a_grant_closes_the_consultation_at_once(env: Env) -> None:
     finally:
         with transaction(factory) as session:
             grants.grant(session, user_id=analyst.id, consultation_id=own.id, role=Role.ANALYST, by="test")
+
+
+def test_interviewers_act_on_their_assigned_consultations_only(env: Env) -> None:
+    """The interviewer's grant is the assignment: the tablet API and ODK Collect serve the assigned
+    consultation and answer 404 for another, as the staff routes do."""
+    client = env.client
+    client.cookies.clear()
+    with transaction(client.app.state.session_factory) as session:  # the matrix revoked the first tablet
+        token = register_device(session, UserService(session).named("ivo"), "second tablet")[1]
+    bearer = {"Authorization": f"Bearer {token}"}
+    basic = {"Authorization": "Basic " + base64.b64encode(f"ivo:{PASSWORD}".encode()).decode()}
+    assert [c["slug"] for c in client.get("/field/api/consultations", headers=bearer).json()] == ["own"]
+    assert client.get("/field/api/consultations/own/quotas", headers=bearer).status_code == 200
+    refused = client.get("/field/api/consultations/other/quotas", headers=bearer)
+    assert refused.status_code == 404 and refused.json()["code"] == "not_assigned", refused.text
+    for leaf in ("formList", "form.xml", "manifest"):
+        assert client.get(f"/openrosa/own/{leaf}", headers=basic).status_code == 200, leaf
+        assert client.get(f"/openrosa/other/{leaf}", headers=basic).status_code == 404, leaf
