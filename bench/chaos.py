@@ -85,6 +85,29 @@ def workers_of(pid: int) -> list[int]:
     return sorted(found)
 
 
+def listening_workers(server_pid: int, port: int) -> int:
+    """How many workers hold a listening socket on ``port`` (read from /proc: a replacement binds its
+    socket only once it has built the app, so this says when it can take connections)."""
+    listening = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            fields = line.split()
+            if fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                listening.add(fields[9])  # the socket's inode
+    count = 0
+    for pid in workers_of(server_pid):
+        try:
+            links = {str(f.readlink()) for f in Path(f"/proc/{pid}/fd").iterdir()}
+        except OSError:
+            continue
+        count += any(f"socket:[{inode}]" in links for inode in listening)
+    return count
+
+
 def cut_connections(database: str) -> int:
     """Terminate every backend connected to the bench database (never the server, never other databases)."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
@@ -156,9 +179,20 @@ def client(port: int, version_id: int, stop: threading.Event, give_up: float, ta
             break
 
 
-def chaos(server: subprocess.Popen[str], database: str, duration: float, log: list[str]) -> None:
+def watch_listening(server_pid: int, port: int, stop: threading.Event, start: float, log: list[str]) -> None:
+    """Log each change in the number of workers that listen, to show how long a replacement takes."""
+    last = listening_workers(server_pid, port)
+    while not stop.wait(0.2):
+        now = listening_workers(server_pid, port)
+        if now != last:
+            log.append(f"{time.monotonic() - start:5.1f}s {now} worker(s) listening")
+            last = now
+
+
+def chaos(
+    server: subprocess.Popen[str], database: str, duration: float, log: list[str], start: float
+) -> None:
     """Kill a worker, cut the database connections, then both, spread over the run."""
-    start = time.monotonic()
 
     def at(fraction: float) -> None:
         time.sleep(max(0.0, start + duration * fraction - time.monotonic()))
@@ -230,14 +264,21 @@ def main() -> int:
             threading.Thread(target=client, args=(port, version_id, stop, give_up, tally), daemon=True)
             for _ in range(args.clients)
         ]
+        watching = threading.Event()
         started = time.monotonic()
+        watcher = threading.Thread(
+            target=watch_listening, args=(server.pid, port, watching, started, log), daemon=True
+        )
+        watcher.start()
         for thread in threads:
             thread.start()
-        chaos(server, make_url(url).database or name, args.duration, log)
+        chaos(server, make_url(url).database or name, args.duration, log, started)
         time.sleep(max(0.0, args.duration - args.duration * 2 / 3))
         stop.set()
         for thread in threads:
             thread.join(timeout=args.grace + 30)
+        watching.set()
+        watcher.join(timeout=5)
         alive = server.poll() is None
         workers_after = len(workers_of(server.pid))
         counts = stored_counts(url)
@@ -257,7 +298,7 @@ def main() -> int:
     lost = acknowledged - set(counts)
     unacknowledged = set(counts) - acknowledged - set(refused)
     print(f"workers={args.workers} clients={args.clients} duration={args.duration:.0f}s")
-    for line in log:
+    for line in sorted(log, key=lambda entry: float(entry.split("s ", 1)[0])):
         print(f"chaos              {line}")
     print(f"server alive       {alive} ({workers_after} workers at the end)")
     print(f"attempts           {tally.attempts} (retries {tally.retries}, network errors {tally.network_errors}, "
