@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from field_app.errors import DeviceRevoked, DeviceUnknown, InterviewerDisabled, LoginFailedError, TokenMissing
 from field_app.models import FieldAssignment
 from survey.analyst.auth import granted_consultation
+from survey.store.bounds import id_in_range
 from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
 from survey.store.services import grants
@@ -122,7 +123,12 @@ def require_grant(session: Session, connection: ASGIConnection, user: User) -> N
     """
     granted_consultation(session, connection, user, Role(user.role))
     device_id = connection.path_params.get("device_id")
-    if device_id is not None and not may_see_device(session, user, int(device_id)):
+    # An id no column can hold is left to the route's own parameter check (400): no tablet has it.
+    if (
+        device_id is not None
+        and id_in_range(int(device_id))
+        and not may_see_device(session, user, int(device_id))
+    ):
         raise NotFoundError(f"no device {device_id}")
 
 
