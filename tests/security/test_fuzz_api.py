@@ -29,6 +29,7 @@ from survey.app import create_app
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Role
+from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
 from survey.web import staff_session
@@ -65,9 +66,14 @@ def fuzz_app(settings: Settings, sessions: sessionmaker[Session]) -> Any:
     with transaction(sessions) as session:
         users = UserService(session)
         users.create("fuzz-admin", PASSWORD, Role.ADMIN, actor="test")
-        users.create("fuzz-analyst", PASSWORD, Role.ANALYST, actor="test")
+        analyst = users.create("fuzz-analyst", PASSWORD, Role.ANALYST, actor="test")
         interviewer = users.create("fuzz-int", PASSWORD, Role.INTERVIEWER, actor="test")
-        assign(session, interviewer, ConsultationService(session).get(SLUG), actor="test")
+        consultation = ConsultationService(session).get(SLUG)
+        assign(session, interviewer, consultation, actor="test")
+        # the analyst API is fuzzed past its grant check, on the consultation the analyst works on
+        grants.grant(
+            session, user_id=analyst.id, consultation_id=consultation.id, role=Role.ANALYST, by="test"
+        )
     return create_app(settings)
 
 
