@@ -11,6 +11,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import ValidationException
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from sqlalchemy.orm import Session
@@ -48,7 +49,8 @@ class SnapshotController(Controller):
         """Two snapshots side by side: the inputs that differ, then every answer by size of change."""
         a, b = (request.query_params.get(k, "") for k in ("a", "b"))
         if not (a.isdigit() and b.isdigit()):
-            return self._review(request, db_session, slug, int(a) if a.isdigit() else 0, status=400)
+            missing = ", ".join(k for k, v in (("a", a), ("b", b)) if not v.isdigit())
+            raise ValidationException(f"{missing}: give the number of a snapshot of this consultation")
         consultation, before = _snapshot(db_session, slug, int(a))
         _, after = _snapshot(db_session, slug, int(b))
         return page(request, "analyst/snapshot_compare.html", c=consultation, a=before, b=after,

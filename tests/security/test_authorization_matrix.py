@@ -77,6 +77,15 @@ STAFF: dict[tuple[str, str], Staff] = {
         ANALYST, "consultation", COOKIE
     ),
     ("GET", "/analyst/api/{slug:str}/results"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/api/{slug:str}/summary"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/snapshots/compare"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/preview"): Staff(
+        ANALYST, "consultation", COOKIE
+    ),
+    ("POST", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/withdraw"): Staff(
+        ANALYST, "consultation", COOKIE
+    ),
     ("GET", "/analyst/api/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/field/coordinator"): Staff(COORDINATOR, "global", EITHER),
     ("GET", "/field/coordinator/devices/{device_id:int}"): Staff(COORDINATOR, "device", EITHER),
