@@ -11,8 +11,8 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import ValidationException
 from litestar.di import NamedDependency
+from litestar.exceptions import ValidationException
 from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
