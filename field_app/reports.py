@@ -8,6 +8,7 @@ from typing import Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from field_app.adaptive import refresh
 from field_app.coordinator_texts import text
 from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
@@ -96,8 +97,10 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
 
     A crossed cell (``age_group:education`` = ``18-24:low``) counts responses that have every
     listed answer, so the answers of the questions involved are read per response once and
-    matched in Python: one query whatever the number of cells.
+    matched in Python: one query whatever the number of cells. An adaptive consultation's quotas
+    are re-planned first if what is stored changed since its last plan (`field_app.adaptive`).
     """
+    refresh(session, consultation)
     quotas = list(
         session.scalars(
             select(FieldQuota)
