@@ -24,10 +24,11 @@ from field_app.api import provide_planner
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.reports import quota_cells
 from survey.analyst import auth
+from survey.analyst.representativeness_routes import register_stored_plan
 from survey.analyst.services import load_context
 from survey.analyst.workbench_text import workbench_language
 from survey.store.errors import StoreError
-from survey.store.models import User
+from survey.store.models import Consultation, User
 from survey.store.services.consultations import ConsultationService
 from survey.web import staff_session
 
@@ -62,6 +63,15 @@ def _render(
     return _page(request, "analyst/adaptive.html", status=status_code, ctx=context, query="",
                  at=adaptive_text(workbench_language(request)), state=state, quotas=quotas, cells=cells,
                  budget=budget, notice=notice, error=error)  # fmt: skip
+
+
+def followed_plan(session: Session, consultation: Consultation) -> tuple[str, int] | None:
+    """The cells and interviews left of the plan an adaptive consultation follows (for the monitor)."""
+    found = status(session, consultation)
+    return (found.cells, found.remaining) if found is not None and found.enabled else None
+
+
+register_stored_plan(followed_plan)  # loaded with the field routes, so wherever the monitor is served
 
 
 def _budget(text: str) -> int | None:
