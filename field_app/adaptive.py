@@ -16,7 +16,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from field_app.models import FieldAdaptivePlan
@@ -104,20 +104,24 @@ def _replan(session: Session, consultation: Consultation, row: FieldAdaptivePlan
 def refresh(session: Session, consultation: Consultation) -> bool:
     """Re-plan the quotas if the consultation is adaptive and the stored counts changed since the last plan.
 
-    Called before every quota read. The setting's row is locked first (``FOR UPDATE``) so two
-    tablets reading at once plan once: the second finds the fingerprint already current. A plan
-    that cannot be made leaves the quotas as they were and keeps the reason for the workbench.
-    Returns whether the quotas were replaced.
+    Called before every quota read, so the usual path is two small reads. When the counts changed,
+    the setting's row is locked first (a no-op UPDATE: a row lock on PostgreSQL, the write lock on
+    SQLite, taken before any read of the plan so its snapshot is current) and the check made again,
+    so several tablets reading at once plan once: the others find the fingerprint already current.
+    A plan that cannot be made leaves the quotas as they were and keeps the reason for the
+    workbench. Returns whether the quotas were replaced.
     """
-    row = session.scalar(
-        select(FieldAdaptivePlan)
-        .where(FieldAdaptivePlan.consultation_id == consultation.id, FieldAdaptivePlan.enabled.is_(True))
-        .with_for_update()
-    )
-    if row is None:
+    mine = FieldAdaptivePlan.consultation_id == consultation.id
+    row = session.scalar(select(FieldAdaptivePlan).where(mine, FieldAdaptivePlan.enabled.is_(True)))
+    if row is None or fingerprint(session, consultation) == row.seen:
         return False
+    session.execute(
+        update(FieldAdaptivePlan).where(mine).values(seen=FieldAdaptivePlan.seen),
+        execution_options={"synchronize_session": False},
+    )
+    session.refresh(row)
     seen = fingerprint(session, consultation)
-    if seen == row.seen:
+    if not row.enabled or seen == row.seen:
         return False
     try:
         with session.begin_nested():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import threading
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.adaptive import ACTOR
+from field_app.adaptive import ACTOR, refresh
 from field_app.models import FieldAdaptivePlan
 from survey.store.db import transaction
 from survey.store.models import AuditEntry, Consultation
@@ -180,3 +181,31 @@ def test_the_workbench_switches_adaptive_quotas_with_csrf_in_three_languages(
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "ana")).all()
     assert row is not None and not row.enabled
     assert {"adaptive_quotas_on", "adaptive_quotas_off"} <= set(actions)
+
+
+def test_tablets_reading_at_once_plan_once(client, sessions, field_env: FieldEnv) -> None:
+    add_targets(sessions)
+    token = login(client)["token"]
+    assert client.put(ADAPTIVE, json={"cells": "sex", "budget": 6}, headers=basic("ana")).status_code == 200
+    sync(client, token, [interview(field_env) for _ in range(2)])  # the counts change: one re-plan is due
+    before = replans(sessions)
+    start, errors, replaced = threading.Barrier(4), [], []
+
+    def read() -> None:
+        try:
+            start.wait(timeout=30)
+            with transaction(sessions) as session:
+                consultation = ConsultationService(session).get(SLUG)
+                replaced.append(refresh(session, consultation))
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert replaced.count(True) == 1 and replans(sessions) == before + 1
+    # Four left over F 2, M 0: M empty first, then gains .25/2 (M), a tie at .25/6 won by F, then .25/6 (M).
+    assert tablet_quotas(client, token) == {"F": (2, 3), "M": (0, 3)}
