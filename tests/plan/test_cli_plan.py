@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from typer.testing import CliRunner
 from field_app.models import FieldAdaptivePlan, FieldQuota
 from survey.cli.main import app
 from survey.store.models import AuditEntry, Response
-from tests.plan.conftest import SLUG
+from tests.plan.conftest import SLUG, login
 from weighting.field_plan import proportional
 from weighting.representativeness import Cells, weight_effect
 
@@ -213,3 +214,22 @@ def test_out_neutralises_formula_like_cells_unless_raw(
     assert "'=1+2" in safe_categories and "=1+2" not in safe_categories
     assert "=1+2" in raw_categories
     assert {"F", "M"} <= set(safe_categories)
+
+
+def test_monitor_command_prints_the_json_apis_figures_and_tables(
+    client, demo: sessionmaker[Session], demo_url: str
+):
+    document = json.loads(run("monitor", SLUG, "--cells", "sex:education", "--json", demo_url=demo_url))
+    assert login(client) == 303
+    api = client.get(f"/analyst/api/{SLUG}/representativeness", params={"cells": "sex:education"}).json()
+    assert document == api
+    assert document["r_indicator"]["cv"] > 0 and {p["variable"] for p in document["partial"]} == {
+        "sex",
+        "education",
+    }
+    text = said("monitor", SLUG, "--cells", "sex:education", demo_url=demo_url)
+    for part in ("R-indicator", "CV of response propensities", "Partial indicators", "Coverage", "By day"):
+        assert part in text
+    bad = said("monitor", SLUG, "--cells", "sex:sex", demo_url=demo_url, code=2)
+    assert "named more than once" in bad and "Traceback" not in bad
+    assert "no consultation" in said("monitor", "nowhere", demo_url=demo_url, code=2).lower()
