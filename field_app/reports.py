@@ -136,6 +136,9 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
     ]  # fmt: skip
 
 
+INTERFACE_LANGUAGES = ("fr", "nl", "en")
+
+
 def cell_words(questionnaire: Questionnaire, parts: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """A quota cell in words in each language of the form: the choices' labels, ``Woman, 65+``.
 
@@ -143,7 +146,9 @@ def cell_words(questionnaire: Questionnaire, parts: tuple[tuple[str, str], ...])
     the current form no longer has is shown by its code.
     """
     words: dict[str, str] = {}
-    for lang in questionnaire.languages:
+    # Every interface language too (FR/NL/EN), so an interviewer whose language the form lacks
+    # still reads words (the form's first label), not codes.
+    for lang in dict.fromkeys([*questionnaire.languages, *INTERFACE_LANGUAGES]):
         shown = []
         for question_name, choice_name in parts:
             labels: dict[str, str] = {}

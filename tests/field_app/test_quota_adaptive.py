@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import re
 import threading
 
@@ -10,12 +11,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.adaptive import ACTOR, refresh
 from field_app.models import FieldAdaptivePlan
+from field_app.reports import cell_words
+from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import AuditEntry, Consultation
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.targets import TargetRow, TargetService
 from tests.analyst.conftest import CSRF
-from tests.field_app.conftest import PASSWORD, SLUG, FieldEnv, basic, login
+from tests.field_app.conftest import FORM, PASSWORD, SLUG, FieldEnv, basic, login
 from tests.field_app.test_api import auth, interview, sync
 
 ADAPTIVE = f"/field/api/admin/consultations/{SLUG}/adaptive"
@@ -209,3 +212,15 @@ def test_tablets_reading_at_once_plan_once(client, sessions, field_env: FieldEnv
     assert replaced.count(True) == 1 and replans(sessions) == before + 1
     # Four left over F 2, M 0: M empty first, then gains .25/2 (M), a tie at .25/6 won by F, then .25/6 (M).
     assert tablet_quotas(client, token) == {"F": (2, 3), "M": (0, 3)}
+
+
+def test_cells_in_words_in_every_interface_language_even_one_the_form_lacks() -> None:
+    form = copy.deepcopy(FORM)
+    form["languages"], form["default_language"] = ["fr"], "fr"
+    for choices in form["choices"].values():
+        for choice in choices:
+            choice["labels"] = {"fr": choice["labels"]["fr"]}
+    words = cell_words(Questionnaire.from_dict(form), (("sex", "F"), ("votes", "no")))
+    assert words == {"fr": "Femme, Non", "nl": "Femme, Non", "en": "Femme, Non"}  # words, never codes
+    full = cell_words(Questionnaire.from_dict(FORM), (("sex", "F"), ("votes", "no")))
+    assert full == {"fr": "Femme, Non", "nl": "Vrouw, Nee", "en": "Woman, No"}
