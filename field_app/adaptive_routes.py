@@ -93,8 +93,12 @@ class AdaptiveController(Controller):
     def page(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
-        """The setting, how much of the budget is spent, and the quotas as the tablets get them."""
-        return _render(request, db_session, slug)
+        """The setting, how much of the budget is spent, and the quotas as the tablets get them.
+
+        ``?cells=&budget=`` fill the form (the monitor's plan links here with its own choice).
+        """
+        asked = {k: str(request.query_params.get(k) or "") for k in ("cells", "budget")}
+        return _render(request, db_session, slug, form={k: v for k, v in asked.items() if v} or None)
 
     @post("/{slug:str}/adaptive-quotas", media_type=MediaType.HTML)
     async def change(
