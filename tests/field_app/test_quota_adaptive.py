@@ -25,11 +25,11 @@ ADAPTIVE = f"/field/api/admin/consultations/{SLUG}/adaptive"
 TABLET_QUOTAS = f"/field/api/consultations/{SLUG}/quotas"
 
 
-def add_targets(sessions: sessionmaker[Session]) -> None:
+def add_targets(sessions: sessionmaker[Session], women: float = 0.5) -> None:
     with transaction(sessions) as session:
         consultation = ConsultationService(session).get(SLUG)
         version = ConsultationService(session).current_version(consultation)
-        rows = [TargetRow("sex", "F", 0.5), TargetRow("sex", "M", 0.5)]
+        rows = [TargetRow("sex", "F", women), TargetRow("sex", "M", 1 - women)]
         TargetService(session).add(
             consultation, rows, load_questionnaire(version), actor="test", population=1000
         )
@@ -78,6 +78,11 @@ def test_stored_responses_change_the_quotas_the_tablets_receive(
     assert replans(sessions) == 2
     state = client.get(ADAPTIVE, headers=basic("ana")).json()["adaptive"]
     assert (state["spent"], state["remaining"]) == (2, 2)
+    # New targets re-plan too: with 90 % women, the empty M cell still gets one (empty cells first),
+    # then the women (.81/30 against .01/2).
+    add_targets(sessions, women=0.9)
+    assert tablet_quotas(client, token) == {"F": (5, 6), "M": (0, 1)}
+    assert replans(sessions) == 3
     with sessions() as session:
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "ana")).all()
     assert "adaptive_quotas_on" in actions
