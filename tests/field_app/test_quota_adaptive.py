@@ -229,3 +229,23 @@ def test_cells_in_words_in_every_interface_language_even_one_the_form_lacks() ->
     assert words == {"fr": "Femme, Non", "nl": "Femme, Non", "en": "Femme, Non"}  # words, never codes
     full = cell_words(Questionnaire.from_dict(FORM), (("sex", "F"), ("votes", "no")))
     assert full == {"fr": "Femme, Non", "nl": "Vrouw, Nee", "en": "Woman, No"}
+
+
+def test_a_plan_that_cannot_be_made_keeps_the_quotas_and_says_why(
+    client, sessions, field_env: FieldEnv
+) -> None:
+    add_targets(sessions)
+    token = login(client)["token"]
+    assert client.put(ADAPTIVE, json={"cells": "sex", "budget": 4}, headers=basic("ana")).status_code == 200
+    before = tablet_quotas(client, token)
+    with transaction(sessions) as session:  # new targets without the planned question
+        consultation = ConsultationService(session).get(SLUG)
+        version = ConsultationService(session).current_version(consultation)
+        rows = [TargetRow("votes", "yes", 0.6), TargetRow("votes", "no", 0.4)]
+        TargetService(session).add(consultation, rows, load_questionnaire(version), actor="test")
+    assert tablet_quotas(client, token) == before  # the tablets still get quotas, as last planned
+    state = client.get(ADAPTIVE, headers=basic("ana")).json()["adaptive"]
+    assert state["enabled"] is True and "sex" in state["problem"]
+    workbench_login(client)
+    page = client.get(f"/analyst/{SLUG}/adaptive-quotas?lang=en").text
+    assert 'id="adaptive-problem"' in page and "The last re-plan failed" in page
