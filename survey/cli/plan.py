@@ -218,8 +218,9 @@ _writer: list[QuotaWriter] = [_no_quotas]
 def plan_command(
     consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
     cells: Annotated[
-        str, typer.Option(help="Quota cells: questions, crossed with ':' (sex:age_group,education).")
-    ],
+        str | None,
+        typer.Option(help="Quota cells: questions, crossed with ':' (sex:age_group,education). Required."),
+    ] = None,
     budget: Annotated[int | None, typer.Option(help="Field interviews to plan.")] = None,
     moe: Annotated[
         float | None, typer.Option(help="Plan the fewest interviews reaching this MOE (0.03).")
@@ -262,6 +263,8 @@ def plan_command(
     if adaptive_off:
         _adaptive(database_url, consultation, None, 0)
         return
+    if cells is None:
+        fail("--cells is required, e.g. --cells sex:age_group,education")
     if (budget is None) == (moe is None):
         fail("give exactly one of --budget N or --moe 0.03")
     if adaptive and (budget is None or costs is not None or simulate or apply):

@@ -109,6 +109,7 @@ def test_costs_and_caps_per_cell(demo: sessionmaker[Session], demo_url: str, tmp
     ("args", "message"),
     [
         (["--cells", "sex"], "exactly one of --budget"),
+        (["--budget", "5"], "--cells is required"),
         (["--cells", "sex", "--budget", "5", "--moe", "0.03"], "exactly one of --budget"),
         (["--cells", "sex:shoe_size", "--budget", "5"], "'shoe_size' is not a question"),
         (["--cells", "sex:sex", "--budget", "5"], "named more than once"),
@@ -185,7 +186,7 @@ def test_adaptive_switches_the_servers_adaptive_quotas_on_and_off(demo: sessionm
         actions = session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "cli:plan")).all()
     assert row is not None and row.enabled and row.budget == 20 and row.cells == "sex:age_group"
     assert "adaptive_quotas_on" in actions
-    output = said("plan", SLUG, "--cells", "sex", "--adaptive-off", demo_url=demo_url)
+    output = said("plan", SLUG, "--adaptive-off", demo_url=demo_url)
     assert "switched off; the quotas stay as last planned" in output
     assert sum(quotas(demo).values()) == 1151 + 20
     assert "were not on" in said("plan", SLUG, "--cells", "sex", "--adaptive-off", demo_url=demo_url)
