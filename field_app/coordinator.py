@@ -19,13 +19,14 @@ from litestar.params import FromPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from field_app.adaptive import status
 from field_app.auth import visible_devices
 from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
 from field_app.models import FieldQuota
 from field_app.reports import quota_cells, reconciliation
-from field_app.schemas import Reconciliation, ReconciliationItem
+from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
 from survey.api.params import PathId
 from survey.store.models import Consultation, Role, User
 from survey.store.services import grants
@@ -106,8 +107,27 @@ def devices_page(session: Session, lang: PageLanguage, viewer: User, account: st
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
 
 
+def quota_state(cell: QuotaCell, lang: PageLanguage) -> str:
+    """Still to go, reached, or over target: never refused, so two tablets offline can overshoot."""
+    if cell.done > cell.target:
+        return f'<strong class="over">{lang.t("quota_over", n=cell.done - cell.target)}</strong>'
+    if cell.done == cell.target:
+        return f'<strong class="ok">{lang.t("quota_full")}</strong>'
+    return lang.t("quota_left", n=cell.target - cell.done)
+
+
+def most_needed_first(cells: list[QuotaCell]) -> list[QuotaCell]:
+    """Cells by interviews still needed, largest first; reached, then over target, last (stable)."""
+    return sorted(cells, key=lambda c: (-max(c.target - c.done, 0), max(c.done - c.target, 0)))
+
+
 def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
-    """Quota cells of the consultations the viewer coordinates, in words in the reader's language."""
+    """Quota panels of the consultations the viewer coordinates: cells in words in the reader's
+    language, most needed first.
+
+    An adaptive consultation says so, with what is left of its budget (its quotas are re-planned
+    before they are read, `field_app.reports.quota_cells`).
+    """
     granted = [c.id for c in grants.consultations_for(session, viewer, Role(viewer.role))]
     consultations = session.scalars(
         select(Consultation)
@@ -117,14 +137,11 @@ def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
     sections = []
     for consultation in consultations:
         rows = "".join(
-            f'<tr><th scope="row">{escape(cell.labels.get(lang.code) or cell.category)}</th>'
+            f'<tr data-cell="{escape(cell.variable)}={escape(cell.category)}">'
+            f'<th scope="row">{escape(cell.labels.get(lang.code) or cell.category)}</th>'
             f'<td class="n">{cell.done}</td><td class="n">{cell.target}</td>'
-            + (
-                f'<td><strong class="ok">{lang.t("quota_full")}</strong></td></tr>'
-                if cell.full
-                else f"<td>{lang.t('quota_left', n=cell.target - cell.done)}</td></tr>"
-            )
-            for cell in quota_cells(session, consultation)
+            f"<td>{quota_state(cell, lang)}</td></tr>"
+            for cell in most_needed_first(quota_cells(session, consultation))
         )
         title = consultation.title.get(lang.code) or next(
             iter(consultation.title.values()), consultation.slug
@@ -135,7 +152,16 @@ def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
             f"{_heads(lang, 'quota_cell', 'quota_done', 'quota_target', 'quota_state')}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        sections.append(f"<h2>{lang.t('quotas_title', title=title)}</h2>{scrollable(table, caption)}")
+        adaptive = status(session, consultation)
+        note = (
+            f'<p class="adaptive">{lang.t("quota_adaptive", left=adaptive.remaining, budget=adaptive.budget)}</p>'
+            if adaptive is not None and adaptive.enabled
+            else ""
+        )
+        sections.append(
+            f'<section class="quotas"><h2>{lang.t("quotas_title", title=title)}</h2>{note}'
+            f"<p>{lang.t('quota_order')}</p>{scrollable(table, caption)}</section>"
+        )
     return "".join(sections)
 
 

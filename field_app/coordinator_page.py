@@ -19,7 +19,7 @@ from survey.web.i18n import negotiate
 _STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:12px;color:#111}"
     "table{border-collapse:collapse;width:100%}th,td{padding:6px 8px;border-bottom:1px solid #ccc;"
-    "text-align:left}td.n{text-align:right}.bad{color:#a00;font-weight:700}.ok{color:#176b2c}"
+    "text-align:left}td.n{text-align:right}.bad{color:#a00;font-weight:700}.ok{color:#176b2c}.over{color:#8a4b00}"
     "code{font-size:14px}a{color:#0b4f9c}a:focus,summary:focus{outline:3px solid #e0a800}"
     "th[scope=row]{font-weight:400}.langs ul{list-style:none;display:flex;gap:12px;margin:0;padding:0;"
     "justify-content:flex-end}.langs a{display:inline-block;padding:6px 4px}.langs a[aria-current]{font-weight:700;"

@@ -61,6 +61,24 @@ TEXTS: dict[str, dict[str, str]] = {
     "quota_state": {"fr": "État", "nl": "Stand", "en": "State"},
     "quota_full": {"fr": "complet", "nl": "vol", "en": "full"},
     "quota_left": {"fr": "encore {n}", "nl": "nog {n}", "en": "{n} to go"},
+    "quota_over": {
+        "fr": "au-delà de l'objectif (+{n})",
+        "nl": "boven het doel (+{n})",
+        "en": "over target (+{n})",
+    },
+    "quota_order": {
+        "fr": "Les cellules les plus demandées d'abord. Aucun entretien n'est refusé pour un quota.",
+        "nl": "De meest gevraagde cellen eerst. Geen interview wordt geweigerd omwille van een quotum.",
+        "en": "Most needed cells first. No interview is ever refused for a quota.",
+    },
+    "quota_adaptive": {
+        "fr": "Quotas adaptatifs : recalculés à chaque changement des réponses ; {left} entretiens "
+        "sur {budget} restent à faire.",
+        "nl": "Adaptieve quota: herberekend bij elke wijziging van de antwoorden; nog {left} van de "
+        "{budget} interviews te doen.",
+        "en": "Adaptive quotas: re-planned whenever the responses change; {left} of {budget} "
+        "interviews still to do.",
+    },
     "never": {"fr": "jamais", "nl": "nooit", "en": "never"},
     "no_devices": {"fr": "Aucune tablette n'a encore été enregistrée.", "nl": "Er is nog geen tablet geregistreerd.",
                    "en": "No tablet has been registered yet."},

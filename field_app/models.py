@@ -1,4 +1,4 @@
-"""Field-only tables: assignments, quotas, sync receipts and device manifests.
+"""Field-only tables: assignments, quotas (and their adaptive plan), sync receipts and device manifests.
 
 They live beside the common store (same ``Base``) but only the field app writes them, so the
 response tables stay exactly what every mode shares.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.store.models import Base, utcnow
@@ -40,6 +40,35 @@ class FieldQuota(Base):
     variable: Mapped[str] = mapped_column(String(128))
     category: Mapped[str] = mapped_column(String(200))
     target: Mapped[int] = mapped_column(Integer)
+
+
+class FieldAdaptivePlan(Base):
+    """A consultation whose quotas follow the field plan: re-planned whenever the stored counts change.
+
+    ``budget`` is the field interviews of the whole campaign; ``start_field`` the field and paper
+    responses stored when it was switched on, so every one stored since is an interview spent.
+    ``seen`` is what the stored counts and targets were at the last plan (`field_app.adaptive`): the
+    plan is recomputed only when it differs. ``problem`` says why the last attempt could not plan.
+    """
+
+    __tablename__ = "field_adaptive_plans"
+    __table_args__ = (
+        CheckConstraint("budget >= 0", name="budget"),
+        CheckConstraint("start_field >= 0", name="start_field"),
+    )
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id"), primary_key=True, autoincrement=False
+    )
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    cells: Mapped[str] = mapped_column(String(500))
+    budget: Mapped[int] = mapped_column(Integer)
+    start_field: Mapped[int] = mapped_column(Integer, default=0)
+    seen: Mapped[str] = mapped_column(String(100), default="")
+    planned_at: Mapped[dt.datetime | None]
+    problem: Mapped[str] = mapped_column(Text, default="")
+    updated_by: Mapped[str] = mapped_column(String(150), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class FieldReceipt(Base):

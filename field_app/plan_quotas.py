@@ -13,6 +13,7 @@ from collections.abc import Sequence
 import typer
 from sqlalchemy.orm import Session
 
+from field_app.adaptive import status, switch_off, switch_on
 from field_app.planning import set_quotas
 from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import PlanRow
@@ -26,6 +27,21 @@ def apply_plan(session: Session, consultation: Consultation, rows: Sequence[Plan
     set_quotas(session, consultation, cells, actor=actor)
 
 
+def switch_adaptive(
+    session: Session, consultation: Consultation, cells: str | None, budget: int, *, actor: str
+) -> str:
+    """``survey plan --adaptive`` (cells given) or ``--adaptive-off`` (None): the server's setting, audited."""
+    if cells is None:
+        done = switch_off(session, consultation, actor=actor)
+        return (f"adaptive quotas of {consultation.slug} switched off; the quotas stay as last planned"
+                if done else f"adaptive quotas of {consultation.slug} were not on")  # fmt: skip
+    switch_on(session, consultation, cells, budget, actor=actor)
+    found = status(session, consultation)
+    left = found.remaining if found else budget
+    return (f"adaptive quotas of {consultation.slug} on: {left} of {budget} field interviews left to plan over "
+            f"{cells}; the server re-plans the quotas whenever the stored responses change")  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     """Add ``survey plan`` with ``--apply`` writing the field quotas (the CLI loads it from here)."""
-    plan.register(app, apply_plan)
+    plan.register(app, apply_plan, switch_adaptive)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAssignment, FieldQuota
+from field_app.models import FieldAdaptivePlan, FieldAssignment, FieldQuota
 from field_app.schemas import QuotaCell
 from survey.questionnaire.model import QuestionType
 from survey.store.bounds import MAX_ID
@@ -53,8 +53,20 @@ def _problems(cell: QuotaCell, choices: dict[str, set[str]]) -> list[str]:
     return problems
 
 
-def set_quotas(session: Session, consultation: Consultation, cells: list[QuotaCell], *, actor: str) -> None:
-    """Check cells against the current questionnaire, then replace the consultation's quotas."""
+def set_quotas(
+    session: Session,
+    consultation: Consultation,
+    cells: list[QuotaCell],
+    *,
+    actor: str,
+    keep_adaptive: bool = False,
+) -> None:
+    """Check cells against the current questionnaire, then replace the consultation's quotas.
+
+    Quotas set by hand (or a one-off ``survey plan --apply``) replace the adaptive plan's, so they
+    also switch adaptive quotas off (audited): otherwise the next re-plan would undo them.
+    ``keep_adaptive`` is the re-plan's own write (`field_app.adaptive`).
+    """
     questionnaire = load_questionnaire(ConsultationService(session).current_version(consultation))
     choices = {
         q.name: {c.name for c in questionnaire.choices_for(q)}
@@ -66,6 +78,11 @@ def set_quotas(session: Session, consultation: Consultation, cells: list[QuotaCe
     problems += [f"{v}={c}: listed twice" for v, c in sorted(set(seen)) if seen.count((v, c)) > 1]
     if problems:
         raise StoreError("; ".join(problems))
+    adaptive = None if keep_adaptive else session.get(FieldAdaptivePlan, consultation.id)
+    if adaptive is not None and adaptive.enabled:
+        adaptive.enabled = False
+        record(session, actor=actor, action="adaptive_quotas_off", entity="consultation",
+               entity_id=consultation.id, details={"reason": "quotas set by hand"})  # fmt: skip
     session.execute(delete(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
     session.add_all(
         FieldQuota(consultation_id=consultation.id, variable=c.variable, category=c.category, target=c.target)

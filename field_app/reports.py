@@ -8,6 +8,7 @@ from typing import Literal
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
+from field_app.adaptive import refresh
 from field_app.coordinator_texts import text
 from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
@@ -96,8 +97,10 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
 
     A crossed cell (``age_group:education`` = ``18-24:low``) counts responses that have every
     listed answer, so the answers of the questions involved are read per response once and
-    matched in Python: one query whatever the number of cells.
+    matched in Python: one query whatever the number of cells. An adaptive consultation's quotas
+    are re-planned first if what is stored changed since its last plan (`field_app.adaptive`).
     """
+    refresh(session, consultation)
     quotas = list(
         session.scalars(
             select(FieldQuota)
@@ -133,6 +136,9 @@ def quota_cells(session: Session, consultation: Consultation) -> list[QuotaCell]
     ]  # fmt: skip
 
 
+INTERFACE_LANGUAGES = ("fr", "nl", "en")
+
+
 def cell_words(questionnaire: Questionnaire, parts: tuple[tuple[str, str], ...]) -> dict[str, str]:
     """A quota cell in words in each language of the form: the choices' labels, ``Woman, 65+``.
 
@@ -140,7 +146,9 @@ def cell_words(questionnaire: Questionnaire, parts: tuple[tuple[str, str], ...])
     the current form no longer has is shown by its code.
     """
     words: dict[str, str] = {}
-    for lang in questionnaire.languages:
+    # Every interface language too (FR/NL/EN), so an interviewer whose language the form lacks
+    # still reads words (the form's first label), not codes.
+    for lang in dict.fromkeys([*questionnaire.languages, *INTERFACE_LANGUAGES]):
         shown = []
         for question_name, choice_name in parts:
             labels: dict[str, str] = {}

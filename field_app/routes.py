@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
+from field_app.adaptive_routes import AdaptiveApiController, AdaptiveController
 from field_app.api import FieldAdminController, FieldApiController
 from field_app.coordinator import CoordinatorController
 from field_app.coordinator_login import CoordinatorLoginController
@@ -17,4 +18,6 @@ FIELD_ROUTES: list[ControllerRouterHandler] = [
     CoordinatorController,
     CoordinatorLoginController,
     OpenRosaController,
+    AdaptiveController,
+    AdaptiveApiController,
 ]

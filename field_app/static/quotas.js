@@ -18,6 +18,25 @@
     return parts(cell).every(function (p) { return clean && clean[p[0]] !== undefined && String(clean[p[0]]) === p[1]; });
   }
 
+  /* Texts of the over-target state, kept here until i18n.js carries them (FR/NL/EN). */
+  var WORDS = {
+    over: { fr: "au-delà de l'objectif", nl: "boven het doel", en: "over target" },
+    order: { fr: "Les cellules les plus demandées d'abord. Aucun entretien n'est refusé pour un quota : continuez toujours l'entretien.",
+      nl: "De meest gevraagde cellen eerst. Geen interview wordt geweigerd omwille van een quotum: ga altijd door met het interview.",
+      en: "Most needed cells first. No interview is refused for a quota: always carry on with the interview." }
+  };
+  function word(key) { return WORDS[key][I18n.lang()] || WORDS[key].en; }
+
+  /* Each cell with this tablet's pending interviews added: still needed, or how far past its target
+     (two tablets offline may both fill the last place; both interviews count, the overshoot shows).
+     Most needed first; cells reached, then over target, last; ties keep the server's order. */
+  function rows(cells, mine) {
+    return cells.map(function (cell, i) {
+      var local = mine.filter(function (r) { return inCell(r.clean, cell); }).length, total = cell.done + local;
+      return { cell: cell, local: local, left: Math.max(0, cell.target - total), over: Math.max(0, total - cell.target), i: i };
+    }).sort(function (a, b) { return (b.left - a.left) || (a.over - b.over) || (a.i - b.i); });
+  }
+
   function view(c, session, back) {
     var key = "quotas:" + c.slug;
     var load = navigator.onLine ? UI.api(session, "/field/api/consultations/" + encodeURIComponent(c.slug) + "/quotas")
@@ -34,16 +53,17 @@
           h("tr", {}, ["quota.cell", "quota.done", "quota.here", "quota.target", "quota.left"].map(function (k) {
             return h("th", { scope: "col", text: t(k) });
           })),
-          data.cells.map(function (cell) {
-            var local = mine.filter(function (r) { return inCell(r.clean, cell); }).length;
-            var left = Math.max(0, cell.target - cell.done - local);
+          rows(data.cells, mine).map(function (row) {
+            var cell = row.cell, state = row.over ? "over" : row.left === 0 ? "full" : "";
             /* In words, in the interviewer's language, when the server sent them ("Woman, 65+"). */
-            var words = cell.labels || {}, full = left === 0;
+            var words = cell.labels || {};
             var label = words[I18n.lang()] || words.en || parts(cell).map(function (p) { return p[0] + " = " + p[1]; }).join(" × ");
-            return h("tr", { class: full ? "full" : "", "data-cell": cell.variable + "=" + cell.category },
-              h("td", { text: label }), h("td", { text: String(cell.done) }), h("td", { "data-local": "", text: String(local) }),
-              h("td", { text: String(cell.target) }), h("td", { "data-left": "", text: full ? String(left) + " · " + t("quota.full") : String(left) }));
+            var shown = row.over ? "+" + row.over + " · " + word("over") : row.left === 0 ? "0 · " + t("quota.full") : String(row.left);
+            return h("tr", { class: state, "data-cell": cell.variable + "=" + cell.category },
+              h("td", { text: label }), h("td", { text: String(cell.done) }), h("td", { "data-local": "", text: String(row.local) }),
+              h("td", { text: String(cell.target) }), h("td", { "data-left": "", text: shown }));
           })),
+        h("p", { class: "small", id: "quotas-order", text: word("order") }),
         h("button", { class: "big", id: "quotas-back", onclick: back, text: t("quota.back") })));
     });
   }
@@ -61,5 +81,5 @@
     });
   }
 
-  root.FieldQuotas = { view: view, exportUnsynced: exportUnsynced, inCell: inCell };
+  root.FieldQuotas = { view: view, exportUnsynced: exportUnsynced, inCell: inCell, rows: rows };
 })(window);

@@ -8,7 +8,7 @@ helper, so the header, language switch and CSRF token are the same as on every o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
@@ -32,10 +32,32 @@ from survey.analyst.representativeness_chart import day_line
 from survey.analyst.representativeness_text import monitor_note, monitor_problem, monitor_text
 from survey.analyst.services import load_context
 from survey.analyst.workbench_text import workbench_language, workbench_text
+from survey.store.models import Consultation
 from weighting import WeightingError
 from weighting.targets import CROSS
 
-__all__ = ["RepresentativenessApiController", "RepresentativenessController"]
+__all__ = ["RepresentativenessApiController", "RepresentativenessController", "register_stored_plan"]
+
+StoredPlan = Callable[[Session, Consultation], tuple[str, int] | None]
+_stored_plans: list[StoredPlan] = []
+
+
+def register_stored_plan(reader: StoredPlan) -> None:
+    """Let the field app say which plan a consultation follows: ``(cells, interviews left)``.
+
+    Why a hook: the plan a consultation's field work follows is a field table, which ``survey``
+    may not import; the page shows that plan, and what it buys, when opened without a choice.
+    """
+    if reader not in _stored_plans:
+        _stored_plans.append(reader)
+
+
+def _stored(session: Session, consultation: Consultation) -> tuple[str, int] | None:
+    for reader in _stored_plans:
+        found = reader(session, consultation)
+        if found is not None:
+            return found
+    return None
 
 
 def _charts(result: Monitor, lang: str) -> list[Markup]:
@@ -62,9 +84,11 @@ def _whole(text: str, code: str, limit: int) -> int:
         raise WeightingError(f"{code}: give a whole number", code=code, limit=limit) from exc
 
 
-def _plan(request: Request[Any, Any, Any], context: Any, result: Monitor) -> PlanView | None:
-    """The plan the query asks for (``budget``, ``draws``), if it asks for one."""
-    budget = request.query_params.get("budget") or ""
+def _plan(
+    request: Request[Any, Any, Any], context: Any, result: Monitor, stored: int | None = None
+) -> PlanView | None:
+    """The plan the query asks for (``budget``, ``draws``), else the one the field work follows."""
+    budget = request.query_params.get("budget") or (str(stored) if stored else "")
     if not budget.strip():
         return None
     draws = request.query_params.get("draws") or str(DEFAULT_DRAWS)
@@ -104,20 +128,23 @@ class RepresentativenessController(Controller):
         context = load_context(db_session, slug)
         lang = workbench_language(request)
         text = request.query_params.get("cells") or ""
-        result, view, error = None, None, None
+        result, view, error, budget = None, None, None, request.query_params.get("budget") or ""
+        stored = None if text or budget else _stored(db_session, context.consultation)
+        if stored is not None:  # opened without a choice: the plan the field work follows
+            text, budget = stored[0], str(stored[1] or "")
         if not context.target_rows:
             error = workbench_text(lang)["targets_first"]
         else:
             try:
                 result = monitor(context, parse_specs(text) if text.strip() else None)
-                view = _plan(request, context, result)
+                view = _plan(request, context, result, stored[1] if stored else None)
             except WeightingError as exc:
                 error = monitor_problem(exc, lang)
         shown = ",".join(CROSS.join(s) for s in result.specs) if result else text
         return _page(request, "analyst/representativeness.html", status=400 if error else 200, ctx=context,
                      monitor=result, mt=monitor_text(lang), charts=_charts(result, lang) if result else [],
                      cells=shown, error=error, query="", plan=view, buy_chart=_buy_chart(view, lang) if view else None,
-                     budget=request.query_params.get("budget") or "",
+                     budget=budget,
                      notes=[monitor_note(n, lang) for n in result.cells.notes] if result else [],
                      draws=request.query_params.get("draws") or DEFAULT_DRAWS)  # fmt: skip
 

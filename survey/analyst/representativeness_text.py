@@ -51,6 +51,7 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
         "buy_help": "{draws} simulated samples: the online part drawn with the observed online response rates, every "
                     "answer drawn from the stored answers of its cell, then post-stratified; error of the weighted "
                     "shares of every single-choice question, against the simulation's truth.",
+        "adaptive_link": "Make the tablets' quotas follow this plan (adaptive quotas)",
         "apply_hint": "To make this plan the field quotas: survey plan {slug} --budget {n} --cells {cells} --apply",
         "page_budget": "field interviews: give a whole number from 0 to {limit}",
         "page_draws": "simulated samples: give a whole number from 1 to {limit}",
@@ -101,6 +102,7 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
                     "observés, chaque réponse tirée parmi les réponses enregistrées de sa cellule, puis "
                     "post-stratifiée ; erreur des parts pondérées de chaque question à choix unique, par rapport à "
                     "la vérité de la simulation.",
+        "adaptive_link": "Faire suivre ce plan aux quotas des tablettes (quotas adaptatifs)",
         "apply_hint": "Pour faire de ce plan les quotas de terrain : survey plan {slug} --budget {n} --cells {cells} "
                       "--apply",
         "page_budget": "entretiens de terrain : donnez un nombre entier de 0 à {limit}",
@@ -151,6 +153,7 @@ MONITOR_TEXT: dict[str, dict[str, str]] = {
                     "responsgraden, elk antwoord getrokken uit de opgeslagen antwoorden van zijn cel, daarna "
                     "gepoststratificeerd; fout van de gewogen aandelen van elke enkelvoudige keuzevraag, ten opzichte "
                     "van de waarheid van de simulatie.",
+        "adaptive_link": "Laat de quota van de tablets dit plan volgen (adaptieve quota)",
         "apply_hint": "Om dit plan de veldquota te maken: survey plan {slug} --budget {n} --cells {cells} --apply",
         "page_budget": "veldinterviews: geef een geheel getal van 0 tot {limit}",
         "page_draws": "gesimuleerde steekproeven: geef een geheel getal van 1 tot {limit}",

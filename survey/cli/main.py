@@ -83,6 +83,11 @@ COMMANDS: dict[str, Lazy] = {
         "register",
         "Plan field interviews that minimise the design effect of the post-stratified weights.",
     ),
+    "monitor": Lazy(
+        "survey.cli.monitor",
+        "register",
+        "Representativeness of the responses: R-indicator, propensity CV, partial indicators, coverage, by day.",
+    ),
     "db": Lazy("survey.cli.db", "typer:app", "Create or migrate the database schema (Alembic)."),
     "form": Lazy("survey.cli.forms", "typer:app", "Validate and import XLSForm questionnaires."),
     "user": Lazy("survey.cli.users", "typer:app", "Manage staff accounts."),

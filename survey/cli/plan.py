@@ -6,24 +6,19 @@ parses files and prints; every figure comes from the library. Bad input exits 2 
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import os
 import tempfile
-import threading
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Protocol
 
 import numpy as np
 import pandas as pd
-import polars as pl
 import typer
 from rich.table import Table
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from survey.analyst.representativeness import (
-    ONLINE,
     PlanRow,
     build_cells,
     parse_specs,
@@ -31,6 +26,7 @@ from survey.analyst.representativeness import (
     simulation_inputs,
 )
 from survey.analyst.services import Context, load_context
+from survey.analyst.spreadsheet import neutralise_frame
 from survey.cli._common import DatabaseOption, fail, out, sessions, writable_file
 from survey.store.db import transaction
 from survey.store.errors import StoreError, first_line
@@ -91,9 +87,15 @@ def _limits(path: Path, cells: Cells) -> tuple[np.ndarray | None, np.ndarray | N
     return costs, caps
 
 
-def _write(rows: list[PlanRow], path: Path) -> None:
-    """Temp file beside ``path``, then rename: the plan file appears only when complete."""
+def _write(rows: list[PlanRow], path: Path, *, raw: bool = False) -> None:
+    """Temp file beside ``path``, then rename: the plan file appears only when complete.
+
+    Categories come from target files and questionnaires, so one may begin like a spreadsheet
+    formula (``=HYPERLINK(...)``): unless ``raw``, such cells get the apostrophe `survey export` gives them.
+    """
     frame = pd.DataFrame([vars(r) for r in rows], columns=COLUMNS)
+    if not raw:
+        frame = neutralise_frame(frame)
     fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=".csv")
     os.close(fd)
     try:
@@ -177,68 +179,33 @@ def _cells(context: Context, specs: list[tuple[str, ...]], given: Targets | None
     return build_cells(context.frame.select(columns).to_pandas(), given or context.targets, specs)
 
 
-@dataclass(frozen=True)
-class _Schedule:
-    budget: int
-    every: int
-    rounds: int
+class AdaptiveSwitch(Protocol):
+    """Switches the server's adaptive quotas (given by the composition root, like `QuotaWriter`)."""
+
+    def __call__(
+        self, session: Session, consultation: Consultation, cells: str | None, budget: int, *, actor: str
+    ) -> str:
+        """Switch on with ``cells`` and ``budget`` (off when ``cells`` is None); a line saying what it did."""
 
 
-@dataclass(frozen=True)
-class AdaptiveRound:
-    """One re-plan: field and paper responses stored now, interviews left, and the quotas applied."""
-
-    field: int
-    remaining: int
-    rows: list[PlanRow]
+def _no_switch(
+    session: Session, consultation: Consultation, cells: str | None, budget: int, *, actor: str
+) -> str:
+    fail("--adaptive needs the field app (run the full `survey` command)")
 
 
-def adaptive_round(
-    factory: sessionmaker[Session],
-    consultation: str,
-    specs: list[tuple[str, ...]],
-    given: Targets | None,
-    budget: int,
-    start: int | None,
-) -> AdaptiveRound:
-    """Re-plan what is left of ``budget`` from everything stored now and make it the field quotas.
-
-    ``start`` is the number of field and paper responses when the campaign began (None on its first
-    round): every one stored since then is one interview of the budget spent, wherever it fell.
-    """
-    with transaction(factory) as session:
-        context = load_context(session, consultation)
-        table = _cells(context, specs, given)
-        field = int(context.frame.filter(pl.col("mode") != ONLINE).height)
-        remaining = budget if start is None else max(budget - (field - start), 0)
-        rows = plan_rows(plan(table, remaining), specs)
-        _writer[0](session, context.consultation, rows, actor="cli:plan --adaptive")
-    return AdaptiveRound(field, remaining, rows)
+_switch: list[AdaptiveSwitch] = [_no_switch]
 
 
-def _adaptive(
-    database_url: str | None,
-    consultation: str,
-    specs: list[tuple[str, ...]],
-    given: Targets | None,
-    schedule: _Schedule,
-) -> None:
-    """Rounds until the budget is spent, ``--rounds`` are done, or the operator stops it (Ctrl-C)."""
-    factory, start, done, pause = sessions(database_url), None, 0, threading.Event()
+def _adaptive(database_url: str | None, consultation: str, cells: str | None, budget: int) -> None:
+    """Store the setting on the server, which then re-plans whenever the stored counts change."""
     try:
-        while True:
-            now = adaptive_round(factory, consultation, specs, given, schedule.budget, start)
-            start = now.field if start is None else start
-            done += 1
-            stamp = dt.datetime.now(dt.UTC).strftime("%H:%M:%S")
-            out.print(f"{stamp} round {done}: {now.field - start} field interviews since the start, "
-                      f"{now.remaining} left; quotas of {consultation} updated ({len(now.rows)} cells)",
-                      highlight=False)  # fmt: skip
-            if now.remaining == 0 or (schedule.rounds and done >= schedule.rounds):
-                return
-            pause.wait(schedule.every)  # the schedule itself, not a wait for another thread
-    except KeyboardInterrupt:
-        out.print(f"stopped after {done} rounds; the quotas stay as last applied", highlight=False)
+        with transaction(sessions(database_url)) as session:
+            found = ConsultationService(session).get(consultation)
+            said = _switch[0](session, found, cells, budget, actor="cli:plan")
+    except StoreError as exc:
+        fail(f"--adaptive: {exc}")
+    out.print(said, highlight=False)
 
 
 def _no_quotas(session: Session, consultation: Consultation, rows: list[PlanRow], *, actor: str) -> None:
@@ -251,8 +218,9 @@ _writer: list[QuotaWriter] = [_no_quotas]
 def plan_command(
     consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
     cells: Annotated[
-        str, typer.Option(help="Quota cells: questions, crossed with ':' (sex:age_group,education).")
-    ],
+        str | None,
+        typer.Option(help="Quota cells: questions, crossed with ':' (sex:age_group,education). Required."),
+    ] = None,
     budget: Annotated[int | None, typer.Option(help="Field interviews to plan.")] = None,
     moe: Annotated[
         float | None, typer.Option(help="Plan the fewest interviews reaching this MOE (0.03).")
@@ -264,6 +232,14 @@ def plan_command(
         Path | None, typer.Option(help="variable,category,cost and/or max per planned cell.")
     ] = None,
     out_path: Annotated[Path | None, typer.Option("--out", help="Write the plan as CSV.")] = None,
+    raw: Annotated[
+        bool,
+        typer.Option(
+            "--raw",
+            help="--out: write cells beginning with = + - @ tab or CR as they are, not prefixed with ' "
+            "(a spreadsheet may run them as formulas).",
+        ),
+    ] = False,
     apply: Annotated[bool, typer.Option("--apply", help="Replace the field quotas with this plan.")] = False,
     simulate: Annotated[
         int, typer.Option(min=0, max=MAX_DRAWS, help="Simulate K samples: bias and RMSE with this plan.")
@@ -271,19 +247,28 @@ def plan_command(
     seed: Annotated[int, typer.Option(min=0, help="Random seed of --simulate.")] = 2022,
     adaptive: Annotated[
         bool,
-        typer.Option("--adaptive", help="Re-plan what is left of --budget and apply it, every --every s."),
+        typer.Option(
+            "--adaptive",
+            help="Switch the server's adaptive quotas on: it re-plans what is left of --budget and updates "
+            "the field quotas whenever the stored responses change.",
+        ),
     ] = False,
-    every: Annotated[int, typer.Option(min=0, max=86_400, help="Seconds between --adaptive rounds.")] = 300,
-    rounds: Annotated[
-        int, typer.Option(min=0, help="Stop --adaptive after this many rounds (0: never).")
-    ] = 0,
+    adaptive_off: Annotated[
+        bool,
+        typer.Option("--adaptive-off", help="Switch adaptive quotas off (the quotas stay as last planned)."),
+    ] = False,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """Plan field interviews that minimise the design effect of the post-stratified weights."""
+    if adaptive_off:
+        _adaptive(database_url, consultation, None, 0)
+        return
+    if cells is None:
+        fail("--cells is required, e.g. --cells sex:age_group,education")
     if (budget is None) == (moe is None):
         fail("give exactly one of --budget N or --moe 0.03")
-    if adaptive and (budget is None or costs is not None or simulate):
-        fail("--adaptive plans a --budget (no --moe, --costs or --simulate)")
+    if adaptive and (budget is None or costs is not None or simulate or apply):
+        fail("--adaptive plans a --budget (no --moe, --costs, --simulate or --apply)")
     if budget is not None and not 0 <= budget <= MAX_BUDGET:
         fail(f"--budget must be between 0 and {MAX_BUDGET:,}")
     if moe is not None and not 0 < moe < 1:
@@ -294,7 +279,9 @@ def plan_command(
         specs = parse_specs(cells)
         given = Targets.from_frame(_read_csv(targets, "--targets")) if targets else None
         if adaptive:
-            _adaptive(database_url, consultation, specs, given, _Schedule(budget or 0, every, rounds))
+            if given is not None:
+                fail("--adaptive plans against the stored targets (no --targets)")
+            _adaptive(database_url, consultation, cells, budget or 0)
             return
         with sessions(database_url)() as session:
             context = load_context(session, consultation)
@@ -318,7 +305,7 @@ def plan_command(
     if inputs is not None:
         _show_simulation(table, inputs, result, usual, simulate, seed)
     if out_path is not None:
-        _write(rows, out_path)
+        _write(rows, out_path, raw=raw)
         out.print(f"wrote {out_path}", highlight=False)
     if apply:
         try:
@@ -332,8 +319,13 @@ def plan_command(
         )
 
 
-def register(app: typer.Typer, quotas: QuotaWriter | None = None) -> None:
-    """Add ``survey plan`` to the main app; ``quotas`` lets ``--apply`` write the field quotas."""
+def register(
+    app: typer.Typer, quotas: QuotaWriter | None = None, adaptive: AdaptiveSwitch | None = None
+) -> None:
+    """Add ``survey plan`` to the main app; ``quotas`` lets ``--apply`` write the field quotas,
+    ``adaptive`` lets ``--adaptive`` switch the server's adaptive quotas."""
     if quotas is not None:
         _writer[0] = quotas
+    if adaptive is not None:
+        _switch[0] = adaptive
     app.command("plan", help=plan_command.__doc__)(plan_command)

@@ -1,8 +1,9 @@
 """``survey demo``: load the demo consultation, its population targets, staff accounts and sample.
 
 The field side is filled too, so the coordinators' pages show something on the first run: a
-coordinator account, quota cells (sex × age group, in proportion to the population) and, for each
-demo tablet, the manifest of the interviews it collected as a sync would have reported it.
+coordinator account, quota cells that follow the field plan (adaptive quotas of 148 more field
+interviews over sex × age group and education, first set in proportion to the population) and,
+for each demo tablet, the manifest of the interviews it collected as a sync would have reported it.
 
 Loading twice is harmless: the form is recognised by its content hash and each respondent by a
 UUID derived from the seed, so nothing is stored twice.
@@ -20,7 +21,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from field_app.adaptive import switch_on
 from field_app.api import assign
+from field_app.models import FieldAdaptivePlan
 from field_app.planning import set_quotas
 from field_app.schemas import ManifestEntry, QuotaCell
 from field_app.sync import record_manifest
@@ -174,6 +177,7 @@ def load_demo(
             progress(min(offset + batch, len(sample)), len(sample))
     with transaction(factory) as session:
         _manifests(session, devices)
+        _adaptive_plan(session)
     return DemoReport(SLUG, stored, duplicates, password if created_staff else None)
 
 
@@ -189,6 +193,21 @@ def _quotas(population: pd.DataFrame) -> list[QuotaCell]:
         QuotaCell(variable=QUOTA_CELLS, category=str(category), target=round(share * QUOTA_TOTAL))
         for category, share in zip(margins["category"], margins["share"], strict=True)
     ]
+
+
+PLAN_CELLS = "sex:age_group,education"
+PLAN_BUDGET = 148  # as many field interviews again as the demo holds: "what 148 field interviews buy"
+
+
+def _adaptive_plan(session: Session) -> None:
+    """The demo's field work follows the plan: adaptive quotas over sex × age group and education.
+
+    Switched on once (a second load keeps the campaign as it stands); the monitor page then shows
+    this plan and what it buys on its first opening.
+    """
+    consultation = ConsultationService(session).get(SLUG)
+    if session.get(FieldAdaptivePlan, consultation.id) is None:
+        switch_on(session, consultation, PLAN_CELLS, PLAN_BUDGET, actor="demo")
 
 
 def _manifests(session: Session, devices: list[Device]) -> None:

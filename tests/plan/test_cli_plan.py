@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-import typer
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from field_app.models import FieldQuota
-from field_app.plan_quotas import register
+from field_app.models import FieldAdaptivePlan, FieldQuota
 from survey.cli.main import app
-from survey.cli.plan import adaptive_round
-from survey.store.db import transaction
 from survey.store.models import AuditEntry, Response
-from tests.plan.conftest import SLUG
+from tests.plan.conftest import SLUG, login
 from weighting.field_plan import proportional
 from weighting.representativeness import Cells, weight_effect
 
@@ -30,6 +27,11 @@ def run(*args: str, demo_url: str, code: int = 0) -> str:
     result = runner.invoke(app, [*args, "--database-url", demo_url])
     assert result.exit_code == code, result.output
     return result.output
+
+
+def said(*args: str, demo_url: str, code: int = 0) -> str:
+    """The output with the terminal's line wrapping undone."""
+    return " ".join(run(*args, demo_url=demo_url, code=code).split())
 
 
 def as_cells(frame: pd.DataFrame, column: str) -> Cells:
@@ -107,6 +109,7 @@ def test_costs_and_caps_per_cell(demo: sessionmaker[Session], demo_url: str, tmp
     ("args", "message"),
     [
         (["--cells", "sex"], "exactly one of --budget"),
+        (["--budget", "5"], "--cells is required"),
         (["--cells", "sex", "--budget", "5", "--moe", "0.03"], "exactly one of --budget"),
         (["--cells", "sex:shoe_size", "--budget", "5"], "'shoe_size' is not a question"),
         (["--cells", "sex:sex", "--budget", "5"], "named more than once"),
@@ -174,37 +177,60 @@ def quotas(demo: sessionmaker[Session]) -> dict[tuple[str, str], int]:
         return {(q.variable, q.category): q.target for q in session.scalars(select(FieldQuota))}
 
 
-def test_adaptive_round_applies_the_plan_and_says_so(demo: sessionmaker[Session], demo_url: str):
-    output = run("plan", SLUG, "--budget", "20", "--cells", "sex:age_group", "--adaptive", "--rounds", "1",
-                 "--every", "0", demo_url=demo_url)  # fmt: skip
-    assert "round 1: 0 field interviews since the start, 20 left" in output
-    assert sum(quotas(demo).values()) == 1151 + 20
-
-
-def test_adaptive_rounds_spend_the_budget_as_field_interviews_arrive(demo: sessionmaker[Session]):
-    register(typer.Typer())  # the command as the CLI loads it: --adaptive writes the field quotas
-    specs = [("sex", "age_group")]
-    first = adaptive_round(demo, SLUG, specs, None, 12, None)
-    assert first.remaining == 12
-    assert sum(r.planned for r in first.rows) == 12
-    # Five more field interviews arrive (here: five stored online responses become field ones).
-    with transaction(demo) as session:
-        ids = session.scalars(select(Response.id).where(Response.mode == "online").limit(5)).all()
-        for response in session.scalars(select(Response).where(Response.id.in_(ids))):
-            response.mode = "field"
-    second = adaptive_round(demo, SLUG, specs, None, 12, first.field)
-    assert second.field == first.field + 5
-    assert second.remaining == 7
-    assert sum(quotas(demo).values()) == 1151 + 7
-    assert {(r.variable, r.category): r.after for r in second.rows} == quotas(demo)
-    spent = adaptive_round(demo, SLUG, specs, None, 4, first.field)
-    assert spent.remaining == 0
-    assert sum(quotas(demo).values()) == 1151  # nothing left to plan: every target is what is stored
+def test_adaptive_switches_the_servers_adaptive_quotas_on_and_off(demo: sessionmaker[Session], demo_url: str):
+    output = said("plan", SLUG, "--budget", "20", "--cells", "sex:age_group", "--adaptive", demo_url=demo_url)
+    assert "adaptive quotas of brussels-futures on: 20 of 20 field interviews left" in output
+    assert sum(quotas(demo).values()) == 1151 + 20  # planned at once: stored plus planned per cell
     with demo() as session:
-        actors = session.scalars(select(AuditEntry.actor).where(AuditEntry.action == "set_quotas")).all()
-    assert actors.count("cli:plan --adaptive") >= 3
+        row = session.get(FieldAdaptivePlan, session.scalar(select(Response.consultation_id).limit(1)))
+        actions = session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "cli:plan")).all()
+    assert row is not None and row.enabled and row.budget == 20 and row.cells == "sex:age_group"
+    assert "adaptive_quotas_on" in actions
+    output = said("plan", SLUG, "--adaptive-off", demo_url=demo_url)
+    assert "switched off; the quotas stay as last planned" in output
+    assert sum(quotas(demo).values()) == 1151 + 20
+    assert "were not on" in said("plan", SLUG, "--cells", "sex", "--adaptive-off", demo_url=demo_url)
+    bad = run(
+        "plan", SLUG, "--budget", "20", "--cells", "sex:shoe_size", "--adaptive", demo_url=demo_url, code=2
+    )
+    assert "'shoe_size' is not a question" in bad and "Traceback" not in bad
 
 
 def test_adaptive_needs_a_budget(demo: sessionmaker[Session], demo_url: str):
     output = run("plan", SLUG, "--moe", "0.03", "--cells", "sex", "--adaptive", demo_url=demo_url, code=2)
     assert "--adaptive plans a --budget" in output
+
+
+def test_out_neutralises_formula_like_cells_unless_raw(
+    demo: sessionmaker[Session], demo_url: str, tmp_path: Path
+):
+    targets = tmp_path / "targets.csv"
+    targets.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.4\nsex,=1+2,0.1\n")
+    safe, raw = tmp_path / "safe.csv", tmp_path / "raw.csv"
+    for path, extra in ((safe, []), (raw, ["--raw"])):
+        run("plan", SLUG, "--budget", "10", "--cells", "sex", "--targets", str(targets), "--out", str(path),
+            *extra, demo_url=demo_url)  # fmt: skip
+    safe_categories = pd.read_csv(safe, dtype=str)["category"].tolist()
+    raw_categories = pd.read_csv(raw, dtype=str)["category"].tolist()
+    assert "'=1+2" in safe_categories and "=1+2" not in safe_categories
+    assert "=1+2" in raw_categories
+    assert {"F", "M"} <= set(safe_categories)
+
+
+def test_monitor_command_prints_the_json_apis_figures_and_tables(
+    client, demo: sessionmaker[Session], demo_url: str
+):
+    document = json.loads(run("monitor", SLUG, "--cells", "sex:education", "--json", demo_url=demo_url))
+    assert login(client) == 303
+    api = client.get(f"/analyst/api/{SLUG}/representativeness", params={"cells": "sex:education"}).json()
+    assert document == api
+    assert document["r_indicator"]["cv"] > 0 and {p["variable"] for p in document["partial"]} == {
+        "sex",
+        "education",
+    }
+    text = said("monitor", SLUG, "--cells", "sex:education", demo_url=demo_url)
+    for part in ("R-indicator", "CV of response propensities", "Partial indicators", "Coverage", "By day"):
+        assert part in text
+    bad = said("monitor", SLUG, "--cells", "sex:sex", demo_url=demo_url, code=2)
+    assert "named more than once" in bad and "Traceback" not in bad
+    assert "no consultation" in said("monitor", "nowhere", demo_url=demo_url, code=2).lower()

@@ -68,3 +68,42 @@ def test_monitor_page_in_chromium(server: LiveServer, browser: Any, tmp_path: Pa
     assert violations == [], violations
     assert failed == []
     context.close()
+
+
+def test_adaptive_quotas_page_in_chromium_by_keyboard_and_axe_clean(server: LiveServer, browser: Any) -> None:
+    context = browser.new_context(
+        bypass_csp=True, java_script_enabled=False
+    )  # a plain form: no script needed
+    page = context.new_page()
+    page.goto(f"{server.url}/analyst/login?lang=fr")
+    page.fill("#username", "analyst")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/analyst/{SLUG}?lang=fr")
+    page.click("nav.steps >> text=Quotas adaptatifs")
+    page.wait_for_load_state()
+    assert page.locator("#adaptive-on").inner_text() == "activés"  # the demo follows its plan
+    assert page.locator("#adaptive-remaining").inner_text() == "148"
+    page.fill("#budget", "200")
+    page.focus("#budget")
+    page.keyboard.press("Enter")  # the first submit button: switch on / update
+    page.wait_for_load_state()
+    assert "Quotas adaptatifs activés" in page.locator("#notice").inner_text()
+    assert page.locator("#adaptive-remaining").inner_text() == "200"
+    rows = page.locator("#adaptive-quotas tbody tr")
+    assert rows.count() > 0 and "Femme, 65 ans ou plus" in page.locator("#adaptive-quotas").inner_text()
+    context.close()
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/analyst/login")
+    page.fill("#username", "analyst")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    page.goto(f"{server.url}/analyst/{SLUG}/adaptive-quotas?lang=nl")
+    page.add_script_tag(content=axe_source())
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    violations = [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
+    assert violations == [], violations
+    context.close()

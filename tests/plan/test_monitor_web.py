@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -152,3 +153,25 @@ def test_notes_in_the_readers_language(client):
     assert "supposent ses questions indépendantes" in fr
     nl = client.get(PAGE, params={"cells": "sex:education", "lang": "nl"}).text
     assert "veronderstellen onafhankelijke vragen" in nl
+
+
+def test_the_demo_monitor_opens_on_the_plan_its_field_work_follows_with_the_simulation_chart(client):
+    assert login(client) == 303
+    page = client.get(PAGE, params={"lang": "en"})  # the first opening: no choice in the query
+    assert page.status_code == 200
+    html = page.text
+    assert 'id="cells" name="cells" value="sex:age_group,education"' in html
+    assert 'id="budget" name="budget" value="148"' in html
+    for part in ('id="plan"', 'id="plan-effect"', 'id="simulation"', "What 148 field interviews buy"):
+        assert part in html
+    assert html.count('class="chart"') == 3  # the two evolution charts and what the plan buys
+    link = re.search(r'id="adaptive-link" href="([^"]+)"', html)
+    assert link is not None  # the plan shown leads to the page that makes the tablets follow it
+    prefilled = client.get(link.group(1).replace("&amp;", "&")).text
+    assert (
+        'name="cells" value="sex:age_group,education"' in prefilled
+        and 'name="budget" value="148"' in prefilled
+    )
+    adaptive = client.get(f"/analyst/{SLUG}/adaptive-quotas", params={"lang": "en"}).text
+    assert 'id="adaptive-on"><strong>on</strong>' in adaptive
+    assert re.search(r'id="adaptive-remaining">148<', adaptive)

@@ -1,7 +1,7 @@
 """snapshot withdrawal: a published result can be withdrawn, and its page says so with the date.
 
 Revision ID: 0014
-Revises: 0011
+Revises: 0013
 Create Date: 2026-12-06 03:30:00
 
 Deleting a published snapshot would break every link and citation to it without a word; a
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0014"
-down_revision: str | None = "0011"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
