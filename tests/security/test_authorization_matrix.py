@@ -100,6 +100,13 @@ STAFF: dict[tuple[str, str], Staff] = {
     ),
     ("PUT", "/field/api/admin/consultations/{slug:str}/quotas"): Staff(ANALYST, "consultation", BASIC, []),
     ("GET", "/field/api/admin/consultations/{slug:str}/contacts"): Staff(ANALYST, "consultation", BASIC),
+    ("GET", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(ANALYST, "consultation", BASIC),
+    ("PUT", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(
+        ANALYST, "consultation", BASIC, {"cells": "sex", "budget": 10}
+    ),
+    ("DELETE", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(ANALYST, "consultation", BASIC),
+    ("GET", "/analyst/{slug:str}/adaptive-quotas"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/analyst/{slug:str}/adaptive-quotas"): Staff(ANALYST, "consultation", COOKIE),
 }
 
 PUBLIC = {  # anyone: health, metrics, the API schema, static files, the sign-in forms
