@@ -36,6 +36,7 @@ from survey.api.errors import (
 from survey.api.health import HealthController
 from survey.api.openapi_errors import DocumentedJson
 from survey.api.schema_page import SchemaPage
+from survey.console.routes import CONSOLE_ROUTES
 from survey.logs import configure_logging
 from survey.ops.observe import observed
 from survey.ops.routes import MetricsController, ReadyController
@@ -167,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *WEB_ROUTES,
             *FIELD_ROUTES,
             *ANALYST_ROUTES,
+            *CONSOLE_ROUTES,
             expressions_js,
             create_static_files_router(
                 path="/static/web", directories=[WEB / "static"], include_in_schema=False

@@ -1,0 +1,32 @@
+"""What the people, audit, invitation, target and quota pages share: who may, and which consultation."""
+
+from __future__ import annotations
+
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from sqlalchemy.orm import Session
+
+from survey.console.guards import MANAGE, require
+from survey.store.errors import NotFoundError
+from survey.store.models import Consultation, Role, User
+from survey.store.services.consultations import ConsultationService
+
+
+def admin_only(user: User) -> None:
+    """Staff accounts and devices span every consultation: only an admin manages them."""
+    if user.role != Role.ADMIN.value:
+        raise PermissionDeniedException("only an admin manages staff accounts")
+
+
+def consultation_for(session: Session, user: User, slug: str, right: str = MANAGE) -> Consultation:
+    """The consultation named, once ``user`` holds ``right`` on it: 404 if unknown, 403 if not theirs."""
+    try:
+        consultation = ConsultationService(session).get(slug)
+    except NotFoundError as exc:
+        raise NotFoundException(f"no consultation '{slug}'") from exc
+    require(session, user, consultation, right)
+    return consultation
+
+
+def field_text(form_value: object, limit: int = 300) -> str:
+    """A posted text field as one stripped string (a file posted in its place reads as empty)."""
+    return form_value.strip()[:limit] if isinstance(form_value, str) else ""

@@ -1,0 +1,20 @@
+"""Every console controller, for ``survey.app`` (one entry there: ``*CONSOLE_ROUTES``).
+
+Adding a page: write its controller in a module of its own (guarded by ``console_guard``), add it
+here, and add its navigation line in ``nav.py``.
+"""
+
+from __future__ import annotations
+
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from survey.console.consultations import ConsultationsController
+from survey.console.render import STATIC
+from survey.console.signin import SignInController
+
+CONSOLE_ROUTES: list[ControllerRouterHandler] = [
+    SignInController,
+    ConsultationsController,
+    create_static_files_router(path="/static/console", directories=[STATIC], include_in_schema=False),
+]
