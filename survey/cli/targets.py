@@ -11,14 +11,10 @@ column and row, since a person in no category would shrink every share without a
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
 
 from survey.cli._common import fail, out, writable_file
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 app = typer.Typer(help="Prepare population targets for weighting.", no_args_is_help=True)
 
@@ -30,38 +26,12 @@ def from_population(
     output: Path = typer.Option(..., "--out", help="Targets CSV to write (variable,category,share)."),
 ) -> None:
     """Turn population counts into shares per margin, in the format `survey weight --targets` reads."""
-    from survey.demo.population import margins_from_population
+    from survey.store.services.population_targets import PopulationError, margin_names, margins_of
 
     writable_file(output)
-    names = [v.strip() for v in variables.split(",") if v.strip()]
-    population = _population(table, [p.strip() for v in names for p in v.split(":")])
     try:
-        margins = margins_from_population(population, names)
-    except KeyError as exc:  # a margin missing from the table
-        fail(str(exc.args[0]))
+        margins, total = margins_of(table, margin_names(variables))
+    except PopulationError as exc:
+        fail(str(exc))
     margins.to_csv(output, index=False)
-    out.print(f"wrote {len(margins)} target rows to {output} (population {population['count'].sum():,.0f})")
-
-
-def _population(table: Path, columns: list[str]) -> pd.DataFrame:
-    """The table's margin columns as category labels and ``count`` as numbers; one line if not."""
-    import pandas as pd
-
-    from survey.tabular import TableError, analysis_frame, read_table
-
-    try:
-        raw = read_table(table, categorical=columns)
-        if "count" not in raw.columns:
-            fail(f"{table}: no column 'count'")
-        present = [c for c in dict.fromkeys(columns) if c in raw.columns]
-        frame = analysis_frame(raw, categories=present, numbers=["count"])
-    except TableError as exc:
-        fail(f"{table}: {exc}" if str(table) not in str(exc) else str(exc))
-    for column in present:
-        codes = frame[column].cat.codes.to_numpy()
-        if (codes < 0).any():
-            fail(f"{table}: column {column!r} is empty at data row {int((codes < 0).argmax()) + 1}")
-    counts = frame["count"]
-    if counts.isna().any():
-        fail(f"{table}: column 'count' is empty at data row {int(counts.isna().to_numpy().argmax()) + 1}")
-    return pd.DataFrame({c: frame[c].astype(str) for c in present} | {"count": counts})
+    out.print(f"wrote {len(margins)} target rows to {output} (population {total:,.0f})")
