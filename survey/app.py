@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
+from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
@@ -152,6 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "session_factory": factory,
             "online_targets": OnlineTargets(factory),
             "submission_batcher": batcher,
+            "console_field": FieldConsoleOps(),  # the console reaches the field app through this port
         }
     )
 

@@ -91,6 +91,9 @@ COMMANDS: dict[str, Lazy] = {
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),
     "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
+    "quota": Lazy(
+        "field_app.quota_cli", "typer:app", "Field quotas by hand: list them, or replace them from a CSV."
+    ),
     "erase": Lazy(
         "survey.cli.privacy",
         "command:erase_command",

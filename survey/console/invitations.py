@@ -15,6 +15,7 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
@@ -61,7 +62,7 @@ class InvitationsController(Controller):
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         consultation = consultation_for(db_session, console_user(request), slug, VIEW)
         notice = texts.text("i_issued", texts.language(request)) if request.query_params.get("issued") else ""
@@ -69,7 +70,7 @@ class InvitationsController(Controller):
 
     @post("/issue")
     async def issue(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
         user = console_user(request)
         form = await checked_form(request)
@@ -101,7 +102,7 @@ class InvitationsController(Controller):
 
     @post("/download")
     async def download(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[Any]:
         user = console_user(request)
         form = await checked_form(request)
@@ -148,7 +149,7 @@ class InvitationsController(Controller):
 
     @post("/access")
     async def access(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Redirect:
         user = console_user(request)
         form = await checked_form(request)

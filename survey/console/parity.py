@@ -10,4 +10,18 @@ from __future__ import annotations
 # Signing in and out are not organiser actions: the CLI runs on the server with its own rights.
 NOT_ACTIONS = frozenset({"/console/login", "/console/logout"})
 
-CLI_FOR_WRITE: dict[str, str] = {}
+CLI_FOR_WRITE: dict[str, str] = {
+    "/console/people": "user create",
+    "/console/people/{user_id:int}/role": "user role",
+    "/console/people/{user_id:int}/active": "user disable",
+    "/console/people/{user_id:int}/reset": "user reset",
+    "/console/reset/{token:str}": "user password",
+    "/console/people/{user_id:int}/assign": "device assign",  # and `device unassign` (remove=1)
+    "/console/people/{user_id:int}/devices/{device_id:int}/revoke": "device revoke",
+    "/console/c/{slug:str}/invitations/issue": "invite create",
+    "/console/c/{slug:str}/invitations/download": "invite create",  # the CLI writes the codes at issue
+    "/console/c/{slug:str}/invitations/access": "invite require",
+    "/console/c/{slug:str}/targets/derive": "targets from-population",
+    "/console/c/{slug:str}/targets/save": "targets from-population",  # with --consultation
+    "/console/c/{slug:str}/quotas": "quota set",
+}

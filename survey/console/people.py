@@ -14,6 +14,7 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ people_texts.install()
 ROLES = [r.value for r in Role]
 
 
-def _user(session: Session, user_id: int) -> User:
+def _user(session: Session, user_id: FromPath[int]) -> User:
     user = session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None:
         raise NotFoundException(f"no staff account {user_id}")
@@ -103,12 +104,12 @@ class PeopleController(Controller):
 
     @get("/{user_id:int}", sync_to_thread=True)
     def detail(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: int
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str]:
         admin_only(console_user(request))
         return self._detail(request, db_session, _user(db_session, user_id))
 
-    async def _write(self, request: Request[Any, Any, Any], db: Session, user_id: int,
+    async def _write(self, request: Request[Any, Any, Any], db: Session, user_id: FromPath[int],
                      action: Any, *, end_sessions: bool = False) -> Response[str] | Redirect:  # fmt: skip
         """Check the role and the form, run ``action(form, person, actor)``; a refusal re-draws the page."""
         actor = console_user(request)
@@ -130,7 +131,7 @@ class PeopleController(Controller):
 
     @post("/{user_id:int}/role")
     async def role(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: int
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
         def action(form: Any, person: User, actor: User) -> None:
             wanted = field_text(form.get("role"), 20)
@@ -144,7 +145,7 @@ class PeopleController(Controller):
 
     @post("/{user_id:int}/active")
     async def active(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: int
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
         def action(form: Any, person: User, actor: User) -> None:
             enable = form.get("active") == "1"
@@ -156,7 +157,7 @@ class PeopleController(Controller):
 
     @post("/{user_id:int}/reset")
     async def reset(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: int
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str]:
         """The link is shown on this answer only: it is not stored, so it cannot be shown again."""
         actor = console_user(request)
@@ -180,7 +181,7 @@ class PeopleController(Controller):
 
     @post("/{user_id:int}/assign")
     async def assign(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: int
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
         def action(form: Any, person: User, actor: User) -> None:
             slug = field_text(form.get("consultation"), 80)
@@ -197,8 +198,8 @@ class PeopleController(Controller):
         self,
         request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
-        user_id: int,
-        device_id: int,
+        user_id: FromPath[int],
+        device_id: FromPath[int],
     ) -> Response[str] | Redirect:
         def action(form: Any, person: User, actor: User) -> None:
             del form

@@ -12,6 +12,7 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
@@ -36,7 +37,7 @@ class ResetController(Controller):
 
     @get("/{token:str}", sync_to_thread=True)
     def form(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
     ) -> Response[str]:
         lang = texts.language(request)
         try:
@@ -47,7 +48,7 @@ class ResetController(Controller):
 
     @post("/{token:str}")
     async def set_password(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
     ) -> Response[str]:
         lang = texts.language(request)
         form = await checked_form(request)

@@ -13,6 +13,7 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
+from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
@@ -62,14 +63,14 @@ class QuotasController(Controller):
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         consultation = consultation_for(db_session, console_user(request), slug, VIEW)
         return self._page(request, db_session, consultation)
 
     @post("/")
     async def save(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
         user = console_user(request)
         lang = texts.language(request)

@@ -9,12 +9,24 @@ from __future__ import annotations
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from survey.console.audit import AuditController
 from survey.console.consultations import ConsultationsController
+from survey.console.invitations import InvitationsController
+from survey.console.people import PeopleController
+from survey.console.people_reset import ResetController
+from survey.console.quotas import QuotasController
 from survey.console.render import STATIC
 from survey.console.signin import SignInController
+from survey.console.targets import TargetsController
 
 CONSOLE_ROUTES: list[ControllerRouterHandler] = [
     SignInController,
     ConsultationsController,
+    PeopleController,
+    ResetController,
+    AuditController,
+    InvitationsController,
+    TargetsController,
+    QuotasController,
     create_static_files_router(path="/static/console", directories=[STATIC], include_in_schema=False),
 ]

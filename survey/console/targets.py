@@ -22,6 +22,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
+from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -88,7 +89,7 @@ class TargetsController(Controller):
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         consultation = consultation_for(db_session, console_user(request), slug, VIEW)
         shown = request.query_params.get("version")
@@ -105,7 +106,7 @@ class TargetsController(Controller):
 
     @post("/derive", request_max_body_size=MAX_UPLOAD + 64 * 1024)
     async def derive(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
         user = console_user(request)
         lang = texts.language(request)
@@ -156,7 +157,7 @@ class TargetsController(Controller):
 
     @post("/save")
     async def save(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: str
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
         user = console_user(request)
         lang = texts.language(request)
