@@ -122,3 +122,52 @@ def shot(page: Any, name: str) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+LANGS = ("Français (fr)", "Nederlands (nl)", "English (en)")
+EASY = ("FALC (fr)", "Makkelijk lezen (nl)", "Easy read (en)")
+
+
+def write_form(path: Path, *, broken: bool = False, extra: str = "") -> Path:
+    """A small trilingual XLSForm with easy-read labels, two pages (groups).
+
+    ``broken``: the second question uses a choice list that does not exist (the report must name
+    sheet 'survey', its row and column 'type'). ``extra`` adds a text question (a new version).
+    """
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    survey = book.active
+    assert survey is not None
+    survey.title = "survey"
+    survey.append(["type", "name", *(f"label::{lang}" for lang in (*LANGS, *EASY)), "required"])
+    survey.append(["begin group", "p1", "Vous", "U", "You", "", "", "", "", ""])
+    survey.append(["select_one yes_no", "resident", "Habitez-vous Bruxelles ?", "Woont u in Brussel?",
+                   "Do you live in Brussels?", "Vous habitez à Bruxelles ?", "Woont u in Brussel? (makkelijk)",
+                   "You live in Brussels?", "yes"])  # fmt: skip
+    survey.append(["end group", "", "", "", "", "", "", "", "", ""])
+    survey.append(["begin group", "p2", "Avis", "Mening", "Opinion", "", "", "", "", ""])
+    survey.append([f"select_one {'agree_list' if broken else 'yes_no'}", "merge", "Fusionner les communes ?",
+                   "Gemeenten samenvoegen?", "Merge the municipalities?", "Mettre les communes ensemble ?",
+                   "Gemeenten samen maken?", "Put the municipalities together?", "yes"])  # fmt: skip
+    if extra:
+        survey.append(["text", extra, "Commentaire", "Opmerking", "Comment", "", "", "", ""])
+    survey.append(["end group", "", "", "", "", "", "", "", "", ""])
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", *(f"label::{lang}" for lang in LANGS)])
+    choices.append(["yes_no", "yes", "Oui", "Ja", "Yes"])
+    choices.append(["yes_no", "no", "Non", "Nee", "No"])
+    settings = book.create_sheet("settings")
+    settings.append(["form_id", "version", "default_language", *(f"form_title::{lang}" for lang in LANGS)])
+    settings.append(
+        [
+            "city_test",
+            "1",
+            "Français (fr)",
+            "Avenir de la ville",
+            "Toekomst van de stad",
+            "Future of the city",
+        ]
+    )
+    book.save(path)
+    return path

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from survey.questionnaire.validation import FieldError
@@ -137,14 +137,13 @@ def live_counts(session: Session, consultation_id: int, *, today: dt.date | None
     day = today or dt.datetime.now(dt.UTC).date()
     start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
     result = LiveCounts()
-    for mode, received_at, n in session.execute(
-        select(Response.mode, Response.received_at >= start, func.count())
+    for mode, n, today_n in session.execute(
+        select(Response.mode, func.count(), func.sum(case((Response.received_at >= start, 1), else_=0)))
         .where(counted(consultation_id))
-        .group_by(Response.mode, Response.received_at >= start)
+        .group_by(Response.mode)
     ).all():
-        result.complete[str(mode)] = result.complete.get(str(mode), 0) + int(n)
-        if received_at:
-            result.today += int(n)
+        result.complete[str(mode)] = int(n)
+        result.today += int(today_n or 0)
     result.unfinished = int(
         session.scalar(
             select(func.count()).where(
