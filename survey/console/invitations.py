@@ -68,7 +68,7 @@ class InvitationsController(Controller):
         notice = texts.text("i_issued", texts.language(request)) if request.query_params.get("issued") else ""
         return self._page(request, db_session, consultation, notice=notice)
 
-    @post("/issue")
+    @post("/issue", status_code=200)
     async def issue(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
@@ -100,7 +100,7 @@ class InvitationsController(Controller):
 
         return await to_thread.run_sync(run)
 
-    @post("/download")
+    @post("/download", status_code=200)
     async def download(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[Any]:
@@ -147,7 +147,7 @@ class InvitationsController(Controller):
 
         return await to_thread.run_sync(run)
 
-    @post("/access")
+    @post("/access", status_code=200)
     async def access(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Redirect:

@@ -17,7 +17,7 @@ _STYLE = """
 @page { size: A4; margin: 25mm; }
 body { font-family: sans-serif; font-size: 12pt; }
 section { page-break-after: always; }
-.code { font-size: 20pt; font-weight: bold; letter-spacing: .1em; }
+.code { font-size: 20pt; font-weight: bold; font-family: monospace; }
 svg.qr { width: 45mm; height: 45mm; }
 """
 

@@ -59,7 +59,7 @@ class PeopleController(Controller):
     def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
         return self._list(request, db_session)
 
-    @post("/")
+    @post("/", status_code=200)
     async def create(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[str] | Redirect:
@@ -129,7 +129,7 @@ class PeopleController(Controller):
 
         return await to_thread.run_sync(run)
 
-    @post("/{user_id:int}/role")
+    @post("/{user_id:int}/role", status_code=200)
     async def role(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
@@ -143,7 +143,7 @@ class PeopleController(Controller):
 
         return await self._write(request, db_session, user_id, action, end_sessions=True)
 
-    @post("/{user_id:int}/active")
+    @post("/{user_id:int}/active", status_code=200)
     async def active(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
@@ -155,7 +155,7 @@ class PeopleController(Controller):
 
         return await self._write(request, db_session, user_id, action, end_sessions=True)
 
-    @post("/{user_id:int}/reset")
+    @post("/{user_id:int}/reset", status_code=200)
     async def reset(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str]:
@@ -179,7 +179,7 @@ class PeopleController(Controller):
 
         return await to_thread.run_sync(run)
 
-    @post("/{user_id:int}/assign")
+    @post("/{user_id:int}/assign", status_code=200)
     async def assign(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
@@ -193,7 +193,7 @@ class PeopleController(Controller):
 
         return await self._write(request, db_session, user_id, action)
 
-    @post("/{user_id:int}/devices/{device_id:int}/revoke")
+    @post("/{user_id:int}/devices/{device_id:int}/revoke", status_code=200)
     async def revoke(
         self,
         request: Request[Any, Any, Any],

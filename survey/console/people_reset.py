@@ -46,7 +46,7 @@ class ResetController(Controller):
             return page(request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang))
         return page(request, "people_reset.html", username=user.username, token=token)
 
-    @post("/{token:str}")
+    @post("/{token:str}", status_code=200)
     async def set_password(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
     ) -> Response[str]:

@@ -68,7 +68,7 @@ class QuotasController(Controller):
         consultation = consultation_for(db_session, console_user(request), slug, VIEW)
         return self._page(request, db_session, consultation)
 
-    @post("/")
+    @post("/", status_code=200)
     async def save(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:

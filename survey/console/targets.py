@@ -104,7 +104,7 @@ class TargetsController(Controller):
             rows = TargetService(db_session).rows(chosen) if chosen else []
         return self._page(request, db_session, consultation, chosen=chosen, chosen_rows=rows)
 
-    @post("/derive", request_max_body_size=MAX_UPLOAD + 64 * 1024)
+    @post("/derive", status_code=200, request_max_body_size=MAX_UPLOAD + 64 * 1024)
     async def derive(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
@@ -134,6 +134,10 @@ class TargetsController(Controller):
             return await to_thread.run_sync(lambda: self._page(request, db_session, consultation, status=400,
                                                                 errors=errors, values=values))  # fmt: skip
         content = await upload.read()
+        if len(content) > MAX_UPLOAD:
+            return await to_thread.run_sync(lambda: self._page(
+                request, db_session, consultation, status=413, values=values,
+                errors={"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}))  # fmt: skip
         name = Path(upload.filename).name
         secret = request.app.state.settings.secret_key
 
@@ -155,7 +159,7 @@ class TargetsController(Controller):
 
         return await to_thread.run_sync(run)
 
-    @post("/save")
+    @post("/save", status_code=200)
     async def save(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
