@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,7 +30,7 @@ def test_invitations_page_in_chromium(
     assert "Issued: 5" in page.inner_text("#counts")
     with page.expect_download() as download:
         page.click("#batches button:has-text('Download CSV')")
-    lines = open(download.value.path(), encoding="utf-8").read().splitlines()  # noqa: SIM115
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0] == "code,link" and len(lines) == 6
     page.goto(f"{url}?lang=en")
     assert "CSV already downloaded." in page.inner_text("#batches")
