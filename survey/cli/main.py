@@ -84,6 +84,9 @@ COMMANDS: dict[str, Lazy] = {
         "Plan field interviews that minimise the design effect of the post-stratified weights.",
     ),
     "db": Lazy("survey.cli.db", "typer:app", "Create or migrate the database schema (Alembic)."),
+    "consultation": Lazy(
+        "survey.cli.consultations", "typer:app", "Create, open, close, schedule and list consultations."
+    ),
     "form": Lazy("survey.cli.forms", "typer:app", "Validate and import XLSForm questionnaires."),
     "user": Lazy("survey.cli.users", "typer:app", "Manage staff accounts."),
     "targets": Lazy("survey.cli.targets", "typer:app", "Prepare population targets for weighting."),

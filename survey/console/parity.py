@@ -8,9 +8,17 @@ A page that adds a write adds its line (route path template → command words af
 from __future__ import annotations
 
 # Signing in and out are not organiser actions: the CLI runs on the server with its own rights.
-NOT_ACTIONS = frozenset({"/console/login", "/console/logout"})
+# The preview's buttons post only to move between pages: nothing is stored.
+NOT_ACTIONS = frozenset(
+    {"/console/login", "/console/logout", "/console/c/{slug:str}/preview/{number:int}/p/{page:int}"}
+)
 
 CLI_FOR_WRITE: dict[str, str] = {
+    "/console/new": "consultation create",
+    "/console/c/{slug:str}/open": "consultation open",
+    "/console/c/{slug:str}/close": "consultation close",
+    "/console/c/{slug:str}/schedule": "consultation schedule",
+    "/console/c/{slug:str}/questionnaire": "form import",  # `_action=check` is `form validate`
     "/console/people": "user create",
     "/console/people/{user_id:int}/role": "user role",
     "/console/people/{user_id:int}/active": "user disable",

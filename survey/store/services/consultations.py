@@ -199,7 +199,10 @@ class ConsultationService:
         if problems:
             raise ConsultationInputError(problems)
         consultation.opens_at, consultation.closes_at = opens_at, closes_at
-        flag_modified(consultation, "status")  # the stored status, not one derived from old dates
+        # Stored as the new dates make it now (a past closing date closes it at once), so that
+        # readers of the bare column agree with those that derive it.
+        consultation.status = consultation.status_at(utcnow())
+        flag_modified(consultation, "status")
         self.session.flush()
         self.session.refresh(consultation)
         record(self.session, actor=actor, actor_id=actor_id, action="schedule", entity="consultation",
