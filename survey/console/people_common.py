@@ -5,8 +5,7 @@ from __future__ import annotations
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from sqlalchemy.orm import Session
 
-from survey.console.guards import MANAGE, require
-from survey.store.errors import NotFoundError
+from survey.console.guards import MANAGE, may
 from survey.store.models import Consultation, Role, User
 from survey.store.services.consultations import ConsultationService
 
@@ -18,12 +17,14 @@ def admin_only(user: User) -> None:
 
 
 def consultation_for(session: Session, user: User, slug: str, right: str = MANAGE) -> Consultation:
-    """The consultation named, once ``user`` holds ``right`` on it: 404 if unknown, 403 if not theirs."""
-    try:
-        consultation = ConsultationService(session).get(slug)
-    except NotFoundError as exc:
-        raise NotFoundException(f"no consultation '{slug}'") from exc
-    require(session, user, consultation, right)
+    """The consultation named, once ``user`` holds ``right`` on it.
+
+    One answer for "unknown" and "not yours" (404, worded alike, as docs/roles.md rules), so that a
+    project lead cannot learn which other consultations the lab runs.
+    """
+    consultation = ConsultationService(session).find(slug) if len(slug) <= 80 else None
+    if consultation is None or not may(session, user, consultation.id, right):
+        raise NotFoundException(f"no consultation '{slug}'")
     return consultation
 
 
