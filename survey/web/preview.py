@@ -19,6 +19,7 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
+import survey.console.consultation_texts  # noqa: F401  (registers the preview texts)
 from survey.console import texts as console_texts
 from survey.console.guards import VIEW, console_guard, console_user, require
 from survey.console.render import NO_STORE
@@ -51,7 +52,10 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
     page = questionnaire.pages[index]
     views = question_views(questionnaire, page, values, values, errors, visitor.lang, visitor.easy)
     total = len(questionnaire.pages)
-    notice = console_texts.text("preview_notice", visitor.lang)
+    language = console_texts.text(f"lang_{visitor.lang}", visitor.lang)
+    easy = ", " + console_texts.text("easy_read", visitor.lang) if visitor.easy else ""
+    heading = console_texts.text("preview_of", visitor.lang, n=number, language=language, easy=easy)
+    notice = f"{heading}. {console_texts.text('preview_notice', visitor.lang)}"
     return _render(
         request, "page.html", visitor, status_code=status_code,
         title=page.label(visitor.lang) or questionnaire.title.get(visitor.lang, ""),
@@ -61,7 +65,7 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
         action=f"/console/c/{slug}/preview/{number}/p/{index + 1}",
         other_answers=answers_json({}, set()), more=False,
         msg_integer=message("integer", visitor.lang), msg_decimal=message("decimal", visitor.lang),
-        preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire?lang={visitor.lang}",
+        preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
         preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
         headers=NO_STORE,
     )  # fmt: skip
