@@ -41,6 +41,7 @@ from field_app.sync import Collector, SyncService, assigned_consultations, recor
 from survey.api.params import PathId
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
+from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
 from survey.web.login_throttle import limiter_of
@@ -79,9 +80,14 @@ def _infos(session: Session, consultations: list[Consultation]) -> list[Consulta
 
 
 def _assigned(session: Session, device: Device, slug: str) -> Consultation:
-    for consultation in assigned_consultations(session, device.user_id):
-        if consultation.slug == slug:
-            return consultation
+    """The consultation if the tablet's interviewer may collect for it (their assignment is their grant)."""
+    consultation, user = ConsultationService(session).find(slug), session.get(User, device.user_id)
+    if (
+        consultation is not None
+        and user is not None
+        and grants.may(session, user, consultation.id, Role.INTERVIEWER)
+    ):
+        return consultation
     raise NotAssigned(f"consultation '{slug}' is not assigned to this interviewer")
 
 

@@ -16,8 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_app.errors import DeviceRevoked, DeviceUnknown, InterviewerDisabled, LoginFailedError, TokenMissing
+from field_app.models import FieldAssignment
+from survey.analyst.auth import granted_consultation
 from survey.store.errors import AuthError, NotFoundError
 from survey.store.models import Device, Role, User, utcnow
+from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
 from survey.store.tokens import hash_token
@@ -106,7 +109,47 @@ def staff_from_basic(
         user = UserService(session).authenticate(username, password)
     if Role(user.role) not in roles:
         raise PermissionDeniedException(f"role '{user.role}' may not do this")
+    require_grant(session, connection, user)
     return user
+
+
+def require_grant(session: Session, connection: ASGIConnection, user: User) -> None:
+    """On a route naming a consultation (``slug``) or a tablet (``device_id``), 404 unless ``user``
+    holds a grant there in their own role (admins hold every one): see docs/roles.md.
+
+    A tablet belongs to the consultations its interviewer is assigned to, so a coordinator sees the
+    tablets of the consultations they coordinate.
+    """
+    granted_consultation(session, connection, user, Role(user.role))
+    device_id = connection.path_params.get("device_id")
+    if device_id is not None and not may_see_device(session, user, int(device_id)):
+        raise NotFoundError(f"no device {device_id}")
+
+
+def visible_devices(session: Session, user: User) -> list[int]:
+    """Ids of the tablets ``user`` may supervise: every one for an admin, else those whose interviewer
+    is assigned to a consultation ``user`` holds in their own role."""
+    query = select(Device.id).order_by(Device.id)
+    if user.active and user.role == Role.ADMIN.value:
+        return list(session.scalars(query))
+    held = [c.id for c in grants.consultations_for(session, user, Role(user.role))]
+    if not held:
+        return []
+    assigned = select(FieldAssignment.user_id).where(FieldAssignment.consultation_id.in_(held))
+    return list(session.scalars(query.where(Device.user_id.in_(assigned))))
+
+
+def may_see_device(session: Session, user: User, device_id: int) -> bool:
+    """Whether the tablet is among :func:`visible_devices` (checked without listing them all)."""
+    device = session.get(Device, device_id)
+    if device is None:
+        return False
+    if user.active and user.role == Role.ADMIN.value:
+        return True
+    assigned = session.scalars(
+        select(FieldAssignment.consultation_id).where(FieldAssignment.user_id == device.user_id)
+    )
+    return any(grants.may(session, user, consultation_id, Role(user.role)) for consultation_id in assigned)
 
 
 def revoke_device(session: Session, device_id: int, *, actor: str, actor_id: int | None = None) -> Device:

@@ -19,6 +19,7 @@ from litestar.params import FromPath
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from field_app.auth import visible_devices
 from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
@@ -26,7 +27,8 @@ from field_app.models import FieldQuota
 from field_app.reports import quota_cells, reconciliation
 from field_app.schemas import Reconciliation, ReconciliationItem
 from survey.api.params import PathId
-from survey.store.models import Consultation, Device, User
+from survey.store.models import Consultation, Role, User
+from survey.store.services import grants
 from survey.web import staff_session
 
 OVERVIEW_COLUMNS = (
@@ -80,9 +82,9 @@ def _heads(lang: PageLanguage, *keys: str) -> str:
     return "".join(f'<th scope="col">{lang.t(key)}</th>' for key in keys)
 
 
-def devices_page(session: Session, lang: PageLanguage, account: str = "") -> Response[str]:
-    """One row per device: its interviewer, state, last report and the three counts."""
-    ids = list(session.scalars(select(Device.id).order_by(Device.id)))
+def devices_page(session: Session, lang: PageLanguage, viewer: User, account: str = "") -> Response[str]:
+    """One row per device the viewer may supervise: its interviewer, state, last report and the three counts."""
+    ids = visible_devices(session, viewer)
     rows = []
     for device_id in ids:
         r = reconciliation(session, device_id)
@@ -100,15 +102,16 @@ def devices_page(session: Session, lang: PageLanguage, account: str = "") -> Res
     )
     table = head + "".join(rows) + "</tbody></table>"
     body = scrollable(table, lang.t("overview_caption")) if rows else f"<p>{lang.t('no_devices')}</p>"
-    body += quotas_section(session, lang)
+    body += quotas_section(session, lang, viewer)
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
 
 
-def quotas_section(session: Session, lang: PageLanguage) -> str:
-    """Every consultation's quota cells in words in the reader's language, each marked full or not."""
+def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
+    """Quota cells of the consultations the viewer coordinates, in words in the reader's language."""
+    granted = [c.id for c in grants.consultations_for(session, viewer, Role(viewer.role))]
     consultations = session.scalars(
         select(Consultation)
-        .where(Consultation.id.in_(select(FieldQuota.consultation_id)))
+        .where(Consultation.id.in_(select(FieldQuota.consultation_id)), Consultation.id.in_(granted))
         .order_by(Consultation.id)
     )
     sections = []
@@ -213,7 +216,7 @@ class CoordinatorController(Controller):
         """Every tablet with its counts."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
-        return with_csrf_cookie(devices_page(db_session, lang, account), fresh, request)
+        return with_csrf_cookie(devices_page(db_session, lang, staff, account), fresh, request)
 
     @get("/devices/{device_id:int}", sync_to_thread=True)
     def device(

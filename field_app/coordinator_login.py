@@ -20,7 +20,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
-from field_app.auth import staff_from_basic
+from field_app.auth import require_grant, staff_from_basic
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
 from survey.store.errors import AuthError
@@ -38,12 +38,14 @@ def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDepend
     """An admin or coordinator: from the staff session, or from HTTP Basic credentials (scripts).
 
     A browser without a session is sent to the sign-in form (and back afterwards); a signed-in
-    account without the role is sent there too, with the reason. Other clients get 401.
+    account without the role is sent there too, with the reason. Other clients get 401. A tablet
+    or consultation the coordinator holds no grant on is a 404, as if it did not exist.
     """
     if request.headers.get("authorization"):
         return staff_from_basic(db_session, request, set(COORDINATING), limiter_of(request, LIMITER_KEY))
     user = staff_session.current_user(request, db_session)
     if user is not None and Role(user.role) in COORDINATING:
+        require_grant(db_session, request, user)
         return user
     if "text/html" not in request.headers.get("accept", ""):
         raise NotAuthorizedException(

@@ -47,7 +47,8 @@ from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, target_problem, workbench_language, workbench_text
 from survey.api.params import PathId
 from survey.store.errors import AuthError, NotFoundError, TargetsInvalidError
-from survey.store.models import TargetSet, User
+from survey.store.models import Role, TargetSet, User
+from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
 from survey.web import staff_session
@@ -198,7 +199,8 @@ class WorkbenchController(Controller):
 
     @get("/", media_type=HTML, sync_to_thread=True)
     def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
-        return _page(request, "analyst/index.html", consultations=ConsultationService(db_session).list())
+        mine = grants.consultations_for(db_session, _user(request), Role.ANALYST)  # only granted ones
+        return _page(request, "analyst/index.html", consultations=mine)
 
     @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
     def consultation(

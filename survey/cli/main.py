@@ -89,6 +89,11 @@ COMMANDS: dict[str, Lazy] = {
     ),
     "form": Lazy("survey.cli.forms", "typer:app", "Validate and import XLSForm questionnaires."),
     "user": Lazy("survey.cli.users", "typer:app", "Manage staff accounts."),
+    "grant": Lazy(
+        "survey.cli.grants",
+        "typer:app",
+        "Per-consultation rights of analysts, coordinators and interviewers (admins are global).",
+    ),
     "targets": Lazy("survey.cli.targets", "typer:app", "Prepare population targets for weighting."),
     "invite": Lazy(
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."

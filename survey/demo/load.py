@@ -31,6 +31,7 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Device, Mode, Response, Role, TargetSet, User
 from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.grants import grant
 from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.targets import TargetRow, TargetService
 from survey.store.services.users import UserService
@@ -143,6 +144,10 @@ def load_demo(
         devices = _devices(session, interviewers)
         for interviewer in interviewers:
             assign(session, interviewer, consultation, actor="demo")
+        for member in (u for u in staff if u.role in (Role.ANALYST.value, Role.COORDINATOR.value)):
+            grant(
+                session, user_id=member.id, consultation_id=consultation.id, role=Role(member.role), by="demo"
+            )
         set_quotas(session, consultation, _quotas(population), actor="demo")
     sample = generate_sample(population, seed=seed)
     stored = duplicates = 0

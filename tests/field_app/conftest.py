@@ -23,6 +23,7 @@ from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.grants import grant
 from survey.store.services.users import UserService
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 
@@ -85,14 +86,18 @@ def field_env(sessions: sessionmaker[Session]) -> FieldEnv:
         interviewer = users.create("int1", PASSWORD, Role.INTERVIEWER, actor="test")
         users.create("int2", PASSWORD, Role.INTERVIEWER, actor="test")
         users.create("boss", PASSWORD, Role.ADMIN, actor="test")
-        users.create("ana", PASSWORD, Role.ANALYST, actor="test")
-        users.create("coord", PASSWORD, Role.COORDINATOR, actor="test")
+        analyst = users.create("ana", PASSWORD, Role.ANALYST, actor="test")
+        coordinator = users.create("coord", PASSWORD, Role.COORDINATOR, actor="test")
         consultations = ConsultationService(session)
         consultation = consultations.create(SLUG, FORM["title"], actor="test")
         version = consultations.add_version(
             consultation, Questionnaire.from_dict(FORM), source_name="test", actor="test"
         ).version
         assign(session, interviewer, consultation, actor="test")
+        for member in (analyst, coordinator):
+            grant(
+                session, user_id=member.id, consultation_id=consultation.id, role=Role(member.role), by="test"
+            )
         return FieldEnv(SLUG, version.id, "int1", "boss")
 
 

@@ -3,6 +3,7 @@
 from survey.store.models._audit import AuditEntry
 from survey.store.models._base import Base, utcnow
 from survey.store.models._consultation import Consultation, QuestionnaireVersion
+from survey.store.models._grant import Grant
 from survey.store.models._invitation import Invitation
 from survey.store.models._response import Answer, ErasedResponse, Mode, Response, ResponseStatus
 from survey.store.models._staff_session import StaffSession
@@ -16,6 +17,7 @@ __all__ = [
     "Consultation",
     "Device",
     "ErasedResponse",
+    "Grant",
     "Invitation",
     "Mode",
     "QuestionnaireVersion",
