@@ -13,12 +13,13 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
 from survey.console.guards import console_guard, console_user, visible
 from survey.console.render import page
-from survey.store.models import Role
+from survey.store.models import Role, User
 from survey.store.services.audit import AuditFilter, audit_choices, audit_page
 from survey.store.services.consultations import ConsultationService
 
@@ -69,6 +70,9 @@ class AuditController(Controller):
             db_session, shown if not errors else AuditFilter(consultations=frozenset()), number
         )
         actors, actions = audit_choices(db_session)
+        names = (
+            dict(db_session.execute(select(User.id, User.username)).tuples().all()) if scope is None else {}
+        )
         kept = [(k, v) for k, v in query.multi_items() if k not in ("page", "lang") and v]
         links = {
             "prev": f"?{urlencode([*kept, ('page', number - 1)])}" if number > 1 else "",
@@ -77,4 +81,4 @@ class AuditController(Controller):
         return page(request, "audit.html", status=400 if errors else 200, result=result, errors=errors,
                     actors=actors if scope is None else [], actions=actions, consultations=mine, by_id=by_id,
                     query={k: query.get(k) or "" for k in ("actor", "action", "consultation", "since", "until")},
-                    links=links)  # fmt: skip
+                    links=links, names=names)  # fmt: skip

@@ -58,6 +58,7 @@ def test_people_and_audit_pages_in_chromium(
     holder = other.new_page()
     holder.goto(link + "?lang=nl")
     assert axe(holder) == []
+    shot(holder, "b-reset")
     holder.fill("#password", "the new password")
     holder.fill("#again", "the new password")
     holder.click("form button[type=submit]")
@@ -72,6 +73,8 @@ def test_people_and_audit_pages_in_chromium(
     page.click("#audit-filter button")
     rows = page.locator("#audit tbody tr")
     assert rows.count() == 1 and "north" in rows.inner_text()
+    page.goto(f"{base}/console/audit?action=create&lang=en")
+    assert "user field1" in page.inner_text("#audit")
     for lang in ("fr", "nl", "en"):
         page.goto(f"{base}/console/audit?lang={lang}")
         assert axe(page) == []
