@@ -70,7 +70,7 @@ class AuditController(Controller):
             db_session, shown if not errors else AuditFilter(consultations=frozenset()), number
         )
         actors, actions = audit_choices(db_session)
-        names = {i: n for i, n in db_session.execute(select(User.id, User.username))} if scope is None else {}
+        names = dict(db_session.execute(select(User.id, User.username)).all()) if scope is None else {}
         kept = [(k, v) for k, v in query.multi_items() if k not in ("page", "lang") and v]
         links = {
             "prev": f"?{urlencode([*kept, ('page', number - 1)])}" if number > 1 else "",
