@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.exceptions import PermissionDeniedException
 from sqlalchemy.orm import Session
 
-from survey.console.guards import MANAGE, may
+from survey.console import guards
+from survey.console.guards import MANAGE
 from survey.store.models import Consultation, Role, User
-from survey.store.services.consultations import ConsultationService
 
 
 def admin_only(user: User) -> None:
@@ -22,10 +22,7 @@ def consultation_for(session: Session, user: User, slug: str, right: str = MANAG
     One answer for "unknown" and "not yours" (404, worded alike, as docs/roles.md rules), so that a
     project lead cannot learn which other consultations the lab runs.
     """
-    consultation = ConsultationService(session).find(slug) if len(slug) <= 80 else None
-    if consultation is None or not may(session, user, consultation.id, right):
-        raise NotFoundException(f"no consultation '{slug}'")
-    return consultation
+    return guards.consultation_for(session, user, slug, right)  # 403 for a role that never may
 
 
 def field_text(form_value: object, limit: int = 300) -> str:

@@ -10,8 +10,10 @@ the version can be reached, whatever the answers, so that none stays unchecked.
 from __future__ import annotations
 
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -28,7 +30,7 @@ from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.web import csrf
+from survey.web import staff_session
 from survey.web.pages import answers_json, form_values, question_views
 from survey.web.questionnaire import Visitor, _render, _visitor
 
@@ -49,6 +51,9 @@ def _version(
 
 def _show(request: Request, visitor: Visitor, slug: str, number: int, questionnaire: Questionnaire,
           index: int, values: dict[str, Any], errors: list[Any], status_code: int = 200) -> Template:  # fmt: skip
+    token, fresh = staff_session.form_token(request)
+    visitor = Visitor(visitor.lang, visitor.easy, token)  # the forms carry the staff session's token
+    seed = [staff_session.csrf_seed_cookie(fresh, secure=staff_session.is_https(request))] if fresh else []
     page = questionnaire.pages[index]
     views = question_views(questionnaire, page, values, values, errors, visitor.lang, visitor.easy)
     total = len(questionnaire.pages)
@@ -67,7 +72,7 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
         msg_integer=message("integer", visitor.lang), msg_decimal=message("decimal", visitor.lang),
         preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
         preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
-        headers=NO_STORE,
+        headers=NO_STORE, cookies=seed,
     )  # fmt: skip
 
 
@@ -79,10 +84,14 @@ class PreviewController(Controller):
     include_in_schema = False
 
     @get("/", sync_to_thread=True)
-    def first(self, slug: FromPath[str], number: FromPath[int], request: Request,
-              lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None) -> Redirect:  # fmt: skip
-        query = f"?lang={lang or ''}&easy={easy or '0'}"
-        return Redirect(f"/console/c/{slug}/preview/{number}/p/1{query}", status_code=303)
+    def first(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+    ) -> Redirect:  # fmt: skip
+        """The version's first page (checked first: another's consultation is not found here either)."""
+        _version(db_session, request, slug, number)
+        query = urlencode({"lang": lang or "", "easy": easy or "0"})
+        return Redirect(f"/console/c/{slug}/preview/{number}/p/1?{query}", status_code=303)
 
     @get("/p/{page:int}", sync_to_thread=True)
     def show(
@@ -102,10 +111,9 @@ class PreviewController(Controller):
         page: FromPath[int], data: FormData,
     ) -> Template | Redirect:  # fmt: skip
         """Check the page's answers as the real page would, store nothing, move on."""
-        secret = request.app.state.settings.secret_key
-        if not csrf.check(secret, request.cookies.get(csrf.COOKIE), data.get(csrf.FIELD)):
-            raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
         _consultation, version = _version(db_session, request, slug, number)
+        if not staff_session.csrf_ok(request, FormMultiDict(data)):
+            raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
         questionnaire = load_questionnaire(version)
         if not 1 <= page <= len(questionnaire.pages):
             raise NotFoundException(f"version {number} has no page {page}")

@@ -74,8 +74,11 @@ def _render(
     visitor: Visitor,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
+    cookies: list[Cookie] | None = None,
     **context: Any,
 ) -> Template:
+    """A citizen page; ``cookies`` replace the citizen CSRF cookie (the staff preview signs its forms
+    with the staff session's token instead)."""
     path = request.url.path
 
     def url(**params: str) -> str:
@@ -89,7 +92,7 @@ def _render(
     return Template(
         template_name=name,
         status_code=status_code,
-        cookies=[cookie],
+        cookies=[cookie] if cookies is None else cookies,
         headers=headers,
         context={
             "lang": visitor.lang,

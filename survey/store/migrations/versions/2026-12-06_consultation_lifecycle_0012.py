@@ -1,7 +1,7 @@
 """consultation lifecycle: opening and closing dates, privacy notice; test responses.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-06 03:10:00
 
 The console schedules a consultation (``opens_at``, ``closes_at``: the status is derived from them
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
