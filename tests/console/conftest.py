@@ -62,6 +62,13 @@ def anonymous(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[T
 
 
 @pytest.fixture
+def anonymous_too(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
+    """A second browser, signed in as nobody (for a second account beside ``client``)."""
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
 def client(anonymous: TestClient, admin: str) -> TestClient:
     """A client of the whole app, signed in to the console as an admin."""
     assert sign_in(anonymous) == 303

@@ -9,17 +9,27 @@ import uuid
 from pathlib import Path
 
 from litestar.testing import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.api import _infos
 from survey.store.db import transaction
-from survey.store.models import AuditEntry, Consultation, Mode, QuestionnaireVersion, Response, ResponseStatus
-from survey.store.services.consultations import ConsultationDraft, ConsultationService
+from survey.store.models import (
+    AuditEntry,
+    Consultation,
+    Mode,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+    Role,
+)
+from survey.store.services import grants
+from survey.store.services.consultations import ConsultationDraft, ConsultationService, load_questionnaire
 from survey.store.services.counted import live_counts
+from survey.store.services.frames import responses_frame
 from survey.store.services.responses import ResponseService, Submission
 from survey.web.trial_link import trial_token
-from tests.console.conftest import csrf, post, write_form
+from tests.console.conftest import csrf, make_user, post, sign_in, write_form
 
 NOW = dt.datetime.now(dt.UTC)
 
@@ -206,3 +216,63 @@ def test_another_consultation_is_not_harmed_by_a_refusal(
 def test_the_service_refuses_a_draft_with_a_naive_date(sessions: sessionmaker[Session]) -> None:
     draft = ConsultationDraft(slug="x", title={"fr": "X"}, opens_at=dt.datetime(2027, 1, 1))
     assert [p.code for p in draft.problems()] == ["date_naive"]
+
+
+def test_test_responses_never_reach_the_analysis(
+    client: TestClient, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    _create(client)
+    _import(client, "city-future", write_form(tmp_path / "f.xlsx"))
+    with transaction(sessions) as session:
+        c = ConsultationService(session).get("city-future")
+        version = ConsultationService(session).current_version(c)
+        _submit(session, version.id, Mode.ONLINE)
+        _submit(session, version.id, Mode.ONLINE, is_test=True)
+        cid, questionnaire = c.id, load_questionnaire(version)
+    with sessions() as session:
+        frame = responses_frame(session, cid, questionnaire)
+        assert frame.height == 1
+        assert session.scalar(select(func.count()).select_from(Response)) == 2  # kept, only not counted
+
+
+def test_a_citizen_halfway_when_it_closes_sees_the_closed_page(client: TestClient, tmp_path: Path) -> None:
+    _create(client)
+    _import(client, "city-future", write_form(tmp_path / "f.xlsx"))
+    post(client, "/console/c/city-future/open")
+    landing = client.get("/c/city-future?lang=en")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', landing.text)
+    assert token is not None
+    start = client.post("/c/city-future/start", data={"csrf_token": token.group(1), "consent": "yes", "_lang": "en"},
+                        follow_redirects=False)  # fmt: skip
+    page_one = start.headers["location"]
+    post(client, "/console/c/city-future/close")
+    answer = client.post(page_one, data={"csrf_token": token.group(1), "_lang": "en", "resident": "yes"})
+    assert answer.status_code == 409 and "This consultation has ended" in answer.text
+
+
+def test_a_project_lead_sees_and_changes_only_their_consultation(
+    client: TestClient, anonymous_too: TestClient, sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    for slug in ("mine", "theirs"):
+        _create(client, slug)
+        _import(client, slug, write_form(tmp_path / f"{slug}.xlsx"))
+    lead = make_user(sessions, "lead", Role.ANALYST)
+    watcher = make_user(sessions, "watch", Role.COORDINATOR)
+    with transaction(sessions) as session:
+        mine = ConsultationService(session).get("mine").id
+        grants.grant(session, user_id=lead, consultation_id=mine, role=Role.ANALYST, by="test")
+        grants.grant(session, user_id=watcher, consultation_id=mine, role=Role.COORDINATOR, by="test")
+    assert sign_in(anonymous_too, "lead") == 303
+    listing = anonymous_too.get("/console").text
+    assert 'href="/console/c/mine"' in listing and "theirs" not in listing and "/console/new" not in listing
+    assert anonymous_too.get("/console/c/theirs").status_code == 404
+    assert post(anonymous_too, "/console/c/theirs/open").status_code == 404
+    assert post(anonymous_too, "/console/new", {"slug": "x", "title_en": "X"}).status_code == 403
+    assert post(anonymous_too, "/console/c/mine/open").status_code == 303
+    post(anonymous_too, "/console/logout")
+    assert sign_in(anonymous_too, "watch") == 303
+    assert anonymous_too.get("/console/c/mine").status_code == 200
+    assert post(anonymous_too, "/console/c/mine/close").status_code == 403  # a coordinator only looks
+    with sessions() as session:
+        statuses = dict(session.execute(select(Consultation.slug, Consultation.status)).all())
+    assert statuses == {"mine": "open", "theirs": "draft"}
