@@ -23,6 +23,7 @@ CLI_FOR_WRITE: dict[str, str] = {
     "/console/people/{user_id:int}/role": "user role",
     "/console/people/{user_id:int}/active": "user disable",
     "/console/people/{user_id:int}/reset": "user reset",
+    "/console/people/{user_id:int}/grants": "grant add",  # and `grant remove` (remove=1)
     "/console/reset/{token:str}": "user password",
     "/console/people/{user_id:int}/assign": "device assign",  # and `device unassign` (remove=1)
     "/console/people/{user_id:int}/devices/{device_id:int}/revoke": "device revoke",

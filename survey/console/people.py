@@ -22,6 +22,7 @@ from survey.console import people_texts, texts
 from survey.console.guards import console_guard, console_user
 from survey.console.people_common import admin_only, consultation_for, field_text
 from survey.console.people_field import field_ops
+from survey.console.people_grants import grant_context
 from survey.console.render import page, see_other
 from survey.store.errors import StoreError
 from survey.store.models import Device, Role, User
@@ -40,6 +41,18 @@ def _user(session: Session, user_id: FromPath[int]) -> User:
     if user is None:
         raise NotFoundException(f"no staff account {user_id}")
     return user
+
+
+def detail_page(request: Request[Any, Any, Any], db: Session, user_id: int, *, status: int = 200,
+                error: str = "", reset_link: str = "") -> Response[str]:  # fmt: skip
+    """One account's page: role, access, reset link, grants or assignments, devices."""
+    user = _user(db, user_id)
+    ops = field_ops(request)
+    assigned = ops.assignments(db, user) if user.role == Role.INTERVIEWER.value else []
+    others = [c for c in ConsultationService(db).list() if c.id not in {a.id for a in assigned}]
+    return page(request, "people_detail.html", status=status, person=user, roles=ROLES,
+                devices=devices_of(db, user), assigned=assigned, others=others, error=error,
+                reset_link=reset_link, **grant_context(db, user))  # fmt: skip
 
 
 class PeopleController(Controller):
@@ -95,12 +108,7 @@ class PeopleController(Controller):
 
     def _detail(self, request: Request[Any, Any, Any], db: Session, user: User, *, status: int = 200,
                 error: str = "", reset_link: str = "") -> Response[str]:  # fmt: skip
-        ops = field_ops(request)
-        assigned = ops.assignments(db, user) if user.role == Role.INTERVIEWER.value else []
-        others = [c for c in ConsultationService(db).list() if c.id not in {a.id for a in assigned}]
-        return page(request, "people_detail.html", status=status, person=user, roles=ROLES,
-                    devices=devices_of(db, user), assigned=assigned, others=others, error=error,
-                    reset_link=reset_link)  # fmt: skip
+        return detail_page(request, db, user.id, status=status, error=error, reset_link=reset_link)
 
     @get("/{user_id:int}", sync_to_thread=True)
     def detail(

@@ -82,6 +82,16 @@ TEXTS: texts.Catalogue = {
     "p_assign": {"fr": "Attribuer", "nl": "Toewijzen", "en": "Assign"},
     "p_unassign": {"fr": "Retirer", "nl": "Intrekken", "en": "Withdraw"},
     "p_none": {"fr": "Aucun.", "nl": "Geen.", "en": "None."},
+    # grants
+    "g_grants": {"fr": "Consultations accordées", "nl": "Toegekende raadplegingen", "en": "Granted consultations"},
+    "g_hint": {"fr": "Le rôle du compte dit ce qu'il fait ; l'accès dit sur quelles consultations.",
+               "nl": "De rol van het account zegt wat het doet; de toegang zegt op welke raadplegingen.",
+               "en": "The account's role says what it does; a grant says on which consultations."},
+    "g_grant": {"fr": "Accorder", "nl": "Toekennen", "en": "Grant"},
+    "g_withdraw": {"fr": "Retirer l'accès", "nl": "Toegang intrekken", "en": "Withdraw"},
+    "g_err_role": {"fr": "Seuls les analystes et les coordinateurs reçoivent des accès par consultation (les enquêteurs : par attribution).",
+                   "nl": "Alleen analisten en coördinatoren krijgen toegang per raadpleging (enquêteurs: via toewijzing).",
+                   "en": "Only analysts and coordinators are granted consultations (interviewers: by assignment)."},
     # audit
     "a_audit": {"fr": "Journal d'audit", "nl": "Auditlogboek", "en": "Audit log"},
     "a_filter": {"fr": "Filtrer", "nl": "Filteren", "en": "Filter"},

@@ -13,6 +13,7 @@ from survey.console.audit import AuditController
 from survey.console.consultations import ConsultationsController
 from survey.console.invitations import InvitationsController
 from survey.console.people import PeopleController
+from survey.console.people_grants import GrantsController
 from survey.console.people_reset import ResetController
 from survey.console.questionnaire import QuestionnaireController
 from survey.console.quotas import QuotasController
@@ -27,6 +28,7 @@ CONSOLE_ROUTES: list[ControllerRouterHandler] = [
     QuestionnaireController,
     PreviewController,
     PeopleController,
+    GrantsController,
     ResetController,
     AuditController,
     InvitationsController,

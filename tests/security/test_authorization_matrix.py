@@ -114,6 +114,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("POST", "/console/people/{user_id:int}/devices/{device_id:int}/revoke"): Staff(ADMIN, "global", COOKIE),
     ("POST", "/console/people/{user_id:int}/reset"): Staff(ADMIN, "global", COOKIE),
     ("POST", "/console/people/{user_id:int}/role"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/grants"): Staff(ADMIN, "global", COOKIE),
     ("GET", "/console/c/{slug:str}/invitations"): Staff(LEADS, "consultation", COOKIE),
     ("POST", "/console/c/{slug:str}/invitations/access"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/console/c/{slug:str}/invitations/download"): Staff(ANALYST, "consultation", COOKIE),
