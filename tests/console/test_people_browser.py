@@ -68,6 +68,14 @@ def test_people_and_audit_pages_in_chromium(
     shot(holder, "b-reset-used")
     other.close()
 
+    page.goto(f"{base}/console/people?lang=fr")
+    page.click("#people a:text-is('ana')")
+    page.select_option("#grant-to", "north")
+    page.click("form[action$='/grants'] button:text-is('Accorder')")
+    assert page.locator("#grants").inner_text().startswith("north (organiser")
+    assert axe(page) == []
+    shot(page, "b-people-grants")
+
     page.goto(f"{base}/console/audit?lang=nl")
     page.select_option("#action", "assign")
     page.click("#audit-filter button")
