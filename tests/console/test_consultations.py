@@ -276,3 +276,20 @@ def test_a_project_lead_sees_and_changes_only_their_consultation(
     with sessions() as session:
         statuses = dict(session.execute(select(Consultation.slug, Consultation.status)).all())
     assert statuses == {"mine": "open", "theirs": "draft"}
+
+
+def test_a_closing_date_stops_the_online_api_even_with_the_target_cached(
+    anonymous: TestClient, sessions: sessionmaker[Session]
+) -> None:
+    from tests.api.conftest import body
+    from tests.web.conftest import store_consultation
+
+    version = store_consultation(sessions, "api-town")
+    url = "/api/consultations/api-town/responses"
+    assert anonymous.post(url, json=body(version.id)).status_code in (200, 201)  # the target is now cached
+    with transaction(sessions) as session:
+        ConsultationService(session).get("api-town").closes_at = NOW - dt.timedelta(seconds=1)
+    refused = anonymous.post(url, json=body(version.id))
+    assert refused.status_code == 404 and "not open" in refused.text
+    with sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1

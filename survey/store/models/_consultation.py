@@ -5,7 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    event,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -45,6 +56,15 @@ class Consultation(Base):
         if self.status == "draft" and self.opens_at is not None and self.opens_at <= now:
             return "open"
         return self.status
+
+
+def status_sql(now: dt.datetime) -> ColumnElement[str]:
+    """``Consultation.status_at(now)`` as SQL, for readers of the bare table (the online intake)."""
+    return case(
+        (or_(Consultation.status == "closed", Consultation.closes_at <= now), "closed"),
+        (and_(Consultation.status == "draft", Consultation.opens_at <= now), "open"),
+        else_=Consultation.status,
+    )
 
 
 @event.listens_for(Consultation, "load")
