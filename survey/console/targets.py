@@ -27,6 +27,7 @@ from litestar.response import Redirect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from survey.analyst.workbench_text import target_problem
 from survey.console import people_texts, texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.people_common import consultation_for, field_text
@@ -192,7 +193,7 @@ class TargetsController(Controller):
                                   errors={"save": texts.text("t_err_no_form", lang)})  # fmt: skip
             except TargetsInvalidError as exc:
                 db_session.rollback()
-                return self._page(request, db_session, consultation, status=400, problems=exc.problems,
+                return self._page(request, db_session, consultation, status=400, problems=[target_problem(p, lang) for p in exc.problems],
                                   errors={"save": texts.text("t_err_invalid", lang)})  # fmt: skip
             return see_other(f"/console/c/{slug}/targets?version={stored.version}")
 
