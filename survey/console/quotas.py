@@ -17,10 +17,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
-from survey.console import people_texts, texts
+from survey.console import people_texts, quotas_text, texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.people_common import consultation_for, field_text
 from survey.console.people_field import QuotaLine, field_ops
+from survey.console.quotas_text import quota_problem
 from survey.console.render import page, see_other
 from survey.questionnaire.model import QuestionType
 from survey.store.errors import NotFoundError, StoreError
@@ -29,6 +30,7 @@ from survey.store.services.consultations import ConsultationService, load_questi
 from survey.web.staff_session import checked_form
 
 people_texts.install()
+quotas_text.install()
 BLANK_ROWS = 3
 MAX_ROWS = 2_000
 
@@ -100,7 +102,7 @@ class QuotasController(Controller):
                     field_ops(request).set_quotas(db_session, consultation, lines, actor=user.username)
                 except StoreError as exc:
                     db_session.rollback()
-                    errors.extend(str(exc).split("; "))
+                    errors.extend(quota_problem(p, lang) for p in str(exc).split("; "))
             if errors:
                 return self._page(request, db_session, consultation, status=400, lines=lines, errors=errors)
             return see_other(f"/console/c/{slug}/quotas")

@@ -61,6 +61,8 @@ def test_every_problem_is_listed_and_nothing_changes(
     answer = post(client, f"{PAGE}?lang=en", bad, token_from=PAGE)
     assert answer.status_code == 400
     assert "&#39;X&#39; is not a choice" in answer.text and "nope" in answer.text
+    in_french = post(client, f"{PAGE}?lang=fr", bad, token_from=PAGE)
+    assert "sex=X : « X » n&#39;est pas un choix de la question à choix unique « sex »" in in_french.text
     assert _quotas(sessions) == {("sex", "F"): 5}
     assert client.post(PAGE, data={"variable_0": "sex", "csrf_token": "forged"}).status_code == 403
 
