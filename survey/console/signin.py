@@ -15,7 +15,7 @@ from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
 from survey.console import texts
-from survey.console.guards import HOME, LOGIN, may, safe_next
+from survey.console.guards import HOME, LOGIN, VIEW, may, safe_next
 from survey.console.render import NO_STORE, page
 from survey.store.errors import AuthError
 from survey.web import staff_session
@@ -60,7 +60,7 @@ class SignInController(Controller):
             return response
         except AuthError:
             return _form(request, status=401, error=texts.text("bad_login", lang), **again)
-        if not may(db_session, user, None, "view"):
+        if not await to_thread.run_sync(may, db_session, user, None, VIEW):
             return _form(
                 request, status=403, error=texts.text("no_access", lang, name=user.username), **again
             )
