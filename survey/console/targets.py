@@ -28,10 +28,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from survey.analyst.workbench_text import target_problem
-from survey.console import people_texts, texts
+from survey.console import people_texts, targets_text, texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.people_common import consultation_for, field_text
 from survey.console.render import page, see_other
+from survey.console.targets_text import population_problem
 from survey.store.errors import NotFoundError, TargetsInvalidError
 from survey.store.models import Consultation, Target, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -40,6 +41,7 @@ from survey.store.services.targets import TargetRow, TargetService
 from survey.web.staff_session import checked_form, csrf_ok, read_form
 
 people_texts.install()
+targets_text.install()
 MAX_UPLOAD = 8 * 1024 * 1024
 SUFFIXES = (".csv", ".parquet", ".sav", ".dta")
 
@@ -150,7 +152,7 @@ class TargetsController(Controller):
                     shares, total = margins_of(path, margin_names(values["variables"]), shown=name)
                 except PopulationError as exc:
                     return self._page(request, db_session, consultation, status=400, values=values,
-                                      errors={"table": str(exc)})  # fmt: skip
+                                      errors={"table": population_problem(str(exc), lang)})  # fmt: skip
             rows = [(r.variable, r.category, r.share) for r in target_rows(shares)]
             source = values["source"] or texts.text("t_default_source", lang, name=name)
             payload, signature = _pack(secret, {"rows": rows, "population": total, "source": source,

@@ -15,6 +15,7 @@ from field_app.auth import register_device
 from survey.app import create_app
 from survey.console.people_texts import TEXTS as PEOPLE_TEXTS
 from survey.console.quotas_text import TEXTS as QUOTA_TEXTS
+from survey.console.targets_text import TEXTS as TARGET_TEXTS
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import AuditEntry, Device, Role, StaffSession, User
@@ -41,7 +42,7 @@ def anonymous_second(settings: Settings, sessions: sessionmaker[Session]) -> Ite
 
 def test_every_people_text_has_french_dutch_and_english() -> None:
     missing = {k: sorted({"fr", "nl", "en"} - {lang for lang, v in by.items() if v.strip()})
-               for k, by in (PEOPLE_TEXTS | QUOTA_TEXTS).items()}  # fmt: skip
+               for k, by in (PEOPLE_TEXTS | QUOTA_TEXTS | TARGET_TEXTS).items()}  # fmt: skip
     assert {k: v for k, v in missing.items() if v} == {}
 
 

@@ -39,6 +39,6 @@ def test_targets_page_in_chromium(
     page.set_input_files("#table", str(table))
     page.fill("#variables", "region")
     page.click("form[action$='/derive'] button")
-    assert "no column 'region'" in page.inner_text("#table-error")
+    assert "no column 'region'" in page.inner_text("#table-error")  # English: the last language chosen
     assert axe(page) == []
     shot(page, "b-targets-error")

@@ -82,6 +82,8 @@ def test_bad_tables_and_margins_name_the_field_without_a_traceback(
         answer = _derive(client, table, name, variables)
         assert answer.status_code == 400, (name, variables, answer.text[:300])
         assert needle in answer.text and "Traceback" not in answer.text
+    in_dutch = _derive(client, b"sex,count\nF,3\n,4\n", "pop.csv", "sex", lang="nl")
+    assert "pop.csv: kolom „sex” is leeg op gegevensrij 2" in in_dutch.text
     region = _derive(client, b"sex,region,count\nF,north,3\nM,north,4\n", variables="sex,region")
     hidden = dict(HIDDEN.findall(region.text))
     refused = post(client, f"{PAGE}/save?lang=en", hidden, token_from=PAGE)
