@@ -175,6 +175,9 @@ class PeopleController(Controller):
 
         def run() -> Response[str]:
             person = _user(db_session, user_id)
+            if not person.active:
+                error = texts.text("p_err_reset_disabled", texts.language(request))
+                return self._detail(request, db_session, person, status=400, error=error)
             try:
                 link = issue_reset_link(db_session, person.username, secret=secret, actor=actor.username)
             except StoreError as exc:

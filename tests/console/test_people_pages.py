@@ -94,6 +94,8 @@ def test_role_change_and_disabling_end_the_accounts_sessions(
         assert session.get(User, uid).role == "analyst"
     assert post(client, f"/console/people/{uid}/active", {"active": "0"}).status_code == 303
     assert sign_in(anonymous_second, "boss2") == 401
+    no_link = post(client, f"/console/people/{uid}/reset?lang=nl")
+    assert no_link.status_code == 400 and "Dit account is uitgeschakeld" in no_link.text
     me = _id(sessions, "organiser")
     refused = post(client, f"/console/people/{me}/active?lang=en", {"active": "0"})
     assert refused.status_code == 400 and "your own account" in refused.text
