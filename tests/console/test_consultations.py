@@ -293,3 +293,13 @@ def test_a_closing_date_stops_the_online_api_even_with_the_target_cached(
     assert refused.status_code == 404 and "not open" in refused.text
     with sessions() as session:
         assert session.scalar(select(func.count()).select_from(Response)) == 1
+
+
+def test_a_draft_is_not_in_the_public_api(client: TestClient, tmp_path: Path) -> None:
+    _create(client)
+    _import(client, "city-future", write_form(tmp_path / "f.xlsx"))
+    assert [c["slug"] for c in client.get("/api/consultations").json()] == []
+    assert client.get("/api/consultations/city-future/questionnaire").status_code == 404
+    post(client, "/console/c/city-future/open")
+    assert [c["slug"] for c in client.get("/api/consultations").json()] == ["city-future"]
+    assert client.get("/api/consultations/city-future/questionnaire").status_code == 200

@@ -22,6 +22,7 @@ from survey.store.models._base import utcnow
 from survey.store.services.audit import record
 
 Versions = list[QuestionnaireVersion]  # named before the class, whose ``list`` method shadows the builtin
+Consultations = list[Consultation]
 
 
 LANGUAGES = ("fr", "nl", "en")
@@ -237,6 +238,17 @@ class ConsultationService:
 
     def list(self) -> list[Consultation]:
         return list(self.session.scalars(select(Consultation).order_by(Consultation.id)))
+
+    def public(self) -> Consultations:
+        """What citizens and API clients may know of: every consultation but drafts (dates applied)."""
+        return [c for c in self.list() if c.status != "draft"]
+
+    def get_public(self, slug: str) -> Consultation:
+        """A consultation citizens may know of; a draft is answered like one that does not exist."""
+        found = self.get(slug)
+        if found.status == "draft":
+            raise NotFoundError(f"no consultation '{slug}'")
+        return found
 
     def add_version(
         self, consultation: Consultation, questionnaire: Questionnaire, *, source_name: str, actor: str
