@@ -303,3 +303,25 @@ def test_a_draft_is_not_in_the_public_api(client: TestClient, tmp_path: Path) ->
     post(client, "/console/c/city-future/open")
     assert [c["slug"] for c in client.get("/api/consultations").json()] == ["city-future"]
     assert client.get("/api/consultations/city-future/questionnaire").status_code == 200
+
+
+def test_the_closed_page_links_to_published_results(client: TestClient, sessions: sessionmaker[Session],
+                                                    tmp_path: Path) -> None:  # fmt: skip
+    from survey.analyst.models import ResultSnapshot
+    from survey.store.models import TargetSet
+
+    _create(client)
+    _import(client, "city-future", write_form(tmp_path / "f.xlsx"))
+    post(client, "/console/c/city-future/close")
+    assert 'id="results-link"' not in client.get("/c/city-future?lang=en").text
+    with transaction(sessions) as session:
+        c = ConsultationService(session).get("city-future")
+        targets = TargetSet(consultation_id=c.id, version=1)
+        session.add(targets)
+        session.flush()
+        session.add(ResultSnapshot(consultation_id=c.id, questionnaire_version_id=ConsultationService(session)
+                                   .current_version(c).id, target_set_id=targets.id, data_hash="0" * 64,
+                                   method="rake", software_version="test", content={}, published_at=NOW))  # fmt: skip
+    closed = client.get("/c/city-future?lang=en&easy=1")
+    assert 'href="/results/city-future?lang=en" id="results-link"' in closed.text
+    assert "You cannot answer any more. It is over. Thank you!" in closed.text  # easy read
