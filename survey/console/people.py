@@ -80,12 +80,18 @@ class PeopleController(Controller):
         admin_only(actor)
         form = await checked_form(request)
         lang = texts.language(request)
-        values = {k: field_text(form.get(k), 80) for k in ("username", "display_name", "role")}
+        values = {k: field_text(form.get(k), 201) for k in ("username", "display_name", "role")}
         password = form.get("password")
         password = password if isinstance(password, str) else ""
         errors: dict[str, str] = {}
-        if not values["username"]:
+        if (
+            not values["username"]
+            or len(values["username"]) > 80
+            or any(c.isspace() for c in values["username"])
+        ):
             errors["username"] = texts.text("p_err_username", lang)
+        if len(values["display_name"]) > 200:
+            errors["display_name"] = texts.text("p_err_display_name", lang)
         if values["role"] not in ROLES:
             errors["role"] = texts.text("p_err_role", lang)
         if len(password) < 8:

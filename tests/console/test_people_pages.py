@@ -69,6 +69,15 @@ def test_admin_creates_an_account_and_bad_input_names_the_field(
         client, "/console/people?lang=en", {"username": "ana", "role": "analyst", "password": "long enough"}
     )
     assert taken.status_code == 400 and "&#39;ana&#39; is already taken" in taken.text
+    for name in ("x" * 81, "two words"):
+        long = post(
+            client,
+            "/console/people?lang=en",
+            {"username": name, "role": "analyst", "password": "long enough"},
+        )
+        assert (
+            long.status_code == 400 and "Username: required, at most 80 characters, no spaces." in long.text
+        )
     bad_role = post(
         client, "/console/people?lang=fr", {"username": "x", "role": "root", "password": "long enough"}
     )
