@@ -69,6 +69,8 @@ def _infos(session: Session, consultations: list[Consultation]) -> list[Consulta
     service = ConsultationService(session)
     infos = []
     for c in consultations:
+        if c.status != "open":  # drafts and closed ones are not offered; sync still takes what tablets hold
+            continue
         try:
             v = service.current_version(c)
         except NotFoundError:

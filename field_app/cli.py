@@ -59,6 +59,24 @@ def assign_command(
     out.print(f"{username} assigned to {consultation}")
 
 
+@device_app.command("unassign")
+def unassign_command(
+    username: str = typer.Argument(..., help="Interviewer login."),
+    consultation: str = typer.Argument(..., help="Consultation slug."),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Withdraw an interviewer from a consultation: the tablet no longer offers it."""
+    from field_app.console_ops import interviewer, unassign  # noqa: PLC0415
+
+    try:
+        with transaction(sessions(database)) as session:
+            user = interviewer(session, username)
+            unassign(session, user, ConsultationService(session).get(consultation), actor="cli")
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"{username} withdrawn from {consultation}")
+
+
 def register(app: typer.Typer) -> None:
     """Wire ``survey device ...`` into the main CLI."""
     app.add_typer(device_app, name="device")

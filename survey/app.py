@@ -20,6 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
 
+from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
@@ -36,6 +37,7 @@ from survey.api.errors import (
 from survey.api.health import HealthController
 from survey.api.openapi_errors import DocumentedJson
 from survey.api.schema_page import SchemaPage
+from survey.console.routes import CONSOLE_ROUTES
 from survey.logs import configure_logging
 from survey.ops.observe import observed
 from survey.ops.routes import MetricsController, ReadyController
@@ -151,6 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "session_factory": factory,
             "online_targets": OnlineTargets(factory),
             "submission_batcher": batcher,
+            "console_field": FieldConsoleOps(),  # the console reaches the field app through this port
         }
     )
 
@@ -167,6 +170,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *WEB_ROUTES,
             *FIELD_ROUTES,
             *ANALYST_ROUTES,
+            *CONSOLE_ROUTES,
             expressions_js,
             create_static_files_router(
                 path="/static/web", directories=[WEB / "static"], include_in_schema=False

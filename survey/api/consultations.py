@@ -43,7 +43,7 @@ class ConsultationController(Controller):
     def list_consultations(self, db_session: NamedDependency[Session]) -> list[ConsultationSummary]:
         return [
             ConsultationSummary(c.slug, c.title, c.description, c.organiser, c.status)
-            for c in ConsultationService(db_session).list()
+            for c in ConsultationService(db_session).public()
         ]
 
     @get("/{slug:str}/questionnaire", sync_to_thread=True, summary="Current questionnaire version")
@@ -51,6 +51,6 @@ class ConsultationController(Controller):
         self, db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> QuestionnaireDocument:
         service = ConsultationService(db_session)
-        consultation = service.get(slug)
+        consultation = service.get_public(slug)
         version = service.current_version(consultation)
         return QuestionnaireDocument(slug, version.id, version.number, version.content_hash, version.content)

@@ -7,10 +7,10 @@ from pathlib import Path
 import typer
 
 from survey.cli._common import DatabaseOption, console, fail, out, sessions
-from survey.questionnaire.errors import FormError
-from survey.questionnaire.xlsform import ImportResult, load_xlsform
+from survey.questionnaire.xlsform import ImportResult
 from survey.store.db import transaction
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.form_check import FormReport, check_path
 
 app = typer.Typer(help="Validate and import XLSForm questionnaires.", no_args_is_help=True)
 
@@ -22,16 +22,16 @@ AllowLocation = typer.Option(
 )
 
 
-def _load(path: Path, *, allow_location: bool = False) -> ImportResult:
-    try:
-        result = load_xlsform(path, allow_location=allow_location)
-    except FormError as exc:
-        for issue in exc.issues:
-            console.print(f"[red]✗[/] {issue}", highlight=False, soft_wrap=True)
-        fail(f"{path.name}: {len(exc.issues)} problem(s), nothing stored")
-    for warning in result.warnings:
+def _report(path: Path, *, allow_location: bool = False) -> tuple[FormReport, ImportResult]:
+    """The report the console's upload shows too (``form_check``), printed line by line."""
+    report = check_path(path, allow_location=allow_location)
+    for issue in report.problems:
+        console.print(f"[red]✗[/] {issue}", highlight=False, soft_wrap=True)
+    if report.result is None:
+        fail(report.summary())
+    for warning in report.warnings:
         console.print(f"[yellow]![/] {warning}", highlight=False, soft_wrap=True)
-    return result
+    return report, report.result
 
 
 @app.command()
@@ -43,11 +43,8 @@ def validate(
     allow_location: bool = AllowLocation,
 ) -> None:
     """Check a form without storing it; lists every problem with its sheet, row and column."""
-    result = _load(path, allow_location=allow_location)
-    q = result.questionnaire
-    out.print(
-        f"{path.name}: valid — {len(q.questions)} questions on {len(q.pages)} pages, languages {', '.join(q.languages)}"
-    )
+    report, _result = _report(path, allow_location=allow_location)
+    out.print(report.summary())
 
 
 @app.command("import")
@@ -63,7 +60,7 @@ def import_form(
     allow_location: bool = AllowLocation,
 ) -> None:
     """Validate and store a new questionnaire version; an identical form is recognised, not duplicated."""
-    result = _load(path, allow_location=allow_location)
+    _, result = _report(path, allow_location=allow_location)
     with transaction(sessions(database)) as session:
         service = ConsultationService(session)
         target = service.find(consultation) or service.create(

@@ -89,6 +89,9 @@ COMMANDS: dict[str, Lazy] = {
         "Representativeness of the responses: R-indicator, propensity CV, partial indicators, coverage, by day.",
     ),
     "db": Lazy("survey.cli.db", "typer:app", "Create or migrate the database schema (Alembic)."),
+    "consultation": Lazy(
+        "survey.cli.consultations", "typer:app", "Create, open, close, schedule and list consultations."
+    ),
     "form": Lazy("survey.cli.forms", "typer:app", "Validate and import XLSForm questionnaires."),
     "user": Lazy("survey.cli.users", "typer:app", "Manage staff accounts."),
     "grant": Lazy(
@@ -101,6 +104,9 @@ COMMANDS: dict[str, Lazy] = {
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),
     "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
+    "quota": Lazy(
+        "field_app.quota_cli", "typer:app", "Field quotas by hand: list them, or replace them from a CSV."
+    ),
     "erase": Lazy(
         "survey.cli.privacy",
         "command:erase_command",

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from survey.cli._common import fail, out, writable_file
+from survey.cli._common import DatabaseOption, fail, out, writable_file
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,40 +28,49 @@ def from_population(
     table: Path = typer.Argument(..., help="CSV with one column per characteristic and a 'count' column."),
     variables: str = typer.Option(..., help="Comma-separated margins, e.g. sex,age_group or sex:age_group."),
     output: Path = typer.Option(..., "--out", help="Targets CSV to write (variable,category,share)."),
+    consultation: str | None = typer.Option(
+        None,
+        "--consultation",
+        help="Also store them as the consultation's next target set (as the console does).",
+    ),
+    label: str = typer.Option("", "--label", help="With --consultation: a label for the stored set."),
+    source: str = typer.Option("", "--source", help="With --consultation: where the counts come from."),
+    database: str | None = DatabaseOption,
 ) -> None:
     """Turn population counts into shares per margin, in the format `survey weight --targets` reads."""
-    from survey.demo.population import margins_from_population
+    from survey.store.services.population_targets import PopulationError, margin_names, margins_of
 
     writable_file(output)
-    names = [v.strip() for v in variables.split(",") if v.strip()]
-    population = _population(table, [p.strip() for v in names for p in v.split(":")])
     try:
-        margins = margins_from_population(population, names)
-    except KeyError as exc:  # a margin missing from the table
-        fail(str(exc.args[0]))
+        margins, total = margins_of(table, margin_names(variables))
+    except PopulationError as exc:
+        fail(str(exc))
+    if consultation is not None:
+        version = _store(
+            consultation, margins, total, label, source or f"population table {table.name}", database
+        )
+        out.print(f"stored as version {version} of the targets of '{consultation}'")
     margins.to_csv(output, index=False)
-    out.print(f"wrote {len(margins)} target rows to {output} (population {population['count'].sum():,.0f})")
+    out.print(f"wrote {len(margins)} target rows to {output} (population {total:,.0f})")
 
 
-def _population(table: Path, columns: list[str]) -> pd.DataFrame:
-    """The table's margin columns as category labels and ``count`` as numbers; one line if not."""
-    import pandas as pd
-
-    from survey.tabular import TableError, analysis_frame, read_table
+def _store(
+    slug: str, margins: pd.DataFrame, total: float, label: str, source: str, database: str | None
+) -> int:
+    """The margins as the consultation's next target set, checked against its questionnaire."""
+    from survey.cli._common import sessions
+    from survey.store.db import transaction
+    from survey.store.errors import StoreError
+    from survey.store.services.consultations import ConsultationService, load_questionnaire
+    from survey.store.services.population_targets import target_rows
+    from survey.store.services.targets import TargetService
 
     try:
-        raw = read_table(table, categorical=columns)
-        if "count" not in raw.columns:
-            fail(f"{table}: no column 'count'")
-        present = [c for c in dict.fromkeys(columns) if c in raw.columns]
-        frame = analysis_frame(raw, categories=present, numbers=["count"])
-    except TableError as exc:
-        fail(f"{table}: {exc}" if str(table) not in str(exc) else str(exc))
-    for column in present:
-        codes = frame[column].cat.codes.to_numpy()
-        if (codes < 0).any():
-            fail(f"{table}: column {column!r} is empty at data row {int((codes < 0).argmax()) + 1}")
-    counts = frame["count"]
-    if counts.isna().any():
-        fail(f"{table}: column 'count' is empty at data row {int(counts.isna().to_numpy().argmax()) + 1}")
-    return pd.DataFrame({c: frame[c].astype(str) for c in present} | {"count": counts})
+        with transaction(sessions(database)) as session:
+            found = ConsultationService(session).get(slug)
+            questionnaire = load_questionnaire(ConsultationService(session).current_version(found))
+            stored = TargetService(session).add(found, target_rows(margins), questionnaire, actor="cli",
+                                                label=label, source=source, population=total)  # fmt: skip
+            return stored.version
+    except StoreError as exc:
+        fail(f"--consultation {slug}: {exc}")

@@ -87,3 +87,44 @@ def role(
         fail(str(exc))
     _end_shared_sessions(user_id)
     out.print(f"'{username}' is now {new_role.value}; its sessions have ended")
+
+
+@app.command()
+def disable(
+    username: str = typer.Argument(..., help="Login name."),
+    enable: bool = typer.Option(False, "--enable", help="Enable the account again instead."),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Disable an account (its open sessions end), or enable it again with --enable."""
+    try:
+        with transaction(sessions(database)) as session:
+            user_id = UserService(session).set_active(username, enable, actor="cli").id
+    except StoreError as exc:
+        fail(str(exc))
+    if not enable:
+        _end_shared_sessions(user_id)
+    out.print(f"'{username}' is {'enabled' if enable else 'disabled; its sessions have ended'}")
+
+
+@app.command()
+def reset(
+    username: str = typer.Argument(..., help="Login name."),
+    base_url: str = typer.Option(
+        "http://127.0.0.1:8000", "--base-url", help="Public address of the platform, for the link."
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Print a one-time link with which the account sets a new password (valid 24 hours, works once)."""
+    import os  # noqa: PLC0415
+
+    from survey.settings import get_settings  # noqa: PLC0415
+    from survey.store.services.password_reset import RESET_PATH, issue_reset_link  # noqa: PLC0415
+
+    if not os.environ.get("SECRET_KEY"):
+        fail("SECRET_KEY is not set: the link is signed with the server's key; set the same SECRET_KEY here")
+    try:
+        with transaction(sessions(database)) as session:
+            link = issue_reset_link(session, username, secret=get_settings().secret_key, actor="cli")
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"{base_url.rstrip('/')}{RESET_PATH}/{link.token}", highlight=False, soft_wrap=True)

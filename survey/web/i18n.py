@@ -143,6 +143,26 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "results_link": {"fr": "Voir les résultats publiés", "nl": "Bekijk de gepubliceerde resultaten",
                      "en": "See the published results"},
+    "closed_title": {"fr": "Cette consultation est terminée", "nl": "Deze raadpleging is afgelopen",
+                     "en": "This consultation has ended"},
+    "closed_thanks": {
+        "fr": "Merci de votre intérêt. Il n'est plus possible de répondre : la consultation est clôturée.",
+        "nl": "Bedankt voor uw interesse. Antwoorden is niet meer mogelijk: de raadpleging is afgesloten.",
+        "en": "Thank you for your interest. It is no longer possible to answer: the consultation is closed.",
+    },
+    "closed_easy": {"fr": "Vous ne pouvez plus répondre. C'est fini. Merci !",
+                    "nl": "U kunt niet meer antwoorden. Het is voorbij. Bedankt!",
+                    "en": "You cannot answer any more. It is over. Thank you!"},
+    "closed_results_later": {
+        "fr": "Les résultats seront publiés sur ce site dès qu'ils seront prêts.",
+        "nl": "De resultaten komen op deze website zodra ze klaar zijn.",
+        "en": "The results will be published on this site as soon as they are ready.",
+    },
+    "test_mode": {
+        "fr": "Mode test : vos réponses sont marquées comme tests et ne comptent dans aucun résultat.",
+        "nl": "Testmodus: uw antwoorden worden als test gemarkeerd en tellen in geen enkel resultaat mee.",
+        "en": "Test mode: your answers are marked as tests and count in no result.",
+    },
 }  # fmt: skip
 
 

@@ -40,8 +40,13 @@ class ProgressStore:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def start(self, version: QuestionnaireVersion, language: str, easy_read: bool) -> tuple[Response, str]:
-        """A new empty in-progress response and its resume token (shown once, never stored)."""
+    def start(
+        self, version: QuestionnaireVersion, language: str, easy_read: bool, *, is_test: bool = False
+    ) -> tuple[Response, str]:
+        """A new empty in-progress response and its resume token (shown once, never stored).
+
+        ``is_test``: started through the organisers' test link; the mark stays when it is sent.
+        """
         token = secrets.token_urlsafe(24)
         ack = ResponseService(self.session).submit(
             Submission(
@@ -52,6 +57,7 @@ class ProgressStore:
         response = self.session.get(Response, ack.response_id)
         assert response is not None
         response.resume_token_hash = hash_token(token)
+        response.is_test = is_test
         self.session.flush()
         return response, token
 
@@ -128,6 +134,7 @@ class ProgressStore:
         hash), inside the request's transaction: either the complete response exists or nothing changed.
         """
         uuid, started, token_hash = response.uuid, response.started_at, response.resume_token_hash
+        is_test = response.is_test
         self.session.execute(delete(Answer).where(Answer.response_id == response.id))
         self.session.delete(response)
         self.session.flush()
@@ -140,5 +147,6 @@ class ProgressStore:
         stored = self.session.get(Response, ack.response_id)
         assert stored is not None
         stored.resume_token_hash = token_hash
+        stored.is_test = is_test
         self.session.flush()
         return ack

@@ -24,7 +24,7 @@ from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError, validate
 from survey.settings import Settings
-from survey.store.errors import InvitationError
+from survey.store.errors import InvitationError, NotFoundError
 from survey.store.models import Consultation, QuestionnaireVersion, Response, ResponseStatus
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.invitations import InvitationService
@@ -40,6 +40,7 @@ from survey.web.pages import (
 )
 from survey.web.progress import ProgressStore
 from survey.web.qr import qr_svg
+from survey.web.trial_link import is_trial
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 HONEYPOT = "website"
@@ -72,8 +73,12 @@ def _render(
     name: str,
     visitor: Visitor,
     status_code: int = 200,
+    headers: dict[str, str] | None = None,
+    cookies: list[Cookie] | None = None,
     **context: Any,
 ) -> Template:
+    """A citizen page; ``cookies`` replace the citizen CSRF cookie (the staff preview signs its forms
+    with the staff session's token instead)."""
     path = request.url.path
 
     def url(**params: str) -> str:
@@ -87,7 +92,8 @@ def _render(
     return Template(
         template_name=name,
         status_code=status_code,
-        cookies=[cookie],
+        cookies=[cookie] if cookies is None else cookies,
+        headers=headers,
         context={
             "lang": visitor.lang,
             "easy": visitor.easy,
@@ -117,9 +123,15 @@ def _guard(request: Request, visitor: Visitor, data: dict[str, Any]) -> Template
     return None
 
 
-def _consultation(session: Session, slug: str) -> tuple[Consultation, QuestionnaireVersion, Questionnaire]:
+def _consultation(
+    session: Session, slug: str, *, trial: bool = False
+) -> tuple[Consultation, QuestionnaireVersion, Questionnaire]:
+    """The consultation and its current form; a draft does not exist for citizens (only for the
+    organisers' test link)."""
     service = ConsultationService(session)
     consultation = service.get(slug)
+    if consultation.status == "draft" and not trial:
+        raise NotFoundError(f"no consultation '{slug}'")
     version = service.current_version(consultation)
     return consultation, version, load_questionnaire(version)
 
@@ -143,11 +155,20 @@ class QuestionnaireController(Controller):
         lang: FromQuery[str | None] = None,
         easy: FromQuery[str | None] = None,
         code: FromQuery[str | None] = None,
+        test: FromQuery[str | None] = None,
     ) -> Template:
-        """Who asks, why, how long it takes, what happens to the answers, and the consent form."""
+        """Who asks, why, how long it takes, what happens to the answers, and the consent form.
+
+        A closed consultation shows the closed page instead; a draft is found only through the
+        organisers' test link (``?test=``), whose responses are marked as tests.
+        """
         visitor = _visitor(request, lang, easy)
-        consultation, _version, questionnaire = _consultation(db_session, slug)
-        return _landing(request, visitor, consultation, questionnaire, code=(code or "")[:40])
+        trial = is_trial(_settings(request).secret_key, slug, test)
+        consultation, _version, questionnaire = _consultation(db_session, slug, trial=trial)
+        if consultation.status == "closed":
+            return _closed(request, db_session, visitor, consultation)
+        return _landing(request, visitor, consultation, questionnaire, code=(code or "")[:40],
+                        trial=(test or "") if trial else "")  # fmt: skip
 
     @post("/start", sync_to_thread=True)
     def start(
@@ -158,9 +179,10 @@ class QuestionnaireController(Controller):
         refused = _guard(request, visitor, data)
         if refused is not None:
             return refused
-        consultation, version, questionnaire = _consultation(db_session, slug)
-        if consultation.status != "open":
-            return _error(request, visitor, "closed", 409)
+        trial = is_trial(_settings(request).secret_key, slug, data.get("test"))
+        consultation, version, questionnaire = _consultation(db_session, slug, trial=trial)
+        if consultation.status == "closed":
+            return _closed(request, db_session, visitor, consultation, status_code=409)
         code = str(data.get("code") or "")[:40]
         consent = data.get("consent") == "yes"
         code_problem = _code_problem(db_session, consultation, code)
@@ -169,8 +191,9 @@ class QuestionnaireController(Controller):
                 request, visitor, consultation, questionnaire, status_code=403 if code_problem else 400,
                 error="" if consent else text("consent_required", visitor.lang),
                 code_error=text(code_problem, visitor.lang) if code_problem else "", code=code, consent=consent,
+                trial=str(data.get("test")) if trial else "",
             )  # fmt: skip
-        response, token = ProgressStore(db_session).start(version, visitor.lang, visitor.easy)
+        response, token = ProgressStore(db_session).start(version, visitor.lang, visitor.easy, is_test=trial)
         if consultation.invitation_only:
             InvitationService(db_session).claim(consultation, code, response.uuid)
         first = visible_pages(questionnaire, {})
@@ -227,6 +250,9 @@ class QuestionnaireController(Controller):
         refused = _guard(request, visitor, data)
         if refused is not None:
             return refused
+        consultation = db_session.get(Consultation, response.consultation_id)
+        if consultation is not None and consultation.status == "closed" and not response.is_test:
+            return _closed(request, db_session, visitor, consultation, status_code=409)
         if not 1 <= number <= len(questionnaire.pages):
             return _error(request, visitor, "not_found", 404)
         index = number - 1
@@ -268,7 +294,6 @@ class QuestionnaireController(Controller):
         if not final.ok:
             target = _first_page_with(questionnaire, final.errors, pages)
             return Redirect(f"{base}/p/{target + 1}", status_code=303)
-        consultation = db_session.get(Consultation, response.consultation_id)
         if consultation is not None and consultation.invitation_only:
             try:
                 InvitationService(db_session).use_claimed(response.uuid)
@@ -349,6 +374,7 @@ class QuestionnaireController(Controller):
 def _landing(
     request: Request, visitor: Visitor, consultation: Consultation, questionnaire: Questionnaire, *,
     status_code: int = 200, error: str = "", code_error: str = "", code: str = "", consent: bool = False,
+    trial: str = "",
 ) -> Template:  # fmt: skip
     return _render(
         request, "consultation.html", visitor, status_code=status_code,
@@ -356,8 +382,20 @@ def _landing(
         title=consultation.title.get(visitor.lang) or next(iter(consultation.title.values()), consultation.slug),
         purpose=consultation.description.get(visitor.lang, ""),
         minutes=minutes_needed(questionnaire),
-        is_open=consultation.status == "open",
+        is_open=consultation.status == "open" or bool(trial), trial=trial,
+        privacy_notice=consultation.privacy_notice.get(visitor.lang, ""),
         error=error, code_error=code_error, code=code, consent=consent,
+    )  # fmt: skip
+
+
+def _closed(request: Request, session: Session, visitor: Visitor, consultation: Consultation,
+            status_code: int = 200) -> Template:  # fmt: skip
+    """The polite closed page, in the reader's language, with the published results when there are."""
+    published = has_published(session, consultation)
+    return _render(
+        request, "closed.html", visitor, status_code=status_code, consultation=consultation,
+        title=consultation.title.get(visitor.lang) or next(iter(consultation.title.values()), consultation.slug),
+        results_url=f"/results/{consultation.slug}?lang={visitor.lang}" if published else "",
     )  # fmt: skip
 
 

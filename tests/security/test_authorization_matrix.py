@@ -59,6 +59,7 @@ class Staff:
 
 
 ANALYST, COORDINATOR, ADMIN = frozenset({"analyst"}), frozenset({"coordinator"}), frozenset[str]()
+LEADS = frozenset({"analyst", "coordinator"})
 COOKIE: tuple[Auth, ...] = ("cookie",)
 BASIC: tuple[Auth, ...] = ("basic",)
 EITHER: tuple[Auth, ...] = ("cookie", "basic")
@@ -107,6 +108,38 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("DELETE", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(ANALYST, "consultation", BASIC),
     ("GET", "/analyst/{slug:str}/adaptive-quotas"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/adaptive-quotas"): Staff(ANALYST, "consultation", COOKIE),
+    # The console: a granted analyst leads a consultation, a granted coordinator sees it (survey/console/guards.py).
+    ("GET", "/console"): Staff(LEADS, "global", COOKIE),
+    ("GET", "/console/new"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/new"): Staff(ADMIN, "global", COOKIE),
+    ("GET", "/console/c/{slug:str}"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/open"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/close"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/schedule"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/questionnaire"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/questionnaire"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/preview/{number:int}"): Staff(LEADS, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/preview/{number:int}/p/{page:int}"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/preview/{number:int}/p/{page:int}"): Staff(LEADS, "consultation", COOKIE),
+    ("GET", "/console/audit"): Staff(LEADS, "global", COOKIE),  # each sees the entries of their grants
+    ("GET", "/console/people"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people"): Staff(ADMIN, "global", COOKIE),
+    ("GET", "/console/people/{user_id:int}"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/active"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/assign"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/devices/{device_id:int}/revoke"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/reset"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/role"): Staff(ADMIN, "global", COOKIE),
+    ("POST", "/console/people/{user_id:int}/grants"): Staff(ADMIN, "global", COOKIE),
+    ("GET", "/console/c/{slug:str}/invitations"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/invitations/access"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/invitations/download"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/invitations/issue"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/targets"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/targets/derive"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/targets/save"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/quotas"): Staff(LEADS, "consultation", COOKIE),
+    ("POST", "/console/c/{slug:str}/quotas"): Staff(ANALYST, "consultation", COOKIE),
 }
 
 PUBLIC = {  # anyone: health, metrics, the API schema, static files, the sign-in forms
@@ -118,6 +151,9 @@ PUBLIC = {  # anyone: health, metrics, the API schema, static files, the sign-in
     ("GET", "/analyst/login"), ("POST", "/analyst/login"), ("POST", "/analyst/logout"),
     ("GET", "/field/coordinator/login"), ("POST", "/field/coordinator/login"),
     ("POST", "/field/coordinator/logout"),
+    ("GET", "/console/login"), ("POST", "/console/login"), ("POST", "/console/logout"),
+    ("GET", "/static/console/{file_path:path}"), ("HEAD", "/static/console/{file_path:path}"),
+    ("GET", "/console/reset/{token:str}"), ("POST", "/console/reset/{token:str}"),  # the one-time link is the key
 }  # fmt: skip
 
 CITIZEN = {  # respondents, anonymous by design; published results
@@ -218,6 +254,9 @@ def _path(template: str, env: Env, where: str) -> str:
         template.replace("{slug:str}", env.slugs[where])
         .replace("{device_id:int}", str(env.devices[where]))
         .replace("{snapshot_id:int}", str(env.snapshot_id))
+        .replace("{number:int}", "1")  # the first questionnaire version, its first page
+        .replace("{page:int}", "1")
+        .replace("{user_id:int}", "1")  # the first account (people pages are the admin's alone)
     )
 
 

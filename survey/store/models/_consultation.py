@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    case,
+    event,
+    or_,
+)
 from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from survey.store.models._base import Base, utcnow
 
@@ -29,6 +41,45 @@ class Consultation(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     invitation_only: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    opens_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    closes_at: Mapped[dt.datetime | None] = mapped_column(default=None)
+    privacy_notice: Mapped[dict[str, Any]] = mapped_column(default=dict, server_default="{}")
+
+    def status_at(self, now: dt.datetime) -> str:
+        """The status at ``now``: the stored one, moved on by an opening or closing date already past.
+
+        A closed consultation stays closed; a past closing date closes an open or draft one; a past
+        opening date opens a draft one. Dates take effect without anyone acting on them.
+        """
+        if self.status == "closed" or (self.closes_at is not None and self.closes_at <= now):
+            return "closed"
+        if self.status == "draft" and self.opens_at is not None and self.opens_at <= now:
+            return "open"
+        return self.status
+
+
+def status_sql(now: dt.datetime) -> ColumnElement[str]:
+    """``Consultation.status_at(now)`` as SQL, for readers of the bare table (the online intake)."""
+    return case(
+        (or_(Consultation.status == "closed", Consultation.closes_at <= now), "closed"),
+        (and_(Consultation.status == "draft", Consultation.opens_at <= now), "open"),
+        else_=Consultation.status,
+    )
+
+
+@event.listens_for(Consultation, "load")
+@event.listens_for(Consultation, "refresh")
+def _apply_schedule(target: Consultation, *_args: Any) -> None:
+    """Every reader sees the status the dates give (``status_at`` now), without a background job.
+
+    Set as the committed value: reading a consultation never writes it; the console and the CLI
+    store the change when an organiser acts on the consultation.
+    """
+    if target.opens_at is None and target.closes_at is None:
+        return
+    derived = target.status_at(utcnow())
+    if derived != target.status:
+        set_committed_value(target, "status", derived)
 
 
 class QuestionnaireVersion(Base):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.store.models._base import Base, BigId, utcnow
@@ -61,6 +61,8 @@ class Response(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     quarantine_reason: Mapped[str | None] = mapped_column(Text)
+    # Given by an organiser trying the questionnaire (the console's test link): never counted.
+    is_test: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Answer(Base):

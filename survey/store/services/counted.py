@@ -21,10 +21,12 @@ module filters responses on their status.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, union
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from survey.questionnaire.validation import FieldError
@@ -33,9 +35,12 @@ from survey.store.models import Response, ResponseStatus
 
 __all__ = [
     "CHAIN_LIMIT",
+    "LiveCounts",
     "correction_links",
     "counted",
+    "counted_by_version",
     "is_superseded",
+    "live_counts",
     "refused_corrections",
     "superseded",
     "superseded_ids",
@@ -99,12 +104,75 @@ def is_superseded(consultation_id: int | None = None) -> ColumnElement[bool]:
 
 
 def counted(consultation_id: int) -> ColumnElement[bool]:
-    """WHERE clause on ``Response``: the complete, not superseded responses of one consultation."""
+    """WHERE clause on ``Response``: the complete, not superseded responses of one consultation.
+
+    Test responses (an organiser trying the questionnaire through the console's test link) are
+    never counted: they exist only so the organiser can see the form work end to end.
+    """
     return and_(
         Response.consultation_id == consultation_id,
         Response.status == COMPLETE,
+        Response.is_test.is_(False),
         Response.id.not_in(superseded_ids(consultation_id)),
     )
+
+
+@dataclass
+class LiveCounts:
+    """What the console's list shows per consultation: counted responses by mode, unfinished ones
+    (online, still being filled in), counted ones received today (UTC) and test responses."""
+
+    complete: dict[str, int] = field(default_factory=dict)
+    unfinished: int = 0
+    today: int = 0
+    tests: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.complete.values())
+
+
+def live_counts(session: Session, consultation_id: int, *, today: dt.date | None = None) -> LiveCounts:
+    """Counts for one consultation, read now (the console shows them live, no cache)."""
+    day = today or dt.datetime.now(dt.UTC).date()
+    start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
+    result = LiveCounts()
+    for mode, n, today_n in session.execute(
+        select(Response.mode, func.count(), func.sum(case((Response.received_at >= start, 1), else_=0)))
+        .where(counted(consultation_id))
+        .group_by(Response.mode)
+    ).all():
+        result.complete[str(mode)] = int(n)
+        result.today += int(today_n or 0)
+    result.unfinished = int(
+        session.scalar(
+            select(func.count()).where(
+                Response.consultation_id == consultation_id,
+                Response.status == ResponseStatus.IN_PROGRESS.value,
+                Response.is_test.is_(False),
+            )
+        )
+        or 0
+    )
+    result.tests = int(
+        session.scalar(
+            select(func.count()).where(
+                Response.consultation_id == consultation_id, Response.is_test.is_(True)
+            )
+        )
+        or 0
+    )
+    return result
+
+
+def counted_by_version(session: Session, consultation_id: int) -> dict[int, int]:
+    """Counted responses per questionnaire version id (the version history shows which each used)."""
+    rows = session.execute(
+        select(Response.questionnaire_version_id, func.count())
+        .where(counted(consultation_id))
+        .group_by(Response.questionnaire_version_id)
+    ).all()
+    return {int(version_id): int(n) for version_id, n in rows}
 
 
 def superseded(consultation_id: int) -> ColumnElement[bool]:

@@ -42,15 +42,18 @@ from survey.store.errors import (
     first_line,
 )
 from survey.store.models import Consultation, QuestionnaireVersion
+from survey.store.models._base import utcnow
+from survey.store.models._consultation import status_sql
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.responses import Ack, Prepared, ResponseService
 
 log = logging.getLogger(__name__)
 _UNAVAILABLE = "the response could not be stored just now; send it again with the same UUID"
 _MAX_BATCH = 500  # bounds one transaction's size and the latency of the requests in it
-_TARGETS_SQL = (
-    "SELECT v.id, v.content_hash, c.status, c.invitation_only FROM questionnaire_versions v "
-    "JOIN consultations c ON c.id = v.consultation_id WHERE v.id = ANY(%s)"
+_TARGETS_SQL = (  # the status as its opening and closing dates make it now (Consultation.status_at)
+    "SELECT v.id, v.content_hash, CASE WHEN c.status = 'closed' OR c.closes_at <= %s THEN 'closed' "
+    "WHEN c.status = 'draft' AND c.opens_at <= %s THEN 'open' ELSE c.status END, c.invitation_only "
+    "FROM questionnaire_versions v JOIN consultations c ON c.id = v.consultation_id WHERE v.id = ANY(%s)"
 )
 _VERSIONS = cast("Table", QuestionnaireVersion.__table__)
 _CONSULTATIONS = cast("Table", Consultation.__table__)
@@ -271,14 +274,15 @@ def _check_targets(session: Session, targets: Sequence[OnlineTarget]) -> list[St
     """Per target: None when the store still agrees with the cache, else the error to give."""
     version_ids = sorted({t.version.id for t in targets})
     if on_postgresql(session):
-        rows = bulk.fetch(session, _TARGETS_SQL, (version_ids,))
+        now = utcnow()
+        rows = bulk.fetch(session, _TARGETS_SQL, (now, now, version_ids))
     else:
         versions, consultations = _VERSIONS.c, _CONSULTATIONS.c
         rows = [
             tuple(row)
             for row in session.execute(
                 select(
-                    versions.id, versions.content_hash, consultations.status, consultations.invitation_only
+                    versions.id, versions.content_hash, status_sql(utcnow()), consultations.invitation_only
                 )
                 .join_from(_VERSIONS, _CONSULTATIONS, consultations.id == versions.consultation_id)
                 .where(versions.id.in_(version_ids))

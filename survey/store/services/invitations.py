@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, insert, select, update
@@ -59,11 +60,22 @@ class InvitationService:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def issue(self, consultation: Consultation, count: int, *, batch: str = "", actor: str) -> list[str]:
-        """New codes, returned once in clear: only their hashes are kept."""
+    def issue(
+        self,
+        consultation: Consultation,
+        count: int,
+        *,
+        batch: str = "",
+        actor: str,
+        make_code: Callable[[int], str] | None = None,
+    ) -> list[str]:
+        """New codes, returned once in clear: only their hashes are kept.
+
+        ``make_code(i)`` draws the i-th code instead of chance (the console's download-once batches).
+        """
         if not 1 <= count <= MAX_BATCH:
             raise InvitationError(f"count must be between 1 and {MAX_BATCH}, got {count}", "count")
-        codes = [_new_code() for _ in range(count)]
+        codes = [make_code(i) if make_code else _new_code() for i in range(count)]
         now = utcnow()
         self.session.execute(
             insert(Invitation),

@@ -131,6 +131,16 @@ class UserService:
                details={"from": old, "to": role.value})  # fmt: skip
         return user
 
+    def set_active(self, username: str, active: bool, *, actor: str) -> User:
+        """Disable (or enable again) an account; disabling ends every session it had."""
+        user = self.named(username)
+        user.active = active
+        if not active:
+            self._end_sessions(user)
+        record(self.session, actor=actor, action="enable" if active else "disable", entity="user",
+               entity_id=user.id)  # fmt: skip
+        return user
+
     def _end_sessions(self, user: User) -> None:
         self.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
         self.session.flush()

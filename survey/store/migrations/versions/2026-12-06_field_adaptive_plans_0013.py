@@ -1,7 +1,7 @@
 """field_adaptive_plans: consultations whose field quotas follow the field plan (issue #17).
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 Create Date: 2026-12-06 03:30:00
 
 One row per consultation switched to adaptive quotas: the cells and budget of the plan, the field
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013"
-down_revision: str | None = "0011"
+down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,164 @@
+"""``/console/c/<slug>/invitations``: issue codes, download each batch once (CSV, letters), follow use.
+
+The codes exist in clear only in the one download of each format: the store keeps their hashes
+(``survey.store.services.invitation_batches`` says how a batch is rebuilt for that download and
+why a second one is refused). Downloads are POSTs with the CSRF token, since each changes state.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlalchemy.orm import Session
+
+from survey.console import people_texts, texts
+from survey.console.guards import MANAGE, VIEW, console_guard, console_user
+from survey.console.invitations_letters import letters_pdf
+from survey.console.people_common import consultation_for, field_text
+from survey.console.render import NO_STORE, page, see_other
+from survey.store.errors import StoreError
+from survey.store.models import Consultation
+from survey.store.services.invitation_batches import (
+    DownloadFormat,
+    DownloadRefusedError,
+    batches,
+    issue_batch,
+    take_batch,
+)
+from survey.store.services.invitations import MAX_BATCH, InvitationService
+from survey.web.staff_session import checked_form
+
+people_texts.install()
+MAX_LETTERS = 5_000  # a PDF of more pages takes minutes and hundreds of megabytes: split the batch
+
+
+def _filename(consultation: Consultation, label: str, suffix: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "-", f"{consultation.slug}-{label}".strip("-"))[:80] or "invitations"
+    return f"{safe}.{suffix}"
+
+
+class InvitationsController(Controller):
+    """Project leads with ``manage`` on the consultation, and admins."""
+
+    path = "/console/c/{slug:str}/invitations"
+    guards = [console_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    def _page(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation, *,
+              status: int = 200, errors: dict[str, str] | None = None, values: dict[str, str] | None = None,
+              notice: str = "") -> Response[str]:  # fmt: skip
+        return page(request, "invitations.html", status=status, consultation=consultation,
+                    counts=InvitationService(db).counts(consultation), batches=batches(db, consultation),
+                    errors=errors or {}, values=values or {}, notice=notice, max_batch=MAX_BATCH,
+                    max_letters=MAX_LETTERS)  # fmt: skip
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        consultation = consultation_for(db_session, console_user(request), slug, VIEW)
+        notice = texts.text("i_issued", texts.language(request)) if request.query_params.get("issued") else ""
+        return self._page(request, db_session, consultation, notice=notice)
+
+    @post("/issue", status_code=200)
+    async def issue(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str] | Redirect:
+        user = console_user(request)
+        form = await checked_form(request)
+        lang = texts.language(request)
+        values = {"count": field_text(form.get("count"), 20), "label": field_text(form.get("label"), 200)}
+        secret = request.app.state.settings.secret_key
+
+        def run() -> Response[str] | Redirect:
+            consultation = consultation_for(db_session, user, slug, MANAGE)
+            errors: dict[str, str] = {}
+            count = int(values["count"]) if values["count"].isdigit() else 0
+            if not 1 <= count <= MAX_BATCH:
+                errors["count"] = texts.text("i_err_count", lang, max=f"{MAX_BATCH:,}")
+            if len(values["label"]) > 60 or "#" in values["label"]:
+                errors["label"] = texts.text("i_err_label", lang)
+            if not errors:
+                try:
+                    issue_batch(
+                        db_session, consultation, count, values["label"], secret=secret, actor=user.username
+                    )
+                except StoreError as exc:
+                    db_session.rollback()
+                    errors["count"] = str(exc)
+            if errors:
+                return self._page(request, db_session, consultation, status=400, errors=errors, values=values)
+            return see_other(f"/console/c/{slug}/invitations?issued=1")
+
+        return await to_thread.run_sync(run)
+
+    @post("/download", status_code=200)
+    async def download(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[Any]:
+        user = console_user(request)
+        form = await checked_form(request)
+        lang = texts.language(request)
+        nonce = field_text(form.get("batch"), 20)
+        wanted = DownloadFormat.LETTERS if form.get("format") == "pdf" else DownloadFormat.CSV
+        letter_lang = field_text(form.get("letter_lang"), 5)
+        letter_lang = letter_lang if letter_lang in texts.SUPPORTED else lang
+        secret = request.app.state.settings.secret_key
+        root = str(request.base_url).rstrip("/")
+
+        def run() -> Response[Any]:
+            consultation = consultation_for(db_session, user, slug, MANAGE)
+            try:
+                label, codes = take_batch(
+                    db_session, consultation, nonce, wanted, secret=secret, actor=user.username
+                )
+                if wanted is DownloadFormat.LETTERS:
+                    if len(codes) > MAX_LETTERS:
+                        raise DownloadRefusedError(texts.text("i_err_letters", lang, max=f"{MAX_LETTERS:,}"))
+                    try:
+                        body = letters_pdf(consultation, codes, root, letter_lang)
+                    except (ImportError, OSError) as exc:
+                        raise DownloadRefusedError(texts.text("i_err_pdf", lang)) from exc
+                    name, media = _filename(consultation, label, "pdf"), "application/pdf"
+                else:
+                    buffer = io.StringIO()
+                    writer = csv.writer(buffer)
+                    writer.writerow(["code", "link"])
+                    writer.writerows([c, f"{root}/c/{consultation.slug}?code={c}"] for c in codes)
+                    body, name, media = (
+                        buffer.getvalue().encode(),
+                        _filename(consultation, label, "csv"),
+                        "text/csv",
+                    )
+            except DownloadRefusedError as exc:
+                db_session.rollback()
+                return self._page(request, db_session, consultation, status=409,
+                                  errors={"download": texts.text("i_refused", lang, reason=str(exc))})  # fmt: skip
+            headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+            return Response(body, media_type=media, headers=headers)
+
+        return await to_thread.run_sync(run)
+
+    @post("/access", status_code=200)
+    async def access(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Redirect:
+        user = console_user(request)
+        form = await checked_form(request)
+
+        def run() -> Redirect:
+            consultation = consultation_for(db_session, user, slug, MANAGE)
+            InvitationService(db_session).set_required(
+                consultation, form.get("required") == "1", actor=user.username
+            )
+            return see_other(f"/console/c/{slug}/invitations")
+
+        return await to_thread.run_sync(run)

@@ -1,0 +1,82 @@
+"""``/console/reset/<token>``: where a one-time link lets a staff member choose a new password.
+
+Open without a session (the link is the credential); CSRF still guards the form. The link works
+once: setting the password changes the hash the link was signed with (see
+``survey.store.services.password_reset``), and it ends every session of the account.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from sqlalchemy.orm import Session
+
+from survey.console import people_texts, texts
+from survey.console.render import page
+from survey.store.errors import StoreError
+from survey.store.services.password_reset import (
+    RESET_PATH,
+    ResetLinkError,
+    redeem_reset_link,
+    reset_link_user,
+)
+from survey.web.staff_session import checked_form, sessions_of
+
+people_texts.install()
+
+
+class ResetController(Controller):
+    """The form a reset link opens, and its answer."""
+
+    path = RESET_PATH
+    include_in_schema = False
+
+    @get("/{token:str}", sync_to_thread=True)
+    def form(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
+    ) -> Response[str]:
+        lang = texts.language(request)
+        try:
+            user = reset_link_user(db_session, token, secret=request.app.state.settings.secret_key)
+        except ResetLinkError:
+            return page(request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang))
+        return page(request, "people_reset.html", username=user.username, token=token)
+
+    @post("/{token:str}", status_code=200)
+    async def set_password(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
+    ) -> Response[str]:
+        lang = texts.language(request)
+        form = await checked_form(request)
+        password, again = form.get("password"), form.get("again")
+        secret = request.app.state.settings.secret_key
+
+        def run() -> Response[str]:
+            try:
+                user = reset_link_user(db_session, token, secret=secret)
+            except ResetLinkError:
+                return page(
+                    request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang)
+                )
+            if not isinstance(password, str) or len(password) < 8:
+                error = texts.text("p_err_password", lang)
+            elif password != again:
+                error = texts.text("p_err_again", lang)
+            else:
+                try:
+                    redeem_reset_link(db_session, token, password, secret=secret)
+                    sessions_of(request).end_all(db_session, user.id)
+                except StoreError as exc:
+                    db_session.rollback()
+                    error = str(exc)
+                else:
+                    return page(request, "people_reset.html", done=True)
+            return page(
+                request, "people_reset.html", status=400, username=user.username, token=token, error=error
+            )
+
+        return await to_thread.run_sync(run)

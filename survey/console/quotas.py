@@ -1,0 +1,110 @@
+"""``/console/c/<slug>/quotas``: the manual quota editor, for teams that do not use the planner.
+
+One form holds every cell (question or crossed questions, category, target count) and replaces the
+consultation's quotas through the field app's own ``set_quotas`` (reached by the console's port,
+``people_field``), which checks each cell against the current questionnaire, lists every problem
+at once, and audits the change. Tablets pick the new quotas up at their next sync.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlalchemy.orm import Session
+
+from survey.console import people_texts, quotas_text, texts
+from survey.console.guards import MANAGE, VIEW, console_guard, console_user
+from survey.console.people_common import consultation_for, field_text
+from survey.console.people_field import QuotaLine, field_ops
+from survey.console.quotas_text import quota_problem
+from survey.console.render import page, see_other
+from survey.questionnaire.model import QuestionType
+from survey.store.errors import NotFoundError, StoreError
+from survey.store.models import Consultation
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.web.staff_session import checked_form
+
+people_texts.install()
+quotas_text.install()
+BLANK_ROWS = 3
+MAX_ROWS = 2_000
+
+
+def _choices(db: Session, consultation: Consultation) -> list[tuple[str, list[str]]]:
+    """The single-choice questions of the current form and their choice names: what a cell may use."""
+    try:
+        questionnaire = load_questionnaire(ConsultationService(db).current_version(consultation))
+    except NotFoundError:
+        return []
+    return [
+        (q.name, [c.name for c in questionnaire.choices_for(q)])
+        for q in questionnaire.questions
+        if q.type is QuestionType.SELECT_ONE
+    ]
+
+
+class QuotasController(Controller):
+    """Read with ``view`` on the consultation, write with ``manage``."""
+
+    path = "/console/c/{slug:str}/quotas"
+    guards = [console_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    def _page(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation, *,
+              status: int = 200, lines: list[QuotaLine] | None = None, errors: list[str] | None = None,
+              ) -> Response[str]:  # fmt: skip
+        lang = texts.language(request)
+        shown = lines if lines is not None else field_ops(request).quotas(db, consultation, lang)
+        return page(request, "quotas.html", status=status, consultation=consultation, lines=shown,
+                    blank=BLANK_ROWS, choices=_choices(db, consultation), errors=errors or [])  # fmt: skip
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        consultation = consultation_for(db_session, console_user(request), slug, VIEW)
+        return self._page(request, db_session, consultation)
+
+    @post("/", status_code=200)
+    async def save(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str] | Redirect:
+        user = console_user(request)
+        lang = texts.language(request)
+        form = await checked_form(request)
+        lines: list[QuotaLine] = []
+        errors: list[str] = []
+        for i in range(MAX_ROWS):
+            variable = field_text(form.get(f"variable_{i}"), 128)
+            category = field_text(form.get(f"category_{i}"), 200)
+            target = field_text(form.get(f"target_{i}"), 12)
+            if f"variable_{i}" not in form:
+                break
+            if not variable and not category:
+                continue
+            if form.get(f"remove_{i}") == "1":
+                continue
+            if not target.isdigit():
+                errors.append(texts.text("q_err_target", lang, row=i + 1, cell=f"{variable}={category}"))
+                lines.append(QuotaLine(variable, category, 0))
+                continue
+            lines.append(QuotaLine(variable, category, int(target)))
+
+        def run() -> Response[str] | Redirect:
+            consultation = consultation_for(db_session, user, slug, MANAGE)
+            if not errors:
+                try:
+                    field_ops(request).set_quotas(db_session, consultation, lines, actor=user.username)
+                except StoreError as exc:
+                    db_session.rollback()
+                    errors.extend(quota_problem(p, lang) for p in str(exc).split("; "))
+            if errors:
+                return self._page(request, db_session, consultation, status=400, lines=lines, errors=errors)
+            return see_other(f"/console/c/{slug}/quotas")
+
+        return await to_thread.run_sync(run)

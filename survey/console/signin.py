@@ -1,0 +1,78 @@
+"""``/console/login`` and ``/console/logout``: the one staff session, opened from the console.
+
+The session and its cookie are the workbench's and the coordinators' (``survey.web.staff_session``),
+and failures are throttled by the same limiter; only the form and where it leads are the console's.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.response import Redirect
+from sqlalchemy.orm import Session
+
+from survey.console import texts
+from survey.console.guards import HOME, LOGIN, VIEW, may, safe_next
+from survey.console.render import NO_STORE, page
+from survey.store.errors import AuthError
+from survey.web import staff_session
+from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
+
+LIMITER_KEY = "console_login_limiter"
+
+
+def _form(request: Request[Any, Any, Any], *, status: int = 200, error: str = "", username: str = "",
+          next_url: str | None = None) -> Response[str]:  # fmt: skip
+    target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
+    return page(request, "login.html", status=status, error=error, username=username, next_url=target)
+
+
+class SignInController(Controller):
+    """Open to everyone; a right password for an account with console rights opens the session."""
+
+    path = HOME
+    include_in_schema = False
+
+    @get("/login")
+    async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
+        return _form(request)
+
+    @post("/login")
+    async def login(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+    ) -> Response[str] | Redirect:
+        lang = texts.language(request)
+        form = await staff_session.read_form(request)
+        username, password = str(form.get("username", "")), str(form.get("password", ""))
+        again: dict[str, Any] = {"username": username, "next_url": str(form.get("next", ""))}
+        if not staff_session.csrf_ok(request, form):
+            return _form(request, status=403, error=texts.text("form_expired", lang), **again)
+        try:
+            user = await throttled_sign_in(request, LIMITER_KEY, db_session, username, password)
+        except TooManyAttempts as exc:
+            response = _form(
+                request, status=429, error=texts.text("too_many", lang, minutes=exc.minutes), **again
+            )
+            response.headers["Retry-After"] = exc.retry_after
+            return response
+        except AuthError:
+            return _form(request, status=401, error=texts.text("bad_login", lang), **again)
+        if not await to_thread.run_sync(may, db_session, user, None, VIEW):
+            return _form(
+                request, status=403, error=texts.text("no_access", lang, name=user.username), **again
+            )
+        redirect = Redirect(safe_next(again["next_url"]), status_code=303, headers=NO_STORE)
+        redirect.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
+        return redirect
+
+    @post("/logout")
+    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+        """The session ends on the server: a copy of the cookie opens nothing afterwards."""
+        await staff_session.checked_form(request)
+        await to_thread.run_sync(staff_session.end_session, request, db_session)
+        redirect = Redirect(LOGIN, status_code=303, headers=NO_STORE)
+        redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
+        return redirect

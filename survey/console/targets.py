@@ -1,0 +1,202 @@
+"""``/console/c/<slug>/targets``: population tables in, versioned target sets out.
+
+The upload is turned into margins by the rule of `survey targets from-population`
+(``survey.store.services.population_targets``) and shown for checking; saving stores them as the
+next version of the consultation's targets (``TargetService``, checked against the questionnaire,
+dated and with its source). Between the two steps the margins travel in the page, signed with the
+server's secret, so what is saved is exactly what was derived and shown.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from anyio import to_thread
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException
+from litestar.params import FromPath
+from litestar.response import Redirect
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from survey.analyst.workbench_text import target_problem
+from survey.console import people_texts, targets_text, texts
+from survey.console.guards import MANAGE, VIEW, console_guard, console_user
+from survey.console.people_common import consultation_for, field_text
+from survey.console.render import page, see_other
+from survey.console.targets_text import population_problem
+from survey.store.errors import NotFoundError, TargetsInvalidError
+from survey.store.models import Consultation, Target, TargetSet
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.population_targets import PopulationError, margin_names, margins_of, target_rows
+from survey.store.services.targets import TargetRow, TargetService
+from survey.web.staff_session import checked_form, csrf_ok, read_form
+
+people_texts.install()
+targets_text.install()
+MAX_UPLOAD = 8 * 1024 * 1024
+SUFFIXES = (".csv", ".parquet", ".sav", ".dta")
+
+
+def _sign(secret: str, payload: str) -> str:
+    return hmac.new(secret.encode(), f"console-targets|{payload}".encode(), hashlib.sha256).hexdigest()
+
+
+def _pack(secret: str, data: dict[str, Any]) -> tuple[str, str]:
+    payload = base64.urlsafe_b64encode(json.dumps(data, separators=(",", ":")).encode()).decode()
+    return payload, _sign(secret, payload)
+
+
+def _unpack(secret: str, payload: str, signature: str) -> dict[str, Any] | None:
+    if not hmac.compare_digest(signature.encode(), _sign(secret, payload).encode()):
+        return None
+    try:
+        data: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload.encode()))
+    except ValueError:
+        return None
+    return data
+
+
+def _sets(db: Session, consultation: Consultation) -> list[tuple[TargetSet, int]]:
+    rows = db.execute(
+        select(TargetSet, func.count(Target.id))
+        .outerjoin(Target, Target.target_set_id == TargetSet.id)
+        .where(TargetSet.consultation_id == consultation.id)
+        .group_by(TargetSet.id)
+        .order_by(TargetSet.version.desc())
+    ).all()
+    return [(s, int(n)) for s, n in rows]
+
+
+class TargetsController(Controller):
+    """Read with ``view`` on the consultation, write with ``manage``."""
+
+    path = "/console/c/{slug:str}/targets"
+    guards = [console_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    def _page(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation, *,
+              status: int = 200, **context: Any) -> Response[str]:  # fmt: skip
+        context.setdefault("errors", {})
+        context.setdefault("values", {})
+        return page(request, "targets.html", status=status, consultation=consultation,
+                    sets=_sets(db, consultation), max_mb=MAX_UPLOAD // (1024 * 1024), **context)  # fmt: skip
+
+    @get("/", sync_to_thread=True)
+    def index(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        consultation = consultation_for(db_session, console_user(request), slug, VIEW)
+        shown = request.query_params.get("version")
+        rows: list[TargetRow] = []
+        chosen = None
+        if shown and shown.isdigit():
+            chosen = db_session.scalar(
+                select(TargetSet).where(
+                    TargetSet.consultation_id == consultation.id, TargetSet.version == int(shown)
+                )
+            )
+            rows = TargetService(db_session).rows(chosen) if chosen else []
+        return self._page(request, db_session, consultation, chosen=chosen, chosen_rows=rows)
+
+    @post("/derive", status_code=200, request_max_body_size=MAX_UPLOAD + 64 * 1024)
+    async def derive(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        user = console_user(request)
+        lang = texts.language(request)
+        consultation = await to_thread.run_sync(consultation_for, db_session, user, slug, MANAGE)
+        try:
+            form = await read_form(request)
+        except HTTPException as exc:
+            if exc.status_code != 413:
+                raise
+            return await to_thread.run_sync(lambda: self._page(
+                request, db_session, consultation, status=413,
+                errors={"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}))  # fmt: skip
+        if not csrf_ok(request, form):
+            await checked_form(request)  # raises the ordinary 403
+        values = {k: field_text(form.get(k), 500) for k in ("variables", "label", "source")}
+        upload = form.get("table")
+        errors: dict[str, str] = {}
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors["table"] = texts.text("t_err_file", lang)
+        elif not upload.filename.lower().endswith(SUFFIXES):
+            errors["table"] = texts.text("t_err_suffix", lang, suffixes=", ".join(SUFFIXES))
+        if not margin_names(values["variables"]):
+            errors["variables"] = texts.text("t_err_variables", lang)
+        if errors or not isinstance(upload, UploadFile):
+            return await to_thread.run_sync(lambda: self._page(request, db_session, consultation, status=400,
+                                                                errors=errors, values=values))  # fmt: skip
+        content = await upload.read()
+        if len(content) > MAX_UPLOAD:
+            return await to_thread.run_sync(lambda: self._page(
+                request, db_session, consultation, status=413, values=values,
+                errors={"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}))  # fmt: skip
+        name = Path(upload.filename).name
+        secret = request.app.state.settings.secret_key
+
+        def run() -> Response[str]:
+            with tempfile.TemporaryDirectory() as folder:
+                path = Path(folder) / f"table{Path(name).suffix.lower()}"
+                path.write_bytes(content)
+                try:
+                    shares, total = margins_of(path, margin_names(values["variables"]), shown=name)
+                except PopulationError as exc:
+                    return self._page(request, db_session, consultation, status=400, values=values,
+                                      errors={"table": population_problem(str(exc), lang)})  # fmt: skip
+            rows = [(r.variable, r.category, r.share) for r in target_rows(shares)]
+            source = values["source"] or texts.text("t_default_source", lang, name=name)
+            payload, signature = _pack(secret, {"rows": rows, "population": total, "source": source,
+                                                "label": values["label"]})  # fmt: skip
+            return self._page(request, db_session, consultation, values=values, preview=rows, population=total,
+                              source=source, payload=payload, signature=signature)  # fmt: skip
+
+        return await to_thread.run_sync(run)
+
+    @post("/save", status_code=200)
+    async def save(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str] | Redirect:
+        user = console_user(request)
+        lang = texts.language(request)
+        form = await checked_form(request)
+        secret = request.app.state.settings.secret_key
+        data = _unpack(secret, field_text(form.get("payload"), 10**7), field_text(form.get("signature"), 100))
+
+        def run() -> Response[str] | Redirect:
+            consultation = consultation_for(db_session, user, slug, MANAGE)
+            if data is None:
+                return self._page(request, db_session, consultation, status=400,
+                                  errors={"save": texts.text("t_err_payload", lang)})  # fmt: skip
+            try:
+                questionnaire = load_questionnaire(
+                    ConsultationService(db_session).current_version(consultation)
+                )
+                rows = [
+                    TargetRow(str(v), str(c), float(s), line=i + 2)
+                    for i, (v, c, s) in enumerate(data["rows"])
+                ]
+                stored = TargetService(db_session).add(
+                    consultation, rows, questionnaire, actor=user.username, label=str(data["label"]),
+                    source=str(data["source"]), population=float(data["population"]),
+                )  # fmt: skip
+            except NotFoundError:
+                db_session.rollback()
+                return self._page(request, db_session, consultation, status=400,
+                                  errors={"save": texts.text("t_err_no_form", lang)})  # fmt: skip
+            except TargetsInvalidError as exc:
+                db_session.rollback()
+                return self._page(request, db_session, consultation, status=400, problems=[target_problem(p, lang) for p in exc.problems],
+                                  errors={"save": texts.text("t_err_invalid", lang)})  # fmt: skip
+            return see_other(f"/console/c/{slug}/targets?version={stored.version}")
+
+        return await to_thread.run_sync(run)

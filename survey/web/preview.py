@@ -1,0 +1,133 @@
+"""Preview of a questionnaire version exactly as a citizen sees it, for organisers; nothing is stored.
+
+The citizen page template and its views (``pages.question_views``) render the page, in any
+language and in easy-read, so what the organiser checks is what citizens get. The buttons post
+back here: the page's answers are validated (errors show as a citizen would see them) and the
+preview moves to the next or previous page, but no response row is ever created. Every page of
+the version can be reached, whatever the answers, so that none stays unchecked.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import FormMultiDict
+from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
+from litestar.exceptions import NotFoundException, PermissionDeniedException
+from litestar.params import Body, FromPath, FromQuery
+from litestar.response import Redirect, Template
+from sqlalchemy.orm import Session
+
+import survey.console.consultation_texts  # noqa: F401  (registers the preview texts)
+from survey.console import texts as console_texts
+from survey.console.guards import VIEW, console_guard, console_user, require
+from survey.console.render import NO_STORE
+from survey.questionnaire.messages import message
+from survey.questionnaire.model import Questionnaire
+from survey.questionnaire.validation import validate
+from survey.store.models import Consultation, QuestionnaireVersion
+from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.web import staff_session
+from survey.web.pages import answers_json, form_values, question_views
+from survey.web.questionnaire import Visitor, _render, _visitor
+
+FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+
+
+def _version(
+    session: Session, request: Request, slug: str, number: int
+) -> tuple[Consultation, QuestionnaireVersion]:
+    service = ConsultationService(session)
+    consultation = service.get(slug)
+    require(session, console_user(request), consultation, VIEW)
+    for version in service.versions(consultation):
+        if version.number == number:
+            return consultation, version
+    raise NotFoundException(f"consultation '{slug}' has no questionnaire version {number}")
+
+
+def _show(request: Request, visitor: Visitor, slug: str, number: int, questionnaire: Questionnaire,
+          index: int, values: dict[str, Any], errors: list[Any], status_code: int = 200) -> Template:  # fmt: skip
+    token, fresh = staff_session.form_token(request)
+    visitor = Visitor(visitor.lang, visitor.easy, token)  # the forms carry the staff session's token
+    seed = [staff_session.csrf_seed_cookie(fresh, secure=staff_session.is_https(request))] if fresh else []
+    page = questionnaire.pages[index]
+    views = question_views(questionnaire, page, values, values, errors, visitor.lang, visitor.easy)
+    total = len(questionnaire.pages)
+    language = console_texts.text(f"lang_{visitor.lang}", visitor.lang)
+    easy = ", " + console_texts.text("easy_read", visitor.lang) if visitor.easy else ""
+    heading = console_texts.text("preview_of", visitor.lang, n=number, language=language, easy=easy)
+    notice = f"{heading}. {console_texts.text('preview_notice', visitor.lang)}"
+    return _render(
+        request, "page.html", visitor, status_code=status_code,
+        title=page.label(visitor.lang) or questionnaire.title.get(visitor.lang, ""),
+        form_title=questionnaire.title.get(visitor.lang) or next(iter(questionnaire.title.values()), ""),
+        questions=views, errors=[(v, v.error) for v in views if v.error],
+        k=index + 1, n=total, is_last=index == total - 1, is_first=index == 0,
+        action=f"/console/c/{slug}/preview/{number}/p/{index + 1}",
+        other_answers=answers_json({}, set()), more=False,
+        msg_integer=message("integer", visitor.lang), msg_decimal=message("decimal", visitor.lang),
+        preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
+        preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
+        headers=NO_STORE, cookies=seed,
+    )  # fmt: skip
+
+
+class PreviewController(Controller):
+    """``/console/c/{slug}/preview/{number}/p/{page}``: a version's pages as citizens see them."""
+
+    path = "/console/c/{slug:str}/preview/{number:int}"
+    guards = [console_guard]  # noqa: RUF012
+    include_in_schema = False
+
+    @get("/", sync_to_thread=True)
+    def first(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+    ) -> Redirect:  # fmt: skip
+        """The version's first page (checked first: another's consultation is not found here either)."""
+        _version(db_session, request, slug, number)
+        query = urlencode({"lang": lang or "", "easy": easy or "0"})
+        return Redirect(f"/console/c/{slug}/preview/{number}/p/1?{query}", status_code=303)
+
+    @get("/p/{page:int}", sync_to_thread=True)
+    def show(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        page: FromPath[int], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+    ) -> Template:  # fmt: skip
+        _consultation, version = _version(db_session, request, slug, number)
+        questionnaire = load_questionnaire(version)
+        if not 1 <= page <= len(questionnaire.pages):
+            raise NotFoundException(f"version {number} has no page {page}")
+        visitor = _visitor(request, lang, easy)
+        return _show(request, visitor, slug, number, questionnaire, page - 1, {}, [])
+
+    @post("/p/{page:int}", sync_to_thread=True)
+    def answer(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        page: FromPath[int], data: FormData,
+    ) -> Template | Redirect:  # fmt: skip
+        """Check the page's answers as the real page would, store nothing, move on."""
+        _consultation, version = _version(db_session, request, slug, number)
+        if not staff_session.csrf_ok(request, FormMultiDict(data)):
+            raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
+        questionnaire = load_questionnaire(version)
+        if not 1 <= page <= len(questionnaire.pages):
+            raise NotFoundException(f"version {number} has no page {page}")
+        visitor = _visitor(request, data.get("_lang"), data.get("_easy", "0"))
+        query = f"?lang={visitor.lang}&easy={'1' if visitor.easy else '0'}"
+        action = data.get("_action", "next")
+        if action == "back":
+            return Redirect(
+                f"/console/c/{slug}/preview/{number}/p/{max(1, page - 1)}{query}", status_code=303
+            )
+        values = form_values(questionnaire.pages[page - 1], data)
+        names = {q.name for q in questionnaire.pages[page - 1].questions}
+        errors = [e for e in validate(questionnaire, values, visitor.lang).errors if e.question in names]
+        if action == "next" and errors:
+            return _show(request, visitor, slug, number, questionnaire, page - 1, values, errors, 422)
+        target = min(page + 1, len(questionnaire.pages)) if action == "next" else page
+        return Redirect(f"/console/c/{slug}/preview/{number}/p/{target}{query}", status_code=303)
