@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from alembic import command
+from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, event, inspect
 
 from survey.store.migrate import alembic_config
@@ -53,6 +54,20 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("table dropped or renamed", rf"^\s*(DROP\s+TABLE|ALTER\s+TABLE\s+\S+\s+RENAME\s+TO)\s+\"?({_TABLES})\b"),
     )
 )  # fmt: skip
+
+
+# What an operator must do before a downgrade that refuses otherwise (its refusal says so); a
+# migration written later declares it in its own module as ``before_downgrade_sql``.
+BEFORE_DOWNGRADE: dict[str, str] = {
+    "0005": "UPDATE users SET role = 'analyst' WHERE role = 'coordinator'",
+}
+
+
+def before_downgrade_sql(revision: str) -> str | None:
+    """The statement to run before taking ``revision`` down, if it needs one."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(revision)
+    declared = getattr(script.module, "before_downgrade_sql", None) if script is not None else None
+    return str(declared) if declared else BEFORE_DOWNGRADE.get(revision)
 
 
 @dataclass

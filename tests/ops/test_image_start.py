@@ -79,8 +79,19 @@ def test_the_image_command_starts_and_its_health_check_passes(tmp_path: Path) ->
         )
         assert doctor.returncode == 0, doctor.stdout + doctor.stderr
         assert "fail" not in doctor.stdout
+        # The command execs the server, so the signals `docker kill -s HUP` and `docker stop` send
+        # to PID 1 reach it: a rolling restart, then a graceful stop with exit code 0.
+        server.send_signal(signal.SIGHUP)
+        while "reloaded: 2 workers listening" not in (tmp_path / "server.log").read_text():
+            assert server.poll() is None, (tmp_path / "server.log").read_text()
+            assert time.monotonic() < deadline + 120, "the reload never finished"
+            time.sleep(0.5)
+        assert subprocess.run(healthcheck, env=env, capture_output=True, check=False).returncode == 0
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=60) == 0
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=60)
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
         log.close()
         drop_database(url)

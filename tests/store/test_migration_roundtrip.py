@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from survey.demo.load import load_demo
-from survey.ops.migration_locks import migrate_step
+from survey.ops.migration_locks import before_downgrade_sql, migrate_step
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory
 from tests.conftest import BACKENDS, POSTGRES_URL, copy_database, drop_database, new_database
@@ -43,10 +43,6 @@ KNOWN_LOCKING: dict[str, str] = {
 # The walk checks they still fail, so a fix must remove its entry, and stops there on that backend.
 KNOWN_BROKEN: dict[tuple[str, str], str] = {
     ("sqlite", "0004"): "the batch rebuild drops consultations while foreign keys are on",
-}
-# What an operator must do before a downgrade that refuses otherwise (the refusal says so).
-KNOWN_BEFORE_DOWNGRADE: dict[str, str] = {
-    "0005": "UPDATE users SET role = 'analyst' WHERE role = 'coordinator'",
 }
 
 Fingerprint = dict[str, dict[str, tuple[int, str]]]  # table -> column set key -> (rows, digest)
@@ -124,7 +120,7 @@ def test_every_migration_goes_down_and_up_keeping_the_data(demo_at_head: str, tm
             parent = _scripts().get_revision(revision).down_revision
             assert parent is None or isinstance(parent, str), f"{revision}: merges are not walked"
             target = parent or "base"
-            prepare = _declared(revision, "before_downgrade_sql", KNOWN_BEFORE_DOWNGRADE)
+            prepare = before_downgrade_sql(revision)
             if prepare:
                 with engine.begin() as connection:
                     connection.execute(text(str(prepare)))
