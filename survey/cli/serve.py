@@ -55,9 +55,15 @@ def run_server(url: str, host: str | None, port: int | None, workers: int = 1) -
         return
     import uvicorn  # noqa: PLC0415
 
+    signal.signal(signal.SIGHUP, _reload_needs_workers)
     uvicorn.run(
         APP, factory=True, host=host, port=port, workers=workers, log_level="warning", access_log=False
     )
+
+
+def _reload_needs_workers(_signum: int, _frame: FrameType | None) -> None:
+    """One process cannot be replaced without a gap: say so instead of dying of SIGHUP."""
+    say_error("SIGHUP ignored: a rolling restart needs survey serve --workers 2 or more")
 
 
 def _bound_socket(host: str, port: int) -> socket.socket:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import signal
+import subprocess
 import threading
 import time
 import urllib.error
@@ -18,11 +19,13 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from survey.store import migrate
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Response
 from tests.cli.test_serve import _workers_of
+from tests.conftest import free_port
 from tests.factories import valid_answers
-from tests.served import Served, survey_serve
+from tests.served import SURVEY, Served, survey_serve
 
 CLIENTS = 4
 
@@ -114,3 +117,31 @@ def test_sighup_replaces_every_worker_while_submissions_stream_in(tmp_path: Path
     engine.dispose()
     assert twice == [], "a response was stored twice"
     assert set(stored) == acknowledged, "acknowledged and stored differ"
+
+
+def test_one_worker_says_sighup_needs_more_workers_and_keeps_serving(tmp_path: Path) -> None:
+    port = free_port()
+    url = f"sqlite:///{tmp_path / 'one.sqlite3'}"
+    migrate.upgrade(url)
+    server = subprocess.Popen(
+        [*SURVEY, "serve", "--port", str(port), "--database-url", url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        _wait(lambda: _answers(f"http://127.0.0.1:{port}/health"), "the server never answered")
+        server.send_signal(signal.SIGHUP)
+        time.sleep(0.5)  # a process killed by the signal would be gone by now
+        assert server.poll() is None
+        assert _answers(f"http://127.0.0.1:{port}/health")
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "SIGHUP ignored: a rolling restart needs survey serve --workers 2 or more" in stderr
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as reply:
+            return int(reply.status) == 200
+    except OSError:
+        return False
