@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from survey.ops.metrics import REGISTRY
+from survey.ops.worker import DRAIN_SECONDS, STOP_SECONDS
 from survey.settings import load_settings
 from survey.store.db import make_engine
 
@@ -111,3 +112,9 @@ def test_every_metric_is_described_in_the_operators_guide() -> None:
     names = {family.name for family in REGISTRY.collect()}
     assert {"survey_sync_items", "survey_weighting_run_seconds", "survey_group_commit_size"} <= names
     assert sorted(n for n in names if f"`{n}" not in OPERATIONS) == []
+
+
+def test_compose_waits_for_the_server_to_finish_its_requests_before_killing_it() -> None:
+    for name, spec in _app_services().items():
+        grace = re.fullmatch(r"(\d+)s", str(spec.get("stop_grace_period", "10s")))
+        assert grace and int(grace.group(1)) > STOP_SECONDS + DRAIN_SECONDS, name
