@@ -54,7 +54,11 @@ def grow(engine: Engine, answers: int) -> None:
     copied = [c for c in found.get_columns("responses") if c["name"] not in ("id", "uuid")]
     select_list = ", ".join("NULL" if c["name"] in unique and c["nullable"] else c["name"] for c in copied)
     names = ", ".join(c["name"] for c in copied)
-    hex8 = "lpad(to_hex(CAST(:copy AS integer)), 8, '0')" if engine.dialect.name == "postgresql" else "printf('%08x', :copy)"
+    hex8 = (
+        "lpad(to_hex(CAST(:copy AS integer)), 8, '0')"
+        if engine.dialect.name == "postgresql"
+        else "printf('%08x', :copy)"
+    )
     answer_columns = [
         c["name"] for c in found.get_columns("answers") if c["name"] not in ("id", "response_id")
     ]
