@@ -20,4 +20,6 @@ HEALTHCHECK --interval=10s --timeout=5s --start-period=60s --retries=5 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8000/ready', timeout=3)"]
 EXPOSE 8000
 # Migrate, then serve; the same two commands run locally with the same environment variables.
-CMD ["sh", "-c", "survey db upgrade && survey serve --host 0.0.0.0 --port 8000 --workers 2"]
+# exec: the server replaces the shell as PID 1, so `docker stop` (SIGTERM) stops it gracefully and
+# `docker kill -s HUP` reaches it for a rolling restart (a shell would ignore or die of them).
+CMD ["sh", "-c", "survey db upgrade && exec survey serve --host 0.0.0.0 --port 8000 --workers 2"]

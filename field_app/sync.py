@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from field_app.models import FieldAssignment, FieldDeviceReport, FieldManifestEntry, FieldReceipt
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
+from survey.ops.metrics import observe_sync_results
 from survey.store.bounds import has_nul, id_in_range, storable_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
@@ -92,7 +93,9 @@ class SyncService:
             if isinstance(outcome, Ack) and submission.uuid not in contacts:
                 received.append((submission.uuid, item, consultation))
         self._interview_receipts(received)
-        return [r for r in results if r is not None]
+        answered = [r for r in results if r is not None]
+        observe_sync_results(r.status for r in answered)
+        return answered
 
     def _classify(self, item: SyncItem) -> ItemResult | tuple[Consultation, Submission]:
         """Refuse what needs no database write, settle a contact, or shape an interview for storing."""

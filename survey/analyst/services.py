@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.summary import Summary, summarise
+from survey.ops.metrics import weighting_run
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 from survey.store.models import Consultation, QuestionnaireVersion, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -145,6 +146,11 @@ def prepare_data(context: Context) -> pd.DataFrame:
 
 def weight(data: pd.DataFrame, targets: Targets, spec: WeightingSpec, population: float | None) -> Design:
     """Run the chosen adjustment (and optional trim) exactly as ``survey weight`` does."""
+    with weighting_run(spec.method):  # counted and timed in /metrics
+        return _weight(data, targets, spec, population)
+
+
+def _weight(data: pd.DataFrame, targets: Targets, spec: WeightingSpec, population: float | None) -> Design:
     if spec.variables:
         targets = targets.select(list(spec.variables))
     design = Design.from_frame(data, mode_column="mode")

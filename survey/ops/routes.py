@@ -45,9 +45,9 @@ class MetricsController(Controller):
     include_in_schema = False
 
     @get(cache=False)
-    async def metrics(self, state: State) -> Response[bytes]:
+    async def metrics(self) -> Response[bytes]:
         return Response(
-            exposition(state.submission_batcher.stats),
+            exposition(),
             media_type=MEDIA_TYPE,  # Litestar adds the charset
             headers={"Cache-Control": "no-store"},
         )

@@ -15,6 +15,8 @@ import yaml
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from survey.ops.metrics import REGISTRY
+from survey.ops.worker import DRAIN_SECONDS, STOP_SECONDS
 from survey.settings import load_settings
 from survey.store.db import make_engine
 
@@ -103,3 +105,16 @@ def test_the_database_url_from_postgres_parts_encodes_any_password(
 def test_an_explicit_database_url_wins_over_the_parts() -> None:
     settings = load_settings({"DATABASE_URL": "sqlite:////tmp/x.sqlite3", "POSTGRES_HOST": "db"})
     assert settings.database_url == "sqlite:////tmp/x.sqlite3"
+
+
+def test_every_metric_is_described_in_the_operators_guide() -> None:
+    """An operator reads what to watch in docs/operations.md: a metric added without a line there fails."""
+    names = {family.name for family in REGISTRY.collect()}
+    assert {"survey_sync_items", "survey_weighting_run_seconds", "survey_group_commit_size"} <= names
+    assert sorted(n for n in names if f"`{n}" not in OPERATIONS) == []
+
+
+def test_compose_waits_for_the_server_to_finish_its_requests_before_killing_it() -> None:
+    for name, spec in _app_services().items():
+        grace = re.fullmatch(r"(\d+)s", str(spec.get("stop_grace_period", "10s")))
+        assert grace and int(grace.group(1)) > STOP_SECONDS + DRAIN_SECONDS, name

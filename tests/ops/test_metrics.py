@@ -95,7 +95,8 @@ def test_submissions_stored_are_counted(demo_url: str, tmp_path: Path) -> None:
     engine.dispose()
     sample = generate_sample(load_population_table(), n_online=3, n_field=0, seed=5)
     with TestClient(create_app(settings_for(demo_url, tmp_path))) as client:
-        before = _value(_samples(client), "survey_submissions_stored_total")
+        before_all = _samples(client)
+        before = _value(before_all, "survey_submissions_stored_total")
         for _, row in sample.iterrows():
             body = {
                 "uuid": str(uuid.uuid4()),
@@ -105,7 +106,11 @@ def test_submissions_stored_are_counted(demo_url: str, tmp_path: Path) -> None:
             }
             reply = client.post(f"/api/consultations/{SLUG}/responses", json=body)
             assert reply.status_code == 201, reply.text
-        assert _value(_samples(client), "survey_submissions_stored_total") - before == 3
+        after = _samples(client)
+    assert _value(after, "survey_submissions_stored_total") - before == 3
+    # One group commit per request here (each waits for its acknowledgement): sizes add up to 3.
+    for name, gained in (("survey_group_commit_size_sum", 3), ("survey_group_commit_size_count", 3)):
+        assert _value(after, name) - _value(before_all, name) == gained, name
 
 
 def test_rate_limit_refusals_are_counted(database_url: str, tmp_path: Path, sessions) -> None:

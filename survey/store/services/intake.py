@@ -30,6 +30,7 @@ from anyio import to_thread
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.ops import metrics
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store import bulk
@@ -191,12 +192,14 @@ class SubmissionBatcher:
             # alone, and only one refused again is answered so (422: sending it again cannot help).
             self.stats.failed_batches += 1
             self.stats.retried_alone += len(batch)
+            metrics.observe_failed_group_commit(len(batch), refused=True)
             log.warning(
                 "the database refused a batch of %d (%s); storing each alone", len(batch), first_line(exc)
             )
             outcomes = await to_thread.run_sync(self._write_each, batch)
         except Exception:  # the database is down or busy: nothing of this batch is stored
             self.stats.failed_batches += 1
+            metrics.observe_failed_group_commit(len(batch), refused=False)
             log.exception("a batch of %d online submissions could not be stored", len(batch))
             outcomes = [UnavailableError(_UNAVAILABLE)] * len(batch)
         finally:
@@ -207,6 +210,7 @@ class SubmissionBatcher:
             self.stats.batches += 1
             self.stats.responses += stored
             self.stats.largest_batch = max(self.stats.largest_batch, len(batch))
+            metrics.observe_group_commit(stored)
         for item, outcome in zip(batch, outcomes, strict=True):
             if item.answer.done():  # the client went away; its response is stored all the same
                 continue
