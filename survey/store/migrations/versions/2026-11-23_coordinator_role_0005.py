@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from survey.store.migrations.sqlite_foreign_keys import foreign_keys_off
+
 revision: str = "0005"
 down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
@@ -23,36 +25,10 @@ WITH_COORDINATOR = "role IN ('admin', 'analyst', 'interviewer', 'coordinator')"
 WITHOUT_COORDINATOR = "role IN ('admin', 'analyst', 'interviewer')"
 
 
-def _sqlite_foreign_keys(state: str) -> None:
-    """Batch mode drops and recreates ``users``, which devices and responses point at.
-
-    SQLite ignores ``PRAGMA foreign_keys`` inside a transaction, and the engine's begin hook opens
-    one (``BEGIN IMMEDIATE``) even in autocommit mode, so that one is committed first. The copy
-    keeps every id; ``foreign_key_check`` proves no reference was lost before switching back on.
-    """
-    with op.get_context().autocommit_block():
-        raw = op.get_bind().connection.dbapi_connection
-        if raw is None:
-            return
-        if raw.in_transaction:  # type: ignore[attr-defined]
-            raw.execute("COMMIT")  # type: ignore[attr-defined]
-        if state == "ON":
-            orphans = raw.execute("PRAGMA foreign_key_check").fetchall()  # type: ignore[attr-defined]
-            if orphans:
-                msg = f"foreign keys broken after rebuilding users: {orphans[:5]}"
-                raise RuntimeError(msg)
-        raw.execute(f"PRAGMA foreign_keys = {state}")  # type: ignore[attr-defined]
-
-
 def _replace_check(condition: str) -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        _sqlite_foreign_keys("OFF")
-    with op.batch_alter_table("users") as batch:
+    with foreign_keys_off("users"), op.batch_alter_table("users") as batch:
         batch.drop_constraint(op.f("ck_users_role"), type_="check")
         batch.create_check_constraint(op.f("ck_users_role"), condition)
-    if sqlite:
-        _sqlite_foreign_keys("ON")
 
 
 def upgrade() -> None:

@@ -17,10 +17,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("consultations") as batch:
-        batch.add_column(
-            sa.Column("invitation_only", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # A plain ADD COLUMN (both backends, SQLite included): a batch copy would drop ``consultations``,
+    # which other tables point at, and foreign keys refuse that on a populated store.
+    op.add_column(
+        "consultations", sa.Column("invitation_only", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     op.create_table(
         "invitations",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -44,5 +45,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_invitations_consultation_id"), table_name="invitations")
     op.drop_table("invitations")
-    with op.batch_alter_table("consultations") as batch:
-        batch.drop_column("invitation_only")
+    op.drop_column("consultations", "invitation_only")  # SQLite 3.35+ drops a column in place

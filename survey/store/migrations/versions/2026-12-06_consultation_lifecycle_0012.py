@@ -18,6 +18,9 @@ revision: str = "0012"
 down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+# Adding a column with a constant default is a catalogue change on PostgreSQL 11 and later: the
+# ACCESS EXCLUSIVE lock on ``responses`` is held only while the catalogue is updated, no rewrite.
+locks_big_tables = "adds responses.is_test: a brief ACCESS EXCLUSIVE lock on responses, no table rewrite"
 
 
 def upgrade() -> None:
@@ -32,8 +35,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_column("responses", "is_test")  # SQLite 3.35+ drops a column in place
-    with op.batch_alter_table("consultations") as batch:
-        batch.drop_column("privacy_notice")
-        batch.drop_column("closes_at")
-        batch.drop_column("opens_at")
+    # SQLite 3.35+ drops a column in place; a batch copy of ``consultations`` would drop the table
+    # every other one points at, which foreign keys refuse.
+    op.drop_column("responses", "is_test")
+    for column in ("privacy_notice", "closes_at", "opens_at"):
+        op.drop_column("consultations", column)
