@@ -16,7 +16,9 @@ the target ``1`` in one and not the other. The rules, once, for every command:
   A number stored as a number (Parquet, SPSS, Stata) gets the same label: ``1.0`` is ``1``.
 * **Copied columns** are written back as read: a CSV column is text from end to end, so ``007``,
   ``1.0``, `` x `` and ``NA`` come out byte for byte as they went in. (The text columns a command
-  reads as categories are dictionary-encoded, with the same values, when it writes Parquet.)
+  reads as categories are dictionary-encoded, with the same values, when it writes Parquet.) The one
+  exception is `survey weight`'s CSV output: a text cell a spreadsheet would run as a formula gets a
+  leading apostrophe (:mod:`survey.analyst.spreadsheet`) unless ``--raw``.
 
 The file kind follows the extension: ``.parquet``; ``.sav`` (SPSS) and ``.dta`` (Stata) in, with value
 labels as categories; anything else is CSV (UTF-8).
