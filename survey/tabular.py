@@ -35,7 +35,6 @@ import numpy as np
 import pandas as pd
 import polars as pl
 
-from survey.store.errors import first_line
 from survey.tabular_csv import CsvError, csv_separator, read_csv
 
 __all__ = [
@@ -124,7 +123,7 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
     except IsADirectoryError:
         raise TableError(f"cannot read {path}: it is a folder") from None
     except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
-        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
+        raise TableError(f"cannot read {path}: {_first_line(exc)}") from None
 
 
 def _read_stat(path: Path) -> pl.DataFrame:
@@ -135,13 +134,20 @@ def _read_stat(path: Path) -> pl.DataFrame:
     try:
         frame, meta = reader(str(path), apply_value_formats=False)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
-        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
+        raise TableError(f"cannot read {path}: {_first_line(exc)}") from None
     for column, labels in meta.variable_value_labels.items():
         named = {_stat_key(k): str(v) for k, v in labels.items()}
         frame[column] = [
             None if _missing(v) else named.get(_stat_key(v), _number_label(v)) for v in frame[column]
         ]
     return pl.from_pandas(frame)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The store's one-line message, loaded only on this error path (it brings the questionnaire model)."""
+    from survey.store.errors import first_line  # noqa: PLC0415
+
+    return first_line(exc)
 
 
 def _stat_key(value: object) -> object:
