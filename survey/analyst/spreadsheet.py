@@ -85,26 +85,37 @@ def neutralised_cells(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]
 
 
 def _neutralise_polars(frame: pl.DataFrame) -> tuple[pl.DataFrame, dict[str, int]]:
-    """Text columns (String, Categorical, Enum) checked with one vectorised pattern each; a column
-    without a risky cell is returned as it was (its dictionary encoding too)."""
+    """Text columns (String, Categorical, Enum) checked by vectorised patterns, all columns at once;
+    a column without a risky cell is returned as it was (its dictionary encoding too)."""
     import polars as pl  # noqa: PLC0415
 
+    text = [n for n, t in frame.schema.items() if t == pl.String or isinstance(t, pl.Categorical | pl.Enum)]
+    if not text:
+        return frame, {}
+    # a dictionary column's values are checked once each; a plain text column row by row, but only
+    # the cells that begin like a formula go through the number pattern
+    counts = frame.select(
+        (
+            _risky_expr(pl.col(n).unique().cast(pl.String))
+            if isinstance(frame.schema[n], pl.Categorical | pl.Enum)
+            else _risky_expr(pl.col(n))
+        ).alias(n)
+        for n in text
+    ).row(0, named=True)
     changed: dict[str, int] = {}
     replaced: list[pl.Series] = []
-    for name, dtype in frame.schema.items():
-        coded = isinstance(dtype, pl.Categorical | pl.Enum)
-        if not (coded or dtype == pl.String):
-            continue
-        column = frame.get_column(name)
-        if coded and not _risky(column.unique().drop_nulls().cast(pl.String)).any():
-            continue  # a dictionary's values are checked once each, not once per row
-        text = column.cast(pl.String)
-        risky = _risky(text)
-        hits = int(risky.sum())
-        if hits:
-            changed[name] = hits
-            replaced.append((PREFIX + text).zip_with(risky, text).alias(name))
+    for name in (n for n in text if counts[n]):
+        column = frame.get_column(name).cast(pl.String)
+        risky = _risky(column)
+        changed[name] = int(risky.sum())
+        replaced.append((PREFIX + column).zip_with(risky, column).alias(name))
     return (frame.with_columns(replaced) if replaced else frame), changed
+
+
+def _risky_expr(text: pl.Expr) -> pl.Expr:
+    """How many cells of ``text`` begin like a formula and are not plain numbers."""
+    starts = text.filter(text.str.contains(_TRIGGER_PATTERN))
+    return (~starts.str.contains(_NUMBER_PATTERN)).sum()
 
 
 def _risky(text: pl.Series) -> pl.Series:

@@ -421,7 +421,7 @@ def weight_command(
     """
     import polars as pl
 
-    from survey.tabular import TableError, analysis_frame, na_set
+    from survey.tabular import TableError, analysis_columns, na_set
     from weighting import Design, WeightingError, trim
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
@@ -441,7 +441,7 @@ def weight_command(
                 _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
             stage(f"weighting ({method.value})")
             numbers = [base_weight] if base_weight else []
-            frame = analysis_frame(
+            frame = analysis_columns(
                 raw,
                 categories=categories,
                 numbers=numbers,
@@ -456,9 +456,8 @@ def weight_command(
         result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
         if replicates is not None:
             reps = _replicates(design, replicates, n_replicates, seed)
-            result = pl.concat(
-                [result, pl.from_pandas(reps.to_frame(f"{weight_column}{REP_SUFFIX}"))], how="horizontal"
-            )
+            names = [f"{weight_column}{REP_SUFFIX}{r + 1}" for r in range(reps.n_replicates)]
+            result = result.with_columns(pl.DataFrame(reps.weights, schema=names, orient="row"))
     except TableError as exc:
         fail(f"{data}: {exc}")
     except WeightingError as exc:
