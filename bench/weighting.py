@@ -563,21 +563,42 @@ def ensure_cli_files(cache: Path, n: int, data: dict[str, np.ndarray]) -> tuple[
     return csv, parquet, targets
 
 
+# Runs one command and reports its wall time, CPU time and peak RSS. Why a launcher of its own: on
+# Linux a child's ru_maxrss starts from the memory of the process that spawned it (vfork shares it
+# until exec), so a child of this script, which holds the 10M-row data, would report this script's
+# peak instead of its own; started from this small launcher, the child's figure is its own.
+LAUNCHER = """
+import json, os, subprocess, sys, tempfile, time
+args = json.loads(sys.argv[1])
+with tempfile.TemporaryFile() as err:
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    err.seek(0)
+    tail = err.read().decode(errors="replace").strip().splitlines()[-1:]
+print(json.dumps({"seconds": seconds, "code": os.waitstatus_to_exitcode(status), "tail": tail,
+                  "maxrss_kb": usage.ru_maxrss, "cpu": usage.ru_utime + usage.ru_stime}))
+"""
+
+
 def timed_process(args: list[str], repeat: int) -> dict[str, Any]:
     """Best wall time of `repeat` runs of a command, its least CPU time (user + system, all threads:
     what the run costs whatever else shares the cores) and the largest peak RSS (wait4)."""
     best, peak, cpu = float("inf"), 0.0, float("inf")
     for _ in range(repeat):
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-        if proc.returncode != 0:
-            return {"error": (err.strip().splitlines() or ["failed"])[-1][:120]}
-        best, peak = min(best, seconds), max(peak, usage.ru_maxrss / 1024)
-        cpu = min(cpu, usage.ru_utime + usage.ru_stime)
+        launched = subprocess.run(
+            [sys.executable, "-S", "-c", LAUNCHER, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=WORKER_TIMEOUT,
+        )
+        run = json.loads(launched.stdout)
+        if run["code"] != 0:
+            return {"error": (run["tail"] or ["failed"])[-1][:120]}
+        best, peak = min(best, run["seconds"]), max(peak, run["maxrss_kb"] / 1024)
+        cpu = min(cpu, run["cpu"])
     return {"seconds": best, "peak_rss_mb": peak, "cpu_seconds": cpu}
 
 
