@@ -16,7 +16,9 @@ the target ``1`` in one and not the other. The rules, once, for every command:
   A number stored as a number (Parquet, SPSS, Stata) gets the same label: ``1.0`` is ``1``.
 * **Copied columns** are written back as read: a CSV column is text from end to end, so ``007``,
   ``1.0``, `` x `` and ``NA`` come out byte for byte as they went in. (The text columns a command
-  reads as categories are dictionary-encoded, with the same values, when it writes Parquet.)
+  reads as categories are dictionary-encoded, with the same values, when it writes Parquet.) The one
+  exception is `survey weight`'s CSV output: a text cell a spreadsheet would run as a formula gets a
+  leading apostrophe (:mod:`survey.analyst.spreadsheet`) unless ``--raw``.
 
 The file kind follows the extension: ``.parquet``; ``.sav`` (SPSS) and ``.dta`` (Stata) in, with value
 labels as categories; anything else is CSV (UTF-8).
@@ -28,18 +30,21 @@ import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal, overload
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
-from survey.store.errors import first_line
 from survey.tabular_csv import CsvError, csv_separator, read_csv
+
+if TYPE_CHECKING:  # pandas loads only for the callers that ask for a pandas frame
+    import pandas as pd
 
 __all__ = [
     "CROSS",
     "STAT_FORMATS",
     "TableError",
+    "analysis_columns",
     "analysis_frame",
     "category_label",
     "csv_separator",
@@ -122,7 +127,7 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
     except IsADirectoryError:
         raise TableError(f"cannot read {path}: it is a folder") from None
     except (OSError, ValueError, pl.exceptions.PolarsError) as exc:
-        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
+        raise TableError(f"cannot read {path}: {_first_line(exc)}") from None
 
 
 def _read_stat(path: Path) -> pl.DataFrame:
@@ -133,13 +138,20 @@ def _read_stat(path: Path) -> pl.DataFrame:
     try:
         frame, meta = reader(str(path), apply_value_formats=False)
     except (pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as exc:
-        raise TableError(f"cannot read {path}: {first_line(exc)}") from None
+        raise TableError(f"cannot read {path}: {_first_line(exc)}") from None
     for column, labels in meta.variable_value_labels.items():
         named = {_stat_key(k): str(v) for k, v in labels.items()}
         frame[column] = [
             None if _missing(v) else named.get(_stat_key(v), _number_label(v)) for v in frame[column]
         ]
     return pl.from_pandas(frame)
+
+
+def _first_line(exc: BaseException) -> str:
+    """The store's one-line message, loaded only on this error path (it brings the questionnaire model)."""
+    from survey.store.errors import first_line  # noqa: PLC0415
+
+    return first_line(exc)
 
 
 def _stat_key(value: object) -> object:
@@ -156,7 +168,7 @@ def _number_label(value: object) -> str:
     return str(value)
 
 
-def read_targets(path: Path) -> pd.DataFrame:
+def read_targets(path: Path) -> pl.DataFrame:
     """A targets file under the same rules as the data: ``NA`` is a category, ``1.0`` is ``1``.
 
     Crossed categories (``F:1.0``) follow the rule part by part; a file separated by semicolons may
@@ -170,12 +182,11 @@ def read_targets(path: Path) -> pd.DataFrame:
     if values and path.suffix.lower() not in (".parquet", *STAT_FORMATS) and csv_separator(path) == ";":
         frame = frame.with_columns(pl.col(values).str.replace(",", ".", literal=True))  # decimal commas
     if "category" in frame.columns:
-        frame = frame.with_columns(
-            pl.col("category")
-            .cast(pl.String)
-            .map_elements(_crossed_label, return_dtype=pl.String, skip_nulls=True)
-        )
-    return frame.to_pandas()
+        # a few hundred labels: a Python loop, not map_elements, whose bytecode inspection loads `dis`
+        texts = frame.get_column("category").cast(pl.String).to_list()
+        labels = [None if t is None else _crossed_label(t) for t in texts]
+        frame = frame.with_columns(pl.Series("category", labels, dtype=pl.String))
+    return frame
 
 
 def _crossed_label(text: str) -> str:
@@ -198,7 +209,59 @@ def analysis_frame(
     is one, else categories (``decimal_comma``: numbers may be written ``1,5``, as in a CSV separated by
     semicolons). Unknown names are left out: the library names them in its own words.
     """
-    columns: dict[str, object] = {}
+    import pandas as pd  # noqa: PLC0415
+
+    columns = _columns(raw, categories, numbers, outcomes, na_values, decimal_comma)
+    frame = {
+        name: pd.Categorical.from_codes(value[0], categories=pd.Index(value[1], dtype=object))
+        if isinstance(value, tuple)
+        else value
+        for name, value in columns.items()
+    }
+    return pd.DataFrame(frame, index=pd.RangeIndex(raw.height))
+
+
+def analysis_columns(
+    raw: pl.DataFrame,
+    *,
+    categories: Sequence[str] = (),
+    numbers: Sequence[str] = (),
+    outcomes: Sequence[str] = (),
+    na_values: frozenset[str] = frozenset(),
+    decimal_comma: bool = False,
+) -> pl.DataFrame:
+    """:func:`analysis_frame` as a polars frame, categories as ``Enum`` columns of the same codes.
+
+    Why: `survey weight` hands the weighting library a polars frame and never imports pandas (a
+    fifth of a second of its run on a million rows).
+    """
+    columns = _columns(raw, categories, numbers, outcomes, na_values, decimal_comma)
+    return pl.DataFrame(
+        [_enum(name, *v) if isinstance(v, tuple) else pl.Series(name, v) for name, v in columns.items()]
+    )
+
+
+def _enum(name: str, codes: np.ndarray, names: list[str]) -> pl.Series:
+    """An Enum column whose physical values are ``codes`` (-1 = missing)."""
+    index = pl.Series(codes)
+    if (codes < 0).any():
+        index = index.set(index < 0, None)
+    return pl.Series(name, names, dtype=pl.Enum(names)).gather(index)
+
+
+Codes = tuple[np.ndarray, list[str]]
+
+
+def _columns(
+    raw: pl.DataFrame,
+    categories: Sequence[str],
+    numbers: Sequence[str],
+    outcomes: Sequence[str],
+    na_values: frozenset[str],
+    decimal_comma: bool,
+) -> dict[str, np.ndarray | Codes]:
+    """Per column used, float values or category codes with their labels."""
+    columns: dict[str, np.ndarray | Codes] = {}
     for name in dict.fromkeys([*categories, *numbers, *outcomes]):
         if name not in raw.columns:
             continue
@@ -212,7 +275,7 @@ def analysis_frame(
             columns[name] = values
         else:
             columns[name] = _categorical(series, na_values)
-    return pd.DataFrame(columns, index=pd.RangeIndex(raw.height))
+    return columns
 
 
 def holds_numbers(series: pl.Series) -> bool:
@@ -220,6 +283,14 @@ def holds_numbers(series: pl.Series) -> bool:
     return _numbers(series, frozenset(), strict=False) is not None
 
 
+@overload
+def _numbers(
+    series: pl.Series, na_values: frozenset[str], *, strict: Literal[True], decimal_comma: bool = False
+) -> np.ndarray: ...
+@overload
+def _numbers(
+    series: pl.Series, na_values: frozenset[str], *, strict: bool, decimal_comma: bool = False
+) -> np.ndarray | None: ...
 def _numbers(
     series: pl.Series, na_values: frozenset[str], *, strict: bool, decimal_comma: bool = False
 ) -> np.ndarray | None:
@@ -240,7 +311,7 @@ def _numbers(
     return values.to_numpy().astype(np.float64)
 
 
-def _categorical(series: pl.Series, na_values: frozenset[str]) -> pd.Categorical:
+def _categorical(series: pl.Series, na_values: frozenset[str]) -> Codes:
     """Categories by the module's rule, from the column's dictionary: labels are worked out per
     distinct value, never per row, and the rows only go through one integer lookup."""
     if series.dtype == pl.String or isinstance(series.dtype, pl.Enum):
@@ -262,7 +333,7 @@ def _categorical(series: pl.Series, na_values: frozenset[str]) -> pd.Categorical
     else:  # a typed column (Parquet, SPSS, Stata): one hash lookup per row
         mapped = series.replace_strict(distinct, pl.Series(codes_of), default=-1, return_dtype=pl.Int32)
         codes = mapped.fill_null(-1).to_numpy()
-    return pd.Categorical.from_codes(codes, categories=pd.Index(names, dtype=object))
+    return codes, names
 
 
 def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> None:

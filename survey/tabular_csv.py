@@ -12,8 +12,6 @@ from pathlib import Path
 
 import polars as pl
 
-from survey.store.errors import first_line
-
 __all__ = ["SEPARATORS", "CsvError", "csv_separator", "read_csv"]
 
 SEPARATORS = (",", ";", "\t")
@@ -51,6 +49,8 @@ def read_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
     try:
         return pl.read_csv(path, infer_schema=False, schema_overrides=overrides, separator=separator)
     except pl.exceptions.PolarsError as exc:
+        from survey.store.errors import first_line  # noqa: PLC0415  (only this error path needs it)
+
         reason = "not UTF-8 text (save it as CSV UTF-8)" if "utf-8" in str(exc) else first_line(exc)
         raise CsvError(_bad_line(path, separator) or reason) from None
 

@@ -10,7 +10,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from weighting._cells import CellCoding, MarginCoding, MissingPolicy, code_margins
 from weighting._feasibility import Problem
@@ -224,6 +223,8 @@ def _groups(design: Design, prep: Prepared, cell_factor: FloatArray, initial: Fl
         w = value * cell_factor  # the same product as the rows' old * factor[cell]
         base = np.full(cells.n_cells, value if same_initial else init_value)
         return _Groups(None, w, base, np.arange(cells.n_cells), cells.counts)
+    import pandas as pd  # noqa: PLC0415  (only varying base weights come here)
+
     codes, uniques = pd.factorize(old)
     u = len(uniques)
     if u * cells.n_cells > min(_MAX_GROUPS, old.size // 4):

@@ -2,20 +2,27 @@
 
 Why: the numerical core works on integer codes and float arrays so it is fast and
 library-agnostic; everything else (category labels, missing values, column lookup)
-is resolved here once, with errors that name the column.
+is resolved here once, with errors that name the column. pandas is imported only for a
+pandas frame (a frame that is not polars): a polars caller such as `survey weight` never pays
+the fifth of a second its import costs.
 """
+
+# ruff: noqa: PLC0415
+# (pandas is imported in the branches that handle a pandas frame, which has loaded it already)
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from weighting.errors import VariableError
 
-Frame: TypeAlias = pd.DataFrame | pl.DataFrame
+if TYPE_CHECKING:
+    import pandas as pd
+
+Frame: TypeAlias = "pd.DataFrame | pl.DataFrame"
 IntArray: TypeAlias = np.ndarray[Any, np.dtype[np.int64]]
 CellIndex: TypeAlias = np.ndarray[Any, np.dtype[np.int16 | np.int32 | np.int64]]
 FloatArray: TypeAlias = np.ndarray[Any, np.dtype[np.float64]]
@@ -83,6 +90,8 @@ def encode(frame: Frame, name: str, role: str = "weighting") -> tuple[IntArray, 
         lookup = pl.Series(np.arange(len(uniq), dtype=np.int64))
         codes = s.replace_strict(uniq, lookup, default=-1, return_dtype=pl.Int64).to_numpy()
         return np.ascontiguousarray(codes, dtype=np.int64), [label(v) for v in uniq.to_list()]
+    import pandas as pd
+
     col = frame[name]
     if isinstance(col.dtype, pd.CategoricalDtype):
         codes = col.cat.codes.to_numpy().astype(np.int64)
@@ -111,7 +120,9 @@ def raw_codes(frame: Frame, name: str, role: str = "weighting") -> tuple[np.ndar
     two bytes per row and finds the observed categories on cells, not rows.
     """
     _require(frame, name, role)
-    if isinstance(frame, pd.DataFrame):
+    if not isinstance(frame, pl.DataFrame):
+        import pandas as pd
+
         col = frame[name]
         if isinstance(col.dtype, pd.CategoricalDtype):
             arr = col.array  # Categorical.codes is a read-only view; .cat.codes would copy
@@ -122,7 +133,21 @@ def raw_codes(frame: Frame, name: str, role: str = "weighting") -> tuple[np.ndar
             lo, hi = int(values.min()), int(values.max())
             if lo >= 0 and hi < _RAW_INT:
                 return values, [str(v) for v in range(hi + 1)]
+    elif isinstance(dtype := frame.schema[name], pl.Enum):
+        return _enum_codes(frame.get_column(name), dtype)
     return encode(frame, name, role)
+
+
+def _enum_codes(s: pl.Series, dtype: pl.Enum) -> tuple[np.ndarray, list[str]]:
+    """A polars Enum's own physical codes (signed, -1 = missing) and its categories, as a pandas
+    Categorical's codes and categories: no hashing of the rows, one narrow copy at most."""
+    physical = s.to_physical()
+    narrow = np.int16 if physical.dtype == pl.UInt8 else np.int32
+    if s.null_count():
+        codes = physical.cast(pl.Int32).fill_null(-1).to_numpy().astype(narrow)
+    else:
+        codes = physical.to_numpy().astype(narrow)
+    return codes, [label(c) for c in dtype.categories.to_list()]
 
 
 def _small_int_codes(values: np.ndarray) -> tuple[IntArray, list[str]] | None:
@@ -164,6 +189,8 @@ def is_numeric(frame: Frame, name: str, role: str = "outcome") -> bool:
     if isinstance(frame, pl.DataFrame):
         dtype = frame.schema[name]
         return bool(dtype.is_numeric()) and dtype != pl.Boolean
+    import pandas as pd
+
     dt = frame[name].dtype
     return bool(pd.api.types.is_numeric_dtype(dt)) and not pd.api.types.is_bool_dtype(dt)
 
@@ -175,6 +202,8 @@ def numeric(frame: Frame, name: str, role: str = "outcome") -> FloatArray:
         if isinstance(frame, pl.DataFrame):
             arr = frame.get_column(name).cast(pl.Float64).to_numpy()
         else:
+            import pandas as pd
+
             arr = pd.to_numeric(frame[name], errors="raise").to_numpy(dtype=np.float64, na_value=np.nan)
     except (ValueError, TypeError, pl.exceptions.PolarsError) as exc:
         raise VariableError(f"{role} variable {name!r} is not numeric") from exc

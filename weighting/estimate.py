@@ -13,10 +13,9 @@ import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 
 from weighting._frames import encode, is_numeric, numeric
 from weighting.design import Design
@@ -24,6 +23,9 @@ from weighting.diagnostics import Note
 from weighting.errors import NonFiniteError
 from weighting.replicates import ReplicateWeights, replicate_variance
 from weighting.variance import degrees_of_freedom, describe_variance, taylor_variance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Estimate", "EstimateTable", "estimate"]
 
@@ -77,6 +79,8 @@ class EstimateTable:
             [r.variable, r.category, *([r.by] if self.by else []), r.estimate, r.se, r.ci_low, r.ci_high, r.n]
             for r in self.rows
         ]
+        import pandas as pd  # noqa: PLC0415  (a polars caller never loads it)
+
         return pd.DataFrame(data, columns=cols)
 
 

@@ -11,10 +11,9 @@ import functools
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
-import pandas as pd
 
 from weighting._feasibility import Problem, bounds_error, check_before, explain_failure, infeasible_error
 from weighting._fit import fit_calibration, fit_rake, model_matrix, population_vector, prescale_of
@@ -22,6 +21,9 @@ from weighting._frames import Frame
 from weighting.design import Design, Step, require_finite
 from weighting.errors import ConvergenceError, DesignError, NonFiniteError, WeightingError
 from weighting.variance import degrees_of_freedom
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ReplicateFailure",
@@ -137,6 +139,8 @@ class ReplicateWeights:
     def to_frame(self, prefix: str = "repw_") -> pd.DataFrame:
         """Replicate weight columns `repw_1..repw_R` for export (R: svrepdesign(repweights="repw_"))."""
         cols = [f"{prefix}{r + 1}" for r in range(self.n_replicates)]
+        import pandas as pd  # noqa: PLC0415  (a polars caller never loads it)
+
         return pd.DataFrame(self.weights, columns=cols)
 
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 import polars as pl
 
 from weighting._frames import FloatArray, Frame, label
 from weighting.errors import TargetsError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SHARE_TOLERANCE", "Margin", "Targets"]
 
@@ -96,6 +99,8 @@ class Targets:
 
     def to_frame(self) -> pd.DataFrame:
         """The long `variable,category,share` table (the file format)."""
+        import pandas as pd  # noqa: PLC0415  (a polars caller never loads it)
+
         rows = [(m.name, c, s) for m in self.margins for c, s in zip(m.categories, m.shares, strict=True)]
         return pd.DataFrame(rows, columns=["variable", "category", "share"])
 
@@ -107,10 +112,10 @@ class Targets:
             >>> Targets.from_dict({"sex:age": {"F:young": 0.5, "M:young": 0.5}}).margins[0].variables
             ('sex', 'age')
         """
-        rows = [(v, c, s) for v, cats in mapping.items() for c, s in cats.items()]
-        frame = pd.DataFrame(rows, columns=["variable", "category", "share"])
-        out = cls.from_frame(frame)
-        return Targets(out.margins, total)
+        variables = [v for v, cats in mapping.items() for _ in cats]
+        categories: list[object] = [c for cats in mapping.values() for c in cats]
+        shares: list[object] = [s for cats in mapping.values() for s in cats.values()]
+        return Targets(_parse(list(variables), categories, shares, "share").margins, total)
 
     @classmethod
     def from_frame(cls, frame: Frame) -> Targets:
@@ -125,9 +130,7 @@ class Targets:
             >>> Targets.from_frame(df).total
             100.0
         """
-        pdf = frame.to_pandas() if isinstance(frame, pl.DataFrame) else frame
-        cols = [str(c).strip().lower() for c in pdf.columns]
-        pdf = pdf.set_axis(cols, axis=1)
+        cols = [str(c).strip().lower() for c in frame.columns]
         for required in ("variable", "category"):
             if required not in cols:
                 raise TargetsError(f"targets need a {required!r} column (found: {', '.join(cols)})")
@@ -135,37 +138,51 @@ class Targets:
         if has_share == has_count:
             raise TargetsError("targets need exactly one of a 'share' or a 'count' column")
         value_col = "share" if has_share else "count"
-        order: dict[str, list[tuple[str, float, int]]] = {}
-        seen: set[tuple[str, str]] = set()
-        for pos, (var, cat, val) in enumerate(
-            zip(pdf["variable"], pdf["category"], pdf[value_col], strict=True)
-        ):
-            line = pos + 2
-            if _blank(var):
-                raise TargetsError(f"targets line {line}: empty variable")
-            if _blank(cat):
-                raise TargetsError(f"targets line {line}: empty category for {str(var).strip()!r}")
-            name, category = str(var).strip(), label(cat).strip()
-            value = _number(val)
-            if value is None or value < 0:
-                raise TargetsError(
-                    f"targets line {line}: {value_col} of {name}={category} must be a number >= 0, "
-                    f"got {val!r}"
-                )
-            parts = name.split(CROSS)
-            if len(category.split(CROSS)) != len(parts):
-                raise TargetsError(
-                    f"targets line {line}: category {category!r} of crossed margin {name!r} "
-                    f"needs {len(parts)} parts separated by ':'"
-                )
-            _check_crossing(name, category, line)
-            if (name, category) in seen:
-                raise TargetsError(f"targets line {line}: duplicate category {name}={category}")
-            seen.add((name, category))
-            order.setdefault(name, []).append((category, value, line))
-        if not order:
-            raise TargetsError("targets are empty")
-        return _build(order, counts=has_count)
+        variables, categories, values = (_column(frame, cols, c) for c in ("variable", "category", value_col))
+        return _parse(variables, categories, values, value_col)
+
+
+def _parse(
+    variables: list[object], categories: list[object], values: list[object], value_col: str
+) -> Targets:
+    """Targets from the three columns of a file, each problem naming its line (header = line 1)."""
+    order: dict[str, list[tuple[str, float, int]]] = {}
+    seen: set[tuple[str, str]] = set()
+    for pos, (var, cat, val) in enumerate(zip(variables, categories, values, strict=True)):
+        line = pos + 2
+        if _blank(var):
+            raise TargetsError(f"targets line {line}: empty variable")
+        if _blank(cat):
+            raise TargetsError(f"targets line {line}: empty category for {str(var).strip()!r}")
+        name, category = str(var).strip(), label(cat).strip()
+        value = _number(val)
+        if value is None or value < 0:
+            raise TargetsError(
+                f"targets line {line}: {value_col} of {name}={category} must be a number >= 0, got {val!r}"
+            )
+        parts = name.split(CROSS)
+        if len(category.split(CROSS)) != len(parts):
+            raise TargetsError(
+                f"targets line {line}: category {category!r} of crossed margin {name!r} "
+                f"needs {len(parts)} parts separated by ':'"
+            )
+        _check_crossing(name, category, line)
+        if (name, category) in seen:
+            raise TargetsError(f"targets line {line}: duplicate category {name}={category}")
+        seen.add((name, category))
+        order.setdefault(name, []).append((category, value, line))
+    if not order:
+        raise TargetsError("targets are empty")
+    return _build(order, counts=value_col == "count")
+
+
+def _column(frame: Frame, cols: list[str], name: str) -> list[object]:
+    """The values of the column whose trimmed, lower-case name is ``name`` (pandas is never loaded
+    for a polars frame)."""
+    position = cols.index(name)
+    if isinstance(frame, pl.DataFrame):
+        return frame.to_series(position).to_list()
+    return frame.iloc[:, position].tolist()
 
 
 def _check_crossing(name: str, category: str, line: int) -> None:

@@ -2,6 +2,15 @@
 
 Why apart from the routes: the file format is checked before the questionnaire check of
 ``TargetService`` (which names the category and margin), and tests read it without a server.
+
+The file is read as `survey weight --targets` reads one (:mod:`survey.tabular`), so a file that works
+on the command line works here:
+
+* what a French or Dutch spreadsheet saves is accepted: a byte-order mark, a semicolon (or tab)
+  separator found from the header line, and shares with a decimal comma (``0,51``) in such a file;
+* a category follows the one rule of :func:`survey.tabular.category_label`, part by part in a crossed
+  one: spaces around it are trimmed and ``1.0`` is ``1`` (``01`` stays ``01``);
+* the header's names are trimmed and read without regard to case (``Share`` is ``share``).
 """
 
 from __future__ import annotations
@@ -11,34 +20,54 @@ import io
 
 from survey.store.errors import TargetProblem
 from survey.store.services.targets import TargetRow
+from survey.tabular import CROSS, category_label
+from survey.tabular_csv import SEPARATORS
 
 __all__ = ["parse_targets_csv"]
+
+COLUMNS = ("variable", "category", "share")
 
 
 def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
     """Rows of a ``variable,category,share`` file; problems name the file line."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    body = text.removeprefix("\ufeff")
+    separator = _separator(body)
+    reader = csv.DictReader(io.StringIO(body, newline=""), delimiter=separator)
     try:
-        return _parse(reader)
+        return _parse(reader, decimal_comma=separator != ",")
     except csv.Error:  # the csv module's own refusals: a field over its limit, a lone CR outside quotes
         return [], [TargetProblem("unreadable", line=reader.line_num + 1)]  # the record it failed to read
 
 
-def _parse(reader: csv.DictReader[str]) -> tuple[list[TargetRow], list[str]]:
+def _separator(text: str) -> str:
+    """The separator of the header line, as :func:`survey.tabular_csv.csv_separator` finds it in a file."""
+    header = text.split("\n", 1)[0]
+    best = max(SEPARATORS, key=header.count)
+    return best if header.count(best) else ","
+
+
+def _share(text: str, *, decimal_comma: bool) -> float:
+    """A share as written: ``0.51``, or ``0,51`` in a file separated by semicolons or tabs."""
+    if decimal_comma and text.count(",") == 1 and "." not in text:
+        text = text.replace(",", ".")
+    return float(text)
+
+
+def _parse(reader: csv.DictReader[str], *, decimal_comma: bool) -> tuple[list[TargetRow], list[str]]:
     rows: list[TargetRow] = []
     problems: list[str] = []
-    if reader.fieldnames is None or not {"variable", "category", "share"} <= {
-        f.strip() for f in reader.fieldnames
-    }:
+    names = {f: f.strip().lower() for f in reader.fieldnames or () if f}
+    if not set(COLUMNS) <= set(names.values()):
         return [], [TargetProblem("header", line=1)]
     for line, raw in enumerate(reader, start=2):
-        record = {k.strip(): (v or "").strip() for k, v in raw.items() if k}
+        record = {names[k]: (v or "").strip() for k, v in raw.items() if k in names}
         try:
-            share = float(record["share"])
+            share = _share(record["share"], decimal_comma=decimal_comma)
         except ValueError:
             problems.append(TargetProblem("share_not_number", line=line, share=repr(record["share"])))
             continue
-        rows.append(TargetRow(record["variable"], record["category"], share, line=line))
+        category = CROSS.join(category_label(part) for part in record["category"].split(CROSS))
+        rows.append(TargetRow(record["variable"], category, share, line=line))
     if not rows and not problems:
         problems.append(TargetProblem("no_rows"))
     return rows, problems

@@ -12,9 +12,6 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from survey.settings import get_settings
-from survey.store.errors import first_line
-
 if TYPE_CHECKING:  # SQLAlchemy and the progress bar load with the commands that use them, not for --help
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -32,6 +29,8 @@ DatabaseOption = typer.Option(
 
 def database_url(explicit: str | None) -> str:
     """The URL given on the command line or in the environment, else the settings' default."""
+    from survey.settings import get_settings  # noqa: PLC0415  (--help reads no settings)
+
     return explicit or get_settings().database_url
 
 
@@ -57,6 +56,8 @@ def say_unexpected(what: str, exc: Exception) -> None:
     """One line for an error no command foresaw; with SURVEY_DEBUG=1 it is raised again, traceback and all."""
     if os.environ.get("SURVEY_DEBUG"):
         raise exc
+    from survey.store.errors import first_line  # noqa: PLC0415  (it loads the questionnaire model)
+
     say_error(f"{what}: {first_line(exc)} (SURVEY_DEBUG=1 shows the traceback)")
 
 

@@ -14,8 +14,8 @@ import typer
 from typer import _click
 from typer.core import TyperCommand, TyperGroup
 
+from survey.cli._coerce import lighten
 from survey.cli._common import say_error, say_unexpected
-from survey.store.errors import first_line
 
 
 @dataclass(frozen=True)
@@ -152,8 +152,14 @@ class LazyGroup(TyperGroup):
         if self._listing:
             return TyperCommand(name=cmd_name, help=lazy.summary, short_help=lazy.summary)
         command = lazy.load(cmd_name)
+        lighten(command, ctx)
         self.commands[cmd_name] = command
         return command
+
+    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
+        """Parse with the light conversion of plain values (pydantic loads only for an odd one)."""
+        lighten(self, ctx)
+        return super().parse_args(ctx, args)
 
     def format_help(self, ctx: _click.Context, formatter: _click.HelpFormatter) -> None:
         """Draw the help with stand-ins, so that listing the commands imports none of them."""
@@ -200,6 +206,8 @@ def main() -> None:
         _die(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc), 2)
     except Exception as exc:
         if _database_error(exc):  # a malformed --database-url, an unknown revision
+            from survey.store.errors import first_line  # noqa: PLC0415  (not loaded for --help)
+
             _die(f"database: {first_line(exc)}", 2)
         say_unexpected(f"unexpected {type(exc).__name__}", exc)
         raise SystemExit(1) from None

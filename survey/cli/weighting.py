@@ -338,7 +338,8 @@ NaOpt = Annotated[
     typer.Option(
         help="Cell values that also mean missing in the columns used, comma-separated (e.g. NA,-9). "
         "Without it only an empty cell is missing: NA, None, null and n/a are categories. "
-        "Copied columns are written as read either way."
+        "Copied columns are written as read either way (in a CSV, text that a spreadsheet would run "
+        "as a formula gets a leading ' unless --raw)."
     ),
 ]
 DataArg = Annotated[
@@ -346,6 +347,14 @@ DataArg = Annotated[
     typer.Argument(
         help="Responses: CSV (UTF-8), or by extension .parquet, .sav (SPSS) or .dta (Stata), "
         "whose value labels are the categories."
+    ),
+]
+RawOpt = Annotated[
+    bool,
+    typer.Option(
+        "--raw",
+        help="CSV out: write text cells beginning with = + - @ tab or CR as read, not prefixed with ' "
+        "(a spreadsheet may run them as formulas). Numbers are never prefixed.",
     ),
 ]
 REP_SUFFIX = "_rep"
@@ -402,11 +411,17 @@ def weight_command(
     n_replicates: NRepOpt = 50,
     seed: SeedOpt = None,
     na_values: NaOpt = None,
+    raw_cells: RawOpt = False,
 ) -> None:
-    """Weight responses to population margins; write every input row and column plus the weights."""
+    """Weight responses to population margins; write every input row and column plus the weights.
+
+    In a CSV written, text cells a spreadsheet would run as formulas (beginning with = + - @, a tab
+    or a carriage return, and not a number) get a leading apostrophe, as `survey export` does;
+    --raw writes them as read.
+    """
     import polars as pl
 
-    from survey.tabular import TableError, analysis_frame, na_set
+    from survey.tabular import TableError, analysis_columns, na_set
     from weighting import Design, WeightingError, trim
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
@@ -426,7 +441,7 @@ def weight_command(
                 _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
             stage(f"weighting ({method.value})")
             numbers = [base_weight] if base_weight else []
-            frame = analysis_frame(
+            frame = analysis_columns(
                 raw,
                 categories=categories,
                 numbers=numbers,
@@ -441,19 +456,34 @@ def weight_command(
         result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
         if replicates is not None:
             reps = _replicates(design, replicates, n_replicates, seed)
-            result = pl.concat(
-                [result, pl.from_pandas(reps.to_frame(f"{weight_column}{REP_SUFFIX}"))], how="horizontal"
-            )
+            names = [f"{weight_column}{REP_SUFFIX}{r + 1}" for r in range(reps.n_replicates)]
+            result = result.with_columns(pl.DataFrame(reps.weights, schema=names, orient="row"))
     except TableError as exc:
         fail(f"{data}: {exc}")
     except WeightingError as exc:
         _weighting_error(exc, goal)
+    if not raw_cells and dest.suffix.lower() != ".parquet":
+        result = _neutralised(result)
     with err.status(f"writing {dest}..."):
         _write(result, dest, _separator(data))
     if diagnostics is not None:
         _diag_json(design.diagnostics, diagnostics)
     _show(design.diagnostics)
     out.print(f"wrote {result.height} rows to {dest}", highlight=False)
+
+
+def _neutralised(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame with formula-like text cells prefixed, and a notice naming the columns touched."""
+    from survey.analyst.spreadsheet import neutralised_cells
+
+    safe, changed = neutralised_cells(frame)
+    if changed:
+        where = ", ".join(f"{name} ({n})" for name, n in changed.items())
+        _notice(
+            f"text cells beginning with = + - @, a tab or a carriage return were written with a leading ' "
+            f"so that a spreadsheet shows them instead of running them: {where}; --raw writes them as read"
+        )
+    return safe
 
 
 def _fixed_weights(frame: pd.DataFrame, weight: str, layout: dict[str, Any]) -> Design | None:

@@ -200,3 +200,30 @@ def test_na_values_apply_to_numeric_outcomes_in_estimate(app, tmp_path):
     est = pd.read_csv(out)
     assert est["estimate"].iloc[0] == pytest.approx(3.0)
     assert est["n"].iloc[0] == 20
+
+
+def test_polars_analysis_columns_are_the_pandas_frame_s_categories():
+    import polars as pl
+
+    from survey.tabular import analysis_columns, analysis_frame
+
+    raw = pl.DataFrame(
+        {
+            "region": ["NA", " north ", "1.0", "1", None, "-9", "north", "01"],
+            "w": ["1", "2", "1,5", "", "3", "4", "5", "6"],
+        }
+    ).with_columns(pl.col("region").cast(pl.Categorical))
+    options = {
+        "categories": ["region"],
+        "numbers": ["w"],
+        "na_values": frozenset({"-9"}),
+        "decimal_comma": True,
+    }
+    frame = analysis_frame(raw, **options)
+    columns = analysis_columns(raw, **options)
+    region = columns.get_column("region")
+    assert region.dtype == pl.Enum(["01", "1", "NA", "north"])
+    assert region.to_list() == [None if pd.isna(v) else v for v in frame["region"]]
+    assert region.to_physical().fill_null(-1).to_list() == frame["region"].cat.codes.tolist()
+    assert columns.get_column("w").to_list()[:3] == [1.0, 2.0, 1.5]
+    assert columns.get_column("w").is_nan().to_list() == frame["w"].isna().tolist()

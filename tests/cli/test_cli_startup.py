@@ -13,7 +13,7 @@ from survey.cli.main import COMMANDS, app
 
 HEAVY = {
     "alembic", "field_app", "jinja2", "litestar", "msgspec", "numpy", "pandas", "polars", "psycopg",
-    "pyarrow", "pyreadstat", "samplics", "scipy", "sqlalchemy", "uvicorn", "weasyprint", "weighting",
+    "pyarrow", "pydantic", "pyreadstat", "samplics", "scipy", "sqlalchemy", "uvicorn", "weasyprint", "weighting",
 }  # fmt: skip
 PROBE = """
 import json, sys
@@ -63,3 +63,47 @@ def test_the_listing_names_every_command_and_a_lazy_command_runs():
     )
     assert refused.exit_code == 2
     assert "nope.csv" in refused.stderr
+
+
+def _run(args: list[str]) -> tuple[subprocess.CompletedProcess[str], set[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return done, set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_a_weighting_run_loads_neither_pydantic_nor_pandas(tmp_path):
+    data, targets, out = tmp_path / "d.csv", tmp_path / "t.csv", tmp_path / "w.csv"
+    data.write_text("sex,y\nF,1\nM,2\nF,3\nM,4\n")
+    targets.write_text("variable,category,share\nsex,F,0.6\nsex,M,0.4\n")
+    args = ["weight", str(data), "--targets", str(targets), "--method", "rake", "--out", str(out)]
+    done, loaded = _run(
+        [*args, "--population", "1000", "--tol", "1e-9", "--max-iter", "50", "--min-cell", "0"]
+    )
+    assert loaded & {"pydantic", "pandas", "pyarrow"} == set(), done.stderr
+    weights = [float(line.split(",")[-1]) for line in out.read_text().splitlines()[1:]]
+    assert weights == pytest.approx([300.0, 200.0, 300.0, 200.0])
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--n-replicates", "1", "Input should be greater than or equal to 2"),
+        ("--tol", "abc", "Input should be a valid number"),
+        ("--max-iter", "2.5", "Input should be a valid integer"),
+        ("--method", "RAKE", "'RAKE' is not one of 'poststratify', 'rake'"),
+    ],
+)
+def test_a_value_the_light_conversion_does_not_take_gets_typer_s_own_message(
+    tmp_path, option, value, message
+):
+    data = tmp_path / "d.csv"
+    data.write_text("sex\nF\n")
+    args = ["weight", str(data), "--targets", str(data), "--method", "rake", option, value]
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 2
+    assert message in " ".join(done.stderr.replace("│", " ").split())
