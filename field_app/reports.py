@@ -9,7 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from field_app.coordinator_texts import text
-from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
+from field_app.models import FieldClockFault, FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.questionnaire.model import Questionnaire
@@ -80,6 +80,7 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         synced_at=report.reported_at if report else reported_at,
         unfinished=report.unfinished if report else None, superseded=int(superseded or 0),
         awaiting_original=int(awaiting or 0),
+        clock_wrong=int(session.scalar(select(func.count(FieldClockFault.id)).where(FieldClockFault.device_id == device_id)) or 0),
     )  # fmt: skip
 
 

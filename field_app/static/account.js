@@ -1,7 +1,8 @@
 /* Who may use the tablet: the first login (online), the PIN chosen twice, the lock screen, and
    the ways out of it that never touch stored interviews: after MAX_TRIES wrong PINs (or "forgot
    PIN", or a tablet the server refused), the interviewer signs in again with the password while
-   online and chooses a new PIN; signing out is refused while anything is unsent. */
+   online and chooses a new PIN, or offline a supervisor types the consultation's unlock code;
+   signing out is refused while anything is unsent, and ends the device token on the server. */
 (function (root) {
   "use strict";
   var DB = root.FieldDB, UI = root.FieldUI, I18n = root.FieldI18n, t = I18n.t, h = UI.h, show = UI.show, banner = UI.banner;
@@ -97,8 +98,45 @@
         } }, h("h2", { text: t("lock.title") }), h("label", {}, t("pin.label"), pin),
           blocked ? null : h("button", { class: "primary", type: "submit", id: "unlock", text: t("lock.unlock") }), error,
           h("button", { type: "button", class: blocked ? "primary big" : "big", id: "forgot-pin",
-            onclick: function () { loginView("", true); }, text: t(blocked ? "lock.password" : "lock.forgot") })));
+            onclick: function () { loginView("", true); }, text: t(blocked ? "lock.password" : "lock.forgot") }),
+          blocked ? h("button", { type: "button", class: "big", id: "supervisor-unlock", onclick: supervisorView, text: t("sup.button") }) : null));
         if (!blocked) pin.focus();
+      });
+    }
+
+    /* Offline way out of a blocked tablet: the supervisor types the consultation's unlock code,
+       checked against the salted slow hash the server sent with the assignments (the code itself
+       never reaches the tablet); then the interviewer chooses a new PIN, twice. Stored interviews
+       are not touched. One check at a time, and each wrong code costs a pause. */
+    function supervisorView() {
+      ctx.redraw = supervisorView;
+      var code = h("input", { id: "supervisor-code", type: "password", inputmode: "numeric", autocomplete: "off" });
+      var error = h("p", { class: "error", id: "supervisor-error", role: "alert" });
+      var busy = false;
+      show(h("form", { class: "card", id: "supervisor-form", onsubmit: function (ev) {
+        ev.preventDefault();
+        if (busy) return;
+        busy = true; error.textContent = t("sup.checking");
+        supervisorMatches(code.value).then(function (ok) {
+          if (ok === true) { pinSetView(); return; }
+          error.textContent = t(ok === "none" ? "sup.none" : "sup.wrong"); code.value = "";
+          setTimeout(function () { busy = false; code.focus(); }, ok === "none" ? 0 : 2000);
+        });
+      } }, h("h2", { text: t("sup.title") }), h("p", { text: t("sup.explain") }),
+        h("label", {}, t("sup.label"), code),
+        h("button", { class: "primary", type: "submit", id: "supervisor-ok", text: t("sup.ok") }), error,
+        h("button", { type: "button", class: "big", id: "supervisor-cancel", onclick: lockView, text: t("login.back") })));
+      code.focus();
+    }
+    /* true, false, or "none" when no assigned consultation has a code on this tablet yet. */
+    function supervisorMatches(typed) {
+      var plain = typed.replace(/[\s-]+/g, "");
+      return DB.get("kv", "consultations").then(function (list) {
+        var hashes = (list || []).map(function (c) { return c.supervisor; }).filter(Boolean);
+        if (!hashes.length) return "none";
+        if (!plain) return false;
+        return Promise.all(hashes.map(function (s) { return UI.slowHash(plain, s.salt, s.iterations); }))
+          .then(function (got) { return got.some(function (hash, i) { return hash === hashes[i].hash; }); });
       });
     }
 
@@ -114,10 +152,20 @@
               box.remove();
               DB.all("interviews").then(function (again) {
                 if (again.some(function (r) { return r.status !== "sent"; })) { banner(t("out.refused", { n: again.length })); hooks.home(); return null; }
+                if (!navigator.onLine) { banner(function () { return t("out.offline"); }); return null; }
+                /* The server ends the device token first, so a copy of it is worthless; a token it
+                   no longer knows (401) or revoked (403) is already worthless. */
+                return api("/field/api/logout", { method: "POST", body: "{}" }).then(forget, function (e) {
+                  if (e.status === 401 || e.status === 403) return forget();
+                  banner(function () { return t("out.failed", { msg: e.status ? UI.serverText(e) : t("msg.network") }); });
+                  return null;
+                });
+              });
+              function forget() {
                 return Promise.all(["session", "pin", "pinFails", "authError", "lastSync", "consultations"].map(function (k) { return DB.del("kv", k); }))
                   .then(function () { return DB.clearSent(); })
                   .then(function () { ctx.session = null; banner(t("out.done")); UI.refreshStatus(); loginView(); });
-              });
+              }
             }, text: t("out.yes") }),
             h("button", { class: "big", id: "signout-no", onclick: function () { box.remove(); }, text: t("out.no") })));
         /* Beside the view, not in it: the home screen re-renders when a sync or another tab

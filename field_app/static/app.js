@@ -48,7 +48,10 @@
   Sync.onChange(function (event) {
     if (event.type === "auth") banner(function () { return t("msg.refused", { msg: UI.serverText(event.error) }); }, event.error.detail);
     else if (event.type === "retry") banner(function () { return t("msg.retry", { msg: UI.serverText(event.error) }); }, event.error.detail);
-    else if (event.type === "done") banner("");
+    else if (event.type === "done") {
+      banner(Sync.state.clockWrong ? function () { return t("msg.clock"); } : "");
+      refreshAssignments();  // a rotated supervisor code (or a new version) arrives with each sync
+    }
     refreshStatus();
     if (event.type !== "start" && onHome()) Home.draw();
   });

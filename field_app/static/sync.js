@@ -7,7 +7,7 @@
 (function (root) {
   "use strict";
   var DB = root.FieldDB, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
-  var state = { running: false, attempt: 0, timer: null, listeners: [] };
+  var state = { running: false, attempt: 0, timer: null, listeners: [], clockWrong: false };
 
   function notify(event) { state.listeners.forEach(function (fn) { try { fn(event); } catch (e) { /* ignore */ } }); }
 
@@ -45,12 +45,21 @@
       if (!rec) return;
       if (res.status === "stored" || res.status === "duplicate") {
         fields = { status: "sent", sent_at: now, detail: "", code: "", errors: [] };
+        // The server kept it but could not believe its times: this tablet's clock is wrong.
+        if (res.clock_wrong && res.clock_wrong.length) { fields.clock_wrong = res.clock_wrong; state.clockWrong = true; }
       } else {
         fields = { status: "rejected", code: res.code || res.status, detail: res.detail || res.status, errors: res.errors || [] };
       }
       changes.push({ uuid: rec.uuid, client_hash: rec.client_hash || "", fields: fields });
     });
     return DB.settle(changes);
+  }
+
+  /* A tablet clock a day away from the server's is wrong; the home screen says so after the sync. */
+  var SKEW = 24 * 3600 * 1000;
+  function checkClock(serverTime) {
+    var server = Date.parse(serverTime || "");
+    if (!isNaN(server)) state.clockWrong = Math.abs(server - Date.now()) > SKEW;
   }
 
   /* One sync run: every pending item in batches, manifest with the first request. */
@@ -93,7 +102,7 @@
           // Unfinished interviews never travel, but their number tells the coordinator the tablet holds work.
           if (index === 0) body.unfinished = unfinished;
           return post(session, body).then(function (response) {
-            if (response.ok) return response.json().then(function (b) { return apply(b.results, byUuid); });
+            if (response.ok) return response.json().then(function (b) { checkClock(b.server_time); return apply(b.results, byUuid); });
             return response.json().catch(function () { return {}; }).then(function (b) {
               var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
               throw response.status === 401 || response.status === 403 ? { auth: refusal } : { retry: refusal };

@@ -95,6 +95,14 @@
     }).then(hex);
   }
 
+  /* The supervisor code's hash as the server computes it (hashlib.pbkdf2_hmac, hex). */
+  function slowHash(text, salt, iterations) {
+    var enc = new TextEncoder();
+    return crypto.subtle.importKey("raw", enc.encode(text), "PBKDF2", false, ["deriveBits"]).then(function (key) {
+      return crypto.subtle.deriveBits({ name: "PBKDF2", salt: enc.encode(salt), iterations: iterations, hash: "SHA-256" }, key, 256);
+    }).then(hex);
+  }
+
   /* A PIN typed on the tablet: true, the tries left, or "blocked" once MAX_PIN_TRIES wrong ones
      were typed (then only the password opens the tablet). */
   var MAX_PIN_TRIES = 5, pinChecks = Promise.resolve();
@@ -195,7 +203,7 @@
 
   root.FieldUI = {
     h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
-    clientHash: clientHash, pinHash: pinHash, checkPin: checkPin, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
+    clientHash: clientHash, pinHash: pinHash, slowHash: slowHash, checkPin: checkPin, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
     refreshStatus: refreshStatus, refreshStorage: refreshStorage, askPersistence: askPersistence, storageNote: storageNote,
     languagePicker: languagePicker
   };
