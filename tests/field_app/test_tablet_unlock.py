@@ -18,8 +18,11 @@ from survey.store.db import transaction
 from survey.store.services.consultations import ConsultationService
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin, open_profile
 from tests.field_app.test_pwa import do_interview, stored
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
+# The signed-in interviewer's assignments as the tablet keeps them (with the supervisor-code hash).
+ASSIGNED = "FieldDB.get('kv', 'session').then(s => FieldDB.get('kv', 'consultations:' + s.interviewer_id))"
 
 
 def _set(sessions: sessionmaker[Session], slug: str, code: str) -> None:
@@ -55,8 +58,8 @@ def test_a_supervisor_unlocks_offline_and_a_rotated_code_replaces_the_old(
     do_interview(page, 4)
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=M]")
-    page.wait_for_function(
-        "() => FieldDB.all('interviews').then(a => a.some(r => r.status === 'draft' && r.answers.sex))"
+    until(
+        page, "() => FieldDB.all('interviews').then(a => a.some(r => r.status === 'draft' && r.answers.sex))"
     )
     page.click("#pause")
     before = _records(page)
@@ -76,21 +79,24 @@ def test_a_supervisor_unlocks_offline_and_a_rotated_code_replaces_the_old(
     page.click("#pin-save")
     expect(page.locator("[data-start]").first).to_be_visible()
     assert _records(page) == before
-    assert page.evaluate("() => FieldDB.get('kv', 'pinFails')") is None
+    assert (
+        page.evaluate(
+            "() => FieldDB.get('kv', 'session').then(s => FieldDB.get('kv', 'pinFails:' + s.interviewer_id))"
+        )
+        is None
+    )
     page.click("#lock")
     page.fill("#pin", "1357")
     page.click("#unlock")
     expect(page.locator("[data-start]").first).to_be_visible()
 
     # The coordinator rotates the code; the tablet takes the new one at its next sync.
-    old = page.evaluate("() => FieldDB.get('kv', 'consultations').then(c => c[0].supervisor.salt)")
+    old = page.evaluate(f"() => {ASSIGNED}.then(c => c[0].supervisor.salt)")
     _set(sessions, field_env.slug, "5555 6666 7777")
     context.set_offline(False)
     page.click("#sync-now")
     expect(page.locator("#st-sent")).to_have_text("sent 1")
-    page.wait_for_function(
-        "(old) => FieldDB.get('kv', 'consultations').then(c => c[0].supervisor.salt !== old)", arg=old
-    )
+    until(page, f"() => {ASSIGNED}.then(c => c[0].supervisor.salt !== {old!r})")
     context.set_offline(True)
     _block(page)
     page.click("#supervisor-unlock")
