@@ -162,6 +162,7 @@ def tour(page: Any, url: str, shot: Shooter, lang: str) -> None:
     page.tap("#switch-user")
     shot("lock-two-interviewers")
     page.tap("[data-user=interviewer1]")
+    page.wait_for_selector("#lock-who:text-is('Interviewer: interviewer1')")
     page.fill("#pin", "2468")
     page.tap("#unlock")
     page.wait_for_selector("[data-start]")

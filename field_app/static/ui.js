@@ -24,9 +24,11 @@
     }
     return el;
   }
+  /* Sections left out (null, false) are skipped: replaceChildren would write them as text ("null"). */
   function show() {
     var view = document.getElementById("view");
-    view.replaceChildren.apply(view, arguments); root.scrollTo(0, 0);
+    view.replaceChildren.apply(view, Array.prototype.filter.call(arguments, function (c) { return c !== null && c !== undefined && c !== false; }));
+    root.scrollTo(0, 0);
   }
   /* The banner: a sentence in the interviewer's language and, for support, the server's own
      English words on a second line. A function as text is called again when the language changes. */
@@ -133,7 +135,9 @@
   function refreshStatus() {
     return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync"), DB.get("kv", "session")]).then(function (got) {
       var all = got[0], last = got[1], n = { draft: 0, pending: 0, sent: 0, rejected: 0 }, net = document.getElementById("st-net");
-      var me = got[2] ? got[2].interviewer_id : null;
+      var me = got[2] ? got[2].interviewer_id : null, user = document.getElementById("st-user");
+      user.hidden = !got[2];  // whose counts these are: a tablet may be shared
+      user.textContent = got[2] ? t("status.user", { name: got[2].username }) : "";
       all.forEach(function (r) { if (r.owner === me && n[r.status] !== undefined) n[r.status] += 1; });  // only the signed-in interviewer's
       net.textContent = navigator.onLine ? t("status.online") : t("status.offline");
       net.className = "pill " + (navigator.onLine ? "ok" : "warn");
