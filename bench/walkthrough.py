@@ -253,11 +253,13 @@ def main() -> None:
         finally:
             server.should_exit = True
     count = rows[0][0]
-    least = count.answers + (count.pages - 1) + 3  # an answer each, Next per page, start + review + finish
+    nexts = sum(1 for line in count.log if line == "tap #next")
+    least = count.answers + nexts + 3  # a tap per answer, Next per page, start + review + finish
     print(f"\nviewport {width}x{height}, touch; median {statistics.median(s for _, s in rows):.1f} s "
           f"(automated: the time is the app's, not a person's reading)")  # fmt: skip
-    print(f"taps {count.taps} (least possible {least}: {count.answers} answers + {count.pages - 1} Next + start,"
-          f" review, finish), keys {count.keys}")  # fmt: skip
+    keyboards = sum(1 for line in count.log if line.startswith("type"))
+    print(f"taps {count.taps} (least possible {least}: {count.answers} answers + {nexts} Next + start,"
+          f" review, finish), keys {count.keys}, keyboard opened {keyboards} time(s)")  # fmt: skip
     print("questions answered: " + ", ".join(count.questions))
     if args.verbose:
         print("\n".join(count.log))
