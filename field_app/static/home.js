@@ -171,8 +171,8 @@
             h("div", { class: "row" },
               h("button", { class: "primary big", id: "sync-now", onclick: function () { Sync.run("manual"); }, text: t("home.sync") }),
               h("button", { class: "big", id: "export", onclick: function () { deps.Quotas.exportUnsynced(deps.session()); }, text: t("home.export") }),
-              h("button", { class: "big", id: "lock", onclick: function () { deps.Account.lockView(); }, text: t("home.lock") }),
-              h("button", { class: "big", id: "switch-user", onclick: function () { deps.Account.lockView(); }, text: t("home.switchUser") }),
+              h("button", { class: "big", id: "lock", onclick: function () { banner(""); deps.Account.lockView(); }, text: t("home.lock") }),
+              h("button", { class: "big", id: "switch-user", onclick: function () { banner(""); deps.Account.lockView(); }, text: t("home.switchUser") }),
               got[3] ? h("button", { class: "big", id: "login-again", onclick: function () { deps.Account.loginView("", "again"); }, text: t("home.loginAgain") }) : null,
               h("button", { class: "big", id: "sign-out", onclick: deps.Account.signOut, text: t("home.signOut") })),
             h("ul", { class: "queue", id: "queue" }, done.slice(0, 200).map(function (r) {

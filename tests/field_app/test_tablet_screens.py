@@ -37,8 +37,12 @@ def test_screens_hold_no_stray_text_and_say_whose_they_are(
     expect(page.locator("#st-user")).to_have_text("Interviewer: int1")
     page.select_option("#ui-lang", "fr")
     expect(page.locator("#st-user")).to_have_text("Enquêteur : int1")
+    page.click("#sign-out")  # the start screen's banner (here the sign-out question's answer)...
+    page.click("#signout-no")
+    page.evaluate("() => FieldUI.banner('an old message')")
     page.click("#switch-user")
     expect(page.locator("#add-user")).to_be_visible()
+    expect(page.locator("#banner")).to_be_hidden()  # ...does not follow onto the lock screen
     assert stray_text(page) == [] and small_targets(page) == []
     page.click("#add-user")
     expect(page.locator("#login-cancel")).to_be_visible()
