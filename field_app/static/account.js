@@ -109,10 +109,12 @@
     function lockView(forId) {
       hooks.leave();
       ctx.unlocked = false;
+      var redraw = ctx.redraw = function () { lockView(forId); };
       sessions().then(function (all) {
         var id = forId && all[forId] ? forId : me(), who = all[id] || ctx.session || {};
-        ctx.redraw = function () { lockView(id); };
         return DB.get("kv", key("pinFails", id)).then(function (fails) {
+          if (ctx.redraw !== redraw) return;  // another screen was drawn meanwhile
+          ctx.redraw = function () { lockView(id); };
           fails = fails || 0;
           var blocked = fails >= MAX_TRIES;
           var pin = h("input", { id: "pin", type: "password", inputmode: "numeric", autocomplete: "off", disabled: blocked ? "disabled" : null });

@@ -101,6 +101,8 @@
       ctx.redraw = draw;
       var id = ctx.session ? ctx.session.interviewer_id : null;
       return Promise.all([DB.get("kv", UI.key("consultations", id)), DB.all("interviews"), DB.all("versions"), DB.get("kv", UI.key("authError", id))]).then(function (got) {
+        // Another screen (sign-out's login, the lock) was drawn while this one read the database.
+        if (ctx.redraw !== draw || !ctx.session) return;
         // Only this interviewer's work: a tablet may be shared, each sees their own.
         var consultations = got[0] || [], versions = got[2], form = ctx.form;
         var all = got[1].filter(function (r) { return r.owner === id; });
