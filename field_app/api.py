@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from litestar import Controller, Request, get, post, put
@@ -33,10 +34,13 @@ from field_app.schemas import (
     LoginResponse,
     QuotaCell,
     Reconciliation,
+    SupervisorCodeRequest,
     SyncRequest,
     SyncResponse,
     VersionDocument,
 )
+from field_app.supervisor import hashes as supervisor_hashes
+from field_app.supervisor import set_code
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
 from survey.api.params import PathId
 from survey.store.errors import NotFoundError
@@ -44,6 +48,7 @@ from survey.store.models import Consultation, Device, QuestionnaireVersion, Role
 from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
+from survey.store.tokens import hash_token
 from survey.web.login_throttle import limiter_of
 from survey.web.ratelimit import client_address
 
@@ -67,6 +72,7 @@ def provide_planner(request: Request, db_session: NamedDependency[Session]) -> U
 
 def _infos(session: Session, consultations: list[Consultation]) -> list[ConsultationInfo]:
     service = ConsultationService(session)
+    codes = supervisor_hashes(session, [c.id for c in consultations])
     infos = []
     for c in consultations:
         if c.status != "open":  # drafts and closed ones are not offered; sync still takes what tablets hold
@@ -75,7 +81,12 @@ def _infos(session: Session, consultations: list[Consultation]) -> list[Consulta
             v = service.current_version(c)
         except NotFoundError:
             continue
-        infos.append(ConsultationInfo(c.slug, c.title, c.status, v.id, v.number, v.content_hash))
+        infos.append(
+            ConsultationInfo(
+                slug=c.slug, title=c.title, status=c.status, version_id=v.id, version_number=v.number,
+                content_hash=v.content_hash, supervisor=codes.get(c.id),
+            )
+        )  # fmt: skip
     return infos
 
 
@@ -113,6 +124,24 @@ class FieldApiController(Controller):
         device, token = register_device(db_session, user, data.device_label)
         consultations = _infos(db_session, assigned_consultations(db_session, user.id))
         return LoginResponse(token, device.id, user.id, user.username, user.display_name, consultations)
+
+    @post("/logout", status_code=204, sync_to_thread=True, summary="Sign this tablet out",
+          responses=DEVICE_RESPONSES)  # fmt: skip
+    def logout(self, db_session: NamedDependency[Session], device: NamedDependency[Device]) -> None:
+        """End this device token for good: any copy of it gets 401 afterwards.
+
+        The tablet calls it when the interviewer signs out (which it refuses while anything is
+        unsent). The token's hash is replaced by one of a secret nobody holds, so the token becomes
+        unknown (401), and the device row is marked revoked for the coordinators' list.
+        """
+        device.token_hash = hash_token(secrets.token_urlsafe(32))
+        if device.revoked_at is None:
+            device.revoked_at = utcnow()
+        user = db_session.get(User, device.user_id)
+        record(
+            db_session, actor=user.username if user else "", actor_id=device.user_id, action="sign_out",
+            entity="device", entity_id=device.id,
+        )  # fmt: skip
 
     @get("/consultations", sync_to_thread=True, summary="Assigned consultations and current versions",
          responses=DEVICE_RESPONSES)  # fmt: skip
@@ -257,6 +286,19 @@ class FieldAdminController(Controller):
         consultation = ConsultationService(db_session).get(slug)
         set_quotas(db_session, consultation, data, actor=admin.username)
         return quota_cells(db_session, consultation)
+
+    @put("/consultations/{slug:str}/supervisor-code", status_code=204, sync_to_thread=True,
+         summary="Set or rotate the supervisor unlock code",
+         dependencies={"admin": Provide(provide_coordinator, sync_to_thread=True)})  # fmt: skip
+    def supervisor_code(
+        self,
+        db_session: NamedDependency[Session],
+        admin: NamedDependency[User],
+        slug: FromPath[str],
+        data: Annotated[SupervisorCodeRequest, Body()],
+    ) -> None:
+        """Admins and coordinators; tablets get its hash (never the code) at their next sync."""
+        set_code(db_session, ConsultationService(db_session).get(slug), data.code, actor=admin.username)
 
     @get("/consultations/{slug:str}/contacts", sync_to_thread=True, summary="Refusals / not at home",
          dependencies={"admin": Provide(provide_planner, sync_to_thread=True)})  # fmt: skip

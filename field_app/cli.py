@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from field_app.auth import revoke_device
 from field_app.planning import assign
+from field_app.supervisor import new_code, set_code
 from survey.cli._common import DatabaseOption, fail, out, sessions
 from survey.store.bounds import MAX_ID
 from survey.store.db import transaction
@@ -14,7 +15,9 @@ from survey.store.errors import StoreError
 from survey.store.models import Device, Role, User
 from survey.store.services.consultations import ConsultationService
 
-device_app = typer.Typer(help="Field tablets: list, revoke, assign interviewers.", no_args_is_help=True)
+device_app = typer.Typer(
+    help="Field tablets: list, revoke, assign interviewers, supervisor unlock codes.", no_args_is_help=True
+)
 
 
 @device_app.command("list")
@@ -75,6 +78,31 @@ def unassign_command(
     except StoreError as exc:
         fail(str(exc))
     out.print(f"{username} withdrawn from {consultation}")
+
+
+@device_app.command("supervisor-code")
+def supervisor_code(
+    consultation: str = typer.Argument(..., help="Consultation slug."),
+    code: str | None = typer.Option(
+        None, "--code", help="The code to set (8 to 64 letters or digits); a random 12-digit code if omitted."
+    ),
+    database: str | None = DatabaseOption,
+) -> None:
+    """Set or rotate the supervisor unlock code; tablets get its hash (never the code) at their next sync.
+
+    It unlocks, without network, an interviewer locked out by too many wrong PINs. The code is
+    printed once and not kept: only a salted slow hash is stored.
+    """
+    chosen = code if code is not None else new_code()
+    try:
+        with transaction(sessions(database)) as session:
+            set_code(session, ConsultationService(session).get(consultation), chosen, actor="cli")
+    except StoreError as exc:
+        fail(str(exc))
+    out.print(f"supervisor code for {consultation}: {chosen}", highlight=False)
+    out.print(
+        "tablets receive it at their next sync; the previous code stops working there then", highlight=False
+    )
 
 
 def register(app: typer.Typer) -> None:

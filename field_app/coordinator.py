@@ -79,6 +79,11 @@ def verdict(r: Reconciliation, lang: PageLanguage) -> str:
     return f'<span class="ok">{lang.t("complete")}</span>'
 
 
+def clock_note(r: Reconciliation, lang: PageLanguage) -> str:
+    """A tablet that sent impossible times: its interviews were kept with the time unknown."""
+    return f' <span class="bad">{lang.t("clock_wrong", n=r.clock_wrong)}</span>' if r.clock_wrong else ""
+
+
 def _heads(lang: PageLanguage, *keys: str) -> str:
     return "".join(f'<th scope="col">{lang.t(key)}</th>' for key in keys)
 
@@ -94,7 +99,7 @@ def devices_page(session: Session, lang: PageLanguage, viewer: User, account: st
             f'<tr><th scope="row"><a href="{href}">{r.device_id} · {escape(r.label)}</a></th>'
             f"<td>{escape(r.username)}</td><td>{lang.t('revoked' if r.revoked else 'active')}</td>"
             f"<td>{_when(r.synced_at, lang)}</td>{_counts(r)}{_unfinished(r, lang)}"
-            f"<td>{verdict(r, lang)}</td></tr>"
+            f"<td>{verdict(r, lang)}{clock_note(r, lang)}</td></tr>"
         )
     head = (
         f"<table><caption>{lang.t('overview_caption')}</caption><thead><tr>"

@@ -126,3 +126,39 @@ class FieldDeviceReport(Base):
     )
     unfinished: Mapped[int | None] = mapped_column(Integer)
     reported_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldSupervisorCode(Base):
+    """A consultation's supervisor unlock code, kept only as a salted PBKDF2 hash.
+
+    Tablets get the same hash (never the code) with their assignments, so a supervisor can unlock
+    an interviewer locked out by wrong PINs without a network; a new code reaches them at the next sync.
+    """
+
+    __tablename__ = "field_supervisor_codes"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    salt: Mapped[str] = mapped_column(String(64))
+    iterations: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(128))
+    set_by: Mapped[str] = mapped_column(String(150))
+    set_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldClockFault(Base):
+    """A time a tablet sent that cannot be true (year 1, or after the server's tomorrow).
+
+    The item is kept with that time unknown (the end time becomes the server's receipt time); this
+    row keeps what the tablet said, for audit and for the coordinators' "clock wrong" warning.
+    """
+
+    __tablename__ = "field_clock_faults"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True)
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(16))
+    reported: Mapped[str] = mapped_column(String(64))
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

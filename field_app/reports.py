@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, aliased
 
 from field_app.adaptive import refresh
 from field_app.coordinator_texts import text
-from field_app.models import FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
+from field_app.models import FieldClockFault, FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.questionnaire.model import Questionnaire
@@ -81,6 +81,7 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         synced_at=report.reported_at if report else reported_at,
         unfinished=report.unfinished if report else None, superseded=int(superseded or 0),
         awaiting_original=int(awaiting or 0),
+        clock_wrong=int(session.scalar(select(func.count(FieldClockFault.id)).where(FieldClockFault.device_id == device_id)) or 0),
     )  # fmt: skip
 
 

@@ -21,8 +21,23 @@ class LoginRequest(msgspec.Struct):
     device_label: str = "tablet"
 
 
-class ConsultationInfo(msgspec.Struct):
-    """An assigned consultation and the questionnaire version to download for it."""
+class SupervisorHash(msgspec.Struct, kw_only=True):
+    """The consultation's supervisor unlock code as the tablet may hold it: PBKDF2-SHA256, never the code."""
+
+    salt: str
+    iterations: int
+    hash: str
+    set_at: dt.datetime
+
+
+class SupervisorCodeRequest(msgspec.Struct):
+    """A new supervisor unlock code (8 to 64 letters or digits; spaces and dashes are ignored)."""
+
+    code: str
+
+
+class ConsultationInfo(msgspec.Struct, kw_only=True):
+    """An assigned consultation, the questionnaire version to download for it, and its unlock hash."""
 
     slug: str
     title: dict[str, str]
@@ -30,6 +45,7 @@ class ConsultationInfo(msgspec.Struct):
     version_id: int
     version_number: int
     content_hash: str
+    supervisor: SupervisorHash | None = None
 
 
 class LoginResponse(msgspec.Struct):
@@ -131,6 +147,8 @@ class ItemResult(msgspec.Struct, kw_only=True):
 
     ``code`` says why an item was refused, so the tablet can say it in the interviewer's language;
     for ``invalid_answers`` every answer's problem is in ``errors`` with its own code.
+    ``clock_wrong`` names the times (``started_at``, ``submitted_at``) that could not be true (before
+    2000 or more than a day ahead of the server): the item is kept with those times unknown.
     """
 
     uuid: str
@@ -138,6 +156,7 @@ class ItemResult(msgspec.Struct, kw_only=True):
     detail: str = ""
     errors: list[FieldErrorOut] = msgspec.field(default_factory=list)
     code: ItemCode = ""
+    clock_wrong: list[str] = msgspec.field(default_factory=list)  # times ignored: the tablet's clock is wrong
 
 
 class SyncResponse(msgspec.Struct, kw_only=True):
@@ -211,6 +230,7 @@ class Reconciliation(msgspec.Struct, kw_only=True):
     unfinished: int | None = None  # as the tablet reported it then; None: not reported
     superseded: int = 0  # received items a field correction has replaced (kept, not counted)
     awaiting_original: int = 0  # corrections from this tablet whose original the store has not received
+    clock_wrong: int = 0  # times this tablet sent that could not be true (stored as unknown)
 
 
 class DeviceInfo(msgspec.Struct):

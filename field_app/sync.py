@@ -13,11 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
+import msgspec
 from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAssignment, FieldDeviceReport, FieldManifestEntry, FieldReceipt
+from field_app.models import (
+    FieldAssignment,
+    FieldClockFault,
+    FieldDeviceReport,
+    FieldManifestEntry,
+    FieldReceipt,
+)
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
 from survey.ops.metrics import observe_sync_results
 from survey.store.bounds import has_nul, id_in_range, storable_time
@@ -27,6 +34,9 @@ from survey.store.services.responses import Ack, ResponseService, Submission, no
 from survey.web.text_policy import item_problem
 
 IN_CHUNK = 1000  # bound IN lists: SQLite caps the bound parameters of one statement
+EARLIEST_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # as the citizen API: nothing was collected before
+CLOCK_SKEW = dt.timedelta(days=1)  # a tablet clock a little ahead is normal, a day ahead is broken
+TIME_FIELDS = ("started_at", "submitted_at")
 _RECEIPTS = cast("Table", FieldReceipt.__table__)  # Core insert: one statement for all rows
 
 
@@ -59,6 +69,7 @@ class SyncService:
         self.responses = ResponseService(session)
         self._allowed = {c.slug: c for c in assigned_consultations(session, collector.interviewer_id)}
         self._versions: dict[int, QuestionnaireVersion | None] = {}
+        self._clock_faults: dict[str, dict[str, str]] = {}  # uuid -> field -> the time the tablet sent
 
     def apply(self, items: Iterable[SyncItem]) -> list[ItemResult]:
         """Results in item order; interviews are validated one by one but written in bulk.
@@ -68,7 +79,8 @@ class SyncService:
         """
         results: list[ItemResult | None] = []
         interviews: list[tuple[int, SyncItem, Consultation, Submission]] = []
-        for item in items:
+        for sent in items:
+            item = self._without_wrong_times(sent)
             classified = self._classify(item)
             if isinstance(classified, ItemResult):
                 results.append(classified)
@@ -93,9 +105,44 @@ class SyncService:
             if isinstance(outcome, Ack) and submission.uuid not in contacts:
                 received.append((submission.uuid, item, consultation))
         self._interview_receipts(received)
-        answered = [r for r in results if r is not None]
+        answered = self._flag_clocks([r for r in results if r is not None])
         observe_sync_results(r.status for r in answered)
         return answered
+
+    def _without_wrong_times(self, item: SyncItem) -> SyncItem:
+        """The item with the times its clock cannot have got right made unknown (noted for the result).
+
+        Kept, not refused: a tablet whose clock battery died must not cost an interview.
+        """
+        wrong = _wrong_times(item)
+        if not wrong:
+            return item
+        try:
+            self._clock_faults[normalise_uuid(item.uuid)] = wrong
+        except ValueError:
+            return item  # refused for its UUID anyway
+        return msgspec.structs.replace(item, **dict.fromkeys(wrong))
+
+    def _flag_clocks(self, results: list[ItemResult]) -> list[ItemResult]:
+        """Tell the tablet which times were ignored, and keep them for audit once the item is stored."""
+        if not self._clock_faults:
+            return results
+        now = utcnow()
+        flagged = []
+        for result in results:
+            wrong = self._clock_faults.get(result.uuid)
+            if not wrong or result.status not in {"stored", "duplicate"}:
+                flagged.append(result)
+                continue
+            flagged.append(msgspec.structs.replace(result, clock_wrong=sorted(wrong)))
+            if result.status == "stored":
+                self.session.add_all(
+                    FieldClockFault(uuid=result.uuid, device_id=self.collector.device_id, field=name,
+                                    reported=reported[:64], received_at=now)
+                    for name, reported in sorted(wrong.items())
+                )  # fmt: skip
+        self.session.flush()
+        return flagged
 
     def _classify(self, item: SyncItem) -> ItemResult | tuple[Consultation, Submission]:
         """Refuse what needs no database write, settle a contact, or shape an interview for storing."""
@@ -228,6 +275,25 @@ class SyncService:
                 raise
             return winner, False
         return receipt, True
+
+
+def plausible_time(value: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """A time between 2000 and a day after the server's now; one without a zone is read as UTC."""
+    aware = value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    try:
+        return EARLIEST_TIME <= aware <= (now or utcnow()) + CLOCK_SKEW
+    except OverflowError:  # year 1 with a positive offset has no place on the UTC calendar
+        return False
+
+
+def _wrong_times(item: SyncItem) -> dict[str, str]:
+    """The item's times that its tablet's clock cannot have got right, as the tablet sent them."""
+    wrong = {}
+    for name in TIME_FIELDS:
+        value = getattr(item, name)
+        if value is not None and not plausible_time(value):
+            wrong[name] = value.isoformat()
+    return wrong
 
 
 def _unfit_value(item: SyncItem) -> str | None:

@@ -17,13 +17,12 @@
       var uuid = ctx.resumeAfterUnlock;
       ctx.resumeAfterUnlock = null;
       if (uuid) { banner(t("msg.resumed")); Interview.open({ uuid: uuid }); } else Home.draw();
-    }, leave: function () { Interview.leave(); }, afterLogin: function (body) { return downloadVersions(body.consultations); }
+    }, leave: function () { Interview.leave(); }, afterLogin: function (body) { return downloadVersions(body.consultations, ctx.session); }
   });
   Home = window.FieldHome(ctx, {
     Interview: Interview, Account: Account, Quotas: window.FieldQuotas, screen: screen, session: function () { return ctx.session; }
   });
 
-  function api(path, options) { return UI.api(ctx.session, path, options); }
   /* Every screen records how to draw itself again, so switching the UI language redraws it. */
   function screen(draw) { ctx.redraw = draw; draw(); }
   I18n.onChange(function () {
@@ -31,24 +30,59 @@
     if (ctx.redraw) ctx.redraw();
   });
 
-  function downloadVersions(consultations) {
+  /* An interviewer's assignments (with each consultation's supervisor-code hash) and the
+     questionnaire versions they need; versions are shared, assignments are kept per interviewer. */
+  function downloadVersions(consultations, session) {
+    session = session || ctx.session;
     return Promise.all(consultations.map(function (c) {
       return DB.get("versions", c.version_id).then(function (have) {
         if (have) return null;
-        return api("/field/api/versions/" + c.version_id).then(function (doc) { return DB.put("versions", doc); });
+        return UI.api(session, "/field/api/versions/" + c.version_id).then(function (doc) { return DB.put("versions", doc); });
       });
-    })).then(function () { return DB.put("kv", consultations, "consultations"); });
+    })).then(function () { return DB.put("kv", consultations, UI.key("consultations", session.interviewer_id)); });
   }
+  /* For every interviewer signed in on the tablet, so a rotated supervisor code reaches them all. */
   function refreshAssignments() {
     if (!ctx.session || !navigator.onLine) return Promise.resolve();
-    return api("/field/api/consultations").then(downloadVersions).catch(function () { return null; });
+    return DB.get("kv", "sessions").then(function (all) {
+      return Promise.all(Object.keys(all || {}).map(function (id) {
+        var session = all[id];
+        return UI.api(session, "/field/api/consultations").then(function (list) { return downloadVersions(list, session); })
+          .catch(function () { return null; });
+      }));
+    });
+  }
+
+  /* Data kept by a version of the app from before tablets were shared: one interviewer, keys
+     without an id. Moved to that interviewer's keys, and their records stamped as theirs. */
+  function upgradeStorage() {
+    return DB.get("kv", "session").then(function (session) {
+      if (!session) return null;
+      var id = session.interviewer_id;
+      return DB.get("kv", "sessions").then(function (all) {
+        all = all || {};
+        if (all[id]) return null;
+        all[id] = session;
+        return DB.put("kv", all, "sessions");
+      }).then(function () {
+        return Promise.all(["pin", "pinFails", "authError", "consultations"].map(function (name) {
+          return DB.get("kv", name).then(function (value) {
+            if (value === undefined) return null;
+            return DB.put("kv", value, UI.key(name, id)).then(function () { return DB.del("kv", name); });
+          });
+        }));
+      }).then(function () { return DB.adopt(id); });
+    });
   }
 
   function onHome() { return ctx.unlocked && ctx.redraw === Home.draw; }
   Sync.onChange(function (event) {
     if (event.type === "auth") banner(function () { return t("msg.refused", { msg: UI.serverText(event.error) }); }, event.error.detail);
     else if (event.type === "retry") banner(function () { return t("msg.retry", { msg: UI.serverText(event.error) }); }, event.error.detail);
-    else if (event.type === "done") banner("");
+    else if (event.type === "done") {
+      banner(Sync.state.clockWrong ? function () { return t("msg.clock"); } : "");
+      refreshAssignments();  // a rotated supervisor code (or a new version) arrives with each sync
+    }
     refreshStatus();
     if (event.type !== "start" && onHome()) Home.draw();
   });
@@ -80,7 +114,9 @@
     navigator.serviceWorker.register("/field/sw.js", { scope: "/field/" }).catch(function (e) { banner(t("msg.noOffline", { msg: e.message })); });
   }
   UI.languagePicker();
-  Promise.all([DB.get("kv", "session"), DB.get("kv", "pin")]).then(function (got) {
+  upgradeStorage().then(function () { return DB.get("kv", "session"); }).then(function (session) {
+    return Promise.all([session, session ? DB.get("kv", UI.key("pin", session.interviewer_id)) : null]);
+  }).then(function (got) {
     ctx.session = got[0] || null;
     refreshStatus(); UI.refreshStorage();
     if (!ctx.session) Account.loginView();

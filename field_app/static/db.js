@@ -1,5 +1,7 @@
-/* IndexedDB, promised. Stores: kv (settings, session, PIN), versions (questionnaires by id),
-   interviews (every interview and contact by tablet UUID). Nothing here needs the network.
+/* IndexedDB, promised. Stores: kv (settings; the signed-in interviewers' sessions, PINs and
+   assignments, each under "<name>:<interviewer id>"), versions (questionnaires by id), interviews
+   (every interview and contact by tablet UUID, with its `owner`, the interviewer who made it).
+   Nothing here needs the network.
 
    Interviews are never written blindly. Several tabs or windows of the app share this database,
    so every change to an interview is checked, inside the same transaction, against what is
@@ -120,19 +122,36 @@
     }).then(function () { announce([uuid]); });
   }
 
-  /* At sign-out: forget what the server already holds, nothing else. */
-  function clearSent() {
+  /* At sign-out: forget what the server already holds of this interviewer, nothing else. */
+  function clearSent(owner) {
     var gone = [];
     return run("interviews", "readwrite", function (s) {
       var req = s.openCursor();
       req.onsuccess = function () {
         var cursor = req.result;
         if (!cursor) return;
-        if (cursor.value.status === "sent") { gone.push(cursor.value.uuid); cursor.delete(); }
+        if (cursor.value.status === "sent" && cursor.value.owner === owner) { gone.push(cursor.value.uuid); cursor.delete(); }
         cursor.continue();
       };
       return null;
     }).then(function () { announce(gone); });
+  }
+
+  /* Records made before tablets were shared (or by an older tab) have no owner: they are the
+     interviewer's who was signed in, stamped before anyone else can sign in. The revision is
+     kept, so a tab editing one is not made to clash. */
+  function adopt(owner) {
+    if (owner === null || owner === undefined) return Promise.resolve();
+    return run("interviews", "readwrite", function (s) {
+      var req = s.openCursor();
+      req.onsuccess = function () {
+        var cursor = req.result;
+        if (!cursor) return;
+        if (cursor.value.owner === undefined || cursor.value.owner === null) cursor.update(Object.assign(cursor.value, { owner: owner }));
+        cursor.continue();
+      };
+      return null;
+    });
   }
 
   root.FieldDB = {
@@ -143,7 +162,7 @@
     },
     del: function (store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); },
     all: function (store) { return run(store, "readonly", function (s) { return s.getAll(); }); },
-    add: add, update: update, discard: discard, settle: settle, withdraw: withdraw, clearSent: clearSent,
+    add: add, update: update, discard: discard, settle: settle, withdraw: withdraw, clearSent: clearSent, adopt: adopt,
     onChange: function (fn) { listeners.push(fn); }
   };
 })(window);

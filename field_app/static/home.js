@@ -63,7 +63,7 @@
     function recordContact(c, outcome, note) {
       if (busy) return;
       busy = true;
-      var rec = { uuid: crypto.randomUUID(), kind: "contact", consultation: c.slug, outcome: outcome, note: note || "",
+      var rec = { uuid: crypto.randomUUID(), owner: ctx.session.interviewer_id, kind: "contact", consultation: c.slug, outcome: outcome, note: note || "",
         started_at: now(), submitted_at: now(), status: "pending", clean: {} };
       UI.clientHash(rec).then(function (hash) { rec.client_hash = hash; return DB.add(rec); })
         .then(function () {
@@ -99,8 +99,13 @@
       ctx.handover = false;  // only reached from a hand-over when another window took the interview
       document.body.classList.remove("handover");
       ctx.redraw = draw;
-      return Promise.all([DB.get("kv", "consultations"), DB.all("interviews"), DB.all("versions"), DB.get("kv", "authError")]).then(function (got) {
-        var consultations = got[0] || [], all = got[1], versions = got[2], form = ctx.form;
+      var id = ctx.session ? ctx.session.interviewer_id : null;
+      return Promise.all([DB.get("kv", UI.key("consultations", id)), DB.all("interviews"), DB.all("versions"), DB.get("kv", UI.key("authError", id))]).then(function (got) {
+        // Another screen (sign-out's login, the lock) was drawn while this one read the database.
+        if (ctx.redraw !== draw || !ctx.session) return;
+        // Only this interviewer's work: a tablet may be shared, each sees their own.
+        var consultations = got[0] || [], versions = got[2], form = ctx.form;
+        var all = got[1].filter(function (r) { return r.owner === id; });
         if (got[3]) banner(function () { return t("msg.refused", { msg: UI.serverText(got[3]) }); }, got[3].detail);
         function versionOf(r) { return versions.filter(function (v) { return v.version_id === r.version_id; })[0]; }
         function titleOf(slug) {
@@ -168,8 +173,9 @@
             h("div", { class: "row" },
               h("button", { class: "primary big", id: "sync-now", onclick: function () { Sync.run("manual"); }, text: t("home.sync") }),
               h("button", { class: "big", id: "export", onclick: function () { deps.Quotas.exportUnsynced(deps.session()); }, text: t("home.export") }),
-              h("button", { class: "big", id: "lock", onclick: deps.Account.lockView, text: t("home.lock") }),
-              got[3] ? h("button", { class: "big", id: "login-again", onclick: function () { deps.Account.loginView("", true); }, text: t("home.loginAgain") }) : null,
+              h("button", { class: "big", id: "lock", onclick: function () { banner(""); deps.Account.lockView(); }, text: t("home.lock") }),
+              h("button", { class: "big", id: "switch-user", onclick: function () { banner(""); deps.Account.lockView(); }, text: t("home.switchUser") }),
+              got[3] ? h("button", { class: "big", id: "login-again", onclick: function () { deps.Account.loginView("", "again"); }, text: t("home.loginAgain") }) : null,
               h("button", { class: "big", id: "sign-out", onclick: deps.Account.signOut, text: t("home.signOut") })),
             h("ul", { class: "queue", id: "queue" }, done.slice(0, 200).map(function (r) {
               var version = versionOf(r), fix = correctedBy[r.uuid];

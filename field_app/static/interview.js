@@ -23,7 +23,7 @@
 
     function startInterview(c, language, easy, paperNumber, replaces) {
       var rec = {
-        uuid: uuid(), kind: "interview", consultation: c.slug, version_id: replaces ? replaces.version_id : c.version_id,
+        uuid: uuid(), owner: ctx.session.interviewer_id, kind: "interview", consultation: c.slug, version_id: replaces ? replaces.version_id : c.version_id,
         language: language, easy_read: !!easy, mode: paperNumber ? "paper" : "field", paper_form_number: paperNumber || null,
         answers: replaces ? Object.assign({}, replaces.answers) : {}, note: "", status: "draft", pagePos: 0,
         started_at: now(), replaces_uuid: replaces ? replaces.uuid : null
@@ -67,6 +67,7 @@
     /* Always from the database, never from a list drawn earlier: another tab may have moved on. */
     function load(id) {
       DB.get("interviews", id).then(function (rec) {
+        if (rec && ctx.session && rec.owner !== ctx.session.interviewer_id) rec = null;  // another interviewer's
         if (!rec || rec.status !== "draft") {
           leave();
           banner(function () { return t(rec ? "iv.alreadyDone" : "iv.gone"); });

@@ -29,14 +29,27 @@
     return choices.slice().sort(function (a, b) { return target.compare(choiceLabel(a, lang, easy, base), choiceLabel(b, lang, easy, base)); });
   }
 
+  /* A whole number between two close bounds (". >= 0 and . <= 10") is tapped on a row of numbers
+     instead of typed: one tap instead of a tap, a key and the keyboard over half the screen. */
+  var RANGE = /^\s*\.\s*>=\s*(-?\d+)\s+and\s+\.\s*<=\s*(-?\d+)\s*$/;
+  function numberScale(q) {
+    var m = q.type === "integer" && !q.appearance && RANGE.exec(q.constraint || ""), lo, hi, out = [];
+    if (!m) return null;
+    lo = Number(m[1]); hi = Number(m[2]);
+    if (hi < lo || hi - lo > 10) return null;
+    for (var n = lo; n <= hi; n++) out.push({ name: String(n), labels: {}, easy_labels: {} });
+    return out;
+  }
+
   /* q, the record, the form, the current evaluation, onChange(value, redraw) → element or null. */
   function input(q, rec, form, result, onChange) {
-    var value = rec.answers[q.name], lang = rec.language;
-    if (isChoice(q)) {
+    var value = rec.answers[q.name], lang = rec.language, numbers = numberScale(q);
+    if (numbers && value !== undefined && value !== null && value !== "") value = String(value);
+    if (isChoice(q) || numbers) {
       var multi = q.type === "select_multiple";
-      var choices = ordered(form, q, Form.choices(form, q, result.answers), lang, rec.easy_read);
+      var choices = numbers || ordered(form, q, Form.choices(form, q, result.answers), lang, rec.easy_read);
       var short = choices.length <= 5 && choices.every(function (c) { return choiceLabel(c, lang, rec.easy_read, form.default_language).length <= 16; });
-      var group = h("div", { class: "choices" + (short ? " scale scale-" + choices.length : "") + (multi ? " multi" : " single"),
+      var group = h("div", { class: "choices" + (short ? " scale scale-" + choices.length : numbers ? " scale numbers" : "") + (multi ? " multi" : " single"),
         role: multi ? "group" : "radiogroup", "aria-labelledby": "ql-" + q.name });
       var clear = multi ? null : h("button", { type: "button", class: "small clear", "data-clear": q.name, hidden: value ? null : "hidden",
         onclick: function () { paint(""); onChange("", "if-changed"); }, text: t("iv.clear") });
@@ -52,7 +65,7 @@
         var on = multi ? (value || []).indexOf(c.name) >= 0 : value === c.name;
         group.appendChild(h("button", { type: "button", class: "choice" + (on ? " on" : ""), role: multi ? "checkbox" : "radio",
           "aria-checked": on ? "true" : "false", "data-q": q.name, "data-choice": c.name, onclick: function () {
-            var current = rec.answers[q.name], next;
+            var current = numbers && rec.answers[q.name] !== undefined && rec.answers[q.name] !== null ? String(rec.answers[q.name]) : rec.answers[q.name], next;
             if (multi) {
               next = (current || []).filter(function (x) { return x !== c.name; });
               if (next.length === (current || []).length) next.push(c.name);

@@ -70,7 +70,7 @@
 
   function exportUnsynced(session) {
     return DB.all("interviews").then(function (all) {
-      var items = all.filter(function (r) { return r.status === "pending" || r.status === "rejected"; }).map(Sync.toItem);
+      var items = all.filter(function (r) { return r.owner === session.interviewer_id && (r.status === "pending" || r.status === "rejected"); }).map(Sync.toItem);
       var file = { format: "civic-field-export/1", device_id: session.device_id, interviewer_id: session.interviewer_id,
         exported_at: now(), items: items };
       var url = URL.createObjectURL(new Blob([JSON.stringify(file, null, 1)], { type: "application/json" }));

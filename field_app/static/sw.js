@@ -2,7 +2,7 @@
    after one online login the app starts with no network, even after the browser restarts.
    Shell files are refreshed in the background when the network is there (stale-while-revalidate). */
 "use strict";
-var SHELL = "field-shell-v8";
+var SHELL = "field-shell-v17";
 var DATA = "field-data-v1";
 var FILES = [
   "/field/", "/field/app.js", "/field/i18n.js", "/field/ui.js", "/field/db.js", "/field/form.js", "/field/sync.js",
@@ -43,7 +43,10 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (url.pathname.indexOf("/field/api/") === 0) return;  // live data: network only
-  var key = request.mode === "navigate" ? "/field/" : shellKey(url);
+  var key = shellKey(url);
+  /* Only the app's own page is the shell: the coordinators' pages (and anything else under
+     /field/) are the network's. Answering them with the shell hid them on a tablet with the app,
+     and the background refresh then stored their HTML as the shell, so the app no longer opened offline. */
   if (FILES.indexOf(key) < 0) return;
   event.respondWith(caches.open(SHELL).then(function (cache) {
     return cache.match(key).then(function (hit) {

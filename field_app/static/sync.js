@@ -7,7 +7,7 @@
 (function (root) {
   "use strict";
   var DB = root.FieldDB, BATCH = 50, MANIFEST_CHUNK = 2000, MAX_DELAY = 60000;
-  var state = { running: false, attempt: 0, timer: null, listeners: [] };
+  var state = { running: false, attempt: 0, timer: null, listeners: [], clockWrong: false };
 
   function notify(event) { state.listeners.forEach(function (fn) { try { fn(event); } catch (e) { /* ignore */ } }); }
 
@@ -45,12 +45,21 @@
       if (!rec) return;
       if (res.status === "stored" || res.status === "duplicate") {
         fields = { status: "sent", sent_at: now, detail: "", code: "", errors: [] };
+        // The server kept it but could not believe its times: this tablet's clock is wrong.
+        if (res.clock_wrong && res.clock_wrong.length) { fields.clock_wrong = res.clock_wrong; state.clockWrong = true; }
       } else {
         fields = { status: "rejected", code: res.code || res.status, detail: res.detail || res.status, errors: res.errors || [] };
       }
       changes.push({ uuid: rec.uuid, client_hash: rec.client_hash || "", fields: fields });
     });
     return DB.settle(changes);
+  }
+
+  /* A tablet clock a day away from the server's is wrong; the home screen says so after the sync. */
+  var SKEW = 24 * 3600 * 1000;
+  function checkClock(serverTime) {
+    var server = Date.parse(serverTime || "");
+    if (!isNaN(server)) state.clockWrong = Math.abs(server - Date.now()) > SKEW;
   }
 
   /* One sync run: every pending item in batches, manifest with the first request. */
@@ -66,52 +75,77 @@
     });
   }
 
+  /* One interviewer's items, in batches with their own device token; the manifest (and the
+     count of unfinished interviews) with the first request. Rejects with {auth} or {retry}. */
+  function sendFor(session, all) {
+    var pending = all.filter(function (r) { return r.status === "pending"; });
+    var unfinished = all.filter(function (r) { return r.status === "draft"; }).length;
+    var manifest = all.filter(function (r) { return r.status !== "draft"; })
+      .map(function (r) { return { uuid: r.uuid, client_hash: r.client_hash || "" }; });
+    var batches = [], chunks = [], i;
+    for (i = 0; i < pending.length; i += BATCH) batches.push(pending.slice(i, i + BATCH));
+    // The manifest travels in chunks (request bodies are capped); the first replaces the old one.
+    for (i = 0; i < manifest.length; i += MANIFEST_CHUNK) chunks.push(manifest.slice(i, i + MANIFEST_CHUNK));
+    if (!chunks.length) chunks.push([]);
+    while (batches.length < chunks.length) batches.push([]);
+    var chain = Promise.resolve();
+    batches.forEach(function (batch, index) {
+      chain = chain.then(function () {
+        var byUuid = {};
+        batch.forEach(function (r) { byUuid[r.uuid] = r; });
+        var body = { items: batch.map(toItem) };
+        if (index < chunks.length) { body.manifest = chunks[index]; body.manifest_append = index > 0; }
+        // Unfinished interviews never travel, but their number tells the coordinator the tablet holds work.
+        if (index === 0) body.unfinished = unfinished;
+        return post(session, body).then(function (response) {
+          if (response.ok) return response.json().then(function (b) { checkClock(b.server_time); return apply(b.results, byUuid); });
+          return response.json().catch(function () { return {}; }).then(function (b) {
+            var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
+            throw response.status === 401 || response.status === 403 ? { auth: refusal } : { retry: refusal };
+          });
+        }, function () { throw { retry: { code: "network", status: 0, detail: "" } }; });
+      });
+    });
+    return chain;
+  }
+
+  /* Every interviewer signed in on the tablet sends their own items with their own token: one
+     refused token stops only that interviewer's items (kept as "authError:<id>"). */
   function runHere(reason) {
     if (state.running) return Promise.resolve("busy");
     state.running = true; clearTimeout(state.timer);
     notify({ type: "start", reason: reason });
-    return Promise.all([DB.get("kv", "session"), DB.all("interviews")]).then(function (got) {
-      var session = got[0], all = got[1];
-      if (!session) throw { auth: { code: "token_missing", status: 0, detail: "" } };
-      var pending = all.filter(function (r) { return r.status === "pending"; });
-      var unfinished = all.filter(function (r) { return r.status === "draft"; }).length;
-      var manifest = all.filter(function (r) { return r.status !== "draft"; })
-        .map(function (r) { return { uuid: r.uuid, client_hash: r.client_hash || "" }; });
-      var batches = [], chunks = [], i;
-      for (i = 0; i < pending.length; i += BATCH) batches.push(pending.slice(i, i + BATCH));
-      // The manifest travels in chunks (request bodies are capped); the first replaces the old one.
-      for (i = 0; i < manifest.length; i += MANIFEST_CHUNK) chunks.push(manifest.slice(i, i + MANIFEST_CHUNK));
-      if (!chunks.length) chunks.push([]);
-      while (batches.length < chunks.length) batches.push([]);
-      var chain = Promise.resolve();
-      batches.forEach(function (batch, index) {
-        chain = chain.then(function () {
-          var byUuid = {};
-          batch.forEach(function (r) { byUuid[r.uuid] = r; });
-          var body = { items: batch.map(toItem) };
-          if (index < chunks.length) { body.manifest = chunks[index]; body.manifest_append = index > 0; }
-          // Unfinished interviews never travel, but their number tells the coordinator the tablet holds work.
-          if (index === 0) body.unfinished = unfinished;
-          return post(session, body).then(function (response) {
-            if (response.ok) return response.json().then(function (b) { return apply(b.results, byUuid); });
-            return response.json().catch(function () { return {}; }).then(function (b) {
-              var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
-              throw response.status === 401 || response.status === 403 ? { auth: refusal } : { retry: refusal };
+    var current = null, refused = null;
+    return Promise.all([DB.get("kv", "session"), DB.get("kv", "sessions")]).then(function (got) {
+      current = got[0];
+      if (!current) throw { auth: { code: "token_missing", status: 0, detail: "" } };
+      var sessions = got[1] || {};
+      if (!sessions[current.interviewer_id]) sessions[current.interviewer_id] = current;
+      // Records an older tab made without an owner are the current interviewer's.
+      return DB.adopt(current.interviewer_id).then(function () { return DB.all("interviews"); }).then(function (all) {
+        var chain = Promise.resolve();
+        Object.keys(sessions).forEach(function (id) {
+          var session = sessions[id], errorKey = "authError:" + session.interviewer_id;
+          var mine = all.filter(function (r) { return r.owner === session.interviewer_id; });
+          chain = chain.then(function () {
+            return sendFor(session, mine).then(function () { return DB.del("kv", errorKey); }, function (err) {
+              if (!err || !err.auth) throw err;
+              if (session.interviewer_id === current.interviewer_id) refused = err.auth;
+              return DB.put("kv", err.auth, errorKey);
             });
-          }, function () { throw { retry: { code: "network", status: 0, detail: "" } }; });
+          });
         });
+        return chain;
       });
-      return chain;
     }).then(function () {
       state.attempt = 0; state.running = false;
-      return DB.put("kv", { at: new Date().toISOString(), error: "" }, "lastSync")
-        .then(function () { return DB.del("kv", "authError"); })
-        .then(function () { notify({ type: "done" }); return "done"; });
+      if (refused) { notify({ type: "auth", error: refused }); return "auth"; }
+      return DB.put("kv", { at: new Date().toISOString(), error: "" }, "lastSync").then(function () {
+        notify({ type: "done" }); return "done";
+      });
     }, function (err) {
       state.running = false;
-      if (err && err.auth) {
-        return DB.put("kv", err.auth, "authError").then(function () { notify({ type: "auth", error: err.auth }); return "auth"; });
-      }
+      if (err && err.auth) { notify({ type: "auth", error: err.auth }); return "auth"; }
       schedule();
       notify({ type: "retry", error: (err && err.retry) || { code: "", status: 0, detail: String(err) }, attempt: state.attempt });
       return "retry";

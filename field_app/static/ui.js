@@ -24,9 +24,11 @@
     }
     return el;
   }
+  /* Sections left out (null, false) are skipped: replaceChildren would write them as text ("null"). */
   function show() {
     var view = document.getElementById("view");
-    view.replaceChildren.apply(view, arguments); root.scrollTo(0, 0);
+    view.replaceChildren.apply(view, Array.prototype.filter.call(arguments, function (c) { return c !== null && c !== undefined && c !== false; }));
+    root.scrollTo(0, 0);
   }
   /* The banner: a sentence in the interviewer's language and, for support, the server's own
      English words on a second line. A function as text is called again when the language changes. */
@@ -95,32 +97,48 @@
     }).then(hex);
   }
 
+  /* The supervisor code's hash as the server computes it (hashlib.pbkdf2_hmac, hex). */
+  function slowHash(text, salt, iterations) {
+    var enc = new TextEncoder();
+    return crypto.subtle.importKey("raw", enc.encode(text), "PBKDF2", false, ["deriveBits"]).then(function (key) {
+      return crypto.subtle.deriveBits({ name: "PBKDF2", salt: enc.encode(salt), iterations: iterations, hash: "SHA-256" }, key, 256);
+    }).then(hex);
+  }
+
   /* A PIN typed on the tablet: true, the tries left, or "blocked" once MAX_PIN_TRIES wrong ones
      were typed (then only the password opens the tablet). */
   var MAX_PIN_TRIES = 5, pinChecks = Promise.resolve();
-  /* One check at a time, so quick repeated taps cannot read the same count and undercount. */
-  function checkPin(value) {
-    var result = pinChecks.then(function () { return checkPinNow(value); });
+  /* One check at a time, so quick repeated taps cannot read the same count and undercount.
+     id: whose PIN (each interviewer sharing the tablet has their own); the current one's if absent. */
+  function checkPin(value, id) {
+    var result = pinChecks.then(function () {
+      return id === undefined ? DB.get("kv", "session").then(function (s) { return checkPinNow(value, s ? s.interviewer_id : null); }) : checkPinNow(value, id);
+    });
     pinChecks = result.catch(function () { return null; });
     return result;
   }
-  function checkPinNow(value) {
-    return Promise.all([DB.get("kv", "pin"), DB.get("kv", "pinFails")]).then(function (got) {
+  function checkPinNow(value, id) {
+    return Promise.all([DB.get("kv", key("pin", id)), DB.get("kv", key("pinFails", id))]).then(function (got) {
       var stored = got[0], fails = got[1] || 0;
       if (!stored || fails >= MAX_PIN_TRIES) return "blocked";
       return pinHash(value, stored.salt).then(function (hash) {
-        if (hash === stored.hash) return DB.del("kv", "pinFails").then(function () { return true; });
+        if (hash === stored.hash) return DB.del("kv", key("pinFails", id)).then(function () { return true; });
         fails += 1;
-        return DB.put("kv", fails, "pinFails").then(function () { return fails >= MAX_PIN_TRIES ? "blocked" : MAX_PIN_TRIES - fails; });
+        return DB.put("kv", fails, key("pinFails", id)).then(function () { return fails >= MAX_PIN_TRIES ? "blocked" : MAX_PIN_TRIES - fails; });
       });
     });
   }
+  /* An interviewer's own entry in the kv store: "pin:12", "consultations:12". */
+  function key(name, id) { return name + ":" + id; }
 
   function text(id, value) { document.getElementById(id).textContent = value; }
   function refreshStatus() {
-    return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync")]).then(function (got) {
+    return Promise.all([DB.all("interviews"), DB.get("kv", "lastSync"), DB.get("kv", "session")]).then(function (got) {
       var all = got[0], last = got[1], n = { draft: 0, pending: 0, sent: 0, rejected: 0 }, net = document.getElementById("st-net");
-      all.forEach(function (r) { if (n[r.status] !== undefined) n[r.status] += 1; });
+      var me = got[2] ? got[2].interviewer_id : null, user = document.getElementById("st-user");
+      user.hidden = !got[2];  // whose counts these are: a tablet may be shared
+      user.textContent = got[2] ? t("status.user", { name: got[2].username }) : "";
+      all.forEach(function (r) { if (r.owner === me && n[r.status] !== undefined) n[r.status] += 1; });  // only the signed-in interviewer's
       net.textContent = navigator.onLine ? t("status.online") : t("status.offline");
       net.className = "pill " + (navigator.onLine ? "ok" : "warn");
       text("st-unfinished", t("status.unfinished", { n: n.draft }));
@@ -195,7 +213,7 @@
 
   root.FieldUI = {
     h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
-    clientHash: clientHash, pinHash: pinHash, checkPin: checkPin, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
+    clientHash: clientHash, pinHash: pinHash, slowHash: slowHash, checkPin: checkPin, key: key, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
     refreshStatus: refreshStatus, refreshStorage: refreshStorage, askPersistence: askPersistence, storageNote: storageNote,
     languagePicker: languagePicker
   };

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.field_app.conftest import PASSWORD, Server, login_and_pin, open_profile
 from tests.field_app.test_pwa import do_interview, stored
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +32,12 @@ def test_the_pin_is_typed_twice(server: Server, playwright_instance: Any, tmp_pa
     page.fill("#pin-again", "2486")
     page.click("#pin-save")
     expect(page.locator("#pin-error")).to_have_text("The two PINs differ: type the same PIN twice.")
-    assert page.evaluate("() => FieldDB.get('kv', 'pin')") is None
+    assert (
+        page.evaluate(
+            "() => FieldDB.get('kv', 'session').then(s => FieldDB.get('kv', 'pin:' + s.interviewer_id))"
+        )
+        is None
+    )
     page.fill("#pin-again", "2468")
     page.click("#pin-save")
     expect(page.locator("[data-start]")).to_be_visible()
@@ -48,8 +54,8 @@ def test_too_many_wrong_pins_need_the_password_and_keep_every_interview(
     do_interview(page, 4)
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")
-    page.wait_for_function(
-        "() => FieldDB.all('interviews').then(a => a.some(r => r.status === 'draft' && r.answers.sex))"
+    until(
+        page, "() => FieldDB.all('interviews').then(a => a.some(r => r.status === 'draft' && r.answers.sex))"
     )
     page.click("#pause")
     before = records(page)
@@ -141,5 +147,10 @@ def test_quick_repeated_wrong_pins_are_all_counted(
     )
     expect(page.locator("#lock-error")).to_contain_text("5 wrong PINs")
     expect(page.locator("#pin")).to_be_disabled()
-    assert page.evaluate("() => FieldDB.get('kv', 'pinFails')") == 5
+    assert (
+        page.evaluate(
+            "() => FieldDB.get('kv', 'session').then(s => FieldDB.get('kv', 'pinFails:' + s.interviewer_id))"
+        )
+        == 5
+    )
     context.close()

@@ -25,6 +25,7 @@ from survey.store.models import User
 from survey.store.services.consultations import ConsultationService
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.field_app.conftest import FORM, FieldEnv, Server, _choice, _q, login_and_pin
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
 VIEWPORTS = {"tablet": {"width": 800, "height": 1280}, "phone": {"width": 390, "height": 844}}
@@ -146,10 +147,10 @@ def test_an_interview_on_a_touch_screen(
     single.tap()
     single.tap()
     expect(single).to_have_attribute("aria-checked", "true")
-    page.wait_for_function("() => FieldDB.all('interviews').then(a => a[0].answers.sex === 'F')")
+    until(page, "() => FieldDB.all('interviews').then(a => a[0].answers.sex === 'F')")
     page.tap("[data-clear=sex]")
     expect(single).to_have_attribute("aria-checked", "false")
-    page.wait_for_function("() => FieldDB.all('interviews').then(a => a[0].answers.sex === '')")
+    until(page, "() => FieldDB.all('interviews').then(a => a[0].answers.sex === '')")
     single.tap()
     page.tap("[data-q=commune][data-choice=ixelles]")
     page.fill("[data-q=age]", "47")

@@ -28,6 +28,7 @@ from survey.store.services.consultations import ConsultationService
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin
 from tests.field_app.test_tablet_flow import device, record
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
 SLUG = "types-test"
@@ -234,9 +235,7 @@ def test_the_position_is_read_only_when_the_interviewer_taps_the_button(
     expect(field).to_have_value("")  # shown, permission granted, and still nothing recorded on its own
     page.click("[data-record-position=position]")
     expect(field).to_have_value("50.8466 4.3528 0 12")
-    page.wait_for_function(
-        "() => FieldDB.all('interviews').then(a => a[0].answers.position === '50.8466 4.3528 0 12')"
-    )
+    until(page, "() => FieldDB.all('interviews').then(a => a[0].answers.position === '50.8466 4.3528 0 12')")
     context.close()
 
 
