@@ -102,6 +102,9 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("PUT", "/field/api/admin/consultations/{slug:str}/quotas"): Staff(ANALYST, "consultation", BASIC, []),
     ("GET", "/field/api/admin/consultations/{slug:str}/contacts"): Staff(ANALYST, "consultation", BASIC),
     ("GET", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(ANALYST, "consultation", BASIC),
+    ("PUT", "/field/api/admin/consultations/{slug:str}/supervisor-code"): Staff(
+        COORDINATOR, "consultation", BASIC, {"code": "matrix-code-2026"}
+    ),
     ("PUT", "/field/api/admin/consultations/{slug:str}/adaptive"): Staff(
         ANALYST, "consultation", BASIC, {"cells": "sex", "budget": 10}
     ),
@@ -167,7 +170,8 @@ CITIZEN = {  # respondents, anonymous by design; published results
 }  # fmt: skip
 
 FIELD_DEVICE = {  # tablets (Bearer device token) and ODK Collect (interviewer's Basic): assignments decide
-    ("POST", "/field/api/login"), ("GET", "/field/api/consultations"), ("POST", "/field/api/sync"),
+    ("POST", "/field/api/login"), ("POST", "/field/api/logout"), ("GET", "/field/api/consultations"),
+    ("POST", "/field/api/sync"),
     ("GET", "/field/api/versions/{version_id:int}"), ("GET", "/field/api/consultations/{slug:str}/quotas"),
     ("GET", "/openrosa/{slug:str}/formList"), ("GET", "/openrosa/{slug:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/manifest"), ("GET", "/openrosa/{slug:str}/submission"),
