@@ -84,7 +84,7 @@ class SnapshotController(Controller):
     ) -> Response[str]:  # fmt: skip
         form = await form_data(request)
         return await to_thread.run_sync(
-            self._publish, request, db_session, slug, snapshot_id, form.get("confirm")
+            self._act, request, db_session, slug, snapshot_id, form.get("confirm"), True
         )
 
     @post("/{snapshot_id:int}/withdraw", media_type=HTML)
@@ -94,35 +94,29 @@ class SnapshotController(Controller):
     ) -> Response[str]:  # fmt: skip
         form = await form_data(request)
         return await to_thread.run_sync(
-            self._withdraw, request, db_session, slug, snapshot_id, form.get("confirm")
+            self._act, request, db_session, slug, snapshot_id, form.get("confirm"), False
         )
 
-    def _publish(
-        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any
-    ) -> Response[str]:
+    def _act(
+        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any,
+        publishing: bool,
+    ) -> Response[str]:  # fmt: skip
+        """Publish or withdraw after the box was ticked; an act already done falls to the service's 409."""
         _, snapshot = _snapshot(session, slug, snapshot_id)
-        if snapshot.published_at is None and confirm != "1":
-            return self._review(
-                request, session, slug, snapshot_id, status=400, error=_words(request)["must_confirm"]
-            )
+        pending = snapshot.published_at is None if publishing else snapshot.withdrawn_at is None
+        words = _words(request)
+        if pending and snapshot.withdrawn_at is None and confirm != "1":
+            missing = words["must_confirm" if publishing else "must_confirm_withdraw"]
+            return self._review(request, session, slug, snapshot_id, status=400, error=missing)
         user = signed_in(request)
-        snapshots.publish(session, snapshot_id, actor=user.username, actor_id=user.id)
+        change = snapshots.publish if publishing else snapshots.withdraw
+        change(session, snapshot_id, actor=user.username, actor_id=user.id)
         session.flush()
-        return self._review(request, session, slug, snapshot_id, notice=_made_public(request, snapshot_id))
-
-    def _withdraw(
-        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any
-    ) -> Response[str]:
-        _, snapshot = _snapshot(session, slug, snapshot_id)
-        if snapshot.published_at is not None and snapshot.withdrawn_at is None and confirm != "1":
-            words = _words(request)
-            return self._review(
-                request, session, slug, snapshot_id, status=400, error=words["must_confirm_withdraw"]
-            )
-        user = signed_in(request)
-        snapshots.withdraw(session, snapshot_id, actor=user.username, actor_id=user.id)
-        session.flush()
-        notice = _words(request)["withdrawn_done"].format(id=snapshot_id)
+        notice = (
+            _made_public(request, snapshot_id)
+            if publishing
+            else words["withdrawn_done"].format(id=snapshot_id)
+        )
         return self._review(request, session, slug, snapshot_id, notice=notice)
 
     def _review(

@@ -121,32 +121,58 @@ def create_snapshot(
     return snapshot
 
 
-def publish(session: Session, snapshot_id: int, *, actor: str, actor_id: int | None) -> ResultSnapshot:
+def _change_state(
+    session: Session,
+    snapshot_id: int,
+    action: str,
+    refusals: dict[str, bool],
+    *,
+    actor: str,
+    actor_id: int | None,
+) -> ResultSnapshot:
+    """Load the snapshot, refuse the first reason that holds, audit the action; the caller sets the date."""
     snapshot = session.get(ResultSnapshot, snapshot_id)
     if snapshot is None:
         raise NotFoundError(f"snapshot {snapshot_id} does not exist")
-    if snapshot.published_at is not None:
-        raise ImmutableError(f"snapshot {snapshot_id} is already published")
-    if snapshot.withdrawn_at is not None:
-        raise ImmutableError(f"snapshot {snapshot_id} was withdrawn")
+    for reason, refused in refusals.items():
+        if refused:
+            raise ImmutableError(f"snapshot {snapshot_id} {reason}")
+    record(
+        session,
+        actor=actor,
+        actor_id=actor_id,
+        action=action,
+        entity="result_snapshot",
+        entity_id=snapshot.id,
+    )
+    return snapshot
+
+
+def publish(session: Session, snapshot_id: int, *, actor: str, actor_id: int | None) -> ResultSnapshot:
+    """Make a frozen snapshot public: once, and never after a withdrawal."""
+    existing = session.get(ResultSnapshot, snapshot_id)
+    refusals = {
+        "is already published": existing is not None and existing.published_at is not None,
+        "was withdrawn": existing is not None and existing.withdrawn_at is not None,
+    }
+    snapshot = _change_state(
+        session, snapshot_id, "publish_snapshot", refusals, actor=actor, actor_id=actor_id
+    )
     snapshot.published_at = utcnow()
-    record(session, actor=actor, actor_id=actor_id, action="publish_snapshot", entity="result_snapshot",
-           entity_id=snapshot.id)  # fmt: skip
     return snapshot
 
 
 def withdraw(session: Session, snapshot_id: int, *, actor: str, actor_id: int | None) -> ResultSnapshot:
     """Take published results off the public list; their page then says when they were withdrawn."""
-    snapshot = session.get(ResultSnapshot, snapshot_id)
-    if snapshot is None:
-        raise NotFoundError(f"snapshot {snapshot_id} does not exist")
-    if snapshot.published_at is None:
-        raise ImmutableError(f"snapshot {snapshot_id} is not published")
-    if snapshot.withdrawn_at is not None:
-        raise ImmutableError(f"snapshot {snapshot_id} is already withdrawn")
+    existing = session.get(ResultSnapshot, snapshot_id)
+    refusals = {
+        "is not published": existing is not None and existing.published_at is None,
+        "is already withdrawn": existing is not None and existing.withdrawn_at is not None,
+    }
+    snapshot = _change_state(
+        session, snapshot_id, "withdraw_snapshot", refusals, actor=actor, actor_id=actor_id
+    )
     snapshot.withdrawn_at = utcnow()
-    record(session, actor=actor, actor_id=actor_id, action="withdraw_snapshot", entity="result_snapshot",
-           entity_id=snapshot.id)  # fmt: skip
     return snapshot
 
 
