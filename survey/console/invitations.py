@@ -14,6 +14,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -72,40 +73,46 @@ class InvitationsController(Controller):
     async def issue(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
-        user = console_user(request)
         form = await checked_form(request)
+        return await to_thread.run_sync(self._issue, request, db_session, slug, form)
+
+    def _issue(
+        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+    ) -> Response[str] | Redirect:
+        """Store a batch of codes (in a worker thread); a refused count or label re-draws the page."""
+        user = console_user(request)
         lang = texts.language(request)
         values = {"count": field_text(form.get("count"), 20), "label": field_text(form.get("label"), 200)}
-        secret = request.app.state.settings.secret_key
-
-        def run() -> Response[str] | Redirect:
-            consultation = consultation_for(db_session, user, slug, MANAGE)
-            errors: dict[str, str] = {}
-            count = int(values["count"]) if values["count"].isdigit() else 0
-            if not 1 <= count <= MAX_BATCH:
-                errors["count"] = texts.text("i_err_count", lang, max=f"{MAX_BATCH:,}")
-            if len(values["label"]) > 60 or "#" in values["label"]:
-                errors["label"] = texts.text("i_err_label", lang)
-            if not errors:
-                try:
-                    issue_batch(
-                        db_session, consultation, count, values["label"], secret=secret, actor=user.username
-                    )
-                except StoreError as exc:
-                    db_session.rollback()
-                    errors["count"] = str(exc)
-            if errors:
-                return self._page(request, db_session, consultation, status=400, errors=errors, values=values)
-            return see_other(f"/console/c/{slug}/invitations?issued=1")
-
-        return await to_thread.run_sync(run)
+        consultation = consultation_for(db, user, slug, MANAGE)
+        errors: dict[str, str] = {}
+        count = int(values["count"]) if values["count"].isdigit() else 0
+        if not 1 <= count <= MAX_BATCH:
+            errors["count"] = texts.text("i_err_count", lang, max=f"{MAX_BATCH:,}")
+        if len(values["label"]) > 60 or "#" in values["label"]:
+            errors["label"] = texts.text("i_err_label", lang)
+        if not errors:
+            secret = request.app.state.settings.secret_key
+            try:
+                issue_batch(db, consultation, count, values["label"], secret=secret, actor=user.username)
+            except StoreError as exc:
+                db.rollback()
+                errors["count"] = str(exc)
+        if errors:
+            return self._page(request, db, consultation, status=400, errors=errors, values=values)
+        return see_other(f"/console/c/{slug}/invitations?issued=1")
 
     @post("/download", status_code=200)
     async def download(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[Any]:
-        user = console_user(request)
         form = await checked_form(request)
+        return await to_thread.run_sync(self._download, request, db_session, slug, form)
+
+    def _download(
+        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+    ) -> Response[Any]:
+        """Hand out a batch's codes once per format (in a worker thread); a refusal re-draws the page."""
+        user = console_user(request)
         lang = texts.language(request)
         nonce = field_text(form.get("batch"), 20)
         wanted = DownloadFormat.LETTERS if form.get("format") == "pdf" else DownloadFormat.CSV
@@ -113,52 +120,46 @@ class InvitationsController(Controller):
         letter_lang = letter_lang if letter_lang in texts.SUPPORTED else lang
         secret = request.app.state.settings.secret_key
         root = str(request.base_url).rstrip("/")
-
-        def run() -> Response[Any]:
-            consultation = consultation_for(db_session, user, slug, MANAGE)
-            try:
-                label, codes = take_batch(
-                    db_session, consultation, nonce, wanted, secret=secret, actor=user.username
+        consultation = consultation_for(db, user, slug, MANAGE)
+        try:
+            label, codes = take_batch(db, consultation, nonce, wanted, secret=secret, actor=user.username)
+            if wanted is DownloadFormat.LETTERS:
+                if len(codes) > MAX_LETTERS:
+                    raise DownloadRefusedError(texts.text("i_err_letters", lang, max=f"{MAX_LETTERS:,}"))
+                try:
+                    body = letters_pdf(consultation, codes, root, letter_lang)
+                except (ImportError, OSError) as exc:
+                    raise DownloadRefusedError(texts.text("i_err_pdf", lang)) from exc
+                name, media = _filename(consultation, label, "pdf"), "application/pdf"
+            else:
+                buffer = io.StringIO()
+                writer = csv.writer(buffer)
+                writer.writerow(["code", "link"])
+                writer.writerows([c, f"{root}/c/{consultation.slug}?code={c}"] for c in codes)
+                body, name, media = (
+                    buffer.getvalue().encode(),
+                    _filename(consultation, label, "csv"),
+                    "text/csv",
                 )
-                if wanted is DownloadFormat.LETTERS:
-                    if len(codes) > MAX_LETTERS:
-                        raise DownloadRefusedError(texts.text("i_err_letters", lang, max=f"{MAX_LETTERS:,}"))
-                    try:
-                        body = letters_pdf(consultation, codes, root, letter_lang)
-                    except (ImportError, OSError) as exc:
-                        raise DownloadRefusedError(texts.text("i_err_pdf", lang)) from exc
-                    name, media = _filename(consultation, label, "pdf"), "application/pdf"
-                else:
-                    buffer = io.StringIO()
-                    writer = csv.writer(buffer)
-                    writer.writerow(["code", "link"])
-                    writer.writerows([c, f"{root}/c/{consultation.slug}?code={c}"] for c in codes)
-                    body, name, media = (
-                        buffer.getvalue().encode(),
-                        _filename(consultation, label, "csv"),
-                        "text/csv",
-                    )
-            except DownloadRefusedError as exc:
-                db_session.rollback()
-                return self._page(request, db_session, consultation, status=409,
-                                  errors={"download": texts.text("i_refused", lang, reason=str(exc))})  # fmt: skip
-            headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
-            return Response(body, media_type=media, headers=headers)
-
-        return await to_thread.run_sync(run)
+        except DownloadRefusedError as exc:
+            db.rollback()
+            return self._page(request, db, consultation, status=409,
+                              errors={"download": texts.text("i_refused", lang, reason=str(exc))})  # fmt: skip
+        headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(body, media_type=media, headers=headers)
 
     @post("/access", status_code=200)
     async def access(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Redirect:
-        user = console_user(request)
         form = await checked_form(request)
+        return await to_thread.run_sync(self._access, request, db_session, slug, form)
 
-        def run() -> Redirect:
-            consultation = consultation_for(db_session, user, slug, MANAGE)
-            InvitationService(db_session).set_required(
-                consultation, form.get("required") == "1", actor=user.username
-            )
-            return see_other(f"/console/c/{slug}/invitations")
-
-        return await to_thread.run_sync(run)
+    def _access(
+        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+    ) -> Redirect:
+        """Whether answering needs an invitation code (in a worker thread)."""
+        user = console_user(request)
+        consultation = consultation_for(db, user, slug, MANAGE)
+        InvitationService(db).set_required(consultation, form.get("required") == "1", actor=user.username)
+        return see_other(f"/console/c/{slug}/invitations")

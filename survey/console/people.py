@@ -8,10 +8,13 @@ session of the account, in the store and in Redis when the app keeps sessions th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -34,6 +37,8 @@ from survey.web.staff_session import checked_form, sessions_of
 
 people_texts.install()
 ROLES = [r.value for r in Role]
+# A people-page write: (request, session, form, the account, the admin acting), run in a worker thread.
+Action = Callable[[Request[Any, Any, Any], Session, FormMultiDict, User, User], None]
 
 
 def _user(session: Session, user_id: FromPath[int]) -> User:
@@ -76,9 +81,15 @@ class PeopleController(Controller):
     async def create(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
     ) -> Response[str] | Redirect:
-        actor = console_user(request)
-        admin_only(actor)
+        admin_only(console_user(request))
         form = await checked_form(request)
+        return await to_thread.run_sync(self._create, request, db_session, form)
+
+    def _create(
+        self, request: Request[Any, Any, Any], db: Session, form: FormMultiDict
+    ) -> Response[str] | Redirect:
+        """Check every field, then store the account (in a worker thread); a refusal re-draws the list."""
+        actor = console_user(request)
         lang = texts.language(request)
         values = {k: field_text(form.get(k), 201) for k in ("username", "display_name", "role")}
         password = form.get("password")
@@ -96,20 +107,15 @@ class PeopleController(Controller):
             errors["role"] = texts.text("p_err_role", lang)
         if len(password) < 8:
             errors["password"] = texts.text("p_err_password", lang)
-
-        def write() -> None:
-            UserService(db_session).create(values["username"], password, Role(values["role"]),
-                                           actor=actor.username, display_name=values["display_name"])  # fmt: skip
-
         if not errors:
             try:
-                await to_thread.run_sync(write)
+                UserService(db).create(values["username"], password, Role(values["role"]),
+                                       actor=actor.username, display_name=values["display_name"])  # fmt: skip
             except StoreError:
-                db_session.rollback()
+                db.rollback()
                 errors["username"] = texts.text("p_err_taken", lang, name=values["username"])
         if errors:
-            return await to_thread.run_sync(lambda: self._list(request, db_session, status=400, errors=errors,
-                                                               values=values))  # fmt: skip
+            return self._list(request, db, status=400, errors=errors, values=values)
         return see_other("/console/people")
 
     def _detail(self, request: Request[Any, Any, Any], db: Session, user: User, *, status: int = 200,
@@ -123,92 +129,68 @@ class PeopleController(Controller):
         admin_only(console_user(request))
         return self._detail(request, db_session, _user(db_session, user_id))
 
-    async def _write(self, request: Request[Any, Any, Any], db: Session, user_id: FromPath[int],
-                     action: Any, *, end_sessions: bool = False) -> Response[str] | Redirect:  # fmt: skip
-        """Check the role and the form, run ``action(form, person, actor)``; a refusal re-draws the page."""
-        actor = console_user(request)
-        admin_only(actor)
+    async def _write(self, request: Request[Any, Any, Any], db: Session, user_id: int, action: Action, *,
+                     end_sessions: bool = False) -> Response[str] | Redirect:  # fmt: skip
+        """Check the role and the form, then run ``action`` in a worker thread."""
+        admin_only(console_user(request))
         form = await checked_form(request)
+        return await to_thread.run_sync(self._run, request, db, user_id, action, form, end_sessions)
 
-        def run() -> Response[str] | Redirect:
-            person = _user(db, user_id)
-            try:
-                action(form, person, actor)
-                if end_sessions:
-                    sessions_of(request).end_all(db, person.id)
-            except StoreError as exc:
-                db.rollback()
-                return self._detail(request, db, _user(db, user_id), status=400, error=str(exc))
-            return see_other(f"/console/people/{user_id}")
-
-        return await to_thread.run_sync(run)
+    def _run(self, request: Request[Any, Any, Any], db: Session, user_id: int, action: Action,
+             form: FormMultiDict, end_sessions: bool) -> Response[str] | Redirect:  # fmt: skip
+        """Run ``action(request, db, form, person, actor)``; a refusal re-draws the page."""
+        actor = console_user(request)
+        person = _user(db, user_id)
+        try:
+            action(request, db, form, person, actor)
+            if end_sessions:
+                sessions_of(request).end_all(db, person.id)
+        except StoreError as exc:
+            db.rollback()
+            return self._detail(request, db, _user(db, user_id), status=400, error=str(exc))
+        return see_other(f"/console/people/{user_id}")
 
     @post("/{user_id:int}/role", status_code=200)
     async def role(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
-        def action(form: Any, person: User, actor: User) -> None:
-            wanted = field_text(form.get("role"), 20)
-            if wanted not in ROLES:
-                raise StoreError(texts.text("p_err_role", texts.language(request)))
-            if person.id == actor.id:
-                raise StoreError(texts.text("p_err_self", texts.language(request)))
-            UserService(db_session).set_role(person.username, Role(wanted), actor=actor.username)
-
-        return await self._write(request, db_session, user_id, action, end_sessions=True)
+        return await self._write(request, db_session, user_id, _set_role, end_sessions=True)
 
     @post("/{user_id:int}/active", status_code=200)
     async def active(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
-        def action(form: Any, person: User, actor: User) -> None:
-            enable = form.get("active") == "1"
-            if person.id == actor.id and not enable:
-                raise StoreError(texts.text("p_err_self", texts.language(request)))
-            UserService(db_session).set_active(person.username, enable, actor=actor.username)
-
-        return await self._write(request, db_session, user_id, action, end_sessions=True)
+        return await self._write(request, db_session, user_id, _set_active, end_sessions=True)
 
     @post("/{user_id:int}/reset", status_code=200)
     async def reset(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str]:
         """The link is shown on this answer only: it is not stored, so it cannot be shown again."""
-        actor = console_user(request)
-        admin_only(actor)
+        admin_only(console_user(request))
         await checked_form(request)
+        return await to_thread.run_sync(self._reset, request, db_session, user_id)
+
+    def _reset(self, request: Request[Any, Any, Any], db: Session, user_id: int) -> Response[str]:
+        actor = console_user(request)
+        person = _user(db, user_id)
+        if not person.active:
+            error = texts.text("p_err_reset_disabled", texts.language(request))
+            return self._detail(request, db, person, status=400, error=error)
         secret = request.app.state.settings.secret_key
-
-        def run() -> Response[str]:
-            person = _user(db_session, user_id)
-            if not person.active:
-                error = texts.text("p_err_reset_disabled", texts.language(request))
-                return self._detail(request, db_session, person, status=400, error=error)
-            try:
-                link = issue_reset_link(db_session, person.username, secret=secret, actor=actor.username)
-            except StoreError as exc:
-                db_session.rollback()
-                return self._detail(
-                    request, db_session, _user(db_session, user_id), status=400, error=str(exc)
-                )
-            root = str(request.base_url).rstrip("/")
-            return self._detail(request, db_session, person, reset_link=f"{root}{RESET_PATH}/{link.token}")
-
-        return await to_thread.run_sync(run)
+        try:
+            link = issue_reset_link(db, person.username, secret=secret, actor=actor.username)
+        except StoreError as exc:
+            db.rollback()
+            return self._detail(request, db, _user(db, user_id), status=400, error=str(exc))
+        root = str(request.base_url).rstrip("/")
+        return self._detail(request, db, person, reset_link=f"{root}{RESET_PATH}/{link.token}")
 
     @post("/{user_id:int}/assign", status_code=200)
     async def assign(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
-        def action(form: Any, person: User, actor: User) -> None:
-            slug = field_text(form.get("consultation"), 80)
-            consultation = consultation_for(db_session, actor, slug)
-            if form.get("remove") == "1":
-                field_ops(request).unassign(db_session, person, consultation, actor=actor.username)
-            else:
-                field_ops(request).assign(db_session, person, consultation, actor=actor.username)
-
-        return await self._write(request, db_session, user_id, action)
+        return await self._write(request, db_session, user_id, _assign)
 
     @post("/{user_id:int}/devices/{device_id:int}/revoke", status_code=200)
     async def revoke(
@@ -218,11 +200,43 @@ class PeopleController(Controller):
         user_id: FromPath[int],
         device_id: FromPath[int],
     ) -> Response[str] | Redirect:
-        def action(form: Any, person: User, actor: User) -> None:
-            del form
-            device = db_session.get(Device, device_id) if 0 < device_id < 2**31 else None
-            if device is None or device.user_id != person.id:
-                raise StoreError(texts.text("p_err_device", texts.language(request)))
-            field_ops(request).revoke_device(db_session, device_id, actor=actor.username, actor_id=actor.id)
+        return await self._write(request, db_session, user_id, partial(_revoke_device, device_id))
 
-        return await self._write(request, db_session, user_id, action)
+
+def _set_role(
+    request: Request[Any, Any, Any], db: Session, form: FormMultiDict, person: User, actor: User
+) -> None:
+    wanted = field_text(form.get("role"), 20)
+    if wanted not in ROLES:
+        raise StoreError(texts.text("p_err_role", texts.language(request)))
+    if person.id == actor.id:
+        raise StoreError(texts.text("p_err_self", texts.language(request)))
+    UserService(db).set_role(person.username, Role(wanted), actor=actor.username)
+
+
+def _set_active(
+    request: Request[Any, Any, Any], db: Session, form: FormMultiDict, person: User, actor: User
+) -> None:
+    enable = form.get("active") == "1"
+    if person.id == actor.id and not enable:
+        raise StoreError(texts.text("p_err_self", texts.language(request)))
+    UserService(db).set_active(person.username, enable, actor=actor.username)
+
+
+def _assign(
+    request: Request[Any, Any, Any], db: Session, form: FormMultiDict, person: User, actor: User
+) -> None:
+    consultation = consultation_for(db, actor, field_text(form.get("consultation"), 80))
+    if form.get("remove") == "1":
+        field_ops(request).unassign(db, person, consultation, actor=actor.username)
+    else:
+        field_ops(request).assign(db, person, consultation, actor=actor.username)
+
+
+def _revoke_device(device_id: int, request: Request[Any, Any, Any], db: Session, form: FormMultiDict,
+                   person: User, actor: User) -> None:  # fmt: skip
+    del form
+    device = db.get(Device, device_id) if 0 < device_id < 2**31 else None
+    if device is None or device.user_id != person.id:
+        raise StoreError(texts.text("p_err_device", texts.language(request)))
+    field_ops(request).revoke_device(db, device_id, actor=actor.username, actor_id=actor.id)

@@ -11,6 +11,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
@@ -52,31 +53,31 @@ class GrantsController(Controller):
     async def change(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], user_id: FromPath[int]
     ) -> Response[str] | Redirect:
+        admin_only(console_user(request))
+        form = await checked_form(request)
+        return await to_thread.run_sync(self._change, request, db_session, user_id, form)
+
+    def _change(
+        self, request: Request[Any, Any, Any], db: Session, user_id: int, form: FormMultiDict
+    ) -> Response[str] | Redirect:
+        """Grant or withdraw (in a worker thread); a refusal re-draws the people page with a 400."""
         from survey.console.people import detail_page  # noqa: PLC0415 - that module imports this one
 
         actor = console_user(request)
-        admin_only(actor)
-        form = await checked_form(request)
-        slug = field_text(form.get("consultation"), 80)
-        remove = form.get("remove") == "1"
         lang = texts.language(request)
-
-        def run() -> Response[str] | Redirect:
-            person = db_session.get(User, user_id) if 0 < user_id < 2**31 else None
-            if person is None:
-                raise NotFoundException(f"no staff account {user_id}")
-            consultation = ConsultationService(db_session).find(slug)
-            try:
-                if consultation is None:
-                    raise StoreError(texts.text("a_err_consultation", lang))
-                if person.role not in GRANTED_ROLES:
-                    raise StoreError(texts.text("g_err_role", lang))
-                change = grants.revoke if remove else grants.grant
-                change(db_session, user_id=person.id, consultation_id=consultation.id, role=Role(person.role),
-                       by=actor.username, by_id=actor.id)  # fmt: skip
-            except StoreError as exc:
-                db_session.rollback()
-                return detail_page(request, db_session, person.id, status=400, error=str(exc))
-            return see_other(f"/console/people/{person.id}")
-
-        return await to_thread.run_sync(run)
+        person = db.get(User, user_id) if 0 < user_id < 2**31 else None
+        if person is None:
+            raise NotFoundException(f"no staff account {user_id}")
+        consultation = ConsultationService(db).find(field_text(form.get("consultation"), 80))
+        try:
+            if consultation is None:
+                raise StoreError(texts.text("a_err_consultation", lang))
+            if person.role not in GRANTED_ROLES:
+                raise StoreError(texts.text("g_err_role", lang))
+            change = grants.revoke if form.get("remove") == "1" else grants.grant
+            change(db, user_id=person.id, consultation_id=consultation.id, role=Role(person.role),
+                   by=actor.username, by_id=actor.id)  # fmt: skip
+        except StoreError as exc:
+            db.rollback()
+            return detail_page(request, db, person.id, status=400, error=str(exc))
+        return see_other(f"/console/people/{person.id}")

@@ -11,6 +11,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from sqlalchemy.orm import Session
@@ -50,33 +51,33 @@ class ResetController(Controller):
     async def set_password(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
     ) -> Response[str]:
-        lang = texts.language(request)
         form = await checked_form(request)
+        return await to_thread.run_sync(self._set_password, request, db_session, token, form)
+
+    def _set_password(
+        self, request: Request[Any, Any, Any], db: Session, token: str, form: FormMultiDict
+    ) -> Response[str]:
+        """Check the link and the two passwords, then store the new one and end every session (in a thread)."""
+        lang = texts.language(request)
         password, again = form.get("password"), form.get("again")
         secret = request.app.state.settings.secret_key
-
-        def run() -> Response[str]:
+        try:
+            user = reset_link_user(db, token, secret=secret)
+        except ResetLinkError:
+            return page(request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang))
+        if not isinstance(password, str) or len(password) < 8:
+            error = texts.text("p_err_password", lang)
+        elif password != again:
+            error = texts.text("p_err_again", lang)
+        else:
             try:
-                user = reset_link_user(db_session, token, secret=secret)
-            except ResetLinkError:
-                return page(
-                    request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang)
-                )
-            if not isinstance(password, str) or len(password) < 8:
-                error = texts.text("p_err_password", lang)
-            elif password != again:
-                error = texts.text("p_err_again", lang)
+                redeem_reset_link(db, token, password, secret=secret)
+                sessions_of(request).end_all(db, user.id)
+            except StoreError as exc:
+                db.rollback()
+                error = str(exc)
             else:
-                try:
-                    redeem_reset_link(db_session, token, password, secret=secret)
-                    sessions_of(request).end_all(db_session, user.id)
-                except StoreError as exc:
-                    db_session.rollback()
-                    error = str(exc)
-                else:
-                    return page(request, "people_reset.html", done=True)
-            return page(
-                request, "people_reset.html", status=400, username=user.username, token=token, error=error
-            )
-
-        return await to_thread.run_sync(run)
+                return page(request, "people_reset.html", done=True)
+        return page(
+            request, "people_reset.html", status=400, username=user.username, token=token, error=error
+        )

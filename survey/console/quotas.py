@@ -12,6 +12,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.response import Redirect
@@ -74,37 +75,45 @@ class QuotasController(Controller):
     async def save(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
+        form = await checked_form(request)
+        return await to_thread.run_sync(self._save, request, db_session, slug, form)
+
+    def _save(
+        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+    ) -> Response[str] | Redirect:
+        """Replace the quotas (in a worker thread); every problem found re-draws the editor with a 400."""
         user = console_user(request)
         lang = texts.language(request)
-        form = await checked_form(request)
-        lines: list[QuotaLine] = []
-        errors: list[str] = []
-        for i in range(MAX_ROWS):
-            variable = field_text(form.get(f"variable_{i}"), 128)
-            category = field_text(form.get(f"category_{i}"), 200)
-            target = field_text(form.get(f"target_{i}"), 12)
-            if f"variable_{i}" not in form:
-                break
-            if not variable and not category:
-                continue
-            if form.get(f"remove_{i}") == "1":
-                continue
-            if not target.isdigit():
-                errors.append(texts.text("q_err_target", lang, row=i + 1, cell=f"{variable}={category}"))
-                lines.append(QuotaLine(variable, category, 0))
-                continue
-            lines.append(QuotaLine(variable, category, int(target)))
+        lines, errors = _posted_lines(form, lang)
+        consultation = consultation_for(db, user, slug, MANAGE)
+        if not errors:
+            try:
+                field_ops(request).set_quotas(db, consultation, lines, actor=user.username)
+            except StoreError as exc:
+                db.rollback()
+                errors.extend(quota_problem(p, lang) for p in str(exc).split("; "))
+        if errors:
+            return self._page(request, db, consultation, status=400, lines=lines, errors=errors)
+        return see_other(f"/console/c/{slug}/quotas")
 
-        def run() -> Response[str] | Redirect:
-            consultation = consultation_for(db_session, user, slug, MANAGE)
-            if not errors:
-                try:
-                    field_ops(request).set_quotas(db_session, consultation, lines, actor=user.username)
-                except StoreError as exc:
-                    db_session.rollback()
-                    errors.extend(quota_problem(p, lang) for p in str(exc).split("; "))
-            if errors:
-                return self._page(request, db_session, consultation, status=400, lines=lines, errors=errors)
-            return see_other(f"/console/c/{slug}/quotas")
 
-        return await to_thread.run_sync(run)
+def _posted_lines(form: FormMultiDict, lang: str) -> tuple[list[QuotaLine], list[str]]:
+    """The editor's rows as quota lines (blank and removed rows left out), and a message per bad target."""
+    lines: list[QuotaLine] = []
+    errors: list[str] = []
+    for i in range(MAX_ROWS):
+        variable = field_text(form.get(f"variable_{i}"), 128)
+        category = field_text(form.get(f"category_{i}"), 200)
+        target = field_text(form.get(f"target_{i}"), 12)
+        if f"variable_{i}" not in form:
+            break
+        if not variable and not category:
+            continue
+        if form.get(f"remove_{i}") == "1":
+            continue
+        if not target.isdigit():
+            errors.append(texts.text("q_err_target", lang, row=i + 1, cell=f"{variable}={category}"))
+            lines.append(QuotaLine(variable, category, 0))
+            continue
+        lines.append(QuotaLine(variable, category, int(target)))
+    return lines, errors

@@ -19,7 +19,7 @@ from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
+from litestar.datastructures import FormMultiDict, UploadFile
 from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
@@ -111,19 +111,31 @@ class TargetsController(Controller):
     async def derive(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str]:
-        user = console_user(request)
-        lang = texts.language(request)
-        consultation = await to_thread.run_sync(consultation_for, db_session, user, slug, MANAGE)
+        consultation = await to_thread.run_sync(
+            consultation_for, db_session, console_user(request), slug, MANAGE
+        )
         try:
-            form = await read_form(request)
+            form: FormMultiDict | None = await read_form(request)
         except HTTPException as exc:
             if exc.status_code != 413:
                 raise
-            return await to_thread.run_sync(lambda: self._page(
-                request, db_session, consultation, status=413,
-                errors={"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}))  # fmt: skip
-        if not csrf_ok(request, form):
+            form = None
+        if form is not None and not csrf_ok(request, form):
             await checked_form(request)  # raises the ordinary 403
+        upload = form.get("table") if form is not None else None
+        content = await upload.read() if isinstance(upload, UploadFile) else b""
+        return await to_thread.run_sync(self._derive, request, db_session, consultation, form, content)
+
+    def _derive(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation,
+                form: FormMultiDict | None, content: bytes) -> Response[str]:  # fmt: skip
+        """Margins of the uploaded table, shown for checking with the signed payload (in a worker thread).
+
+        ``form`` is None when the body was over the app's limit (413 before the form could be read).
+        """
+        lang = texts.language(request)
+        too_big = {"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}
+        if form is None:
+            return self._page(request, db, consultation, status=413, errors=too_big)
         values = {k: field_text(form.get(k), 500) for k in ("variables", "label", "source")}
         upload = form.get("table")
         errors: dict[str, str] = {}
@@ -134,69 +146,60 @@ class TargetsController(Controller):
         if not margin_names(values["variables"]):
             errors["variables"] = texts.text("t_err_variables", lang)
         if errors or not isinstance(upload, UploadFile):
-            return await to_thread.run_sync(lambda: self._page(request, db_session, consultation, status=400,
-                                                                errors=errors, values=values))  # fmt: skip
-        content = await upload.read()
+            return self._page(request, db, consultation, status=400, errors=errors, values=values)
         if len(content) > MAX_UPLOAD:
-            return await to_thread.run_sync(lambda: self._page(
-                request, db_session, consultation, status=413, values=values,
-                errors={"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}))  # fmt: skip
+            return self._page(request, db, consultation, status=413, values=values, errors=too_big)
         name = Path(upload.filename).name
-        secret = request.app.state.settings.secret_key
-
-        def run() -> Response[str]:
-            with tempfile.TemporaryDirectory() as folder:
-                path = Path(folder) / f"table{Path(name).suffix.lower()}"
-                path.write_bytes(content)
-                try:
-                    shares, total = margins_of(path, margin_names(values["variables"]), shown=name)
-                except PopulationError as exc:
-                    return self._page(request, db_session, consultation, status=400, values=values,
-                                      errors={"table": population_problem(str(exc), lang)})  # fmt: skip
-            rows = [(r.variable, r.category, r.share) for r in target_rows(shares)]
-            source = values["source"] or texts.text("t_default_source", lang, name=name)
-            payload, signature = _pack(secret, {"rows": rows, "population": total, "source": source,
-                                                "label": values["label"]})  # fmt: skip
-            return self._page(request, db_session, consultation, values=values, preview=rows, population=total,
-                              source=source, payload=payload, signature=signature)  # fmt: skip
-
-        return await to_thread.run_sync(run)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"table{Path(name).suffix.lower()}"
+            path.write_bytes(content)
+            try:
+                shares, total = margins_of(path, margin_names(values["variables"]), shown=name)
+            except PopulationError as exc:
+                return self._page(request, db, consultation, status=400, values=values,
+                                  errors={"table": population_problem(str(exc), lang)})  # fmt: skip
+        rows = [(r.variable, r.category, r.share) for r in target_rows(shares)]
+        source = values["source"] or texts.text("t_default_source", lang, name=name)
+        payload, signature = _pack(request.app.state.settings.secret_key,
+                                   {"rows": rows, "population": total, "source": source, "label": values["label"]})  # fmt: skip
+        return self._page(request, db, consultation, values=values, preview=rows, population=total,
+                          source=source, payload=payload, signature=signature)  # fmt: skip
 
     @post("/save", status_code=200)
     async def save(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[str] | Redirect:
+        form = await checked_form(request)
+        return await to_thread.run_sync(self._save, request, db_session, slug, form)
+
+    def _save(
+        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+    ) -> Response[str] | Redirect:
+        """Store the signed margins as the next target set (in a worker thread), or say why not (400)."""
         user = console_user(request)
         lang = texts.language(request)
-        form = await checked_form(request)
         secret = request.app.state.settings.secret_key
         data = _unpack(secret, field_text(form.get("payload"), 10**7), field_text(form.get("signature"), 100))
-
-        def run() -> Response[str] | Redirect:
-            consultation = consultation_for(db_session, user, slug, MANAGE)
-            if data is None:
-                return self._page(request, db_session, consultation, status=400,
-                                  errors={"save": texts.text("t_err_payload", lang)})  # fmt: skip
-            try:
-                questionnaire = load_questionnaire(
-                    ConsultationService(db_session).current_version(consultation)
-                )
-                rows = [
-                    TargetRow(str(v), str(c), float(s), line=i + 2)
-                    for i, (v, c, s) in enumerate(data["rows"])
-                ]
-                stored = TargetService(db_session).add(
-                    consultation, rows, questionnaire, actor=user.username, label=str(data["label"]),
-                    source=str(data["source"]), population=float(data["population"]),
-                )  # fmt: skip
-            except NotFoundError:
-                db_session.rollback()
-                return self._page(request, db_session, consultation, status=400,
-                                  errors={"save": texts.text("t_err_no_form", lang)})  # fmt: skip
-            except TargetsInvalidError as exc:
-                db_session.rollback()
-                return self._page(request, db_session, consultation, status=400, problems=[target_problem(p, lang) for p in exc.problems],
-                                  errors={"save": texts.text("t_err_invalid", lang)})  # fmt: skip
-            return see_other(f"/console/c/{slug}/targets?version={stored.version}")
-
-        return await to_thread.run_sync(run)
+        consultation = consultation_for(db, user, slug, MANAGE)
+        if data is None:
+            return self._page(request, db, consultation, status=400,
+                              errors={"save": texts.text("t_err_payload", lang)})  # fmt: skip
+        try:
+            questionnaire = load_questionnaire(ConsultationService(db).current_version(consultation))
+            rows = [
+                TargetRow(str(v), str(c), float(s), line=i + 2) for i, (v, c, s) in enumerate(data["rows"])
+            ]
+            stored = TargetService(db).add(
+                consultation, rows, questionnaire, actor=user.username, label=str(data["label"]),
+                source=str(data["source"]), population=float(data["population"]),
+            )  # fmt: skip
+        except NotFoundError:
+            db.rollback()
+            return self._page(request, db, consultation, status=400,
+                              errors={"save": texts.text("t_err_no_form", lang)})  # fmt: skip
+        except TargetsInvalidError as exc:
+            db.rollback()
+            return self._page(request, db, consultation, status=400,
+                              problems=[target_problem(p, lang) for p in exc.problems],
+                              errors={"save": texts.text("t_err_invalid", lang)})  # fmt: skip
+        return see_other(f"/console/c/{slug}/targets?version={stored.version}")
