@@ -12,6 +12,7 @@
 | SURVEY_CORS_ORIGINS | (none)                               | comma-separated origins allowed to call the JSON APIs from a browser |
 | REDIS_URL           | (none)                               | share rate limits, sign-in throttles and staff sessions between servers |
 | POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD | (none) | without DATABASE_URL but with POSTGRES_HOST, the PostgreSQL URL is built from these parts (any character in the password works: it is encoded here) |
+| SECRET_KEY_FILE, DATABASE_URL_FILE, POSTGRES_PASSWORD_FILE, REDIS_URL_FILE | (none) | read that secret from a file instead (Docker/Kubernetes secrets); one trailing newline is dropped; giving both the variable and its ``_FILE`` is an error |
 """
 
 from __future__ import annotations
@@ -89,9 +90,36 @@ def _postgres_url(env: dict[str, str]) -> str:
     ).render_as_string(hide_password=False)
 
 
+SECRET_FILES = ("SECRET_KEY", "DATABASE_URL", "POSTGRES_PASSWORD", "REDIS_URL")
+
+
+def _with_secret_files(env: dict[str, str]) -> dict[str, str]:
+    """The environment with each ``NAME_FILE`` read into ``NAME``.
+
+    Why: container platforms hand secrets over as files (``/run/secrets/...``) so that they stay out
+    of ``docker inspect`` and process listings; a secret in a plain variable is visible there.
+    """
+    found = dict(env)
+    for name in SECRET_FILES:
+        path = env.get(f"{name}_FILE", "").strip()
+        if not path:
+            continue
+        if env.get(name):
+            raise ConfigurationError(f"{name} and {name}_FILE are both set: keep one")
+        try:
+            value = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"{name}_FILE: cannot read {path}: {exc.__class__.__name__}") from exc
+        value = value.removesuffix("\n").removesuffix("\r")
+        if not value.strip():
+            raise ConfigurationError(f"{name}_FILE: {path} is empty")
+        found[name] = value
+    return found
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from an environment mapping (``os.environ`` by default)."""
-    env = dict(os.environ) if environ is None else environ
+    env = _with_secret_files(dict(os.environ) if environ is None else environ)
     data_dir = Path(env.get("SURVEY_DATA_DIR") or "var").resolve()
     database_url = env.get("DATABASE_URL") or _postgres_url(env) or f"sqlite:///{data_dir / 'survey.sqlite3'}"
     environment = env.get("SURVEY_ENV", "development")
