@@ -26,6 +26,9 @@ _STYLE = (
     "color:#111}.account{display:flex;gap:12px;justify-content:flex-end;align-items:center;margin:4px 0}"
     "button{font:inherit;padding:6px 12px}input{font:inherit;padding:6px;max-width:100%}"
     "button:focus,input:focus,.scroll:focus{outline:3px solid #e0a800}.scroll{overflow-x:auto;max-width:100%}"
+    # every control a finger can hit on a phone or tablet: at least 44 x 44 CSS pixels (WCAG 2.5.5)
+    ".langs a,main a,body>p a,td a,th a{display:inline-flex;align-items:center;min-height:44px;min-width:44px}"
+    "button,input,select,summary{min-height:44px;min-width:44px}"
 )
 
 
