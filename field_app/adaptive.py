@@ -7,7 +7,8 @@ web submission, a correction or a new target set; reading a cheap fingerprint of
 data, and needs no background process. The plan is `weighting.field_plan.plan` over what is left
 of the campaign's budget (each field or paper response stored since it was switched on is one
 interview spent, wherever it fell), written as quotas by `field_app.planning.set_quotas`
-(checked and audited), each cell's target being what it should reach: stored plus planned.
+(checked and audited), each cell's target being what it should reach: stored plus planned (a cell
+already past what it was asked keeps that target, so its overshoot stays visible).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAdaptivePlan
+from field_app.models import FieldAdaptivePlan, FieldQuota
 from field_app.planning import set_quotas
 from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import ONLINE, build_cells, parse_specs, plan_rows
@@ -96,9 +97,27 @@ def _replan(session: Session, consultation: Consultation, row: FieldAdaptivePlan
         rows = plan_rows(plan(table, remaining), specs)
     except WeightingError as exc:
         raise StoreError(f"cells: {exc}") from exc
-    cells = [QuotaCell(variable=r.variable, category=r.category, target=r.after) for r in rows]
+    asked = {
+        (q.variable, q.category): q.target
+        for q in session.scalars(select(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
+    }
+    cells = [
+        QuotaCell(variable=r.variable, category=r.category, target=_kept_target(r.after, r.planned, r.responses,
+                                                                                asked.get((r.variable, r.category))))
+        for r in rows
+    ]  # fmt: skip
     set_quotas(session, consultation, cells, actor=ACTOR, keep_adaptive=True)
     row.seen, row.planned_at, row.problem = seen, utcnow(), ""
+
+
+def _kept_target(after: int, planned: int, stored: int, asked: int | None) -> int:
+    """The cell's new target: stored plus planned, except where the cell already holds more than was
+    asked of it and the new plan asks nothing more: then the old target stays, so the overshoot
+    (two tablets filling the last place offline) remains visible as "over target" instead of being
+    absorbed into a target that merely equals what is stored."""
+    if planned == 0 and asked is not None and asked < stored:
+        return asked
+    return after
 
 
 def refresh(session: Session, consultation: Consultation) -> bool:
