@@ -14,7 +14,7 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.orm import Session
 
-from field_app.openrosa.app_users import app_user_of_request
+from field_app.openrosa.app_users import AppUserRefusedError, app_user_of_request
 from field_app.openrosa.routes import DeviceOf, OpenRosaController
 from survey.store.models import Device, User
 
@@ -29,7 +29,8 @@ def provide_app_user_interviewer(
 ) -> User:
     """The interviewer the app user collects for (their assignment still decides what is served)."""
     user = db_session.get(User, app_user.user_id)
-    assert user is not None  # the key's check found the account active
+    if user is None:  # the key's check found the account; it cannot vanish within the request
+        raise AppUserRefusedError("the interviewer account of this app user is gone")
     return user
 
 

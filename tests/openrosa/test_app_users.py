@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from field_app.openrosa.app_user_texts import TEXTS
 from field_app.openrosa.app_users import LABEL
 from field_app.planning import assign
 from survey.cli.main import app as cli
@@ -331,3 +332,15 @@ def test_the_app_user_page_passes_axe(server: Server, browser: Any) -> None:  # 
         assert violations == [], [(v["id"], [n["html"] for n in v["nodes"]][:2]) for v in violations]
     finally:
         context.close()
+
+
+def test_every_page_text_is_in_french_dutch_and_english_with_the_same_placeholders() -> None:
+    missing = [
+        (key, code) for key, texts in TEXTS.items() for code in ("fr", "nl", "en") if not texts.get(code)
+    ]
+    assert missing == []
+    names = {
+        key: {frozenset(re.findall(r"{(\w+)}", text)) for text in texts.values()}
+        for key, texts in TEXTS.items()
+    }
+    assert [key for key, found in names.items() if len(found) != 1] == []
