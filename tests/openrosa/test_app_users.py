@@ -29,7 +29,8 @@ from survey.cli.main import app as cli
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
 from survey.store.db import transaction
-from survey.store.models import AuditEntry, Device, Response
+from survey.store.models import AuditEntry, Device, Response, Role
+from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
 from survey.web import staff_session
@@ -344,3 +345,25 @@ def test_every_page_text_is_in_french_dutch_and_english_with_the_same_placeholde
         for key, texts in TEXTS.items()
     }
     assert [key for key, found in names.items() if len(found) != 1] == []
+
+
+def test_the_key_follows_its_interviewer_account_and_assignment(
+    client: TestClient,
+    settings: Settings,
+    sessions: sessionmaker[Session],
+    field_env: FieldEnv,  # type: ignore[type-arg]
+) -> None:
+    _, scanned = make_app_user(client, settings, field_env.slug)
+    form_list = scanned["general"]["server_url"] + "/formList"
+    with transaction(sessions) as session:
+        UserService(session).named("int1").active = False
+    disabled = client.get(form_list, headers=OPENROSA)
+    assert disabled.status_code == 401 and "disabled" in message(disabled), disabled.text
+    with transaction(sessions) as session:
+        interviewer = UserService(session).named("int1")
+        interviewer.active = True
+        consultation = ConsultationService(session).get(field_env.slug)
+        assert grants.revoke(
+            session, user_id=interviewer.id, consultation_id=consultation.id, role=Role.INTERVIEWER, by="test"
+        )
+    assert client.get(form_list, headers=OPENROSA).status_code == 404  # no longer assigned there
