@@ -25,6 +25,7 @@ from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
 from field_app.models import FieldQuota
+from field_app.openrosa.app_user_pages import collect_links
 from field_app.reports import quota_cells, reconciliation
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
 from survey.api.params import PathId
@@ -109,6 +110,7 @@ def devices_page(session: Session, lang: PageLanguage, viewer: User, account: st
     table = head + "".join(rows) + "</tbody></table>"
     body = scrollable(table, lang.t("overview_caption")) if rows else f"<p>{lang.t('no_devices')}</p>"
     body += quotas_section(session, lang, viewer)
+    body += collect_links(session, lang, viewer)
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
 
 

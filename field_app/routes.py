@@ -8,6 +8,8 @@ from field_app.adaptive_routes import AdaptiveApiController, AdaptiveController
 from field_app.api import FieldAdminController, FieldApiController
 from field_app.coordinator import CoordinatorController
 from field_app.coordinator_login import CoordinatorLoginController
+from field_app.openrosa.app_user_pages import AppUserPageController
+from field_app.openrosa.key_routes import AppUserOpenRosaController
 from field_app.openrosa.routes import OpenRosaController
 from field_app.shell import SHELL_ROUTES
 
@@ -18,6 +20,8 @@ FIELD_ROUTES: list[ControllerRouterHandler] = [
     CoordinatorController,
     CoordinatorLoginController,
     OpenRosaController,
+    AppUserOpenRosaController,
+    AppUserPageController,
     AdaptiveController,
     AdaptiveApiController,
 ]

@@ -10,6 +10,7 @@ reconciliation are the same whichever app collected it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated, Any
 from xml.sax.saxutils import escape
 
@@ -34,16 +35,22 @@ from field_app.openrosa.xform import build_xform
 from field_app.schemas import ItemResult, SyncItem
 from field_app.sync import Collector, SyncService, assigned_consultations
 from survey.questionnaire.model import Questionnaire
-from survey.store.models import Consultation, QuestionnaireVersion, User
+from survey.store.models import Consultation, Device, QuestionnaireVersion, User
 from survey.store.services.consultations import ConsultationService
 
 FORM_FIELD = "xml_submission_file"
 _STATUS = {"stored": 201, "duplicate": 202, "conflict": 409}
 _NUMBER = re.compile(r"[0-9]{1,9}")
+DeviceOf = Callable[[], Device]
 
 
 def provide_interviewer(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
     return interviewer(db_session, request)
+
+
+def provide_device_of(db_session: NamedDependency[Session], user: NamedDependency[User]) -> DeviceOf:
+    """The device a submission is attributed to, looked up only once the submission is readable."""
+    return lambda: collect_device(db_session, user)
 
 
 def _assigned(session: Session, user: User, slug: str) -> Consultation:
@@ -78,7 +85,8 @@ def _submitted_version(
 
 
 def _form_url(request: Request[Any, Any, Any], slug: str, leaf: str) -> str:
-    return str(request.base_url).rstrip("/") + f"/openrosa/{slug}/{leaf}"
+    # Beside the form list itself, so an app user's key (field_app.openrosa.key_routes) stays in the URL.
+    return str(request.base_url).rstrip("/") + request.url.path.rsplit("/", 1)[0] + f"/{leaf}"
 
 
 def _accept_length(request: Request[Any, Any, Any]) -> dict[str, str]:
@@ -97,7 +105,10 @@ class OpenRosaController(Controller):
     path = "/openrosa/{slug:str}"
     tags = ["openrosa"]  # noqa: RUF012
     exception_handlers = OPENROSA_EXCEPTION_HANDLERS
-    dependencies = {"user": Provide(provide_interviewer, sync_to_thread=True)}  # noqa: RUF012
+    dependencies = {  # noqa: RUF012
+        "user": Provide(provide_interviewer, sync_to_thread=True),
+        "device_of": Provide(provide_device_of, sync_to_thread=False),
+    }
     include_in_schema = False
 
     @get("/formList", sync_to_thread=True)
@@ -161,6 +172,7 @@ class OpenRosaController(Controller):
         request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
         user: NamedDependency[User],
+        device_of: NamedDependency[DeviceOf],
         slug: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[str]:
@@ -176,7 +188,7 @@ class OpenRosaController(Controller):
             answers = answers_of(instance, form)
         except InstanceError as exc:
             return openrosa_message(str(exc), 400, headers=_accept_length(request))
-        device = collect_device(db_session, user)
+        device = device_of()
         item = SyncItem(
             uuid=instance.uuid, consultation=slug, version_id=version.id, mode="field",
             language=form.default_language, answers=answers, replaces_uuid=instance.deprecated_uuid,

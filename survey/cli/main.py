@@ -103,6 +103,11 @@ COMMANDS: dict[str, Lazy] = {
     "invite": Lazy(
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),
+    "collect": Lazy(
+        "survey.cli.collect",
+        "typer:app",
+        "ODK Collect: app users configured by QR code (create, revoke, list).",
+    ),
     "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
     "quota": Lazy(
         "field_app.quota_cli", "typer:app", "Field quotas by hand: list them, or replace them from a CSV."

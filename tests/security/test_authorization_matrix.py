@@ -90,6 +90,15 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("GET", "/analyst/api/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/field/coordinator"): Staff(COORDINATOR, "global", EITHER),
     ("GET", "/field/coordinator/devices/{device_id:int}"): Staff(COORDINATOR, "device", EITHER),
+    ("GET", "/field/coordinator/consultations/{slug:str}/collect"): Staff(
+        COORDINATOR, "consultation", EITHER
+    ),
+    ("POST", "/field/coordinator/consultations/{slug:str}/collect"): Staff(
+        COORDINATOR, "consultation", EITHER
+    ),
+    ("POST", "/field/coordinator/consultations/{slug:str}/collect/{device_id:int}/revoke"): Staff(
+        COORDINATOR, "consultation", EITHER
+    ),
     ("GET", "/field/api/admin/devices/{device_id:int}/reconciliation"): Staff(COORDINATOR, "device", EITHER),
     ("GET", "/field/api/admin/devices"): Staff(ADMIN, "global", BASIC),
     ("POST", "/field/api/admin/devices/{device_id:int}/revoke"): Staff(ADMIN, "device", BASIC),
@@ -169,13 +178,18 @@ CITIZEN = {  # respondents, anonymous by design; published results
     ("GET", "/results/{slug:str}"), ("GET", "/results/{slug:str}/{snapshot_id:int}"),
 }  # fmt: skip
 
-FIELD_DEVICE = {  # tablets (Bearer device token) and ODK Collect (interviewer's Basic): assignments decide
+FIELD_DEVICE = {  # tablets (Bearer device token), ODK Collect (interviewer's Basic, or an app user's key): assignments decide
     ("POST", "/field/api/login"), ("POST", "/field/api/logout"), ("GET", "/field/api/consultations"),
     ("POST", "/field/api/sync"),
     ("GET", "/field/api/versions/{version_id:int}"), ("GET", "/field/api/consultations/{slug:str}/quotas"),
     ("GET", "/openrosa/{slug:str}/formList"), ("GET", "/openrosa/{slug:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/manifest"), ("GET", "/openrosa/{slug:str}/submission"),
     ("POST", "/openrosa/{slug:str}/submission"),
+    # ODK Collect app users: the key in the address is the credential (tests/openrosa/test_app_users.py)
+    ("GET", "/openrosa/{slug:str}/key/{token:str}/formList"), ("GET", "/openrosa/{slug:str}/key/{token:str}/form.xml"),
+    ("GET", "/openrosa/{slug:str}/key/{token:str}/manifest"),
+    ("GET", "/openrosa/{slug:str}/key/{token:str}/submission"),
+    ("POST", "/openrosa/{slug:str}/key/{token:str}/submission"),
 }  # fmt: skip
 
 AUTOMATIC = {"OPTIONS"}  # Litestar answers OPTIONS itself on every path
