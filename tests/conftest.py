@@ -28,6 +28,12 @@ from survey.settings import Settings, load_settings
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Base
+from survey.store.services.users import SCRYPT_N_VARIABLE
+
+# Staff passwords hash at a cheap scrypt cost in tests (the production cost has its own test,
+# tests/store/test_password_cost.py): at 2**14 hashing was a large share of the suite's time.
+# Set here, before any test runs, so the CLI and `survey serve` subprocesses inherit it.
+os.environ.setdefault(SCRYPT_N_VARIABLE, "16")
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
