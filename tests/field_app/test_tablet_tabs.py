@@ -10,14 +10,13 @@ interview with a visible notice instead of overwriting a finished or sent one.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import stored
 
 pytestmark = pytest.mark.browser
@@ -56,9 +55,9 @@ def second_tab(context: Any, url: str, script: str | None = None) -> Any:
 
 
 def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "tabs")
+    context = new_tablet(browser)
     first = context.pages[0] if context.pages else context.new_page()
     login_and_pin(first, server.url)
     second = second_tab(context, server.url)
@@ -92,9 +91,9 @@ def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
 
 @pytest.mark.parametrize("online", [True, False], ids=["online", "offline"])
 def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finished_one(
-    online: bool, server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    online: bool, server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "stale")
+    context = new_tablet(browser)
     first = context.pages[0] if context.pages else context.new_page()
     login_and_pin(first, server.url)
     # A tab that neither locks nor announces (an older browser or app version).
@@ -154,10 +153,8 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
     context.close()
 
 
-def test_a_finished_interview_refuses_an_edit_from_a_stale_copy(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context = open_profile(playwright_instance, tmp_path / "direct")
+def test_a_finished_interview_refuses_an_edit_from_a_stale_copy(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
