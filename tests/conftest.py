@@ -145,14 +145,25 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 
 def _empty_tables(engine_url: str) -> None:
+    """Delete every row, children first, and start PostgreSQL's ids at 1 again.
+
+    Why DELETE and not TRUNCATE: a test leaves a handful of rows, and TRUNCATE of all tables cost
+    about 0.45 s on PostgreSQL (new files for every table) against 0.1 s for this, after each of
+    several hundred tests. Only the sequences a test used are reset, as RESTART IDENTITY did.
+    """
     engine = make_engine(engine_url)
     with engine.begin() as connection:
+        for table in reversed(Base.metadata.sorted_tables):
+            connection.execute(table.delete())
         if engine.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in Base.metadata.sorted_tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(Base.metadata.sorted_tables):
-                connection.execute(table.delete())
+            used = connection.scalars(
+                text(
+                    "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename)"
+                    " FROM pg_sequences WHERE last_value IS NOT NULL"
+                )
+            ).all()
+            for sequence in used:
+                connection.execute(text("SELECT setval(CAST(:s AS regclass), 1, false)"), {"s": sequence})
     engine.dispose()
 
 
