@@ -242,3 +242,12 @@ def browser(playwright_session: Any) -> Iterator[object]:
     instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield instance
     instance.close()
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The main process (not an xdist worker) drops the demo templates every worker copied from."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    from tests.demo_template import drop_demo_templates
+
+    drop_demo_templates(session.config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
