@@ -66,6 +66,8 @@ step "ruff (lint and format) and mypy"
 step "pytest"
 mkdir -p artifacts
 # One worker per core (pytest-xdist; a third worker on two cores was slower); a file's tests stay on one
-# worker so module fixtures are built once.
+# worker so module fixtures are built once. Files are handed out in collection order, where
+# tests/conftest.py puts the slowest first (xdist's default, most tests first, left long files for last).
 workers="${PYTEST_WORKERS:-$(nproc)}"
-.venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile --durations=15 "$@"
+.venv/bin/python -m pytest -p no:cacheprovider -n "$workers" --dist loadfile --no-loadscope-reorder \
+  --durations=15 "$@"

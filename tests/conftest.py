@@ -251,3 +251,44 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     from tests.demo_template import drop_demo_templates
 
     drop_demo_templates(session.config._tmp_path_factory.getbasetemp())  # type: ignore[attr-defined]
+
+
+# The slowest files, slowest first (junit sums of 2026-12-06 on two workers). ``scripts/test.sh`` runs
+# ``--dist loadfile --no-loadscope-reorder``, so files go to the workers in collection order: starting
+# the long ones first lets the short ones fill in at the end and both workers finish together (xdist's
+# own order, most tests first, used to leave a two-test file of minutes for last).
+SLOW_FILES_FIRST = (
+    "tests/security/test_fuzz_api.py",
+    "tests/analyst/test_browser.py",
+    "tests/web/test_browser.py",
+    "tests/cli/test_demo.py",
+    "tests/analyst/test_cli.py",
+    "tests/analyst/test_web.py",
+    "tests/cli/test_form_import.py",
+    "tests/cli/test_serve.py",
+    "tests/field_app/test_pwa.py",
+    "tests/ops/test_backup_cli.py",
+    "tests/field_app/test_tablet_types.py",
+    "tests/field_app/test_coordinator_demo.py",
+    "tests/cli/test_serve_chaos.py",
+    "tests/cli/test_bad_input.py",
+    "tests/field_app/test_tablet_flow.py",
+    "tests/field_app/test_api.py",
+    "tests/openrosa/test_collect.py",
+    "tests/field_app/test_supersede.py",
+    "tests/field_app/test_tablet_account.py",
+    "tests/cli/test_cli_bad_files.py",
+    "tests/field_app/test_tablet_home.py",
+    "tests/field_app/test_tablet_start.py",
+    "tests/security/test_serve_key.py",
+    "tests/field_app/test_pwa_i18n.py",
+    "tests/ops/test_image_start.py",
+    "tests/field_app/test_tablet_tabs.py",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Known slow files first, each file's tests kept in pytest's order (a stable sort)."""
+    rank = {name: index for index, name in enumerate(SLOW_FILES_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))
