@@ -178,9 +178,15 @@ class _Builder:
 
 
 def build_xform(version: QuestionnaireVersion) -> XForm:
-    """The XForm of a stored version (pyxform writes it; nothing of it is stored)."""
+    """The XForm of a stored version (pyxform writes it; nothing of it is stored).
+
+    ``validate=False``: pyxform would otherwise start ODK Validate, a Java program, on every form list
+    and download, which costs about a second each and fails outright where no Java is installed (the
+    Docker image has none). Validity is the tests' job: ODK Validate checks the demo form and every
+    corpus form there (tests/openrosa/test_xform.py).
+    """
     form = Questionnaire.from_dict(version.content)
     survey = create_survey_element_from_dict(_Builder(form).survey(xform_version(version)))
-    xml = survey.to_xml(pretty_print=False)
+    xml = survey.to_xml(validate=False, pretty_print=False)
     title = form.title.get(form.default_language) or form.form_id
     return XForm(form.form_id, xform_version(version), title, xml)

@@ -1,8 +1,8 @@
-"""Fixtures for the analyst workbench: the demo loaded once per backend, copied for each module.
+"""Fixtures for the analyst workbench: the demo loaded once per run and backend, copied for each module.
 
 Why: loading the 1,151 demo responses takes ~10 s, copying the loaded database a few milliseconds;
 each module gets its own copy, so what one module writes (snapshots, target versions, corrections)
-never reaches another.
+never reaches another (tests/demo_template.py shares the loaded template between xdist workers).
 """
 
 from __future__ import annotations
@@ -13,49 +13,36 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 import survey.analyst.models  # noqa: F401  (registers the snapshot table with Base.metadata)
 from survey.app import create_app
-from survey.demo.load import load_demo
 from survey.settings import Settings, load_settings
-from survey.store import migrate
 from survey.store.db import make_engine, session_factory
-from tests.conftest import copy_database, drop_database, new_database
+from tests.conftest import drop_database
+from tests.demo_template import DEMO_PASSWORD, copy_demo, shared_folder
 
-PASSWORD = "demo-pass-123"
+PASSWORD = DEMO_PASSWORD
 SLUG = "brussels-futures"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 @pytest.fixture(scope="session")
-def _demo_templates() -> Iterator[dict[str, str]]:
-    """Per backend, a database with the demo loaded once per run; modules work on copies of it."""
-    made: dict[str, str] = {}
-    yield made
-    for url in made.values():
-        drop_database(url)
+def _demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this run's demo templates are recorded (one per backend, shared by all workers)."""
+    return shared_folder(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def demo_url(
-    database_url: str, _demo_templates: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+    database_url: str, _demo_templates: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     """This module's own copy of the demo database (the backend is the run's ``database_url``).
 
     A name of its own: a module-scoped fixture overriding the parametrised ``database_url`` is kept
     by pytest for the whole run, so modules would share one copy and see each other's writes.
     """
-    backend = make_url(database_url).get_backend_name()
-    if backend not in _demo_templates:
-        template = new_database(database_url, "demo_tpl", tmp_path_factory.mktemp("demo"))
-        migrate.upgrade(template)
-        engine = make_engine(template)
-        load_demo(session_factory(engine), password=PASSWORD)
-        engine.dispose()
-        _demo_templates[backend] = template
-    url = copy_database(_demo_templates[backend], "demo", tmp_path_factory.mktemp("demo_copy"))
+    url = copy_demo(database_url, _demo_templates, "demo", tmp_path_factory.mktemp("demo_copy"))
     yield url
     drop_database(url)
 

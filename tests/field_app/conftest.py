@@ -164,9 +164,16 @@ def playwright_instance(playwright_session: Any) -> Any:
 
 
 def open_profile(playwright: Any, profile: Path) -> Any:
+    """A tablet whose browser profile lives in ``profile``: closing and opening it again is a restart."""
     return playwright.chromium.launch_persistent_context(
         str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
     )
+
+
+def new_tablet(browser: Any) -> Any:
+    """A tablet that is never restarted: a fresh context of the run's browser (service worker, IndexedDB
+    and offline mode work there as in a profile), about a second cheaper than starting Chromium."""
+    return browser.new_context()
 
 
 def login_and_pin(page: Any, url: str) -> None:

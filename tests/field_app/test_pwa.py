@@ -15,7 +15,7 @@ from field_app.auth import revoke_device
 from survey.questionnaire.expressions import parse, to_string
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
-from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
 
 pytestmark = pytest.mark.browser
 CORPUS = json.loads(
@@ -127,9 +127,9 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
 
 
 def test_500_then_dropped_answer_then_revocation(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "p2")
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     failures = {"n": 0}
 
@@ -166,10 +166,8 @@ def test_500_then_dropped_answer_then_revocation(
     context.close()
 
 
-def test_offline_page_evaluates_corpus_like_server(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context = open_profile(playwright_instance, tmp_path / "p3")
+def test_offline_page_evaluates_corpus_like_server(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     server.stop()
@@ -202,11 +200,11 @@ def test_offline_page_evaluates_corpus_like_server(
 
 
 def test_paper_entry_refusal_and_correction(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
     from field_app.models import FieldReceipt
 
-    context = open_profile(playwright_instance, tmp_path / "p4")
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)

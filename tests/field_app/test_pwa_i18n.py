@@ -9,7 +9,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.field_app.conftest import SLUG, Server, basic, login_and_pin, open_profile
+from tests.field_app.conftest import SLUG, Server, basic, login_and_pin, new_tablet, open_profile
 
 pytestmark = pytest.mark.browser
 
@@ -56,9 +56,7 @@ def test_ui_language_switches_is_remembered_and_stays_apart_from_the_respondents
     context.close()
 
 
-def test_crossed_quota_cells_add_local_pending_interviews(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
+def test_crossed_quota_cells_add_local_pending_interviews(server: Server, browser: Any) -> None:
     cells = [
         {"variable": "sex:votes", "category": "F:yes", "target": 3},
         {"variable": "sex:votes", "category": "M:no", "target": 1},
@@ -68,7 +66,7 @@ def test_crossed_quota_cells_add_local_pending_interviews(
         f"{server.url}/field/api/admin/consultations/{SLUG}/quotas", json=cells, headers=basic("ana")
     )
     assert put.status_code == 200, put.text
-    context = open_profile(playwright_instance, tmp_path / "quotas")
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     page.click("[data-quotas]")  # downloaded once online, kept for offline use

@@ -8,7 +8,6 @@ stable ``code`` to its own texts and keeps the detail as a secondary line (banne
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,15 +17,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.auth import revoke_device
 from survey.store.db import transaction
-from tests.field_app.conftest import PASSWORD, SLUG, FieldEnv, Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import PASSWORD, SLUG, FieldEnv, Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import do_interview, stored
 
 pytestmark = pytest.mark.browser
 
 
-def dutch_tablet(playwright: Any, profile: Path, url: str) -> tuple[Any, Any]:
+def dutch_tablet(browser: Any, url: str) -> tuple[Any, Any]:
     """A tablet whose interviewer chose Dutch before logging in."""
-    context = open_profile(playwright, profile)
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url + "/field/")
     page.select_option("#ui-lang", "nl")
@@ -39,9 +38,9 @@ def records(page: Any) -> list[dict[str, Any]]:
 
 
 def test_revoked_tablet_says_so_in_dutch_and_keeps_its_interview(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context, page = dutch_tablet(playwright_instance, tmp_path / "revoked", server.url)
+    context, page = dutch_tablet(browser, server.url)
     device_id = page.evaluate("() => window.FieldDB.get('kv', 'session').then((s) => s.device_id)")
     with transaction(sessions) as session:
         revoke_device(session, device_id, actor="test")
@@ -71,9 +70,9 @@ def test_revoked_tablet_says_so_in_dutch_and_keeps_its_interview(
 
 
 def test_refused_items_are_explained_in_the_interviewers_language(
-    server: Server, field_env: FieldEnv, playwright_instance: Any, tmp_path: Path
+    server: Server, field_env: FieldEnv, browser: Any
 ) -> None:
-    context, page = dutch_tablet(playwright_instance, tmp_path / "items", server.url)
+    context, page = dutch_tablet(browser, server.url)
     context.set_offline(True)
     do_interview(page, 4)
     do_interview(page, 5)

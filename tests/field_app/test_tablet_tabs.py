@@ -10,14 +10,13 @@ interview with a visible notice instead of overwriting a finished or sent one.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import stored
 
 pytestmark = pytest.mark.browser
@@ -36,6 +35,16 @@ def wait_for_answer(page: Any, question: str, value: str) -> None:
     )
 
 
+def switch_to(page: Any) -> Any:
+    """The interviewer turns to this tab: it comes to the front, as a tab someone types in does.
+
+    Why: a tab in the background is hidden, so Chromium runs no animation frames in it, and
+    Playwright's checks before a click (is the element stable?) then wait about two seconds each.
+    """
+    page.bring_to_front()
+    return page
+
+
 def second_tab(context: Any, url: str, script: str | None = None) -> Any:
     page = context.new_page()
     if script:
@@ -46,17 +55,17 @@ def second_tab(context: Any, url: str, script: str | None = None) -> Any:
 
 
 def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "tabs")
+    context = new_tablet(browser)
     first = context.pages[0] if context.pages else context.new_page()
     login_and_pin(first, server.url)
     second = second_tab(context, server.url)
-    first.click("[data-start]")
+    switch_to(first).click("[data-start]")
     first.click("[data-q=sex][data-choice=F]")
     wait_for_answer(first, "sex", "F")
 
-    second.click("[data-resume]")  # listed there through the tabs' change notices
+    switch_to(second).click("[data-resume]")  # listed there through the tabs' change notices
     expect(second.locator("#busy")).to_be_visible()
     assert second.locator("[data-q]").count() == 0
     second.click("#take-over")
@@ -82,22 +91,22 @@ def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
 
 @pytest.mark.parametrize("online", [True, False], ids=["online", "offline"])
 def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finished_one(
-    online: bool, server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    online: bool, server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "stale")
+    context = new_tablet(browser)
     first = context.pages[0] if context.pages else context.new_page()
     login_and_pin(first, server.url)
     # A tab that neither locks nor announces (an older browser or app version).
     second = second_tab(context, server.url, UNCOORDINATED)
     if not online:
         context.set_offline(True)
-    first.select_option("#lang", "en")
+    switch_to(first).select_option("#lang", "en")
     first.click("[data-start]")
     first.click("[data-q=sex][data-choice=F]")
     wait_for_answer(first, "sex", "F")
     original = records(first)[0]["uuid"]
 
-    second.reload()
+    switch_to(second).reload()
     unlock(second)
     second.click("[data-resume]")
     second.click("[data-q=sex][data-choice=M]")
@@ -113,7 +122,7 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
         )
 
     # The first tab still shows the draft and goes on answering: its write must not land.
-    first.fill("[data-q=age]", "45")
+    switch_to(first).fill("[data-q=age]", "45")
     expect(first.locator("#banner")).to_contain_text("changed in another window")
     expect(first.locator(".interview")).to_contain_text("copy after a clash")
     wait_for_answer(first, "age", "45")
@@ -144,10 +153,8 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
     context.close()
 
 
-def test_a_finished_interview_refuses_an_edit_from_a_stale_copy(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context = open_profile(playwright_instance, tmp_path / "direct")
+def test_a_finished_interview_refuses_an_edit_from_a_stale_copy(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)

@@ -1,4 +1,4 @@
-"""Fixtures for the operations tests: the demo loaded once per backend, a fresh copy for each test.
+"""Fixtures for the operations tests: the demo loaded once per run and backend, a fresh copy for each test.
 
 Why copies: a restore with --force overwrites its target and a drill writes into its source; each
 test starts from the same loaded demo without seeing another test's rows (a copy costs milliseconds,
@@ -11,39 +11,26 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
-from survey.demo.load import load_demo
 from survey.settings import Settings, get_settings, load_settings
-from survey.store import migrate
-from survey.store.db import make_engine, session_factory
-from tests.conftest import copy_database, drop_database, new_database
+from tests.conftest import drop_database, new_database
+from tests.demo_template import copy_demo, shared_folder
 
 
 @pytest.fixture(scope="session")
-def _ops_demo_templates() -> Iterator[dict[str, str]]:
-    made: dict[str, str] = {}
-    yield made
-    for url in made.values():
-        drop_database(url)
+def _ops_demo_templates(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where this run's demo templates are recorded: the analyst tests' own (tests/demo_template.py)."""
+    return shared_folder(tmp_path_factory)
 
 
 @pytest.fixture
 def demo_url(
     database_url: str,
-    _ops_demo_templates: dict[str, str],
+    _ops_demo_templates: Path,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[str]:
     """A database holding the demo (its own copy), on the run's backend."""
-    backend = make_url(database_url).get_backend_name()
-    if backend not in _ops_demo_templates:
-        template = new_database(database_url, "ops_tpl", tmp_path_factory.mktemp("ops_tpl"))
-        migrate.upgrade(template)
-        engine = make_engine(template)
-        load_demo(session_factory(engine), password="ops-demo-pass")
-        engine.dispose()
-        _ops_demo_templates[backend] = template
-    url = copy_database(_ops_demo_templates[backend], "ops_demo", tmp_path_factory.mktemp("ops_demo"))
+    url = copy_demo(database_url, _ops_demo_templates, "ops_demo", tmp_path_factory.mktemp("ops_demo"))
     yield url
     drop_database(url)
 

@@ -6,6 +6,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import os
 import secrets
 
 from sqlalchemy import delete, select
@@ -16,23 +17,49 @@ from survey.store.errors import AuthError, StoreError
 from survey.store.models import Role, StaffSession, User
 from survey.store.services.audit import record
 
-_N, _R, _P = 2**14, 8, 1
+PRODUCTION_SCRYPT_N = 2**14
+SCRYPT_N_VARIABLE = "SURVEY_SCRYPT_N"
+_R, _P = 8, 1
+
+
+def scrypt_n() -> int:
+    """The scrypt cost N for new hashes: 2**14 unless ``SURVEY_SCRYPT_N`` names another power of two.
+
+    Why a setting: the test suite creates and signs in thousands of accounts, and at the production
+    cost scrypt was a large share of its time, so the tests set a cheap N. Each hash records its own N,
+    so accounts hashed at any cost keep verifying. A production deployment refuses a cost below the
+    default, so the setting cannot weaken real passwords by accident.
+    """
+    raw = os.environ.get(SCRYPT_N_VARIABLE, "").strip()
+    if not raw:
+        return PRODUCTION_SCRYPT_N
+    n = int(raw) if raw.isascii() and raw.isdigit() else 0
+    if n < 2 or n & (n - 1):
+        raise ValueError(f"{SCRYPT_N_VARIABLE}: {raw!r} is not a power of two such as 16384")
+    if n < PRODUCTION_SCRYPT_N and os.environ.get("SURVEY_ENV") == "production":
+        raise ValueError(f"{SCRYPT_N_VARIABLE}: below {PRODUCTION_SCRYPT_N} is for tests, not production")
+    return n
+
+
+def _decoy_hash() -> str:
+    """A hash no password matches, with today's parameters: checked when the user name is unknown."""
+    return _decoy_hash_for(scrypt_n())
 
 
 @functools.cache
-def _decoy_hash() -> str:
-    """A hash no password matches, with today's parameters: checked when the user name is unknown."""
-    return hash_password(secrets.token_urlsafe(24))
+def _decoy_hash_for(n: int) -> str:
+    return hash_password(secrets.token_urlsafe(24), n)
 
 
-def hash_password(password: str) -> str:
+def hash_password(password: str, n: int | None = None) -> str:
     """``scrypt$N$r$p$salt$hash``: parameters stored so they can be raised later."""
+    n = scrypt_n() if n is None else n
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=32)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=_R, p=_P, dklen=32)
     return "$".join(
         [
             "scrypt",
-            str(_N),
+            str(n),
             str(_R),
             str(_P),
             base64.b64encode(salt).decode(),
