@@ -17,6 +17,7 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.frames import responses_frame
 from survey.web import ratelimit
 from tests.questionnaire.test_xlsform_bugs import workbook
 from tests.web.test_flow import post, token
@@ -135,6 +136,12 @@ def test_rank_page_without_javascript_stores_the_order(client, rank_site, sessio
     assert back.text.index('<option value="schools" selected>') < back.text.index(
         '<option value="parks" selected>'
     )
+    finished = post(client, post(client, back, {"prio": ["schools", "roads", "parks"]}), {"why": "ok"})
+    assert "/thanks" in str(finished.url)
+    with sessions() as session:  # the analysts' frame (exports, codebook) holds ODK's text
+        consultation = ConsultationService(session).get("ranks")
+        frame = responses_frame(session, consultation.id, rank_site)
+    assert frame["prio"].to_list() == ["schools roads parks"]
 
 
 def test_the_rank_row_of_a_real_form_is_no_longer_refused() -> None:
