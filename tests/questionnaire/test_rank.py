@@ -78,10 +78,18 @@ def test_a_wrong_ranking_is_refused_by_name(tmp_path: Path, answer: object, code
     assert "prio" not in result.answers
 
 
-def test_the_tablet_form_keeps_rank_for_odk_collect(tmp_path: Path) -> None:
-    from field_app.openrosa.xform import _TYPES
+def test_odk_collect_gets_a_native_rank_widget(tmp_path: Path) -> None:
+    """The OpenRosa XForm keeps the type, so ODK Collect draws its own ranking widget."""
+    from types import SimpleNamespace
 
-    assert _TYPES[QuestionType.RANK] == "rank"
+    from field_app.openrosa.xform import build_xform
+
+    form = rank_form(tmp_path)
+    version = SimpleNamespace(
+        content=form.to_dict(), number=1, id=1, content_hash="0" * 64, consultation_id=1
+    )
+    xml = str(build_xform(version).xml)  # type: ignore[arg-type]
+    assert '<odk:rank ref="/data/prio_page/prio">' in xml
 
 
 @pytest.fixture
