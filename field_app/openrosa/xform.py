@@ -33,6 +33,7 @@ _TYPES = {
     QuestionType.DATETIME: "dateTime",
     QuestionType.CALCULATE: "calculate",
     QuestionType.GEOPOINT: "geopoint",
+    QuestionType.RANK: "rank",
 }
 _META = {
     "name": "meta",

@@ -16,7 +16,7 @@ from pyxform.question_type_dictionary import QUESTION_TYPE_DICT
 from survey.questionnaire.model import QuestionType
 
 SUPPORTED_TYPES = (
-    "select_one", "select_multiple", "integer", "decimal", "text", "note", "date", "time", "datetime", "calculate",
+    "select_one", "select_multiple", "integer", "decimal", "text", "note", "date", "time", "datetime", "calculate", "rank",
 )  # fmt: skip
 
 _BY_BIND_TYPE = {
@@ -55,6 +55,8 @@ def question_type(kind: str) -> QuestionType | None:
     """The platform's type for a canonical pyxform type, or None when the platform has no such type."""
     if is_location(kind):
         return QuestionType.GEOPOINT
+    if kind == "rank":
+        return QuestionType.RANK  # every choice placed once; stored as ODK does, names in order
     if kind in ("acknowledge", "trigger"):
         return QuestionType.SELECT_ONE  # one "OK" choice, the value ODK stores (see ACKNOWLEDGE_LIST)
     if kind == "hidden":
@@ -95,8 +97,6 @@ def unsupported_reason(element: dict[str, Any], *, allow_location: bool = False)
     if itemset.lower().endswith(_EXTERNAL_SUFFIXES):
         return f": choices from the file '{itemset}' are not supported yet"
     if kind in ("loop", "include", "select one external", "osm") or kind.startswith("begin "):
-        return ""
-    if kind == "rank":
         return ""
     spec = QUESTION_TYPE_DICT.get(kind)
     if spec is None or kind == "range" or question_type(kind) is not None:

@@ -48,6 +48,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Kies een van de voorgestelde opties.",
         "en": "Choose one of the options offered.",
     },
+    "rank_incomplete": {
+        "fr": "Donnez une place à chacune des options.",
+        "nl": "Geef elke optie een plaats.",
+        "en": "Give each option a place.",
+    },
+    "rank_repeated": {
+        "fr": "Chaque option ne peut occuper qu'une seule place : une option est choisie deux fois.",
+        "nl": "Elke optie kan maar één plaats krijgen: een optie is twee keer gekozen.",
+        "en": "Each option can have only one place: an option is chosen twice.",
+    },
     "too_long": {
         "fr": "Ce texte est trop long.",
         "nl": "Deze tekst is te lang.",

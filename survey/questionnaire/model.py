@@ -33,10 +33,11 @@ class QuestionType(StrEnum):
     DATETIME = "datetime"
     CALCULATE = "calculate"
     GEOPOINT = "geopoint"
+    RANK = "rank"
 
     @property
     def has_choices(self) -> bool:
-        return self in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE)
+        return self in (QuestionType.SELECT_ONE, QuestionType.SELECT_MULTIPLE, QuestionType.RANK)
 
     @property
     def is_numeric(self) -> bool:

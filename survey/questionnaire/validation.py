@@ -109,6 +109,8 @@ def _coerce(question: Question, value: object) -> Answer:
         return int(number)
     if question.type is QuestionType.DECIMAL:
         return _number(value, "decimal")
+    if question.type is QuestionType.RANK:
+        return _ranking(value)
     if question.type is QuestionType.SELECT_MULTIPLE:
         if not isinstance(value, str | list | tuple):  # a mapping would pass as its keys
             raise ValueError("choice")
@@ -123,7 +125,40 @@ def _coerce(question: Question, value: object) -> Answer:
     return value.strip() if question.type is QuestionType.SELECT_ONE else value
 
 
-_CODES = ("integer", "decimal", "choice", "too_long", "invalid_text", "date", "time", "datetime", "geopoint")
+def _ranking(value: object) -> str:
+    """A ``rank`` answer as ODK stores it: the choice names in order, space-separated, each once.
+
+    The citizen page posts one field per place (a blank for a place left open); a tablet or API
+    client may send the ODK text itself. Which names, and that every choice is placed, is checked
+    against the choice list afterwards.
+    """
+    if not isinstance(value, str | list | tuple):
+        raise ValueError("choice")
+    items = value.split() if isinstance(value, str) else list(value)
+    if not all(isinstance(i, str) for i in items):
+        raise ValueError("choice")
+    placed = [i.strip() for i in items]
+    named = [i for i in placed if i]
+    if len(set(named)) != len(named):
+        raise ValueError("rank_repeated")
+    if len(named) != len(placed):
+        raise ValueError("rank_incomplete")
+    return " ".join(placed)
+
+
+_CODES = (
+    "integer",
+    "decimal",
+    "choice",
+    "too_long",
+    "invalid_text",
+    "date",
+    "time",
+    "datetime",
+    "geopoint",
+    "rank_incomplete",
+    "rank_repeated",
+)
 
 
 def _calculate(question: Question, answers: dict[str, Answer]) -> None:
@@ -191,9 +226,13 @@ def validate(
                 continue
             if question.type.has_choices:
                 allowed = _allowed_choices(questionnaire, question, answers)
-                chosen = typed if isinstance(typed, list) else [str(typed)]
+                chosen = typed if isinstance(typed, list) else str(typed).split()
                 if any(c not in allowed for c in chosen):
                     errors.append(FieldError(question.name, "choice", message("choice", language)))
+                    continue
+                if question.type is QuestionType.RANK and len(chosen) != len(allowed):
+                    code = "rank_incomplete"
+                    errors.append(FieldError(question.name, code, message(code, language)))
                     continue
             if isinstance(typed, str) and len(typed) > MAX_TEXT:
                 errors.append(FieldError(question.name, "too_long", message("too_long", language)))

@@ -68,6 +68,15 @@ class ChoiceView:
 
 
 @dataclass
+class RankPlace:
+    """One place of a ``rank`` question: a numbered select, so the order is chosen without a script."""
+
+    number: int
+    id: str
+    chosen: str
+
+
+@dataclass
 class QuestionView:
     """Everything a template needs for one question, computed once in Python."""
 
@@ -87,6 +96,8 @@ class QuestionView:
     input_mode: str = ""
     input_type: str = "text"
     multiline: bool = False
+    places: list[RankPlace] = field(default_factory=list)
+    layout: str = ""
 
     @property
     def id(self) -> str:
@@ -94,7 +105,9 @@ class QuestionView:
 
     @property
     def first_input_id(self) -> str:
-        return self.choices[0].id if self.choices else self.id
+        if self.places:
+            return self.places[0].id
+        return self.choices[0].id if self.choices and self.layout != "minimal" else self.id
 
 
 def _as_text(value: object) -> str:
@@ -123,6 +136,8 @@ def question_views(
         raw = values.get(q.name)
         if raw is None and q.default is not None:  # the form's default, until the respondent answers
             raw = q.default.split() if q.type is QuestionType.SELECT_MULTIPLE else q.default
+        if q.type is QuestionType.RANK and isinstance(raw, str):
+            raw = raw.split()  # stored as ODK does: the names in order
         selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
         choices = []
         if q.type.has_choices:
@@ -161,9 +176,38 @@ def question_views(
                 input_mode={"integer": "numeric", "decimal": "decimal"}.get(q.type.value, ""),
                 input_type=_INPUT_TYPES.get(q.type, "text"),
                 multiline=q.type is QuestionType.TEXT and "short" not in (q.appearance or ""),
+                places=_places(q, choices, selected),
+                layout=layout(q),
             )
         )
     return views
+
+
+def _places(q: Question, choices: list[ChoiceView], selected: list[str]) -> list[RankPlace]:
+    if q.type is not QuestionType.RANK:
+        return []
+    return [
+        RankPlace(n, f"q-{q.name}-place-{n}", selected[n - 1] if n <= len(selected) else "")
+        for n in range(1, len(choices) + 1)
+    ]
+
+
+_LAYOUTS = ("likert", "horizontal-compact", "horizontal", "minimal")
+
+
+def layout(q: Question) -> str:
+    """The XLSForm appearance that changes how a select is drawn on the citizen pages ("" for a list).
+
+    ``minimal`` is a dropdown for ``select_one`` only (a multiple dropdown is hard to use); other
+    appearances (ODK's ``quick``, ``columns``, ``search`` …) fall back to the plain list.
+    """
+    if not q.type.has_choices or q.type is QuestionType.RANK:
+        return ""
+    words = (q.appearance or "").split()
+    for name in _LAYOUTS:
+        if name in words and not (name == "minimal" and q.type is QuestionType.SELECT_MULTIPLE):
+            return name
+    return ""
 
 
 def answers_json(answers: Mapping[str, Value], exclude: set[str]) -> str:
@@ -181,6 +225,10 @@ def form_values(page: Page, data: Mapping[str, Any]) -> dict[str, object]:
         if q.type is QuestionType.SELECT_MULTIPLE:
             items = value if isinstance(value, list) else ([] if value in (None, "") else [value])
             out[q.name] = [str(v) for v in items if str(v)]
+        elif q.type is QuestionType.RANK:  # one field per place, in order; blanks kept to say which is open
+            items = value if isinstance(value, list) else ([] if value is None else [value])
+            places = [str(v).strip() for v in items]
+            out[q.name] = places if any(places) else []
         elif isinstance(value, list):
             out[q.name] = str(value[-1])
         elif value is not None:

@@ -19,6 +19,10 @@
     if (type === "select_multiple") {
       return Array.prototype.filter.call(inputs, function (i) { return i.checked; }).map(function (i) { return i.value; });
     }
+    if (type === "rank") {  // one select per place; blanks are places still open
+      return Array.prototype.map.call(inputs, function (i) { return i.value; }).filter(function (x) { return x; });
+    }
+    if (type === "select_one" && inputs.length && inputs[0].tagName === "SELECT") return inputs[0].value;
     if (type === "select_one") {
       var on = Array.prototype.filter.call(inputs, function (i) { return i.checked; });
       return on.length ? on[0].value : "";
@@ -32,7 +36,7 @@
       var n = Number(String(v).trim().replace(",", "."));
       return isNaN(n) ? v : n;
     }
-    if (type === "select_multiple") return v.join(" ");
+    if (type === "select_multiple" || type === "rank") return v.join(" ");
     return v;
   }
   function values() {
@@ -73,13 +77,13 @@
     var name = block.getAttribute("data-name");
     var p = document.getElementById("error-" + name);
     block.classList.toggle("invalid", !!message);
-    block.querySelectorAll("input,textarea").forEach(function (i) {
+    block.querySelectorAll("input,textarea,select").forEach(function (i) {
       if (message) i.setAttribute("aria-invalid", "true"); else i.removeAttribute("aria-invalid");
     });
     if (!p) return;
     p.hidden = !message;
     p.textContent = message ? form.getAttribute("data-error-prefix") + " " + message : "";
-    var target = block.querySelector("fieldset,input:not([type=hidden]),textarea");
+    var target = block.querySelector("fieldset,input:not([type=hidden]),textarea,select");
     if (target) {
       var ids = (target.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== p.id; });
       if (message) ids.push(p.id);
@@ -106,7 +110,7 @@
     list.textContent = "";
     problems.forEach(function (p) {
       var li = document.createElement("li"), a = document.createElement("a");
-      var first = p[0].querySelector("input:not([type=hidden]),textarea");
+      var first = p[0].querySelector("input:not([type=hidden]),textarea,select");
       var label = p[0].querySelector("legend,.qlabel");
       a.href = "#" + (first ? first.id : p[0].id);
       a.textContent = (label ? label.childNodes[0].textContent.trim() : "") + " – " + p[1];
