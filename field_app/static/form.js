@@ -18,6 +18,8 @@
     date: { fr: "Indiquez une date (jour, mois, année).", nl: "Geef een datum (dag, maand, jaar).", en: "Enter a date (day, month, year)." },
     time: { fr: "Indiquez une heure (heures et minutes).", nl: "Geef een tijdstip (uren en minuten).", en: "Enter a time (hours and minutes)." },
     datetime: { fr: "Indiquez une date et une heure.", nl: "Geef een datum en een tijdstip.", en: "Enter a date and a time." },
+    rank_incomplete: { fr: "Donnez une place à chacune des options.", nl: "Geef elke optie een plaats.", en: "Give each option a place." },
+    rank_repeated: { fr: "Chaque option ne peut occuper qu'une seule place : une option est choisie deux fois.", nl: "Elke optie kan maar één plaats krijgen: een optie is twee keer gekozen.", en: "Each option can have only one place: an option is chosen twice." },
     geopoint: { fr: "Indiquez une position : latitude et longitude en degrés, séparées par une espace.", nl: "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.", en: "Enter a position: latitude and longitude in degrees, separated by a space." }
   };
   /* The server's ISO shapes (validation.py _TEMPORAL); the values are then checked to be real. */
@@ -98,6 +100,11 @@
       return n;
     }
     if (q.type === "select_multiple") return Array.isArray(v) ? v.slice() : String(v).split(/\s+/).filter(Boolean);
+    if (q.type === "rank") {  // as the server (validation.py _ranking): the names in order, each once
+      var placed = Array.isArray(v) ? v.map(String) : String(v).split(/\s+/).filter(Boolean);
+      if (placed.some(function (x, i) { return placed.indexOf(x) !== i; })) throw "rank_repeated";
+      return placed.join(" ");
+    }
     if (typeof v !== "string") throw "choice";
     if (v.indexOf("\u0000") >= 0) throw q.type === "select_one" ? "choice" : "invalid_text";  // as the server: no keyboard types it
     return q.type === "select_one" ? v.trim() : v;
@@ -135,10 +142,11 @@
           return;
         }
         try { typed = coerce(q, value); } catch (code) { errors[q.name] = msg(String(code), lang); return; }
-        if (q.type === "select_one" || q.type === "select_multiple") {
+        if (q.type === "select_one" || q.type === "select_multiple" || q.type === "rank") {
           var allowed = choices(form, q, answers).map(function (c) { return c.name; });
-          var chosen = Array.isArray(typed) ? typed : [typed];
+          var chosen = Array.isArray(typed) ? typed : q.type === "rank" ? typed.split(" ") : [typed];
           if (chosen.some(function (c) { return allowed.indexOf(c) < 0; })) { errors[q.name] = msg("choice", lang); return; }
+          if (q.type === "rank" && chosen.length !== allowed.length) { errors[q.name] = msg("rank_incomplete", lang); return; }
         }
         if (typeof typed === "string" && typed.length > MAX_TEXT) { errors[q.name] = msg("too_long", lang); return; }
         if (q.constraint && !X.isTrue(q.constraint, answers, typed)) {

@@ -79,6 +79,7 @@
       });
       return clear ? h("div", {}, group, clear) : group;
     }
+    if (q.type === "rank") return ranking(q, rec, form, result, onChange);
     if (q.type === "note" || !shown(q)) return null;
     if (q.type === "geopoint") return position(q, value, onChange);
     var typed = TYPED[q.type], date = DATES[q.type];
@@ -88,6 +89,37 @@
     el.addEventListener("input", function () { onChange(el.value, false); });
     el.addEventListener("change", function () { onChange(el.value, "if-changed"); });
     return el;
+  }
+
+  /* A ranking (ODK's rank): each tap gives the choice the next place, its number shown on it; a tap
+     on a placed choice takes it out and the later ones move up. Stored as ODK stores it: the names
+     in order, space-separated. "Clear answer" starts again. */
+  function ranking(q, rec, form, result, onChange) {
+    var lang = rec.language, choices = Form.choices(form, q, result.answers);
+    var order = String(rec.answers[q.name] || "").split(/\s+/).filter(Boolean);
+    var group = h("div", { class: "choices rank", role: "group", "aria-labelledby": "ql-" + q.name });
+    var clear = h("button", { type: "button", class: "small clear", "data-clear": q.name, hidden: order.length ? null : "hidden",
+      onclick: function () { order = []; paint(); onChange("", "if-changed"); }, text: t("iv.clear") });
+    function paint() {
+      Array.prototype.forEach.call(group.children, function (b) {
+        var place = order.indexOf(b.getAttribute("data-choice")) + 1;
+        b.className = "choice" + (place ? " on" : "");
+        b.setAttribute("aria-pressed", place ? "true" : "false");
+        b.querySelector(".place").textContent = place ? String(place) : "";
+      });
+      clear.hidden = !order.length;
+    }
+    choices.forEach(function (c) {
+      group.appendChild(h("button", { type: "button", class: "choice", "aria-pressed": "false", "data-q": q.name, "data-choice": c.name,
+        onclick: function () {
+          var at = order.indexOf(c.name);
+          if (at >= 0) order.splice(at, 1); else order.push(c.name);
+          paint();
+          onChange(order.join(" "), "if-changed");
+        } }, h("span", { class: "place", "aria-hidden": "true" }), h("span", { text: " " + choiceLabel(c, lang, rec.easy_read, form.default_language) })));
+    });
+    paint();
+    return h("div", {}, h("p", { class: "small", text: t("iv.rankHint") }), group, clear);
   }
 
   /* A position (only in forms imported with --allow-location): typed as "latitude longitude", or
@@ -114,9 +146,14 @@
   /* An answer in words for the review screen ("—" when there is none). */
   function answerText(q, value, form, lang, easy) {
     if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return "—";
-    if (isChoice(q)) {
+    if (isChoice(q) || q.type === "rank") {
       var list = form.choices[q.choice_list] || [];
-      return [].concat(value).map(function (name) {
+      var names = q.type === "rank" ? String(value).split(/\s+/).filter(Boolean) : [].concat(value);
+      return names.map(function (name, i) {
+        if (q.type === "rank") {
+          var r = list.filter(function (x) { return x.name === name; })[0];
+          return (i + 1) + ". " + (r ? choiceLabel(r, lang, easy, form.default_language) : String(name));
+        }
         var c = list.filter(function (x) { return x.name === name; })[0];
         return c ? choiceLabel(c, lang, easy, form.default_language) : String(name);
       }).join(", ");
