@@ -97,10 +97,14 @@ def _replan(session: Session, consultation: Consultation, row: FieldAdaptivePlan
         rows = plan_rows(plan(table, remaining), specs)
     except WeightingError as exc:
         raise StoreError(f"cells: {exc}") from exc
-    asked = {
-        (q.variable, q.category): q.target
-        for q in session.scalars(select(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
-    }
+    asked = (
+        {
+            (q.variable, q.category): q.target
+            for q in session.scalars(select(FieldQuota).where(FieldQuota.consultation_id == consultation.id))
+        }
+        if row.planned_at is not None  # only what an earlier plan of this campaign asked
+        else {}
+    )
     cells = [
         QuotaCell(variable=r.variable, category=r.category, target=_kept_target(r.after, r.planned, r.responses,
                                                                                 asked.get((r.variable, r.category))))
@@ -166,6 +170,7 @@ def switch_on(session: Session, consultation: Consultation, cells: str, budget: 
         session.add(row)
     if not row.enabled:
         row.start_field = _field_count(session, consultation)
+        row.planned_at = None  # quotas set by hand meanwhile asked nothing of this campaign
     row.enabled, row.cells, row.budget = True, written, budget
     row.updated_by, row.updated_at, row.problem = actor, utcnow(), ""
     session.flush()

@@ -104,11 +104,15 @@ COMMANDS: dict[str, Lazy] = {
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),
     "collect": Lazy(
-        "survey.cli.collect",
+        "field_app.openrosa.collect_cli",
         "typer:app",
         "ODK Collect: app users configured by QR code (create, revoke, list).",
     ),
-    "device": Lazy("field_app.cli", "register", "Field tablets: list, revoke, assign interviewers."),
+    "device": Lazy(
+        "field_app.cli",
+        "register",
+        "Field tablets: list, revoke, assign interviewers, supervisor unlock codes.",
+    ),
     "quota": Lazy(
         "field_app.quota_cli", "typer:app", "Field quotas by hand: list them, or replace them from a CSV."
     ),

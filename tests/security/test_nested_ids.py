@@ -21,10 +21,12 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from field_app.openrosa.app_users import create_app_user
+from field_app.planning import assign
 from survey.analyst.models import ResultSnapshot
 from survey.settings import Settings
 from survey.store.db import transaction
-from survey.store.models import Response, ResponseStatus, Role, TargetSet
+from survey.store.models import Consultation, Response, ResponseStatus, Role, TargetSet
 from survey.store.services.users import UserService
 from survey.web.progress import ProgressStore
 from tests.factories import valid_answers
@@ -44,6 +46,8 @@ class World:
     version_b: int
     token_b: str
     snapshot_b: int
+    app_key_b: str  # an ODK Collect app user's key of B
+    app_device_b: int
 
 
 def _world(sessions: sessionmaker[Session]) -> World:
@@ -61,7 +65,13 @@ def _world(sessions: sessionmaker[Session]) -> World:
         session.add(snapshot)
         session.flush()
         snapshot_id = snapshot.id
-    return World(version_a, version_b.id, token, snapshot_id)
+        consultation_b = session.get(Consultation, version_b.consultation_id)
+        assert consultation_b is not None
+        collector = UserService(session).create("collector", PASSWORD, Role.INTERVIEWER, actor="test")
+        assign(session, collector, consultation_b, actor="test")
+        device, key = create_app_user(session, consultation_b, collector, "B's phone", actor="test")
+        device_id = device.id
+    return World(version_a, version_b.id, token, snapshot_id, key, device_id)
 
 
 def _signed_in(client: TestClient) -> str:
@@ -81,7 +91,29 @@ PATH_VALUES: dict[str, Callable[[World], str]] = {
     "token": lambda w: w.token_b,
     "snapshot_id": lambda w: str(w.snapshot_b),
     "number": lambda _w: "1",  # a page number, the same in every consultation; the token is what is B's
+    "device_id": lambda w: str(w.app_device_b),
+    "page": lambda _w: "1",  # a page of a questionnaire preview: the version number is what is B's
 }
+# Where a parameter name means something else under a path prefix: an OpenRosa ``token`` is an app
+# user's key, not a citizen's resume token.
+PREFIXED_VALUES: dict[tuple[str, str], Callable[[World], str]] = {
+    ("/openrosa/", "token"): lambda w: w.app_key_b,
+}
+
+
+def _value(path: str, name: str, world: World) -> str:
+    if name == "slug":
+        return A
+    for (prefix, param), value in PREFIXED_VALUES.items():
+        if param == name and path.startswith(prefix):
+            return value(world)
+    return PATH_VALUES[name](world)
+
+
+def _url(path: str, world: World) -> str:
+    return PARAM.sub(lambda m: _value(path, m.group(1), world), path)
+
+
 # Routes whose JSON body names a questionnaire version: a body that puts B's version under A.
 BODY_CASES: dict[str, Callable[[World], dict[str, Any]]] = {
     "/api/consultations/{slug:str}/responses": lambda w: {
@@ -89,6 +121,12 @@ BODY_CASES: dict[str, Callable[[World], dict[str, Any]]] = {
 }  # fmt: skip
 # Bodies that name the consultation themselves rather than in the path (checked by their own tests).
 BODY_NAMES_ITS_CONSULTATION = {"/field/api/sync", "/field/api/admin/import"}
+# Paths whose other parameters are ordinals counted within the slug's consultation (a version's
+# number, a page of it), not ids: they cannot name B's objects at all.
+ORDINALS_WITHIN_THE_CONSULTATION = {
+    "/console/c/{slug:str}/preview/{number:int}",
+    "/console/c/{slug:str}/preview/{number:int}/p/{page:int}",
+}
 
 
 def _names_a_version(kind: Any) -> bool:
@@ -147,13 +185,14 @@ def test_another_consultations_objects_cannot_be_reached_through_a_slug(
     before = _state(sessions, world)
     tried = 0
     for method, path, _handler in _nested_routes(client.app):
-        if path in BODY_NAMES_ITS_CONSULTATION:
+        if path in BODY_NAMES_ITS_CONSULTATION or path in ORDINALS_WITHIN_THE_CONSULTATION:
             continue
-        url = PARAM.sub(lambda m: A if m.group(1) == "slug" else PATH_VALUES[m.group(1)](world), path)
+        url = _url(path, world)
         if path in BODY_CASES:
             reply = client.request(method, url, json=BODY_CASES[path](world))
         elif method == "POST":
-            token = staff_token if url.startswith("/analyst") else _citizen_token(client)
+            staff = url.startswith(("/analyst", "/field/coordinator", "/console"))
+            token = staff_token if staff else _citizen_token(client)
             reply = client.request(method, url, data={"csrf_token": token}, follow_redirects=False)
         else:
             reply = client.request(method, url, follow_redirects=False)

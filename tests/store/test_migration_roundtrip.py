@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.models import FieldReceipt
+from field_app.models import FieldClockFault, FieldReceipt, FieldSupervisorCode
 from survey.analyst.models import ResultSnapshot
 from survey.demo.load import load_demo
 from survey.ops.migration_locks import before_downgrade_sql, migrate_step
@@ -114,6 +114,10 @@ def _fill_what_the_demo_leaves_empty(sessions: sessionmaker[Session]) -> None:
         session.add(FieldReceipt(uuid=str(uuid.uuid4()), kind="contact", consultation_id=consultation.id,
                                  device_id=device.id, interviewer_id=device.user_id, outcome="refusal",
                                  client_hash="c" * 64, contacted_at=now))  # fmt: skip
+        session.add(FieldSupervisorCode(consultation_id=consultation.id, salt="s" * 32, iterations=1000,
+                                        hash="h" * 64, set_by="test"))  # fmt: skip
+        session.add(FieldClockFault(uuid=str(uuid.uuid4()), device_id=device.id, field="started_at",
+                                    reported="0001-01-01T00:00:00Z", received_at=now))  # fmt: skip
         target_set = session.scalars(select(TargetSet)).one()
         session.add(ResultSnapshot(consultation_id=consultation.id, questionnaire_version_id=version.id,
                                    target_set_id=target_set.id, data_hash="d" * 64, method="rake",
