@@ -12,6 +12,7 @@
 | SURVEY_CORS_ORIGINS | (none)                               | comma-separated origins allowed to call the JSON APIs from a browser |
 | REDIS_URL           | (none)                               | share rate limits, sign-in throttles and staff sessions between servers |
 | POSTGRES_HOST, POSTGRES_PORT, POSTGRES_DB, POSTGRES_USER, POSTGRES_PASSWORD | (none) | without DATABASE_URL but with POSTGRES_HOST, the PostgreSQL URL is built from these parts (any character in the password works: it is encoded here) |
+| SURVEY_SCRYPT_N      | 16384                                | scrypt cost of new staff password hashes (a power of two); lower only for tests, refused below 16384 when SURVEY_ENV=production |
 | SECRET_KEY_FILE, DATABASE_URL_FILE, POSTGRES_PASSWORD_FILE, REDIS_URL_FILE | (none) | read that secret from a file instead (Docker/Kubernetes secrets); one trailing newline is dropped; giving both the variable and its ``_FILE`` is an error |
 """
 
