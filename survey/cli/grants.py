@@ -7,6 +7,8 @@ what staff members reach through the web app and its APIs (see docs/roles.md).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import typer
 
 from survey.cli._common import DatabaseOption, fail, out, sessions
@@ -38,6 +40,20 @@ def _role(given: Role | None, account_role: str) -> Role:
     return role
 
 
+def _change(
+    change: Callable[..., bool], username: str, consultation: str, role: Role | None, database: str | None
+) -> tuple[bool, Role]:
+    """Apply ``grants.grant`` or ``grants.revoke`` in one transaction; whether it changed anything."""
+    try:
+        with transaction(sessions(database)) as session:
+            user = UserService(session).named(username)
+            target = ConsultationService(session).get(consultation)
+            chosen = _role(role, user.role)
+            return change(session, user_id=user.id, consultation_id=target.id, role=chosen, by="cli"), chosen
+    except StoreError as exc:
+        fail(str(exc))
+
+
 @app.command("add")
 def add(
     username: str = typer.Argument(..., help="Login name of the staff member."),
@@ -46,14 +62,7 @@ def add(
     database: str | None = DatabaseOption,
 ) -> None:
     """Let a staff member act in their role on one consultation."""
-    try:
-        with transaction(sessions(database)) as session:
-            user = UserService(session).named(username)
-            target = ConsultationService(session).get(consultation)
-            chosen = _role(role, user.role)
-            created = grants.grant(session, user_id=user.id, consultation_id=target.id, role=chosen, by="cli")
-    except StoreError as exc:
-        fail(str(exc))
+    created, chosen = _change(grants.grant, username, consultation, role, database)
     state = "granted" if created else "already held"
     out.print(f"{username} may act as {chosen.value} on {consultation} ({state})")
 
@@ -66,16 +75,7 @@ def remove(
     database: str | None = DatabaseOption,
 ) -> None:
     """Take a staff member's right on one consultation away (their open pages lose it at once)."""
-    try:
-        with transaction(sessions(database)) as session:
-            user = UserService(session).named(username)
-            target = ConsultationService(session).get(consultation)
-            chosen = _role(role, user.role)
-            removed = grants.revoke(
-                session, user_id=user.id, consultation_id=target.id, role=chosen, by="cli"
-            )
-    except StoreError as exc:
-        fail(str(exc))
+    removed, chosen = _change(grants.revoke, username, consultation, role, database)
     if not removed:
         fail(f"{username} held no {chosen.value} grant on {consultation}", code=1)
     out.print(f"{username} may no longer act as {chosen.value} on {consultation}")
