@@ -49,7 +49,7 @@ def test_two_interviewers_share_a_tablet_without_seeing_or_sending_each_others_w
     with transaction(sessions) as session:
         int2 = session.scalars(select(User).where(User.username == "int2")).one()
         assign(session, int2, ConsultationService(session).get(field_env.slug), actor="test")
-    context = open_profile(playwright_instance, tmp_path / "shared")
+    context = open_profile(playwright_instance, tmp_path / "one-tablet")
     page = context.pages[0] if context.pages else context.new_page()
     login_and_pin(page, server.url)  # int1, PIN 2468
 

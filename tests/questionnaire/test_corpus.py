@@ -55,8 +55,9 @@ def test_corpus_holds_forty_public_forms_each_with_its_source() -> None:
     assert outcomes == {"imports", "imports_with_warnings", "refused"}
 
 
-def test_the_shared_forms_a_mature_importer_accepts_all_import() -> None:
-    """The fourteen forms first handed over beside the project (shared/xlsforms), now in tests/data: the eight its README says a mature importer accepts."""
+def test_the_first_fourteen_forms_a_mature_importer_accepts_all_import() -> None:
+    """The fourteen forms of the first hand-over, kept in tests/data/xlsforms: the eight its notes say
+    a mature importer accepts."""
     for name in (
         "text_and_integer.xlsx", "group.xlsx", "field-list.xlsx", "yes_or_no_question.xlsx", "tutorial.xls",
         "survey_no_name.xlsx", "choice_filter_test.xlsx", "or_other.xlsx",
