@@ -164,8 +164,5 @@ class CoordinatorLoginController(Controller):
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
         """End the staff session on the server (the workbench's too: it is the same session)."""
-        await staff_session.checked_form(request)
-        await to_thread.run_sync(staff_session.end_session, request, db_session)
-        redirect = Redirect(f"{LOGIN}?lang={request.query_params.get('lang', '')}", status_code=303)
-        redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
-        return redirect
+        location = f"{LOGIN}?lang={request.query_params.get('lang', '')}"
+        return await staff_session.sign_out(request, db_session, location)

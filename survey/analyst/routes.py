@@ -138,11 +138,7 @@ class LoginController(Controller):
     @post("/logout", media_type=HTML)
     async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
         """End the session on the server too: a copy of the cookie opens nothing afterwards."""
-        await _form(request)
-        await to_thread.run_sync(staff_session.end_session, request, db_session)
-        response = Redirect(auth.LOGIN_PATH, status_code=303)
-        response.delete_cookie(staff_session.SESSION_COOKIE, path="/")
-        return response
+        return await staff_session.sign_out(request, db_session, auth.LOGIN_PATH)
 
 
 class WorkbenchController(Controller):

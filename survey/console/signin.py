@@ -71,8 +71,4 @@ class SignInController(Controller):
     @post("/logout")
     async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
         """The session ends on the server: a copy of the cookie opens nothing afterwards."""
-        await staff_session.checked_form(request)
-        await to_thread.run_sync(staff_session.end_session, request, db_session)
-        redirect = Redirect(LOGIN, status_code=303, headers=NO_STORE)
-        redirect.delete_cookie(staff_session.SESSION_COOKIE, path="/")
-        return redirect
+        return await staff_session.sign_out(request, db_session, LOGIN, NO_STORE)
