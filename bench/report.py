@@ -47,7 +47,7 @@ import uvicorn  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-import field_app.models  # noqa: F401, E402  (every table of the migrations is mapped)
+import survey.store.models  # noqa: F401, E402  (every mapped table)
 from survey.analyst import snapshots  # noqa: E402
 from survey.analyst.audit import bias_audit  # noqa: E402
 from survey.analyst.report import render_report, report_html, write_pdf  # noqa: E402

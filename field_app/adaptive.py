@@ -20,13 +20,12 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAdaptivePlan, FieldQuota
 from field_app.planning import set_quotas
 from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import ONLINE, build_cells, parse_specs, plan_rows
 from survey.analyst.services import load_context
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, Response, TargetSet, utcnow
+from survey.store.models import Consultation, FieldAdaptivePlan, FieldQuota, Response, TargetSet, utcnow
 from survey.store.services.audit import record
 from survey.store.services.counted import counted
 from weighting import WeightingError

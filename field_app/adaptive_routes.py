@@ -27,10 +27,10 @@ from survey.analyst import auth
 from survey.analyst.representativeness_routes import register_stored_plan
 from survey.analyst.services import load_context
 from survey.analyst.workbench_text import workbench_language
+from survey.http import staff_session
 from survey.store.errors import StoreError
 from survey.store.models import Consultation, User
 from survey.store.services.consultations import ConsultationService
-from survey.web import staff_session
 
 __all__ = ["AdaptiveApiController", "AdaptiveController", "AdaptiveRequest"]
 

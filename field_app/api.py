@@ -42,15 +42,15 @@ from field_app.schemas import (
 from field_app.supervisor import hashes as supervisor_hashes
 from field_app.supervisor import set_code
 from field_app.sync import Collector, SyncService, assigned_consultations, record_manifest
-from survey.api.params import PathId
+from survey.http.login_throttle import limiter_of
+from survey.http.params import PathId
+from survey.http.ratelimit import client_address
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
 from survey.store.tokens import hash_token
-from survey.web.login_throttle import limiter_of
-from survey.web.ratelimit import client_address
 
 LIMITER_KEY = "field_login_limiter"
 ADMIN_LIMITER_KEY = "field_admin_basic_limiter"  # supervisors' HTTP Basic credentials, checked per request

@@ -16,17 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from field_app.errors import DeviceRevoked, DeviceUnknown, InterviewerDisabled, LoginFailedError, TokenMissing
-from field_app.models import FieldAssignment
 from survey.analyst.auth import granted_consultation
+from survey.http.login_throttle import LoginLimiter
+from survey.http.ratelimit import client_address
 from survey.store.bounds import id_in_range
 from survey.store.errors import AuthError, NotFoundError
-from survey.store.models import Device, Role, User, utcnow
+from survey.store.models import Device, FieldAssignment, Role, User, utcnow
 from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.services.users import UserService
 from survey.store.tokens import hash_token
-from survey.web.login_throttle import LoginLimiter
-from survey.web.ratelimit import client_address
 
 REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "

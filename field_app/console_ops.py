@@ -10,14 +10,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from field_app.auth import revoke_device
-from field_app.models import FieldAssignment
 from field_app.planning import assign, set_quotas
 from field_app.reports import quota_cells
 from field_app.schemas import QuotaCell
 from field_app.sync import assigned_consultations
 from survey.console.people_field import QuotaLine
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, Role, User
+from survey.store.models import Consultation, FieldAssignment, Role, User
 from survey.store.services.audit import record
 
 

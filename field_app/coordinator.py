@@ -24,14 +24,13 @@ from field_app.auth import visible_devices
 from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
-from field_app.models import FieldQuota
 from field_app.openrosa.app_user_pages import collect_links
 from field_app.reports import quota_cells, reconciliation
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
-from survey.api.params import PathId
-from survey.store.models import Consultation, Role, User
+from survey.http import staff_session
+from survey.http.params import PathId
+from survey.store.models import Consultation, FieldQuota, Role, User
 from survey.store.services import grants
-from survey.web import staff_session
 
 OVERVIEW_COLUMNS = (
     "device",

@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 from field_app.auth import require_grant, staff_from_basic
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
+from survey.http import staff_session
+from survey.http.login_throttle import TooManyAttempts, limiter_of, throttled_sign_in
 from survey.store.errors import AuthError
 from survey.store.models import Role, User
-from survey.web import staff_session
-from survey.web.login_throttle import TooManyAttempts, limiter_of, throttled_sign_in
 
 COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
 HOME = "/field/coordinator"

@@ -13,8 +13,8 @@ from typing import Any
 from litestar import Request, Response
 
 from field_app.coordinator_texts import LANGUAGES, text
+from survey.http.i18n import negotiate
 from survey.store.models import User
-from survey.web.i18n import negotiate
 
 _STYLE = (
     "body{font:16px/1.5 system-ui,sans-serif;max-width:1100px;margin:0 auto;padding:12px;color:#111}"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from survey.web.i18n import LANGUAGE_NAMES, MONTHS, STAFF_SIGN_IN
+from survey.http.i18n import LANGUAGE_NAMES, MONTHS, STAFF_SIGN_IN
 
 LANGUAGES = LANGUAGE_NAMES
 

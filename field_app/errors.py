@@ -20,7 +20,7 @@ from litestar.exceptions import (
 )
 from litestar.types import ExceptionHandlersMap
 
-from survey.api.errors import http_error_handler, internal_error_handler, store_error_handler
+from survey.http.errors import http_error_handler, internal_error_handler, store_error_handler
 from survey.store.errors import AuthError, StoreError
 
 # A code for errors that do not name their own, by HTTP status.

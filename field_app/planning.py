@@ -5,12 +5,11 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldAdaptivePlan, FieldAssignment, FieldQuota
 from field_app.schemas import QuotaCell
 from survey.questionnaire.model import QuestionType
 from survey.store.bounds import MAX_ID
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, User
+from survey.store.models import Consultation, FieldAdaptivePlan, FieldAssignment, FieldQuota, User
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 

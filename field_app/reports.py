@@ -10,12 +10,22 @@ from sqlalchemy.orm import Session, aliased
 
 from field_app.adaptive import refresh
 from field_app.coordinator_texts import text
-from field_app.models import FieldClockFault, FieldDeviceReport, FieldManifestEntry, FieldQuota, FieldReceipt
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.questionnaire.model import Questionnaire
 from survey.store.errors import NotFoundError
-from survey.store.models import Answer, Consultation, Device, Response, User
+from survey.store.models import (
+    Answer,
+    Consultation,
+    Device,
+    FieldClockFault,
+    FieldDeviceReport,
+    FieldManifestEntry,
+    FieldQuota,
+    FieldReceipt,
+    Response,
+    User,
+)
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.counted import counted, is_superseded
 

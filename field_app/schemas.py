@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from survey.api.params import BodyId
+from survey.http.params import BodyId
 
 MAX_BATCH = 500
 ItemStatus = Literal["stored", "duplicate", "conflict", "invalid"]

@@ -16,11 +16,10 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from field_app.models import FieldSupervisorCode
 from field_app.schemas import SupervisorHash
 from survey.questionnaire.validation import FieldError
 from survey.store.errors import InvalidAnswersError
-from survey.store.models import Consultation, utcnow
+from survey.store.models import Consultation, FieldSupervisorCode, utcnow
 from survey.store.services.audit import record
 
 ITERATIONS = 200_000  # PBKDF2-SHA256: about 0.1 s on a tablet, slow for whoever guesses offline

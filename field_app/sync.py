@@ -18,20 +18,24 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from field_app.models import (
+from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
+from survey.http.text_policy import item_problem
+from survey.metrics import observe_sync_results
+from survey.store.bounds import has_nul, id_in_range, storable_time
+from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
+from survey.store.models import (
+    Consultation,
     FieldAssignment,
     FieldClockFault,
     FieldDeviceReport,
     FieldManifestEntry,
     FieldReceipt,
+    Mode,
+    QuestionnaireVersion,
+    Response,
+    utcnow,
 )
-from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
-from survey.ops.metrics import observe_sync_results
-from survey.store.bounds import has_nul, id_in_range, storable_time
-from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
-from survey.store.models import Consultation, Mode, QuestionnaireVersion, Response, utcnow
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
-from survey.web.text_policy import item_problem
 
 IN_CHUNK = 1000  # bound IN lists: SQLite caps the bound parameters of one statement
 EARLIEST_TIME = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)  # as the citizen API: nothing was collected before
@@ -307,7 +311,7 @@ def _unfit_value(item: SyncItem) -> str | None:
         for name in ("started_at", "submitted_at"):
             if not storable_time(getattr(item, name)):
                 return f"{name}: not a moment on the UTC calendar"
-    return item_problem(item)  # the text policy every input follows (survey.web.text_policy)
+    return item_problem(item)  # the text policy every input follows (survey.http.text_policy)
 
 
 def _result(uuid: str, outcome: Ack | StoreError) -> ItemResult:

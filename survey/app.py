@@ -26,32 +26,33 @@ from field_app.routes import FIELD_ROUTES
 from survey import __version__
 from survey.analyst.routes import ANALYST_ROUTES
 from survey.api.consultations import ConsultationController
-from survey.api.deps import provide_db_session
-from survey.api.errors import (
+from survey.api.health import HealthController
+from survey.api.responses import ResponseController
+from survey.api.schema_page import SchemaPage
+from survey.console.routes import CONSOLE_ROUTES
+from survey.http import shared_counts
+from survey.http.body_type import refuse_undeclared_body_type
+from survey.http.deps import provide_db_session
+from survey.http.errors import (
     http_error_handler,
     internal_error_handler,
     nesting_error_handler,
     store_error_handler,
     weighting_error_handler,
 )
-from survey.api.health import HealthController
-from survey.api.openapi_errors import DocumentedJson
-from survey.api.schema_page import SchemaPage
-from survey.console.routes import CONSOLE_ROUTES
+from survey.http.head import head_as_get
+from survey.http.observe import observed
+from survey.http.openapi_errors import DocumentedJson
+from survey.http.security import refuse_nul_in_path, security_headers
+from survey.http.shared_store import RedisSessions, RedisSlotCounts, connect, counts_secret
+from survey.http.text_policy import apply_text_policy
 from survey.logs import configure_logging
-from survey.ops.observe import observed
 from survey.ops.routes import MetricsController, ReadyController
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.errors import StoreError, UnavailableError
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
-from survey.web import shared_counts
-from survey.web.body_type import refuse_undeclared_body_type
-from survey.web.head import head_as_get
 from survey.web.routes import WEB_ROUTES
-from survey.web.security import refuse_nul_in_path, security_headers
-from survey.web.shared_store import RedisSessions, RedisSlotCounts, connect, counts_secret
-from survey.web.text_policy import apply_text_policy
 from weighting import WeightingError
 
 WEB = Path(__file__).parent / "web"
@@ -115,7 +116,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
 
 
 class SurveyApp(Litestar):
-    """The Litestar app, answering HEAD where GET works (see :mod:`survey.web.head`)."""
+    """The Litestar app, answering HEAD where GET works (see :mod:`survey.http.head`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             MetricsController,
             ConsultationController,
             *WEB_ROUTES,
+            ResponseController,
             *FIELD_ROUTES,
             *ANALYST_ROUTES,
             *CONSOLE_ROUTES,

@@ -22,8 +22,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-import field_app.models  # noqa: F401 - every table the migrations create is in Base.metadata
-import survey.analyst.models  # noqa: F401
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.settings import Settings, load_settings
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory

@@ -54,3 +54,79 @@ def test_only_composition_roots_in_survey_import_field_app() -> None:
         if any(n.split(".")[0] == "field_app" for n in names)
     }
     assert importers and importers <= roots, sorted(importers - roots)
+
+
+# Layers from the bottom up: a module may import its own layer's packages and those below, never above.
+# The citizen pages, the API, the workbench, the console and the field app are doors side by side (layer 4);
+# the entry points that assemble them sit on top.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset(
+        {"weighting", "survey", "survey.settings", "survey.logs", "survey.metrics", "survey.questionnaire"}
+    ),
+    frozenset({"survey.store", "survey.tabular", "survey.tabular_csv"}),
+    frozenset({"survey.http", "survey.ops"}),
+    frozenset({"survey.web", "survey.api", "survey.analyst", "survey.console", "field_app"}),
+    frozenset({"survey.cli", "survey.app", "survey.demo", "survey.__main__"}),
+)
+# Side-by-side imports between doors that are allowed, each for a reason: nothing else crosses sideways.
+DOORS_ALLOWED = {
+    (
+        "field_app",
+        "survey.analyst",
+    ),  # the adaptive field plan is an analysis of the store, shown in the workbench
+    ("field_app", "survey.console"),  # the console's field pages share the quota lines the field app edits
+    ("survey.console", "survey.web"),  # the console previews a version with the citizen pages' own renderer
+    ("survey.console", "survey.analyst"),  # the console's target pages reuse the workbench's target parser
+}
+# Modules that are entry points although they live in a door's package (the field app's own commands).
+ENTRY_POINTS = {
+    "field_app/cli.py",
+    "field_app/quota_cli.py",
+    "field_app/plan_quotas.py",
+    "field_app/openrosa/collect_cli.py",
+}
+
+
+def _layer_name(module: str) -> str:
+    parts = module.split(".")
+    if parts[0] == "survey" and len(parts) > 1:
+        return f"survey.{parts[1]}"
+    return parts[0]
+
+
+def _is_module(relative: str) -> bool:
+    return (ROOT / f"{relative}.py").exists() or (ROOT / relative).is_dir()
+
+
+def _imported_modules(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+            if (
+                node.module == "survey"
+            ):  # ``from survey import metrics`` names a module, ``__version__`` does not
+                found.update(f"survey.{a.name}" for a in node.names if _is_module(f"survey/{a.name}"))
+    return {m for m in found if m.split(".")[0] in ("survey", "field_app", "weighting")}
+
+
+def test_imports_point_down_the_layers() -> None:
+    rank = {name: index for index, layer in enumerate(LAYERS) for name in layer}
+    upward: list[str] = []
+    for package in ("survey", "field_app", "weighting"):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = str(path.relative_to(ROOT))
+            if relative in ENTRY_POINTS or relative == "survey/store/migrations/env.py":
+                continue
+            source = _layer_name(".".join(path.relative_to(ROOT).with_suffix("").parts))
+            for module in sorted(_imported_modules(path)):
+                target = _layer_name(module)
+                if target == source or module == "survey":
+                    continue
+                assert target in rank, f"{relative} imports {module}: put {target} in a layer"
+                sideways = rank[target] == rank[source] and (source, target) not in DOORS_ALLOWED
+                if rank[target] > rank[source] or (sideways and rank[source] == 3):
+                    upward.append(f"{relative} -> {module}")
+    assert upward == []

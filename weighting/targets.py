@@ -20,7 +20,7 @@ from weighting.errors import TargetsError
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["SHARE_TOLERANCE", "Margin", "Targets"]
+__all__ = ["SHARE_TOLERANCE", "Margin", "Targets", "margins_from_population"]
 
 SHARE_TOLERANCE = 1e-6
 CROSS = ":"
@@ -245,3 +245,25 @@ def _build(order: dict[str, list[tuple[str, float, int]]], *, counts: bool) -> T
                 )
         total_count = float(first)
     return Targets(tuple(margins), total_count)
+
+
+def margins_from_population(population: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
+    """Targets in the weighting format (``variable,category,share``) from a population table.
+
+    A crossed variable is written ``sex:age_group``; its categories are ``F:18-24``. It lives here, not with
+    the store, because the demo, the CLI and the console all derive targets the same way.
+    """
+    import pandas as pd  # noqa: PLC0415  (the caller holds a pandas table already; polars callers never come here)
+
+    rows = []
+    total = float(population["count"].sum())
+    for variable in variables:
+        parts = variable.split(":")
+        for part in parts:
+            if part not in population.columns:
+                raise KeyError(f"population table has no column '{part}'")
+        grouped = population.groupby(parts, sort=True)["count"].sum()
+        for key, count in grouped.items():
+            category = ":".join(key) if isinstance(key, tuple) else str(key)
+            rows.append((variable, category, float(count) / total))
+    return pd.DataFrame(rows, columns=["variable", "category", "share"])

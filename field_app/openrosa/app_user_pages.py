@@ -2,7 +2,7 @@
 
 A small form (interviewer, name) makes an app user and answers with its QR code, once: only the
 key's hash is kept, so the code cannot be shown again (a lost code is revoked and a new one made).
-Revoking is a form too. No script: the QR code is an SVG drawn on the server (survey.web.qr), so no
+Revoking is a form too. No script: the QR code is an SVG drawn on the server (survey.http.qr), so no
 third party ever sees a key. Every write checks the CSRF token and is audited.
 """
 
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, sign_out_form
-from field_app.models import FieldAssignment
 from field_app.openrosa.app_user_texts import plain, t
 from field_app.openrosa.app_users import (
     app_users,
@@ -30,13 +29,13 @@ from field_app.openrosa.app_users import (
     qr_payload,
     revoke_app_user,
 )
-from survey.api.params import PathId
+from survey.http import staff_session
+from survey.http.params import PathId
+from survey.http.qr import qr_svg
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, Role, User
+from survey.store.models import Consultation, FieldAssignment, Role, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
-from survey.web import staff_session
-from survey.web.qr import qr_svg
 
 BASE = "/field/coordinator/consultations"
 

@@ -27,13 +27,13 @@ from sqlalchemy.orm import Session
 
 from field_app.auth import revoke_device
 from field_app.errors import NotAssigned
+from survey.http.login_throttle import limiter_of
+from survey.http.ratelimit import client_address, client_key
 from survey.store.errors import AuthError, NotFoundError, StoreError
 from survey.store.models import Consultation, Device, Role, User, utcnow
 from survey.store.services import grants
 from survey.store.services.audit import record
 from survey.store.tokens import hash_token
-from survey.web.login_throttle import limiter_of
-from survey.web.ratelimit import client_address, client_key
 
 LABEL = "ODK Collect app user"
 SEPARATOR = " · "

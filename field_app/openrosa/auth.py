@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from field_app.auth import REVOKED_MESSAGE, register_device, staff_from_basic
 from field_app.errors import DeviceRevoked
+from survey.http.login_throttle import limiter_of
 from survey.store.models import Device, Role, User, utcnow
-from survey.web.login_throttle import limiter_of
 
 LIMITER_KEY = "openrosa_basic_limiter"
 DEVICE_LABEL = "ODK Collect"

@@ -15,7 +15,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.types import ExceptionHandlersMap
 
-from survey.api.errors import store_error_handler
+from survey.http.errors import store_error_handler
 from survey.store.errors import StoreError
 
 log = logging.getLogger("field_app.openrosa")

@@ -161,7 +161,7 @@ class OpenRosaController(Controller):
     ) -> Response[None]:
         """Collect's HEAD probe before posting: credentials checked, the accepted body size told.
 
-        Declared as GET: the app answers every HEAD with its path's GET handler (:mod:`survey.web.head`).
+        Declared as GET: the app answers every HEAD with its path's GET handler (:mod:`survey.http.head`).
         """
         _assigned(db_session, user, slug)
         return Response(None, status_code=204, headers={**VERSION_HEADERS, **_accept_length(request)})

@@ -16,11 +16,11 @@ from litestar.exceptions import HTTPException, NotAuthorizedException, Permissio
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.orm import Session
 
+from survey.http.staff_session import current_user
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Role, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
-from survey.web.staff_session import current_user
 
 STAFF_ROLES = frozenset({Role.ANALYST.value, Role.ADMIN.value})
 LOGIN_PATH = "/analyst/login"

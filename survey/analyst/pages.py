@@ -17,9 +17,9 @@ from survey.analyst.labels import Labels
 from survey.analyst.render import render
 from survey.analyst.report_text import report_text
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, workbench_language, workbench_text
+from survey.http import staff_session
+from survey.http.i18n import LANGUAGE_NAMES
 from survey.store.models import User
-from survey.web import staff_session
-from survey.web.i18n import LANGUAGE_NAMES
 
 __all__ = ["HTML", "form_data", "page", "signed_in", "words"]
 

@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
 from survey.analyst.labels import Labels
-from survey.analyst.models import ResultSnapshot
 from survey.analyst.public_text import TEXT, methodology
 from survey.analyst.public_text import date as long_date
 from survey.analyst.render import question_chart, render
-from survey.api.params import PathId
+from survey.http.i18n import negotiate
+from survey.http.params import PathId
+from survey.store.models import ResultSnapshot
 from survey.store.services.consultations import ConsultationService
-from survey.web.i18n import negotiate
 
 __all__ = ["PUBLIC_LANGS", "PublicResultsController", "public_html"]
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from survey.analyst.formatting import number
 from survey.analyst.labels import Labels
-from survey.web.i18n import MONTHS, TEXTS
+from survey.http.i18n import MONTHS, TEXTS
 
 __all__ = ["METHODS", "TEXT", "method_name", "methodology"]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
-from survey.web.i18n import SUPPORTED
+from survey.http.i18n import SUPPORTED
 
 __all__ = ["REPORT_TEXT", "mode_name", "report_language", "report_text"]
 

@@ -49,12 +49,12 @@ from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import target_problem, workbench_language, workbench_text
+from survey.http import staff_session
+from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
 from survey.store.errors import AuthError, TargetsInvalidError
 from survey.store.models import Role, TargetSet
 from survey.store.services import grants
 from survey.store.services.targets import TargetService
-from survey.web import staff_session
-from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 from weighting import WeightingError
 
 BOUNDED = ("linear", "logit")  # the calibration functions that take bounds on g

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.summary import Summary, summarise
-from survey.ops.metrics import weighting_run
+from survey.metrics import weighting_run
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 from survey.store.models import Consultation, QuestionnaireVersion, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire

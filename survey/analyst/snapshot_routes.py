@@ -17,13 +17,12 @@ from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
-from survey.analyst.models import ResultSnapshot
 from survey.analyst.pages import HTML, form_data, page, signed_in
 from survey.analyst.public import public_html
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.workbench_text import workbench_language, workbench_text
-from survey.api.params import PathId
-from survey.store.models import Consultation
+from survey.http.params import PathId
+from survey.store.models import Consultation, ResultSnapshot
 from survey.store.services.consultations import ConsultationService
 
 __all__ = ["SnapshotController"]

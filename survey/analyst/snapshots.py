@@ -16,10 +16,9 @@ from sqlalchemy.orm import Session
 
 from survey import __version__
 from survey.analyst.labels import CROSS, Labels
-from survey.analyst.models import ResultSnapshot
 from survey.analyst.services import Analysis, Context
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
-from survey.store.models import Consultation, utcnow
+from survey.store.models import Consultation, ResultSnapshot, utcnow
 from survey.store.services.audit import record
 
 
@@ -181,16 +180,6 @@ def snapshots(session: Session, consultation: Consultation, *, published_only: b
     if published_only:
         query = query.where(ResultSnapshot.published_at.is_not(None))
     return list(session.scalars(query.order_by(ResultSnapshot.id.desc())))
-
-
-def has_published(session: Session, consultation: Consultation) -> bool:
-    """Whether any results of this consultation are public (without loading their content)."""
-    query = select(ResultSnapshot.id).where(
-        ResultSnapshot.consultation_id == consultation.id,
-        ResultSnapshot.published_at.is_not(None),
-        ResultSnapshot.withdrawn_at.is_(None),
-    )
-    return session.scalar(query.limit(1)) is not None
 
 
 def published(session: Session, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:

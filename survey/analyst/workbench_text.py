@@ -14,8 +14,8 @@ from typing import Any
 from litestar import Request
 
 from survey.analyst.formatting import num
+from survey.http.i18n import STAFF_SIGN_IN, SUPPORTED, TEXTS, negotiate
 from survey.store.errors import TargetProblem
-from survey.web.i18n import STAFF_SIGN_IN, SUPPORTED, TEXTS, negotiate
 
 __all__ = ["LANGUAGE_COOKIE", "WORKBENCH_TEXT", "target_problem", "workbench_language", "workbench_text"]
 

@@ -23,7 +23,9 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.api.params import BodyId
+from survey.http import ratelimit
+from survey.http.i18n import SUPPORTED
+from survey.http.params import BodyId
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store.db import transaction
@@ -40,8 +42,6 @@ from survey.store.services.responses import (
     normalise_uuid,
     prepare,
 )
-from survey.web import ratelimit
-from survey.web.i18n import SUPPORTED
 
 EXAMPLE_UUID = "0b8f6c3e-3f4b-4a7e-9d55-6c1d2f1e8a10"
 # An online client's clock may be off by hours, not by centuries: 0001-01-01 or year 2999 is a bug or a probe.

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-import survey.analyst.models  # noqa: F401  (registers the snapshot table)
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.analyst.export import FORMATS, load_corrections, write_export
 from survey.analyst.services import METHODS, WeightingSpec, load_context, run_analysis
 from survey.cli._common import DatabaseOption, fail, out, sessions, stages

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-import survey.analyst.models  # noqa: F401  (registers the snapshot table)
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.analyst.report import REPORT_STAGES, report_html, write_pdf
 from survey.analyst.report_text import REPORT_TEXT, report_language
 from survey.analyst.services import METHODS, WeightingSpec

@@ -1,7 +1,7 @@
 """``survey serve``: run the web app with uvicorn, one process or several balanced by the kernel.
 
 With ``--workers N`` (N > 1) the parent process owns N sockets on the port (SO_REUSEPORT: the
-kernel spreads new connections across them) and runs one worker per socket (survey.ops.worker).
+kernel spreads new connections across them) and runs one worker per socket (survey.cli.serve_worker).
 It replaces a worker that dies, stops them all on SIGINT or SIGTERM, and on SIGHUP replaces them
 one by one (a rolling restart, e.g. after installing a new version): see :meth:`_Workers.reload`.
 """
@@ -26,9 +26,9 @@ from types import FrameType
 import typer
 
 from survey.cli._common import DatabaseOption, database_url, fail, out, say_error
-from survey.ops.worker import APP, STOP_SECONDS, Signals, run_worker
+from survey.cli.serve_worker import APP, STOP_SECONDS, Signals, run_worker
+from survey.http import shared_counts
 from survey.settings import get_settings
-from survey.web import shared_counts
 
 _START_SECONDS = 120.0
 _YOUNG_SECONDS = 60.0  # a worker dying sooner than this after its start is restarted ever more slowly
@@ -134,7 +134,7 @@ class _Workers:
         For each socket: start a new worker on it and wait until it accepts; only then ask the old
         one to stop (SIGTERM). Both accept from the same socket meanwhile, so no connection finds
         the port closed; the old one stops accepting, answers the requests it has begun (see
-        survey.ops.worker) and exits while the next slot is replaced. New workers import the code
+        survey.cli.serve_worker) and exits while the next slot is replaced. New workers import the code
         afresh: installing a new version and sending SIGHUP upgrades the server without a gap.
         """
         for slot, old in enumerate(self.slots):

@@ -41,8 +41,8 @@ def create(
 
 def _end_shared_sessions(user_id: int) -> None:
     """With REDIS_URL, staff sessions live in Redis: end them there as well as in the store."""
+    from survey.http.shared_store import session_store  # noqa: PLC0415
     from survey.settings import get_settings  # noqa: PLC0415
-    from survey.web.shared_store import session_store  # noqa: PLC0415
 
     store = session_store(get_settings())
     if store is not None:

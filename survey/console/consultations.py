@@ -23,6 +23,7 @@ import survey.console.consultation_texts  # noqa: F401  (registers the texts)
 from survey.console import texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user, require, visible
 from survey.console.render import page, see_other
+from survey.http import staff_session
 from survey.store.models import Consultation
 from survey.store.services.consultations import (
     LANGUAGES,
@@ -32,7 +33,6 @@ from survey.store.services.consultations import (
     Problem,
 )
 from survey.store.services.counted import live_counts
-from survey.web import staff_session
 from survey.web.trial_link import trial_token
 
 

@@ -18,10 +18,10 @@ from litestar.exceptions import HTTPException, NotFoundException, PermissionDeni
 from litestar.handlers.base import BaseRouteHandler
 from sqlalchemy.orm import Session
 
+from survey.http.staff_session import current_user
 from survey.store.models import Consultation, Role, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
-from survey.web.staff_session import current_user
 
 HOME = "/console"
 LOGIN = f"{HOME}/login"

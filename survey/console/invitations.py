@@ -25,6 +25,7 @@ from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.invitations_letters import letters_pdf
 from survey.console.people_common import consultation_for, field_text
 from survey.console.render import NO_STORE, page, see_other
+from survey.http.staff_session import checked_form
 from survey.store.errors import StoreError
 from survey.store.models import Consultation
 from survey.store.services.invitation_batches import (
@@ -35,7 +36,6 @@ from survey.store.services.invitation_batches import (
     take_batch,
 )
 from survey.store.services.invitations import MAX_BATCH, InvitationService
-from survey.web.staff_session import checked_form
 
 people_texts.install()
 MAX_LETTERS = 5_000  # a PDF of more pages takes minutes and hundreds of megabytes: split the batch

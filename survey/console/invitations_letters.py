@@ -2,7 +2,7 @@
 
 Drawn as HTML and printed to PDF by WeasyPrint (loaded lazily: it needs Pango, which a server may
 lack; the console then says so instead of failing). The QR code is drawn on the server
-(``survey.web.qr``), so no third-party service ever sees a code.
+(``survey.http.qr``), so no third-party service ever sees a code.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from markupsafe import escape
 
 from survey.console import texts
+from survey.http.qr import qr_svg
 from survey.store.models import Consultation
-from survey.web.qr import qr_svg
 
 _STYLE = """
 @page { size: A4; margin: 25mm; }

@@ -27,13 +27,13 @@ from survey.console.people_common import admin_only, consultation_for, field_tex
 from survey.console.people_field import field_ops
 from survey.console.people_grants import grant_context
 from survey.console.render import page, see_other
+from survey.http.staff_session import checked_form, sessions_of
 from survey.store.errors import StoreError
 from survey.store.models import Device, Role, User
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.password_reset import RESET_PATH, issue_reset_link
 from survey.store.services.people import devices_of, staff
 from survey.store.services.users import UserService
-from survey.web.staff_session import checked_form, sessions_of
 
 people_texts.install()
 ROLES = [r.value for r in Role]

@@ -22,11 +22,11 @@ from survey.console import people_texts, texts
 from survey.console.guards import console_guard, console_user
 from survey.console.people_common import admin_only, field_text
 from survey.console.render import see_other
+from survey.http.staff_session import checked_form
 from survey.store.errors import StoreError
 from survey.store.models import Consultation, Role, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
-from survey.web.staff_session import checked_form
 
 people_texts.install()
 GRANTED_ROLES = (Role.ANALYST.value, Role.COORDINATOR.value)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
 from survey.console.render import page
+from survey.http.staff_session import checked_form, sessions_of
 from survey.store.errors import StoreError
 from survey.store.services.password_reset import (
     RESET_PATH,
@@ -25,7 +26,6 @@ from survey.store.services.password_reset import (
     redeem_reset_link,
     reset_link_user,
 )
-from survey.web.staff_session import checked_form, sessions_of
 
 people_texts.install()
 

@@ -22,11 +22,11 @@ import survey.console.consultation_texts  # noqa: F401  (registers the texts)
 from survey.console import texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user, require
 from survey.console.render import page, see_other
+from survey.http import staff_session
 from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.counted import counted_by_version
 from survey.store.services.form_check import MAX_FORM_BYTES, FormReport, check_upload
-from survey.web import staff_session
 
 BODY_LIMIT = MAX_FORM_BYTES + 64 * 1024  # the file plus the form's other fields and multipart framing
 

@@ -24,11 +24,11 @@ from survey.console.people_common import consultation_for, field_text
 from survey.console.people_field import QuotaLine, field_ops
 from survey.console.quotas_text import quota_problem
 from survey.console.render import page, see_other
+from survey.http.staff_session import checked_form
 from survey.questionnaire.model import QuestionType
 from survey.store.errors import NotFoundError, StoreError
 from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.web.staff_session import checked_form
 
 people_texts.install()
 quotas_text.install()

@@ -20,8 +20,8 @@ from litestar.response import Redirect
 
 from survey.console import texts
 from survey.console.nav import CONSULTATION_NAV, MAIN_NAV
+from survey.http import staff_session
 from survey.store.models import Consultation
-from survey.web import staff_session
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"

@@ -15,12 +15,12 @@ from survey.console.invitations import InvitationsController
 from survey.console.people import PeopleController
 from survey.console.people_grants import GrantsController
 from survey.console.people_reset import ResetController
+from survey.console.preview import PreviewController
 from survey.console.questionnaire import QuestionnaireController
 from survey.console.quotas import QuotasController
 from survey.console.render import STATIC
 from survey.console.signin import SignInController
 from survey.console.targets import TargetsController
-from survey.web.preview import PreviewController
 
 CONSOLE_ROUTES: list[ControllerRouterHandler] = [
     SignInController,

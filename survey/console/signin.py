@@ -1,6 +1,6 @@
 """``/console/login`` and ``/console/logout``: the one staff session, opened from the console.
 
-The session and its cookie are the workbench's and the coordinators' (``survey.web.staff_session``),
+The session and its cookie are the workbench's and the coordinators' (``survey.http.staff_session``),
 and failures are throttled by the same limiter; only the form and where it leads are the console's.
 """
 
@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from survey.console import texts
 from survey.console.guards import HOME, LOGIN, VIEW, may, safe_next
 from survey.console.render import NO_STORE, page
+from survey.http import staff_session
+from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
 from survey.store.errors import AuthError
-from survey.web import staff_session
-from survey.web.login_throttle import TooManyAttempts, throttled_sign_in
 
 LIMITER_KEY = "console_login_limiter"
 

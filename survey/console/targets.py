@@ -33,12 +33,12 @@ from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.people_common import consultation_for, field_text
 from survey.console.render import page, see_other
 from survey.console.targets_text import population_problem
+from survey.http.staff_session import checked_form, csrf_ok, read_form
 from survey.store.errors import NotFoundError, TargetsInvalidError
 from survey.store.models import Consultation, Target, TargetSet
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.population_targets import PopulationError, margin_names, margins_of, target_rows
 from survey.store.services.targets import TargetRow, TargetService
-from survey.web.staff_session import checked_form, csrf_ok, read_form
 
 people_texts.install()
 targets_text.install()

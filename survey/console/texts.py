@@ -12,7 +12,7 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from survey.web.i18n import LANGUAGE_NAMES, SUPPORTED, negotiate
+from survey.http.i18n import LANGUAGE_NAMES, SUPPORTED, negotiate
 
 LANGUAGE_COOKIE = "console_lang"
 

@@ -23,21 +23,21 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.adaptive import switch_on
 from field_app.api import assign
-from field_app.models import FieldAdaptivePlan
 from field_app.planning import set_quotas
 from field_app.schemas import ManifestEntry, QuotaCell
 from field_app.sync import record_manifest
 from survey.demo.form import FORM_XLSX
-from survey.demo.population import load_population_table, margins_from_population
+from survey.demo.population import load_population_table
 from survey.demo.sample import generate_sample
 from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
-from survey.store.models import Device, Mode, Response, Role, TargetSet, User
+from survey.store.models import Device, FieldAdaptivePlan, Mode, Response, Role, TargetSet, User
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.grants import grant
 from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.targets import TargetRow, TargetService
 from survey.store.services.users import UserService
+from weighting.targets import margins_from_population
 
 SLUG = "brussels-futures"
 WEIGHTING_VARIABLES = ["sex", "age_group", "education", "municipality", "nationality_group"]

@@ -75,25 +75,6 @@ def load_population_table(path: Path = POPULATION_CSV) -> pd.DataFrame:
     return frame
 
 
-def margins_from_population(population: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
-    """Targets in the weighting format (``variable,category,share``) from a population table.
-
-    A crossed variable is written ``sex:age_group``; its categories are ``F:18-24``.
-    """
-    rows = []
-    total = float(population["count"].sum())
-    for variable in variables:
-        parts = variable.split(":")
-        for part in parts:
-            if part not in population.columns:
-                raise KeyError(f"population table has no column '{part}'")
-        grouped = population.groupby(parts, sort=True)["count"].sum()
-        for key, count in grouped.items():
-            category = ":".join(key) if isinstance(key, tuple) else str(key)
-            rows.append((variable, category, float(count) / total))
-    return pd.DataFrame(rows, columns=["variable", "category", "share"])
-
-
 if __name__ == "__main__":
     build_population_table().to_csv(POPULATION_CSV, index=False)
     print(f"wrote {POPULATION_CSV}")

@@ -7,7 +7,7 @@ from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.response import Response
 
-from survey.ops.metrics import MEDIA_TYPE, exposition
+from survey.metrics import MEDIA_TYPE, exposition
 from survey.ops.readiness import readiness
 
 

@@ -8,8 +8,8 @@ from litestar.params import FromQuery
 from litestar.response import Template
 from sqlalchemy.orm import Session
 
+from survey.http.i18n import SUPPORTED, negotiate, text
 from survey.store.services.consultations import ConsultationService
-from survey.web.i18n import SUPPORTED, negotiate, text
 
 
 class HomeController(Controller):

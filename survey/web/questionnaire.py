@@ -19,7 +19,9 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-from survey.analyst.snapshots import has_published
+from survey.http import csrf, ratelimit
+from survey.http.i18n import SUPPORTED, negotiate, text
+from survey.http.qr import qr_svg
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError, validate
@@ -28,8 +30,7 @@ from survey.store.errors import InvitationError, NotFoundError
 from survey.store.models import Consultation, QuestionnaireVersion, Response, ResponseStatus
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.invitations import InvitationService
-from survey.web import csrf, ratelimit
-from survey.web.i18n import SUPPORTED, negotiate, text
+from survey.store.services.published import has_published
 from survey.web.pages import (
     answers_json,
     form_values,
@@ -39,7 +40,6 @@ from survey.web.pages import (
     visible_pages,
 )
 from survey.web.progress import ProgressStore
-from survey.web.qr import qr_svg
 from survey.web.trial_link import is_trial
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]

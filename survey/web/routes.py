@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from litestar.types import ControllerRouterHandler
 
-from survey.api.responses import ResponseController
 from survey.web.home import HomeController
 from survey.web.questionnaire import QuestionnaireController
 
-WEB_ROUTES: list[ControllerRouterHandler] = [HomeController, QuestionnaireController, ResponseController]
+WEB_ROUTES: list[ControllerRouterHandler] = [HomeController, QuestionnaireController]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-from survey.web.csrf import same_text
+from survey.http.csrf import same_text
 
 
 def trial_token(secret_key: str, slug: str) -> str:

@@ -15,7 +15,7 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-import survey.analyst.models  # noqa: F401  (registers the snapshot table with Base.metadata)
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.app import create_app
 from survey.settings import Settings, load_settings
 from survey.store.db import make_engine, session_factory

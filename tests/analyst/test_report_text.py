@@ -15,8 +15,8 @@ from survey.analyst.formatting import num, number, pct
 from survey.analyst.public_text import TEXT
 from survey.analyst.report_text import REPORT_TEXT, report_language
 from survey.analyst.workbench_text import WORKBENCH_TEXT, target_problem
+from survey.http.i18n import SUPPORTED
 from survey.store.errors import TargetProblem
-from survey.web.i18n import SUPPORTED
 
 
 def _placeholders(text: str) -> set[str]:

@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst import snapshots
 from survey.analyst.audit import bias_audit
-from survey.analyst.models import ResultSnapshot
 from survey.analyst.services import WeightingSpec, analysis_frame, load_context, run_analysis
 from survey.analyst.targets_csv import parse_targets_csv
+from survey.http import staff_session
 from survey.store.db import make_engine, transaction
-from survey.store.models import Base, User
-from survey.web import staff_session
+from survey.store.models import Base, ResultSnapshot, User
 from tests.analyst.conftest import SLUG
 from weighting import Design, Targets, estimate, rake
 

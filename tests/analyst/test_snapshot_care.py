@@ -10,8 +10,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst.models import ResultSnapshot
-from survey.store.models import AuditEntry
+from survey.store.models import AuditEntry, ResultSnapshot
 from tests.analyst.conftest import SLUG, csrf, login
 
 OVERVIEW = f"/analyst/{SLUG}"

@@ -13,11 +13,11 @@ from survey.analyst.report import report_html
 from survey.analyst.routes import LOGIN_LIMITER_KEY
 from survey.analyst.services import WeightingSpec
 from survey.analyst.workbench_text import LANGUAGE_COOKIE
+from survey.http import staff_session
+from survey.http.login_throttle import MAX_PER_ACCOUNT
+from survey.http.session_store import DatabaseSessions, id_hash
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, Response, User, utcnow
-from survey.web import staff_session
-from survey.web.login_throttle import MAX_PER_ACCOUNT
-from survey.web.session_store import DatabaseSessions, id_hash
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD, csrf, login
 
 PAGES = (

@@ -307,8 +307,7 @@ def test_a_draft_is_not_in_the_public_api(client: TestClient, tmp_path: Path) ->
 
 def test_the_closed_page_links_to_published_results(client: TestClient, sessions: sessionmaker[Session],
                                                     tmp_path: Path) -> None:  # fmt: skip
-    from survey.analyst.models import ResultSnapshot
-    from survey.store.models import TargetSet
+    from survey.store.models import ResultSnapshot, TargetSet
 
     _create(client)
     _import(client, "city-future", write_form(tmp_path / "f.xlsx"))

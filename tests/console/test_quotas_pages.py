@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from field_app.models import FieldQuota
 from survey.cli.main import app as cli
-from survey.store.models import AuditEntry
+from survey.store.models import AuditEntry, FieldQuota
 from tests.console.conftest import post
 from tests.factories import store_demo_form
 

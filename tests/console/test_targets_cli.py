@@ -9,9 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from field_app.models import FieldAssignment
 from survey.cli.main import app as cli
-from survey.store.models import AuditEntry, Role, Target, TargetSet
+from survey.store.models import AuditEntry, FieldAssignment, Role, Target, TargetSet
 from tests.console.conftest import make_user
 from tests.factories import store_demo_form
 

@@ -15,7 +15,7 @@ from litestar.testing import TestClient
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
-import field_app.models  # noqa: F401  (field tables on Base.metadata so they are emptied too)
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from field_app.planning import assign
 from survey.app import create_app
 from survey.questionnaire.model import Questionnaire

@@ -10,9 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.models import FieldReceipt
 from field_app.sync import SyncService
-from survey.store.models import Answer, Device, Response
+from survey.store.models import Answer, Device, FieldReceipt, Response
 from tests.field_app.conftest import PASSWORD, SLUG, FieldEnv, basic, login
 
 

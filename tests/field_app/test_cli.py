@@ -7,9 +7,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from field_app.cli import register
-from field_app.models import FieldAssignment
 from survey.cli.main import app as survey_app
-from survey.store.models import Device, User
+from survey.store.models import Device, FieldAssignment, User
 
 
 def test_assign_list_revoke(sessions, field_env, database_url: str) -> None:

@@ -13,8 +13,8 @@ import pytest
 from litestar.testing import TestClient
 
 from field_app.coordinator_login import LIMITER_KEY, safe_next
-from survey.web import staff_session
-from survey.web.login_throttle import MAX_PER_ACCOUNT
+from survey.http import staff_session
+from survey.http.login_throttle import MAX_PER_ACCOUNT
 from tests.field_app.conftest import PASSWORD, FieldEnv, Server, basic, login
 from tests.web.conftest import axe_source
 

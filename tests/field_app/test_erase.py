@@ -14,11 +14,19 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from field_app.models import FieldManifestEntry, FieldReceipt
 from survey.analyst.services import load_context
 from survey.cli.main import app
 from survey.store.db import transaction
-from survey.store.models import Answer, AuditEntry, Invitation, QuestionnaireVersion, Response, ResponseStatus
+from survey.store.models import (
+    Answer,
+    AuditEntry,
+    FieldManifestEntry,
+    FieldReceipt,
+    Invitation,
+    QuestionnaireVersion,
+    Response,
+    ResponseStatus,
+)
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.invitations import InvitationService
 from survey.web.progress import ProgressStore

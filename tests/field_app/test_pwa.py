@@ -202,7 +202,7 @@ def test_offline_page_evaluates_corpus_like_server(server: Server, browser: Any)
 def test_paper_entry_refusal_and_correction(
     server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    from field_app.models import FieldReceipt
+    from survey.store.models import FieldReceipt
 
     context = new_tablet(browser)
     page = context.pages[0] if context.pages else context.new_page()

@@ -10,11 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.adaptive import ACTOR, refresh
-from field_app.models import FieldAdaptivePlan
 from field_app.reports import cell_words
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
-from survey.store.models import AuditEntry, Consultation
+from survey.store.models import AuditEntry, Consultation, FieldAdaptivePlan
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.targets import TargetRow, TargetService
 from tests.analyst.conftest import CSRF

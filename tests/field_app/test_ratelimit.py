@@ -7,8 +7,8 @@ from contextlib import ExitStack
 import pytest
 
 from field_app.api import LIMITER_KEY
+from survey.http.login_throttle import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter, TooManyAttempts
 from survey.store.errors import AuthError
-from survey.web.login_throttle import MAX_PER_ACCOUNT, MAX_PER_CLIENT, LoginLimiter, TooManyAttempts
 from tests.field_app.conftest import PASSWORD, FieldEnv, basic
 
 

@@ -11,9 +11,8 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from field_app.cli import register
-from field_app.models import FieldSupervisorCode
 from field_app.supervisor import code_hash
-from survey.store.models import Device
+from survey.store.models import Device, FieldSupervisorCode
 from tests.field_app.conftest import FieldEnv, basic, login
 from tests.field_app.test_api import auth, interview, sync
 

@@ -10,8 +10,7 @@ import uuid
 
 from sqlalchemy import select
 
-from field_app.models import FieldClockFault, FieldReceipt
-from survey.store.models import Response
+from survey.store.models import FieldClockFault, FieldReceipt, Response
 from tests.field_app.conftest import FieldEnv, basic, login
 from tests.field_app.test_api import interview, sync
 from tests.field_app.test_coordinator_status import row

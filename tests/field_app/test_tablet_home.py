@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.models import FieldReceipt
-from survey.store.models import Response
+from survey.store.models import FieldReceipt, Response
 from tests.field_app.conftest import Server, login_and_pin, open_profile
 from tests.field_app.test_pwa import do_interview
 

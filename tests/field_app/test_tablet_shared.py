@@ -14,10 +14,9 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.models import FieldManifestEntry
 from field_app.planning import assign
 from survey.store.db import transaction
-from survey.store.models import Device, Response, User
+from survey.store.models import Device, FieldManifestEntry, Response, User
 from survey.store.services.consultations import ConsultationService
 from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login_and_pin, open_profile
 from tests.field_app.test_pwa import do_interview

@@ -26,6 +26,8 @@ from field_app.openrosa.app_user_texts import TEXTS
 from field_app.openrosa.app_users import LABEL
 from field_app.planning import assign
 from survey.cli.main import app as cli
+from survey.http import staff_session
+from survey.http.qr import qr_svg
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
 from survey.store.db import transaction
@@ -33,8 +35,6 @@ from survey.store.models import AuditEntry, Device, Response, Role
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
-from survey.web import staff_session
-from survey.web.qr import qr_svg
 from tests.field_app.conftest import (
     FORM,
     PASSWORD,

@@ -15,8 +15,8 @@ import yaml
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from survey.ops.metrics import REGISTRY
-from survey.ops.worker import DRAIN_SECONDS, STOP_SECONDS
+from survey.cli.serve_worker import DRAIN_SECONDS, STOP_SECONDS
+from survey.metrics import REGISTRY
 from survey.settings import load_settings
 from survey.store.db import make_engine
 

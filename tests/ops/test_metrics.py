@@ -23,7 +23,7 @@ from survey.app import create_app
 from survey.demo.load import SLUG, _answers
 from survey.demo.population import load_population_table
 from survey.demo.sample import generate_sample
-from survey.ops.observe import observed
+from survey.http.observe import observed
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Consultation, QuestionnaireVersion
 from tests.ops.conftest import settings_for

@@ -14,7 +14,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.demo.load import SLUG
-from survey.ops.metrics import exposition
+from survey.metrics import exposition
 from survey.store.db import make_engine, session_factory
 from tests.field_app.conftest import FieldEnv, client, field_env, login  # noqa: F401 - fixtures
 from weighting.errors import WeightingError

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from field_app.models import FieldAdaptivePlan, FieldQuota
 from survey.cli.main import app
-from survey.store.models import AuditEntry, Response
+from survey.store.models import AuditEntry, FieldAdaptivePlan, FieldQuota, Response
 from tests.plan.conftest import SLUG, login
 from weighting.field_plan import proportional
 from weighting.representativeness import Cells, weight_effect

@@ -13,12 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.app import create_app
+from survey.http import ratelimit
 from survey.questionnaire.xlsform import load_xlsform
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.consultations import ConsultationService
-from survey.web import ratelimit
 from tests.questionnaire.test_xlsform_bugs import workbook
 
 

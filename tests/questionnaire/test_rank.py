@@ -10,6 +10,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 
 from survey.app import create_app
+from survey.http import ratelimit
 from survey.questionnaire.errors import FormError
 from survey.questionnaire.model import Questionnaire, QuestionType
 from survey.questionnaire.validation import validate
@@ -18,7 +19,6 @@ from survey.store.db import transaction
 from survey.store.models import Answer
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.frames import responses_frame
-from survey.web import ratelimit
 from tests.questionnaire.test_xlsform_bugs import workbook
 from tests.web.test_flow import post, token
 

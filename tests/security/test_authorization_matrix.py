@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from field_app.auth import register_device
 from field_app.planning import assign
 from survey.app import create_app
+from survey.http import staff_session
+from survey.http.session_store import id_hash
 from survey.settings import load_settings
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory, transaction
@@ -36,8 +38,6 @@ from survey.store.models import Role, StaffSession, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
-from survey.web import staff_session
-from survey.web.session_store import id_hash
 from tests.conftest import drop_database, new_database
 from tests.factories import demo_questionnaire
 

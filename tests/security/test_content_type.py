@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.app import create_app
+from survey.http.body_type import declared_encoding
 from survey.settings import ConfigurationError, Settings, load_settings
 from survey.store.models import QuestionnaireVersion, Response
-from survey.web.body_type import declared_encoding
 from tests.factories import valid_answers
 from tests.security.conftest import SLUG
 

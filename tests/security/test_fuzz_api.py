@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.planning import assign
 from survey.app import create_app
+from survey.http import staff_session
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.users import UserService
-from survey.web import staff_session
 from tests.web.conftest import SLUG, store_consultation
 
 PASSWORD = "fuzz-pass-1234"

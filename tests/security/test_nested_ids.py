@@ -23,10 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.openrosa.app_users import create_app_user
 from field_app.planning import assign
-from survey.analyst.models import ResultSnapshot
 from survey.settings import Settings
 from survey.store.db import transaction
-from survey.store.models import Consultation, Response, ResponseStatus, Role, TargetSet
+from survey.store.models import Consultation, Response, ResponseStatus, ResultSnapshot, Role, TargetSet
 from survey.store.services.users import UserService
 from survey.web.progress import ProgressStore
 from tests.factories import valid_answers

@@ -17,14 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.app import create_app
+from survey.http import shared_counts, staff_session
+from survey.http.login_throttle import MAX_PER_ACCOUNT
+from survey.http.ratelimit import RateLimiter
+from survey.http.shared_counts import REQUESTS
 from survey.settings import Settings, load_settings
 from survey.store.db import transaction
 from survey.store.models import Role, StaffSession
 from survey.store.services.users import UserService
-from survey.web import shared_counts, staff_session
-from survey.web.login_throttle import MAX_PER_ACCOUNT
-from survey.web.ratelimit import RateLimiter
-from survey.web.shared_counts import REQUESTS
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 PASSWORD = "redis-pass-1234"

@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 
 from survey.app import create_app
 from survey.cli.main import app as cli
+from survey.http import staff_session
 from survey.settings import Settings, load_settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.users import UserService
-from survey.web import staff_session
 from tests.security.conftest import SLUG
 
 PASSWORD = "session-pass-123"

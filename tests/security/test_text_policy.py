@@ -12,10 +12,10 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.http.text_policy import Refusal, clean_text
 from survey.store.db import transaction
 from survey.store.models import Answer, Device, QuestionnaireVersion, Role
 from survey.store.services.users import UserService
-from survey.web.text_policy import Refusal, clean_text
 from tests.factories import valid_answers
 from tests.security.conftest import SLUG
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import field_app.models  # noqa: F401  (field tables on the metadata)
-import survey.analyst.models  # noqa: F401
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.store.models import Base
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "data-protection.md"

@@ -30,8 +30,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.models import FieldClockFault, FieldReceipt, FieldSupervisorCode
-from survey.analyst.models import ResultSnapshot
 from survey.demo.load import load_demo
 from survey.ops.migration_locks import before_downgrade_sql, migrate_step
 from survey.store import migrate
@@ -39,8 +37,12 @@ from survey.store.db import make_engine, session_factory, transaction
 from survey.store.models import (
     Consultation,
     Device,
+    FieldClockFault,
+    FieldReceipt,
+    FieldSupervisorCode,
     QuestionnaireVersion,
     Response,
+    ResultSnapshot,
     StaffSession,
     TargetSet,
     User,

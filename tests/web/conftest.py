@@ -11,11 +11,11 @@ from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.app import create_app
+from survey.http import ratelimit
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService
-from survey.web import ratelimit
 from tests.factories import demo_questionnaire
 
 SLUG = "brussels-futures"

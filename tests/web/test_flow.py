@@ -239,9 +239,8 @@ def test_two_simultaneous_sends_store_one_response(live_server, version, session
 
 
 def test_thank_you_page_links_to_published_results_only(client, version, sessions) -> None:
-    from survey.analyst.models import ResultSnapshot
     from survey.store.db import transaction
-    from survey.store.models import TargetSet, utcnow
+    from survey.store.models import ResultSnapshot, TargetSet, utcnow
 
     def finish() -> str:
         client.cookies.clear()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from survey.http import ratelimit
 from survey.questionnaire.model import Choice, Page, Question, Questionnaire, QuestionType
 from survey.store.db import transaction
 from survey.store.models import Response
 from survey.store.services.consultations import ConsultationService
-from survey.web import ratelimit
 from tests.web.test_flow import post, token
 
 L = lambda text: {"fr": text, "nl": text, "en": text}  # noqa: E731

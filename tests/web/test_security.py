@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from survey.web import csrf
-from survey.web.ratelimit import RateLimiter
-from survey.web.shared_counts import SlotCounts, TableSpec
+from survey.http import csrf
+from survey.http.ratelimit import RateLimiter
+from survey.http.shared_counts import SlotCounts, TableSpec
 
 KEY = "test-secret-key-0123456789"
 

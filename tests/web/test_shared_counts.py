@@ -19,12 +19,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from survey.http.login_throttle import MAX_PER_ACCOUNT, LoginLimiter, TooManyAttempts
+from survey.http.ratelimit import RateLimiter, client_key
+from survey.http.shared_counts import SharedTable, SlotCounts, TableSpec
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.users import UserService
-from survey.web.login_throttle import MAX_PER_ACCOUNT, LoginLimiter, TooManyAttempts
-from survey.web.ratelimit import RateLimiter, client_key
-from survey.web.shared_counts import SharedTable, SlotCounts, TableSpec
 from tests.factories import valid_answers
 from tests.served import post_json, status_of, survey_serve
 

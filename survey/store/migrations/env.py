@@ -2,8 +2,7 @@
 
 from alembic import context
 
-import field_app.models  # noqa: F401 - registers the field app's tables on Base.metadata
-import survey.analyst.models  # noqa: F401 - registers the analyst's tables on Base.metadata
+import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.store.db import make_engine
 from survey.store.models import Base
 

@@ -3,9 +3,20 @@
 from survey.store.models._audit import AuditEntry
 from survey.store.models._base import Base, utcnow
 from survey.store.models._consultation import Consultation, QuestionnaireVersion
+from survey.store.models._field import (
+    FieldAdaptivePlan,
+    FieldAssignment,
+    FieldClockFault,
+    FieldDeviceReport,
+    FieldManifestEntry,
+    FieldQuota,
+    FieldReceipt,
+    FieldSupervisorCode,
+)
 from survey.store.models._grant import Grant
 from survey.store.models._invitation import Invitation
 from survey.store.models._response import Answer, ErasedResponse, Mode, Response, ResponseStatus
+from survey.store.models._snapshot import ResultSnapshot
 from survey.store.models._staff_session import StaffSession
 from survey.store.models._target import Target, TargetSet
 from survey.store.models._user import Device, Role, User
@@ -17,12 +28,21 @@ __all__ = [
     "Consultation",
     "Device",
     "ErasedResponse",
+    "FieldAdaptivePlan",
+    "FieldAssignment",
+    "FieldClockFault",
+    "FieldDeviceReport",
+    "FieldManifestEntry",
+    "FieldQuota",
+    "FieldReceipt",
+    "FieldSupervisorCode",
     "Grant",
     "Invitation",
     "Mode",
     "QuestionnaireVersion",
     "Response",
     "ResponseStatus",
+    "ResultSnapshot",
     "Role",
     "StaffSession",
     "Target",

@@ -30,7 +30,7 @@ from anyio import to_thread
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.ops import metrics
+from survey import metrics
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store import bulk

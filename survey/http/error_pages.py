@@ -13,7 +13,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 
-from survey.web.i18n import SUPPORTED, negotiate, text
+from survey.http.i18n import SUPPORTED, negotiate, text
 
 __all__ = ["error_page", "wants_html"]
 

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey.store.models import Base, utcnow
+from survey.store.models._base import Base, utcnow
 
 
 class ResultSnapshot(Base):

@@ -11,8 +11,7 @@ import datetime as dt
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from survey.store.models import Base, utcnow
-from survey.store.models._base import BigId
+from survey.store.models._base import Base, BigId, utcnow
 
 
 class FieldAssignment(Base):

@@ -25,12 +25,12 @@ from litestar.exceptions import HTTPException
 from litestar.status_codes import HTTP_429_TOO_MANY_REQUESTS
 from sqlalchemy.orm import Session
 
+from survey.http import shared_counts
+from survey.http.ratelimit import client_address, client_key
+from survey.http.shared_counts import LOGINS, SPECS, CountTable, Rows, SlotCounts
 from survey.store.errors import AuthError
 from survey.store.models import User
 from survey.store.services.users import UserService
-from survey.web import shared_counts
-from survey.web.ratelimit import client_address, client_key
-from survey.web.shared_counts import LOGINS, SPECS, CountTable, Rows, SlotCounts
 
 WINDOW_SECONDS = SPECS[LOGINS].window
 MAX_PER_ACCOUNT = 5

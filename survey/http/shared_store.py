@@ -3,7 +3,7 @@
 Why: the workers of one ``survey serve`` share memory, but several servers behind one proxy each
 counted on their own, so a client got the limits once per server. With ``REDIS_URL`` every server
 counts in, and reads sessions from, the same Redis. Without it, nothing here is used and the shared
-memory of :mod:`survey.web.shared_counts` stays the default.
+memory of :mod:`survey.http.shared_counts` stays the default.
 
 Nothing kept names anyone, as in memory: a count's key is an HMAC of ``client:<address>`` or
 ``account:<name>`` under a secret derived from ``SECRET_KEY`` (which the servers share), and a
@@ -31,8 +31,8 @@ from typing import Any
 import redis
 from sqlalchemy.orm import Session
 
+from survey.http.shared_counts import Rows, TableSpec
 from survey.settings import Settings
-from survey.web.shared_counts import Rows, TableSpec
 
 __all__ = ["RedisSessions", "RedisSlotCounts", "connect", "session_store"]
 
@@ -52,7 +52,7 @@ def counts_secret(secret_key: str) -> bytes:
 
 
 class RedisSlotCounts:
-    """The table interface of :class:`survey.web.shared_counts.SlotCounts`, kept in Redis."""
+    """The table interface of :class:`survey.http.shared_counts.SlotCounts`, kept in Redis."""
 
     def __init__(self, spec: TableSpec, client: redis.Redis, secret: bytes, name: str) -> None:
         self.spec = spec

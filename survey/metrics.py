@@ -74,7 +74,7 @@ WEIGHTING_RUNS = Histogram(
 
 
 def observe_request(method: str, route: str, status: int, seconds: float) -> None:
-    """Count one answered request (called once per response by :mod:`survey.ops.observe`)."""
+    """Count one answered request (called once per response by :mod:`survey.http.observe`)."""
     REQUESTS.labels(method, route, str(status)).inc()
     LATENCY.labels(method, route).observe(seconds)
     if status == 429:

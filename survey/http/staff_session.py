@@ -26,9 +26,9 @@ from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
+from survey.http.csrf import same_text
+from survey.http.session_store import DatabaseSessions, SessionStore, id_hash
 from survey.store.models import User
-from survey.web.csrf import same_text
-from survey.web.session_store import DatabaseSessions, SessionStore, id_hash
 
 SESSION_COOKIE = "staff_session"
 CSRF_COOKIE = "staff_csrf"

@@ -17,7 +17,7 @@ from contextvars import ContextVar
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
-from survey.ops.metrics import UNMATCHED, observe_request
+from survey.metrics import UNMATCHED, observe_request
 
 HEADER = b"x-request-id"
 _VALID = re.compile(rb"^[A-Za-z0-9._-]{8,64}$")

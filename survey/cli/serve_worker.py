@@ -27,8 +27,8 @@ from multiprocessing.synchronize import Event
 import uvicorn
 
 from survey.cli._common import say_unexpected
-from survey.web import shared_counts
-from survey.web.shared_counts import SharedTable
+from survey.http import shared_counts
+from survey.http.shared_counts import SharedTable
 
 APP = "survey.app:create_app"
 STOP_SECONDS = 30.0  # the parent kills a worker still busy this long after SIGTERM

@@ -16,8 +16,8 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
-from survey.web import shared_counts
-from survey.web.shared_counts import REQUESTS, SPECS, CountTable, SlotCounts
+from survey.http import shared_counts
+from survey.http.shared_counts import REQUESTS, SPECS, CountTable, SlotCounts
 
 
 def _own_table() -> SlotCounts:

@@ -25,12 +25,12 @@ import survey.console.consultation_texts  # noqa: F401  (registers the preview t
 from survey.console import texts as console_texts
 from survey.console.guards import VIEW, console_guard, console_user, require
 from survey.console.render import NO_STORE
+from survey.http import staff_session
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.web import staff_session
 from survey.web.pages import answers_json, form_values, question_views
 from survey.web.questionnaire import Visitor, _render, _visitor
 

@@ -19,7 +19,8 @@ from litestar.status_codes import (
     HTTP_503_SERVICE_UNAVAILABLE,
 )
 
-from survey.ops.observe import current_request_id
+from survey.http.error_pages import error_page, wants_html
+from survey.http.observe import current_request_id
 from survey.store.errors import (
     AuthError,
     ConflictError,
@@ -31,7 +32,6 @@ from survey.store.errors import (
     TargetsInvalidError,
     UnavailableError,
 )
-from survey.web.error_pages import error_page, wants_html
 from weighting import WeightingError
 
 log = logging.getLogger("survey.web")
