@@ -103,7 +103,7 @@ class _Builder:
         item.update(choice.filters)
         return item
 
-    def question(self, question: Question) -> dict[str, Any]:
+    def question(self, question: Question) -> dict[str, Any]:  # noqa: PLR0912  (to split once media lands)
         element: dict[str, Any] = {"name": question.name, "type": _TYPES[question.type]}
         bind: dict[str, Any] = {}
         if question.type is QuestionType.CALCULATE:
