@@ -13,6 +13,7 @@ interviewer is not assigned to is refused (403), whether or not it exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -51,10 +52,9 @@ def _not_yours(instance: Instance) -> PermissionDeniedException:
 
 
 def locate_by_form(
-    session: Session, user: User, instance: Instance
+    session: Session, assigned: list[Consultation], instance: Instance
 ) -> tuple[Consultation, QuestionnaireVersion]:
-    """The assigned consultation and version an instance belongs to, by its form id and version."""
-    assigned = assigned_consultations(session, user.id)
+    """The consultation (of ``assigned``) and version an instance belongs to, by form id and version."""
     slug, dot, _ = instance.form_id.partition(".")
     named = next((c for c in assigned if c.slug == slug), None) if dot else None
     if named is not None:
@@ -81,6 +81,19 @@ def locate_by_form(
     return having[0], submitted_version(session, having[0], instance)
 
 
+ConsultationUrl = Callable[[str], str]
+
+
+def provide_assigned(db_session: NamedDependency[Session], user: NamedDependency[User]) -> list[Consultation]:
+    """Every consultation the interviewer is assigned to."""
+    return assigned_consultations(db_session, user.id)
+
+
+def provide_consultation_url(request: Request[Any, Any, Any]) -> ConsultationUrl:
+    """A consultation's own address beside this one: ``…/openrosa`` → ``…/openrosa/SLUG``."""
+    return lambda slug: f"{base_of(request)}/{slug}"
+
+
 class ServerOpenRosaController(Controller):
     """The form list of every assigned consultation, and one submission URL for all of them."""
 
@@ -90,33 +103,36 @@ class ServerOpenRosaController(Controller):
     dependencies = {  # noqa: RUF012
         "user": Provide(provide_interviewer, sync_to_thread=True),
         "device_of": Provide(provide_device_of, sync_to_thread=False),
+        "assigned": Provide(provide_assigned, sync_to_thread=True),
+        "consultation_url": Provide(provide_consultation_url, sync_to_thread=False),
     }
     include_in_schema = False
 
     @get("/formList", sync_to_thread=True)
     def form_list(
         self,
-        request: Request[Any, Any, Any],
         db_session: NamedDependency[Session],
-        user: NamedDependency[User],
+        assigned: NamedDependency[list[Consultation]],
+        consultation_url: NamedDependency[ConsultationUrl],
         form_id: Annotated[str | None, QueryParameter(name="formID", max_length=400)] = None,
     ) -> Response[str]:
         """The current form of each assigned consultation as ``slug.form_id`` (``?formID=``: that one only)."""
-        prefix = base_of(request)
         entries = []
-        for consultation in assigned_consultations(db_session, user.id):
+        for consultation in assigned:
             version = ConsultationService(db_session).current_version(consultation)
             listed_id = server_form_id(consultation, version.form_id)
             if form_id not in (None, listed_id):
                 continue
             xform = cached_xform(version, listed_id)  # the id is in the XForm, so in its hash
-            own = f"{prefix}/{consultation.slug}"
+            own = consultation_url(consultation.slug)
             download = f"{own}/form.xml?formID={quote(listed_id, safe='')}"
             entries.append(list_entry(xform, listed_id, download, f"{own}/manifest"))
         return form_list_document(entries)
 
     @get("/submission", sync_to_thread=True, status_code=204)
-    def probe(self, request: Request[Any, Any, Any], user: NamedDependency[User]) -> Response[None]:
+    def probe(
+        self, request: Request[Any, Any, Any], assigned: NamedDependency[list[Consultation]]
+    ) -> Response[None]:
         """The HEAD probe (declared as GET, see :mod:`survey.http.head`): credentials and body size."""
         return Response(None, status_code=204, headers={**VERSION_HEADERS, **accept_length(request)})
 
@@ -127,14 +143,12 @@ class ServerOpenRosaController(Controller):
         db_session: NamedDependency[Session],
         user: NamedDependency[User],
         device_of: NamedDependency[DeviceOf],
+        assigned: NamedDependency[list[Consultation]],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[str]:
         """Store one interview of any assigned consultation, routed by its form id and version."""
-        return store_submission(
-            request,
-            db_session,
-            user,
-            device_of,
-            data,
-            lambda instance: locate_by_form(db_session, user, instance),
-        )
+
+        def locate(instance: Instance) -> tuple[Consultation, QuestionnaireVersion]:
+            return locate_by_form(db_session, assigned, instance)
+
+        return store_submission(request, db_session, user, device_of, data, locate)

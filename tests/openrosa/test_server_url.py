@@ -18,6 +18,7 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from field_app.openrosa.app_users import create_app_user
 from field_app.planning import assign
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
@@ -150,3 +151,45 @@ def test_forms_of_other_consultations_are_refused_and_plain_ids_are_routed_when_
             session.scalar(select(Response.id).join(Consultation).where(Consultation.slug == "elsewhere"))
             is None
         )
+
+
+def test_an_app_user_at_the_server_address_reaches_its_own_consultation_only(
+    client: TestClient,
+    sessions: sessionmaker[Session],
+    three: None,  # type: ignore[type-arg]
+) -> None:
+    """int1 is assigned to three consultations; the key made for twin lists and takes twin's form only."""
+    with transaction(sessions) as session:
+        twin = ConsultationService(session).get("twin")
+        _, key = create_app_user(session, twin, UserService(session).named("int1"), "Phone 1", actor="test")
+    server = f"/openrosa/key/{key}"
+    reply = client.get(f"{server}/formList", headers=OPENROSA)
+    assert reply.status_code == 200, reply.text
+    [entry] = [
+        {child.tag.removeprefix(LIST): child.text or "" for child in xform}
+        for xform in ET.fromstring(reply.text).iterfind(f"{LIST}xform")
+    ]
+    assert entry["formID"] == "twin.field_test"
+    assert entry["downloadUrl"].endswith(f"/openrosa/twin/key/{key}/form.xml?formID=twin.field_test")
+    xform = client.get(entry["downloadUrl"], headers=OPENROSA)
+    assert xform.status_code == 200 and entry["hash"] == "md5:" + hashlib.md5(xform.text.encode()).hexdigest()
+    assert client.get(entry["manifestUrl"], headers=OPENROSA).status_code == 200
+    assert client.head(f"{server}/submission", headers=OPENROSA).status_code == 204
+    instance_id = str(uuid.uuid4())
+    files = {
+        "xml_submission_file": (
+            "submission.xml",
+            fill(xform.text, ANSWERS, f"uuid:{instance_id}"),
+            "text/xml",
+        )
+    }
+    assert client.post(f"{server}/submission", files=files, headers=OPENROSA).status_code == 201
+    assert _consultation_of(sessions, instance_id) == "twin"
+    solo = client.get("/openrosa/solo/form.xml", headers={**OPENROSA, **basic("int1")}).text
+    files = {
+        "xml_submission_file": ("submission.xml", fill(solo, ANSWERS, f"uuid:{uuid.uuid4()}"), "text/xml")
+    }
+    refused = client.post(f"{server}/submission", files=files, headers=OPENROSA)
+    assert refused.status_code == 403, refused.text  # int1's other consultation is not the key's
+    unknown = client.get("/openrosa/key/999.not-a-key/formList", headers=OPENROSA)
+    assert unknown.status_code == 401, unknown.text

@@ -193,6 +193,8 @@ FIELD_DEVICE = {  # tablets (Bearer device token), ODK Collect (interviewer's Ba
     ("GET", "/openrosa/{slug:str}/key/{token:str}/submission"),
     ("POST", "/openrosa/{slug:str}/key/{token:str}/submission"),
     ("GET", "/openrosa/{slug:str}/key/{token:str}/media/{name:str}"),
+    ("GET", "/openrosa/key/{token:str}/formList"), ("GET", "/openrosa/key/{token:str}/submission"),
+    ("POST", "/openrosa/key/{token:str}/submission"),
 }  # fmt: skip
 
 AUTOMATIC = {"OPTIONS"}  # Litestar answers OPTIONS itself on every path
