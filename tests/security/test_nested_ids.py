@@ -125,6 +125,7 @@ BODY_NAMES_ITS_CONSULTATION = {"/field/api/sync", "/field/api/admin/import"}
 ORDINALS_WITHIN_THE_CONSULTATION = {
     "/console/c/{slug:str}/preview/{number:int}",
     "/console/c/{slug:str}/preview/{number:int}/p/{page:int}",
+    "/console/c/{slug:str}/preview/{number:int}/tablet",
 }
 
 
