@@ -18,7 +18,11 @@ Examples:
     ['variable', 'category', 'estimate', 'se', 'ci_low', 'ci_high', 'n']
 """
 
-from weighting._independence import IndependenceTest, RaoScottStatistic, rao_scott_test
+import sys
+from importlib import import_module
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
 from weighting.calibrate import Calfun, calibrate
 from weighting.design import Design, Step
 from weighting.diagnostics import (
@@ -42,14 +46,55 @@ from weighting.errors import (
     VariableError,
     WeightingError,
 )
-from weighting.estimate import Estimate, EstimateTable, estimate
 from weighting.poststratify import poststratify
 from weighting.rake import rake
-from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
-from weighting.supplied import ReplicateType, recalibrate_replicates, supplied_replicates
 from weighting.targets import Margin, Targets
-from weighting.trim import trim
-from weighting.variance import residualise, taylor_covariance, taylor_variance
+
+if TYPE_CHECKING:
+    from weighting._independence import IndependenceTest, RaoScottStatistic, rao_scott_test
+    from weighting.estimate import Estimate, EstimateTable, estimate
+    from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
+    from weighting.supplied import ReplicateType, recalibrate_replicates, supplied_replicates
+    from weighting.trim import trim
+    from weighting.variance import residualise, taylor_covariance, taylor_variance
+
+# Loaded on first use: estimation, variance, replicates and the independence test are a third of
+# the package's import time, which `survey weight` (weights only) would pay on every run.
+_LAZY = {
+    **dict.fromkeys(("IndependenceTest", "RaoScottStatistic", "rao_scott_test"), "_independence"),
+    **dict.fromkeys(("Estimate", "EstimateTable", "estimate"), "estimate"),
+    **dict.fromkeys(
+        ("ReplicateFailure", "ReplicateKind", "ReplicateWeights", "replicate_weights"), "replicates"
+    ),
+    **dict.fromkeys(("ReplicateType", "recalibrate_replicates", "supplied_replicates"), "supplied"),
+    "trim": "trim",
+    **dict.fromkeys(("residualise", "taylor_covariance", "taylor_variance"), "variance"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _LAZY.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
+
+class _Package(ModuleType):
+    """The package, whose ``estimate`` and ``trim`` stay the functions once their submodules load.
+
+    Why: importing a submodule sets it as an attribute of its package, so ``weighting.trim`` would
+    become the module ``weighting/trim.py`` after a ``from weighting.trim import ...`` anywhere.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _LAZY.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 __all__ = [
     "BoundsError",

@@ -76,11 +76,13 @@ def stages(total: int) -> Iterator[Callable[[str], None]]:
     Why stages, not rows: a report or an export spends its time in a few long steps (loading,
     weighting, estimating, rendering); naming the current one tells the analyst where it is.
     """
+    if not console.is_terminal:  # no bar (it would print only a stray blank line), nor its imports
+        yield lambda _description: None
+        return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: PLC0415
 
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    # Off when stderr is not a terminal: a bar there prints only a stray blank line before the output.
-    with Progress(*columns, console=console, transient=True, disable=not console.is_terminal) as progress:
+    with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("starting", total=total)
         started = 0
 

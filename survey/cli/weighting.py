@@ -422,7 +422,7 @@ def weight_command(
     import polars as pl
 
     from survey.tabular import TableError, analysis_columns, na_set
-    from weighting import Design, WeightingError, trim
+    from weighting import Design, WeightingError
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
     _check_writable(dest, diagnostics)
@@ -451,6 +451,8 @@ def weight_command(
             design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
             design = _weight(design, goal, method, opts)
             if caps is not None:
+                from weighting import trim  # loads the replicate machinery: only when asked
+
                 design = trim(design, *caps)
         old_replicates = [c for c in stale if c != weight_column]
         result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from survey.console import people_texts, texts
 from survey.console.guards import console_guard, console_user
 from survey.console.people_common import admin_only, field_text
+from survey.console.problem_texts import problem
 from survey.console.render import see_other
 from survey.http.staff_session import checked_form
 from survey.store.errors import StoreError
@@ -79,5 +80,5 @@ class GrantsController(Controller):
                    by=actor.username, by_id=actor.id)  # fmt: skip
         except StoreError as exc:
             db.rollback()
-            return detail_page(request, db, person.id, status=400, error=str(exc))
+            return detail_page(request, db, person.id, status=400, error=problem(str(exc), lang))
         return see_other(f"/console/people/{person.id}")

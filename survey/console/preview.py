@@ -1,10 +1,15 @@
-"""Preview of a questionnaire version exactly as a citizen sees it, for organisers; nothing is stored.
+"""Preview of a questionnaire version exactly as a citizen sees it, and as the tablet shows it, for
+organisers; nothing is stored.
 
 The citizen page template and its views (``pages.question_views``) render the page, in any
 language and in easy-read, so what the organiser checks is what citizens get. The buttons post
 back here: the page's answers are validated (errors show as a citizen would see them) and the
 preview moves to the next or previous page, but no response row is ever created. Every page of
 the version can be reached, whatever the answers, so that none stays unchecked.
+
+The tablet preview (``.../tablet``) is the field app's own interview screen (its scripts from
+``field_app/static``) on the version's content, the document a tablet downloads; the answers stay
+in the page (``static/tablet-preview.js``) and are never sent.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
@@ -21,10 +26,10 @@ from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 from sqlalchemy.orm import Session
 
-import survey.console.consultation_texts  # noqa: F401  (registers the preview texts)
+from survey.console import consultation_texts, preview_texts  # noqa: F401  (register their texts)
 from survey.console import texts as console_texts
 from survey.console.guards import VIEW, console_guard, console_user, require
-from survey.console.render import NO_STORE
+from survey.console.render import NO_STORE, page
 from survey.http import staff_session
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
@@ -35,6 +40,7 @@ from survey.web.pages import answers_json, form_values, question_views
 from survey.web.questionnaire import Visitor, _render, _visitor
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
+TABLET_WORDS = ("paused", "paused_title", "finished", "finished_title", "resume", "restart")
 
 
 def _version(
@@ -92,6 +98,26 @@ class PreviewController(Controller):
         _version(db_session, request, slug, number)
         query = urlencode({"lang": lang or "", "easy": easy or "0"})
         return Redirect(f"/console/c/{slug}/preview/{number}/p/1?{query}", status_code=303)
+
+    @get("/tablet", sync_to_thread=True)
+    def tablet(
+        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+    ) -> Response[str]:  # fmt: skip
+        """The version as the tablet's interview screen draws it, in the respondent's language."""
+        _consultation, version = _version(db_session, request, slug, number)
+        visitor = _visitor(request, lang, easy)
+        language = console_texts.text(f"lang_{visitor.lang}", visitor.lang)
+        easy_read = ", " + console_texts.text("easy_read", visitor.lang) if visitor.easy else ""
+        heading = console_texts.text(
+            "tablet_preview_of", visitor.lang, n=number, language=language, easy=easy_read
+        )
+        data = {
+            "slug": slug, "version_id": version.id, "language": visitor.lang, "easy": visitor.easy,
+            "questionnaire": version.content,
+            "texts": {key: console_texts.text(f"tablet_preview_{key}", visitor.lang) for key in TABLET_WORDS},
+        }  # fmt: skip
+        return page(request, "preview_tablet.html", heading=heading, slug=slug, data=data)
 
     @get("/p/{page:int}", sync_to_thread=True)
     def show(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from survey.console import texts
+from survey.console import problem_texts, texts
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<file>.+): no column 'count'$"), "t_p_no_count"),
@@ -41,9 +41,10 @@ def install() -> None:
 
 
 def population_problem(problem: str, lang: str) -> str:
-    """``problem`` in ``lang`` when it is one of the known sentences, else as it is."""
+    """``problem`` in ``lang`` when it is one of the known sentences (a file the table reader could
+    not read included: :mod:`survey.console.problem_texts`), else as it is."""
     for pattern, key in _PATTERNS:
         found = pattern.match(problem)
         if found:
             return texts.text(key, lang, **found.groupdict())
-    return problem
+    return problem_texts.problem(problem, lang)

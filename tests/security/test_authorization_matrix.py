@@ -132,6 +132,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("POST", "/console/c/{slug:str}/questionnaire"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/console/c/{slug:str}/preview/{number:int}"): Staff(LEADS, "consultation", COOKIE),
     ("GET", "/console/c/{slug:str}/preview/{number:int}/p/{page:int}"): Staff(LEADS, "consultation", COOKIE),
+    ("GET", "/console/c/{slug:str}/preview/{number:int}/tablet"): Staff(LEADS, "consultation", COOKIE),
     ("POST", "/console/c/{slug:str}/preview/{number:int}/p/{page:int}"): Staff(LEADS, "consultation", COOKIE),
     ("GET", "/console/audit"): Staff(LEADS, "global", COOKIE),  # each sees the entries of their grants
     ("GET", "/console/people"): Staff(ADMIN, "global", COOKIE),

@@ -128,6 +128,7 @@ ORDINALS_WITHIN_THE_CONSULTATION = {
     "/console/c/{slug:str}/preview/{number:int}",
     "/console/c/{slug:str}/preview/{number:int}/p/{page:int}",
     "/openrosa/{slug:str}/media/{name:str}",
+    "/console/c/{slug:str}/preview/{number:int}/tablet",
 }
 
 
