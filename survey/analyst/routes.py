@@ -6,7 +6,6 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -22,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
-from survey.analyst.charts import grouped_bars
 from survey.analyst.crosstab import breakdown_choices, crosstab
 from survey.analyst.page_csv import breakdown_frame, csv_download, key_choices, results_frame
 from survey.analyst.pages import HTML
@@ -34,11 +32,11 @@ from survey.analyst.public import PublicResultsController
 from survey.analyst.render import (
     STATIC,
     bias_chart,
+    breakdown_chart,
     comment_groups,
     diagnostics_charts,
     question_chart,
 )
-from survey.analyst.report_text import mode_name
 from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
@@ -48,7 +46,7 @@ from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
-from survey.analyst.workbench_text import target_problem, workbench_language, workbench_text
+from survey.analyst.workbench_text import target_problem, workbench_language
 from survey.http import staff_session
 from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
 from survey.store.errors import AuthError, TargetsInvalidError
@@ -279,18 +277,7 @@ class WorkbenchController(Controller):
             except WeightingError as exc:
                 error = weighting_message(exc, workbench_language(request))
         if table is not None:
-            lang, labels = workbench_language(request), context.labels
-            words = workbench_text(lang)
-            label = words["mode"] if by == "mode" else labels.question(by, lang)
-            series: dict[str, Sequence[float]] = {
-                mode_name(g, lang) if by == "mode" else labels.choice(by, g, lang): v
-                for g, v in table.series().items()
-            }
-            chart = grouped_bars(
-                words["by_title"].format(question=labels.question(question, lang), by=label),
-                [labels.choice(question, c, lang) for c in table.categories], series,
-                desc=words["crosstab_desc"], lang=lang,
-            )  # fmt: skip
+            chart = breakdown_chart(table, context.labels, workbench_language(request))
         if table is not None and request.query_params.get("format") == "csv":
             return csv_download(breakdown_frame(table, context.labels, workbench_language(request)),
                                 f"{slug}-{question}-by-{by}.csv")  # fmt: skip
