@@ -160,7 +160,7 @@ def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -
     else:
         unit = words["axis_mean_open"]
     return charts.estimate_bars(
-        title or name,
+        title or stored["labels"].get(lang) or name,
         labels,
         est,
         unweighted=unweighted,
