@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
 from survey.analyst.crosstab import breakdown_choices, crosstab
-from survey.analyst.page_csv import breakdown_frame, csv_download, key_choices, results_frame
+from survey.analyst.page_csv import (
+    bias_frame,
+    breakdown_frame,
+    csv_download,
+    fit_frame,
+    key_choices,
+    results_frame,
+)
 from survey.analyst.pages import HTML
 from survey.analyst.pages import form_data as _form
 from survey.analyst.pages import page as _page
@@ -235,9 +242,11 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
     def weighting(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         context, analysis, error = self._analysis(request, db_session, slug)
         lang = workbench_language(request)
+        if analysis and request.query_params.get("format") == "csv":
+            return csv_download(fit_frame(analysis, context.labels, lang), f"{slug}-fit.csv")
         charts = diagnostics_charts(analysis, context.labels, lang) if analysis else None
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
@@ -289,10 +298,12 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         context, analysis, error = self._analysis(request, db_session, slug)
         lang = workbench_language(request)
         audit = bias_audit(context, analysis, lang) if analysis else None
+        if audit and request.query_params.get("format") == "csv":
+            return csv_download(bias_frame(audit, context.labels, lang), f"{slug}-sample-make-up.csv")
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
                      audit=audit, margins=bias_chart(audit, context.labels, lang) if audit else [], error=error, query=_query(request))  # fmt: skip
 
