@@ -316,7 +316,10 @@ def grouped_bars(
             if marks is not None and math.isfinite(marks[i]):
                 xm = axis.position(marks[i], x0, x1)
                 bars.append(_diamond(xm, cy))
-                right = max(right, xm + 6)
+                if (
+                    xm - 6 < right + 7 + text_width(text) and xm + 6 > right
+                ):  # the value goes past the diamond
+                    right = max(right, xm + 6)
             bars.append(_text(right + 5, cy + 4.5, text))
             y += bar + 3
         y += 6

@@ -38,7 +38,10 @@
     button.type = "button";
     button.className = "png-download";
     button.textContent = source.getAttribute("data-png");
-    button.setAttribute("aria-label", source.getAttribute("data-png-label"));
+    var named = document.createElement("span");  // read aloud, not shown: which chart this saves
+    named.className = "sr-only";
+    named.textContent = " – " + source.getAttribute("data-title");
+    button.appendChild(named);
     button.addEventListener("click", function () { png(source); });
     source.after(button);
   });
