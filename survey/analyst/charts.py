@@ -31,16 +31,9 @@ from survey.analyst.formatting import num, number, pct
 from survey.analyst.palette import AXIS, BACKGROUND, GRID, INK, OUTLINE, WHISKER, Role, colour, series_colours
 
 __all__ = [
-    "FONT",
-    "WIDTH",
-    "Chart",
-    "estimate_bars",
-    "frame",
-    "grouped_bars",
-    "histogram",
-    "text_width",
-    "wrap",
-]
+    "FONT", "LINE", "PAD", "WIDTH", "Chart", "estimate_bars", "frame", "grouped_bars", "histogram", "svg_text",
+    "text_width", "tick_label", "wrap",
+]  # fmt: skip
 
 WIDTH = 420
 FONT = 13  # the one text size on a chart (titles 14): 11.3 px on a 390 px phone
@@ -117,8 +110,9 @@ def _slug(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:60] or "chart"
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = FONT, bold: bool = False,
-          fill: str = INK) -> str:  # fmt: skip
+def svg_text(x: float, y: float, text: str, *, anchor: str = "start", size: int = FONT, bold: bool = False,
+             fill: str = INK) -> str:  # fmt: skip
+    """One line of text, escaped; never below ``FONT`` on a chart (the 390 px phone test holds it)."""
     weight = ' font-weight="bold"' if bold else ""
     return (
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight}>'
@@ -127,8 +121,9 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = F
 
 
 def _title_lines(title: str, y: float) -> tuple[list[str], float]:
+    """A downloaded chart's title, wrapped onto up to three lines; also the y below it."""
     lines = wrap(title, WIDTH - 2 * PAD, TITLE_FONT, 3)
-    parts = [_text(PAD, y + TITLE_FONT + i * (TITLE_FONT + 4), line, size=TITLE_FONT, bold=True)
+    parts = [svg_text(PAD, y + TITLE_FONT + i * (TITLE_FONT + 4), line, size=TITLE_FONT, bold=True)
              for i, line in enumerate(lines)]  # fmt: skip
     return parts, y + len(lines) * (TITLE_FONT + 4) + 6
 
@@ -165,7 +160,7 @@ def _figure(value: float, lang: str) -> str:
     return num(value, lang, 0 if abs(value) >= 100 else 1 if abs(value) >= 10 else 2)
 
 
-def _tick(value: float, lang: str, percent: bool, step: float) -> str:
+def tick_label(value: float, lang: str, percent: bool, step: float) -> str:
     """A tick label with no more digits than the step needs (20 %, 2,5, 0,25)."""
     digits = 0
     scaled = step * (100 if percent else 1)
@@ -196,7 +191,7 @@ def _legend(items: Sequence[tuple[str, str, str]], y: float) -> tuple[list[str],
         else:
             parts.append(f'<rect x="{x:.1f}" y="{cy - 6:.1f}" width="12" height="12" fill="{fill}" '
                          f'stroke="{OUTLINE}" stroke-width="0.5"/>')  # fmt: skip
-        parts.append(_text(x + 18, cy + 4.5, shown))
+        parts.append(svg_text(x + 18, cy + 4.5, shown))
         x += width + 16
     return parts, y + (row + 1) * (LINE + 4) + 4
 
@@ -213,13 +208,13 @@ def _axis(axis: Axis, x0: float, x1: float, top: float, bottom: float, unit: str
         parts.append(
             f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="{AXIS}"/>'
         )
-        parts.append(_text(x, bottom + 5 + FONT, _tick(value, lang, percent, step), anchor="middle"))
+        parts.append(svg_text(x, bottom + 5 + FONT, tick_label(value, lang, percent, step), anchor="middle"))
     if axis.low < 0 < axis.high:
         x = axis.position(0.0, x0, x1)
         grid.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{AXIS}"/>')
     y = bottom + 5 + FONT + 6
     for line in wrap(unit, WIDTH - 2 * PAD, FONT, 2):
-        parts.append(_text((x0 + x1) / 2, y + FONT, line, anchor="middle"))
+        parts.append(svg_text((x0 + x1) / 2, y + FONT, line, anchor="middle"))
         y += LINE
     return grid, parts, y
 
@@ -258,8 +253,8 @@ def grouped_bars(
     values += [e for pairs in spans.values() for pair in pairs for e in pair] + list(marks or [])
     axis = value_axis(values, scale=scale)
     step = axis.ticks[1] - axis.ticks[0] if len(axis.ticks) > 1 else 1.0
-    first_tick = text_width(_tick(axis.ticks[0], lang, percent, step)) / 2
-    last_tick = text_width(_tick(axis.ticks[-1], lang, percent, step)) / 2
+    first_tick = text_width(tick_label(axis.ticks[0], lang, percent, step)) / 2
+    last_tick = text_width(tick_label(axis.ticks[-1], lang, percent, step)) / 2
     finite = [v for vs in series.values() for v in vs if math.isfinite(v)]
     value_room = max((text_width(fmt(v)) for v in finite), default=0.0) + 10
 
@@ -284,16 +279,16 @@ def grouped_bars(
     bars: list[str] = []
     for i, label in enumerate(labels):
         for line in wrap(label, WIDTH - 2 * PAD, FONT, 2):
-            bars.append(_text(PAD, y + FONT, line))
+            bars.append(svg_text(PAD, y + FONT, line))
             y += LINE
         y += 2
         for j, name in enumerate(names):
             v = series[name][i]
             cy = y + bar / 2
             if direct:
-                bars.append(_text(x0 - 6, cy + 4.5, shown_names[j], anchor="end"))
+                bars.append(svg_text(x0 - 6, cy + 4.5, shown_names[j], anchor="end"))
             if not math.isfinite(v):
-                bars.append(_text(x0 + 2, cy + 4.5, "–"))
+                bars.append(svg_text(x0 + 2, cy + 4.5, "–"))
                 y += bar + 3
                 continue
             x = axis.position(v, x0, x1)
@@ -320,7 +315,7 @@ def grouped_bars(
                     xm - 6 < right + 7 + text_width(text) and xm + 6 > right
                 ):  # the value goes past the diamond
                     right = max(right, xm + 6)
-            bars.append(_text(right + 5, cy + 4.5, text))
+            bars.append(svg_text(right + 5, cy + 4.5, text))
             y += bar + 3
         y += 6
     grid, axis_parts, y = _axis(axis, x0, x1, top, y, unit or words["axis_percent"], lang, percent)
@@ -385,14 +380,14 @@ def histogram(
     )
     y_axis = value_axis([float(counts.max())], whole=True, count=4)
     y_step = y_axis.ticks[1] - y_axis.ticks[0] if len(y_axis.ticks) > 1 else 1.0
-    left = PAD + max(text_width(_tick(t, lang, False, y_step)) for t in y_axis.ticks) + 6
-    right = WIDTH - PAD - text_width(_tick(x_axis.ticks[-1], lang, False, 1.0)) / 2
+    left = PAD + max(text_width(tick_label(t, lang, False, y_step)) for t in y_axis.ticks) + 6
+    right = WIDTH - PAD - text_width(tick_label(x_axis.ticks[-1], lang, False, 1.0)) / 2
     top, bottom = PAD + LINE + 8, PAD + LINE + 8 + 170
-    body = [_text(PAD, PAD + FONT, words["axis_count"])]
+    body = [svg_text(PAD, PAD + FONT, words["axis_count"])]
     for t in y_axis.ticks:
         yt = y_axis.position(t, bottom, top)
         body.append(f'<line x1="{left:.1f}" y1="{yt:.1f}" x2="{right:.1f}" y2="{yt:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 6, yt + 4.5, _tick(t, lang, False, y_step), anchor="end"))
+        body.append(svg_text(left - 6, yt + 4.5, tick_label(t, lang, False, y_step), anchor="end"))
     bw = (right - left) / bins
     for i, c in enumerate(counts.tolist()):
         yt = y_axis.position(float(c), bottom, top)

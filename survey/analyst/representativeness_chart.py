@@ -13,7 +13,7 @@ from html import escape
 
 from survey.analyst.axes import Axis, ticks
 from survey.analyst.chart_text import chart_text
-from survey.analyst.charts import FONT, LINE, PAD, WIDTH, Chart, _text, _tick, frame, text_width, wrap
+from survey.analyst.charts import FONT, LINE, PAD, WIDTH, Chart, frame, svg_text, text_width, tick_label, wrap
 from survey.analyst.formatting import num
 from survey.analyst.palette import AXIS, GRID, Role, colour
 
@@ -33,7 +33,7 @@ def day_line(
     body: list[str] = []
     y = float(PAD)
     for line in wrap(title, WIDTH - 2 * PAD, 14, 2):
-        body.append(_text(PAD, y + 14, line, size=14, bold=True))
+        body.append(svg_text(PAD, y + 14, line, size=14, bold=True))
         y += 18
     top = y + 10
     bottom = top + PLOT_HEIGHT
@@ -41,12 +41,12 @@ def day_line(
     marks = ticks(min(finite), max(finite), 4)  # a line is read by position, not length: no zero needed
     axis = Axis(marks[0], marks[-1], tuple(marks))
     step = axis.ticks[1] - axis.ticks[0] if len(axis.ticks) > 1 else 1.0
-    left = PAD + max(text_width(_tick(t, lang, False, step)) for t in axis.ticks) + 6
+    left = PAD + max(text_width(tick_label(t, lang, False, step)) for t in axis.ticks) + 6
     right = WIDTH - PAD - 4
     for t in axis.ticks:
         yt = axis.position(t, bottom, top)
         body.append(f'<line x1="{left:.1f}" y1="{yt:.1f}" x2="{right:.1f}" y2="{yt:.1f}" stroke="{GRID}"/>')
-        body.append(_text(left - 6, yt + 4.5, _tick(t, lang, False, step), anchor="end"))
+        body.append(svg_text(left - 6, yt + 4.5, tick_label(t, lang, False, step), anchor="end"))
     body.append(
         f'<line x1="{left:.1f}" y1="{bottom:.1f}" x2="{right:.1f}" y2="{bottom:.1f}" stroke="{AXIS}"/>'
     )
@@ -75,7 +75,7 @@ def day_line(
         body.append(
             f'<line x1="{x:.1f}" y1="{bottom:.1f}" x2="{x:.1f}" y2="{bottom + 4:.1f}" stroke="{AXIS}"/>'
         )
-        body.append(_text(x, bottom + 5 + FONT, days[i], anchor=anchor))
+        body.append(svg_text(x, bottom + 5 + FONT, days[i], anchor=anchor))
     y = bottom + 5 + FONT + 6
-    body.append(_text((left + right) / 2, y + FONT, chart_text(lang)["axis_day"], anchor="middle"))
+    body.append(svg_text((left + right) / 2, y + FONT, chart_text(lang)["axis_day"], anchor="middle"))
     return frame(y + LINE + PAD, title, desc, body, titled=True)
