@@ -14,12 +14,13 @@ from typing import Any
 import pandas as pd
 from litestar import Response
 
+from survey.analyst.audit import BiasAudit
 from survey.analyst.crosstab import Crosstab
 from survey.analyst.labels import Labels
 from survey.analyst.services import Analysis
 from survey.analyst.spreadsheet import neutralise_frame
 
-__all__ = ["breakdown_frame", "csv_download", "key_choices", "results_frame"]
+__all__ = ["bias_frame", "breakdown_frame", "csv_download", "fit_frame", "key_choices", "results_frame"]
 
 _FIGURES = ("estimate", "se", "ci_low", "ci_high", "n")
 
@@ -80,6 +81,45 @@ def breakdown_frame(table: Crosstab, labels: Labels, lang: str) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows)
+
+
+def fit_frame(analysis: Analysis, labels: Labels, lang: str) -> pd.DataFrame:
+    """The diagnostics page's fit to the targets: per margin and category, n and the three shares."""
+    return pd.DataFrame(
+        [
+            {
+                "margin": fit.margin,
+                "margin_label": labels.question(fit.margin, lang),
+                "category": fit.category,
+                "category_label": labels.choice(fit.margin, fit.category, lang),
+                "n": fit.n,
+                "target_share": fit.target_share,
+                "unweighted_share": fit.unweighted_share,
+                "weighted_share": fit.achieved_share,
+            }
+            for fit in analysis.final.categories
+        ]
+    )
+
+
+def bias_frame(audit: BiasAudit, labels: Labels, lang: str) -> pd.DataFrame:
+    """The bias page's sample make-up: population, online, field, combined and weighted shares."""
+    return pd.DataFrame(
+        [
+            {
+                "margin": gap.margin,
+                "margin_label": labels.question(gap.margin, lang),
+                "category": gap.category,
+                "category_label": labels.choice(gap.margin, gap.category, lang),
+                "population": gap.population,
+                "online": gap.online,
+                "field": gap.field,
+                "combined": gap.combined,
+                "weighted": gap.weighted,
+            }
+            for gap in audit.margins
+        ]
+    )
 
 
 def csv_download(frame: pd.DataFrame, filename: str) -> Response[bytes]:

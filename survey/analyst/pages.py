@@ -46,6 +46,7 @@ def page(request: Request[Any, Any, Any], template: str, status: int = 200, **co
     ctx = context.get("ctx")
     lang = workbench_language(request)
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
+    context.setdefault("downloads", True)  # chart download links: the workbench offers them, the report not
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=switcher(request), **context)  # fmt: skip
     secure = staff_session.is_https(request)

@@ -7,22 +7,27 @@ respondents' comments can never inject markup.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 from jinja2.runtime import Context as JinjaContext
-from markupsafe import Markup
 
 from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
+from survey.analyst.chart_text import chart_text
+from survey.analyst.crosstab import Crosstab
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
+from survey.analyst.palette import Role
 from survey.analyst.public_text import method_name
 from survey.analyst.report_text import mode_name, report_text
+from survey.analyst.scales import Scale
 from survey.analyst.services import Analysis
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
+from survey.analyst.workbench_text import workbench_text
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -63,6 +68,22 @@ ENV.globals["summary_text"] = lambda lang: SUMMARY_TEXT.get(lang, SUMMARY_TEXT["
 ENV.filters["said"] = _said
 
 
+def scale_label(scale: Scale, lang: str, *, short: bool = False) -> str:
+    """ "scale 0 to 10 – from 0 (no trust) to 10 (complete trust)": the ends, then the form's hint."""
+    words = chart_text(lang)
+    ends = words["scale"].format(low=_end(scale.low, lang), high=_end(scale.high, lang))
+    hint = scale.hints.get(lang, "")
+    return ends if short or not hint else f"{ends} – {hint}"
+
+
+def _end(value: float, lang: str) -> str:
+    return num(value, lang, 0 if value == round(value) else 2)
+
+
+ENV.globals["chart_text"] = chart_text
+ENV.globals["scale_label"] = scale_label
+
+
 def render(name: str, **context: Any) -> str:
     return ENV.get_template(name).render(**context)
 
@@ -73,7 +94,7 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
     Categories are shown with the questionnaire's choice labels in ``lang`` (codes as fallback).
     """
     labels = labels or Labels()
-    text = report_text(lang)
+    text, words = report_text(lang), chart_text(lang)
     final = analysis.final
     margins: dict[str, list[Any]] = {}
     for fit in final.categories:
@@ -88,6 +109,7 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
                 text["unweighted"]: [f.unweighted_share for f in fits],
                 text["weighted"]: [f.achieved_share for f in fits],
             },
+            roles=[Role.TARGET, Role.UNWEIGHTED, Role.WEIGHTED],
             lang=lang,
         )
         fit_charts.append({"margin": margin, "chart": chart, "fits": fits})
@@ -96,7 +118,9 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
         text["chart_neff"],
         [mode_name(g.group, lang) for g in groups],
         {text["respondents"]: [float(g.n) for g in groups], text["n_eff"]: [g.n_eff for g in groups]},
+        roles=[Role.UNWEIGHTED, Role.WEIGHTED],
         percent=False,
+        unit=words["axis_count"],
         lang=lang,
     )
     return {
@@ -107,19 +131,44 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
             text["chart_weights"],
             analysis.design.weights,
             lang=lang,
-            tallest=text["chart_tallest"],
             summary=text["chart_weights_desc"],
         ),
     }
 
 
-def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -> Markup:
-    rows = result["rows"] if isinstance(result, dict) else result.rows
-    name = result["name"] if isinstance(result, dict) else result.name
-    kind = result["kind"] if isinstance(result, dict) else result.kind
+def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -> charts.Chart:
+    """A question's weighted estimates with their CIs and the unweighted ones, on the question's scale.
+
+    ``result`` is a ``QuestionResult`` (the workbench, the report) or a snapshot's stored dict (the
+    public page); a numeric question without a declared scale gets zero to a round maximum.
+    """
+    stored: dict[str, Any] = result if isinstance(result, dict) else vars(result)
+    rows: list[dict[str, Any]] = stored["rows"]
+    name: str = stored["name"]
+    kind: str = stored["kind"]
+    given = stored.get("scale")
+    scale = Scale.from_dict(given) if isinstance(given, dict) else given
     labels = [r["labels"].get(lang, r["category"]) for r in rows]
     est = [(r["weighted"]["estimate"], r["weighted"]["ci_low"], r["weighted"]["ci_high"]) for r in rows]
-    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric", lang=lang)
+    unweighted = [(r.get("unweighted") or {}).get("estimate", math.nan) for r in rows]
+    words = chart_text(lang)
+    numeric = kind == "numeric"
+    if not numeric:
+        unit = words["axis_percent"]
+    elif scale is not None:
+        unit = words["axis_mean"].format(low=_end(scale.low, lang), high=_end(scale.high, lang))
+    else:
+        unit = words["axis_mean_open"]
+    return charts.estimate_bars(
+        title or stored["labels"].get(lang) or name,
+        labels,
+        est,
+        unweighted=unweighted,
+        percent=not numeric,
+        scale=(scale.low, scale.high) if numeric and scale is not None else None,
+        unit=unit,
+        lang=lang,
+    )
 
 
 def bias_chart(audit: BiasAudit, labels: Labels | None = None, lang: str = "en") -> list[dict[str, Any]]:
@@ -138,10 +187,49 @@ def bias_chart(audit: BiasAudit, labels: Labels | None = None, lang: str = "en")
                 text[sample]: [getattr(g, sample) for g in gaps]
                 for sample in ("population", "online", "field", "combined")
             },
+            roles=[Role.TARGET, Role.ONLINE, Role.FIELD, Role.UNWEIGHTED],
             lang=lang,
         )
         out.append({"margin": margin, "chart": chart, "gaps": gaps, "distance": audit.distance[margin]})
     return out
+
+
+MODE_ROLES = {"online": Role.ONLINE, "field": Role.FIELD, "paper": Role.FIELD}
+
+
+def breakdown_chart(table: Crosstab, labels: Labels, lang: str = "en") -> charts.Chart:
+    """Within each answer, one bar per subgroup with its 95 % CI, each bar labelled by its subgroup.
+
+    Labelled directly, always: subgroups (19 municipalities, five age groups) soon outnumber the
+    colours no role uses, and a name beside its bar needs no legend. Modes keep their role colours;
+    other subgroups are drawn in the weighted colour, which is what every figure here is. A group
+    without respondents shows a dash, never a 0 % bar.
+    """
+    words = workbench_text(lang)
+    by_mode = table.by == "mode"
+    by = words["mode"] if by_mode else labels.question(table.by, lang)
+    names = {g: mode_name(g, lang) if by_mode else labels.choice(table.by, g, lang) for g in table.groups}
+    empty = {"estimate": math.nan, "ci_low": math.nan, "ci_high": math.nan}
+
+    def cell(group: str, category: str) -> dict[str, float]:
+        found = table.cells.get((group, category))
+        if not found or table.group_n.get(group, 0) == 0 or (found["estimate"] == 0 and found["se"] == 0):
+            return empty
+        return found
+
+    return charts.grouped_bars(
+        words["by_title"].format(question=labels.question(table.question, lang), by=by),
+        [labels.choice(table.question, c, lang) for c in table.categories],
+        {names[g]: [cell(g, c)["estimate"] for c in table.categories] for g in table.groups},
+        roles=[MODE_ROLES.get(g) if by_mode else None for g in table.groups],
+        intervals={
+            names[g]: [(cell(g, c)["ci_low"], cell(g, c)["ci_high"]) for c in table.categories]
+            for g in table.groups
+        },
+        direct=True,
+        desc=words["crosstab_desc"],
+        lang=lang,
+    )
 
 
 def comment_groups(comments: list[dict[str, str]], limit: int) -> list[dict[str, Any]]:

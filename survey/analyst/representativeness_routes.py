@@ -14,11 +14,11 @@ from typing import Any
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from survey.analyst import auth
-from survey.analyst.charts import grouped_bars
+from survey.analyst.chart_text import chart_text
+from survey.analyst.charts import Chart, grouped_bars
 from survey.analyst.representativeness import (
     MAX_PAGE_BUDGET,
     MAX_PAGE_DRAWS,
@@ -60,7 +60,7 @@ def _stored(session: Session, consultation: Consultation) -> tuple[str, int] | N
     return None
 
 
-def _charts(result: Monitor, lang: str) -> list[Markup]:
+def _charts(result: Monitor, lang: str) -> list[Chart]:
     words = monitor_text(lang)
     days = [d.day.isoformat() for d in result.days]
     return [
@@ -96,7 +96,7 @@ def _plan(
                      _whole(draws, "page_draws", MAX_PAGE_DRAWS))  # fmt: skip
 
 
-def _buy_chart(view: PlanView, lang: str) -> Markup | None:
+def _buy_chart(view: PlanView, lang: str) -> Chart | None:
     """RMSE and mean |bias| per scenario, in percentage points."""
     if not view.simulation:
         return None
@@ -107,8 +107,8 @@ def _buy_chart(view: PlanView, lang: str) -> Markup | None:
         words["bias"]: [100 * s.bias for s in view.simulation],
     }
     title = words["buy_title"].format(n=view.budget)
-    return grouped_bars(title, labels, series, percent=False, desc=words["buy_help"].format(draws=view.draws),
-                        lang=lang)  # fmt: skip
+    return grouped_bars(title, labels, series, percent=False, unit=chart_text(lang)["axis_points"],
+                        desc=words["buy_help"].format(draws=view.draws), lang=lang)  # fmt: skip
 
 
 class RepresentativenessController(Controller):

@@ -6,7 +6,6 @@ errors are shown on the page (400) with the library's own message naming the pro
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -22,9 +21,15 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
-from survey.analyst.charts import grouped_bars
 from survey.analyst.crosstab import breakdown_choices, crosstab
-from survey.analyst.page_csv import breakdown_frame, csv_download, key_choices, results_frame
+from survey.analyst.page_csv import (
+    bias_frame,
+    breakdown_frame,
+    csv_download,
+    fit_frame,
+    key_choices,
+    results_frame,
+)
 from survey.analyst.pages import HTML
 from survey.analyst.pages import form_data as _form
 from survey.analyst.pages import page as _page
@@ -34,11 +39,11 @@ from survey.analyst.public import PublicResultsController
 from survey.analyst.render import (
     STATIC,
     bias_chart,
+    breakdown_chart,
     comment_groups,
     diagnostics_charts,
     question_chart,
 )
-from survey.analyst.report_text import mode_name
 from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
@@ -48,7 +53,7 @@ from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.targets_csv import parse_targets_csv
 from survey.analyst.weighting_text import weighting_message
-from survey.analyst.workbench_text import target_problem, workbench_language, workbench_text
+from survey.analyst.workbench_text import target_problem, workbench_language
 from survey.http import staff_session
 from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
 from survey.store.errors import AuthError, TargetsInvalidError
@@ -237,9 +242,11 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
     def weighting(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         context, analysis, error = self._analysis(request, db_session, slug)
         lang = workbench_language(request)
+        if analysis and request.query_params.get("format") == "csv":
+            return csv_download(fit_frame(analysis, context.labels, lang), f"{slug}-fit.csv")
         charts = diagnostics_charts(analysis, context.labels, lang) if analysis else None
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
                      analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
@@ -279,18 +286,7 @@ class WorkbenchController(Controller):
             except WeightingError as exc:
                 error = weighting_message(exc, workbench_language(request))
         if table is not None:
-            lang, labels = workbench_language(request), context.labels
-            words = workbench_text(lang)
-            label = words["mode"] if by == "mode" else labels.question(by, lang)
-            series: dict[str, Sequence[float]] = {
-                mode_name(g, lang) if by == "mode" else labels.choice(by, g, lang): v
-                for g, v in table.series().items()
-            }
-            chart = grouped_bars(
-                words["by_title"].format(question=labels.question(question, lang), by=label),
-                [labels.choice(question, c, lang) for c in table.categories], series,
-                desc=words["crosstab_desc"], lang=lang,
-            )  # fmt: skip
+            chart = breakdown_chart(table, context.labels, workbench_language(request))
         if table is not None and request.query_params.get("format") == "csv":
             return csv_download(breakdown_frame(table, context.labels, workbench_language(request)),
                                 f"{slug}-{question}-by-{by}.csv")  # fmt: skip
@@ -302,10 +298,12 @@ class WorkbenchController(Controller):
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
+    ) -> Response[Any]:
         context, analysis, error = self._analysis(request, db_session, slug)
         lang = workbench_language(request)
         audit = bias_audit(context, analysis, lang) if analysis else None
+        if audit and request.query_params.get("format") == "csv":
+            return csv_download(bias_frame(audit, context.labels, lang), f"{slug}-sample-make-up.csv")
         return _page(request, "analyst/bias.html", status=400 if error else 200, ctx=context, analysis=analysis,
                      audit=audit, margins=bias_chart(audit, context.labels, lang) if audit else [], error=error, query=_query(request))  # fmt: skip
 

@@ -15,7 +15,9 @@ import pandas as pd
 import polars as pl
 from sqlalchemy.orm import Session
 
+from survey.analyst.chart_text import mean_labels
 from survey.analyst.labels import CROSS, Labels
+from survey.analyst.scales import Scale, scale_of
 from survey.analyst.summary import Summary, summarise
 from survey.metrics import weighting_run
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
@@ -226,6 +228,7 @@ class QuestionResult:
     kind: str
     labels: dict[str, str]
     rows: list[dict[str, Any]] = field(default_factory=list)
+    scale: Scale | None = None  # a numeric question's allowed range, from its constraint
 
 
 @dataclass
@@ -257,7 +260,7 @@ def _unweighted(data: pd.DataFrame) -> Design:
 
 def _category_labels(questionnaire: Questionnaire, q: Question) -> dict[str, dict[str, str]]:
     if not q.type.has_choices:
-        return {"mean": dict.fromkeys(questionnaire.languages, "mean")}
+        return {"mean": mean_labels(questionnaire.languages)}
     return {
         c.name: {lang: _label(c.labels, lang, c.name) for lang in questionnaire.languages}
         for c in questionnaire.choices_for(q)
@@ -299,7 +302,7 @@ def analyse(
     for o in outs:
         q = o.question
         labels = {lang: q.label(lang) for lang in context.questionnaire.languages}
-        result = QuestionResult(q.name, o.kind, labels)
+        result = QuestionResult(q.name, o.kind, labels, scale=scale_of(q) if o.kind == "numeric" else None)
         for category, cat_labels in _category_labels(context.questionnaire, q).items():
             key = (q.name, category)
             if key not in weighted:

@@ -45,6 +45,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
                 "name": r.name,
                 "kind": r.kind,
                 "labels": r.labels,
+                "scale": r.scale.to_dict() if r.scale else None,
                 "rows": [
                     {
                         "category": row["category"],

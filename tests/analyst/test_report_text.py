@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import copy
 import pickle
+import re
 import string
 from collections.abc import Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 
 from survey.analyst import charts
+from survey.analyst.chart_text import CHART_TEXT
 from survey.analyst.formatting import num, number, pct
 from survey.analyst.public_text import TEXT
 from survey.analyst.report_text import REPORT_TEXT, report_language
@@ -23,7 +27,9 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
-@pytest.mark.parametrize("texts", [REPORT_TEXT, WORKBENCH_TEXT, TEXT], ids=["report", "workbench", "public"])
+@pytest.mark.parametrize(
+    "texts", [REPORT_TEXT, WORKBENCH_TEXT, TEXT, CHART_TEXT], ids=["report", "workbench", "public", "charts"]
+)
 def test_every_language_has_every_sentence_with_the_same_placeholders(
     texts: dict[str, dict[str, str]],
 ) -> None:
@@ -83,29 +89,75 @@ def test_report_language_follows_the_locale(
 
 
 LONG = "Agree that the nineteen municipalities should merge into one city with district councils"
-LABELS = ["Yes", "No", LONG, "Molenbeek-Saint-Jean / Sint-Jans-Molenbeek"]
+VERY_LONG = f"{LONG}, or that they should keep their own councils and share their police zones and social aid"
+LABELS = ["Yes", "No", LONG, "Molenbeek-Saint-Jean / Sint-Jans-Molenbeek", VERY_LONG]
 
 
 def _charts() -> Iterator[Any]:
     yield charts.grouped_bars(
-        "Fit", LABELS, {"target": [0.2, 0.3, 0.4, 0.1], "unweighted sample": [0.1, 0.5, 0.3, 0.1]}
+        "Fit", LABELS, {"target": [0.2, 0.3, 0.4, 0.1, 0.0], "unweighted sample": [0.1, 0.5, 0.3, 0.1, 0.0]}
     )
     yield charts.grouped_bars(  # a legend too long for one row wraps instead of running off
         "Breakdown",
         ["Yes", "No"],
         {name: [0.5, 0.5] for name in ("Hoogstens lager secundair", "Hoger secundair", "Hoger onderwijs",
                                         "Nog een heel lange naam voor een reeks")},
+        direct=True,
     )  # fmt: skip
     yield charts.estimate_bars(
-        "Estimates", LABELS, [(0.2, 0.1, 0.3), (0.5, 0.4, 0.6), (0.9, 0.85, 0.99), (0.1, 0.0, 0.2)]
+        "Estimates",
+        LABELS,
+        [(0.2, 0.1, 0.3), (0.5, 0.4, 0.6), (0.9, 0.85, 0.99), (0.1, 0.0, 0.2), (0.3, 0.2, 0.4)],
+        unweighted=[0.25, 0.45, 0.95, 0.05, 0.3],
     )
+    yield charts.estimate_bars("Trust (mean)", ["mean"], [(6.2, 5.9, 6.5)], percent=False, scale=(0, 10))
+    yield charts.histogram("Weights", [0.2, 0.5, 0.9, 1.0, 1.1, 3.7, 12.5])
 
 
-def test_long_labels_are_cut_with_the_whole_label_kept_in_the_tooltip() -> None:
-    for svg in (c for c in _charts() if "Breakdown" not in c):
-        assert f">{LONG}<" not in svg  # not drawn whole: it would run off the chart
-        assert f"<title>{LONG}" in svg  # but the bar's tooltip names it
+def test_long_labels_wrap_onto_two_lines_and_only_longer_ones_are_cut() -> None:
+    for svg in (c for c in _charts() if "Breakdown" not in c and "Trust" not in c and "Weights" not in c):
+        assert f">{LONG}<" not in svg  # not on one line: it would run off the chart
+        lines = charts.wrap(LONG, charts.WIDTH - 2 * charts.PAD)
+        assert len(lines) == 2 and " ".join(lines) == LONG  # but whole, on two lines
+        assert all(f">{line}</text>" in svg for line in lines)
+        assert f"<title>{VERY_LONG}" in svg  # the bar's tooltip names the longest whole
         assert "…</text>" in svg and ">Yes</text>" in svg
+
+
+def test_a_mean_is_drawn_on_its_scale_with_ticks_and_a_unit() -> None:
+    chart = charts.estimate_bars("Trust", ["mean"], [(6.2, 5.9, 6.5)], percent=False, scale=(0, 10),
+                                 unit="Weighted mean on the question's scale, 0 to 10")  # fmt: skip
+    for tick in ("0", "2", "4", "6", "8", "10"):
+        assert f">{tick}</text>" in chart
+    assert ">Weighted mean on the question&#x27;s scale, 0 to 10</text>" in chart
+    bar = re.search(r'<rect x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)" height="18"', str(chart.svg))
+    zero = re.search(
+        r'<line x1="([0-9.]+)" y1="[0-9.]+" x2="[0-9.]+" y2="[0-9.]+" stroke="#d0d0d0"/>', str(chart.svg)
+    )
+    ten = re.findall(
+        r'<line x1="([0-9.]+)" y1="[0-9.]+" x2="[0-9.]+" y2="[0-9.]+" stroke="#d0d0d0"/>', str(chart.svg)
+    )
+    assert bar and zero and ten
+    width_of_scale = float(ten[-1]) - float(zero.group(1))
+    assert float(bar.group(2)) / width_of_scale == pytest.approx(0.62, abs=0.01)  # 6.2 of 10, not full width
+
+
+def test_every_estimate_chart_draws_its_intervals_and_says_what_they_are() -> None:
+    chart = charts.estimate_bars("Q", ["a", "b"], [(0.5, 0.4, 0.6), (0.2, 0.15, 0.25)], lang="fr")
+    assert chart.svg.count('stroke="#000000" stroke-width="1.5"') == 2  # one whisker per estimate
+    assert "Pondéré, avec IC à 95" in chart and "intervalles de confiance" in chart
+    assert ">Pourcentage</text>" in chart and ">20\u202f%</text>" in chart
+
+
+def test_a_downloaded_chart_is_a_whole_svg_file_with_its_title() -> None:
+    chart = charts.estimate_bars("Support for merging", ["Yes", "No"], [(0.36, 0.3, 0.42), (0.64, 0.58, 0.7)])
+    root = ElementTree.fromstring(chart.standalone.split("\n", 1)[1])
+    assert root.tag == "{http://www.w3.org/2000/svg}title" or root.tag.endswith("svg")
+    drawn = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert "Support for merging" in drawn  # the file says what it shows
+    assert chart.filename == "support-for-merging"
+    assert base64.b64decode(chart.svg_url.split(",", 1)[1]).decode() == chart.standalone
+    assert "Support for merging" not in re.findall(r">([^<]+)</text>", str(chart.svg))
 
 
 def test_chart_labels_stay_inside_the_chart_in_chromium(browser: Any) -> None:
