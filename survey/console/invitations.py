@@ -24,6 +24,7 @@ from survey.console import people_texts, texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user
 from survey.console.invitations_letters import letters_pdf
 from survey.console.people_common import consultation_for, field_text
+from survey.console.problem_texts import problem
 from survey.console.render import NO_STORE, page, see_other
 from survey.http.staff_session import checked_form
 from survey.store.errors import StoreError
@@ -96,7 +97,7 @@ class InvitationsController(Controller):
                 issue_batch(db, consultation, count, values["label"], secret=secret, actor=user.username)
             except StoreError as exc:
                 db.rollback()
-                errors["count"] = str(exc)
+                errors["count"] = problem(str(exc), lang)
         if errors:
             return self._page(request, db, consultation, status=400, errors=errors, values=values)
         return see_other(f"/console/c/{slug}/invitations?issued=1")
@@ -144,7 +145,7 @@ class InvitationsController(Controller):
         except DownloadRefusedError as exc:
             db.rollback()
             return self._page(request, db, consultation, status=409,
-                              errors={"download": texts.text("i_refused", lang, reason=str(exc))})  # fmt: skip
+                              errors={"download": texts.text("i_refused", lang, reason=problem(str(exc), lang))})  # fmt: skip
         headers = {**NO_STORE, "Content-Disposition": f'attachment; filename="{name}"'}
         return Response(body, media_type=media, headers=headers)
 

@@ -26,6 +26,7 @@ from survey.console.guards import console_guard, console_user
 from survey.console.people_common import admin_only, consultation_for, field_text
 from survey.console.people_field import field_ops
 from survey.console.people_grants import grant_context
+from survey.console.problem_texts import problem
 from survey.console.render import page, see_other
 from survey.http.staff_session import checked_form, sessions_of
 from survey.store.errors import StoreError
@@ -147,7 +148,8 @@ class PeopleController(Controller):
                 sessions_of(request).end_all(db, person.id)
         except StoreError as exc:
             db.rollback()
-            return self._detail(request, db, _user(db, user_id), status=400, error=str(exc))
+            error = problem(str(exc), texts.language(request))
+            return self._detail(request, db, _user(db, user_id), status=400, error=error)
         return see_other(f"/console/people/{user_id}")
 
     @post("/{user_id:int}/role", status_code=200)
@@ -182,7 +184,8 @@ class PeopleController(Controller):
             link = issue_reset_link(db, person.username, secret=secret, actor=actor.username)
         except StoreError as exc:
             db.rollback()
-            return self._detail(request, db, _user(db, user_id), status=400, error=str(exc))
+            error = problem(str(exc), texts.language(request))
+            return self._detail(request, db, _user(db, user_id), status=400, error=error)
         root = str(request.base_url).rstrip("/")
         return self._detail(request, db, person, reset_link=f"{root}{RESET_PATH}/{link.token}")
 

@@ -17,6 +17,7 @@ from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
+from survey.console.problem_texts import problem
 from survey.console.render import page
 from survey.http.staff_session import checked_form, sessions_of
 from survey.store.errors import StoreError
@@ -75,7 +76,7 @@ class ResetController(Controller):
                 sessions_of(request).end_all(db, user.id)
             except StoreError as exc:
                 db.rollback()
-                error = str(exc)
+                error = problem(str(exc), lang)
             else:
                 return page(request, "people_reset.html", done=True)
         return page(

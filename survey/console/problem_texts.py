@@ -29,6 +29,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
      "p_grant_role"),
     (re.compile(r"^user: no user (?P<id>\d+)$"), "p_grant_no_user"),
     (re.compile(r"^consultation: no consultation (?P<id>\d+)$"), "p_grant_no_consultation"),
+    (re.compile(r"^'(?P<name>.+)' is disabled: enable the account before sending a reset link$"), "pr_reset_disabled"),
+    (re.compile(r"^this reset link is not valid$"), "pr_link_invalid"),
+    (re.compile(r"^this reset link is not valid, or it was already used$"), "pr_link_used"),
+    (re.compile(r"^this reset link has expired: ask an administrator for a new one$"), "pr_link_expired"),
+    (re.compile(r"^this account is disabled$"), "pr_account_disabled"),
+    (re.compile(r"^password: at least (?P<n>\d+) characters$"), "pr_password_short"),
+    (re.compile(r"^label: at most (?P<n>\d+) characters, without '#'$"), "pr_batch_label"),
+    (re.compile(r"^no such batch of invitation codes$"), "pr_no_batch"),
+    (re.compile(r"^these codes were already downloaded in this format: issue a new batch$"), "pr_downloaded"),
+    (re.compile(r"^these codes were downloaded at this very moment by someone else$"), "pr_downloaded_now"),
+    (re.compile(r"^these codes cannot be rebuilt: the server's secret key changed since they were issued; "
+                r"issue a new batch$"), "pr_key_changed"),
 ]  # fmt: skip
 _ROLES = ("role", "held")
 
@@ -58,6 +70,39 @@ TEXTS: texts.Catalogue = {
     "p_grant_no_user": {"fr": "aucun compte n° {id}", "nl": "geen account nr. {id}", "en": "no account {id}"},
     "p_grant_no_consultation": {"fr": "aucune consultation n° {id}", "nl": "geen raadpleging nr. {id}",
                                 "en": "no consultation {id}"},
+    "pr_reset_disabled": {"fr": "le compte {name} est désactivé : réactivez-le avant d'envoyer un lien de réinitialisation",
+                         "nl": "account {name} is uitgeschakeld: schakel het eerst weer in voor u een herstellink stuurt",
+                         "en": "{name} is disabled: enable the account before sending a reset link"},
+    "pr_link_invalid": {"fr": "ce lien de réinitialisation n'est pas valable", "nl": "deze herstellink is niet geldig",
+                       "en": "this reset link is not valid"},
+    "pr_link_used": {"fr": "ce lien de réinitialisation n'est pas valable ou a déjà servi",
+                    "nl": "deze herstellink is niet geldig of werd al gebruikt",
+                    "en": "this reset link is not valid, or it was already used"},
+    "pr_link_expired": {"fr": "ce lien de réinitialisation a expiré : demandez-en un nouveau à un administrateur",
+                       "nl": "deze herstellink is verlopen: vraag een beheerder om een nieuwe",
+                       "en": "this reset link has expired: ask an administrator for a new one"},
+    "pr_account_disabled": {"fr": "ce compte est désactivé", "nl": "dit account is uitgeschakeld",
+                           "en": "this account is disabled"},
+    "pr_password_short": {"fr": "le mot de passe doit compter au moins {n} caractères",
+                         "nl": "het wachtwoord moet minstens {n} tekens tellen",
+                         "en": "the password needs at least {n} characters"},
+    "pr_batch_label": {"fr": "nom du lot : {n} caractères au plus, sans « # »",
+                      "nl": "naam van de reeks: hoogstens {n} tekens, zonder „#”",
+                      "en": "batch name: at most {n} characters, without '#'"},
+    "pr_no_batch": {"fr": "ce lot de codes d'invitation n'existe pas", "nl": "deze reeks uitnodigingscodes bestaat niet",
+                   "en": "no such batch of invitation codes"},
+    "pr_downloaded": {"fr": "ces codes ont déjà été téléchargés dans ce format : créez un nouveau lot",
+                     "nl": "deze codes werden al in dit formaat gedownload: maak een nieuwe reeks",
+                     "en": "these codes were already downloaded in this format: issue a new batch"},
+    "pr_downloaded_now": {"fr": "quelqu'un d'autre vient de télécharger ces codes",
+                         "nl": "iemand anders heeft deze codes net gedownload",
+                         "en": "these codes were downloaded at this very moment by someone else"},
+    "pr_key_changed": {"fr": "ces codes ne peuvent plus être reconstitués : la clé secrète du serveur a changé depuis "
+                            "leur création ; créez un nouveau lot",
+                      "nl": "deze codes kunnen niet meer opgebouwd worden: de geheime sleutel van de server is "
+                            "gewijzigd sinds ze werden aangemaakt; maak een nieuwe reeks",
+                      "en": "these codes cannot be rebuilt: the server's secret key changed since they were issued; "
+                            "issue a new batch"},
 }  # fmt: skip
 
 texts.register(TEXTS)
