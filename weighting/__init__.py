@@ -43,6 +43,7 @@ from weighting.errors import (
     WeightingError,
 )
 from weighting.estimate import Estimate, EstimateTable, estimate
+from weighting.gweights import GWeights, g_values, g_weights
 from weighting.poststratify import poststratify
 from weighting.rake import rake
 from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
@@ -63,6 +64,7 @@ __all__ = [
     "EmptyCellError",
     "Estimate",
     "EstimateTable",
+    "GWeights",
     "IndependenceTest",
     "InfeasibleError",
     "Margin",
@@ -83,6 +85,8 @@ __all__ = [
     "WeightingError",
     "calibrate",
     "estimate",
+    "g_values",
+    "g_weights",
     "kish_deff",
     "poststratify",
     "rake",
