@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import numpy as np
 import polars as pl
 
-from survey.tabular_csv import CsvError, csv_separator, read_csv
+from survey.tabular_csv import CsvError, csv_separator, decimal_comma, read_csv
 
 if TYPE_CHECKING:  # pandas loads only for the callers that ask for a pandas frame
     import pandas as pd
@@ -179,7 +179,11 @@ def read_targets(path: Path) -> pl.DataFrame:
     rename = {c: c.strip().lower() for c in frame.columns}
     frame = frame.rename(rename)
     values = [c for c in ("share", "count") if c in frame.columns and frame.schema[c] == pl.String]
-    if values and path.suffix.lower() not in (".parquet", *STAT_FORMATS) and csv_separator(path) == ";":
+    if (
+        values
+        and path.suffix.lower() not in (".parquet", *STAT_FORMATS)
+        and decimal_comma(csv_separator(path))
+    ):
         frame = frame.with_columns(pl.col(values).str.replace(",", ".", literal=True))  # decimal commas
     if "category" in frame.columns:
         # a few hundred labels: a Python loop, not map_elements, whose bytecode inspection loads `dis`

@@ -46,7 +46,9 @@ def test_analyst_journey_and_public_page(server: LiveServer, browser: Any, tmp_p
     broken.write_text("variable,category,share\nsex,F,0.6\nsex,Q,0.4\n")
     page.set_input_files("#file", str(broken))
     page.click("#targets-form button[type=submit]")
-    assert "line 3: category 'Q' is not a choice of 'sex'" in page.inner_text("#upload-errors")
+    assert "line 3, column 'category': category 'Q' is not a choice of 'sex'" in page.inner_text(
+        "#upload-errors"
+    )
     page.set_input_files("#file", str(TARGETS_GOOD))
     page.fill("#label", "Browser upload")
     page.click("#targets-form button[type=submit]")
