@@ -343,7 +343,8 @@ def _categorical(series: pl.Series, na_values: frozenset[str]) -> Codes:
 def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> None:
     """Write CSV or Parquet by the extension (anything but .parquet is CSV); SPSS/Stata are read-only.
 
-    A CSV separated by semicolons (what a French or Dutch spreadsheet saves) gets decimal commas.
+    A CSV separated by semicolons or tabs (what a French or Dutch spreadsheet saves) gets decimal
+    commas, by the rule its files are read with (:func:`survey.tabular_csv.decimal_comma`).
     """
     suffix = path.suffix.lower()
     if suffix in STAT_FORMATS:
@@ -351,4 +352,4 @@ def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> Non
     if suffix == ".parquet":  # zstd at its fastest level: about the size of the default, written faster
         frame.write_parquet(path, compression="zstd", compression_level=1)
     else:
-        frame.write_csv(path, separator=separator, decimal_comma=separator == ";")
+        frame.write_csv(path, separator=separator, decimal_comma=decimal_comma(separator))

@@ -104,7 +104,7 @@ def list_(
             f"trim {choice.trim[0]:g},{choice.trim[1]:g}" if choice.trim else "no trim",
             f"missing {choice.missing}",
         ]  # fmt: skip
-        out.print(f"{scheme.name}\t" + "\t".join(parts), highlight=False, soft_wrap=True)
+        typer.echo("\t".join([scheme.name, *parts]))  # tab-separated as written, for scripts too
 
 
 @app.command("remove")
