@@ -57,10 +57,10 @@ def decode_text(raw: bytes) -> str:
     them is neither, and EncodingError says where.
 
     Examples:
-        >>> decode_text("sexe;région\nF;Liège\n".encode("cp1252"))
-        'sexe;région\nF;Liège\n'
-        >>> decode_text(b"\xef\xbb\xbfsexe;r\xc3\xa9gion\n")
-        'sexe;région\n'
+        >>> decode_text("sexe;région\\nF;Liège\\n".encode("cp1252"))
+        'sexe;région\\nF;Liège\\n'
+        >>> decode_text(b"\\xef\\xbb\\xbfsexe;r\\xc3\\xa9gion\\n")
+        'sexe;région\\n'
     """
     try:
         return raw.decode("utf-8").removeprefix("\ufeff")
