@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import numpy as np
 import polars as pl
 
-from survey.tabular_csv import CsvError, csv_separator, read_csv
+from survey.tabular_csv import CsvError, csv_separator, decimal_comma, read_csv
 
 if TYPE_CHECKING:  # pandas loads only for the callers that ask for a pandas frame
     import pandas as pd
@@ -179,7 +179,11 @@ def read_targets(path: Path) -> pl.DataFrame:
     rename = {c: c.strip().lower() for c in frame.columns}
     frame = frame.rename(rename)
     values = [c for c in ("share", "count") if c in frame.columns and frame.schema[c] == pl.String]
-    if values and path.suffix.lower() not in (".parquet", *STAT_FORMATS) and csv_separator(path) == ";":
+    if (
+        values
+        and path.suffix.lower() not in (".parquet", *STAT_FORMATS)
+        and decimal_comma(csv_separator(path))
+    ):
         frame = frame.with_columns(pl.col(values).str.replace(",", ".", literal=True))  # decimal commas
     if "category" in frame.columns:
         # a few hundred labels: a Python loop, not map_elements, whose bytecode inspection loads `dis`
@@ -339,7 +343,8 @@ def _categorical(series: pl.Series, na_values: frozenset[str]) -> Codes:
 def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> None:
     """Write CSV or Parquet by the extension (anything but .parquet is CSV); SPSS/Stata are read-only.
 
-    A CSV separated by semicolons (what a French or Dutch spreadsheet saves) gets decimal commas.
+    A CSV separated by semicolons or tabs (what a French or Dutch spreadsheet saves) gets decimal
+    commas, by the rule its files are read with (:func:`survey.tabular_csv.decimal_comma`).
     """
     suffix = path.suffix.lower()
     if suffix in STAT_FORMATS:
@@ -347,4 +352,4 @@ def write_table(frame: pl.DataFrame, path: Path, *, separator: str = ",") -> Non
     if suffix == ".parquet":  # zstd at its fastest level: about the size of the default, written faster
         frame.write_parquet(path, compression="zstd", compression_level=1)
     else:
-        frame.write_csv(path, separator=separator, decimal_comma=separator == ";")
+        frame.write_csv(path, separator=separator, decimal_comma=decimal_comma(separator))

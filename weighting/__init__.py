@@ -46,6 +46,7 @@ from weighting.errors import (
     VariableError,
     WeightingError,
 )
+from weighting.gweights import GWeights, g_values, g_weights
 from weighting.poststratify import poststratify
 from weighting.rake import rake
 from weighting.targets import Margin, Targets
@@ -108,6 +109,7 @@ __all__ = [
     "EmptyCellError",
     "Estimate",
     "EstimateTable",
+    "GWeights",
     "IndependenceTest",
     "InfeasibleError",
     "Margin",
@@ -128,6 +130,8 @@ __all__ = [
     "WeightingError",
     "calibrate",
     "estimate",
+    "g_values",
+    "g_weights",
     "kish_deff",
     "poststratify",
     "rake",

@@ -16,6 +16,7 @@ from litestar import MediaType, Request, Response
 from survey.analyst.labels import Labels
 from survey.analyst.render import render
 from survey.analyst.report_text import report_text
+from survey.analyst.services import weighting_shown
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, workbench_language, workbench_text
 from survey.http import staff_session
 from survey.http.i18n import LANGUAGE_NAMES
@@ -47,6 +48,8 @@ def page(request: Request[Any, Any, Any], template: str, status: int = 200, **co
     lang = workbench_language(request)
     context.setdefault("lab", ctx.labels if ctx is not None else Labels())
     context.setdefault("downloads", True)  # chart download links: the workbench offers them, the report not
+    if ctx is not None and context.get("analysis") is not None:  # every weighted page says which weighting
+        context.setdefault("shown", weighting_shown(ctx, context["analysis"]))
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=switcher(request), **context)  # fmt: skip
     secure = staff_session.is_https(request)

@@ -24,7 +24,7 @@ from survey.analyst.palette import Role
 from survey.analyst.public_text import method_name
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.scales import Scale
-from survey.analyst.services import Analysis
+from survey.analyst.services import Analysis, g_values
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import workbench_text
@@ -123,10 +123,19 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
         unit=words["axis_count"],
         lang=lang,
     )
+    g = analysis.g
+    g_chart = (
+        charts.histogram(text["g_chart"], g_values(analysis.design), bins=len(g.counts), lang=lang,
+                         summary=text["g_chart_desc"])
+        if g is not None
+        else None
+    )  # fmt: skip
     return {
         "fits": fit_charts,
         "groups": groups,
         "neff": neff,
+        "g": g,
+        "g_chart": g_chart,
         "histogram": charts.histogram(
             text["chart_weights"],
             analysis.design.weights,

@@ -44,17 +44,23 @@ def report_html(
     spec: WeightingSpec | None = None,
     lang: str = "en",
     stage: Callable[[str], None] = lambda _name: None,
+    *,
+    scheme: str | None = None,
 ) -> str:
     """Run the analysis and render every section into one HTML document in ``lang``.
 
+    ``scheme`` names a saved weighting scheme (its targets version and choices replace ``spec``);
     ``stage`` is told as each of :data:`REPORT_STAGES` starts (the CLI shows it as progress).
     """
     stage(REPORT_STAGES[0])
-    context = load_context(session, slug)
+    context = load_context(session, slug, scheme=scheme)
     if not context.target_rows:
         raise StoreError(f"consultation '{slug}' has no targets: upload them before reporting")
     stage(REPORT_STAGES[1])
-    analysis = run_analysis(context, spec or WeightingSpec())
+    chosen = (
+        WeightingSpec.of_scheme(context.scheme) if context.scheme is not None else spec or WeightingSpec()
+    )
+    analysis = run_analysis(context, chosen)
     stage(REPORT_STAGES[2])
     audit = bias_audit(context, analysis, lang)
     stage(REPORT_STAGES[3])

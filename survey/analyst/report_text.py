@@ -16,6 +16,13 @@ __all__ = ["REPORT_TEXT", "mode_name", "report_language", "report_text"]
 
 REPORT_TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "g_title": "g-weights: final weight ÷ starting weight",
+        "g_intro": "Bounds and trimming act on g. Values piled up at a bound mean the bound binds; a wide spread "
+                   "means the weighting moved some respondents' weight a lot.",
+        "g_caption": "g over the {n} respondents: minimum, percentiles, maximum and mean",
+        "g_mean": "mean", "g_bins": "How many respondents have g in each range", "g_range": "g from – to",
+        "g_chart": "Distribution of g", "g_chart_desc": "{n} g-weights from {low} to {high}.",
+        "scheme_line": "Weighting scheme: {name}.",
         "title": "Weighted results: {title}",
         "generated": "Generated {when} by survey {version}.",
         "responses": "{n} complete responses ({modes}); questionnaire version {questionnaire}; "
@@ -67,6 +74,14 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "mode_all": "all", "mode_online": "online", "mode_field": "field", "mode_paper": "paper",
     },
     "fr": {
+        "g_title": "Rapports g : poids final ÷ poids de départ",
+        "g_intro": "Les bornes et l'écrêtage portent sur g. Des valeurs accumulées sur une borne signifient qu'elle "
+                   "est atteinte ; une grande dispersion signifie que la pondération a fortement déplacé le poids "
+                   "de certains répondants.",
+        "g_caption": "g sur les {n} répondants : minimum, centiles, maximum et moyenne",
+        "g_mean": "moyenne", "g_bins": "Nombre de répondants dont g est dans chaque intervalle",
+        "g_range": "g de – à", "g_chart": "Distribution de g", "g_chart_desc": "{n} rapports g, de {low} à {high}.",
+        "scheme_line": "Schéma de pondération : {name}.",
         "title": "Résultats pondérés : {title}",
         "generated": "Produit le {when} par survey {version}.",
         "responses": "{n} réponses complètes ({modes}) ; version du questionnaire {questionnaire} ; "
@@ -124,6 +139,14 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "mode_all": "tous", "mode_online": "en ligne", "mode_field": "terrain", "mode_paper": "papier",
     },
     "nl": {
+        "g_title": "g-gewichten: eindgewicht ÷ startgewicht",
+        "g_intro": "Grenzen en aftopping werken op g. Waarden die zich bij een grens ophopen, betekenen dat die "
+                   "grens bindt; een grote spreiding betekent dat de weging het gewicht van sommige respondenten "
+                   "sterk verschoof.",
+        "g_caption": "g over de {n} respondenten: minimum, percentielen, maximum en gemiddelde",
+        "g_mean": "gemiddelde", "g_bins": "Aantal respondenten met g in elk interval", "g_range": "g van – tot",
+        "g_chart": "Verdeling van g", "g_chart_desc": "{n} g-gewichten, van {low} tot {high}.",
+        "scheme_line": "Wegingsschema: {name}.",
         "title": "Gewogen resultaten: {title}",
         "generated": "Gemaakt op {when} door survey {version}.",
         "responses": "{n} volledige antwoorden ({modes}); vragenlijstversie {questionnaire}; "

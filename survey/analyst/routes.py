@@ -48,23 +48,32 @@ from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
 )
-from survey.analyst.services import METHODS, Context, WeightingSpec, load_context, run_analysis
+from survey.analyst.services import (
+    METHODS,
+    Context,
+    WeightingSpec,
+    load_context,
+    run_analysis,
+    weighting_shown,
+)
 from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
-from survey.analyst.targets_csv import parse_targets_csv
+from survey.analyst.targets_csv import parse_targets_bytes
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import target_problem, workbench_language
 from survey.http import staff_session
 from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
-from survey.store.errors import AuthError, TargetsInvalidError
-from survey.store.models import Role, TargetSet
+from survey.store.errors import AuthError, NotFoundError, TargetsInvalidError
+from survey.store.models import Role, TargetSet, WeightingScheme
 from survey.store.services import grants
+from survey.store.services.consultations import ConsultationService
+from survey.store.services.schemes import SchemeChoice, SchemeError, SchemeService, check_choice
 from survey.store.services.targets import TargetService
 from weighting import WeightingError
 
-BOUNDED = ("linear", "logit")  # the calibration functions that take bounds on g
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
+SCHEME_FIXES = ("method", "variables", "bounds_lo", "bounds_hi", "trim_lo", "trim_hi", "targets")
 
 
 def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | None:
@@ -76,32 +85,59 @@ def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | No
         raise WeightingError(f"{what}: give two numbers, low and high", code=f"{what}_pair") from exc
 
 
-def spec_from_query(request: Request[Any, Any, Any]) -> WeightingSpec:
-    """The weighting choices carried in the query string, so every page is a bookmarkable GET."""
-    q = request.query_params
-    method = q.get("method") or "rake"
-    if method not in METHODS:
-        raise WeightingError(
-            f"unknown method {method!r}; choose one of {', '.join(METHODS)}",
-            code="unknown_method",
-            method=method,
-            methods=", ".join(METHODS),
-        )
-    bounds = _pair(q.get("bounds_lo"), q.get("bounds_hi"), "bounds")
-    if bounds is not None and method not in BOUNDED:
-        raise WeightingError(
-            f"bounds on g apply to linear or logit calibration only; {method} would ignore them: "
-            "choose linear or logit, or clear the bounds",
-            code="bounds_ignored",
-            method=method,
-        )
-    return WeightingSpec(
-        method=method,
-        variables=tuple(v for v in q.getall("variables", []) if v),
-        bounds=bounds,
-        trim=_pair(q.get("trim_lo"), q.get("trim_hi"), "trim"),
-        keys=tuple(dict.fromkeys(k for k in q.getall("key", []) if k)),
+def choice_from(fields: Any) -> SchemeChoice:
+    """Method, margins, bounds and trimming from a query string or a form (one reading for both),
+    checked by the rule ``survey scheme add`` applies too; refusals are WeightingError for the page."""
+    choice = SchemeChoice(
+        method=fields.get("method") or "rake",
+        variables=tuple(v for v in fields.getall("variables", []) if v),
+        bounds=_pair(fields.get("bounds_lo"), fields.get("bounds_hi"), "bounds"),
+        trim=_pair(fields.get("trim_lo"), fields.get("trim_hi"), "trim"),
     )
+    try:
+        check_choice(choice)
+    except SchemeError as exc:
+        raise WeightingError(str(exc), code=exc.code, **exc.values) from None
+    return choice
+
+
+def selection(request: Request[Any, Any, Any]) -> dict[str, Any]:
+    """Which targets to load: ``?scheme=NAME`` (its own version) or ``?targets=VERSION`` (else the latest)."""
+    q = request.query_params
+    raw = (q.get("targets") or "").strip()
+    if raw and not raw.isdigit():
+        raise NotFoundError(f"no targets version {raw!r}")
+    return {"targets": int(raw) if raw else None, "scheme": (q.get("scheme") or "").strip() or None}
+
+
+def spec_from_query(request: Request[Any, Any, Any], scheme: WeightingScheme | None = None) -> WeightingSpec:
+    """The weighting choices carried in the query string, so every page is a bookmarkable GET.
+
+    With a saved ``scheme`` the choices are the scheme's; a query that also sets some of them is
+    refused rather than one of the two silently ignored.
+    """
+    q = request.query_params
+    keys = tuple(dict.fromkeys(k for k in q.getall("key", []) if k))
+    if scheme is not None:
+        given = [name for name in SCHEME_FIXES if any(v.strip() for v in q.getall(name, []))]
+        if given:
+            raise WeightingError(
+                f"scheme {scheme.name} fixes its targets, method, margins, bounds and trimming; "
+                f"{given[0]} cannot be given with it: choose the scheme or your own settings",
+                code="scheme_and_settings", name=scheme.name, given=given[0],
+            )  # fmt: skip
+        return WeightingSpec.of_scheme(scheme, keys)
+    choice = choice_from(q)
+    return WeightingSpec(method=choice.method, variables=choice.variables, bounds=choice.bounds,
+                         trim=choice.trim, keys=keys)  # fmt: skip
+
+
+def context_and_spec(
+    request: Request[Any, Any, Any], session: Session, slug: str
+) -> tuple[Context, WeightingSpec]:
+    """The context the query chooses (scheme or targets version) and the weighting to run on it."""
+    context = load_context(session, slug, **selection(request))
+    return context, spec_from_query(request, context.scheme)
 
 
 def _query(request: Request[Any, Any, Any]) -> str:
@@ -177,6 +213,7 @@ class WorkbenchController(Controller):
         return _page(
             request, "analyst/consultation.html", status=status, ctx=context, versions=versions, methods=METHODS,
             snapshots=snapshots.snapshots(session, context.consultation, published_only=False),
+            schemes=[(s, SchemeService(session).target_set(s)) for s in SchemeService(session).all(context.consultation)],
             st=snapshot_text(workbench_language(request)),
             variables=sorted({r.variable for r in context.target_rows}), **extra,
         )  # fmt: skip
@@ -200,11 +237,7 @@ class WorkbenchController(Controller):
     ) -> Response[str]:
         """Check and store an uploaded target file (in a thread: it loads the consultation and its frame)."""
         upload: Any = form.get("file")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            return self._overview(request, db_session, slug, status=422, errors=[_words(request)["not_utf8"]])
-        rows, problems = parse_targets_csv(text)
+        rows, problems = parse_targets_bytes(raw)
         context = load_context(db_session, slug)
         if not problems:
             population = str(form.get("population") or "").strip()
@@ -228,14 +261,75 @@ class WorkbenchController(Controller):
             request, db_session, slug, notice=_words(request)["targets_stored"].format(n=len(rows))
         )
 
+    @post("/{slug:str}/schemes", media_type=HTML)
+    async def add_scheme(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> Response[str]:
+        """Save a weighting under a name: targets version, method, margins, bounds, trimming."""
+        form = await staff_session.checked_form(request)
+        return await to_thread.run_sync(partial(self._store_scheme, request, db_session, slug, form))
+
+    def _store_scheme(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str, form: Any
+    ) -> Response[str]:
+        """Check the choice, try it on the data (a scheme that cannot weight is refused now, not when
+        a page or a report first uses it), store it; in a thread, as weighting takes up to a second."""
+        words = _words(request)
+        name = str(form.get("name") or "").strip()
+        raw = str(form.get("targets") or "").strip()
+        try:
+            if raw and not raw.isdigit():
+                raise NotFoundError(f"no targets version {raw!r}")
+            context = load_context(db_session, slug, targets=int(raw) if raw else None)
+            if context.target_set is None:
+                raise NotFoundError(words["targets_first"])
+            choice = choice_from(form)
+            run_analysis(context, WeightingSpec(method=choice.method, variables=choice.variables,
+                                                bounds=choice.bounds, trim=choice.trim))  # fmt: skip
+            user = _user(request)
+            SchemeService(db_session).add(context.consultation, name, context.target_set, choice,
+                                          actor=user.username, actor_id=user.id)  # fmt: skip
+        except (WeightingError, SchemeError) as exc:
+            problem = weighting_message(exc, workbench_language(request))
+        except NotFoundError as exc:
+            problem = str(exc)
+        else:
+            db_session.flush()
+            return self._overview(request, db_session, slug, notice=words["scheme_saved"].format(name=name))
+        return self._overview(request, db_session, slug, status=422, errors=[problem],
+                              errors_title=words["scheme_not_stored"])  # fmt: skip
+
+    @post("/{slug:str}/schemes/{name:str}/remove", media_type=HTML)
+    async def remove_scheme(
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        slug: FromPath[str],
+        name: FromPath[str],
+    ) -> Response[str]:
+        """Delete a saved scheme; snapshots made with it keep its name and definition."""
+        await staff_session.checked_form(request)
+        return await to_thread.run_sync(partial(self._remove_scheme, request, db_session, slug, name))
+
+    def _remove_scheme(
+        self, request: Request[Any, Any, Any], db_session: Session, slug: str, name: str
+    ) -> Response[str]:
+        user = _user(request)
+        consultation = ConsultationService(db_session).get(slug)
+        SchemeService(db_session).remove(consultation, name, actor=user.username, actor_id=user.id)
+        db_session.flush()
+        return self._overview(
+            request, db_session, slug, notice=_words(request)["scheme_removed"].format(name=name)
+        )
+
     def _analysis(
         self, request: Request[Any, Any, Any], session: Session, slug: str
     ) -> tuple[Context, Any, str | None]:
-        context = load_context(session, slug)
+        context = load_context(session, slug, **selection(request))
         if not context.target_rows:
             return context, None, _words(request)["targets_first"]
         try:
-            return context, run_analysis(context, spec_from_query(request)), None
+            return context, run_analysis(context, spec_from_query(request, context.scheme)), None
         except WeightingError as exc:
             return context, None, weighting_message(exc, workbench_language(request))
 
@@ -248,8 +342,12 @@ class WorkbenchController(Controller):
         if analysis and request.query_params.get("format") == "csv":
             return csv_download(fit_frame(analysis, context.labels, lang), f"{slug}-fit.csv")
         charts = diagnostics_charts(analysis, context.labels, lang) if analysis else None
+        fields = [(k, v) for k, v in request.query_params.multi_items() if k in SCHEME_FIXES[:-1] and v]
+        if context.target_set is not None:  # the version shown, even when a newer one arrives meanwhile
+            fields.append(("targets", str(context.target_set.version)))
         return _page(request, "analyst/weighting.html", status=400 if error else 200, ctx=context,
-                     analysis=analysis, charts=charts, error=error, query=_query(request))  # fmt: skip
+                     analysis=analysis, charts=charts, error=error, query=_query(request),
+                     scheme_fields=fields)  # fmt: skip
 
     @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
     def results(
@@ -350,11 +448,12 @@ class AnalystApiController(Controller):
     def results(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> dict[str, Any]:
-        context = load_context(db_session, slug)
-        analysis = run_analysis(context, spec_from_query(request))
+        context, spec = context_and_spec(request, db_session, slug)
+        analysis = run_analysis(context, spec)
         return {
             "consultation": slug,
             "spec": analysis.spec.to_dict(),
+            "weighting": weighting_shown(context, analysis),
             "n": analysis.n,
             "diagnostics": [d.to_dict() for d in analysis.diagnostics],
             "summary": analysis.summary.to_dict(),
@@ -370,10 +469,10 @@ class AnalystApiController(Controller):
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> dict[str, Any]:
         """The results page's summary alone (``?key=`` chooses the key questions, as on the page)."""
-        context = load_context(db_session, slug)
-        analysis = run_analysis(context, spec_from_query(request))
+        context, spec = context_and_spec(request, db_session, slug)
+        analysis = run_analysis(context, spec)
         return {"consultation": slug, "spec": analysis.spec.to_dict(), "n": analysis.n,
-                **analysis.summary.to_dict()}  # fmt: skip
+                "weighting": weighting_shown(context, analysis), **analysis.summary.to_dict()}  # fmt: skip
 
 
 ANALYST_ROUTES: list[ControllerRouterHandler] = [

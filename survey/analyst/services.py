@@ -21,25 +21,49 @@ from survey.analyst.scales import Scale, scale_of
 from survey.analyst.summary import Summary, summarise
 from survey.metrics import weighting_run
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
-from survey.store.models import Consultation, QuestionnaireVersion, TargetSet
+from survey.store.models import Consultation, QuestionnaireVersion, TargetSet, WeightingScheme
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.frames import responses_frame
+from survey.store.services.schemes import METHODS, SchemeChoice, SchemeService, definition, target_summary
 from survey.store.services.targets import TargetRow, TargetService
 from weighting import (
     Design,
     Diagnostics,
+    GWeights,
     MissingTreatment,
     Targets,
     WeightingError,
     calibrate,
     estimate,
+    g_values,
+    g_weights,
     poststratify,
     rake,
     trim,
 )
 
+__all__ = [
+    "METHODS",
+    "MULTI_SEPARATOR",
+    "Analysis",
+    "Context",
+    "Outcome",
+    "QuestionResult",
+    "WeightingSpec",
+    "analyse",
+    "analysis_frame",
+    "comments",
+    "g_values",
+    "load_context",
+    "outcomes",
+    "prepare_data",
+    "run_analysis",
+    "table",
+    "weight",
+    "weighting_shown",
+]
+
 Method = Literal["poststratify", "rake", "linear", "logit", "raking"]
-METHODS: tuple[str, ...] = ("rake", "poststratify", "linear", "logit", "raking")
 MULTI_SEPARATOR = "."
 
 
@@ -53,6 +77,19 @@ class WeightingSpec:
     trim: tuple[float, float] | None = None
     missing: str = "mode"
     keys: tuple[str, ...] = ()  # the summary's key questions; empty: the default choice
+    scheme: str = ""  # the saved scheme's name when the choice is one; empty: chosen on the page
+
+    @classmethod
+    def of_scheme(cls, scheme: WeightingScheme, keys: tuple[str, ...] = ()) -> WeightingSpec:
+        """A saved scheme's choice (the summary's key questions stay the reader's)."""
+        choice = SchemeChoice.of(scheme)
+        return cls(method=choice.method, variables=choice.variables, bounds=choice.bounds, trim=choice.trim,
+                   missing=choice.missing, keys=keys, scheme=scheme.name)  # fmt: skip
+
+    @property
+    def adjusts_g(self) -> bool:
+        """Whether bounds or trimming act on g, so the page shows the g-weights."""
+        return self.bounds is not None or self.trim is not None
 
     def to_dict(self) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -64,6 +101,8 @@ class WeightingSpec:
         }
         if self.keys:  # absent otherwise, so earlier snapshots' settings compare equal
             found["keys"] = list(self.keys)
+        if self.scheme:  # likewise
+            found["scheme"] = self.scheme
         return found
 
 
@@ -77,6 +116,14 @@ class Context:
     frame: pl.DataFrame
     target_set: TargetSet | None
     target_rows: list[TargetRow]
+    scheme: WeightingScheme | None = None
+    newest_targets: TargetSet | None = None  # the latest upload, which may be newer than ``target_set``
+
+    @property
+    def newer_targets(self) -> TargetSet | None:
+        """The latest target set when it is newer than the one analysed (the page then says so)."""
+        newest, used = self.newest_targets, self.target_set
+        return newest if newest is not None and used is not None and newest.version > used.version else None
 
     @property
     def targets(self) -> Targets:
@@ -101,22 +148,60 @@ class Context:
         return hashlib.sha256(ordered.write_csv().encode()).hexdigest()
 
 
-def load_context(session: Session, slug: str) -> Context:
-    """Load consultation, current questionnaire, complete responses and latest targets (if any)."""
+def load_context(
+    session: Session, slug: str, *, targets: int | None = None, scheme: str | None = None
+) -> Context:
+    """Load consultation, current questionnaire, complete responses and the targets to weight to.
+
+    The targets are the named scheme's version, else version ``targets``, else the latest upload
+    (if any); a scheme or version the consultation lacks is NotFoundError.
+    """
     consultations = ConsultationService(session)
     consultation = consultations.get(slug)
     version = consultations.current_version(consultation)
     questionnaire = load_questionnaire(version)
     frame = responses_frame(session, consultation.id, questionnaire)
-    targets = TargetService(session)
-    target_set = (
+    service = TargetService(session)
+    newest = (
         session.query(TargetSet)
         .filter_by(consultation_id=consultation.id)
         .order_by(TargetSet.version.desc())
         .first()
     )
-    rows = targets.rows(target_set) if target_set else []
-    return Context(consultation, version, questionnaire, frame, target_set, rows)
+    chosen = SchemeService(session).get(consultation, scheme) if scheme else None
+    if chosen is not None:
+        target_set: TargetSet | None = SchemeService(session).target_set(chosen)
+    elif targets is not None:
+        target_set = service.version(consultation, targets)
+    else:
+        target_set = newest
+    rows = service.rows(target_set) if target_set else []
+    return Context(consultation, version, questionnaire, frame, target_set, rows, chosen, newest)
+
+
+def weighting_shown(context: Context, analysis: Analysis | None) -> dict[str, Any]:
+    """Which weighting a page, a snapshot or the API shows: the scheme (by name, or none), the
+    target set with source and date, method, margins, bounds and trimming, n and design effect."""
+    spec = analysis.spec if analysis is not None else None
+    found: dict[str, Any] = {
+        "scheme": context.scheme.name if context.scheme is not None else None,
+        "targets": target_summary(context.target_set) if context.target_set is not None else None,
+        "newer_targets": context.newer_targets.version if context.newer_targets is not None else None,
+    }
+    if context.scheme is not None and context.target_set is not None:
+        found["definition"] = definition(context.scheme, context.target_set)
+    if spec is not None and analysis is not None:
+        final = analysis.final
+        found |= {
+            "method": spec.method,
+            "margins": list(final.margins),
+            "bounds": list(spec.bounds) if spec.bounds else None,
+            "trim": list(spec.trim) if spec.trim else None,
+            "n": analysis.n["all"],
+            "deff": final.overall.deff,
+            "n_eff": final.overall.n_eff,
+        }
+    return found
 
 
 def analysis_frame(frame: pl.DataFrame, questionnaire: Questionnaire) -> pd.DataFrame:
@@ -247,6 +332,11 @@ class Analysis:
     @property
     def final(self) -> Diagnostics:
         return self.diagnostics[-1]
+
+    @property
+    def g(self) -> GWeights | None:
+        """g-weights (final ÷ starting weight) when bounds or trimming act on them, else None."""
+        return g_weights(self.design) if self.spec.adjusts_g else None
 
     @property
     def missing_treatments(self) -> tuple[MissingTreatment, ...]:

@@ -22,8 +22,9 @@ from survey.analyst.public import public_html
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.workbench_text import workbench_language, workbench_text
 from survey.http.params import PathId
-from survey.store.models import Consultation, ResultSnapshot
+from survey.store.models import Consultation, ResultSnapshot, TargetSet
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.targets import TargetService
 
 __all__ = ["SnapshotController"]
 
@@ -126,8 +127,11 @@ class SnapshotController(Controller):
         others = [
             s for s in snapshots.snapshots(session, consultation, published_only=False) if s.id != snapshot_id
         ]
+        used = session.get(TargetSet, snapshot.target_set_id)
+        newest = TargetService(session).latest(consultation)
+        newer = newest.version if used is not None and newest.version > used.version else None
         return page(request, "analyst/snapshot.html", status=status, c=consultation, s=snapshot, others=others,
-                    st=_words(request), problem=error, notice=notice)  # fmt: skip
+                    st=_words(request), problem=error, notice=notice, used=used, newer=newer)  # fmt: skip
 
 
 def _words(request: Request[Any, Any, Any]) -> Any:

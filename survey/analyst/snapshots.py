@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from survey import __version__
 from survey.analyst.labels import CROSS, Labels
-from survey.analyst.services import Analysis, Context
+from survey.analyst.services import Analysis, Context, weighting_shown
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
 from survey.store.models import Consultation, ResultSnapshot, utcnow
 from survey.store.services.audit import record
@@ -39,6 +39,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
         "targets_source": context.target_set.source if context.target_set else "",
         "population": context.population,
         "spec": analysis.spec.to_dict(),
+        "weighting": weighting_shown(context, analysis),  # the scheme by name and in full, its targets
         "summary": analysis.summary.to_dict(),
         "questions": [
             {

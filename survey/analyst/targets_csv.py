@@ -6,8 +6,10 @@ Why apart from the routes: the file format is checked before the questionnaire c
 The file is read as `survey weight --targets` reads one (:mod:`survey.tabular`), so a file that works
 on the command line works here:
 
-* what a French or Dutch spreadsheet saves is accepted: a byte-order mark, a semicolon (or tab)
-  separator found from the header line, and shares with a decimal comma (``0,51``) in such a file;
+* what a French or Dutch spreadsheet saves is accepted, by the one rule of :mod:`survey.tabular_csv`:
+  UTF-8 (with or without a byte-order mark) or Windows-1252 text, a semicolon (or tab) separator
+  found from the header line, and shares with a decimal comma (``0,51``) in such a file;
+* a problem names the file line and, where one cell is at fault, its column;
 * a category follows the one rule of :func:`survey.tabular.category_label`, part by part in a crossed
   one: spaces around it are trimmed and ``1.0`` is ``1`` (``01`` stays ``01``);
 * the header's names are trimmed and read without regard to case (``Share`` is ``share``).
@@ -21,29 +23,31 @@ import io
 from survey.store.errors import TargetProblem
 from survey.store.services.targets import TargetRow
 from survey.tabular import CROSS, category_label
-from survey.tabular_csv import SEPARATORS
+from survey.tabular_csv import EncodingError, decimal_comma, decode_text, header_separator
 
-__all__ = ["parse_targets_csv"]
+__all__ = ["parse_targets_bytes", "parse_targets_csv"]
 
 COLUMNS = ("variable", "category", "share")
+
+
+def parse_targets_bytes(raw: bytes) -> tuple[list[TargetRow], list[str]]:
+    """Rows of an uploaded file as it came (UTF-8 or Windows-1252); problems name line and column."""
+    try:
+        text = decode_text(raw)
+    except EncodingError as exc:
+        return [], [TargetProblem("not_text", line=exc.line)]
+    return parse_targets_csv(text)
 
 
 def parse_targets_csv(text: str) -> tuple[list[TargetRow], list[str]]:
     """Rows of a ``variable,category,share`` file; problems name the file line."""
     body = text.removeprefix("\ufeff")
-    separator = _separator(body)
+    separator = header_separator(body.split("\n", 1)[0])
     reader = csv.DictReader(io.StringIO(body, newline=""), delimiter=separator)
     try:
-        return _parse(reader, decimal_comma=separator != ",")
+        return _parse(reader, decimal_comma=decimal_comma(separator))
     except csv.Error:  # the csv module's own refusals: a field over its limit, a lone CR outside quotes
         return [], [TargetProblem("unreadable", line=reader.line_num + 1)]  # the record it failed to read
-
-
-def _separator(text: str) -> str:
-    """The separator of the header line, as :func:`survey.tabular_csv.csv_separator` finds it in a file."""
-    header = text.split("\n", 1)[0]
-    best = max(SEPARATORS, key=header.count)
-    return best if header.count(best) else ","
 
 
 def _share(text: str, *, decimal_comma: bool) -> float:
@@ -64,7 +68,9 @@ def _parse(reader: csv.DictReader[str], *, decimal_comma: bool) -> tuple[list[Ta
         try:
             share = _share(record["share"], decimal_comma=decimal_comma)
         except ValueError:
-            problems.append(TargetProblem("share_not_number", line=line, share=repr(record["share"])))
+            problems.append(
+                TargetProblem("share_not_number", line=line, column="share", share=repr(record["share"]))
+            )
             continue
         category = CROSS.join(category_label(part) for part in record["category"].split(CROSS))
         rows.append(TargetRow(record["variable"], category, share, line=line))

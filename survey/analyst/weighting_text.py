@@ -18,6 +18,12 @@ __all__ = ["WEIGHTING_TEXT", "weighting_message"]
 
 WEIGHTING_TEXT: dict[str, dict[str, str]] = {
     "fr": {
+        "scheme_and_settings": "le schéma {name} fixe ses cibles, sa méthode, ses marges, ses bornes et son "
+                               "écrêtage ; « {given} » ne peut l'accompagner : choisissez le schéma ou vos propres réglages",
+        "scheme_name": "nom « {name} » : de 1 à 60 lettres, chiffres, « . », « _ » ou « - », commençant par une "
+                       "lettre ou un chiffre",
+        "scheme_taken": "un schéma nommé « {name} » existe déjà",
+        "scheme_missing": "valeurs manquantes : choisissez parmi {choices}",
         "missing_values": "la variable de pondération « {variable} » a {n} valeur(s) manquante(s) (la première à la "
                           "ligne {row}) : choisissez un traitement des valeurs manquantes",
         "all_missing": "la variable de pondération « {variable} » n'a aucune valeur",
@@ -102,6 +108,11 @@ WEIGHTING_TEXT: dict[str, dict[str, str]] = {
         "page_draws": "tirages : indiquez de 1 à {limit} échantillons simulés",
     },
     "nl": {
+        "scheme_and_settings": "schema {name} legt zijn streefcijfers, methode, marges, grenzen en aftopping vast; "
+                               "'{given}' kan er niet bij: kies het schema of uw eigen instellingen",
+        "scheme_name": "naam '{name}': 1 tot 60 letters, cijfers, '.', '_' of '-', beginnend met een letter of cijfer",
+        "scheme_taken": "er bestaat al een schema met de naam '{name}'",
+        "scheme_missing": "ontbrekende waarden: kies uit {choices}",
         "missing_values": "weegvariabele '{variable}' heeft {n} ontbrekende waarde(n) (de eerste op rij {row}): "
                           "kies een behandeling van ontbrekende waarden",
         "all_missing": "weegvariabele '{variable}' heeft geen enkele waarde",

@@ -62,8 +62,8 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "no_test": "No test: {problem}",
         "targets_first": "Upload targets first.", "targets_stored": "Targets stored ({n} rows).",
         "frozen": "Snapshot {id} frozen.", "made_public": "Snapshot {id} published.",
-        "not_utf8": "the file is not UTF-8 text", "population_number": "population must be a number above 0",
-        "at_line": TargetProblem.LINE,
+        "population_number": "population must be a number above 0",
+        "at_line": TargetProblem.LINE, "at_line_column": TargetProblem.LINE_COLUMN,
         **{f"target_{code}": sentence for code, sentence in TargetProblem.ENGLISH.items()},
     },
     "fr": {
@@ -112,9 +112,10 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "no_test": "Pas de test : {problem}",
         "targets_first": "Chargez d'abord les cibles.", "targets_stored": "Cibles enregistrées ({n} lignes).",
         "frozen": "Instantané {id} figé.", "made_public": "Instantané {id} publié.",
-        "not_utf8": "le fichier n'est pas du texte UTF-8", "population_number": "la population doit être un nombre supérieur à 0",
-        "at_line": "ligne {line}",
+        "population_number": "la population doit être un nombre supérieur à 0",
+        "at_line": "ligne {line}", "at_line_column": "ligne {line}, colonne « {column} »",
         "target_header": "{where} : l'en-tête doit être variable,category,share",
+        "target_not_text": "{where} : ni du texte UTF-8 ni du Windows-1252 (enregistrez le fichier en CSV UTF-8)",
         "target_unreadable": "{where} : ce n'est pas du CSV lisible (un champ plus long que ce que le lecteur CSV accepte)",
         "target_population": "la population {population} doit être un nombre supérieur à 0",
         "target_no_rows": "le fichier ne contient aucune cible",
@@ -176,9 +177,10 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "targets_first": "Laad eerst streefcijfers op.",
         "targets_stored": "Streefcijfers opgeslagen ({n} rijen).",
         "frozen": "Momentopname {id} vastgelegd.", "made_public": "Momentopname {id} gepubliceerd.",
-        "not_utf8": "het bestand is geen UTF-8-tekst", "population_number": "de bevolking moet een getal groter dan 0 zijn",
-        "at_line": "regel {line}",
+        "population_number": "de bevolking moet een getal groter dan 0 zijn",
+        "at_line": "regel {line}", "at_line_column": "regel {line}, kolom '{column}'",
         "target_header": "{where}: de kopregel moet variable,category,share zijn",
+        "target_not_text": "{where}: geen UTF-8- of Windows-1252-tekst (bewaar het bestand als CSV UTF-8)",
         "target_unreadable": "{where}: dit is geen leesbare CSV (een veld langer dan de CSV-lezer aanneemt)",
         "target_population": "de bevolking {population} moet een getal groter dan 0 zijn",
         "target_no_rows": "het bestand bevat geen streefcijfers",
@@ -195,10 +197,63 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "target_sum_off": "variabele „{variable}”: de aandelen tellen op tot {total}, niet 1",
     },
 }  # fmt: skip
+# Which weighting a page shows, and the saved schemes (issue #21).
+_SCHEME_WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "which_title": "Weighting shown", "scheme": "Scheme",
+        "no_scheme": "none (settings chosen for this page)",
+        "targets_line": "version {version}: {label}, source {source}, uploaded {date}",
+        "margins_used": "Margins", "bounds_used": "Bounds on g", "trim_used": "Trimming of g", "none": "none",
+        "newer_targets": "A newer target set exists (version {version}); these figures keep the version shown.",
+        "show_version": "Show with version {version}",
+        "schemes": "Weighting schemes", "scheme_name": "Name", "actions": "Actions", "remove": "Remove",
+        "remove_scheme": "Remove scheme {name}", "no_schemes": "No scheme saved yet: run a weighting, then save it.",
+        "show_scheme": "Show the results of scheme", "all_margins": "all margins of its targets",
+        "latest_version": "latest version", "save_scheme": "Save this weighting as a scheme named",
+        "save": "Save", "scheme_name_help": "Letters, digits, '.', '_' or '-' (up to 60); snapshots, reports "
+                                              "and the API name the weighting by it.",
+        "scheme_saved": "Scheme {name} saved.", "scheme_not_stored": "The scheme was not saved:", "scheme_removed": "Scheme {name} removed.",
+    },
+    "fr": {
+        "which_title": "Pondération affichée", "scheme": "Schéma",
+        "no_scheme": "aucun (réglages choisis pour cette page)",
+        "targets_line": "version {version} : {label}, source {source}, chargée le {date}",
+        "margins_used": "Marges", "bounds_used": "Bornes sur g", "trim_used": "Écrêtage de g", "none": "aucun",
+        "newer_targets": "Un jeu de cibles plus récent existe (version {version}) ; ces chiffres gardent la "
+                         "version indiquée.",
+        "show_version": "Afficher avec la version {version}",
+        "schemes": "Schémas de pondération", "scheme_name": "Nom", "actions": "Actions", "remove": "Supprimer",
+        "remove_scheme": "Supprimer le schéma {name}",
+        "no_schemes": "Aucun schéma enregistré : lancez une pondération, puis enregistrez-la.",
+        "show_scheme": "Afficher les résultats du schéma", "all_margins": "toutes les marges de ses cibles",
+        "latest_version": "dernière version", "save_scheme": "Enregistrer cette pondération comme schéma nommé",
+        "save": "Enregistrer", "scheme_name_help": "Lettres, chiffres, « . », « _ » ou « - » (60 au plus) ; "
+                                                    "instantanés, rapports et API désignent la pondération par ce nom.",
+        "scheme_saved": "Schéma {name} enregistré.", "scheme_not_stored": "Le schéma n'a pas été enregistré :", "scheme_removed": "Schéma {name} supprimé.",
+    },
+    "nl": {
+        "which_title": "Getoonde weging", "scheme": "Schema",
+        "no_scheme": "geen (instellingen voor deze pagina gekozen)",
+        "targets_line": "versie {version}: {label}, bron {source}, geladen op {date}",
+        "margins_used": "Marges", "bounds_used": "Grenzen op g", "trim_used": "Aftoppen van g", "none": "geen",
+        "newer_targets": "Er is een nieuwere set streefcijfers (versie {version}); deze cijfers houden de "
+                         "getoonde versie.",
+        "show_version": "Toon met versie {version}",
+        "schemes": "Wegingsschema's", "scheme_name": "Naam", "actions": "Acties", "remove": "Verwijderen",
+        "remove_scheme": "Schema {name} verwijderen",
+        "no_schemes": "Nog geen schema bewaard: voer een weging uit en bewaar ze.",
+        "show_scheme": "Toon de resultaten van schema", "all_margins": "alle marges van zijn streefcijfers",
+        "latest_version": "nieuwste versie", "save_scheme": "Bewaar deze weging als schema met de naam",
+        "save": "Bewaren", "scheme_name_help": "Letters, cijfers, '.', '_' of '-' (hoogstens 60); momentopnamen, "
+                                                "rapporten en de API noemen de weging zo.",
+        "scheme_saved": "Schema {name} bewaard.", "scheme_not_stored": "Het schema werd niet bewaard:", "scheme_removed": "Schema {name} verwijderd.",
+    },
+}  # fmt: skip
 # With the words every staff page or sign-in form shares: one wording wherever they appear.
 WORKBENCH_TEXT: dict[str, dict[str, str]] = {
     lang: {
         **words,
+        **_SCHEME_WORDS[lang],
         **{key: TEXTS[key][lang] for key in ("skip", "language")},
         **{key: texts[lang] for key, texts in STAFF_SIGN_IN.items()},
     }
@@ -219,7 +274,12 @@ def target_problem(problem: str, lang: str) -> str:
     values = dict(problem.values)
     line = values.pop("line", 0)
     row = values.pop("row", "")
-    where = words["at_line"].format(line=line) if line else row
+    column = values.pop("column", "")
+    where = (
+        (words["at_line_column"] if column else words["at_line"]).format(line=line, column=column)
+        if line
+        else row
+    )
     shown = {k: _figure(v, lang) if isinstance(v, float) else v for k, v in values.items()}
     return words[f"target_{problem.code}"].format(where=where, **shown)
 

@@ -100,6 +100,9 @@ COMMANDS: dict[str, Lazy] = {
         "Per-consultation rights of analysts, coordinators and interviewers (admins are global).",
     ),
     "targets": Lazy("survey.cli.targets", "typer:app", "Prepare population targets for weighting."),
+    "scheme": Lazy(
+        "survey.cli.schemes", "typer:app", "Named weighting schemes of a consultation (add, list, remove)."
+    ),
     "invite": Lazy(
         "survey.cli.invitations", "typer:app", "Invitation codes: close a consultation to a recruited panel."
     ),

@@ -34,8 +34,18 @@ def _spec(method: str, trim: str | None) -> WeightingSpec:
 def report_command(
     consultation: Annotated[str, typer.Argument(help="Consultation slug, e.g. brussels-futures.")],
     out_path: Annotated[Path, typer.Option("--out", help="report.html (self-contained) or report.pdf.")],
-    method: Annotated[str, typer.Option(help="rake | poststratify | linear | logit | raking.")] = "rake",
+    method: Annotated[
+        str | None,
+        typer.Option(help="rake (default) | poststratify | linear | logit | raking.", show_default=False),
+    ] = None,
     trim: Annotated[str | None, typer.Option(help="LO,HI caps on g, e.g. 0.3,3.")] = None,
+    scheme: Annotated[
+        str | None,
+        typer.Option(
+            help="A saved weighting scheme (survey scheme list): its targets version, method, "
+            "margins, bounds and trimming; not with --method or --trim."
+        ),
+    ] = None,
     language: Annotated[
         str | None,
         typer.Option(help="fr | nl | en: the report's language (default: from LC_ALL/LANG, else en)."),
@@ -49,12 +59,16 @@ def report_command(
         fail(f"--language must be one of {', '.join(REPORT_TEXT)} (got {language!r})")
     if not out_path.resolve().parent.is_dir():
         fail(f"cannot write {out_path}: folder {out_path.parent} does not exist")
-    spec = _spec(method, trim)
+    if scheme is not None and (method is not None or trim is not None):
+        fail("--scheme fixes the method and the trimming: give --scheme alone, or --method/--trim without it")
+    spec = _spec(method or "rake", trim)
     pdf = out_path.suffix == ".pdf"
     with stages(len(REPORT_STAGES) + pdf) as stage:
         try:
             with sessions(database_url)() as session:
-                html = report_html(session, consultation, spec, report_language(language), stage)
+                html = report_html(
+                    session, consultation, spec, report_language(language), stage, scheme=scheme
+                )
         except (StoreError, WeightingError) as exc:
             fail(str(exc))
         if not pdf:

@@ -95,7 +95,7 @@ def _check_writable(*paths: Path | None) -> None:
 
 
 def _separator(data: Path) -> str:
-    """The CSV separator of the input (a semicolon file is answered in kind, decimal commas too)."""
+    """The CSV separator of the input (a semicolon or tab file is answered in kind, decimal commas too)."""
     from survey.tabular import STAT_FORMATS, csv_separator
 
     if data.suffix.lower() in (".parquet", *STAT_FORMATS) or not data.is_file():
@@ -422,6 +422,7 @@ def weight_command(
     import polars as pl
 
     from survey.tabular import TableError, analysis_columns, na_set
+    from survey.tabular_csv import decimal_comma
     from weighting import Design, WeightingError
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
@@ -446,7 +447,7 @@ def weight_command(
                 categories=categories,
                 numbers=numbers,
                 na_values=na_set(na_values),
-                decimal_comma=_separator(data) == ";",
+                decimal_comma=decimal_comma(_separator(data)),
             )
             design = Design.from_frame(frame, weights=base_weight, mode_column=mode_column)
             design = _weight(design, goal, method, opts)
@@ -620,6 +621,7 @@ def estimate_command(
     import polars as pl
 
     from survey.tabular import TableError, analysis_frame, na_set
+    from survey.tabular_csv import decimal_comma
     from weighting import Design, WeightingError, estimate, recalibrate_replicates, supplied_replicates
 
     if (targets is None) != (method is None):
@@ -653,7 +655,7 @@ def estimate_command(
                 numbers=[*([weight] if weight else []), *fpcs, *supplied],
                 outcomes=names,
                 na_values=na_set(na_values),
-                decimal_comma=_separator(data) == ";",
+                decimal_comma=decimal_comma(_separator(data)),
             )
             fixed = _fixed_weights(frame, weight, layout) if weight and goal is None else None
             design = fixed or Design.from_frame(frame, weights=weight, **layout)

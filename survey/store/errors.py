@@ -52,6 +52,7 @@ class TargetProblem(str):
 
     ENGLISH: ClassVar[dict[str, str]] = {
         "header": "{where}: the header must be variable,category,share",
+        "not_text": "{where}: neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)",
         "unreadable": "{where}: not readable as CSV (a field longer than the CSV reader takes)",
         "population": "population {population} must be a number above 0",
         "no_rows": "the file has no target rows",
@@ -66,22 +67,29 @@ class TargetProblem(str):
         "sum_off": "variable '{variable}': shares sum to {total:.6f}, not 1",
     }
     LINE: ClassVar[str] = "line {line}"
+    LINE_COLUMN: ClassVar[str] = "line {line}, column '{column}'"
 
-    def __new__(cls, code: str, *, line: int = 0, row: str = "", **values: object) -> TargetProblem:
-        """``line`` places the problem in the file; without one, ``row`` (``sex=F``) does."""
-        where = cls.LINE.format(line=line) if line else row
+    def __new__(
+        cls, code: str, *, line: int = 0, row: str = "", column: str = "", **values: object
+    ) -> TargetProblem:
+        """``line`` places the problem in the file, with ``column`` when one cell is at fault;
+        without a line, ``row`` (``sex=F``) does."""
+        where = (cls.LINE_COLUMN if column else cls.LINE).format(line=line, column=column) if line else row
         problem = super().__new__(cls, cls.ENGLISH[code].format(where=where, **values))
-        problem.code, problem.values = code, {"line": line, "row": row, **values}
+        problem.code, problem.values = code, {"line": line, "row": row, "column": column, **values}
         return problem
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Copies and pickles rebuild the problem from its code and values, not from its sentence."""
         values = dict(self.values)
-        return (_rebuild_problem, (self.code, values.pop("line"), values.pop("row"), values))
+        return (
+            _rebuild_problem,
+            (self.code, values.pop("line"), values.pop("row"), values.pop("column", ""), values),
+        )
 
 
-def _rebuild_problem(code: str, line: int, row: str, values: dict[str, Any]) -> TargetProblem:
-    return TargetProblem(code, line=line, row=row, **values)
+def _rebuild_problem(code: str, line: int, row: str, column: str, values: dict[str, Any]) -> TargetProblem:
+    return TargetProblem(code, line=line, row=row, column=column, **values)
 
 
 class TargetsInvalidError(StoreError):

@@ -16,6 +16,7 @@ from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
+from survey.store.services.schemes import SchemeChoice, SchemeService
 from tests.analyst.conftest import PASSWORD, SLUG, TARGETS_GOOD
 from tests.conftest import LiveServer
 from tests.web.conftest import axe_source
@@ -46,7 +47,9 @@ def test_analyst_journey_and_public_page(server: LiveServer, browser: Any, tmp_p
     broken.write_text("variable,category,share\nsex,F,0.6\nsex,Q,0.4\n")
     page.set_input_files("#file", str(broken))
     page.click("#targets-form button[type=submit]")
-    assert "line 3: category 'Q' is not a choice of 'sex'" in page.inner_text("#upload-errors")
+    assert "line 3, column 'category': category 'Q' is not a choice of 'sex'" in page.inner_text(
+        "#upload-errors"
+    )
     page.set_input_files("#file", str(TARGETS_GOOD))
     page.fill("#label", "Browser upload")
     page.click("#targets-form button[type=submit]")
@@ -112,6 +115,9 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
             publish=True,
         )
         public = f"/results/{SLUG}/{snapshot.id}"
+        assert context.target_set is not None
+        SchemeService(session).add(context.consultation, "axe-logit", context.target_set,
+                                   SchemeChoice(method="logit", bounds=(0.3, 3.0)), actor="test")  # fmt: skip
     # axe is injected by the test; the pages' CSP would refuse it, so this context bypasses CSP.
     ctx = browser.new_context(bypass_csp=True)
     page = ctx.new_page()
@@ -130,6 +136,8 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
                        ("weighting nl", f"/analyst/{SLUG}/weighting?lang=nl"),
                        ("breakdown fr", f"/analyst/{SLUG}/breakdown?by=education&lang=fr"),
                        ("bias en", f"/analyst/{SLUG}/bias?lang=en"),
+                       ("scheme with g-weights", f"/analyst/{SLUG}/weighting?scheme=axe-logit&lang=fr"),
+                       ("scheme results", f"/analyst/{SLUG}/results?scheme=axe-logit"),
                        ("public list", f"/results/{SLUG}?lang=nl"),
                        *((f"public {lang}", f"{public}?lang={lang}") for lang in ("fr", "nl", "en"))):  # fmt: skip
         page.goto(f"{server.url}{path}")
@@ -139,7 +147,8 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
     assert f"{INJECTED} ok" in page.inner_text("main")  # shown as text, not run
     # on a phone, wide tables scroll inside their own region and charts shrink: the page never does
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in (f"{public}?lang=fr", f"/analyst/{SLUG}/bias?lang=nl", f"/analyst/{SLUG}/results?lang=en"):
+    for path in (f"{public}?lang=fr", f"/analyst/{SLUG}/bias?lang=nl", f"/analyst/{SLUG}/results?lang=en",
+                 f"/analyst/{SLUG}/weighting?scheme=axe-logit", f"/analyst/{SLUG}"):  # fmt: skip
         page.goto(f"{server.url}{path}")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, path
     ctx.close()

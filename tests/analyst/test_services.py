@@ -137,7 +137,7 @@ def test_migration_matches_model(demo: sessionmaker[Session], demo_url: str) -> 
 
 def test_targets_csv_errors_name_the_line() -> None:
     rows, problems = parse_targets_csv("variable,category,share\nsex,F,0.5\nsex,M,half\n")
-    assert len(rows) == 1 and problems == ["line 3: share 'half' is not a number"]
+    assert len(rows) == 1 and problems == ["line 3, column 'share': share 'half' is not a number"]
     assert parse_targets_csv("a,b\n1,2\n")[1] == ["line 1: the header must be variable,category,share"]
 
 

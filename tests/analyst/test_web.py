@@ -201,7 +201,10 @@ def test_targets_upload_good_and_broken(client: TestClient) -> None:
         files={"file": ("broken.csv", broken.encode(), "text/csv")},
     )
     assert response.status_code == 422
-    assert "line 3: category &#39;X&#39; is not a choice of &#39;sex&#39;" in response.text
+    assert (
+        "line 3, column &#39;category&#39;: category &#39;X&#39; is not a choice of &#39;sex&#39;"
+        in response.text
+    )
     assert "line 4" in response.text
     dutch = client.post(
         f"/analyst/{SLUG}/targets?lang=nl",
@@ -209,13 +212,15 @@ def test_targets_upload_good_and_broken(client: TestClient) -> None:
         files={"file": ("broken.csv", (broken + "sex,F,half\n").encode(), "text/csv")},
     )
     assert dutch.status_code == 422 and "De streefcijfers werden niet opgeslagen:" in dutch.text
-    assert "regel 5: aandeel &#39;half&#39; is geen getal" in dutch.text
+    assert "regel 5, kolom &#39;share&#39;: aandeel &#39;half&#39; is geen getal" in dutch.text
     french = client.post(
         f"/analyst/{SLUG}/targets?lang=fr",
         data={"csrf_token": token},
         files={"file": ("broken.csv", broken.encode(), "text/csv")},
     )
-    assert "ligne 3 : la catégorie « X » n&#39;est pas un choix de « sex »" in french.text
+    assert (
+        "ligne 3, colonne « category » : la catégorie « X » n&#39;est pas un choix de « sex »" in french.text
+    )
     # after a post, the language links lead to the overview (the posted URL only takes POST)
     assert f'href="/analyst/{SLUG}?lang=nl"' in french.text and "/targets?lang=" not in french.text
     halves = client.post(

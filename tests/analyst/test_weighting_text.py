@@ -25,7 +25,11 @@ _RENAMED = {"trimmed": ({"relative"}, {"what"})}
 def _coded_calls() -> dict[str, set[str]]:
     """Each code given in the source, with the names of the values given beside it."""
     found: dict[str, set[str]] = {}
-    for path in [*ROOT.glob("weighting/*.py"), *ROOT.glob("survey/analyst/*.py")]:
+    for path in [
+        *ROOT.glob("weighting/*.py"),
+        *ROOT.glob("survey/analyst/*.py"),
+        ROOT / "survey/store/services/schemes.py",
+    ]:
         for node in ast.walk(ast.parse(path.read_text())):
             if not isinstance(node, ast.Call):
                 continue

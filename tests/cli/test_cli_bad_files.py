@@ -20,7 +20,8 @@ SURVEY = [sys.executable, "-m", "survey"]
     [
         ("ragged.csv", b"sex,y\nF,1\nM,2,3\nF,4\n", "line 3 has 3 fields, the header has 2"),
         ("twice.csv", b"sex,sex,y\nF,M,1\n", "column 'sex' appears more than once"),
-        ("latin1.csv", "sex,y\nF\xe9,1\n".encode("latin-1"), "not UTF-8 text"),
+        # 0x81 is a byte neither UTF-8 (alone) nor Windows-1252 gives a character to
+        ("binary.csv", b"sex,y\nF\x81,1\n", "neither UTF-8 nor Windows-1252 text"),
         ("broken.sav", b"\x00not an spss file" * 20, "broken.sav"),
         ("broken.parquet", b"\x00not parquet" * 20, "broken.parquet"),
         ("weights.csv", b"sex,w\nF,1\nM,abc\n", "column 'w': 'abc' at data row 2 is not a number"),

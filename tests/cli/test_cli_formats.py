@@ -92,6 +92,25 @@ def test_spss_output_is_refused_before_any_work(app, tmp_path, tfile):
     assert not out.exists()
 
 
+def test_a_windows_1252_tab_file_from_excel_reads_by_the_one_rule(app, tmp_path):
+    """Windows-1252 text, tabs and decimal commas: read as the workbench's upload reads it, answered in kind."""
+    rows = [f"{i}\t{'FM'[i % 3 == 0]}\t{'Liège' if i % 2 else 'Ixelles'}\t{1 + (i % 4) / 2:.1f}".replace(".", ",")
+            for i in range(40)]  # fmt: skip
+    data = tmp_path / "d.csv"
+    data.write_bytes(("id\tsexe\tcommune\tw\n" + "\n".join(rows) + "\n").encode("cp1252"))
+    tfile = tmp_path / "t.csv"
+    tfile.write_bytes("variable\tcategory\tshare\nsexe\tF\t0,5\nsexe\tM\t0,5\n".encode("cp1252"))
+    out = tmp_path / "w.csv"
+    args = ["weight", str(data), "--targets", str(tfile), "--method", "rake", "--base-weight", "w"]
+    result = runner.invoke(app, [*args, "--population", "80", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "id\tsexe\tcommune\tw\tweight"
+    assert [ln.rsplit("\t", 1)[0] for ln in lines[1:]] == rows  # 'Liège' as written, now in UTF-8
+    weights = [float(ln.rsplit("\t", 1)[1].replace(",", ".")) for ln in lines[1:]]
+    assert sum(weights) == pytest.approx(80)
+
+
 def test_a_semicolon_csv_with_decimal_commas_is_answered_in_kind(app, tmp_path):
     rows = [f"{i};{'FM'[i % 3 == 0]};{1 + (i % 4) / 2:.1f}".replace(".", ",") for i in range(40)]
     data = tmp_path / "d.csv"

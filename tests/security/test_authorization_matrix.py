@@ -88,6 +88,8 @@ STAFF: dict[tuple[str, str], Staff] = {
         ANALYST, "consultation", COOKIE
     ),
     ("GET", "/analyst/api/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/analyst/{slug:str}/schemes"): Staff(ANALYST, "consultation", COOKIE),
+    ("POST", "/analyst/{slug:str}/schemes/{name:str}/remove"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/field/coordinator"): Staff(COORDINATOR, "global", EITHER),
     ("GET", "/field/coordinator/devices/{device_id:int}"): Staff(COORDINATOR, "device", EITHER),
     ("GET", "/field/coordinator/consultations/{slug:str}/collect"): Staff(
@@ -281,6 +283,7 @@ def _path(template: str, env: Env, where: str) -> str:
         .replace("{number:int}", "1")  # the first questionnaire version, its first page
         .replace("{page:int}", "1")
         .replace("{user_id:int}", "1")  # the first account (people pages are the admin's alone)
+        .replace("{name:str}", "no-such-scheme")  # a scheme name: the guard answers before the lookup
     )
 
 

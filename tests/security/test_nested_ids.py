@@ -25,7 +25,15 @@ from field_app.openrosa.app_users import create_app_user
 from field_app.planning import assign
 from survey.settings import Settings
 from survey.store.db import transaction
-from survey.store.models import Consultation, Response, ResponseStatus, ResultSnapshot, Role, TargetSet
+from survey.store.models import (
+    Consultation,
+    Response,
+    ResponseStatus,
+    ResultSnapshot,
+    Role,
+    TargetSet,
+    WeightingScheme,
+)
 from survey.store.services.users import UserService
 from survey.web.progress import ProgressStore
 from tests.factories import valid_answers
@@ -47,6 +55,7 @@ class World:
     snapshot_b: int
     app_key_b: str  # an ODK Collect app user's key of B
     app_device_b: int
+    scheme_b: str  # a weighting scheme's name, which only B has
 
 
 def _world(sessions: sessionmaker[Session]) -> World:
@@ -64,13 +73,15 @@ def _world(sessions: sessionmaker[Session]) -> World:
         session.add(snapshot)
         session.flush()
         snapshot_id = snapshot.id
+        session.add(WeightingScheme(consultation_id=version_b.consultation_id, name="only-in-b",
+                                    target_set_id=targets.id, method="rake", settings={}))  # fmt: skip
         consultation_b = session.get(Consultation, version_b.consultation_id)
         assert consultation_b is not None
         collector = UserService(session).create("collector", PASSWORD, Role.INTERVIEWER, actor="test")
         assign(session, collector, consultation_b, actor="test")
         device, key = create_app_user(session, consultation_b, collector, "B's phone", actor="test")
         device_id = device.id
-    return World(version_a, version_b.id, token, snapshot_id, key, device_id)
+    return World(version_a, version_b.id, token, snapshot_id, key, device_id, "only-in-b")
 
 
 def _signed_in(client: TestClient) -> str:
@@ -92,12 +103,13 @@ PATH_VALUES: dict[str, Callable[[World], str]] = {
     "number": lambda _w: "1",  # a page number, the same in every consultation; the token is what is B's
     "device_id": lambda w: str(w.app_device_b),
     "page": lambda _w: "1",  # a page of a questionnaire preview: the version number is what is B's
-    "name": lambda _w: "places.csv",  # a media file of a form, named alike anywhere: the key is what is B's
+    "name": lambda w: w.scheme_b,  # a weighting scheme: names are per consultation, so B's is not A's
 }
 # Where a parameter name means something else under a path prefix: an OpenRosa ``token`` is an app
 # user's key, not a citizen's resume token.
 PREFIXED_VALUES: dict[tuple[str, str], Callable[[World], str]] = {
     ("/openrosa/", "token"): lambda w: w.app_key_b,
+    ("/openrosa/", "name"): lambda _w: "places.csv",  # a media file of a form, named alike anywhere
 }
 
 
@@ -176,7 +188,8 @@ def _state(sessions: sessionmaker[Session], world: World) -> tuple[Any, ...]:
         in_progress = session.scalar(
             select(func.count(Response.id)).where(Response.status == ResponseStatus.IN_PROGRESS.value)
         )
-        return snapshot.published_at, responses, in_progress
+        schemes = session.scalar(select(func.count(WeightingScheme.id)))
+        return snapshot.published_at, responses, in_progress, schemes
 
 
 @pytest.mark.usefixtures("_no_rate_limit")

@@ -47,6 +47,7 @@ from survey.store.models import (
     StaffSession,
     TargetSet,
     User,
+    WeightingScheme,
 )
 from survey.store.services.erasure import erase
 from survey.store.services.invitations import InvitationService
@@ -128,6 +129,10 @@ def _fill_what_the_demo_leaves_empty(sessions: sessionmaker[Session]) -> None:
         session.add(ResultSnapshot(consultation_id=consultation.id, questionnaire_version_id=version.id,
                                    target_set_id=target_set.id, data_hash="d" * 64, method="rake",
                                    software_version="test", content={"results": []}, created_by_id=user.id))  # fmt: skip
+        session.add(WeightingScheme(consultation_id=consultation.id, name="roundtrip", target_set_id=target_set.id,
+                                    method="linear", settings={"variables": ["sex"], "bounds": [0.5, 2.0],
+                                                               "trim": None, "missing": "mode"},
+                                    created_by_id=user.id))  # fmt: skip
         victim = session.scalars(select(Response.uuid).order_by(Response.id)).first()
         assert victim is not None
         erase(session, "response", victim, actor="test")

@@ -107,11 +107,11 @@ def test_targets_are_validated_against_the_questionnaire_and_versioned(sessions)
         with pytest.raises(TargetsInvalidError) as caught:
             service.add(consultation, bad, demo_questionnaire(), actor="t")
     problems = "\n".join(caught.value.problems)
-    assert "line 3: category 'X' is not a choice of 'sex'" in problems
-    assert "line 4: variable 'colour'" in problems
-    assert "line 5: share 1.5" in problems
+    assert "line 3, column 'category': category 'X' is not a choice of 'sex'" in problems
+    assert "line 4, column 'variable': variable 'colour'" in problems
+    assert "line 5, column 'share': share 1.5" in problems
     assert "variable 'sex': shares sum to 0.900000" in problems
-    assert "line 6: crossed variable 'sex:sex' names the same question twice" in problems
+    assert "line 6, column 'variable': crossed variable 'sex:sex' names the same question twice" in problems
     assert sum("'sex:sex'" in problem for problem in caught.value.problems) == 2  # lines 6 and 7, once each
-    assert "line 8: 'sex: ' = 'F:x' has an empty part" in problems
-    assert "line 9: crossed variable 'sex :sex' names the same question twice" in problems
+    assert "line 8, column 'variable': 'sex: ' = 'F:x' has an empty part" in problems
+    assert "line 9, column 'variable': crossed variable 'sex :sex' names the same question twice" in problems

@@ -17,6 +17,7 @@ from survey.store.models._field import (
 from survey.store.models._grant import Grant
 from survey.store.models._invitation import Invitation
 from survey.store.models._response import Answer, ErasedResponse, Mode, Response, ResponseStatus
+from survey.store.models._scheme import WeightingScheme
 from survey.store.models._snapshot import ResultSnapshot
 from survey.store.models._staff_session import StaffSession
 from survey.store.models._target import Target, TargetSet
@@ -50,5 +51,6 @@ __all__ = [
     "Target",
     "TargetSet",
     "User",
+    "WeightingScheme",
     "utcnow",
 ]

@@ -44,7 +44,9 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
             continue
         problems.extend(_category_problems(row, label, choices))
         if not 0 <= row.share <= 1:
-            problems.append(TargetProblem("share_range", share=row.share, line=row.line, row=label))
+            problems.append(
+                TargetProblem("share_range", share=row.share, line=row.line, row=label, column="share")
+            )
         if (row.variable, row.category) in seen:
             problems.append(
                 TargetProblem(
@@ -65,15 +67,17 @@ def _crossing_problem(row: TargetRow, label: str) -> TargetProblem | None:
     categories = [category.strip() for category in row.category.split(":")]
     if len(parts) != len(categories):
         return TargetProblem(
-            "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label
-        )
+            "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label,
+            column="category",
+        )  # fmt: skip
     if "" in parts or "" in categories:
         return TargetProblem(
-            "crossed_empty", variable=row.variable, category=row.category, line=row.line, row=label
-        )
+            "crossed_empty", variable=row.variable, category=row.category, line=row.line, row=label,
+            column="variable" if "" in parts else "category",
+        )  # fmt: skip
     if len(set(parts)) != len(parts):
         # ``sex:sex`` would keep only the respondents whose two halves agree: nonsense weights.
-        return TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label)
+        return TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label, column="variable")
     return None
 
 
@@ -84,10 +88,14 @@ def _category_problems(row: TargetRow, label: str, choices: dict[str, set[str]])
     categories = [category.strip() for category in row.category.split(":")]
     for part, category in zip(parts, categories, strict=True):
         if part not in choices:
-            problems.append(TargetProblem("not_single_choice", variable=part, line=row.line, row=label))
+            problems.append(
+                TargetProblem("not_single_choice", variable=part, line=row.line, row=label, column="variable")
+            )
         elif category not in choices[part]:
             problems.append(
-                TargetProblem("not_a_choice", category=category, variable=part, line=row.line, row=label)
+                TargetProblem(
+                    "not_a_choice", category=category, variable=part, line=row.line, row=label, column="category"
+                )
             )
     return problems
 
@@ -157,3 +165,12 @@ class TargetService:
                 select(Target).where(Target.target_set_id == target_set.id).order_by(Target.id)
             )
         ]
+
+    def version(self, consultation: Consultation, number: int) -> TargetSet:
+        """Version ``number`` of the consultation's target sets (every upload stays one)."""
+        found = self.session.scalar(
+            select(TargetSet).where(TargetSet.consultation_id == consultation.id, TargetSet.version == number)
+        )
+        if found is None:
+            raise NotFoundError(f"consultation '{consultation.slug}' has no targets version {number}")
+        return found
