@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
+from survey.analyst.comments_text import comments_text
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
 from survey.analyst.public_text import method_name
@@ -61,6 +62,7 @@ ENV.filters["mode"] = _mode
 ENV.filters["method"] = _method
 ENV.globals["summary_text"] = lambda lang: SUMMARY_TEXT.get(lang, SUMMARY_TEXT["en"])
 ENV.filters["said"] = _said
+ENV.globals["comments_text"] = comments_text
 
 
 def render(name: str, **context: Any) -> str:

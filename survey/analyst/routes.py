@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
 from survey.analyst.charts import grouped_bars
+from survey.analyst.comment_routes import CommentsController
 from survey.analyst.crosstab import breakdown_choices, crosstab
 from survey.analyst.page_csv import breakdown_frame, csv_download, key_choices, results_frame
 from survey.analyst.pages import HTML
@@ -382,6 +383,7 @@ ANALYST_ROUTES: list[ControllerRouterHandler] = [
     LoginController,
     WorkbenchController,
     SnapshotController,
+    CommentsController,
     AnalystApiController,
     PublicResultsController,
     RepresentativenessController,
