@@ -16,6 +16,15 @@ __all__ = ["REPORT_TEXT", "mode_name", "report_language", "report_text"]
 
 REPORT_TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "contents": "Contents", "appendix": "Appendix – {title}",
+        "snapshot_published": "Snapshot {id}, published on {date}.",
+        "snapshot_withdrawn": "Snapshot {id}, withdrawn on {date}: these results should no longer be cited.",
+        "snapshot_draft": "Snapshot {id}, a draft that has not been published.",
+        "snapshot_frozen": "Every figure is the snapshot's, as frozen: responses or targets added since do not change it.",
+        "no_frozen_diagnostics": "This snapshot was frozen before diagnostics were kept with it: its design effect is {deff} and its effective sample size {n_eff}.",
+        "weighting_line": "Method: {method}; margins: {margins}; converged: {converged} after {iterations} iteration(s); largest remaining gap to a target {after} (before weighting {before}).",
+        "exact_cell": "exact",
+        "exact_note": "Weighting made the shares of {margins} equal to the population figures: they are exact by construction (standard error 0) and their interval is shown as “exact”.",
         "title": "Weighted results: {title}",
         "generated": "Generated {when} by survey {version}.",
         "responses": "{n} complete responses ({modes}); questionnaire version {questionnaire}; "
@@ -67,6 +76,15 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "mode_all": "all", "mode_online": "online", "mode_field": "field", "mode_paper": "paper",
     },
     "fr": {
+        "contents": "Sommaire", "appendix": "Annexe – {title}",
+        "snapshot_published": "Instantané {id}, publié le {date}.",
+        "snapshot_withdrawn": "Instantané {id}, retiré le {date} : ces résultats ne doivent plus être cités.",
+        "snapshot_draft": "Instantané {id}, un brouillon qui n’a pas été publié.",
+        "snapshot_frozen": "Tous les chiffres sont ceux de l’instantané, tel qu’il a été figé : les réponses ou cibles ajoutées depuis ne les changent pas.",
+        "no_frozen_diagnostics": "Cet instantané a été figé avant que les diagnostics soient conservés avec lui : son effet de plan est de {deff} et sa taille d’échantillon effective de {n_eff}.",
+        "weighting_line": "Méthode : {method} ; marges : {margins} ; convergence : {converged} après {iterations} itération(s) ; plus grand écart restant à une cible {after} (avant pondération {before}).",
+        "exact_cell": "exact",
+        "exact_note": "La pondération a rendu les parts de {margins} égales aux chiffres de la population : elles sont exactes par construction (erreur-type nulle) et leur intervalle est indiqué par « exact ».",
         "title": "Résultats pondérés : {title}",
         "generated": "Produit le {when} par survey {version}.",
         "responses": "{n} réponses complètes ({modes}) ; version du questionnaire {questionnaire} ; "
@@ -124,6 +142,15 @@ REPORT_TEXT: dict[str, dict[str, str]] = {
         "mode_all": "tous", "mode_online": "en ligne", "mode_field": "terrain", "mode_paper": "papier",
     },
     "nl": {
+        "contents": "Inhoud", "appendix": "Bijlage – {title}",
+        "snapshot_published": "Momentopname {id}, gepubliceerd op {date}.",
+        "snapshot_withdrawn": "Momentopname {id}, ingetrokken op {date}: deze resultaten mogen niet meer worden geciteerd.",
+        "snapshot_draft": "Momentopname {id}, een ontwerp dat niet werd gepubliceerd.",
+        "snapshot_frozen": "Alle cijfers zijn die van de momentopname zoals ze werd vastgelegd: antwoorden of streefcijfers die sindsdien zijn toegevoegd, veranderen ze niet.",
+        "no_frozen_diagnostics": "Deze momentopname werd vastgelegd voordat de diagnose erbij werd bewaard: het designeffect is {deff} en de effectieve steekproefgrootte {n_eff}.",
+        "weighting_line": "Methode: {method}; marges: {margins}; geconvergeerd: {converged} na {iterations} iteratie(s); grootste resterende verschil met een streefcijfer {after} (vóór de weging {before}).",
+        "exact_cell": "exact",
+        "exact_note": "De weging maakte de aandelen van {margins} gelijk aan de bevolkingscijfers: ze zijn exact (standaardfout 0) en hun interval wordt als „exact” getoond.",
         "title": "Gewogen resultaten: {title}",
         "generated": "Gemaakt op {when} door survey {version}.",
         "responses": "{n} volledige antwoorden ({modes}); vragenlijstversie {questionnaire}; "
