@@ -115,13 +115,13 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
     }
 
 
-def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -> Markup:
+def question_chart(result: Any, lang: str = "en", *, title: str | None = None, desc: str = "") -> Markup:
     rows = result["rows"] if isinstance(result, dict) else result.rows
     name = result["name"] if isinstance(result, dict) else result.name
     kind = result["kind"] if isinstance(result, dict) else result.kind
     labels = [r["labels"].get(lang, r["category"]) for r in rows]
     est = [(r["weighted"]["estimate"], r["weighted"]["ci_low"], r["weighted"]["ci_high"]) for r in rows]
-    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric", lang=lang)
+    return charts.estimate_bars(title or name, labels, est, percent=kind != "numeric", desc=desc, lang=lang)
 
 
 def bias_chart(audit: BiasAudit, labels: Labels | None = None, lang: str = "en") -> list[dict[str, Any]]:

@@ -164,6 +164,8 @@ def test_page_counts_and_words_in_each_language(
     assert page.status_code == 200
     assert count in re.sub(r"<[^>]+>", "", page.text.split('id="comment-count"')[1].split("</p>")[0])
     assert "<mark>ÉCOLE</mark>" in page.text and "<mark>ecole</mark>" in page.text
+    clear = {"fr": "Effacer les filtres", "nl": "Filters wissen", "en": "Clear the filters"}[lang]
+    assert f'<a href="/analyst/{SLUG}/comments">{clear}</a>' in page.text
     empty = analyst.get(f"/analyst/{SLUG}/comments", params={"q": "nothing-like-this", "lang": lang})
     assert none in empty.text and 'id="comment-list"' not in empty.text
 
