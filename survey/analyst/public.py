@@ -14,8 +14,11 @@ from litestar.params import FromPath
 from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
-from survey.analyst.labels import Labels
-from survey.analyst.public_text import TEXT, methodology
+from survey.analyst.characteristics import characteristic, characteristics
+from survey.analyst.charts import Chart
+from survey.analyst.easy_read import EASY_FINDINGS, findings
+from survey.analyst.labels import CROSS, Labels
+from survey.analyst.public_text import TEXT, exact_margins, join, method_name, methodology
 from survey.analyst.public_text import date as long_date
 from survey.analyst.render import question_chart, render
 from survey.http.i18n import negotiate
@@ -23,7 +26,7 @@ from survey.http.params import PathId
 from survey.store.models import ResultSnapshot
 from survey.store.services.consultations import ConsultationService
 
-__all__ = ["PUBLIC_LANGS", "PublicResultsController", "public_html"]
+__all__ = ["PUBLIC_LANGS", "PublicResultsController", "easy_read", "in_words", "public_chart", "public_html"]
 
 HTML = MediaType.HTML
 PUBLIC_LANGS = ("fr", "nl", "en")
@@ -66,17 +69,51 @@ class PublicResultsController(Controller):
             body = render("analyst/public_withdrawn.html", c=consultation, s=snapshot, lang=lang, langs=PUBLIC_LANGS,
                           t=TEXT[lang], when=long_date(snapshot.withdrawn_at, lang))  # fmt: skip
             return Response(body, media_type=HTML, status_code=410)
-        return Response(public_html(snapshot, lang), media_type=HTML)
+        return Response(public_html(snapshot, lang, easy=easy_read(request)), media_type=HTML)
 
 
-def public_html(snapshot: ResultSnapshot, lang: str, *, preview: str = "") -> str:
-    """The public page of one snapshot: easy-read summary and methodology from its content, then a
-    chart and a data table per question. ``preview`` is a banner for staff looking at a draft."""
+def easy_read(request: Request[Any, Any, Any]) -> bool:
+    """Whether the easy-read version was asked for (``?easy=1``)."""
+    return request.query_params.get("easy") == "1"
+
+
+def in_words(question: dict[str, Any], lang: str) -> dict[str, Any]:
+    """A numeric question's one row is "mean" in every language of the analysis: say it in ``lang``."""
+    if question.get("kind") != "numeric":
+        return question
+    rows = [
+        {**row, "labels": {**row["labels"], lang: TEXT[lang]["mean"]}} if row["category"] == "mean" else row
+        for row in question["rows"]
+    ]
+    return {**question, "rows": rows}
+
+
+def public_html(snapshot: ResultSnapshot, lang: str, *, preview: str = "", easy: bool = False) -> str:
+    """The public page of one snapshot: summary, easy-read findings and methodology from its content,
+    then a chart and a data table per question. ``preview`` is a banner for staff looking at a draft;
+    ``easy`` puts the easy-read version first and folds the technical tables."""
     content = snapshot.content
-    charts = [question_chart(q, lang, title=q["labels"].get(lang) or q["name"]) for q in content["questions"]]
+    questions = [in_words(q, lang) for q in content["questions"]]
+    charts = [public_chart(q, lang) for q in questions]
+    labels = Labels.from_dict(content.get("labels"))
+    exact = exact_margins(content)
     return render(
-        "analyst/public.html", s=snapshot, c=content, lang=lang, langs=PUBLIC_LANGS, t=TEXT[lang], charts=charts,
-        lab=Labels.from_dict(content.get("labels")), preview=preview,
+        "analyst/public.html", s=snapshot, c=content, questions=questions, lang=lang, langs=PUBLIC_LANGS,
+        t=TEXT[lang], charts=charts, lab=labels, preview=preview, easy=easy, exact=exact,
+        exact_names=join(characteristics([q["name"] for q in questions if q["name"] in exact], lang, labels)
+                         or ["–"], lang),
         method=methodology(content, snapshot.published_at, lang, easy=False),
         easy_text=methodology(content, snapshot.published_at, lang, easy=True),
+        findings=findings(content, lang), ef=EASY_FINDINGS[lang],
+        method_label=method_name(snapshot.method, lang),
+        technical_margins=", ".join(
+            " × ".join(characteristic(part, lang, labels) for part in margin.split(CROSS))
+            for margin in content.get("margins", [])
+        ),
     )  # fmt: skip
+
+
+def public_chart(question: dict[str, Any], lang: str) -> Chart:
+    """The question's estimates with their intervals, titled and described in ``lang``."""
+    title = question["labels"].get(lang) or question["name"]
+    return question_chart(question, lang, title=title, desc=TEXT[lang]["chart_desc"].format(title=title))

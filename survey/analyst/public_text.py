@@ -10,11 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from survey.analyst.characteristics import characteristics
 from survey.analyst.formatting import number
-from survey.analyst.labels import Labels
+from survey.analyst.labels import CROSS, Labels
 from survey.http.i18n import MONTHS, TEXTS
 
-__all__ = ["METHODS", "TEXT", "method_name", "methodology"]
+__all__ = ["METHODS", "TEXT", "exact_margins", "join", "method_name", "methodology"]
 
 _OWN_WORDS: dict[str, dict[str, str]] = {
     "fr": {
@@ -27,6 +28,11 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
                           "{version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; "
                           "effet de plan {deff}.",
         "data_hash": "Empreinte des données :",
+        "mean": "moyenne", "chart_desc": "{title} : estimations avec leur intervalle de confiance à 95 %.", "exact_cell": "exact (voir la note)",
+        "exact_note": "Les pourcentages de ces caractéristiques ont été rendus égaux aux chiffres de la "
+                      "population par la pondération : {margins}. Ils sont exacts par construction et n’ont "
+                      "donc pas d’intervalle de confiance ; les tableaux l’indiquent par « exact ».",
+        "easy_link": "Lire cette page en version facile à lire", "standard_link": "Lire la version habituelle",
         "withdrawn_title": "Résultats retirés", "withdrawn": "Ces résultats ont été retirés le {date} par l’équipe qui les avait publiés. Ils ne doivent plus être cités.", "other_results": "Voir les résultats publiés de cette consultation", "withdrawn_on": "retiré le {date}",
     },
     "nl": {
@@ -38,6 +44,11 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "technical_line": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; "
                           "id van de set streefcijfers {targets}; software {software}; designeffect {deff}.",
         "data_hash": "Vingerafdruk van de gegevens:",
+        "mean": "gemiddelde", "chart_desc": "{title}: schattingen met hun 95%-betrouwbaarheidsinterval.", "exact_cell": "exact (zie de noot)",
+        "exact_note": "De weging maakte de percentages van deze kenmerken gelijk aan de bevolkingscijfers: "
+                      "{margins}. Ze zijn dus exact en hebben geen betrouwbaarheidsinterval; de tabellen "
+                      "tonen dat met „exact”.",
+        "easy_link": "Deze pagina in makkelijke taal lezen", "standard_link": "De gewone versie lezen",
         "withdrawn_title": "Resultaten ingetrokken", "withdrawn": "Deze resultaten werden op {date} ingetrokken door het team dat ze publiceerde. Ze mogen niet meer worden geciteerd.", "other_results": "Bekijk de gepubliceerde resultaten van deze raadpleging", "withdrawn_on": "ingetrokken op {date}",
     },
     "en": {
@@ -49,6 +60,11 @@ _OWN_WORDS: dict[str, dict[str, str]] = {
         "technical_line": "Method: {method}; margins: {margins}; questionnaire version id {version}; "
                           "targets set id {targets}; software {software}; design effect {deff}.",
         "data_hash": "Data hash:",
+        "mean": "mean", "chart_desc": "{title}: estimates with 95% confidence intervals.", "exact_cell": "exact (see the note)",
+        "exact_note": "Weighting made the percentages of these characteristics equal to the population "
+                      "figures: {margins}. They are exact by construction and so have no confidence interval; "
+                      "the tables show this as “exact”.",
+        "easy_link": "Read this page in easy read", "standard_link": "Read the standard version",
         "withdrawn_title": "Results withdrawn", "withdrawn": "These results were withdrawn on {date} by the team that published them. They should no longer be cited.", "other_results": "See the published results of this consultation", "withdrawn_on": "withdrawn on {date}",
     },
 }  # fmt: skip
@@ -125,24 +141,40 @@ STANDARD: dict[str, list[str]] = {
 EASY: dict[str, list[str]] = {
     "fr": ["{n} personnes ont répondu à la consultation « {title} ».", "{modes}",
            "La consultation est organisée par {organiser}.",
-           "Certains groupes de personnes ont plus répondu que d'autres.",
-           "Nous avons corrigé cela avec un calcul.", "Nous avons regardé : {margins}.",
-           "Les résultats montrent ce que pense probablement toute la population.",
-           "Les chiffres ne sont pas exacts à 100 %. Le trait noir montre où est très probablement le vrai chiffre.",
+           "Certains groupes de personnes ont plus répondu que d’autres.",
+           "Alors nous avons fait une correction.",
+           "Les groupes qui ont peu répondu comptent un peu plus.",
+           "Les groupes qui ont beaucoup répondu comptent un peu moins.",
+           "Nous avons regardé : {margins}.",
+           "Ainsi, les résultats montrent ce que pense probablement toute la population.",
+           "Les chiffres ne sont pas exacts à 100 %.",
+           "Le trait noir montre où est très probablement le vrai chiffre.",
            "Publié le {date}."],
     "nl": ["{n} mensen antwoordden op de raadpleging „{title}”.", "{modes}",
            "De raadpleging wordt georganiseerd door {organiser}.",
-           "Sommige groepen mensen antwoordden meer dan andere.", "Dat hebben we verbeterd met een berekening.",
-           "We keken naar: {margins}.", "De resultaten tonen wat waarschijnlijk de hele bevolking denkt.",
-           "De cijfers zijn niet 100 % juist. De zwarte lijn toont waar het echte cijfer heel waarschijnlijk ligt.",
+           "Sommige groepen mensen antwoordden meer dan andere.",
+           "Daarom hebben we een correctie gemaakt.",
+           "Groepen die weinig antwoordden, tellen wat meer mee.",
+           "Groepen die veel antwoordden, tellen wat minder mee.",
+           "We keken naar: {margins}.",
+           "Zo tonen de resultaten wat waarschijnlijk de hele bevolking denkt.",
+           "De cijfers zijn niet 100 % juist.",
+           "De zwarte lijn toont waar het echte cijfer heel waarschijnlijk ligt.",
            "Gepubliceerd op {date}."],
     "en": ["{n} people answered the consultation “{title}”.", "{modes}",
            "The consultation is organised by {organiser}.",
-           "Some groups of people answered more than others.", "We corrected this with a calculation.",
-           "We looked at: {margins}.", "The results show what the whole population probably thinks.",
-           "The figures are not 100% exact. The black line shows where the real figure very probably is.",
+           "Some groups of people answered more than others.",
+           "So we made a correction.",
+           "Groups that answered little count a bit more.",
+           "Groups that answered a lot count a bit less.",
+           "We looked at: {margins}.",
+           "So the results show what the whole population probably thinks.",
+           "The figures are not 100% exact.",
+           "The black line shows where the real figure very probably is.",
            "Published on {date}."],
 }  # fmt: skip
+
+EXACT_SE = 5e-5  # a 95 % interval narrower than 0.02 percentage points: it prints as one value
 
 AND = {"fr": "et", "nl": "en", "en": "and"}
 
@@ -153,7 +185,7 @@ def date(value: dt.datetime | None, lang: str) -> str:
     return f"{value.day} {MONTHS[lang][value.month - 1]} {value.year}"
 
 
-def _join(parts: list[str], lang: str) -> str:
+def join(parts: list[str], lang: str) -> str:
     return parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} {AND[lang]} {parts[-1]}"
 
 
@@ -173,9 +205,9 @@ def methodology(
         "title": title.get(lang) or next(iter(title.values()), ""),
         "organiser": content.get("organiser") or "",
         "n": number(content.get("n", {}).get("all", 0), lang),
-        "modes": " ".join(modes) if easy else _join(modes or ["–"], lang),
+        "modes": " ".join(modes) if easy else join(modes or ["–"], lang),
         "method": METHODS.get(content.get("spec", {}).get("method", ""), {}).get(lang, "?"),
-        "margins": _join([labels.question(m, lang) for m in content.get("margins", [])] or ["–"], lang),
+        "margins": join(characteristics(content.get("margins", []), lang, labels) or ["–"], lang),
         "source": content.get("targets_label") or content.get("targets_source") or "–",
         "neff": number(content.get("n_eff") or 0, lang),
         "date": date(published, lang),
@@ -186,3 +218,18 @@ def methodology(
         lines = [line.replace(" organisée par {organiser}", "").replace(" georganiseerd door {organiser}", "")
                  .replace(" organised by {organiser}", "") for line in lines]  # fmt: skip
     return [line.format(**values) for line in lines]
+
+
+def exact_margins(content: dict[str, Any]) -> set[str]:
+    """Questions whose weighted shares equal the population margins (SE 0 by construction).
+
+    Why from the SE and not the names alone: a margin the weighting could not meet (trimming,
+    bounds, no convergence) keeps a real interval, and must show it.
+    """
+    names = {part for margin in content.get("margins", []) for part in margin.split(CROSS)}
+    return {
+        q["name"]
+        for q in content.get("questions", [])
+        if q["name"] in names and q.get("kind") == "categorical" and q.get("rows")
+        and all(float((row.get("weighted") or {}).get("se") or 0.0) < EXACT_SE for row in q["rows"])
+    }  # fmt: skip

@@ -17,6 +17,7 @@ from jinja2.runtime import Context as JinjaContext
 from survey.analyst import charts
 from survey.analyst.audit import BiasAudit
 from survey.analyst.chart_text import chart_text
+from survey.analyst.comments_text import comments_text
 from survey.analyst.crosstab import Crosstab
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
@@ -66,6 +67,7 @@ ENV.filters["mode"] = _mode
 ENV.filters["method"] = _method
 ENV.globals["summary_text"] = lambda lang: SUMMARY_TEXT.get(lang, SUMMARY_TEXT["en"])
 ENV.filters["said"] = _said
+ENV.globals["comments_text"] = comments_text
 
 
 def scale_label(scale: Scale, lang: str, *, short: bool = False) -> str:
@@ -145,7 +147,9 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
     }
 
 
-def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -> charts.Chart:
+def question_chart(
+    result: Any, lang: str = "en", *, title: str | None = None, desc: str = ""
+) -> charts.Chart:
     """A question's weighted estimates with their CIs and the unweighted ones, on the question's scale.
 
     ``result`` is a ``QuestionResult`` (the workbench, the report) or a snapshot's stored dict (the
@@ -176,6 +180,7 @@ def question_chart(result: Any, lang: str = "en", *, title: str | None = None) -
         percent=not numeric,
         scale=(scale.low, scale.high) if numeric and scale is not None else None,
         unit=unit,
+        desc=desc,
         lang=lang,
     )
 

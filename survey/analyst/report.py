@@ -93,6 +93,12 @@ def render_report(context: Context, analysis: Analysis, audit: BiasAudit, lang: 
 
 def write_pdf(html: str, path: Path) -> None:
     """Render with WeasyPrint (imported lazily: it needs Pango, which a server may lack)."""
+    path.write_bytes(pdf_bytes(html))
+
+
+def pdf_bytes(html: str) -> bytes:
+    """The PDF of ``html`` in memory (a browser download needs no file on the server)."""
     from weasyprint import HTML  # noqa: PLC0415 - optional: needs Pango, absent on some servers
 
-    HTML(string=html).write_pdf(str(path))
+    found: bytes = HTML(string=html).write_pdf()
+    return found

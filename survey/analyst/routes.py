@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.audit import bias_audit
+from survey.analyst.comment_routes import CommentsController
 from survey.analyst.crosstab import breakdown_choices, crosstab
 from survey.analyst.page_csv import (
     bias_frame,
@@ -479,6 +480,7 @@ ANALYST_ROUTES: list[ControllerRouterHandler] = [
     LoginController,
     WorkbenchController,
     SnapshotController,
+    CommentsController,
     AnalystApiController,
     PublicResultsController,
     RepresentativenessController,

@@ -18,7 +18,9 @@ from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.pages import HTML, form_data, page, signed_in
-from survey.analyst.public import public_html
+from survey.analyst.public import easy_read, public_html
+from survey.analyst.report import pdf_bytes
+from survey.analyst.snapshot_report import snapshot_report_html
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.workbench_text import workbench_language, workbench_text
 from survey.http.params import PathId
@@ -72,10 +74,30 @@ class SnapshotController(Controller):
         _, snapshot = _snapshot(db_session, slug, snapshot_id)
         lang = request.query_params.get("lang") or workbench_language(request)
         lang = lang if lang in ("fr", "nl", "en") else "en"
-        body = public_html(snapshot, lang, preview=snapshot_text(lang)["preview_banner"])
+        body = public_html(
+            snapshot, lang, preview=snapshot_text(lang)["preview_banner"], easy=easy_read(request)
+        )
         return Response(
             body, media_type=HTML, headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
         )
+
+    @get("/{snapshot_id:int}/report", sync_to_thread=True)
+    def report(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        snapshot_id: FromPath[PathId],
+    ) -> Response[Any]:  # fmt: skip
+        """The snapshot's report as a download: ``?format=pdf`` (default) or ``html``, ``?lang=``."""
+        _, snapshot = _snapshot(db_session, slug, snapshot_id)
+        kind = request.query_params.get("format") or "pdf"
+        if kind not in ("pdf", "html"):
+            raise ValidationException("format: pdf or html")
+        lang = request.query_params.get("lang") or workbench_language(request)
+        html = snapshot_report_html(snapshot, lang if lang in ("fr", "nl", "en") else "en")
+        name = f"{slug}-snapshot-{snapshot_id}-{lang}.{kind}"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+        if kind == "html":
+            return Response(html, media_type=HTML, headers=headers)
+        return Response(pdf_bytes(html), media_type="application/pdf", headers=headers)
 
     @post("/{snapshot_id:int}/publish", media_type=HTML)
     async def publish(

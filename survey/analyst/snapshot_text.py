@@ -13,6 +13,7 @@ __all__ = ["SNAPSHOT_TEXT", "snapshot_text"]
 
 SNAPSHOT_TEXT: dict[str, dict[str, str]] = {
     "en": {
+        "report": "Report of this snapshot (its frozen figures)", "report_pdf": "PDF ({language})", "report_html": "HTML ({language})",
         "title": "Snapshot {id}", "review": "Review and publish", "state": "State",
         "draft": "draft (not public)", "public": "public since {date}", "withdrawn": "withdrawn on {date}",
         "preview": "Preview as the public will see it", "confirm": "I have checked the preview: publish these results",
@@ -31,6 +32,7 @@ SNAPSHOT_TEXT: dict[str, dict[str, str]] = {
         "Preview: this page is not public. Only staff can see it.",
     },
     "fr": {
+        "report": "Rapport de cet instantané (ses chiffres figés)", "report_pdf": "PDF ({language})", "report_html": "HTML ({language})",
         "title": "Instantané {id}", "review": "Vérifier et publier", "state": "État",
         "draft": "brouillon (non public)", "public": "public depuis le {date}", "withdrawn": "retiré le {date}",
         "preview": "Aperçu tel que le public le verra",
@@ -51,6 +53,7 @@ SNAPSHOT_TEXT: dict[str, dict[str, str]] = {
         "preview_banner": "Aperçu : cette page n’est pas publique. Seule l’équipe peut la voir.",
     },
     "nl": {
+        "report": "Rapport van deze momentopname (de vastgelegde cijfers)", "report_pdf": "Pdf ({language})", "report_html": "HTML ({language})",
         "title": "Momentopname {id}", "review": "Nakijken en publiceren", "state": "Status",
         "draft": "concept (niet openbaar)", "public": "openbaar sinds {date}", "withdrawn": "ingetrokken op {date}",
         "preview": "Voorbeeld zoals het publiek het ziet",

@@ -7,6 +7,7 @@ difference that is not there.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from survey.analyst.services import Analysis, Context, weighting_shown
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
 from survey.store.models import Consultation, ResultSnapshot, utcnow
 from survey.store.services.audit import record
+from weighting import Diagnostics
 
 
 def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
@@ -41,6 +43,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
         "spec": analysis.spec.to_dict(),
         "weighting": weighting_shown(context, analysis),  # the scheme by name and in full, its targets
         "summary": analysis.summary.to_dict(),
+        "diagnostics": frozen_diagnostics(final),
         "questions": [
             {
                 "name": r.name,
@@ -60,6 +63,21 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
             for r in analysis.results
         ],
     }
+
+
+def frozen_diagnostics(final: Diagnostics) -> dict[str, Any]:
+    """The final step's diagnostics as JSON, notes with their code and values.
+
+    Why frozen: a report made from a snapshot later must show the diagnostics of the weighting
+    that produced the published figures, not of a rerun on today's data and targets.
+    """
+    found: dict[str, Any] = json.loads(final.to_json(indent=None))
+    found["notes"] = [
+        {"text": str(note), "code": getattr(note, "code", ""),
+         "values": json.loads(json.dumps(dict(getattr(note, "values", {})), default=str))}
+        for note in final.notes
+    ]  # fmt: skip
+    return found
 
 
 class DuplicateSnapshotError(ConflictError):

@@ -8,11 +8,14 @@ from typing import Annotated
 import typer
 
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
+from survey.analyst import snapshots
 from survey.analyst.report import REPORT_STAGES, report_html, write_pdf
 from survey.analyst.report_text import REPORT_TEXT, report_language
 from survey.analyst.services import METHODS, WeightingSpec
+from survey.analyst.snapshot_report import snapshot_report_html
 from survey.cli._common import DatabaseOption, fail, out, sessions, stages
 from survey.store.errors import StoreError
+from survey.store.services.consultations import ConsultationService
 from weighting import WeightingError
 
 __all__ = ["register"]
@@ -50,6 +53,10 @@ def report_command(
         str | None,
         typer.Option(help="fr | nl | en: the report's language (default: from LC_ALL/LANG, else en)."),
     ] = None,
+    snapshot: Annotated[
+        int | None,
+        typer.Option(help="Report this snapshot's frozen figures (see /analyst/SLUG) instead of a new run."),
+    ] = None,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """Weight the latest targets and write diagnostics, results per question and the bias audit."""
@@ -61,14 +68,23 @@ def report_command(
         fail(f"cannot write {out_path}: folder {out_path.parent} does not exist")
     if scheme is not None and (method is not None or trim is not None):
         fail("--scheme fixes the method and the trimming: give --scheme alone, or --method/--trim without it")
+    if snapshot is not None and (method is not None or trim is not None or scheme is not None):
+        fail("--snapshot reports the snapshot's own weighting: leave out --method, --trim and --scheme")
     spec = _spec(method or "rake", trim)
     pdf = out_path.suffix == ".pdf"
-    with stages(len(REPORT_STAGES) + pdf) as stage:
+    with stages((1 if snapshot is not None else len(REPORT_STAGES)) + pdf) as stage:
         try:
             with sessions(database_url)() as session:
-                html = report_html(
-                    session, consultation, spec, report_language(language), stage, scheme=scheme
-                )
+                if snapshot is None:
+                    html = report_html(
+                        session, consultation, spec, report_language(language), stage, scheme=scheme
+                    )
+                else:
+                    stage(f"reading snapshot {snapshot}")
+                    frozen = snapshots.of_consultation(
+                        session, ConsultationService(session).get(consultation), snapshot
+                    )
+                    html = snapshot_report_html(frozen, report_language(language))
         except (StoreError, WeightingError) as exc:
             fail(str(exc))
         if not pdf:

@@ -39,12 +39,12 @@ def _content() -> dict[str, Any]:
 PUBLISHED = dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.UTC)
 EXPECTED = {
     "fr": ["Gand demain", "Stad Gent", "2\u202f400", "1\u202f500 en ligne", "600 avec un enquêteur",
-           "300 sur papier", "post-stratification", "Votre quartier et Sexe", "Statbel 2025", "1\u202f712",
+           "300 sur papier", "post-stratification", "quartier et sexe", "Statbel 2025", "1\u202f712",
            "5 mars 2026"],
     "nl": ["Gent morgen", "Stad Gent", "2.400", "1.500 online", "600 met een enquêteur", "300 op papier",
-           "poststratificatie", "Uw wijk en Geslacht", "Statbel 2025", "1.712", "5 maart 2026"],
+           "poststratificatie", "wijk en geslacht", "Statbel 2025", "1.712", "5 maart 2026"],
     "en": ["Ghent tomorrow", "Stad Gent", "2,400", "1,500 online", "600 with an interviewer", "300 on paper",
-           "post-stratification", "Your district and Sex", "Statbel 2025", "1,712", "5 March 2026"],
+           "post-stratification", "district and sex", "Statbel 2025", "1,712", "5 March 2026"],
 }  # fmt: skip
 
 

@@ -15,9 +15,12 @@ import pytest
 
 from survey.analyst import charts
 from survey.analyst.chart_text import CHART_TEXT
+from survey.analyst.comments_text import COMMENTS_TEXT
+from survey.analyst.easy_read import EASY_FINDINGS
 from survey.analyst.formatting import num, number, pct
 from survey.analyst.public_text import TEXT
 from survey.analyst.report_text import REPORT_TEXT, report_language
+from survey.analyst.snapshot_text import SNAPSHOT_TEXT
 from survey.analyst.workbench_text import WORKBENCH_TEXT, target_problem
 from survey.http.i18n import SUPPORTED
 from survey.store.errors import TargetProblem
@@ -28,7 +31,9 @@ def _placeholders(text: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "texts", [REPORT_TEXT, WORKBENCH_TEXT, TEXT, CHART_TEXT], ids=["report", "workbench", "public", "charts"]
+    "texts",
+    [REPORT_TEXT, WORKBENCH_TEXT, TEXT, CHART_TEXT, COMMENTS_TEXT, EASY_FINDINGS, SNAPSHOT_TEXT],
+    ids=["report", "workbench", "public", "charts", "comments", "easy_read", "snapshot"],
 )
 def test_every_language_has_every_sentence_with_the_same_placeholders(
     texts: dict[str, dict[str, str]],

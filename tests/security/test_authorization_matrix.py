@@ -71,6 +71,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("GET", "/analyst/{slug:str}/results"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/breakdown"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/bias"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/comments"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/targets"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/snapshots"): Staff(ANALYST, "consultation", COOKIE),
@@ -84,6 +85,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/preview"): Staff(
         ANALYST, "consultation", COOKIE
     ),
+    ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/report"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/withdraw"): Staff(
         ANALYST, "consultation", COOKIE
     ),

@@ -77,7 +77,9 @@ def _crossing_problem(row: TargetRow, label: str) -> TargetProblem | None:
         )  # fmt: skip
     if len(set(parts)) != len(parts):
         # ``sex:sex`` would keep only the respondents whose two halves agree: nonsense weights.
-        return TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label, column="variable")
+        return TargetProblem(
+            "crossed_repeat", variable=row.variable, line=row.line, row=label, column="variable"
+        )
     return None
 
 
@@ -94,7 +96,12 @@ def _category_problems(row: TargetRow, label: str, choices: dict[str, set[str]])
         elif category not in choices[part]:
             problems.append(
                 TargetProblem(
-                    "not_a_choice", category=category, variable=part, line=row.line, row=label, column="category"
+                    "not_a_choice",
+                    category=category,
+                    variable=part,
+                    line=row.line,
+                    row=label,
+                    column="category",
                 )
             )
     return problems
