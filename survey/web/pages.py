@@ -98,6 +98,8 @@ class QuestionView:
     multiline: bool = False
     places: list[RankPlace] = field(default_factory=list)
     layout: str = ""
+    label_template: str = ""
+    hint_template: str = ""
 
     @property
     def id(self) -> str:
@@ -156,14 +158,14 @@ def question_views(
                 )
                 for i, c in enumerate(options)
             ]
+        label = q.label(language, easy=easy, default_language=questionnaire.default_language)
+        hint = q.hint(language, questionnaire.default_language)
         views.append(
             QuestionView(
                 name=q.name,
                 type=q.type.value,
-                label=fill_in(
-                    q.label(language, easy=easy, default_language=questionnaire.default_language), answers
-                ),
-                hint=fill_in(q.hints.get(language, ""), answers),
+                label=fill_in(label, answers),
+                hint=fill_in(hint, answers),
                 required=q.is_required(answers),
                 visible=question_on(q, answers),
                 relevant=q.relevant or "",
@@ -178,9 +180,31 @@ def question_views(
                 multiline=q.type is QuestionType.TEXT and "short" not in (q.appearance or ""),
                 places=_places(q, choices, selected),
                 layout=layout(q),
+                label_template=label if "${" in label else "",
+                hint_template=hint if "${" in hint else "",
             )
         )
     return views
+
+
+def live_plan(questionnaire: Questionnaire) -> str:
+    """The form's order and logic for the browser's live walk (static/live.js), as a data attribute.
+
+    Every page is in it, not just the one shown: a label may read a calculation that an answer on
+    this page changes, however far away it stands. Only what the walk reads is sent, and only when
+    set, so a 500-question form stays a few tens of kilobytes.
+    """
+    pages = []
+    for page in questionnaire.pages:
+        questions = []
+        for q in page.questions:
+            entry = {"name": q.name, "type": q.type.value}
+            for key in ("relevant", "calculation", "constraint"):
+                if getattr(q, key):
+                    entry[key] = getattr(q, key)
+            questions.append(entry)
+        pages.append({"relevant": page.relevant or "", "questions": questions})
+    return json.dumps(pages, ensure_ascii=False, separators=(",", ":"))
 
 
 def _places(q: Question, choices: list[ChoiceView], selected: list[str]) -> list[RankPlace]:
