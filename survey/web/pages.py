@@ -100,6 +100,7 @@ class QuestionView:
     layout: str = ""
     label_template: str = ""
     hint_template: str = ""
+    required_when: str = ""
 
     @property
     def id(self) -> str:
@@ -182,6 +183,7 @@ def question_views(
                 layout=layout(q),
                 label_template=label if "${" in label else "",
                 hint_template=hint if "${" in hint else "",
+                required_when=q.required_when or "",
             )
         )
     return views

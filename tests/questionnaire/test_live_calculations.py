@@ -97,12 +97,13 @@ def _corpus_forms() -> list[tuple[str, Questionnaire]]:
 
 
 HOUSEHOLD = [
-    ["type", "name", "label", "calculation", "relevant", "constraint", "hint"],
-    ["begin group", "household", "Your household", "", "", "", ""],
-    ["integer", "adults", "How many adults live with you?", "", "", ". >= 1", ""],
-    ["integer", "children", "And how many children?", "", "", ". >= 0", ""],
-    ["calculate", "total", "", "${adults} + ${children}", "", "", ""],
-    ["note", "summary", "You live with ${total} people in all.", "", "", "", ""],
+    ["type", "name", "label", "calculation", "relevant", "constraint", "hint", "required"],
+    ["begin group", "household", "Your household", "", "", "", "", ""],
+    ["integer", "adults", "How many adults live with you?", "", "", ". >= 1", "", ""],
+    ["integer", "children", "And how many children?", "", "", ". >= 0", "", ""],
+    ["calculate", "total", "", "${adults} + ${children}", "", "", "", ""],
+    # named "summary": its error paragraph (error-summary) once took the id of the page's error summary
+    ["note", "summary", "You live with ${total} people in all.", "", "", "", "", ""],
     [
         "text",
         "crowded",
@@ -111,12 +112,22 @@ HOUSEHOLD = [
         "${total} > 4",
         "",
         "Say it as ${adults} adults would.",
+        "${children} > 3",
     ],
-    ["calculate", "share", "", "if(${total} > 0, round(${children} div ${total} * 100, 0), '')", "", "", ""],
-    ["end group", "", "", "", "", "", ""],
-    ["begin group", "more", "One more thing", "", "", "", ""],
-    ["text", "comment", "Children are ${share}% of your household. Anything to add?", "", "", "", ""],
-    ["end group", "", "", "", "", "", ""],
+    [
+        "calculate",
+        "share",
+        "",
+        "if(${total} > 0, round(${children} div ${total} * 100, 0), '')",
+        "",
+        "",
+        "",
+        "",
+    ],
+    ["end group", "", "", "", "", "", "", ""],
+    ["begin group", "more", "One more thing", "", "", "", "", ""],
+    ["text", "comment", "Children are ${share}% of your household. Anything to add?", "", "", "", "", ""],
+    ["end group", "", "", "", "", "", "", ""],
 ]
 
 
@@ -206,6 +217,11 @@ def test_labels_and_relevance_follow_the_answers_as_they_are_typed(
     assert summary.text_content() == "You live with  people in all."
     assert crowded.is_hidden()
     page.fill("#q-adults", "2")
+    posted: list[str] = []
+    page.on("request", lambda r: posted.append(r.url) if r.method == "POST" else None)
+    page.click("button[value=next]")  # four children make the answer required: said before any request
+    assert page.locator("#error-crowded").inner_text().endswith("This question is required.")
+    assert page.locator("#errors").is_visible() and posted == []
     page.fill("#q-crowded", "Lively")
     page.click("button[value=next]")
     page.wait_for_url("**/p/2")

@@ -68,10 +68,17 @@
       if (el.parentNode.classList.contains("hint")) el.parentNode.hidden = !text;  // a hint reading only unanswered questions
     });
   }
+  /* XLSForm's required as an expression, decided on the answers as they are now (the server does the same). */
+  function requiredNow(block, all) {
+    var when = block.getAttribute("data-required-when"), on;
+    if (!when) return "";
+    try { on = E.isTrue(when, all); } catch (e) { on = false; }
+    return on ? block.getAttribute("data-required-message") : "";
+  }
   function empty(v) { return v === "" || (Array.isArray(v) && v.length === 0); }
   function check(block, all) {
     var v = valueOf(block), type = block.getAttribute("data-type");
-    if (empty(typeof v === "string" ? v.trim() : v)) return block.getAttribute("data-required") || "";
+    if (empty(typeof v === "string" ? v.trim() : v)) return block.getAttribute("data-required") || requiredNow(block, all);
     if (type === "integer" && !/^\s*-?\d+\s*$/.test(v)) return form.getAttribute("data-msg-integer");
     if (type === "decimal" && isNaN(Number(String(v).trim().replace(",", ".")))) return form.getAttribute("data-msg-decimal");
     var c = block.getAttribute("data-constraint");
@@ -114,7 +121,7 @@
     });
     if (!problems.length) return;
     event.preventDefault();
-    var summary = document.getElementById("error-summary");
+    var summary = document.getElementById("errors");
     var list = summary.querySelector("ul");
     list.textContent = "";
     problems.forEach(function (p) {
@@ -129,12 +136,12 @@
     summary.focus();
   });
   document.addEventListener("click", function (event) {
-    var a = event.target.closest && event.target.closest("#error-summary a");
+    var a = event.target.closest && event.target.closest("#errors a");
     if (!a) return;
     var el = document.getElementById(a.getAttribute("href").slice(1));
     if (el) { event.preventDefault(); el.focus(); }
   });
   refresh();
-  var summary = document.getElementById("error-summary");
+  var summary = document.getElementById("errors");
   if (summary && !summary.hidden) summary.focus();
 })();
