@@ -323,7 +323,7 @@
           return h("li", {}, h("button", { type: "button", class: "review-item" + (full.errors[q.name] ? " has-error" : ""), "data-review": q.name,
             onclick: function () { go(pos); } },
             h("span", { class: "q", text: Form.fillIn(Form.label(q, rec.language, rec.easy_read, form.default_language), full.answers) }),
-            h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read) }),
+            h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read, full.answers) }),
             full.errors[q.name] ? h("span", { class: "error", text: full.errors[q.name] }) : null));
         })));
       });

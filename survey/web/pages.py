@@ -65,6 +65,7 @@ class ChoiceView:
     label: str
     id: str
     checked: bool
+    template: str = ""
 
 
 @dataclass
@@ -142,7 +143,7 @@ def question_views(
         if q.type is QuestionType.RANK and isinstance(raw, str):
             raw = raw.split()  # stored as ODK does: the names in order
         selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
-        choices = []
+        choices: list[ChoiceView] = []
         if q.type.has_choices:
             options = questionnaire.choices_for(q)
             if q.choice_filter:
@@ -150,15 +151,15 @@ def question_views(
                 options = tuple(
                     c for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})
                 )
-            choices = [
-                ChoiceView(
-                    c.name,
-                    c.label(language, easy=easy, default_language=questionnaire.default_language),
-                    f"q-{q.name}-{i}",
-                    c.name in selected,
+            choices = []
+            for i, c in enumerate(options):
+                text = c.label(language, easy=easy, default_language=questionnaire.default_language)
+                template = text if "${" in text else ""
+                choices.append(
+                    ChoiceView(
+                        c.name, fill_in(text, answers), f"q-{q.name}-{i}", c.name in selected, template
+                    )
                 )
-                for i, c in enumerate(options)
-            ]
         label = q.label(language, easy=easy, default_language=questionnaire.default_language)
         hint = q.hint(language, questionnaire.default_language)
         views.append(

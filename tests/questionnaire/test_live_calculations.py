@@ -75,7 +75,12 @@ def _case(questionnaire: Questionnaire, seed: int) -> dict[str, Any]:
     texts = {}
     for q in questionnaire.questions:
         label = q.label("en", default_language=questionnaire.default_language)
-        for key, text in ((q.name, label), (f"{q.name}/hint", q.hints.get("en", ""))):
+        hint = q.hint("en", questionnaire.default_language)
+        choices = [
+            (f"{q.name}/{c.name}", c.label("en", default_language=questionnaire.default_language))
+            for c in questionnaire.choices_for(q)
+        ]
+        for key, text in [(q.name, label), (f"{q.name}/hint", hint), *choices]:
             if "${" in text:
                 texts[key] = [text, fill_in(text, result.answers)]
     return {
@@ -114,6 +119,7 @@ HOUSEHOLD = [
         "Say it as ${adults} adults would.",
         "${children} > 3",
     ],
+    ["select_one room", "room", "Is your home big enough?", "", "", "", "", ""],
     [
         "calculate",
         "share",
@@ -129,13 +135,18 @@ HOUSEHOLD = [
     ["text", "comment", "Children are ${share}% of your household. Anything to add?", "", "", "", "", ""],
     ["end group", "", "", "", "", "", "", ""],
 ]
+ROOMS = [
+    ["list_name", "name", "label"],
+    ["room", "fits", "Yes, for ${total} people"],
+    ["room", "tight", "No, not for ${total}"],
+]
 
 
 @pytest.fixture(scope="module")
 def corpus_cases(tmp_path_factory: pytest.TempPathFactory) -> list[tuple[str, dict[str, Any]]]:
     forms = _corpus_forms()
     forms.append(
-        ("household", load_xlsform(workbook(tmp_path_factory.mktemp("live"), HOUSEHOLD)).questionnaire)
+        ("household", load_xlsform(workbook(tmp_path_factory.mktemp("live"), HOUSEHOLD, ROOMS)).questionnaire)
     )
     return [
         (f"{name}#{seed}", _case(questionnaire, seed)) for name, questionnaire in forms for seed in range(4)
@@ -153,6 +164,7 @@ def test_the_corpus_exercises_calculations_and_references(corpus_cases) -> None:
     household = dict(corpus_cases)["household#1"]
     assert household["answers"]["total"] == "34" and household["answers"]["share"] == "50"
     assert household["texts"]["summary"][1] == "You live with 34 people in all."
+    assert household["texts"]["room/tight"][1] == "No, not for 34"
 
 
 @pytest.mark.browser
@@ -181,7 +193,7 @@ def test_browser_walk_matches_the_server_on_every_corpus_form(browser, corpus_ca
 
 
 def _serve(sessions, live_server, tmp_path: Path) -> str:
-    questionnaire = load_xlsform(workbook(tmp_path, HOUSEHOLD)).questionnaire
+    questionnaire = load_xlsform(workbook(tmp_path, HOUSEHOLD, ROOMS)).questionnaire
     with transaction(sessions) as session:
         service = ConsultationService(session)
         consultation = service.create("live", questionnaire.title, actor="test")
@@ -213,6 +225,7 @@ def test_labels_and_relevance_follow_the_answers_as_they_are_typed(
     assert crowded.is_visible()
     assert page.locator("label[for=q-crowded]").inner_text().startswith("What is it like, 6 under one roof?")
     assert page.locator("#hint-crowded").inner_text() == "Say it as 2 adults would."
+    assert page.locator("label[for=q-room-0]").inner_text() == "Yes, for 6 people"
     page.fill("#q-adults", "0")  # refused by its constraint: the server would keep no adults
     assert summary.text_content() == "You live with  people in all."
     assert crowded.is_hidden()
@@ -223,6 +236,7 @@ def test_labels_and_relevance_follow_the_answers_as_they_are_typed(
     assert page.locator("#error-crowded").inner_text().endswith("This question is required.")
     assert page.locator("#errors").is_visible() and posted == []
     page.fill("#q-crowded", "Lively")
+    page.check("#q-room-1")
     page.click("button[value=next]")
     page.wait_for_url("**/p/2")
     assert page.locator("label[for=q-comment]").inner_text().startswith("Children are 67% of your household.")
@@ -234,4 +248,11 @@ def test_labels_and_relevance_follow_the_answers_as_they_are_typed(
         response = session.scalars(select(Response).where(Response.status == "complete")).one()
         rows = session.scalars(select(Answer).where(Answer.response_id == response.id))
         stored = {r.question: r.value_text or to_string(r.value_number) for r in rows}
-    assert stored == {"adults": "2", "children": "4", "total": "6", "crowded": "Lively", "share": "67"}
+    assert stored == {
+        "adults": "2",
+        "children": "4",
+        "total": "6",
+        "crowded": "Lively",
+        "room": "tight",
+        "share": "67",
+    }
