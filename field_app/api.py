@@ -45,6 +45,7 @@ from field_app.sync import Collector, SyncService, assigned_consultations, recor
 from survey.http.login_throttle import limiter_of
 from survey.http.params import PathId
 from survey.http.ratelimit import client_address
+from survey.questionnaire.messages import tablet_questionnaire
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, Role, User, utcnow
 from survey.store.services import grants
@@ -167,7 +168,7 @@ class FieldApiController(Controller):
             allowed[version.consultation_id],
             version.number,
             version.content_hash,
-            version.content,
+            tablet_questionnaire(version.content),
         )
 
     @post("/sync", status_code=200, sync_to_thread=True, summary="Upload a batch of interviews",

@@ -68,8 +68,13 @@ def _unfinished(r: Reconciliation, lang: PageLanguage) -> str:
 def verdict(r: Reconciliation, lang: PageLanguage) -> str:
     """Never "complete" for a tablet that never synced, lacks something, or holds unfinished work.
 
+    A device that sent an interview again with other content always needs a check (ODK Collect
+    reports no manifest, so it would otherwise only read "never synced").
+
     "Complete" is only ever as of the last sync: interviews finished since are unknown here.
     """
+    if r.resubmissions:
+        return f'<span class="bad">{lang.t("check")}</span>'
     if r.synced_at is None:
         return f'<span class="bad">{lang.t("never_synced")}</span>'
     if r.missing or r.conflicting:
@@ -80,8 +85,41 @@ def verdict(r: Reconciliation, lang: PageLanguage) -> str:
 
 
 def clock_note(r: Reconciliation, lang: PageLanguage) -> str:
-    """A tablet that sent impossible times: its interviews were kept with the time unknown."""
-    return f' <span class="bad">{lang.t("clock_wrong", n=r.clock_wrong)}</span>' if r.clock_wrong else ""
+    """A tablet that sent impossible times, or interviews again with other content (both kept)."""
+    note = f' <span class="bad">{lang.t("clock_wrong", n=r.clock_wrong)}</span>' if r.clock_wrong else ""
+    if r.resubmissions:
+        note += f' <span class="bad">{lang.t("resubmitted", n=len(r.resubmissions))}</span>'
+    return note
+
+
+def resubmissions_section(r: Reconciliation, lang: PageLanguage) -> str:
+    """Every other version the device sent of a stored interview: both arrival times, which is stored."""
+    if not r.resubmissions:
+        return ""
+    rows = []
+    for item in r.resubmissions[:PROBLEM_LIMIT]:
+        if item.stored_received_at is None:
+            stored = lang.t("stored_gone")
+        else:
+            by = f" ({lang.t('stored_by', device=item.stored_device_id)})" if item.stored_device_id else ""
+            stored = _when(item.stored_received_at, lang) + by
+        other = _when(item.other_received_at, lang)
+        if item.other_last_received_at != item.other_received_at:
+            other += f"<br>{lang.t('sent_again')} {_when(item.other_last_received_at, lang)}"
+        differs = ", ".join(f"<code>{escape(name)}</code>" for name in item.differing) or lang.t(
+            "same_answers"
+        )
+        rows.append(
+            f'<tr><th scope="row"><code>{escape(item.uuid)}</code></th><td>{stored}</td>'
+            f"<td>{other}</td><td>{differs}</td></tr>"
+        )
+    caption = lang.t("resubmissions_caption")
+    table = (
+        f"<table><caption>{caption}</caption><thead><tr>"
+        f"{_heads(lang, 'uuid', 'stored_version', 'other_version', 'differs_in')}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+    return f'<h2 id="resubmissions">{lang.t("resubmissions")}</h2>{scrollable(table, caption)}'
 
 
 def _heads(lang: PageLanguage, *keys: str) -> str:
@@ -218,7 +256,7 @@ def device_page(session: Session, device_id: int, lang: PageLanguage, account: s
     back = f'<p><a href="{lang.link("/field/coordinator")}">{lang.t("all_tablets")}</a></p>'
     title = text("device_title", lang.code, id=r.device_id, label=r.label)
     here = f"/field/coordinator/devices/{r.device_id}"
-    return page(title, back + summary + listing, lang, here, account=account)
+    return page(title, back + summary + listing + resubmissions_section(r, lang), lang, here, account=account)
 
 
 def _account(

@@ -9,6 +9,7 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from field_app.adaptive import refresh
+from field_app.conflicts import resubmissions
 from field_app.coordinator_texts import text
 from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
@@ -35,6 +36,9 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
 
     "Conflicting" means the store holds that UUID but the tablet's hash differs from the one
     received (the tablet changed a record after sending it), or another device sent it.
+    ``resubmissions`` are the versions the device sent again under a stored UUID with other content
+    (refused and kept, :mod:`field_app.conflicts`): ODK Collect reports no manifest, so this is
+    where its conflicts show.
     """
     device = session.get(Device, device_id)
     if device is None:
@@ -92,6 +96,7 @@ def reconciliation(session: Session, device_id: int) -> Reconciliation:
         unfinished=report.unfinished if report else None, superseded=int(superseded or 0),
         awaiting_original=int(awaiting or 0),
         clock_wrong=int(session.scalar(select(func.count(FieldClockFault.id)).where(FieldClockFault.device_id == device_id)) or 0),
+        resubmissions=resubmissions(session, device_id),
     )  # fmt: skip
 
 

@@ -9,8 +9,9 @@ from field_app.api import FieldAdminController, FieldApiController
 from field_app.coordinator import CoordinatorController
 from field_app.coordinator_login import CoordinatorLoginController
 from field_app.openrosa.app_user_pages import AppUserPageController
-from field_app.openrosa.key_routes import AppUserOpenRosaController
+from field_app.openrosa.key_routes import AppUserOpenRosaController, AppUserServerOpenRosaController
 from field_app.openrosa.routes import OpenRosaController
+from field_app.openrosa.server_routes import ServerOpenRosaController
 from field_app.shell import SHELL_ROUTES
 
 FIELD_ROUTES: list[ControllerRouterHandler] = [
@@ -20,7 +21,9 @@ FIELD_ROUTES: list[ControllerRouterHandler] = [
     CoordinatorController,
     CoordinatorLoginController,
     OpenRosaController,
+    ServerOpenRosaController,
     AppUserOpenRosaController,
+    AppUserServerOpenRosaController,
     AppUserPageController,
     AdaptiveController,
     AdaptiveApiController,

@@ -205,6 +205,22 @@ class ReconciliationItem(msgspec.Struct):
     params: dict[str, str] = msgspec.field(default_factory=dict)
 
 
+class Resubmission(msgspec.Struct, kw_only=True):
+    """An interview this device sent again under a stored UUID with other content (refused, kept).
+
+    ``stored_received_at`` is when the stored version arrived (the first one received, the one that
+    counts); ``other_*`` when the refused version first and last arrived; ``differing`` names the
+    questions whose answers differ, then ``language``, ``version`` or ``mode`` when those do.
+    """
+
+    uuid: str
+    stored_received_at: dt.datetime | None
+    stored_device_id: int | None
+    other_received_at: dt.datetime
+    other_last_received_at: dt.datetime
+    differing: list[str]
+
+
 class FieldErrorBody(msgspec.Struct):
     """Every error of the field API: ``code`` is stable for clients, ``detail`` is English for support."""
 
@@ -231,6 +247,7 @@ class Reconciliation(msgspec.Struct, kw_only=True):
     superseded: int = 0  # received items a field correction has replaced (kept, not counted)
     awaiting_original: int = 0  # corrections from this tablet whose original the store has not received
     clock_wrong: int = 0  # times this tablet sent that could not be true (stored as unknown)
+    resubmissions: list[Resubmission] = msgspec.field(default_factory=list)  # other content, refused, kept
 
 
 class DeviceInfo(msgspec.Struct):

@@ -18,6 +18,7 @@ from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from field_app.conflicts import Refused, keep_refused
 from field_app.schemas import FieldErrorOut, ItemResult, ManifestEntry, SyncItem
 from survey.http.text_policy import item_problem
 from survey.metrics import observe_sync_results
@@ -104,11 +105,23 @@ class SyncService:
                 accepted.append(entry)
         outcomes = self.responses.submit_many([s for _, _, _, s in accepted])
         received: list[tuple[str, SyncItem, Consultation]] = []
+        refused: list[Refused] = []
         for (index, item, consultation, submission), outcome in zip(accepted, outcomes, strict=True):
             results[index] = _result(submission.uuid, outcome)
             if isinstance(outcome, Ack) and submission.uuid not in contacts:
                 received.append((submission.uuid, item, consultation))
+            elif isinstance(outcome, ConflictError):
+                refused.append(
+                    Refused(submission.uuid, consultation.id, submission.version.id, submission.mode.value,
+                            submission.language, submission.answers)
+                )  # fmt: skip
         self._interview_receipts(received)
+        keep_refused(
+            self.session,
+            refused,
+            device_id=self.collector.device_id,
+            interviewer_id=self.collector.interviewer_id,
+        )
         answered = self._flag_clocks([r for r in results if r is not None])
         observe_sync_results(r.status for r in answered)
         return answered

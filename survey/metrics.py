@@ -24,7 +24,8 @@ from contextlib import contextmanager
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.multiprocess import MultiProcessCollector
 
-disable_created_metrics()  # the *_created series double the output and say nothing an operator uses
+# The *_created series double the output and say nothing an operator uses.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 REGISTRY = CollectorRegistry(auto_describe=True)
 MEDIA_TYPE = "text/plain; version=0.0.4"
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -117,6 +118,6 @@ def exposition() -> bytes:
     """The text format for ``GET /metrics``: every worker's counts when served by ``survey serve``."""
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         shared = CollectorRegistry()
-        MultiProcessCollector(shared)
+        MultiProcessCollector(shared)  # type: ignore[no-untyped-call]
         return generate_latest(shared)
     return generate_latest(REGISTRY)

@@ -16,9 +16,9 @@ from typing import Literal
 import numpy as np
 
 from weighting._adjust import finish, fit_label, prepare, worst_fit
-from weighting._cells import MissingPolicy
+from weighting._cells import CellCoding, MissingPolicy
 from weighting._feasibility import bounds_error, check_before, explain_failure, infeasible_error
-from weighting._fit import check_bounds, fit_calibration, model_matrix, population_vector, prescale_of
+from weighting._fit import CalFit, check_bounds, fit_calibration, model_matrix, population_vector, prescale_of
 from weighting.design import Design
 from weighting.diagnostics import Note
 from weighting.errors import BoundsError, ConvergenceError
@@ -79,13 +79,7 @@ def calibrate(
         >>> calibrate(d, t, calfun="logit", bounds=(0.5, 2.5)).weights.round(6).tolist()
         [2.0, 0.666667, 0.666667, 0.666667]
     """
-    if calfun not in ("linear", "raking", "logit"):
-        raise BoundsError(f"unknown calibration function {calfun!r} (use linear, raking or logit)")
-    if bounds is not None and calfun == "raking":
-        raise BoundsError(
-            "bounds need calfun 'linear' or 'logit' (raking is unbounded)", code="raking_bounds"
-        )
-    check_bounds(calfun, bounds)
+    _check_method(calfun, bounds)
     prep = prepare(
         design, targets, population=population, missing=missing, collapse=collapse, min_cell=min_cell
     )
@@ -109,25 +103,55 @@ def calibrate(
         status, why = explain_failure(problem, bounds)
         if status != "feasible":
             raise bounds_error(why, bounds) if bounds is not None else infeasible_error(why)
-    weights = prep.apply(fit.g)
-    if not np.all(np.isfinite(fit.g)):
-        what = (
-            f"bounds {bounds[0]:g},{bounds[1]:g} cannot be met"
-            if bounds
-            else f"{calfun} calibration diverged"
-        )
-        message = (
-            f"calibration {what}: no finite solution after {fit.iterations} iterations; collapse categories"
-        )
-        if bounds:
-            raise BoundsError(
-                message, code="bounds_unmet", lo=bounds[0], hi=bounds[1], iterations=fit.iterations
-            )
-        raise ConvergenceError(message, code="diverged", method=calfun, iterations=fit.iterations)
-    counts = prep.cells.counts
-    negative = (
-        int(counts[fit.g < 0].sum()) if counts is not None else int((fit.g[prep.cells.cells] < 0).sum())
+    _refuse_non_finite(fit, calfun, bounds)
+    out = finish(
+        design,
+        prep,
+        method=calfun,
+        factors=fit.g[None, :],
+        weights=prep.apply(fit.g),
+        iterations=fit.iterations,
+        converged=fit.converged,
+        bounds=bounds,
+        max_iter=max_iter,
+        tol=tol,
+        notes=_notes(fit, prep.cells),
+        cell_factor=fit.g,
     )
+    g = fit.g / fit.prescale  # R applies the bounds after its pre-scaling
+    out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)
+    if fit.converged and not out_of_bounds and (calfun == "linear" or bool(np.all(fit.g > 0))):
+        return out
+    _refuse_unmet(out, fit, calfun, bounds, tol=tol, strict=strict)
+    return out
+
+
+def _check_method(calfun: str, bounds: tuple[float, float] | None) -> None:
+    """Refuse a method or bounds the calibration cannot honour, before any work."""
+    if calfun not in ("linear", "raking", "logit"):
+        raise BoundsError(f"unknown calibration function {calfun!r} (use linear, raking or logit)")
+    if bounds is not None and calfun == "raking":
+        raise BoundsError(
+            "bounds need calfun 'linear' or 'logit' (raking is unbounded)", code="raking_bounds"
+        )
+    check_bounds(calfun, bounds)
+
+
+def _refuse_non_finite(fit: CalFit, calfun: str, bounds: tuple[float, float] | None) -> None:
+    """A diverged fit has no weights to show: say whether the bounds or the method are to blame."""
+    if np.all(np.isfinite(fit.g)):
+        return
+    what = f"bounds {bounds[0]:g},{bounds[1]:g} cannot be met" if bounds else f"{calfun} calibration diverged"
+    message = f"calibration {what}: no finite solution after {fit.iterations} iterations; collapse categories"
+    if bounds:
+        raise BoundsError(message, code="bounds_unmet", lo=bounds[0], hi=bounds[1], iterations=fit.iterations)
+    raise ConvergenceError(message, code="diverged", method=calfun, iterations=fit.iterations)
+
+
+def _notes(fit: CalFit, cells: CellCoding) -> tuple[Note, ...]:
+    """What an analyst must know about weights that were computed: negative ones, R's pre-scaling."""
+    counts = cells.counts
+    negative = int(counts[fit.g < 0].sum()) if counts is not None else int((fit.g[cells.cells] < 0).sum())
     notes: tuple[Note, ...] = ()
     if negative:
         notes = (
@@ -144,24 +168,13 @@ def calibrate(
                 code="rescaled", factor=fit.prescale,
             ),
         )  # fmt: skip
-    out = finish(
-        design,
-        prep,
-        method=calfun,
-        factors=fit.g[None, :],
-        weights=weights,
-        iterations=fit.iterations,
-        converged=fit.converged,
-        bounds=bounds,
-        max_iter=max_iter,
-        tol=tol,
-        notes=notes,
-        cell_factor=fit.g,
-    )
-    g = fit.g / fit.prescale  # R applies the bounds after its pre-scaling
-    out_of_bounds = bounds is not None and (g.min() < bounds[0] - 1e-9 or g.max() > bounds[1] + 1e-9)
-    if fit.converged and not out_of_bounds and (calfun == "linear" or bool(np.all(fit.g > 0))):
-        return out
+    return notes
+
+
+def _refuse_unmet(
+    out: Design, fit: CalFit, calfun: str, bounds: tuple[float, float] | None, *, tol: float, strict: bool
+) -> None:
+    """Bounds that the converged weights still break, or no convergence: raise (or warn if not strict)."""
     worst = worst_fit(out.diagnostics[-1])
     where = fit_label(worst)
     if bounds is not None:
@@ -179,5 +192,4 @@ def calibrate(
             msg, code="no_convergence", method=calfun, iterations=fit.iterations, variable=worst.margin,
             category=worst.category, achieved=worst.achieved_share, target=worst.target_share,
         )  # fmt: skip
-    warnings.warn(msg, RuntimeWarning, stacklevel=2)
-    return out
+    warnings.warn(msg, RuntimeWarning, stacklevel=3)

@@ -39,7 +39,8 @@ def _poststratify(step: Step, x: np.ndarray) -> np.ndarray:
     psw = step.old_weights * step.factors[0][step.cells]
     cell_psw = np.bincount(step.cells, weights=psw, minlength=step.n_cells)
     means = rowsum(x, step.cells, step.n_cells) / cell_psw[:, None]
-    return x - means[step.cells] * psw[:, None]
+    residuals: np.ndarray = x - means[step.cells] * psw[:, None]
+    return residuals
 
 
 def _rake(step: Step, x: np.ndarray) -> np.ndarray:
@@ -57,7 +58,8 @@ def _rake(step: Step, x: np.ndarray) -> np.ndarray:
             n_k = np.bincount(cats, weights=n_c, minlength=k)
             mean_k = rowsum(v, cats, k) / n_k[:, None]
             d += f[:, None] * mean_k[cats]
-    return x - b[:, None] * d[cells]
+    residuals: np.ndarray = x - b[:, None] * d[cells]
+    return residuals
 
 
 def _greg(step: Step, x: np.ndarray) -> np.ndarray:
@@ -71,7 +73,8 @@ def _greg(step: Step, x: np.ndarray) -> np.ndarray:
     beta = np.linalg.pinv(ata, rcond=1e-10, hermitian=True) @ atu
     h = xc @ beta
     new_w = step.old_weights * g[step.cells]
-    return x - new_w[:, None] * h[step.cells]
+    residuals: np.ndarray = x - new_w[:, None] * h[step.cells]
+    return residuals
 
 
 def describe_variance(design: Design, *, calibrated: bool = True) -> str:

@@ -155,22 +155,40 @@ def _device_of_key(session: Session, key: str) -> Device:
     return device
 
 
+def key_consultation(session: Session, key: str, slug: str | None) -> Consultation | None:
+    """The consultation the route names (``slug``), or, at the server-level address, the key's own.
+
+    Either way it must be the consultation whose id starts the key: the id is inside what is hashed.
+    """
+    consultation_id, _, _ = key.partition(".")
+    if slug is not None:
+        consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
+    elif consultation_id.isdigit() and len(consultation_id) <= 9:
+        consultation = session.get(Consultation, int(consultation_id))
+    else:
+        consultation = None
+    if consultation is None or str(consultation.id) != consultation_id:
+        return None
+    return consultation
+
+
 def app_user_of_request(session: Session, connection: ASGIConnection) -> Device:
     """The live app user whose key the route names, for the consultation the route names.
 
     Unknown keys count as failed sign-ins for the client (five, then 429 until the window passes):
     a key is a password that cannot be guessed unless guessing is free. Only the client is counted:
     counting per consultation would let anyone lock every app user of a consultation out. A known
-    key used on another consultation is a 404, as for interviewers who are not assigned there.
+    key used on another consultation is a 404, as for interviewers who are not assigned there. A
+    route without a slug (the server-level address) reaches the key's own consultation.
     """
-    slug, key = str(connection.path_params["slug"]), str(connection.path_params["token"])
+    key = str(connection.path_params["token"])
+    slug = connection.path_params.get("slug")
     address = client_address(connection)
     with limiter_of(connection, LIMITER_KEY).attempt(f"key@{client_key(address)}", address):  # type: ignore[arg-type]
         device = _device_of_key(session, key)
-    consultation_id, _, _ = key.partition(".")
-    consultation = session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if consultation is None or str(consultation.id) != consultation_id or not is_app_user_of(device, slug):
-        raise NotAssigned(f"consultation '{slug}' is not assigned to this app user")
+    consultation = key_consultation(session, key, None if slug is None else str(slug))
+    if consultation is None or not is_app_user_of(device, consultation.slug):
+        raise NotAssigned(f"consultation '{slug or '?'}' is not assigned to this app user")
     if device.revoked_at is not None:
         raise AppUserRefusedError(REVOKED.format(id=device.id))
     user = session.get(User, device.user_id)

@@ -2,8 +2,10 @@
 
 Collect configured by an app user's QR code sends no credentials: the key in its server address is
 the credential, as with ODK Central. The handlers are those of :class:`OpenRosaController` (the form
-list, the form, the manifest, the HEAD probe and the submission behave the same); only who is calling
-and which device a submission is attributed to differ: the app user's own device row.
+list, the form, the manifest and media, the HEAD probe and the submission behave the same); only who
+is calling and which device a submission is attributed to differ: the app user's own device row.
+``/openrosa/key/{token}`` is the server-level address (:mod:`field_app.openrosa.server_routes`) for
+an app user: it lists the one consultation the key was made for, as ``slug.form_id``.
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from litestar import Request
 from litestar.di import NamedDependency, Provide
 from sqlalchemy.orm import Session
 
-from field_app.openrosa.app_users import AppUserRefusedError, app_user_of_request
-from field_app.openrosa.routes import DeviceOf, OpenRosaController
-from survey.store.models import Device, User
+from field_app.openrosa.app_users import AppUserRefusedError, app_user_of_request, key_consultation
+from field_app.openrosa.routes import DeviceOf, OpenRosaController, base_of
+from field_app.openrosa.server_routes import ConsultationUrl, ServerOpenRosaController
+from field_app.sync import assigned_consultations
+from survey.store.models import Consultation, Device, User
 
 
 def provide_app_user(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Device:
@@ -47,4 +51,32 @@ class AppUserOpenRosaController(OpenRosaController):
         "app_user": Provide(provide_app_user, sync_to_thread=True),
         "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
         "device_of": Provide(provide_app_user_device, sync_to_thread=False),
+    }
+
+
+def provide_app_user_assigned(
+    request: Request[Any, Any, Any], db_session: NamedDependency[Session], user: NamedDependency[User]
+) -> list[Consultation]:
+    """The key's own consultation, while the app user's interviewer is still assigned there."""
+    own = key_consultation(db_session, str(request.path_params["token"]), None)
+    return [c for c in assigned_consultations(db_session, user.id) if own is not None and c.id == own.id]
+
+
+def provide_app_user_consultation_url(request: Request[Any, Any, Any]) -> ConsultationUrl:
+    """``…/openrosa/key/KEY`` → ``…/openrosa/SLUG/key/KEY``: the consultation's keyed routes."""
+    token = str(request.path_params["token"])
+    root = base_of(request).removesuffix(f"/key/{token}")
+    return lambda slug: f"{root}/{slug}/key/{token}"
+
+
+class AppUserServerOpenRosaController(ServerOpenRosaController):
+    """The server-level form list and submission URL, reached with an app user's key."""
+
+    path = "/openrosa/key/{token:str}"
+    dependencies = {  # noqa: RUF012
+        "app_user": Provide(provide_app_user, sync_to_thread=True),
+        "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
+        "device_of": Provide(provide_app_user_device, sync_to_thread=False),
+        "assigned": Provide(provide_app_user_assigned, sync_to_thread=True),
+        "consultation_url": Provide(provide_app_user_consultation_url, sync_to_thread=False),
     }

@@ -1,7 +1,10 @@
 """``/openrosa/{slug}``: the server URL an ODK Collect user enters (OpenRosa Form List and Submission APIs).
 
-Collect lists the consultation's current form, downloads it and its (empty) media manifest, probes the
-submission URL with HEAD and posts each finished interview as multipart with ``xml_submission_file``.
+Collect lists the consultation's current form, downloads it, its media manifest and the files it
+lists (choice lists read from CSV files), probes the submission URL with HEAD and posts each finished
+interview as multipart with ``xml_submission_file``. Enketo Express makes the same requests from its
+server (``formList?formID=``, HEAD on the form list and the submission URL first, without then with
+credentials); :mod:`field_app.openrosa.server_routes` is the one address listing every consultation.
 A submission is stored by :class:`field_app.sync.SyncService`, exactly as a tablet sync item, so
 idempotency (the instanceID is the response UUID), validation, corrections and the coordinators'
 reconciliation are the same whichever app collected it.
@@ -12,13 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
+from urllib.parse import quote
 from xml.sax.saxutils import escape
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, FromPath
+from litestar.params import Body, FromPath, QueryParameter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,12 +35,12 @@ from field_app.openrosa.responses import (
     openrosa_message,
     xml_document,
 )
-from field_app.openrosa.xform import build_xform
+from field_app.openrosa.xform import XForm, cached_xform
 from field_app.schemas import ItemResult, SyncItem
 from field_app.sync import Collector, SyncService, assigned_consultations
-from survey.questionnaire.model import Questionnaire
+from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, User
-from survey.store.services.consultations import ConsultationService
+from survey.store.services.consultations import ConsultationService, load_questionnaire
 
 FORM_FIELD = "xml_submission_file"
 _STATUS = {"stored": 201, "duplicate": 202, "conflict": 409}
@@ -60,11 +64,22 @@ def _assigned(session: Session, user: User, slug: str) -> Consultation:
     raise NotAssigned(f"consultation '{slug}' is not assigned to {user.username}")
 
 
-def _submitted_version(
+def server_form_id(consultation: Consultation, form_id: str) -> str:
+    """The form id the server-level list gives: ``slug.form_id``, unique across consultations.
+
+    Two consultations may well use the same XLSForm (same ``form_id``); Collect keys its forms by id
+    and version, so at the one address that lists them all each id names its consultation. Slugs
+    hold no dot, so the first dot always ends the slug.
+    """
+    return f"{consultation.slug}.{form_id}"
+
+
+def submitted_version(
     session: Session, consultation: Consultation, instance: Instance
 ) -> QuestionnaireVersion:
     """The stored version an instance names by form id and version number, or InstanceError.
 
+    The id may be the form's own (the consultation's address) or its server-level ``slug.form_id``.
     Only plain ASCII numbers of at most nine digits are looked up: ``int()`` accepts other digits
     ("²" fails inside it) and a longer number overflows the database's integer column.
     """
@@ -76,7 +91,10 @@ def _submitted_version(
                 QuestionnaireVersion.consultation_id == consultation.id, QuestionnaireVersion.number == number
             )
         )
-    if version is None or version.form_id != instance.form_id:
+    if version is None or instance.form_id not in (
+        version.form_id,
+        server_form_id(consultation, version.form_id),
+    ):
         raise InstanceError(
             f"version: form '{instance.form_id[:100]}' version '{instance.version[:20]}' "
             f"is not a form of '{consultation.slug}'"
@@ -84,12 +102,12 @@ def _submitted_version(
     return version
 
 
-def _form_url(request: Request[Any, Any, Any], slug: str, leaf: str) -> str:
+def base_of(request: Request[Any, Any, Any]) -> str:
     # Beside the form list itself, so an app user's key (field_app.openrosa.key_routes) stays in the URL.
-    return str(request.base_url).rstrip("/") + request.url.path.rsplit("/", 1)[0] + f"/{leaf}"
+    return str(request.base_url).rstrip("/") + request.url.path.rsplit("/", 1)[0]
 
 
-def _accept_length(request: Request[Any, Any, Any]) -> dict[str, str]:
+def accept_length(request: Request[Any, Any, Any]) -> dict[str, str]:
     return {"X-OpenRosa-Accept-Content-Length": str(request.app.request_max_body_size or 0)}
 
 
@@ -99,8 +117,92 @@ def _refusal(result: ItemResult) -> str:
     return result.detail or result.status
 
 
+def list_entry(xform: XForm, form_id: str, download: str, manifest: str) -> str:
+    return (
+        f"<xform><formID>{escape(form_id)}</formID><name>{escape(xform.title)}</name>"
+        f"<version>{escape(xform.version)}</version><hash>{xform.md5}</hash>"
+        f"<downloadUrl>{escape(download)}</downloadUrl><manifestUrl>{escape(manifest)}</manifestUrl></xform>"
+    )
+
+
+def form_list_document(entries: list[str]) -> Response[str]:
+    return xml_document(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<xforms xmlns="http://openrosa.org/xforms/xformsList">{"".join(entries)}</xforms>'
+    )
+
+
+def _manifest(xform: XForm, media_prefix: str) -> Response[str]:
+    files = "".join(
+        f"<mediaFile><filename>{escape(m.name)}</filename><hash>{m.md5}</hash>"
+        f"<downloadUrl>{escape(media_prefix + quote(m.name))}</downloadUrl></mediaFile>"
+        for m in xform.media
+    )
+    return xml_document(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<manifest xmlns="http://openrosa.org/xforms/xformsManifest">{files}</manifest>'
+    )
+
+
+def current_xform(session: Session, consultation: Consultation, form_id: str | None = None) -> XForm:
+    version = ConsultationService(session).current_version(consultation)
+    return cached_xform(version, form_id=form_id)
+
+
+Locate = Callable[[Instance], tuple[Consultation, QuestionnaireVersion]]
+
+
+def store_submission(
+    request: Request[Any, Any, Any],
+    session: Session,
+    user: User,
+    device_of: DeviceOf,
+    data: dict[str, Any],
+    locate: Locate,
+) -> Response[str]:
+    """Store one interview: 201 the first time, 202 when the same instance is sent again.
+
+    ``locate`` finds the consultation and version the instance belongs to (by the address's
+    consultation, or by the form id at the server-level address), raising InstanceError or a
+    store error (its OpenRosa message) when it belongs to none the user may fill.
+    """
+    upload = data.get(FORM_FIELD)
+    if not isinstance(upload, UploadFile):
+        return openrosa_message(f"{FORM_FIELD}: missing (multipart file part)", 400)
+    try:
+        instance = read_instance(upload.file.read())
+        consultation, version = locate(instance)
+        form = load_questionnaire(version)
+        answers = answers_of(instance, form)
+    except InstanceError as exc:
+        return openrosa_message(str(exc), 400, headers=accept_length(request))
+    device = device_of()
+    item = SyncItem(
+        uuid=instance.uuid, consultation=consultation.slug, version_id=version.id, mode="field",
+        language=form.default_language, answers=answers, replaces_uuid=instance.deprecated_uuid,
+    )  # fmt: skip
+    result = SyncService(session, Collector(device.id, user.id)).apply([item])[0]
+    status = _STATUS.get(result.status, 400)
+    if status == 201:
+        return openrosa_message(
+            "Interview received.", 201, nature="submit_success", headers=accept_length(request)
+        )
+    if status == 202:
+        return openrosa_message(
+            "This interview was already received; nothing changed.", 202, nature="submit_success",
+            headers=accept_length(request),
+        )  # fmt: skip
+    if result.code == "different_content":
+        return openrosa_message(
+            f"{_refusal(result)}: the version received first stays stored; this one was kept for "
+            "your coordinator to review",
+            409, headers=accept_length(request),
+        )  # fmt: skip
+    return openrosa_message(_refusal(result), status, headers=accept_length(request))
+
+
 class OpenRosaController(Controller):
-    """Form list, form download, manifest, and submission for one consultation."""
+    """Form list, form download, manifest and media, and submission for one consultation."""
 
     path = "/openrosa/{slug:str}"
     tags = ["openrosa"]  # noqa: RUF012
@@ -118,38 +220,65 @@ class OpenRosaController(Controller):
         db_session: NamedDependency[Session],
         user: NamedDependency[User],
         slug: FromPath[str],
+        form_id: Annotated[str | None, QueryParameter(name="formID", max_length=400)] = None,
     ) -> Response[str]:
-        """The consultation's current form, for an interviewer it is assigned to."""
-        consultation = _assigned(db_session, user, slug)
-        version = ConsultationService(db_session).current_version(consultation)
-        xform = build_xform(version)
-        item = (
-            f"<xform><formID>{escape(xform.form_id)}</formID><name>{escape(xform.title)}</name>"
-            f"<version>{escape(xform.version)}</version><hash>{xform.md5}</hash>"
-            f"<downloadUrl>{escape(_form_url(request, slug, 'form.xml'))}</downloadUrl>"
-            f"<manifestUrl>{escape(_form_url(request, slug, 'manifest'))}</manifestUrl></xform>"
-        )
-        return xml_document(
-            f'<?xml version="1.0" encoding="UTF-8"?>\n<xforms xmlns="http://openrosa.org/xforms/xformsList">{item}</xforms>'
-        )
+        """The consultation's current form, for an interviewer it is assigned to.
+
+        ``?formID=`` (Enketo asks for one form so) lists only the form of that id, or nothing.
+        """
+        xform = current_xform(db_session, _assigned(db_session, user, slug))
+        prefix = base_of(request)
+        entry = list_entry(xform, xform.form_id, f"{prefix}/form.xml", f"{prefix}/manifest")
+        return form_list_document([entry] if form_id in (None, xform.form_id) else [])
 
     @get("/form.xml", sync_to_thread=True)
     def form(
-        self, db_session: NamedDependency[Session], user: NamedDependency[User], slug: FromPath[str]
+        self,
+        db_session: NamedDependency[Session],
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        form_id: Annotated[str | None, QueryParameter(name="formID", max_length=400)] = None,
     ) -> Response[str]:
-        """The current version's XForm, the one the form list names (Collect keeps what it downloaded)."""
+        """The current version's XForm, the one the form list names (Collect keeps what it downloaded).
+
+        ``?formID=slug.form_id`` is the server-level list's link: the same form under that id.
+        """
         consultation = _assigned(db_session, user, slug)
-        return xml_document(build_xform(ConsultationService(db_session).current_version(consultation)).xml)
+        xform = current_xform(db_session, consultation)
+        if form_id is not None and form_id != xform.form_id:
+            if form_id != server_form_id(consultation, xform.form_id):
+                raise NotFoundError(f"formID: '{form_id[:100]}' is not a form of '{slug}'")
+            xform = current_xform(db_session, consultation, form_id)
+        return xml_document(xform.xml)
 
     @get("/manifest", sync_to_thread=True)
     def manifest(
-        self, db_session: NamedDependency[Session], user: NamedDependency[User], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        db_session: NamedDependency[Session],
+        user: NamedDependency[User],
+        slug: FromPath[str],
     ) -> Response[str]:
-        """No media files: choice lists read from files are already inside the XForm."""
-        _assigned(db_session, user, slug)
-        return xml_document(
-            '<?xml version="1.0" encoding="UTF-8"?>\n<manifest xmlns="http://openrosa.org/xforms/xformsManifest"/>'
-        )
+        """The form's media files (choice lists read from files), each with its md5 and address."""
+        xform = current_xform(db_session, _assigned(db_session, user, slug))
+        return _manifest(xform, base_of(request) + "/media/")
+
+    @get("/media/{name:str}", sync_to_thread=True)
+    def media(
+        self,
+        db_session: NamedDependency[Session],
+        user: NamedDependency[User],
+        slug: FromPath[str],
+        name: FromPath[str],
+    ) -> Response[bytes]:
+        """One media file the manifest lists, byte for byte what its md5 describes."""
+        found = current_xform(db_session, _assigned(db_session, user, slug)).media_file(name)
+        if found is None:
+            raise NotFoundError(f"media: the form of '{slug}' has no file '{name[:100]}'")
+        return Response(
+            found.content, media_type=found.media_type,
+            headers={**VERSION_HEADERS, "Content-Disposition": f'attachment; filename="{found.name}"'},
+        )  # fmt: skip
 
     @get("/submission", sync_to_thread=True, status_code=204)
     def probe(
@@ -164,7 +293,7 @@ class OpenRosaController(Controller):
         Declared as GET: the app answers every HEAD with its path's GET handler (:mod:`survey.http.head`).
         """
         _assigned(db_session, user, slug)
-        return Response(None, status_code=204, headers={**VERSION_HEADERS, **_accept_length(request)})
+        return Response(None, status_code=204, headers={**VERSION_HEADERS, **accept_length(request)})
 
     @post("/submission", sync_to_thread=True, status_code=201)
     def submit(
@@ -176,32 +305,10 @@ class OpenRosaController(Controller):
         slug: FromPath[str],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[str]:
-        """Store one interview: 201 the first time, 202 when the same instance is sent again."""
+        """Store one interview of this consultation (see :func:`store_submission`)."""
         consultation = _assigned(db_session, user, slug)
-        upload = data.get(FORM_FIELD)
-        if not isinstance(upload, UploadFile):
-            return openrosa_message(f"{FORM_FIELD}: missing (multipart file part)", 400)
-        try:
-            instance = read_instance(upload.file.read())
-            version = _submitted_version(db_session, consultation, instance)
-            form = Questionnaire.from_dict(version.content)
-            answers = answers_of(instance, form)
-        except InstanceError as exc:
-            return openrosa_message(str(exc), 400, headers=_accept_length(request))
-        device = device_of()
-        item = SyncItem(
-            uuid=instance.uuid, consultation=slug, version_id=version.id, mode="field",
-            language=form.default_language, answers=answers, replaces_uuid=instance.deprecated_uuid,
-        )  # fmt: skip
-        result = SyncService(db_session, Collector(device.id, user.id)).apply([item])[0]
-        status = _STATUS.get(result.status, 400)
-        if status == 201:
-            return openrosa_message(
-                "Interview received.", 201, nature="submit_success", headers=_accept_length(request)
-            )
-        if status == 202:
-            return openrosa_message(
-                "This interview was already received; nothing changed.", 202, nature="submit_success",
-                headers=_accept_length(request),
-            )  # fmt: skip
-        return openrosa_message(_refusal(result), status, headers=_accept_length(request))
+
+        def locate(instance: Instance) -> tuple[Consultation, QuestionnaireVersion]:
+            return consultation, submitted_version(db_session, consultation, instance)
+
+        return store_submission(request, db_session, user, device_of, data, locate)

@@ -4,17 +4,26 @@ The workbook a version was imported from is not kept with it (only the platform'
 model is turned back into pyxform's JSON form and pyxform writes the XForm: expressions stay in
 XLSForm syntax (``${age} >= 18``) and pyxform translates them exactly as it would from the workbook.
 Every language becomes an itext language named ``Name (code)``; easy-read wording becomes a language
-of its own, falling back to the normal label where it has none.
+of its own, falling back to the normal label where it has none. Choice lists read from CSV files stay
+files: the XForm points at them and they travel as media attachments (:mod:`field_app.openrosa.media`).
+
+Building costs pyxform's whole pass (tens of milliseconds for a large form) and the form list,
+download and manifest of every device ask for it, so :func:`cached_xform` keeps the result per
+stored content and version number: a new version, or a version edited in place before anyone
+answered it, has another key and is built afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
 from typing import Any
 
 from pyxform.builder import create_survey_element_from_dict
 
+from field_app.openrosa.media import MediaFile, choice_files, is_file_list
 from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
 from survey.store.models import QuestionnaireVersion
 
@@ -45,19 +54,28 @@ _META = {
 }
 
 
+CACHE_SIZE = 128
+
+
 @dataclass(frozen=True)
 class XForm:
-    """The XForm text of one version and what the form list says of it."""
+    """The XForm text of one version, its media files, and what the form list says of it."""
 
     form_id: str
     version: str
     title: str
     xml: str
+    media: tuple[MediaFile, ...] = ()
+    md5: str = field(init=False)
 
-    @property
-    def md5(self) -> str:
-        """The ``md5:`` hash of the form list: Collect downloads again only when it changes."""
-        return "md5:" + hashlib.md5(self.xml.encode()).hexdigest()  # noqa: S324 (OpenRosa names md5)
+    def __post_init__(self) -> None:
+        # The form list's ``md5:`` hash: Collect downloads the form again only when it changes.
+        digest = hashlib.md5(self.xml.encode()).hexdigest()  # noqa: S324 (OpenRosa names md5)
+        object.__setattr__(self, "md5", "md5:" + digest)
+
+    def media_file(self, name: str) -> MediaFile | None:
+        """The attachment the XForm names ``name``, or None."""
+        return next((m for m in self.media if m.name == name), None)
 
 
 def language_name(code: str, *, easy: bool = False) -> str:
@@ -103,7 +121,7 @@ class _Builder:
         item.update(choice.filters)
         return item
 
-    def question(self, question: Question) -> dict[str, Any]:
+    def question(self, question: Question) -> dict[str, Any]:  # noqa: PLR0912  (to split once media lands)
         element: dict[str, Any] = {"name": question.name, "type": _TYPES[question.type]}
         bind: dict[str, Any] = {}
         if question.type is QuestionType.CALCULATE:
@@ -157,14 +175,18 @@ class _Builder:
             group["bind"] = {"relevant": page.relevant}
         return [group]
 
-    def survey(self, version: str) -> dict[str, Any]:
+    def survey(self, version: str, form_id: str) -> dict[str, Any]:
         taken = set(self.form.question_names) | {"meta"}
         children = [element for page in self.form.pages for element in self.page(page, taken)]
-        used = {q.choice_list for q in self.form.questions if q.type.has_choices and q.choice_list}
+        used = {
+            q.choice_list
+            for q in self.form.questions
+            if q.type.has_choices and q.choice_list and not is_file_list(q.choice_list)
+        }
         return {
             "type": "survey",
             "name": ROOT,
-            "id_string": self.form.form_id,
+            "id_string": form_id,
             "title": self.form.title.get(self.form.default_language)
             or next(iter(self.form.title.values()), self.form.form_id),
             "version": version,
@@ -178,8 +200,10 @@ class _Builder:
         }
 
 
-def build_xform(version: QuestionnaireVersion) -> XForm:
-    """The XForm of a stored version (pyxform writes it; nothing of it is stored).
+def build_xform(version: QuestionnaireVersion, form_id: str | None = None) -> XForm:
+    """The XForm of a stored version and its media (pyxform writes it; nothing of it is stored).
+
+    ``form_id`` replaces the form's own id (the server-level list names forms ``slug.form_id``).
 
     ``validate=False``: pyxform would otherwise start ODK Validate, a Java program, on every form list
     and download, which costs about a second each and fails outright where no Java is installed (the
@@ -187,7 +211,42 @@ def build_xform(version: QuestionnaireVersion) -> XForm:
     corpus form there (tests/openrosa/test_xform.py).
     """
     form = Questionnaire.from_dict(version.content)
-    survey = create_survey_element_from_dict(_Builder(form).survey(xform_version(version)))
+    builder = _Builder(form)
+    identifier = form_id or form.form_id
+    survey = create_survey_element_from_dict(builder.survey(xform_version(version), identifier))
     xml = survey.to_xml(validate=False, pretty_print=False)
     title = form.title.get(form.default_language) or form.form_id
-    return XForm(form.form_id, xform_version(version), title, xml)
+    languages = [(code, easy, language_name(code, easy=easy)) for code, easy in builder.languages]
+    return XForm(identifier, xform_version(version), title, xml, tuple(choice_files(form, languages)))
+
+
+_CACHE: OrderedDict[tuple[str, int, str | None], XForm] = OrderedDict()
+_LOCK = threading.Lock()
+
+
+def cached_xform(version: QuestionnaireVersion, form_id: str | None = None) -> XForm:
+    """:func:`build_xform`, built once per stored content and version number (the last 128 kept).
+
+    The key is what the XForm is made of, not the row id, so an in-place edit of an unanswered
+    version (a new content hash) or a new version (a new number) is never served stale, and two
+    test databases holding the same form share one entry safely. Two threads missing at once both
+    build; the second result simply replaces the equal first.
+    """
+    key = (version.content_hash, version.number, form_id)
+    with _LOCK:
+        found = _CACHE.get(key)
+        if found is not None:
+            _CACHE.move_to_end(key)
+            return found
+    built = build_xform(version, form_id)
+    with _LOCK:
+        _CACHE[key] = built
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return built
+
+
+def clear_xform_cache() -> None:
+    """Forget every built XForm (``bench/openrosa.py`` times the uncached path with it)."""
+    with _LOCK:
+        _CACHE.clear()

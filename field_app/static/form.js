@@ -5,23 +5,6 @@
 (function (root) {
   "use strict";
   var X = root.SurveyExpressions;
-  /* The server's own wording (survey/questionnaire/messages.py), so an error reads the same everywhere. */
-  var MESSAGES = {
-    required: { fr: "Cette question est obligatoire.", nl: "Deze vraag is verplicht.", en: "This question is required." },
-    integer: { fr: "Indiquez un nombre entier.", nl: "Geef een geheel getal.", en: "Enter a whole number." },
-    decimal: { fr: "Indiquez un nombre.", nl: "Geef een getal.", en: "Enter a number." },
-    choice: { fr: "Choisissez une des options proposées.", nl: "Kies een van de voorgestelde opties.", en: "Choose one of the options offered." },
-    constraint: { fr: "Cette réponse n'est pas acceptée.", nl: "Dit antwoord wordt niet aanvaard.", en: "This answer is not accepted." },
-    too_long: { fr: "Ce texte est trop long.", nl: "Deze tekst is te lang.", en: "This text is too long." },
-    invalid_text: { fr: "Ce texte contient un caractère qui n'est pas accepté.", nl: "Deze tekst bevat een teken dat niet aanvaard wordt.", en: "This text contains a character that is not accepted." },
-    unknown: { fr: "Cette question n'existe pas dans ce questionnaire.", nl: "Deze vraag bestaat niet in deze vragenlijst.", en: "This question does not exist in this questionnaire." },
-    date: { fr: "Indiquez une date (jour, mois, année).", nl: "Geef een datum (dag, maand, jaar).", en: "Enter a date (day, month, year)." },
-    time: { fr: "Indiquez une heure (heures et minutes).", nl: "Geef een tijdstip (uren en minuten).", en: "Enter a time (hours and minutes)." },
-    datetime: { fr: "Indiquez une date et une heure.", nl: "Geef een datum en een tijdstip.", en: "Enter a date and a time." },
-    rank_incomplete: { fr: "Donnez une place à chacune des options.", nl: "Geef elke optie een plaats.", en: "Give each option a place." },
-    rank_repeated: { fr: "Chaque option ne peut occuper qu'une seule place : une option est choisie deux fois.", nl: "Elke optie kan maar één plaats krijgen: een optie is twee keer gekozen.", en: "Each option can have only one place: an option is chosen twice." },
-    geopoint: { fr: "Indiquez une position : latitude et longitude en degrés, séparées par une espace.", nl: "Geef een positie: breedte- en lengtegraad in graden, gescheiden door een spatie.", en: "Enter a position: latitude and longitude in degrees, separated by a space." }
-  };
   /* The server's ISO shapes (validation.py _TEMPORAL); the values are then checked to be real. */
   var TEMPORAL = {
     date: /^(\d{4})-(\d{2})-(\d{2})$/,
@@ -30,7 +13,13 @@
   };
   var MAX_TEXT = 5000;
 
-  function msg(code, lang) { var m = MESSAGES[code] || MESSAGES.constraint; return m[lang] || m.en; }
+  /* The server's own wording (survey/questionnaire/messages.py), shipped with each questionnaire version
+     (VersionDocument.messages), so an error reads the same on the tablet, the citizen page and the server.
+     A version cached before versions carried them shows the code until the next download. */
+  function msg(code, lang, messages) {
+    var all = messages || {}, m = all[code] || all.constraint;
+    return m ? (m[lang] || m.en) : code;
+  }
 
   /* As model.py _pick: the respondent's language, then the form's default language, then the
      first label present; the bare name only when there is no label at all. */
@@ -59,7 +48,7 @@
   /* A real date / time / date-time in ISO text, as validation.py _temporal accepts it. */
   function temporal(kind, v) {
     if (typeof v !== "string") throw kind;
-    var text = v.trim(), m, p, d;
+    var text = X.strip(v), m, p, d;
     if (kind === "datetime") text = text.replace(" ", "T");
     m = TEMPORAL[kind].exec(text);
     if (!m) throw kind;
@@ -75,9 +64,9 @@
   /* ODK's geopoint text, as validation.py _position: latitude longitude [altitude [accuracy]]. */
   function position(v) {
     if (typeof v !== "string") throw "geopoint";
-    var parts = v.split(/\s+/).filter(Boolean), numbers;
+    var parts = X.words(v), numbers;
     if (parts.length < 2 || parts.length > 4) throw "geopoint";
-    numbers = parts.map(function (p) { var n = p.replace(",", ".") === "" ? NaN : Number(p.replace(",", ".")); if (!isFinite(n)) throw "geopoint"; return n; });
+    numbers = parts.map(function (p) { return X.answerNumber(p, "geopoint"); });
     if (!(numbers[0] >= -90 && numbers[0] <= 90 && numbers[1] >= -180 && numbers[1] <= 180) || (numbers.length === 4 && numbers[3] < 0)) throw "geopoint";
     return numbers.map(X.toString).join(" ");
   }
@@ -88,28 +77,26 @@
     return q.type === "select_multiple" ? String(q.default).split(/\s+/).filter(Boolean) : q.default;
   }
 
-  function empty(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0); }
+  /* As validation.py _empty: nothing, only spaces, or an empty list is no answer. */
+  function empty(v) { return v === null || v === undefined || (typeof v === "string" && X.strip(v) === "") || (Array.isArray(v) && v.length === 0); }
 
   function coerce(q, v) {
     if (q.type === "geopoint") return position(v);
     if (TEMPORAL[q.type]) return temporal(q.type, v);
-    if (q.type === "integer" || q.type === "decimal") {
-      var text = String(v).trim(), n;
-      if (q.type === "decimal") text = text.replace(",", ".");
-      n = typeof v === "number" ? v : (text === "" ? NaN : Number(text));
-      if (!isFinite(n)) throw q.type;
-      if (q.type === "integer" && Math.floor(n) !== n) throw "integer";
-      return n;
+    if (q.type === "integer" || q.type === "decimal") return X.answerNumber(v, q.type);
+    if (q.type === "select_multiple") {  // as the server: each choice once
+      var items = Array.isArray(v) ? v.slice() : X.words(String(v));
+      if (items.some(function (x, i) { return typeof x !== "string" || items.indexOf(x) !== i; })) throw "choice";
+      return items;
     }
-    if (q.type === "select_multiple") return Array.isArray(v) ? v.slice() : String(v).split(/\s+/).filter(Boolean);
     if (q.type === "rank") {  // as the server (validation.py _ranking): the names in order, each once
-      var placed = Array.isArray(v) ? v.map(String) : String(v).split(/\s+/).filter(Boolean);
+      var placed = Array.isArray(v) ? v.map(String) : X.words(String(v));
       if (placed.some(function (x, i) { return placed.indexOf(x) !== i; })) throw "rank_repeated";
       return placed.join(" ");
     }
     if (typeof v !== "string") throw "choice";
     if (v.indexOf("\u0000") >= 0) throw q.type === "select_one" ? "choice" : "invalid_text";  // as the server: no keyboard types it
-    return q.type === "select_one" ? v.trim() : v;
+    return q.type === "select_one" ? X.strip(v) : v;
   }
 
   function choices(form, q, answers) {
@@ -140,19 +127,19 @@
         if (q.type === "note") return;
         var value = raw[q.name], typed;
         if (empty(value)) {
-          if (required(q, answers) && !partial) errors[q.name] = (q.required_messages || {})[lang] || msg("required", lang);
+          if (required(q, answers) && !partial) errors[q.name] = (q.required_messages || {})[lang] || msg("required", lang, form.messages);
           return;
         }
-        try { typed = coerce(q, value); } catch (code) { errors[q.name] = msg(String(code), lang); return; }
+        try { typed = coerce(q, value); } catch (code) { errors[q.name] = msg(String(code), lang, form.messages); return; }
         if (q.type === "select_one" || q.type === "select_multiple" || q.type === "rank") {
           var allowed = choices(form, q, answers).map(function (c) { return c.name; });
           var chosen = Array.isArray(typed) ? typed : q.type === "rank" ? typed.split(" ") : [typed];
-          if (chosen.some(function (c) { return allowed.indexOf(c) < 0; })) { errors[q.name] = msg("choice", lang); return; }
-          if (q.type === "rank" && chosen.length !== allowed.length) { errors[q.name] = msg("rank_incomplete", lang); return; }
+          if (chosen.some(function (c) { return allowed.indexOf(c) < 0; })) { errors[q.name] = msg("choice", lang, form.messages); return; }
+          if (q.type === "rank" && chosen.length !== allowed.length) { errors[q.name] = msg("rank_incomplete", lang, form.messages); return; }
         }
-        if (typeof typed === "string" && typed.length > MAX_TEXT) { errors[q.name] = msg("too_long", lang); return; }
+        if (typeof typed === "string" && typed.length > MAX_TEXT) { errors[q.name] = msg("too_long", lang, form.messages); return; }
         if (q.constraint && !X.isTrue(q.constraint, answers, typed)) {
-          errors[q.name] = (q.constraint_messages || {})[lang] || msg("constraint", lang); return;
+          errors[q.name] = (q.constraint_messages || {})[lang] || msg("constraint", lang, form.messages); return;
         }
         answers[q.name] = typed;
       });

@@ -64,7 +64,7 @@
     var text = I18n.has(key) ? t(key) : t("item.invalid"), Form = root.FieldForm;
     (r.errors || []).forEach(function (e, i) {
       var q = doc ? questionOf(doc.questionnaire, e.field) : null;
-      text += (i ? "; " : " ") + (q ? Form.label(q, I18n.lang(), false, doc.questionnaire.default_language) : e.field) + " – " + Form.msg(e.code, I18n.lang());
+      text += (i ? "; " : " ") + (q ? Form.label(q, I18n.lang(), false, doc.questionnaire.default_language) : e.field) + " – " + Form.msg(e.code, I18n.lang(), doc ? doc.questionnaire.messages : null);
     });
     return text;
   }

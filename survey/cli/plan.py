@@ -265,14 +265,7 @@ def plan_command(
         return
     if cells is None:
         fail("--cells is required, e.g. --cells sex:age_group,education")
-    if (budget is None) == (moe is None):
-        fail("give exactly one of --budget N or --moe 0.03")
-    if adaptive and (budget is None or costs is not None or simulate or apply):
-        fail("--adaptive plans a --budget (no --moe, --costs, --simulate or --apply)")
-    if budget is not None and not 0 <= budget <= MAX_BUDGET:
-        fail(f"--budget must be between 0 and {MAX_BUDGET:,}")
-    if moe is not None and not 0 < moe < 1:
-        fail("--moe must be a proportion between 0 and 1, e.g. 0.03")
+    _check_options(budget, moe, adaptive=adaptive, asks_more=costs is not None or bool(simulate) or apply)
     if out_path is not None:
         writable_file(out_path)
     try:
@@ -308,15 +301,30 @@ def plan_command(
         _write(rows, out_path, raw=raw)
         out.print(f"wrote {out_path}", highlight=False)
     if apply:
-        try:
-            with transaction(sessions(database_url)) as session:
-                found = ConsultationService(session).get(consultation)
-                _writer[0](session, found, rows, actor="cli:plan")
-        except StoreError as exc:
-            fail(f"--apply: {exc}")
-        out.print(
-            f"field quotas of {consultation} replaced by this plan ({len(rows)} cells)", highlight=False
-        )
+        _apply(database_url, consultation, rows)
+
+
+def _check_options(budget: int | None, moe: float | None, *, adaptive: bool, asks_more: bool) -> None:
+    """Refuse contradictory or out-of-range options before any database work."""
+    if (budget is None) == (moe is None):
+        fail("give exactly one of --budget N or --moe 0.03")
+    if adaptive and (budget is None or asks_more):
+        fail("--adaptive plans a --budget (no --moe, --costs, --simulate or --apply)")
+    if budget is not None and not 0 <= budget <= MAX_BUDGET:
+        fail(f"--budget must be between 0 and {MAX_BUDGET:,}")
+    if moe is not None and not 0 < moe < 1:
+        fail("--moe must be a proportion between 0 and 1, e.g. 0.03")
+
+
+def _apply(database_url: str | None, consultation: str, rows: list[PlanRow]) -> None:
+    """--apply: the plan replaces the field quotas, in one transaction with its audit entry."""
+    try:
+        with transaction(sessions(database_url)) as session:
+            found = ConsultationService(session).get(consultation)
+            _writer[0](session, found, rows, actor="cli:plan")
+    except StoreError as exc:
+        fail(f"--apply: {exc}")
+    out.print(f"field quotas of {consultation} replaced by this plan ({len(rows)} cells)", highlight=False)
 
 
 def register(

@@ -84,7 +84,7 @@ class Read:
 def _sheet_name(definition: DefinitionData, wanted: str) -> str:
     for name in definition.sheet_names or ():
         if name.strip().lower() == wanted:
-            return name
+            return str(name)
     return wanted
 
 
@@ -176,12 +176,13 @@ def _selects_without_choices(definition: DefinitionData, sheet: str, issue: Form
 def _convert(definition: DefinitionData, path: Path, texts: list[str]) -> dict[str, Any]:
     with python_warnings.catch_warnings():
         python_warnings.simplefilter("ignore")
-        return workbook_to_json(
+        converted: dict[str, Any] = workbook_to_json(
             replace(definition, settings=copy.deepcopy(definition.settings)),
             form_name="data",
             fallback_form_name=path.stem,
             warnings=texts,
         )
+    return converted
 
 
 def _set_aside(definition: DefinitionData, issue: FormIssue) -> DefinitionData | None:

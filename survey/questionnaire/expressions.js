@@ -1,5 +1,6 @@
 /* The browser twin of expressions.py: same grammar, same XPath 1.0 semantics, same corpus
-   (expression_corpus.json). Exposes window.SurveyExpressions = {parse, evaluate, isTrue, toString}. */
+   (expression_corpus.json). Exposes window.SurveyExpressions = {parse, evaluate, isTrue, toString,
+   answerNumber}; answerNumber is validation.py's number rule, held to it by answer_corpus.json. */
 (function (root) {
   "use strict";
   var FUNCTIONS = {
@@ -12,7 +13,7 @@
     "min": [1, null], "substr": [2, 3], "selected-at": [2, 2], "normalize-space": [1, 1]
   };
   var LEVELS = [["or"], ["and"], ["=", "!="], ["<", "<=", ">", ">="], ["+", "-"], ["*", "div", "mod"]];
-  var TOKEN = /^(?:(\s+)|(\d+(?:\.\d+)?|\.\d+)|('[^']*'|"[^"]*")|\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}|(!=|<=|>=|[=<>+\-*(),])|(\.)|([A-Za-z_][A-Za-z0-9_\-]*))/;
+  var TOKEN = /^(?:([ \t\r\n]+)|(\d+(?:\.\d+)?|\.\d+)|('[^']*'|"[^"]*")|\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}|(!=|<=|>=|[=<>+\-*(),])|(\.)|([A-Za-z_][A-Za-z0-9_\-]*))/;
 
   function ExpressionError(message) { this.name = "ExpressionError"; this.message = message; }
   ExpressionError.prototype = Object.create(Error.prototype);
@@ -132,7 +133,7 @@
   function toNum(v) {
     if (typeof v === "boolean") return v ? 1 : 0;
     if (typeof v === "number") return v;
-    var s = toStr(v).trim();
+    var s = strip(toStr(v));
     return /^-?(\d+(\.\d*)?|\.\d+)$/.test(s) ? parseFloat(s) : days(s);
   }
   function pad(n, width) { var s = String(n); while (s.length < width) s = "0" + s; return s; }
@@ -151,7 +152,7 @@
     try { return new RegExp(toStr(a[1])).test(toStr(a[0])); } catch (e) { return false; }
   }
   function toDate(a) {
-    var v = a[0], d = (typeof v === "number" || typeof v === "boolean") ? toNum(v) : days(toStr(v).trim());
+    var v = a[0], d = (typeof v === "number" || typeof v === "boolean") ? toNum(v) : days(strip(toStr(v)));
     if (isNaN(d) || Math.floor(d) < -719162 || Math.floor(d) > 2932896) return "";
     return isoDate(new Date(Math.floor(d) * 86400000), true);
   }
@@ -165,7 +166,24 @@
     if (typeof a === "number" || typeof b === "number") return toNum(a) === toNum(b);
     return toStr(a) === toStr(b);
   }
-  function words(v) { var s = toStr(v).trim(); return s === "" ? [] : s.split(/\s+/); }
+  /* XPath's four spaces, as expressions.py SPACE: String.trim and \s take Unicode spaces Python's do not. */
+  function strip(s) { return s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, ""); }
+  function words(v) { return toStr(v).split(/[ \t\r\n]+/).filter(function (w) { return w !== ""; }); }
+
+  /* validation.py's number rule (_INTEGER_TEXT, _DECIMAL_TEXT): ASCII digits, a sign, for a decimal one
+     point or comma; no exponent, separators or other scripts' digits. Throws the error code. */
+  var INTEGER_TEXT = /^[+-]?[0-9]+$/, DECIMAL_TEXT = /^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$/;
+  function answerNumber(v, kind) {
+    var n;
+    if (typeof v === "number") n = v;
+    else if (typeof v === "string") {
+      var text = strip(v);
+      if (!(kind === "integer" ? INTEGER_TEXT : DECIMAL_TEXT).test(text)) throw kind;
+      n = Number(text.replace(",", "."));
+    } else throw kind;
+    if (!isFinite(n) || (kind === "integer" && Math.floor(n) !== n)) throw kind;
+    return n;
+  }
   function divide(a, b) {
     if (b === 0) { if (a === 0 || isNaN(a)) return NaN; return (a > 0 ? Infinity : -Infinity) * (Object.is(b, -0) ? -1 : 1); }
     return a / b;
@@ -207,10 +225,10 @@
       return chars.slice(start, end).join("");
     },
     "selected-at": function (a) {
-      var items = toStr(a[0]).split(" ").filter(function (i) { return i !== ""; }), n = truncate(a[1]);
+      var items = words(a[0]), n = truncate(a[1]);
       return (isNaN(n) || n < 0 || n >= items.length) ? "" : items[n];
     },
-    "normalize-space": function (a) { return toStr(a[0]).split(/[ \t\r\n]+/).filter(function (w) { return w !== ""; }).join(" "); }
+    "normalize-space": function (a) { return words(a[0]).join(" "); }
   };
   var REL = {
     "<": function (a, b) { return a < b; }, "<=": function (a, b) { return a <= b; },
@@ -256,6 +274,9 @@
     evaluate: evaluate,
     isTrue: function (source, values, current, columns) { return toBool(evaluate(source, values, current, columns)); },
     toString: toStr,
+    answerNumber: answerNumber,
+    words: words,
+    strip: strip,
     ExpressionError: ExpressionError
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -50,8 +50,8 @@ Node = tuple[object, ...]
 
 _TOKEN = re.compile(
     r"""
-    (?P<ws>\s+)
-  | (?P<number>\d+(?:\.\d+)?|\.\d+)
+    (?P<ws>[ \t\r\n]+)
+  | (?P<number>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<ref>\$\{(?P<refname>[A-Za-z_][A-Za-z0-9_.\-]*)\})
   | (?P<op>!=|<=|>=|[=<>+\-*(),])
@@ -266,8 +266,19 @@ def _js_number(number: float) -> str:
     return f"{sign}{mantissa}e{'+' if power > 0 else '-'}{abs(power)}"
 
 
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)")
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?)?")
+# ASCII digits and XPath's four spaces only, here and in expressions.js: Python's \\d and str.strip() take
+# Arabic-Indic digits and Unicode spaces that JavaScript's do not, and the two must agree on every answer.
+SPACE = " \t\r\n"
+_SPACES = re.compile(r"[ \t\r\n]+")
+_NUMBER = re.compile(r"-?([0-9]+(\.[0-9]*)?|\.[0-9]+)")
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:T([0-9]{2}):([0-9]{2})(?::([0-9]{2}))?)?")
+
+
+def words(text: str) -> list[str]:
+    """The items of a space-separated list (a multiple choice's answer), split on XPath spaces only."""
+    return [w for w in _SPACES.split(text) if w]
+
+
 _EPOCH = dt.datetime(1970, 1, 1)  # naive on purpose: dates are read as UTC in both evaluators
 _FIRST_DAY, _LAST_DAY = -719162, 2932896  # 0001-01-01 and 9999-12-31, the range both evaluators print
 
@@ -291,7 +302,7 @@ def to_number(value: Value) -> float:
         return 1.0 if value else 0.0
     if isinstance(value, int | float):
         return float(value)
-    text = to_string(value).strip()
+    text = to_string(value).strip(SPACE)
     if not _NUMBER.fullmatch(text):
         return _days(text)
     return float(text)
@@ -356,13 +367,10 @@ def _regex(args: list[Value]) -> bool:
 
 def _date(args: list[Value]) -> str:
     value = args[0]
-    days = to_number(value) if isinstance(value, int | float | bool) else _days(to_string(value).strip())
+    days = to_number(value) if isinstance(value, int | float | bool) else _days(to_string(value).strip(SPACE))
     if math.isnan(days) or not _FIRST_DAY <= math.floor(days) <= _LAST_DAY:
         return ""
     return (_EPOCH + dt.timedelta(days=math.floor(days))).date().isoformat()
-
-
-_XML_SPACE = re.compile(r"[ \t\r\n]+")  # XPath's whitespace, not Unicode's: the browser uses the same four
 
 
 def _whole(number: float, rounding: Callable[[float], int]) -> float:
@@ -400,8 +408,7 @@ def _substr(args: list[Value]) -> str:
 
 
 def _selected_at(args: list[Value]) -> str:
-    items = to_string(args[0]).split(" ")
-    items = [i for i in items if i]
+    items = words(to_string(args[0]))
     index = _int(args[1])
     if math.isnan(index) or not 0 <= index < len(items):
         return ""
@@ -422,8 +429,8 @@ _RELATIONAL: dict[str, Callable[[float, float], bool]] = {
     ">=": lambda a, b: a >= b,
 }
 _CALLS: dict[str, Callable[[list[Value]], Value]] = {
-    "selected": lambda a: to_string(a[1]) in to_string(a[0]).split(),
-    "count-selected": lambda a: float(len(to_string(a[0]).split())),
+    "selected": lambda a: to_string(a[1]) in words(to_string(a[0])),
+    "count-selected": lambda a: float(len(words(to_string(a[0])))),
     "string-length": lambda a: float(len(to_string(a[0]))),
     "not": lambda a: not to_bool(a[0]),
     "true": lambda a: True,
@@ -451,7 +458,7 @@ _CALLS: dict[str, Callable[[list[Value]], Value]] = {
     "min": lambda a: _extreme([to_number(v) for v in a], min),
     "substr": _substr,
     "selected-at": _selected_at,
-    "normalize-space": lambda a: " ".join(w for w in _XML_SPACE.split(to_string(a[0])) if w),
+    "normalize-space": lambda a: " ".join(words(to_string(a[0]))),
 }
 
 

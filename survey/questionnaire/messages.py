@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {
         "fr": "Cette question est obligatoire.",
@@ -80,3 +82,13 @@ def message(code: str, language: str) -> str:
     """A message in the respondent's language, English when the language is not known."""
     texts = MESSAGES[code]
     return texts.get(language) or texts["en"]
+
+
+def tablet_questionnaire(content: dict[str, Any]) -> dict[str, Any]:
+    """A stored version as the tablet reads it: the content plus this catalogue under ``messages``.
+
+    Why with the version: a tablet offline for days must word an error exactly as the server will, and
+    the catalogue of the day it downloaded the version is the one it can hold. ``content_hash`` stays the
+    hash of the stored content.
+    """
+    return {**content, "messages": MESSAGES}

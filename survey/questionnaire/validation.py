@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from survey.questionnaire.expressions import Expression, Value, parse, to_string
+from survey.questionnaire.expressions import SPACE, Expression, Value, parse, to_string, words
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 
@@ -42,15 +42,34 @@ class ValidationResult:
 
 
 def _empty(value: object) -> bool:
-    return value is None or value == "" or (isinstance(value, list | tuple) and len(value) == 0)
+    """Nothing, only spaces, or an empty list: no answer (a required question says so), never a value."""
+    if isinstance(value, str):
+        return not value.strip(SPACE)
+    return value is None or (isinstance(value, list | tuple) and len(value) == 0)
+
+
+# What a number answer may look like, written once for the server, the tablet and the citizen page (the
+# same patterns are in expressions.js ``answerNumber``; answer_corpus.json holds the three to them):
+# ASCII digits, an optional sign, for a decimal one point or comma; no exponent, no digit separators, no
+# Arabic-Indic or full-width digits (Python's float() takes "1e3", "1_000" and "٣", JavaScript's Number not).
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_DECIMAL_TEXT = re.compile(r"[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)")
 
 
 def _number(value: object, kind: str) -> float:
     if isinstance(value, bool):
         raise ValueError(kind)
+    if isinstance(value, str):
+        text = value.strip(SPACE)
+        rule = _INTEGER_TEXT if kind == "integer" else _DECIMAL_TEXT
+        if not rule.fullmatch(text):
+            raise ValueError(kind)
+        value = text.replace(",", ".")
+    if not isinstance(value, str | int | float):
+        raise ValueError(kind)
     try:
-        number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer of 400 digits
+        number = float(value)
+    except OverflowError:  # an integer of 400 digits
         raise ValueError(kind) from None
     if math.isnan(number) or math.isinf(number):
         raise ValueError(kind)
@@ -58,9 +77,9 @@ def _number(value: object, kind: str) -> float:
 
 
 _TEMPORAL = {
-    QuestionType.DATE: re.compile(r"\d{4}-\d{2}-\d{2}"),
-    QuestionType.TIME: re.compile(r"\d{2}:\d{2}(:\d{2})?"),
-    QuestionType.DATETIME: re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?"),
+    QuestionType.DATE: re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"),
+    QuestionType.TIME: re.compile(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?"),
+    QuestionType.DATETIME: re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?"),
 }
 
 
@@ -68,7 +87,7 @@ def _temporal(kind: QuestionType, value: object) -> str:
     """An ISO 8601 date, time or date-time (as a browser's date inputs send them), checked to be real."""
     if not isinstance(value, str):
         raise ValueError(kind.value)
-    text = value.strip().replace(" ", "T", 1) if kind is QuestionType.DATETIME else value.strip()
+    text = value.strip(SPACE).replace(" ", "T", 1) if kind is QuestionType.DATETIME else value.strip(SPACE)
     if not _TEMPORAL[kind].fullmatch(text):
         raise ValueError(kind.value)
     try:
@@ -87,7 +106,7 @@ def _position(value: object) -> str:
     """ODK's geopoint text: latitude and longitude in degrees, then optionally altitude and accuracy (m)."""
     if not isinstance(value, str):
         raise ValueError("geopoint")
-    parts = value.split()
+    parts = words(value)
     if not 2 <= len(parts) <= 4:
         raise ValueError("geopoint")
     numbers = [_number(p, "geopoint") for p in parts]
@@ -114,7 +133,7 @@ def _coerce(question: Question, value: object) -> Answer:
     if question.type is QuestionType.SELECT_MULTIPLE:
         if not isinstance(value, str | list | tuple):  # a mapping would pass as its keys
             raise ValueError("choice")
-        items = value.split() if isinstance(value, str) else list(value)
+        items = words(value) if isinstance(value, str) else list(value)
         if not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
             raise ValueError("choice")
         return items
@@ -122,7 +141,7 @@ def _coerce(question: Question, value: object) -> Answer:
         raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "too_long")
     if "\x00" in value:  # no keyboard types it, and PostgreSQL text cannot hold it
         raise ValueError("choice" if question.type is QuestionType.SELECT_ONE else "invalid_text")
-    return value.strip() if question.type is QuestionType.SELECT_ONE else value
+    return value.strip(SPACE) if question.type is QuestionType.SELECT_ONE else value
 
 
 def _ranking(value: object) -> str:
@@ -134,10 +153,10 @@ def _ranking(value: object) -> str:
     """
     if not isinstance(value, str | list | tuple):
         raise ValueError("choice")
-    items = value.split() if isinstance(value, str) else list(value)
+    items = words(value) if isinstance(value, str) else list(value)
     if not all(isinstance(i, str) for i in items):
         raise ValueError("choice")
-    placed = [i.strip() for i in items]
+    placed = [i.strip(SPACE) for i in items]
     named = [i for i in placed if i]
     if len(set(named)) != len(named):
         raise ValueError("rank_repeated")
@@ -218,29 +237,36 @@ def validate(
                     text = question.required_messages.get(language) or message("required", language)
                     errors.append(FieldError(question.name, "required", text))
                 continue
-            try:
-                typed = _coerce(question, value)
-            except (ValueError, TypeError) as exc:
-                code = str(exc) if str(exc) in _CODES else "choice"
-                errors.append(FieldError(question.name, code, message(code, language)))
-                continue
-            if question.type.has_choices:
-                allowed = _allowed_choices(questionnaire, question, answers)
-                chosen = typed if isinstance(typed, list) else str(typed).split()
-                if any(c not in allowed for c in chosen):
-                    errors.append(FieldError(question.name, "choice", message("choice", language)))
-                    continue
-                if question.type is QuestionType.RANK and len(chosen) != len(allowed):
-                    code = "rank_incomplete"
-                    errors.append(FieldError(question.name, code, message(code, language)))
-                    continue
-            if isinstance(typed, str) and len(typed) > MAX_TEXT:
-                errors.append(FieldError(question.name, "too_long", message("too_long", language)))
-                continue
-            constraint = _expr(question.constraint)
-            if constraint is not None and not constraint.is_true(answers, typed):
-                text = question.constraint_messages.get(language) or message("constraint", language)
-                errors.append(FieldError(question.name, "constraint", text))
-                continue
-            answers[question.name] = typed
+            checked = _checked(questionnaire, question, value, answers, language)
+            if isinstance(checked, FieldError):
+                errors.append(checked)
+            else:
+                answers[question.name] = checked
     return ValidationResult(answers=answers, errors=errors)
+
+
+def _checked(
+    questionnaire: Questionnaire, question: Question, value: object, answers: dict[str, Answer], language: str
+) -> Answer | FieldError:
+    """One given answer, typed and checked against its choices, length and constraint; or why not."""
+
+    def refused(code: str, text: str | None = None) -> FieldError:
+        return FieldError(question.name, code, text or message(code, language))
+
+    try:
+        typed = _coerce(question, value)
+    except (ValueError, TypeError) as exc:
+        return refused(str(exc) if str(exc) in _CODES else "choice")
+    if question.type.has_choices:
+        allowed = _allowed_choices(questionnaire, question, answers)
+        chosen = typed if isinstance(typed, list) else words(str(typed))
+        if any(c not in allowed for c in chosen):
+            return refused("choice")
+        if question.type is QuestionType.RANK and len(chosen) != len(allowed):
+            return refused("rank_incomplete")
+    if isinstance(typed, str) and len(typed) > MAX_TEXT:
+        return refused("too_long")
+    constraint = _expr(question.constraint)
+    if constraint is not None and not constraint.is_true(answers, typed):
+        return refused("constraint", question.constraint_messages.get(language))
+    return typed

@@ -182,7 +182,7 @@ def _group_questions(
     return made
 
 
-def _question(
+def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
     mapper: Mapper, element: dict[str, Any], *, page: str, choices: dict[str, tuple[Choice, ...]]
 ) -> Question | None:
     name = str(element.get("name", ""))

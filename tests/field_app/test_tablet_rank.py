@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.planning import assign
+from survey.questionnaire.messages import tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.store.db import transaction
@@ -67,7 +68,7 @@ def test_a_ranking_is_tapped_in_order_checked_like_the_server_and_stored_as_odk_
         for language in ("en", "fr"):
             tablet = page.evaluate(
                 "([form, raw, lang]) => FieldForm.evaluate(form, raw, lang, false)",
-                [RANK_FORM, raw, language],
+                [tablet_questionnaire(RANK_FORM), raw, language],
             )
             server_result = validate(questionnaire, raw, language)
             assert tablet["errors"] == {e.question: e.message for e in server_result.errors}, raw

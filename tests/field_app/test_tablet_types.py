@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.planning import assign
 from survey.questionnaire.errors import FormError
+from survey.questionnaire.messages import tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.questionnaire.xlsform import load_xlsform
@@ -136,7 +137,7 @@ def test_tablet_validation_matches_the_server(
         for language in ("en", "nl"):
             tablet = page.evaluate(
                 "([form, raw, lang]) => FieldForm.evaluate(form, raw, lang, false)",
-                [TYPES_FORM, raw, language],
+                [tablet_questionnaire(TYPES_FORM), raw, language],
             )
             server_result = validate(questionnaire, raw, language)
             assert tablet["errors"] == {e.question: e.message for e in server_result.errors}, raw
@@ -146,7 +147,7 @@ def test_tablet_validation_matches_the_server(
     reason = page.evaluate(
         """(form) => FieldUI.itemText({code: 'invalid_answers', errors: [{field: 'seen_at', code: 'datetime'}]},
                                      {questionnaire: form})""",
-        TYPES_FORM,
+        tablet_questionnaire(TYPES_FORM),
     )
     assert "Vu le – Geef een datum en een tijdstip." in reason
     context.close()
@@ -271,7 +272,7 @@ def test_imported_corpus_forms_evaluate_on_the_tablet_as_on_the_server(
             questionnaire = load_xlsform(path, allow_location=True).questionnaire
         except FormError:
             continue
-        form = questionnaire.to_dict()
+        form = tablet_questionnaire(questionnaire.to_dict())  # as the tablet downloads it, messages too
         for raw in ({}, _raw(questionnaire, GOOD), _raw(questionnaire, BAD)):
             for language in (questionnaire.default_language, "fr"):
                 tablet = page.evaluate(

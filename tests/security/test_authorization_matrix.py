@@ -184,12 +184,17 @@ FIELD_DEVICE = {  # tablets (Bearer device token), ODK Collect (interviewer's Ba
     ("GET", "/field/api/versions/{version_id:int}"), ("GET", "/field/api/consultations/{slug:str}/quotas"),
     ("GET", "/openrosa/{slug:str}/formList"), ("GET", "/openrosa/{slug:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/manifest"), ("GET", "/openrosa/{slug:str}/submission"),
-    ("POST", "/openrosa/{slug:str}/submission"),
+    ("POST", "/openrosa/{slug:str}/submission"), ("GET", "/openrosa/{slug:str}/media/{name:str}"),
+    # one server address for every consultation assigned to the interviewer (tests/openrosa/test_server_url.py)
+    ("GET", "/openrosa/formList"), ("GET", "/openrosa/submission"), ("POST", "/openrosa/submission"),
     # ODK Collect app users: the key in the address is the credential (tests/openrosa/test_app_users.py)
     ("GET", "/openrosa/{slug:str}/key/{token:str}/formList"), ("GET", "/openrosa/{slug:str}/key/{token:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/key/{token:str}/manifest"),
     ("GET", "/openrosa/{slug:str}/key/{token:str}/submission"),
     ("POST", "/openrosa/{slug:str}/key/{token:str}/submission"),
+    ("GET", "/openrosa/{slug:str}/key/{token:str}/media/{name:str}"),
+    ("GET", "/openrosa/key/{token:str}/formList"), ("GET", "/openrosa/key/{token:str}/submission"),
+    ("POST", "/openrosa/key/{token:str}/submission"),
 }  # fmt: skip
 
 AUTOMATIC = {"OPTIONS"}  # Litestar answers OPTIONS itself on every path
@@ -400,3 +405,5 @@ def test_interviewers_act_on_their_assigned_consultations_only(env: Env) -> None
     for leaf in ("formList", "form.xml", "manifest"):
         assert client.get(f"/openrosa/own/{leaf}", headers=basic).status_code == 200, leaf
         assert client.get(f"/openrosa/other/{leaf}", headers=basic).status_code == 404, leaf
+    listed = client.get("/openrosa/formList", headers=basic).text  # the one address for every consultation
+    assert "<formID>own." in listed and "<formID>other." not in listed

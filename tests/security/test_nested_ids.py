@@ -92,6 +92,7 @@ PATH_VALUES: dict[str, Callable[[World], str]] = {
     "number": lambda _w: "1",  # a page number, the same in every consultation; the token is what is B's
     "device_id": lambda w: str(w.app_device_b),
     "page": lambda _w: "1",  # a page of a questionnaire preview: the version number is what is B's
+    "name": lambda _w: "places.csv",  # a media file of a form, named alike anywhere: the key is what is B's
 }
 # Where a parameter name means something else under a path prefix: an OpenRosa ``token`` is an app
 # user's key, not a citizen's resume token.
@@ -120,11 +121,13 @@ BODY_CASES: dict[str, Callable[[World], dict[str, Any]]] = {
 }  # fmt: skip
 # Bodies that name the consultation themselves rather than in the path (checked by their own tests).
 BODY_NAMES_ITS_CONSULTATION = {"/field/api/sync", "/field/api/admin/import"}
-# Paths whose other parameters are ordinals counted within the slug's consultation (a version's
-# number, a page of it), not ids: they cannot name B's objects at all.
+# Paths whose other parameters are ordinals or names counted within the slug's consultation (a
+# version's number, a page of it, a media file of its current form), not ids: they cannot name B's
+# objects at all.
 ORDINALS_WITHIN_THE_CONSULTATION = {
     "/console/c/{slug:str}/preview/{number:int}",
     "/console/c/{slug:str}/preview/{number:int}/p/{page:int}",
+    "/openrosa/{slug:str}/media/{name:str}",
 }
 
 

@@ -38,6 +38,7 @@ from survey.store.models import (
     Consultation,
     Device,
     FieldClockFault,
+    FieldConflict,
     FieldReceipt,
     FieldSupervisorCode,
     QuestionnaireVersion,
@@ -120,6 +121,9 @@ def _fill_what_the_demo_leaves_empty(sessions: sessionmaker[Session]) -> None:
                                         hash="h" * 64, set_by="test"))  # fmt: skip
         session.add(FieldClockFault(uuid=str(uuid.uuid4()), device_id=device.id, field="started_at",
                                     reported="0001-01-01T00:00:00Z", received_at=now))  # fmt: skip
+        session.add(FieldConflict(uuid=str(uuid.uuid4()), consultation_id=consultation.id, device_id=device.id,
+                                  interviewer_id=device.user_id, content_hash="e" * 64,
+                                  content={"answers": {"q": "x"}}, received_at=now, last_received_at=now))  # fmt: skip
         target_set = session.scalars(select(TargetSet)).one()
         session.add(ResultSnapshot(consultation_id=consultation.id, questionnaire_version_id=version.id,
                                    target_set_id=target_set.id, data_hash="d" * 64, method="rake",

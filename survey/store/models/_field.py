@@ -7,6 +7,7 @@ response tables stay exactly what every mode shares.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -161,3 +162,27 @@ class FieldClockFault(Base):
     field: Mapped[str] = mapped_column(String(16))
     reported: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class FieldConflict(Base):
+    """A resubmission under a UUID the store already holds, with other answers: kept, never applied.
+
+    The response first received stays the stored one (a resent interview must not overwrite what
+    analysts may already have counted); the other version (its questionnaire version, mode, language
+    and raw answers) is kept here so a coordinator sees, in the reconciliation view, that it exists,
+    when each version arrived and which one counts, and nothing sent is lost. One row per distinct
+    other version: sending it again only moves ``last_received_at``.
+    """
+
+    __tablename__ = "field_conflicts"
+    __table_args__ = (UniqueConstraint("uuid", "content_hash", name="uq_field_conflicts_version"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    uuid: Mapped[str] = mapped_column(String(36), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("devices.id", ondelete="CASCADE"), index=True)
+    interviewer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[dict[str, Any]]
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

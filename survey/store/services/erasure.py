@@ -3,8 +3,8 @@
 Why here: a respondent who asks to be forgotten (GDPR art. 17) is found by what they hold, not by
 name (the store has none): the resume link's token, their invitation code, or the response id an
 organiser gives. Everything stored from them goes: the response, its answers, a correction chain it
-belongs to (the same person's answers, corrected), the field receipt (with the interviewer's note)
-and the tablets' manifest lines. An audit line says that an erasure happened, how it was asked
+belongs to (the same person's answers, corrected), the field receipt (with the interviewer's note),
+the tablets' manifest lines and any refused resubmission kept under the same UUID (field_conflicts). An audit line says that an erasure happened, how it was asked
 for and which response identifiers went, never any answer; the identifiers are also kept in
 ``erased_responses`` so that a tablet sending the interview again is refused instead of restoring it. The platform stores no attachments (media
 questions are refused on import), so there are none to remove.
@@ -38,6 +38,7 @@ __all__ = ["Erased", "Purged", "erase", "find_responses", "purge_unfinished"]
 By = Literal["resume_token", "invitation_code", "response"]
 _RECEIPTS = table("field_receipts", column("uuid"))
 _MANIFESTS = table("field_manifest_entries", column("uuid"))
+_CONFLICTS = table("field_conflicts", column("uuid"))
 _IN_CHUNK = 500  # bound IN lists (SQLite caps bound parameters)
 MAX_DAYS = 36_500
 
@@ -114,7 +115,8 @@ def find_responses(session: Session, by: By, value: str) -> list[Response]:
 
 
 def _delete_responses(session: Session, responses: list[Response]) -> tuple[int, int, int]:
-    """Answers, receipts and manifest lines, then the responses; returns the three counts."""
+    """Answers, receipts, manifest lines and kept resubmissions, then the responses; returns the
+    first three counts."""
     ids, uuids = [r.id for r in responses], [r.uuid for r in responses]
     answers = receipts = manifests = 0
     for start in range(0, len(ids), _IN_CHUNK):
@@ -122,6 +124,7 @@ def _delete_responses(session: Session, responses: list[Response]) -> tuple[int,
         answers += _rows(session, delete(Answer).where(Answer.response_id.in_(chunk_ids)))
         receipts += _rows(session, delete(_RECEIPTS).where(_RECEIPTS.c.uuid.in_(chunk_uuids)))
         manifests += _rows(session, delete(_MANIFESTS).where(_MANIFESTS.c.uuid.in_(chunk_uuids)))
+        session.execute(delete(_CONFLICTS).where(_CONFLICTS.c.uuid.in_(chunk_uuids)))
         session.execute(
             update(Invitation).where(Invitation.response_uuid.in_(chunk_uuids)).values(response_uuid=None)
         )

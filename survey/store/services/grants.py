@@ -157,7 +157,7 @@ def revoke(
         statement = delete(Grant).where(
             Grant.user_id == user.id, Grant.consultation_id == consultation.id, Grant.role == role.value
         )
-    removed = session.execute(statement).rowcount > 0  # type: ignore[attr-defined]
+    removed = bool(session.execute(statement).rowcount > 0)  # type: ignore[attr-defined]
     if removed:
         _audit(session, "revoke", user, consultation, role, by, by_id)
     return removed

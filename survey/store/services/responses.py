@@ -124,7 +124,8 @@ def _insert_ignoring_duplicates(session: Session, row: dict[str, object]) -> Ret
     """INSERT of one response that yields its id, or no row when the UUID is already stored."""
     dialect = postgresql if on_postgresql(session) else sqlite
     statement = dialect.insert(_RESPONSES).values(row).on_conflict_do_nothing(index_elements=["uuid"])
-    return statement.returning(_RESPONSES.c.id)
+    returning: ReturningInsert[Any] = statement.returning(_RESPONSES.c.id)
+    return returning
 
 
 @dataclass(frozen=True)

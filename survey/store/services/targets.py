@@ -38,33 +38,11 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
     seen: set[tuple[str, str]] = set()
     for row in rows:
         label = f"{row.variable}={row.category}"
-        parts = [part.strip() for part in row.variable.split(":")]
-        categories = [category.strip() for category in row.category.split(":")]
-        if len(parts) != len(categories):
-            problems.append(
-                TargetProblem(
-                    "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label
-                )
-            )
+        shape = _crossing_problem(row, label)
+        if shape is not None:
+            problems.append(shape)
             continue
-        if "" in parts or "" in categories:
-            problems.append(
-                TargetProblem(
-                    "crossed_empty", variable=row.variable, category=row.category, line=row.line, row=label
-                )
-            )
-            continue
-        if len(set(parts)) != len(parts):
-            # ``sex:sex`` would keep only the respondents whose two halves agree: nonsense weights.
-            problems.append(TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label))
-            continue
-        for part, category in zip(parts, categories, strict=True):
-            if part not in choices:
-                problems.append(TargetProblem("not_single_choice", variable=part, line=row.line, row=label))
-            elif category not in choices[part]:
-                problems.append(
-                    TargetProblem("not_a_choice", category=category, variable=part, line=row.line, row=label)
-                )
+        problems.extend(_category_problems(row, label, choices))
         if not 0 <= row.share <= 1:
             problems.append(TargetProblem("share_range", share=row.share, line=row.line, row=label))
         if (row.variable, row.category) in seen:
@@ -78,6 +56,39 @@ def check_targets(rows: list[TargetRow], questionnaire: Questionnaire) -> list[s
     for variable, total in sums.items():
         if abs(total - 1) > SHARE_TOLERANCE:
             problems.append(TargetProblem("sum_off", variable=variable, total=total))
+    return problems
+
+
+def _crossing_problem(row: TargetRow, label: str) -> TargetProblem | None:
+    """A crossed variable (``sex:age_group``) must pair each part with one category, once each."""
+    parts = [part.strip() for part in row.variable.split(":")]
+    categories = [category.strip() for category in row.category.split(":")]
+    if len(parts) != len(categories):
+        return TargetProblem(
+            "crossed_mismatch", category=row.category, variable=row.variable, line=row.line, row=label
+        )
+    if "" in parts or "" in categories:
+        return TargetProblem(
+            "crossed_empty", variable=row.variable, category=row.category, line=row.line, row=label
+        )
+    if len(set(parts)) != len(parts):
+        # ``sex:sex`` would keep only the respondents whose two halves agree: nonsense weights.
+        return TargetProblem("crossed_repeat", variable=row.variable, line=row.line, row=label)
+    return None
+
+
+def _category_problems(row: TargetRow, label: str, choices: dict[str, set[str]]) -> list[TargetProblem]:
+    """Each part must be a single-choice question and each category one of its choices."""
+    problems: list[TargetProblem] = []
+    parts = [part.strip() for part in row.variable.split(":")]
+    categories = [category.strip() for category in row.category.split(":")]
+    for part, category in zip(parts, categories, strict=True):
+        if part not in choices:
+            problems.append(TargetProblem("not_single_choice", variable=part, line=row.line, row=label))
+        elif category not in choices[part]:
+            problems.append(
+                TargetProblem("not_a_choice", category=category, variable=part, line=row.line, row=label)
+            )
     return problems
 
 

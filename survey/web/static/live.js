@@ -16,7 +16,11 @@
   };
   var REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}/g;
 
-  function empty(v) { return v === null || v === undefined || v === "" || (Array.isArray(v) && v.length === 0); }
+  /* As validation.py _empty: nothing, only XPath's spaces, or an empty list. */
+  function empty(v) {
+    if (typeof v === "string") return X.strip(v) === "";
+    return v === null || v === undefined || (Array.isArray(v) && v.length === 0);
+  }
 
   var trees = {};
   /* Each expression parsed once: the walk runs on every keystroke, over the whole form. */
@@ -36,27 +40,21 @@
 
   /* The value the server would store for a raw answer, or undefined when it would refuse it. */
   function typed(q, v) {
-    var text, n;
+    var text;
     if (q.type === "integer" || q.type === "decimal") {
-      if (typeof v === "number") n = v;
-      else {
-        text = String(v).trim().replace(",", ".");
-        n = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
-      }
-      if (!isFinite(n) || (q.type === "integer" && Math.floor(n) !== n)) return undefined;
-      return n;
+      try { return X.answerNumber(v, q.type); } catch (code) { return undefined; }  // the server's one number rule
     }
-    if (q.type === "select_multiple") return Array.isArray(v) ? v.slice() : String(v).split(/\s+/).filter(Boolean);
+    if (q.type === "select_multiple") return Array.isArray(v) ? v.slice() : String(v).split(/[ \t\r\n]+/).filter(Boolean);
     if (q.type === "rank") return Array.isArray(v) ? v.join(" ") : String(v);
     if (TEMPORAL[q.type]) {
-      text = String(v).trim();
+      text = X.strip(String(v));
       if (q.type === "datetime") text = text.replace(" ", "T");
       return TEMPORAL[q.type].test(text) ? text : undefined;
     }
     if (typeof v !== "string" && typeof v !== "number") return undefined;
     text = String(v);
     if (text.indexOf("\u0000") >= 0 || text.length > MAX_TEXT) return undefined;
-    return q.type === "select_one" ? text.trim() : text;
+    return q.type === "select_one" ? X.strip(text) : text;
   }
 
   /* plan: [{relevant, questions: [{name, type, relevant, calculation, constraint}]}] in form order;

@@ -35,9 +35,8 @@
   }
   function typed(block, v) {
     var type = block.getAttribute("data-type");
-    if ((type === "integer" || type === "decimal") && String(v).trim() !== "") {
-      var n = Number(String(v).trim().replace(",", "."));
-      return isNaN(n) ? v : n;
+    if (type === "integer" || type === "decimal") {
+      try { return E.answerNumber(v, type); } catch (code) { return v; }  // the check below names the problem
     }
     if (type === "select_multiple" || type === "rank") return v.join(" ");
     return v;
@@ -78,9 +77,10 @@
   function empty(v) { return v === "" || (Array.isArray(v) && v.length === 0); }
   function check(block, all) {
     var v = valueOf(block), type = block.getAttribute("data-type");
-    if (empty(typeof v === "string" ? v.trim() : v)) return block.getAttribute("data-required") || requiredNow(block, all);
-    if (type === "integer" && !/^\s*-?\d+\s*$/.test(v)) return form.getAttribute("data-msg-integer");
-    if (type === "decimal" && isNaN(Number(String(v).trim().replace(",", ".")))) return form.getAttribute("data-msg-decimal");
+    if (empty(typeof v === "string" ? E.strip(v) : v)) return block.getAttribute("data-required") || requiredNow(block, all);
+    if (type === "integer" || type === "decimal") {  // the server's rule (expressions.js answerNumber)
+      try { E.answerNumber(v, type); } catch (code) { return form.getAttribute("data-msg-" + code); }
+    }
     var c = block.getAttribute("data-constraint");
     if (c) {
       var ok;
