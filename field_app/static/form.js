@@ -34,6 +34,8 @@
   }
 
   function label(q, lang, easy, defaultLang) { return pick(easy ? q.easy_labels : {}, q.labels, lang, q.name, defaultLang); }
+  /* As model.py Question.hint: falls back like the label, so hints written without a language show. */
+  function hint(q, lang, defaultLang) { return pick({}, q.hints, lang, "", defaultLang); }
 
   /* ${name} in a label or hint replaced by that answer, as the server's pages.fill_in does. */
   function fillIn(text, answers) {
@@ -146,5 +148,5 @@
     return { answers: answers, errors: errors, visible: visible, pages: pages };
   }
 
-  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, pick: pick, msg: msg, required: required, defaultValue: defaultValue, fillIn: fillIn };
+  root.FieldForm = { evaluate: evaluate, choices: choices, label: label, hint: hint, pick: pick, msg: msg, required: required, defaultValue: defaultValue, fillIn: fillIn };
 })(window);

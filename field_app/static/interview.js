@@ -257,12 +257,12 @@
       function go(to) { rec.pagePos = to; save(true); }
       var visible = page.questions.filter(function (q) { return result.visible[q.name] && Q.shown(q); });
       var questions = visible.map(function (q) {
-        var labelled = !Q.isChoice(q) && q.type !== "note";
+        var labelled = !Q.isChoice(q) && q.type !== "note", hint = Form.hint(q, rec.language, form.default_language);
         return h("div", { class: "question" + (shownErrors[q.name] ? " has-error" : ""), "data-question": q.name, id: "qb-" + q.name },
           /* Typed answers get a real <label>; a choice group is named by its question. */
           h(labelled ? "label" : "p", { class: "qlabel", id: "ql-" + q.name, for: labelled ? "q-" + q.name : null,
             text: Form.fillIn(Form.label(q, rec.language, rec.easy_read, form.default_language), result.answers) }),
-          q.hints && q.hints[rec.language] ? h("p", { class: "hint", text: Form.fillIn(q.hints[rec.language], result.answers) }) : null,
+          hint ? h("p", { class: "hint", text: Form.fillIn(hint, result.answers) }) : null,
           shownErrors[q.name] ? h("p", { class: "error", id: "qe-" + q.name, "data-error": q.name, text: shownErrors[q.name] }) : null,
           Q.input(q, rec, form, result, function (value, redraw) { rec.answers[q.name] = value; save(redraw); }));
       });
@@ -323,7 +323,7 @@
           return h("li", {}, h("button", { type: "button", class: "review-item" + (full.errors[q.name] ? " has-error" : ""), "data-review": q.name,
             onclick: function () { go(pos); } },
             h("span", { class: "q", text: Form.fillIn(Form.label(q, rec.language, rec.easy_read, form.default_language), full.answers) }),
-            h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read) }),
+            h("span", { class: "a", text: Q.answerText(q, rec.answers[q.name], form, rec.language, rec.easy_read, full.answers) }),
             full.errors[q.name] ? h("span", { class: "error", text: full.errors[q.name] }) : null));
         })));
       });

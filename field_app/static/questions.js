@@ -12,8 +12,12 @@
 
   function isChoice(q) { return q.type === "select_one" || q.type === "select_multiple"; }
   function shown(q) { return q.type !== "calculate"; }
-  /* As the server: the respondent's language, the form's default language, then any label. */
-  function choiceLabel(c, lang, easy, defaultLang) { return Form.pick(easy ? c.easy_labels : {}, c.labels, lang, c.name, defaultLang); }
+  /* As the server: the respondent's language, the form's default language, then any label; a
+     ${name} in it shows that answer (pages.py fills choice labels the same way). */
+  function choiceLabel(c, lang, easy, defaultLang, answers) {
+    var text = Form.pick(easy ? c.easy_labels : {}, c.labels, lang, c.name, defaultLang);
+    return answers ? Form.fillIn(text, answers) : text;
+  }
 
   /* Alphabetical in the form's own language (6 choices or more, so no scale is taken for a list)
      → alphabetical in the respondent's language, by that language's rules. */
@@ -75,7 +79,7 @@
             }
             paint(next);
             onChange(next, "if-changed");
-          }, text: choiceLabel(c, lang, rec.easy_read, form.default_language) }));
+          }, text: choiceLabel(c, lang, rec.easy_read, form.default_language, result.answers) }));
       });
       return clear ? h("div", {}, group, clear) : group;
     }
@@ -116,7 +120,7 @@
           if (at >= 0) order.splice(at, 1); else order.push(c.name);
           paint();
           onChange(order.join(" "), "if-changed");
-        } }, h("span", { class: "place", "aria-hidden": "true" }), h("span", { text: " " + choiceLabel(c, lang, rec.easy_read, form.default_language) })));
+        } }, h("span", { class: "place", "aria-hidden": "true" }), h("span", { text: " " + choiceLabel(c, lang, rec.easy_read, form.default_language, result.answers) })));
     });
     paint();
     return h("div", {}, h("p", { class: "small", text: t("iv.rankHint") }), group, clear);
@@ -144,7 +148,7 @@
   }
 
   /* An answer in words for the review screen ("—" when there is none). */
-  function answerText(q, value, form, lang, easy) {
+  function answerText(q, value, form, lang, easy, answers) {
     if (value === undefined || value === null || value === "" || (Array.isArray(value) && !value.length)) return "—";
     if (isChoice(q) || q.type === "rank") {
       var list = form.choices[q.choice_list] || [];
@@ -152,10 +156,10 @@
       return names.map(function (name, i) {
         if (q.type === "rank") {
           var r = list.filter(function (x) { return x.name === name; })[0];
-          return (i + 1) + ". " + (r ? choiceLabel(r, lang, easy, form.default_language) : String(name));
+          return (i + 1) + ". " + (r ? choiceLabel(r, lang, easy, form.default_language, answers) : String(name));
         }
         var c = list.filter(function (x) { return x.name === name; })[0];
-        return c ? choiceLabel(c, lang, easy, form.default_language) : String(name);
+        return c ? choiceLabel(c, lang, easy, form.default_language, answers) : String(name);
       }).join(", ");
     }
     return String(value);

@@ -103,6 +103,10 @@ class Question:
         """Label in a language, easy-read wording first when asked and available."""
         return _pick(self.easy_labels if easy else {}, self.labels, language, self.name, default_language)
 
+    def hint(self, language: str, default_language: str = "") -> str:
+        """Hint falling back like the label: a form whose hints carry no language still shows them."""
+        return _pick({}, self.hints, language, "", default_language)
+
 
 @dataclass(frozen=True)
 class Page:

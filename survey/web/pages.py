@@ -65,6 +65,7 @@ class ChoiceView:
     label: str
     id: str
     checked: bool
+    template: str = ""
 
 
 @dataclass
@@ -98,6 +99,9 @@ class QuestionView:
     multiline: bool = False
     places: list[RankPlace] = field(default_factory=list)
     layout: str = ""
+    label_template: str = ""
+    hint_template: str = ""
+    required_when: str = ""
 
     @property
     def id(self) -> str:
@@ -139,7 +143,7 @@ def question_views(
         if q.type is QuestionType.RANK and isinstance(raw, str):
             raw = raw.split()  # stored as ODK does: the names in order
         selected = raw if isinstance(raw, list) else ([] if raw in (None, "") else [str(raw)])
-        choices = []
+        choices: list[ChoiceView] = []
         if q.type.has_choices:
             options = questionnaire.choices_for(q)
             if q.choice_filter:
@@ -147,23 +151,23 @@ def question_views(
                 options = tuple(
                     c for c in options if expression.is_true(answers, None, {**c.filters, "name": c.name})
                 )
-            choices = [
-                ChoiceView(
-                    c.name,
-                    c.label(language, easy=easy, default_language=questionnaire.default_language),
-                    f"q-{q.name}-{i}",
-                    c.name in selected,
+            choices = []
+            for i, c in enumerate(options):
+                text = c.label(language, easy=easy, default_language=questionnaire.default_language)
+                template = text if "${" in text else ""
+                choices.append(
+                    ChoiceView(
+                        c.name, fill_in(text, answers), f"q-{q.name}-{i}", c.name in selected, template
+                    )
                 )
-                for i, c in enumerate(options)
-            ]
+        label = q.label(language, easy=easy, default_language=questionnaire.default_language)
+        hint = q.hint(language, questionnaire.default_language)
         views.append(
             QuestionView(
                 name=q.name,
                 type=q.type.value,
-                label=fill_in(
-                    q.label(language, easy=easy, default_language=questionnaire.default_language), answers
-                ),
-                hint=fill_in(q.hints.get(language, ""), answers),
+                label=fill_in(label, answers),
+                hint=fill_in(hint, answers),
                 required=q.is_required(answers),
                 visible=question_on(q, answers),
                 relevant=q.relevant or "",
@@ -178,9 +182,32 @@ def question_views(
                 multiline=q.type is QuestionType.TEXT and "short" not in (q.appearance or ""),
                 places=_places(q, choices, selected),
                 layout=layout(q),
+                label_template=label if "${" in label else "",
+                hint_template=hint if "${" in hint else "",
+                required_when=q.required_when or "",
             )
         )
     return views
+
+
+def live_plan(questionnaire: Questionnaire) -> str:
+    """The form's order and logic for the browser's live walk (static/live.js), as a data attribute.
+
+    Every page is in it, not just the one shown: a label may read a calculation that an answer on
+    this page changes, however far away it stands. Only what the walk reads is sent, and only when
+    set, so a 500-question form stays a few tens of kilobytes.
+    """
+    pages = []
+    for page in questionnaire.pages:
+        questions = []
+        for q in page.questions:
+            entry = {"name": q.name, "type": q.type.value}
+            for key in ("relevant", "calculation", "constraint"):
+                if getattr(q, key):
+                    entry[key] = getattr(q, key)
+            questions.append(entry)
+        pages.append({"relevant": page.relevant or "", "questions": questions})
+    return json.dumps(pages, ensure_ascii=False, separators=(",", ":"))
 
 
 def _places(q: Question, choices: list[ChoiceView], selected: list[str]) -> list[RankPlace]:

@@ -34,6 +34,7 @@ from survey.store.services.published import has_published
 from survey.web.pages import (
     answers_json,
     form_values,
+    live_plan,
     minutes_needed,
     question_on,
     question_views,
@@ -365,6 +366,7 @@ class QuestionnaireController(Controller):
             is_last=not later, is_first=index == (pages[0] if pages else 0),
             action=f"{_base(slug, token)}/p/{index + 1}",
             other_answers=answers_json(answers, {q.name for q in page.questions}),
+            plan=live_plan(questionnaire),
             more=more,
             msg_integer=message("integer", visitor.lang),
             msg_decimal=message("decimal", visitor.lang),

@@ -130,7 +130,7 @@ def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
     choose(page, {"sex": "F"})
     page.fill("#q-years_in_brussels", "250")
     page.click(NEXT)
-    summary = page.locator("#error-summary")
+    summary = page.locator("#errors")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     assert "This question is required." in summary.inner_text()
@@ -150,9 +150,9 @@ def test_validation_errors_without_javascript(browser, site) -> None:
     begin(page, site.url, "nl")
     page.fill("#q-years_in_brussels", "-3")
     page.click(NEXT)
-    expect(page.locator("#error-summary")).to_be_visible()
-    expect(page.locator("#error-summary")).to_be_focused()  # autofocus applies once the page is drawn
-    assert "Deze vraag is verplicht." in page.inner_text("#error-summary")
+    expect(page.locator("#errors")).to_be_visible()
+    expect(page.locator("#errors")).to_be_focused()  # autofocus applies once the page is drawn
+    assert "Deze vraag is verplicht." in page.inner_text("#errors")
     assert page.input_value("#q-years_in_brussels") == "-3"
     ctx.close()
 
@@ -260,7 +260,7 @@ def test_axe_core_finds_no_violation(browser, site) -> None:
     page.wait_for_url("**/p/1")
     found["radios+number"] = _axe(page, source)
     page.click(NEXT)
-    page.wait_for_selector("#error-summary:not([hidden])")
+    page.wait_for_selector("#errors:not([hidden])")
     found["errors"] = _axe(page, source)
     choose(page, PAGE_1)
     page.click(NEXT)

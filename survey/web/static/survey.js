@@ -1,16 +1,19 @@
-/* Progressive enhancement of a questionnaire page: live skip logic and early checks.
-   The server decides everything again; without this script every page still works.
-   Uses window.SurveyExpressions (the shared evaluator, /static/expressions.js). */
+/* Progressive enhancement of a questionnaire page: live skip logic, calculations and ${name}
+   references in labels re-computed as answers change, and early checks. The server decides
+   everything again; without this script every page still works. Uses window.SurveyExpressions
+   (the shared evaluator, /static/expressions.js) and window.SurveyLive (the server's walk, live.js). */
 (function () {
   "use strict";
   var form = document.getElementById("survey-form");
-  var E = window.SurveyExpressions;
-  if (!form || !E) return;
+  var E = window.SurveyExpressions, L = window.SurveyLive;
+  if (!form || !E || !L) return;
   var flag = document.createElement("input");
   flag.type = "hidden"; flag.name = "_js"; flag.value = "1";
   form.appendChild(flag);
   var others = {};
   try { others = JSON.parse(form.getAttribute("data-answers") || "{}"); } catch (e) { others = {}; }
+  var plan = [];
+  try { plan = JSON.parse(form.getAttribute("data-plan") || "[]"); } catch (e) { plan = []; }
   var blocks = Array.prototype.slice.call(form.querySelectorAll(".question"));
 
   function valueOf(block) {
@@ -38,30 +41,43 @@
     if (type === "select_multiple" || type === "rank") return v.join(" ");
     return v;
   }
-  function values() {
+  /* What the respondent has typed so far: this page's fields over the stored answers of the others.
+     A ranking with a place still open is no answer yet (the server says rank_incomplete). */
+  function raw() {
     var out = {}, k;
-    for (k in others) if (Object.prototype.hasOwnProperty.call(others, k)) {
-      out[k] = Array.isArray(others[k]) ? others[k].join(" ") : others[k];
-    }
+    for (k in others) if (Object.prototype.hasOwnProperty.call(others, k)) out[k] = others[k];
     blocks.forEach(function (b) {
-      if (!b.hidden) out[b.getAttribute("data-name")] = typed(b, valueOf(b));
+      var name = b.getAttribute("data-name"), v = valueOf(b);
+      if (b.getAttribute("data-type") === "rank" && v.length < form.querySelectorAll("[name='" + name + "']").length) v = [];
+      out[name] = v;
     });
     return out;
   }
+  /* The server's walk (live.js): relevance in form order, calculations recomputed, refused answers left out. */
+  function current() { return L.walk(plan, raw()); }
   function refresh() {
-    // In document order, so a question switched off also switches off those depending on it.
+    var result = current();
     blocks.forEach(function (b) {
-      var rel = b.getAttribute("data-relevant");
-      if (!rel) return;
-      var on;
-      try { on = E.isTrue(rel, values()); } catch (e) { on = true; }
-      b.hidden = !on;
+      var name = b.getAttribute("data-name");
+      if (Object.prototype.hasOwnProperty.call(result.on, name)) b.hidden = !result.on[name];
     });
+    form.querySelectorAll("[data-template]").forEach(function (el) {
+      var text = L.fillIn(el.getAttribute("data-template"), result.answers);
+      if (el.textContent !== text) el.textContent = text;
+      if (el.parentNode.classList.contains("hint")) el.parentNode.hidden = !text;  // a hint reading only unanswered questions
+    });
+  }
+  /* XLSForm's required as an expression, decided on the answers as they are now (the server does the same). */
+  function requiredNow(block, all) {
+    var when = block.getAttribute("data-required-when"), on;
+    if (!when) return "";
+    try { on = E.isTrue(when, all); } catch (e) { on = false; }
+    return on ? block.getAttribute("data-required-message") : "";
   }
   function empty(v) { return v === "" || (Array.isArray(v) && v.length === 0); }
   function check(block, all) {
     var v = valueOf(block), type = block.getAttribute("data-type");
-    if (empty(typeof v === "string" ? E.strip(v) : v)) return block.getAttribute("data-required") || "";
+    if (empty(typeof v === "string" ? E.strip(v) : v)) return block.getAttribute("data-required") || requiredNow(block, all);
     if (type === "integer" || type === "decimal") {  // the server's rule (expressions.js answerNumber)
       try { E.answerNumber(v, type); } catch (code) { return form.getAttribute("data-msg-" + code); }
     }
@@ -96,7 +112,7 @@
     var submitter = event.submitter;
     if (submitter && submitter.value !== "next") return;
     refresh();
-    var all = values(), problems = [];
+    var all = current().answers, problems = [];
     blocks.forEach(function (b) {
       if (b.hidden || b.getAttribute("data-type") === "note") { show(b, ""); return; }
       var message = check(b, all);
@@ -105,7 +121,7 @@
     });
     if (!problems.length) return;
     event.preventDefault();
-    var summary = document.getElementById("error-summary");
+    var summary = document.getElementById("errors");
     var list = summary.querySelector("ul");
     list.textContent = "";
     problems.forEach(function (p) {
@@ -120,12 +136,12 @@
     summary.focus();
   });
   document.addEventListener("click", function (event) {
-    var a = event.target.closest && event.target.closest("#error-summary a");
+    var a = event.target.closest && event.target.closest("#errors a");
     if (!a) return;
     var el = document.getElementById(a.getAttribute("href").slice(1));
     if (el) { event.preventDefault(); el.focus(); }
   });
   refresh();
-  var summary = document.getElementById("error-summary");
+  var summary = document.getElementById("errors");
   if (summary && !summary.hidden) summary.focus();
 })();
