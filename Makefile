@@ -4,6 +4,6 @@ demo:  ## install and serve the demo consultation on SQLite
 test:  ## install everything the tests need and run the whole suite
 	bash scripts/test.sh
 lint:
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy survey weighting field_app
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy --cache-dir .venv/.mypy_cache survey weighting field_app
 bench:
 	.venv/bin/python bench/weighting.py

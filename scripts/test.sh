@@ -70,7 +70,9 @@ step "installing axe-core (accessibility checks)"
 step "ruff (lint and format) and mypy"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy survey weighting field_app
+# mypy's cache lives in .venv, which outlives checkouts as the install step expects: a warm run took
+# 0.9 s of CPU against 35 s from nothing (a fresh checkout has no .mypy_cache of its own).
+.venv/bin/mypy --cache-dir .venv/.mypy_cache survey weighting field_app
 
 step "pytest"
 mkdir -p artifacts

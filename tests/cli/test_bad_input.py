@@ -1,34 +1,27 @@
 """The real ``survey`` command, as a user runs it: bad options and paths end in one line and exit 2.
 
-Run as a subprocess because the net under every command lives in the console entry point, which an
-in-process runner would bypass.
+Run through the console entry point (``run_survey`` calls ``main()``) because the net under every
+command lives there, which typer's test runner would bypass.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from survey.store import migrate
-
-SURVEY = [sys.executable, "-m", "survey"]
-
-
-def _run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([*SURVEY, *args], capture_output=True, text=True, timeout=120, check=False)
+from tests.entry_point import Ran, run_survey
 
 
-def _refused(done: subprocess.CompletedProcess[str]) -> str:
+def _refused(done: Ran) -> str:
     """Exit 2 without a traceback: what the option parser says of an option out of its range."""
     assert done.returncode == 2, (done.returncode, done.stderr)
     assert "Traceback" not in done.stderr
     return done.stderr
 
 
-def _one_line_error(done: subprocess.CompletedProcess[str]) -> str:
+def _one_line_error(done: Ran) -> str:
     """Exit 2 and one line on stderr: what the commands and their net say."""
     assert len(_refused(done).strip().splitlines()) == 1, done.stderr
     return done.stderr
@@ -42,33 +35,37 @@ def population(tmp_path: Path) -> Path:
 
 
 def test_out_of_range_options_are_refused_before_any_work(tmp_path: Path) -> None:
-    assert "--seed" in _refused(_run("demo", "--seed", "-1", "--database-url", f"sqlite:///{tmp_path}/d.db"))
+    assert "--seed" in _refused(
+        run_survey("demo", "--seed", "-1", "--database-url", f"sqlite:///{tmp_path}/d.db")
+    )
     data, targets = tmp_path / "d.csv", tmp_path / "t.csv"
     data.write_text("sex,q\nF,a\nM,b\nM,a\n")
     targets.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\n")
-    level = _run("estimate", str(data), "--targets", str(targets), "--method", "rake", "--variables", "q",
+    level = run_survey("estimate", str(data), "--targets", str(targets), "--method", "rake", "--variables", "q",
                  "--level", "2", "--out", str(tmp_path / "e.csv"))  # fmt: skip
     assert "--level" in _refused(level)
-    nan = _run("weight", str(data), "--targets", str(targets), "--method", "rake", "--population", "nan",
+    nan = run_survey("weight", str(data), "--targets", str(targets), "--method", "rake", "--population", "nan",
                "--out", str(tmp_path / "w.csv"))  # fmt: skip
     assert "--population" in _refused(nan)
-    folder = _run("weight", str(data), "--targets", str(targets), "--method", "rake", "--out", str(tmp_path))
+    folder = run_survey(
+        "weight", str(data), "--targets", str(targets), "--method", "rake", "--out", str(tmp_path)
+    )
     assert "it is a folder" in _one_line_error(folder)
     assert not (tmp_path / "w.csv").exists()
 
 
 def test_population_tables_that_cannot_be_read_are_named(tmp_path: Path, population: Path) -> None:
-    counts = _run(
+    counts = run_survey(
         "targets", "from-population", str(population), "--variables", "sex", "--out", str(tmp_path / "t.csv")
     )
     assert str(population) in _one_line_error(counts)
     latin1 = tmp_path / "latin1.csv"
     latin1.write_bytes("sexe,count\nF\xe9,10\n".encode("latin-1"))
-    unreadable = _run(
+    unreadable = run_survey(
         "targets", "from-population", str(latin1), "--variables", "sexe", "--out", str(tmp_path / "t.csv")
     )
     assert str(latin1) in _one_line_error(unreadable)
-    into_folder = _run(
+    into_folder = run_survey(
         "targets", "from-population", str(population), "--variables", "sex", "--out", str(tmp_path)
     )
     assert "--out" in _one_line_error(into_folder)
@@ -77,5 +74,5 @@ def test_population_tables_that_cannot_be_read_are_named(tmp_path: Path, populat
 def test_database_mistakes_are_one_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'x.db'}"
     migrate.upgrade(url)
-    assert "database:" in _one_line_error(_run("db", "upgrade", "nosuchrev", "--database-url", url))
-    assert "database:" in _one_line_error(_run("db", "current", "--database-url", "notaurl"))
+    assert "database:" in _one_line_error(run_survey("db", "upgrade", "nosuchrev", "--database-url", url))
+    assert "database:" in _one_line_error(run_survey("db", "current", "--database-url", "notaurl"))

@@ -1,18 +1,17 @@
 """Bad data files end `survey weight` in one line naming the file and the line or column, exit 2.
 
-Run as the real command (a subprocess) because the net for errors no command foresaw lives in the
-console entry point, and a progress bar must not add lines to what a script reads on stderr.
+Run through the console entry point (``run_survey`` calls ``main()``, streams that are not terminals)
+because the net for errors no command foresaw lives there, and a progress bar must not add lines to
+what a script reads on stderr.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-SURVEY = [sys.executable, "-m", "survey"]
+from tests.entry_point import run_survey
 
 
 @pytest.mark.parametrize(
@@ -35,9 +34,7 @@ def test_a_bad_file_is_one_line_with_exit_2(tmp_path: Path, name: str, content: 
     targets.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.5\n")
     out = tmp_path / "w.csv"
     args = [str(data), "--targets", str(targets), "--method", "rake", "--base-weight", "w", "--out", str(out)]
-    done = subprocess.run(
-        [*SURVEY, "weight", *args], capture_output=True, text=True, timeout=120, check=False
-    )
+    done = run_survey("weight", *args)
     assert done.returncode == 2, done.stderr
     lines = done.stderr.splitlines()
     assert len(lines) == 1, done.stderr

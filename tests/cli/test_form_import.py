@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -11,16 +9,11 @@ from sqlalchemy import func, select
 
 from survey.demo.form import FORM_XLSX
 from survey.store.models import Consultation, QuestionnaireVersion
+from tests.entry_point import Ran, run_survey
 
 
-def _run(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "survey", *args, "--database-url", url],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+def _run(*args: str, url: str) -> Ran:
+    return run_survey(*args, "--database-url", url)
 
 
 def test_import_good_then_broken_form(sessions, database_url: str, tmp_path: Path) -> None:

@@ -170,10 +170,11 @@ def open_profile(playwright: Any, profile: Path) -> Any:
     )
 
 
-def new_tablet(browser: Any) -> Any:
+def new_tablet(browser: Any, **options: Any) -> Any:
     """A tablet that is never restarted: a fresh context of the run's browser (service worker, IndexedDB
-    and offline mode work there as in a profile), about a second cheaper than starting Chromium."""
-    return browser.new_context()
+    and offline mode work there as in a profile), about a second cheaper than starting Chromium.
+    ``options`` are Playwright's context options (viewport, touch, CSP bypass for axe-core)."""
+    return browser.new_context(**options)
 
 
 def login_and_pin(page: Any, url: str) -> None:

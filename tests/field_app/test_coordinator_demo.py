@@ -8,34 +8,40 @@ from pathlib import Path
 
 import pytest
 from litestar.testing import TestClient
+from sqlalchemy import func, select
 
 from survey.app import create_app
-from survey.demo.load import load_demo
 from survey.settings import load_settings
 from survey.store.db import make_engine, session_factory
-from tests.conftest import _empty_tables
+from survey.store.models import Response
+from tests.conftest import drop_database
+from tests.demo_template import DEMO_PASSWORD, copy_demo, shared_folder
 from tests.field_app.conftest import basic
 
-PASSWORD = "demo-pass-123"
+PASSWORD = DEMO_PASSWORD
 
 
 @pytest.fixture
-def demo_client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
-    """The app over a store holding exactly what ``survey demo`` loads."""
-    engine = make_engine(database_url)
-    report = load_demo(session_factory(engine), password=PASSWORD)
-    assert report.stored == 1151
+def demo_client(
+    database_url: str, tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[TestClient]:
+    """The app over a store holding exactly what ``survey demo`` loads: a copy of the run's demo
+    template (tests/demo_template.py), instead of loading the 1,151 responses again here."""
+    url = copy_demo(database_url, shared_folder(tmp_path_factory), "coord_demo", tmp_path)
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Response)) == 1151
+    engine.dispose()
     settings = load_settings(
         {
-            "DATABASE_URL": database_url,
+            "DATABASE_URL": url,
             "SURVEY_DATA_DIR": str(tmp_path),
             "SECRET_KEY": "test-secret-key-0123456789",
         }
     )
     with TestClient(create_app(settings)) as client:
         yield client
-    engine.dispose()
-    _empty_tables(database_url)
+    drop_database(url)
 
 
 def test_the_demo_coordinator_sees_tablets_and_quota_cells_in_words(demo_client: TestClient) -> None:

@@ -7,7 +7,6 @@ its target reads "over target", not "full", on the tablets and on the coordinato
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.store.models import Response
-from tests.field_app.conftest import SLUG, Server, basic, login_and_pin, open_profile
+from tests.field_app.conftest import SLUG, Server, basic, login_and_pin, new_tablet
 
 pytestmark = pytest.mark.browser
 
@@ -49,16 +48,16 @@ def order(page: Any) -> list[str]:
 
 
 def test_two_tablets_fill_the_last_place_offline_and_both_interviews_count(
-    server: Server, playwright_instance: Any, tmp_path: Path, sessions: sessionmaker[Session]
+    server: Server, browser: Any, sessions: sessionmaker[Session]
 ) -> None:
     put = httpx.put(
         f"{server.url}/field/api/admin/consultations/{SLUG}/quotas", json=CELLS, headers=basic("ana")
     )
     assert put.status_code == 200, put.text
-    tablets = [open_profile(playwright_instance, tmp_path / name) for name in ("a", "b")]
+    tablets = [new_tablet(browser) for _ in ("a", "b")]  # two contexts share nothing, as two tablets
     pages = []
     for context in tablets:
-        page = context.pages[0] if context.pages else context.new_page()
+        page = context.new_page()
         login_and_pin(page, server.url)
         open_quotas(page)  # downloaded while online, kept for the day offline
         assert order(page) == ["sex=M", "sex:votes=F:yes", "sex=F"]  # most needed first

@@ -3,14 +3,13 @@ password after too many wrong PINs (online), and a sign-out refused while anythi
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.field_app.conftest import PASSWORD, Server, login_and_pin, open_profile
+from tests.field_app.conftest import PASSWORD, Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview, stored
 from tests.field_app.waiting import until
 
@@ -21,9 +20,9 @@ def records(page: Any) -> list[dict[str, Any]]:
     return sorted(page.evaluate("() => window.FieldDB.all('interviews')"), key=lambda r: r["uuid"])
 
 
-def test_the_pin_is_typed_twice(server: Server, playwright_instance: Any, tmp_path: Path) -> None:
-    context = open_profile(playwright_instance, tmp_path / "pin")
-    page = context.pages[0] if context.pages else context.new_page()
+def test_the_pin_is_typed_twice(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
+    page = context.new_page()
     page.goto(server.url + "/field/")
     page.fill("#login-user", "int1")
     page.fill("#login-pass", PASSWORD)
@@ -45,10 +44,10 @@ def test_the_pin_is_typed_twice(server: Server, playwright_instance: Any, tmp_pa
 
 
 def test_too_many_wrong_pins_need_the_password_and_keep_every_interview(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "locked")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
     do_interview(page, 4)
@@ -100,10 +99,10 @@ def test_too_many_wrong_pins_need_the_password_and_keep_every_interview(
 
 
 def test_sign_out_is_refused_while_anything_is_unsent(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "out")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
     do_interview(page, 5)
@@ -133,11 +132,9 @@ def test_sign_out_is_refused_while_anything_is_unsent(
     context.close()
 
 
-def test_quick_repeated_wrong_pins_are_all_counted(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context = open_profile(playwright_instance, tmp_path / "quick")
-    page = context.pages[0] if context.pages else context.new_page()
+def test_quick_repeated_wrong_pins_are_all_counted(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     page.click("#lock")
     page.wait_for_selector("#pin")

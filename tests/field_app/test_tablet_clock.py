@@ -5,7 +5,6 @@ tablet's date and time, in their language."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.store.models import Response
-from tests.field_app.conftest import Server, login_and_pin, open_profile
+from tests.field_app.conftest import Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview
 from tests.field_app.waiting import until
 
@@ -22,10 +21,10 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_tablet_with_a_wrong_clock_keeps_its_interview_and_is_told(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "clock")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     page.clock.install(time=dt.datetime(1999, 12, 31, 10, 0, tzinfo=dt.UTC))
     login_and_pin(page, server.url)
     do_interview(page, 4)

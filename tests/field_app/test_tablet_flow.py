@@ -23,8 +23,7 @@ from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import User
 from survey.store.services.consultations import ConsultationService
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.field_app.conftest import FORM, FieldEnv, Server, _choice, _q, login_and_pin
+from tests.field_app.conftest import FORM, FieldEnv, Server, _choice, _q, login_and_pin, new_tablet
 from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
@@ -73,13 +72,10 @@ def flow(sessions: sessionmaker[Session], field_env: FieldEnv) -> str:
     return FLOW
 
 
-def device(playwright: Any, path: Path, kind: str) -> tuple[Any, Any]:
-    context = playwright.chromium.launch_persistent_context(
-        str(path), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-        viewport=VIEWPORTS[kind], has_touch=True, is_mobile=True,
-    )  # fmt: skip
-    page = context.pages[0] if context.pages else context.new_page()
-    return context, page
+def device(browser: Any, kind: str) -> tuple[Any, Any]:
+    """A touch tablet or phone that is never restarted: a context of the run's browser."""
+    context = new_tablet(browser, viewport=VIEWPORTS[kind], has_touch=True, is_mobile=True)
+    return context, context.new_page()
 
 
 def shot(page: Any, name: str, kind: str) -> None:
@@ -107,10 +103,8 @@ def small_targets(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["tablet", "phone"])
-def test_an_interview_on_a_touch_screen(
-    kind: str, flow: str, server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = device(playwright_instance, tmp_path / kind, kind)
+def test_an_interview_on_a_touch_screen(kind: str, flow: str, server: Server, browser: Any) -> None:
+    context, page = device(browser, kind)
     login_and_pin(page, server.url)
     shot(page, "home", kind)
     assert small_targets(page) == []
@@ -217,10 +211,8 @@ def test_an_interview_on_a_touch_screen(
     context.close()
 
 
-def test_unlocking_after_the_idle_lock_returns_to_the_interview(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = device(playwright_instance, tmp_path / "idle", "tablet")
+def test_unlocking_after_the_idle_lock_returns_to_the_interview(server: Server, browser: Any) -> None:
+    context, page = device(browser, "tablet")
     page.clock.install()
     login_and_pin(page, server.url)
     page.click("[data-start]")
@@ -242,10 +234,8 @@ def test_unlocking_after_the_idle_lock_returns_to_the_interview(
     context.close()
 
 
-def test_jump_list_and_handing_the_tablet_to_the_respondent(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = device(playwright_instance, tmp_path / "hand", "tablet")
+def test_jump_list_and_handing_the_tablet_to_the_respondent(server: Server, browser: Any) -> None:
+    context, page = device(browser, "tablet")
     login_and_pin(page, server.url)
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")

@@ -4,7 +4,6 @@ dropped; a corrected interview says so and is not offered for correction again."
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.store.models import FieldReceipt, Response
-from tests.field_app.conftest import Server, login_and_pin, open_profile
+from tests.field_app.conftest import Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview
 
 pytestmark = pytest.mark.browser
@@ -23,17 +22,17 @@ def records(page: Any) -> list[dict[str, Any]]:
     return list(page.evaluate("() => window.FieldDB.all('interviews')"))
 
 
-def tablet(playwright: Any, path: Path, url: str) -> tuple[Any, Any]:
-    context = open_profile(playwright, path)
-    page = context.pages[0] if context.pages else context.new_page()
+def tablet(browser: Any, url: str) -> tuple[Any, Any]:
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, url)
     return context, page
 
 
 def test_refusal_is_confirmed_recorded_once_undoable_and_noted_after(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context, page = tablet(playwright_instance, tmp_path / "contact", server.url)
+    context, page = tablet(browser, server.url)
     context.set_offline(True)  # no periodic sync sends the refusal before the undo
     page.click("[data-refusal]")
     assert records(page) == []  # nothing before the confirmation
@@ -72,9 +71,9 @@ def test_refusal_is_confirmed_recorded_once_undoable_and_noted_after(
 
 
 def test_unfinished_interviews_are_described_counted_and_discarded_with_confirmation(
-    server: Server, playwright_instance: Any, tmp_path: Path
+    server: Server, browser: Any
 ) -> None:
-    context, page = tablet(playwright_instance, tmp_path / "drafts", server.url)
+    context, page = tablet(browser, server.url)
     context.set_offline(True)
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")
@@ -97,10 +96,8 @@ def test_unfinished_interviews_are_described_counted_and_discarded_with_confirma
     context.close()
 
 
-def test_a_paper_number_alone_makes_a_paper_entry(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = tablet(playwright_instance, tmp_path / "paper", server.url)
+def test_a_paper_number_alone_makes_a_paper_entry(server: Server, browser: Any) -> None:
+    context, page = tablet(browser, server.url)
     assert page.locator("#paper").count() == 0  # one control, not a checkbox and a field
     page.fill("#paper-no", "P-12")
     do_interview(page, 3)
@@ -112,9 +109,9 @@ def test_a_paper_number_alone_makes_a_paper_entry(
 
 
 def test_a_corrected_interview_is_marked_and_not_corrected_twice(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context, page = tablet(playwright_instance, tmp_path / "fix", server.url)
+    context, page = tablet(browser, server.url)
     do_interview(page, 4)
     expect(page.locator("#st-sent")).to_have_text("sent 1")
     [original] = records(page)
@@ -143,10 +140,8 @@ def test_a_corrected_interview_is_marked_and_not_corrected_twice(
     context.close()
 
 
-def test_the_tablet_reports_its_unfinished_count_with_the_manifest(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = tablet(playwright_instance, tmp_path / "count", server.url)
+def test_the_tablet_reports_its_unfinished_count_with_the_manifest(server: Server, browser: Any) -> None:
+    context, page = tablet(browser, server.url)
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")
     page.click("#pause")

@@ -4,7 +4,6 @@ stored as the same number; a wide range (an age) is still typed."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,10 +52,9 @@ def test_a_zero_to_ten_answer_is_one_tap_and_stored_as_a_number(
     numbers: str,
     server: Server,
     sessions: sessionmaker[Session],
-    playwright_instance: Any,
-    tmp_path: Path,
+    browser: Any,
 ) -> None:
-    context, page = device(playwright_instance, tmp_path / kind, kind)
+    context, page = device(browser, kind)
     login_and_pin(page, server.url)
     page.tap(f"[data-start={numbers}]")
     scale = page.locator("[data-q=trust][data-choice]")

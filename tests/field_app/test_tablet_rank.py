@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,9 +58,9 @@ def rank_form(sessions: sessionmaker[Session], field_env: FieldEnv) -> str:
 
 
 def test_a_ranking_is_tapped_in_order_checked_like_the_server_and_stored_as_odk_does(
-    rank_form: str, server: Server, playwright_instance: Any, tmp_path: Path, sessions: sessionmaker[Session]
+    rank_form: str, server: Server, browser: Any, sessions: sessionmaker[Session]
 ) -> None:
-    context, page = device(playwright_instance, tmp_path / "rank", "tablet")
+    context, page = device(browser, "tablet")
     login_and_pin(page, server.url)
     questionnaire = Questionnaire.from_dict(RANK_FORM)
     for raw in RAW_CASES:

@@ -4,7 +4,6 @@ tablet two interviewers share."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,10 +26,8 @@ def stray_text(page: Any) -> list[str]:
 
 
 @pytest.mark.parametrize("kind", ["phone"])
-def test_screens_hold_no_stray_text_and_say_whose_they_are(
-    kind: str, server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    context, page = device(playwright_instance, tmp_path / kind, kind)
+def test_screens_hold_no_stray_text_and_say_whose_they_are(kind: str, server: Server, browser: Any) -> None:
+    context, page = device(browser, kind)
     login_and_pin(page, server.url)
     expect(page.locator("#unfinished")).to_have_count(0)  # a section left out...
     assert stray_text(page) == []  # ...leaves nothing behind

@@ -5,7 +5,6 @@ out leaves the other's work alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,7 +17,7 @@ from field_app.planning import assign
 from survey.store.db import transaction
 from survey.store.models import Device, FieldManifestEntry, Response, User
 from survey.store.services.consultations import ConsultationService
-from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login_and_pin, open_profile
+from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview
 from tests.field_app.waiting import until
 
@@ -42,14 +41,13 @@ def test_two_interviewers_share_a_tablet_without_seeing_or_sending_each_others_w
     server: Server,
     sessions: sessionmaker[Session],
     field_env: FieldEnv,
-    playwright_instance: Any,
-    tmp_path: Path,
+    browser: Any,
 ) -> None:
     with transaction(sessions) as session:
         int2 = session.scalars(select(User).where(User.username == "int2")).one()
         assign(session, int2, ConsultationService(session).get(field_env.slug), actor="test")
-    context = open_profile(playwright_instance, tmp_path / "one-tablet")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)  # int1, PIN 2468
 
     # A second interviewer signs in from the lock screen, with a PIN of their own.
@@ -139,13 +137,11 @@ def test_two_interviewers_share_a_tablet_without_seeing_or_sending_each_others_w
     context.close()
 
 
-def test_an_older_tablets_data_moves_to_its_interviewer_on_start(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
+def test_an_older_tablets_data_moves_to_its_interviewer_on_start(server: Server, browser: Any) -> None:
     """A tablet that held one interviewer's session under the keys of the previous version keeps
     its PIN, assignments and interviews, now as that interviewer's own."""
-    context = open_profile(playwright_instance, tmp_path / "old")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
     do_interview(page, 4)

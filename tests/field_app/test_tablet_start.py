@@ -12,8 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
 from tests.field_app.test_pwa import do_interview, stored
 
 pytestmark = pytest.mark.browser
@@ -65,13 +64,10 @@ def test_queued_interviews_are_sent_at_start_up_before_the_pin(
     context.close()
 
 
-def test_persistent_storage_is_asked_at_every_start_and_explained(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
-    profile = tmp_path / "persist"
-    context = open_profile(playwright_instance, profile)
+def test_persistent_storage_is_asked_at_every_start_and_explained(server: Server, browser: Any) -> None:
+    context = new_tablet(browser)
     context.add_init_script(COUNT_PERSIST)
-    page = context.pages[0] if context.pages else context.new_page()
+    page = context.new_page()
     login_and_pin(page, server.url)
     # Headless Chromium does not grant persistence: the tablet says so and explains it.
     expect(page.locator("#st-storage")).to_contain_text("NOT persistent")
@@ -88,14 +84,10 @@ def test_persistent_storage_is_asked_at_every_start_and_explained(
     context.close()
 
 
-def test_field_screens_pass_axe_core_contrast_and_labels(
-    server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
+def test_field_screens_pass_axe_core_contrast_and_labels(server: Server, browser: Any) -> None:
     source = axe_source()
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "axe"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, bypass_csp=True
-    )
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser, bypass_csp=True)  # CSP bypassed only so that axe-core can be injected
+    page = context.new_page()
     found: dict[str, list[tuple[str, list[Any]]]] = {}
     page.goto(server.url + "/field/")
     found["login"] = axe(page, source)

@@ -4,22 +4,21 @@ app (it used to be overwritten by the coordinator page's HTML, and the app no lo
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.field_app.conftest import Server, login_and_pin, open_profile, unlock
+from tests.field_app.conftest import Server, login_and_pin, new_tablet, unlock
 
 pytestmark = pytest.mark.browser
 
 
 def test_coordinator_pages_pass_the_service_worker_and_do_not_replace_the_shell(
-    server: Server, playwright_instance: Any, tmp_path: Path
+    server: Server, browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "sw")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     page.goto(server.url + "/field/coordinator/login?lang=en")
     expect(page.locator("input[name=username]")).to_be_visible()

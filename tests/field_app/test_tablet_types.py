@@ -26,8 +26,7 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, User
 from survey.store.services.consultations import ConsultationService
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.field_app.conftest import FieldEnv, Server, login_and_pin
+from tests.field_app.conftest import FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_tablet_flow import device, record
 from tests.field_app.waiting import until
 
@@ -126,11 +125,9 @@ RAW_CASES: list[dict[str, Any]] = [
 ]
 
 
-def test_tablet_validation_matches_the_server(
-    types_form: str, server: Server, playwright_instance: Any, tmp_path: Path
-) -> None:
+def test_tablet_validation_matches_the_server(types_form: str, server: Server, browser: Any) -> None:
     """Same raw answers → same errors (question and message) and same answers, calculations included."""
-    context, page = device(playwright_instance, tmp_path / "rules", "tablet")
+    context, page = device(browser, "tablet")
     login_and_pin(page, server.url)
     questionnaire = Questionnaire.from_dict(TYPES_FORM)
     for raw in RAW_CASES:
@@ -154,9 +151,9 @@ def test_tablet_validation_matches_the_server(
 
 
 def test_an_interview_with_dates_calculations_defaults_and_a_position(
-    types_form: str, server: Server, playwright_instance: Any, tmp_path: Path, sessions: sessionmaker[Session]
+    types_form: str, server: Server, browser: Any, sessions: sessionmaker[Session]
 ) -> None:
-    context, page = device(playwright_instance, tmp_path / "types", "tablet")
+    context, page = device(browser, "tablet")
     login_and_pin(page, server.url)
     page.click(f"[data-start={SLUG}]")
     page.select_option("#iv-lang", "en")
@@ -219,13 +216,14 @@ def test_an_interview_with_dates_calculations_defaults_and_a_position(
 
 
 def test_the_position_is_read_only_when_the_interviewer_taps_the_button(
-    types_form: str, server: Server, playwright_instance: Any, tmp_path: Path
+    types_form: str, server: Server, browser: Any
 ) -> None:
-    context = playwright_instance.chromium.launch_persistent_context(
-        str(tmp_path / "gps"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-        permissions=["geolocation"], geolocation={"latitude": 50.8466, "longitude": 4.3528, "accuracy": 12},
-    )  # fmt: skip
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(
+        browser,
+        permissions=["geolocation"],
+        geolocation={"latitude": 50.8466, "longitude": 4.3528, "accuracy": 12},
+    )
+    page = context.new_page()
     login_and_pin(page, server.url)
     page.click(f"[data-start={SLUG}]")
     page.select_option("#iv-lang", "en")
@@ -260,10 +258,10 @@ def _raw(questionnaire: Questionnaire, values: dict[str, str]) -> dict[str, Any]
 
 
 def test_imported_corpus_forms_evaluate_on_the_tablet_as_on_the_server(
-    field_env: FieldEnv, server: Server, playwright_instance: Any, tmp_path: Path
+    field_env: FieldEnv, server: Server, browser: Any
 ) -> None:
     """Every corpus XLSForm that imports: same errors and same answers (calculations included)."""
-    context, page = device(playwright_instance, tmp_path / "corpus", "tablet")
+    context, page = device(browser, "tablet")
     page.goto(server.url + "/field/")
     page.wait_for_function("() => window.FieldForm !== undefined")
     checked = 0

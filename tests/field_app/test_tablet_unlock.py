@@ -5,7 +5,6 @@ out ends the tablet's token on the server, so a copy of it is refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from field_app.supervisor import set_code
 from survey.store.db import transaction
 from survey.store.services.consultations import ConsultationService
-from tests.field_app.conftest import FieldEnv, Server, login_and_pin, open_profile
+from tests.field_app.conftest import FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview, stored
 from tests.field_app.waiting import until
 
@@ -47,12 +46,11 @@ def test_a_supervisor_unlocks_offline_and_a_rotated_code_replaces_the_old(
     server: Server,
     sessions: sessionmaker[Session],
     field_env: FieldEnv,
-    playwright_instance: Any,
-    tmp_path: Path,
+    browser: Any,
 ) -> None:
     _set(sessions, field_env.slug, "1111 2222 3333")
-    context = open_profile(playwright_instance, tmp_path / "sup")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     context.set_offline(True)
     do_interview(page, 4)
@@ -115,10 +113,10 @@ def test_a_supervisor_unlocks_offline_and_a_rotated_code_replaces_the_old(
 
 
 def test_without_a_code_on_the_tablet_the_supervisor_is_told_so_in_dutch(
-    server: Server, playwright_instance: Any, tmp_path: Path
+    server: Server, browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "none")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     page.select_option("#ui-lang", "nl")
     _block(page)
@@ -132,10 +130,10 @@ def test_without_a_code_on_the_tablet_the_supervisor_is_told_so_in_dutch(
 
 
 def test_signing_out_ends_the_token_on_the_server(
-    server: Server, sessions: sessionmaker[Session], playwright_instance: Any, tmp_path: Path
+    server: Server, sessions: sessionmaker[Session], browser: Any
 ) -> None:
-    context = open_profile(playwright_instance, tmp_path / "out")
-    page = context.pages[0] if context.pages else context.new_page()
+    context = new_tablet(browser)
+    page = context.new_page()
     login_and_pin(page, server.url)
     token = page.evaluate("() => FieldDB.get('kv', 'session').then(s => s.token)")
     headers = {"Authorization": f"Bearer {token}"}
