@@ -22,10 +22,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.openrosa.app_users import create_app_user
-from field_app.planning import assign
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Consultation, Response, ResponseStatus, ResultSnapshot, Role, TargetSet
+from survey.store.services.field_assignments import assign
 from survey.store.services.progress import ProgressService
 from survey.store.services.users import UserService
 from tests.factories import valid_answers
