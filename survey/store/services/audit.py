@@ -129,4 +129,4 @@ class AuditService:
 
     def usernames(self) -> dict[int, str]:
         """Every account's username by id (entries name their actor by id too)."""
-        return dict(self.session.execute(select(User.id, User.username)).tuples().all())
+        return dict(self.session.execute(select(User.id, User.username)).all())
