@@ -19,7 +19,6 @@ from litestar.testing import TestClient
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
-from field_app.planning import assign
 from field_app.shell import ASSETS, STATIC
 from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
@@ -28,6 +27,7 @@ from survey.store import migrate
 from survey.store.db import make_engine, session_factory, transaction
 from survey.store.models import Response, Role
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.users import UserService
 
 PASSWORD = "bench-pass-123"

@@ -6,7 +6,7 @@ web submission, a correction or a new target set; reading a cheap fingerprint of
 (`fingerprint`) before each quota read re-plans exactly when needed, never twice for the same
 data, and needs no background process. The plan is `weighting.field_plan.plan` over what is left
 of the campaign's budget (each field or paper response stored since it was switched on is one
-interview spent, wherever it fell), written as quotas by `field_app.planning.set_quotas`
+interview spent, wherever it fell), written as quotas by `survey.store.services.field_quotas.set_quotas`
 (checked and audited), each cell's target being what it should reach: stored plus planned (a cell
 already past what it was asked keeps that target, so its overshoot stays visible).
 """
@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from field_app.planning import set_quotas
 from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import ONLINE, build_cells, parse_specs, plan_rows
 from survey.analyst.services import load_context
@@ -28,6 +27,7 @@ from survey.store.errors import StoreError
 from survey.store.models import Consultation, FieldAdaptivePlan, FieldQuota, Response, TargetSet, utcnow
 from survey.store.services.audit import record
 from survey.store.services.counted import counted
+from survey.store.services.field_quotas import set_quotas
 from weighting import WeightingError
 from weighting.field_plan import plan
 from weighting.targets import CROSS
@@ -231,3 +231,9 @@ def status(session: Session, consultation: Consultation) -> AdaptiveStatus | Non
         return None
     return AdaptiveStatus(row.enabled, row.cells, row.budget, row.start_field,
                           _field_count(session, consultation), row.planned_at, row.problem)  # fmt: skip
+
+
+def followed_plan(session: Session, consultation: Consultation) -> tuple[str, int] | None:
+    """The cells and interviews left of the plan an adaptive consultation follows (for the monitor)."""
+    found = status(session, consultation)
+    return (found.cells, found.remaining) if found is not None and found.enabled else None

@@ -8,46 +8,40 @@ does not let anyone sync. Revocation is a timestamp: a revoked tablet gets a 403
 from __future__ import annotations
 
 import base64
-import secrets
+from typing import Any
+from urllib.parse import quote
 
+from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from sqlalchemy import select
+from litestar.di import NamedDependency
+from litestar.exceptions import HTTPException, NotAuthorizedException, PermissionDeniedException
 from sqlalchemy.orm import Session
 
 from field_app.errors import DeviceRevoked, DeviceUnknown, InterviewerDisabled, LoginFailedError, TokenMissing
 from survey.analyst.auth import granted_consultation
-from survey.http.login_throttle import LoginLimiter
+from survey.http import staff_session
+from survey.http.login_throttle import LoginLimiter, limiter_of
 from survey.http.ratelimit import client_address
 from survey.store.bounds import id_in_range
 from survey.store.errors import AuthError, NotFoundError
-from survey.store.models import Device, FieldAssignment, Role, User, utcnow
-from survey.store.services import grants
-from survey.store.services.audit import record
+from survey.store.models import Device, Role, User, utcnow
+from survey.store.services.field_devices import (  # noqa: F401 - field_app.openrosa imports the two
+    device_by_token,
+    may_see_device,
+    register_device,
+    revoke_device,
+)
 from survey.store.services.users import UserService
-from survey.store.tokens import hash_token
 
+COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
+HOME = "/field/coordinator"
+LOGIN = f"{HOME}/login"
+COORDINATOR_LIMITER_KEY = "coordinator_login_limiter"
+ADMIN_LIMITER_KEY = "field_admin_basic_limiter"  # supervisors' HTTP Basic credentials, checked per request
 REVOKED_MESSAGE = (
     "This tablet was revoked by an administrator (device {id}). Nothing was uploaded; "
     "the interviews stay on the tablet. Ask your supervisor to export them or to register the tablet again."
 )
-
-
-def register_device(session: Session, user: User, label: str) -> tuple[Device, str]:
-    """A new device row and its plain token (returned once, never stored)."""
-    token = secrets.token_urlsafe(32)
-    device = Device(user_id=user.id, label=label[:200] or "tablet", token_hash=hash_token(token))
-    session.add(device)
-    session.flush()
-    record(
-        session,
-        actor=user.username,
-        actor_id=user.id,
-        action="register",
-        entity="device",
-        entity_id=device.id,
-    )
-    return device, token
 
 
 def login_interviewer(session: Session, username: str, password: str) -> User:
@@ -67,7 +61,7 @@ def login_interviewer(session: Session, username: str, password: str) -> User:
 
 def device_for_token(session: Session, token: str) -> Device:
     """The active device behind a bearer token; 401 if unknown, 403 if revoked."""
-    device = session.scalar(select(Device).where(Device.token_hash == hash_token(token)))
+    device = device_by_token(session, token)
     if device is None:
         raise DeviceUnknown("unknown device token: log in again while online")
     if device.revoked_at is not None:
@@ -131,38 +125,43 @@ def require_grant(session: Session, connection: ASGIConnection, user: User) -> N
         raise NotFoundError(f"no device {device_id}")
 
 
-def visible_devices(session: Session, user: User) -> list[int]:
-    """Ids of the tablets ``user`` may supervise: every one for an admin, else those whose interviewer
-    is assigned to a consultation ``user`` holds in their own role."""
-    query = select(Device.id).order_by(Device.id)
-    if user.active and user.role == Role.ADMIN.value:
-        return list(session.scalars(query))
-    held = [c.id for c in grants.consultations_for(session, user, Role(user.role))]
-    if not held:
-        return []
-    assigned = select(FieldAssignment.user_id).where(FieldAssignment.consultation_id.in_(held))
-    return list(session.scalars(query.where(Device.user_id.in_(assigned))))
+def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
+    """An admin or coordinator: from the staff session, or from HTTP Basic credentials (scripts).
 
-
-def may_see_device(session: Session, user: User, device_id: int) -> bool:
-    """Whether the tablet is among :func:`visible_devices` (checked without listing them all)."""
-    device = session.get(Device, device_id)
-    if device is None:
-        return False
-    if user.active and user.role == Role.ADMIN.value:
-        return True
-    assigned = session.scalars(
-        select(FieldAssignment.consultation_id).where(FieldAssignment.user_id == device.user_id)
+    A browser without a session is sent to the sign-in form (and back afterwards); a signed-in
+    account without the role is sent there too, with the reason. Other clients get 401. A tablet
+    or consultation the coordinator holds no grant on is a 404, as if it did not exist.
+    """
+    if request.headers.get("authorization"):
+        limiter = limiter_of(request, COORDINATOR_LIMITER_KEY)
+        return staff_from_basic(db_session, request, set(COORDINATING), limiter)
+    user = staff_session.current_user(request, db_session)
+    if user is not None and Role(user.role) in COORDINATING:
+        require_grant(db_session, request, user)
+        return user
+    if "text/html" not in request.headers.get("accept", ""):
+        raise NotAuthorizedException(
+            "sign in at /field/coordinator/login, or send HTTP Basic credentials",
+            headers={"WWW-Authenticate": 'Basic realm="field-coordinator"'},
+        )
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    refused = "&refused=1" if user is not None else ""
+    raise HTTPException(
+        status_code=303, detail="sign in", headers={"Location": f"{LOGIN}?next={quote(target)}{refused}"}
     )
-    return any(grants.may(session, user, consultation_id, Role(user.role)) for consultation_id in assigned)
 
 
-def revoke_device(session: Session, device_id: int, *, actor: str, actor_id: int | None = None) -> Device:
-    """Mark a device revoked (idempotent: the first revocation time is kept)."""
-    device = session.get(Device, device_id)
-    if device is None:
-        raise NotFoundError(f"no device {device_id}")
-    if device.revoked_at is None:
-        device.revoked_at = utcnow()
-        record(session, actor=actor, actor_id=actor_id, action="revoke", entity="device", entity_id=device.id)
-    return device
+def provide_device(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Device:
+    """The calling tablet, from its bearer token (401 unknown, 403 revoked)."""
+    return device_for_token(db_session, bearer_token(request))
+
+
+def provide_admin(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
+    """An administrator, from HTTP Basic credentials."""
+    return staff_from_basic(db_session, request, {Role.ADMIN}, limiter_of(request, ADMIN_LIMITER_KEY))
+
+
+def provide_planner(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
+    """An administrator or analyst (quota and plan work), from HTTP Basic credentials."""
+    limiter = limiter_of(request, ADMIN_LIMITER_KEY)
+    return staff_from_basic(db_session, request, {Role.ADMIN, Role.ANALYST}, limiter)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import typer
 from sqlalchemy import select
 
-from field_app.auth import revoke_device
-from field_app.planning import assign
 from field_app.supervisor import new_code, set_code
 from survey.cli._common import DatabaseOption, fail, out, sessions
 from survey.store.bounds import MAX_ID
@@ -14,6 +12,8 @@ from survey.store.db import transaction
 from survey.store.errors import StoreError
 from survey.store.models import Device, Role, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign, unassign
+from survey.store.services.field_devices import revoke_device
 
 device_app = typer.Typer(
     help="Field tablets: list, revoke, assign interviewers, supervisor unlock codes.", no_args_is_help=True
@@ -69,7 +69,7 @@ def unassign_command(
     database: str | None = DatabaseOption,
 ) -> None:
     """Withdraw an interviewer from a consultation: the tablet no longer offers it."""
-    from field_app.console_ops import interviewer, unassign  # noqa: PLC0415
+    from field_app.console_ops import interviewer  # noqa: PLC0415
 
     try:
         with transaction(sessions(database)) as session:

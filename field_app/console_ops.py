@@ -6,30 +6,17 @@ Each method calls the field app's own rule (``assign``, ``revoke_device``, ``set
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from field_app.auth import revoke_device
-from field_app.planning import assign, set_quotas
 from field_app.reports import quota_cells
 from field_app.schemas import QuotaCell
-from field_app.sync import assigned_consultations
 from survey.console.people_field import QuotaLine
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, FieldAssignment, Role, User
-from survey.store.services.audit import record
-
-
-def unassign(session: Session, user: User, consultation: Consultation, *, actor: str) -> None:
-    """Withdraw an interviewer from a consultation: the next sync no longer offers it."""
-    gone = session.execute(
-        delete(FieldAssignment).where(
-            FieldAssignment.user_id == user.id, FieldAssignment.consultation_id == consultation.id
-        )
-    )
-    if gone.rowcount:  # type: ignore[attr-defined]
-        record(session, actor=actor, action="unassign", entity="consultation", entity_id=consultation.id,
-               details={"interviewer": user.username})  # fmt: skip
+from survey.store.models import Consultation, Role, User
+from survey.store.services.field_assignments import assign, assigned_consultations, unassign
+from survey.store.services.field_devices import revoke_device
+from survey.store.services.field_quotas import set_quotas
 
 
 def interviewer(session: Session, username: str) -> User:

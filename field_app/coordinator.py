@@ -16,21 +16,17 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from field_app.adaptive import status
-from field_app.auth import visible_devices
-from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
+from field_app.auth import provide_coordinator
+from field_app.coordinator_login import with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page, scrollable, sign_out_form
 from field_app.coordinator_texts import TEXTS, long_date, text
-from field_app.openrosa.app_user_pages import collect_links
-from field_app.reports import quota_cells, reconciliation
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem
+from field_app.service import CoordinatorService, QuotaPanel
 from survey.http import staff_session
+from survey.http.deps import provide_service
 from survey.http.params import PathId
-from survey.store.models import Consultation, FieldQuota, Role, User
-from survey.store.services import grants
+from survey.store.models import User
 
 OVERVIEW_COLUMNS = (
     "device",
@@ -126,12 +122,12 @@ def _heads(lang: PageLanguage, *keys: str) -> str:
     return "".join(f'<th scope="col">{lang.t(key)}</th>' for key in keys)
 
 
-def devices_page(session: Session, lang: PageLanguage, viewer: User, account: str = "") -> Response[str]:
+def devices_page(
+    coordinator: CoordinatorService, lang: PageLanguage, viewer: User, account: str = ""
+) -> Response[str]:
     """One row per device the viewer may supervise: its interviewer, state, last report and the three counts."""
-    ids = visible_devices(session, viewer)
     rows = []
-    for device_id in ids:
-        r = reconciliation(session, device_id)
+    for r in coordinator.reconciliations(viewer):
         href = lang.link(f"/field/coordinator/devices/{r.device_id}")
         rows.append(
             f'<tr><th scope="row"><a href="{href}">{r.device_id} · {escape(r.label)}</a></th>'
@@ -146,8 +142,8 @@ def devices_page(session: Session, lang: PageLanguage, viewer: User, account: st
     )
     table = head + "".join(rows) + "</tbody></table>"
     body = scrollable(table, lang.t("overview_caption")) if rows else f"<p>{lang.t('no_devices')}</p>"
-    body += quotas_section(session, lang, viewer)
-    body += collect_links(session, lang, viewer)
+    body += quotas_section(coordinator.quota_panels(viewer), lang)
+    body += coordinator.collect_links(lang, viewer)
     return page(text("overview_title", lang.code), body, lang, "/field/coordinator", account=account)
 
 
@@ -165,27 +161,22 @@ def most_needed_first(cells: list[QuotaCell]) -> list[QuotaCell]:
     return sorted(cells, key=lambda c: (-max(c.target - c.done, 0), max(c.done - c.target, 0)))
 
 
-def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
+def quotas_section(panels: list[QuotaPanel], lang: PageLanguage) -> str:
     """Quota panels of the consultations the viewer coordinates: cells in words in the reader's
     language, most needed first.
 
     An adaptive consultation says so, with what is left of its budget (its quotas are re-planned
     before they are read, `field_app.reports.quota_cells`).
     """
-    granted = [c.id for c in grants.consultations_for(session, viewer, Role(viewer.role))]
-    consultations = session.scalars(
-        select(Consultation)
-        .where(Consultation.id.in_(select(FieldQuota.consultation_id)), Consultation.id.in_(granted))
-        .order_by(Consultation.id)
-    )
     sections = []
-    for consultation in consultations:
+    for panel in panels:
+        consultation, adaptive = panel.consultation, panel.adaptive
         rows = "".join(
             f'<tr data-cell="{escape(cell.variable)}={escape(cell.category)}">'
             f'<th scope="row">{escape(cell.labels.get(lang.code) or cell.category)}</th>'
             f'<td class="n">{cell.done}</td><td class="n">{cell.target}</td>'
             f"<td>{quota_state(cell, lang)}</td></tr>"
-            for cell in most_needed_first(quota_cells(session, consultation))
+            for cell in most_needed_first(panel.cells)
         )
         title = consultation.title.get(lang.code) or next(
             iter(consultation.title.values()), consultation.slug
@@ -196,7 +187,6 @@ def quotas_section(session: Session, lang: PageLanguage, viewer: User) -> str:
             f"{_heads(lang, 'quota_cell', 'quota_done', 'quota_target', 'quota_state')}</tr></thead>"
             f"<tbody>{rows}</tbody></table>"
         )
-        adaptive = status(session, consultation)
         note = (
             f'<p class="adaptive">{lang.t("quota_adaptive", left=adaptive.remaining, budget=adaptive.budget)}</p>'
             if adaptive is not None and adaptive.enabled
@@ -216,9 +206,8 @@ def _reason(item: ReconciliationItem, lang: PageLanguage) -> str:
     return escape(item.detail)
 
 
-def device_page(session: Session, device_id: int, lang: PageLanguage, account: str = "") -> Response[str]:
+def device_page(r: Reconciliation, lang: PageLanguage, account: str = "") -> Response[str]:
     """Counts for one device and every missing or conflicting UUID with the reason."""
-    r = reconciliation(session, device_id)
     problems = [i for i in r.items if i.state != "received"]
     summary = (
         "<dl>"
@@ -274,29 +263,33 @@ class CoordinatorController(Controller):
 
     path = "/field/coordinator"
     include_in_schema = False
-    dependencies = {"staff": Provide(provide_coordinator, sync_to_thread=True)}  # noqa: RUF012
+    dependencies = {  # noqa: RUF012
+        "staff": Provide(provide_coordinator, sync_to_thread=True),
+        "coordinator_service": provide_service(CoordinatorService),
+    }
 
     @get("/", sync_to_thread=True)
     def devices(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
+        coordinator_service: NamedDependency[CoordinatorService],
         staff: NamedDependency[User],
     ) -> Response[str]:
         """Every tablet with its counts."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
-        return with_csrf_cookie(devices_page(db_session, lang, staff, account), fresh, request)
+        return with_csrf_cookie(devices_page(coordinator_service, lang, staff, account), fresh, request)
 
     @get("/devices/{device_id:int}", sync_to_thread=True)
     def device(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
+        coordinator_service: NamedDependency[CoordinatorService],
         staff: NamedDependency[User],
         device_id: FromPath[PathId],
     ) -> Response[str]:
         """One tablet's problem list."""
         lang = PageLanguage.of(request)
         account, fresh = _account(request, staff, lang)
-        return with_csrf_cookie(device_page(db_session, device_id, lang, account), fresh, request)
+        reconciled = coordinator_service.reconciliation(device_id)
+        return with_csrf_cookie(device_page(reconciled, lang, account), fresh, request)

@@ -11,52 +11,27 @@ from __future__ import annotations
 
 from html import escape
 from typing import Any
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
-from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Redirect
-from sqlalchemy.orm import Session
 
-from field_app.auth import require_grant, staff_from_basic
+from field_app.auth import (
+    COORDINATING,
+    HOME,
+    LOGIN,
+    provide_coordinator,  # noqa: F401 - field_app.openrosa imports it from here
+)
+from field_app.auth import COORDINATOR_LIMITER_KEY as LIMITER_KEY
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
 from survey.http import staff_session
-from survey.http.login_throttle import TooManyAttempts, limiter_of, throttled_sign_in
+from survey.http.deps import provide_service
+from survey.http.login_throttle import TooManyAttempts
+from survey.http.staff_door import StaffDoorService
 from survey.store.errors import AuthError
-from survey.store.models import Role, User
-
-COORDINATING = frozenset({Role.ADMIN, Role.COORDINATOR})
-HOME = "/field/coordinator"
-LOGIN = f"{HOME}/login"
-LIMITER_KEY = "coordinator_login_limiter"
-
-
-def provide_coordinator(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> User:
-    """An admin or coordinator: from the staff session, or from HTTP Basic credentials (scripts).
-
-    A browser without a session is sent to the sign-in form (and back afterwards); a signed-in
-    account without the role is sent there too, with the reason. Other clients get 401. A tablet
-    or consultation the coordinator holds no grant on is a 404, as if it did not exist.
-    """
-    if request.headers.get("authorization"):
-        return staff_from_basic(db_session, request, set(COORDINATING), limiter_of(request, LIMITER_KEY))
-    user = staff_session.current_user(request, db_session)
-    if user is not None and Role(user.role) in COORDINATING:
-        require_grant(db_session, request, user)
-        return user
-    if "text/html" not in request.headers.get("accept", ""):
-        raise NotAuthorizedException(
-            "sign in at /field/coordinator/login, or send HTTP Basic credentials",
-            headers={"WWW-Authenticate": 'Basic realm="field-coordinator"'},
-        )
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    refused = "&refused=1" if user is not None else ""
-    raise HTTPException(
-        status_code=303, detail="sign in", headers={"Location": f"{LOGIN}?next={quote(target)}{refused}"}
-    )
+from survey.store.models import Role
 
 
 def safe_next(value: str | None) -> str:
@@ -123,6 +98,7 @@ class CoordinatorLoginController(Controller):
 
     path = HOME
     include_in_schema = False
+    dependencies = {"staff_door_service": provide_service(StaffDoorService)}  # noqa: RUF012
 
     @get("/login", sync_to_thread=True)
     def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
@@ -136,7 +112,7 @@ class CoordinatorLoginController(Controller):
 
     @post("/login")
     async def login(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self, request: Request[Any, Any, Any], staff_door_service: NamedDependency[StaffDoorService]
     ) -> Response[str] | Redirect:
         """Check the password; success sets the staff session and goes back to the page asked for."""
         lang = PageLanguage.of(request)
@@ -146,7 +122,7 @@ class CoordinatorLoginController(Controller):
         if not staff_session.csrf_ok(request, form):
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
         try:
-            user = await throttled_sign_in(request, LIMITER_KEY, db_session, username, password)
+            user = await staff_door_service.sign_in(request, LIMITER_KEY, username, password)
         except TooManyAttempts as exc:
             error = text("too_many", lang.code, minutes=exc.minutes)
             response = login_page(request, lang, status=429, error=error, **again)
@@ -158,11 +134,13 @@ class CoordinatorLoginController(Controller):
             error = text("not_coordinator", lang.code, name=user.username)
             return login_page(request, lang, status=403, error=error, **again)
         redirect = Redirect(safe_next(again["next_url"]), status_code=303)
-        redirect.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
+        redirect.set_cookie(await staff_door_service.start(request, user))
         return redirect
 
     @post("/logout")
-    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+    async def logout(
+        self, request: Request[Any, Any, Any], staff_door_service: NamedDependency[StaffDoorService]
+    ) -> Redirect:
         """End the staff session on the server (the workbench's too: it is the same session)."""
         location = f"{LOGIN}?lang={request.query_params.get('lang', '')}"
-        return await staff_session.sign_out(request, db_session, location)
+        return await staff_door_service.sign_out(request, location)

@@ -14,11 +14,11 @@ import typer
 from sqlalchemy.orm import Session
 
 from field_app.adaptive import status, switch_off, switch_on
-from field_app.planning import set_quotas
 from field_app.schemas import QuotaCell
 from survey.analyst.representativeness import PlanRow
 from survey.cli import plan
 from survey.store.models import Consultation
+from survey.store.services.field_quotas import set_quotas
 
 
 def apply_plan(session: Session, consultation: Consultation, rows: Sequence[PlanRow], *, actor: str) -> None:

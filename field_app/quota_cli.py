@@ -1,6 +1,6 @@
 """``survey quota``: the manual quota editor's twin on the command line (list, set from a CSV).
 
-The same rule as the console's quota page: ``field_app.planning.set_quotas`` checks every cell
+The same rule as the console's quota page: ``survey.store.services.field_quotas.set_quotas`` checks every cell
 against the current questionnaire, replaces the consultation's quotas and audits the change.
 """
 
@@ -65,8 +65,8 @@ def set_command(
     database: str | None = DatabaseOption,
 ) -> None:
     """Replace the consultation's quotas by the file's cells (all checked first; nothing changes on error)."""
-    from field_app.planning import set_quotas  # noqa: PLC0415
     from field_app.schemas import QuotaCell  # noqa: PLC0415
+    from survey.store.services.field_quotas import set_quotas  # noqa: PLC0415
 
     rows = _read(table)
     try:

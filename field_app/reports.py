@@ -11,7 +11,6 @@ from sqlalchemy.orm import Session, aliased
 from field_app.adaptive import refresh
 from field_app.conflicts import resubmissions
 from field_app.coordinator_texts import text
-from field_app.planning import cell_parts
 from field_app.schemas import QuotaCell, Reconciliation, ReconciliationItem, ReconciliationReason
 from survey.questionnaire.model import Questionnaire
 from survey.store.errors import NotFoundError
@@ -29,6 +28,7 @@ from survey.store.models import (
 )
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.counted import counted, is_superseded
+from survey.store.services.field_quotas import cell_parts
 
 
 def reconciliation(session: Session, device_id: int) -> Reconciliation:

@@ -26,7 +26,6 @@ from survey.store.bounds import has_nul, id_in_range, storable_time
 from survey.store.errors import ConflictError, InvalidAnswersError, StoreError
 from survey.store.models import (
     Consultation,
-    FieldAssignment,
     FieldClockFault,
     FieldDeviceReport,
     FieldManifestEntry,
@@ -36,6 +35,7 @@ from survey.store.models import (
     Response,
     utcnow,
 )
+from survey.store.services.field_assignments import assigned_consultations
 from survey.store.services.responses import Ack, ResponseService, Submission, normalise_uuid
 
 IN_CHUNK = 1000  # bound IN lists: SQLite caps the bound parameters of one statement
@@ -51,18 +51,6 @@ class Collector:
 
     device_id: int
     interviewer_id: int
-
-
-def assigned_consultations(session: Session, user_id: int) -> list[Consultation]:
-    """Consultations an interviewer was assigned to, oldest first."""
-    return list(
-        session.scalars(
-            select(Consultation)
-            .join(FieldAssignment, FieldAssignment.consultation_id == Consultation.id)
-            .where(FieldAssignment.user_id == user_id)
-            .order_by(Consultation.id)
-        )
-    )
 
 
 class SyncService:

@@ -3,9 +3,10 @@
 Why: a handler declared ``async def`` runs on the worker's event loop; a blocking query or a
 weighting run there stalls every other request of that worker (freeze and publish used to run the
 analysis, up to a second, on the loop). Handlers that need the store are either plain functions run
-in a thread (``sync_to_thread=True``) or async handlers that hand the session only to awaited calls
-(``to_thread.run_sync``, ``throttled_sign_in``). Read from the app's own route table, so a new
-handler is checked as soon as it is registered.
+in a thread (``sync_to_thread=True``) or async handlers that hand the session, or a service holding
+it (a ``*_service`` dependency), only to awaited calls (``to_thread.run_sync``,
+``staff_door_service.sign_in``). Read from the app's own route table, so a new handler is checked
+as soon as it is registered.
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from pathlib import Path
 from survey.app import create_app
 from survey.settings import load_settings
 
-BLOCKING_PARAMETERS = ("db_session",)
+
+def _blocking(name: str) -> bool:
+    """The request's session, or a service opened on it (``progress_service``, ``staff_door_service``)."""
+    return name == "db_session" or name.endswith("_service")
 
 
 def _async_handlers(tmp_path: Path) -> list[object]:
@@ -53,12 +57,15 @@ def _unawaited_uses(fn: object, name: str) -> list[int]:
 
 def test_async_handlers_hand_the_session_only_to_awaited_calls(tmp_path: Path) -> None:
     handlers = _async_handlers(tmp_path)
-    with_session = [fn for fn in handlers if "db_session" in inspect.signature(fn).parameters]  # type: ignore[arg-type]
-    assert with_session, "the check must see the async handlers that take a session"
+    with_session = {
+        fn: [name for name in inspect.signature(fn).parameters if _blocking(name)]  # type: ignore[arg-type]
+        for fn in handlers
+    }
+    assert any(names for names in with_session.values()), "the check must see async handlers with the store"
     offenders = {
         f"{fn.__module__}.{fn.__qualname__}": lines  # type: ignore[attr-defined]
-        for fn in with_session
-        for name in BLOCKING_PARAMETERS
+        for fn, names in with_session.items()
+        for name in names
         if (lines := _unawaited_uses(fn, name))
     }
     assert offenders == {}, f"blocking use of the session on the event loop (relative lines): {offenders}"
@@ -71,5 +78,9 @@ def test_the_check_sees_a_blocking_use() -> None:
     async def offloaded(db_session: object) -> None:
         await to_thread(db_session)  # type: ignore[name-defined]  # noqa: F821
 
+    async def service_on_loop(progress_service: object) -> None:
+        progress_service.answers()  # type: ignore[attr-defined]
+
     assert _unawaited_uses(blocking, "db_session") != []
     assert _unawaited_uses(offloaded, "db_session") == []
+    assert _blocking("progress_service") and _unawaited_uses(service_on_loop, "progress_service") != []

@@ -94,7 +94,8 @@
         var salt = uuid(), id = me();
         UI.pinHash(pin.value, salt).then(function (hash) { return DB.put("kv", { salt: salt, hash: hash }, key("pin", id)); })
           .then(function () { return DB.del("kv", key("pinFails", id)); })
-          .then(function () { ctx.unlocked = true; hooks.home(); });
+          .then(function () { ctx.unlocked = true; hooks.home(); })
+          .catch(function (e) { error.textContent = t("msg.saveFailed", { msg: (e && (e.name || e.message)) || "?" }); });
       } }, h("h2", { text: t("pin.title") }), h("p", { text: t("pin.explain") }),
         h("p", { class: "who", id: "pin-who", text: t("lock.who", { name: ctx.session ? ctx.session.username : "" }) }),
         h("label", {}, t("pin.label"), pin), h("label", {}, t("pin.againLabel"), again),

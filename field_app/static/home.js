@@ -70,7 +70,10 @@
           ctx.form.note = "";
           banner(function () { return t("msg.recordedUndo", { what: t("kind." + outcome) }); });
           draw();
-        }).then(function () { busy = false; }, function () { busy = false; });
+        }).then(function () { busy = false; }, function (error) {
+          busy = false;  // the contact was not stored: say so instead of dropping it silently
+          banner(function () { return t("msg.saveFailed", { msg: (error && (error.name || error.message)) || "?" }); });
+        });
     }
 
     /* Taken back only while queued, and never while a sync is sending it. */

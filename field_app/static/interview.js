@@ -28,7 +28,7 @@
         answers: replaces ? Object.assign({}, replaces.answers) : {}, note: "", status: "draft", pagePos: 0,
         started_at: now(), replaces_uuid: replaces ? replaces.uuid : null
       };
-      DB.add(rec).then(function () { open(rec); });
+      DB.add(rec).then(function () { open(rec); }).catch(unsaved);  // a full or blocked store must be told
     }
 
     /* Open a stored interview for editing, in this tab only. Without Web Locks (an old browser)

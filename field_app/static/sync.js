@@ -77,6 +77,15 @@
 
   /* One interviewer's items, in batches with their own device token; the manifest (and the
      count of unfinished interviews) with the first request. Rejects with {auth} or {retry}. */
+  /* A refusal is an Error (with a stack, caught as any other) that says its kind: ``auth`` (the
+     server refused the token: stop this interviewer's items) or ``retry`` (try again later). */
+  function syncError(kind, refusal) {
+    var error = new Error(kind + ": " + (refusal.code || refusal.status));
+    error.name = "SyncError";
+    error[kind] = refusal;
+    return error;
+  }
+
   function sendFor(session, all) {
     var pending = all.filter(function (r) { return r.status === "pending"; });
     var unfinished = all.filter(function (r) { return r.status === "draft"; }).length;
@@ -101,9 +110,9 @@
           if (response.ok) return response.json().then(function (b) { checkClock(b.server_time); return apply(b.results, byUuid); });
           return response.json().catch(function () { return {}; }).then(function (b) {
             var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
-            throw response.status === 401 || response.status === 403 ? { auth: refusal } : { retry: refusal };
+            throw syncError(response.status === 401 || response.status === 403 ? "auth" : "retry", refusal);
           });
-        }, function () { throw { retry: { code: "network", status: 0, detail: "" } }; });
+        }, function () { throw syncError("retry", { code: "network", status: 0, detail: "" }); });
       });
     });
     return chain;
@@ -118,7 +127,7 @@
     var current = null, refused = null;
     return Promise.all([DB.get("kv", "session"), DB.get("kv", "sessions")]).then(function (got) {
       current = got[0];
-      if (!current) throw { auth: { code: "token_missing", status: 0, detail: "" } };
+      if (!current) throw syncError("auth", { code: "token_missing", status: 0, detail: "" });
       var sessions = got[1] || {};
       if (!sessions[current.interviewer_id]) sessions[current.interviewer_id] = current;
       // Records an older tab made without an owner are the current interviewer's.

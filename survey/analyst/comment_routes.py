@@ -15,7 +15,6 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 from survey.analyst import auth
 from survey.analyst.comments_text import comments_text
@@ -23,10 +22,11 @@ from survey.analyst.labels import Labels
 from survey.analyst.pages import HTML, page
 from survey.analyst.public_text import date as long_date
 from survey.analyst.workbench_text import workbench_language
+from survey.http.deps import provide_service
 from survey.http.i18n import LANGUAGE_NAMES
 from survey.questionnaire.model import Questionnaire, QuestionType
 from survey.store.models import Consultation, Mode
-from survey.store.services.comments import CommentFilter, comment_languages, search_comments
+from survey.store.services.comments import CommentFilter, CommentService
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 
 __all__ = ["CommentsController"]
@@ -100,24 +100,29 @@ class CommentsController(Controller):
     path = "/analyst/{slug:str}/comments"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "consultation_service": provide_service(ConsultationService),
+        "comment_service": provide_service(CommentService),
+    }
 
     @get("/", media_type=HTML, sync_to_thread=True)
     def comments(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
-    ) -> Response[str]:
-        consultations = ConsultationService(db_session)
+        self, request: Request[Any, Any, Any], consultation_service: NamedDependency[ConsultationService],
+        comment_service: NamedDependency[CommentService], slug: FromPath[str],
+    ) -> Response[str]:  # fmt: skip
+        consultations = consultation_service
         consultation = consultations.get(slug)
         questionnaire = load_questionnaire(consultations.current_version(consultation))
         lang = workbench_language(request)
         wanted = _filter(request, questionnaire)
         texts = _text_questions(questionnaire)
-        found = search_comments(db_session, consultation.id, texts, wanted)
+        found = comment_service.search(consultation.id, texts, wanted)
         kept = [(k, v) for k, v in request.query_params.multi_items() if k not in ("page", "lang")]
         labels = Labels.from_questionnaire(questionnaire)
         return page(
             request, "analyst/comments.html", ctx=_Page(consultation, labels), query="", found=found,
             wanted=wanted, ct=comments_text(lang), texts=[(n, labels.question(n, lang)) for n in texts],
-            modes=[m.value for m in Mode], languages_found=comment_languages(db_session, consultation.id, texts),
+            modes=[m.value for m in Mode], languages_found=comment_service.languages(consultation.id, texts),
             answer_choices=_answer_choices(questionnaire, lang), language_names=dict(LANGUAGE_NAMES),
             chosen_answers={f"{a}{ANSWER_SEPARATOR}{c}" for a, c in wanted.answers},
             page_link=lambda n: f"?{urlencode([*kept, ('page', str(n))])}",

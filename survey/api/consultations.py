@@ -8,8 +8,8 @@ import msgspec
 from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
+from survey.http.deps import provide_service
 from survey.store.services.consultations import ConsultationService
 
 
@@ -38,19 +38,21 @@ class ConsultationController(Controller):
 
     path = "/api/consultations"
     tags = ["consultations"]  # noqa: RUF012
+    dependencies = {"consultation_service": provide_service(ConsultationService)}  # noqa: RUF012
 
     @get(sync_to_thread=True, summary="List consultations")
-    def list_consultations(self, db_session: NamedDependency[Session]) -> list[ConsultationSummary]:
+    def list_consultations(
+        self, consultation_service: NamedDependency[ConsultationService]
+    ) -> list[ConsultationSummary]:
         return [
             ConsultationSummary(c.slug, c.title, c.description, c.organiser, c.status)
-            for c in ConsultationService(db_session).public()
+            for c in consultation_service.public()
         ]
 
     @get("/{slug:str}/questionnaire", sync_to_thread=True, summary="Current questionnaire version")
     def current_questionnaire(
-        self, db_session: NamedDependency[Session], slug: FromPath[str]
+        self, consultation_service: NamedDependency[ConsultationService], slug: FromPath[str]
     ) -> QuestionnaireDocument:
-        service = ConsultationService(db_session)
-        consultation = service.get_public(slug)
-        version = service.current_version(consultation)
+        consultation = consultation_service.get_public(slug)
+        version = consultation_service.current_version(consultation)
         return QuestionnaireDocument(slug, version.id, version.number, version.content_hash, version.content)

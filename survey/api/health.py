@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 from litestar import Controller, get
 from litestar.datastructures import State
 from litestar.response import Response
-from sqlalchemy import text
 
 from survey import __version__
-from survey.store.migrate import current_revision, head_revision
+from survey.store.migrate import head_revision, reachable_revision
 
 
 class Submissions(msgspec.Struct):
@@ -43,14 +40,8 @@ class HealthController(Controller):
 
     @get(sync_to_thread=True, summary="Service health")
     def health(self, state: State) -> Response[Health]:
-        engine: Any = state.engine
-        try:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            revision = current_revision(engine)
-            database = "ok"
-        except Exception:
-            revision, database = None, "unreachable"
+        reachable, revision = reachable_revision(state.engine)
+        database = "ok" if reachable else "unreachable"
         current = revision is not None and revision == head_revision()
         healthy = database == "ok" and current
         stats = state.submission_batcher.stats

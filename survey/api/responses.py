@@ -21,23 +21,18 @@ from litestar.openapi.spec import Example
 from litestar.params import Body, FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
-from sqlalchemy.orm import Session, sessionmaker
 
 from survey.http import ratelimit
 from survey.http.i18n import SUPPORTED
 from survey.http.params import BodyId
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
-from survey.store.db import transaction
 from survey.store.errors import InvalidAnswersError
 from survey.store.models import Mode, QuestionnaireVersion
-from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.store.services.intake import OnlineTargets, StaleTargetError
-from survey.store.services.invitations import InvitationService
+from survey.store.services.intake import OnlineTargets, StaleTargetError, submit_alone
 from survey.store.services.responses import (
     Ack,
     AckStatus,
-    ResponseService,
     Submission,
     normalise_uuid,
     prepare,
@@ -147,14 +142,14 @@ class ResponseController(Controller):
         if target.invitation_only:
             # Recruited panels are small; their code is claimed in the same transaction as the response.
             targets.forget(slug, data.version_id)
-            ack = await to_thread.run_sync(_submit_alone, state.session_factory, slug, data)
+            ack = await to_thread.run_sync(_submit_alone, state, slug, data)
         else:
             prepared = prepare(_submission(target.version, target.questionnaire, data))
             try:
                 ack = await state.submission_batcher.store(prepared, target)
             except StaleTargetError:
                 targets.forget(slug, data.version_id)
-                ack = await to_thread.run_sync(_submit_alone, state.session_factory, slug, data)
+                ack = await to_thread.run_sync(_submit_alone, state, slug, data)
         code = HTTP_201_CREATED if ack.status is AckStatus.STORED else HTTP_200_OK
         # SQLite hands timestamps back naive: they are UTC, say so, so both arrivals read the same.
         received = ack.received_at if ack.received_at.tzinfo else ack.received_at.replace(tzinfo=dt.UTC)
@@ -189,13 +184,12 @@ def _plausible_start(started: dt.datetime) -> bool:
         return False
 
 
-def _submit_alone(factory: sessionmaker[Session], slug: str, data: ResponseIn) -> Ack:
-    """One response in its own transaction, with everything looked up afresh (and its invitation used)."""
-    with transaction(factory) as session:
-        consultation, version = ConsultationService(session).open_with_version(slug, data.version_id)
-        submission = _submission(version, load_questionnaire(version), data)
-        ack = ResponseService(session).submit(submission)
-        if ack.status is AckStatus.STORED and consultation.invitation_only:
-            # Raising here rolls the whole transaction back: no response is kept without its code.
-            InvitationService(session).use(consultation, data.invitation_code, ack.uuid)
-        return ack
+def _submit_alone(state: State, slug: str, data: ResponseIn) -> Ack:
+    """One response in its own transaction, everything looked up afresh (see ``intake.submit_alone``)."""
+    return submit_alone(
+        state.session_factory,
+        slug,
+        data.version_id,
+        data.invitation_code,
+        lambda version, questionnaire: _submission(version, questionnaire, data),
+    )

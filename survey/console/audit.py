@@ -13,15 +13,13 @@ from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
-from survey.console.guards import console_guard, console_user, visible
+from survey.console.guards import ConsoleAccessService, console_guard, console_user
 from survey.console.render import page
-from survey.store.models import Role, User
-from survey.store.services.audit import AuditFilter, audit_choices, audit_page
-from survey.store.services.consultations import ConsultationService
+from survey.http.deps import provide_service
+from survey.store.models import Role
+from survey.store.services.audit import AuditFilter, AuditService
 
 people_texts.install()
 
@@ -36,13 +34,22 @@ class AuditController(Controller):
     path = "/console/audit"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "audit_service": provide_service(AuditService),
+        "console_access_service": provide_service(ConsoleAccessService),
+    }
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        audit_service: NamedDependency[AuditService],
+        console_access_service: NamedDependency[ConsoleAccessService],
+    ) -> Response[str]:
         user = console_user(request)
         lang = texts.language(request)
         query = request.query_params
-        mine = visible(db_session, user, ConsultationService(db_session).list())
+        mine = console_access_service.visible_consultations(user)
         by_id = {c.id: c for c in mine}
         errors: dict[str, str] = {}
         wanted: dict[str, Any] = {}
@@ -66,11 +73,9 @@ class AuditController(Controller):
         scope = None if user.role == Role.ADMIN.value else frozenset(by_id)
         shown = AuditFilter(actor=(query.get("actor") or "")[:120], action=(query.get("action") or "")[:80],
                             consultation_id=consultation_id, consultations=scope, **wanted)  # fmt: skip
-        result = audit_page(
-            db_session, shown if not errors else AuditFilter(consultations=frozenset()), number
-        )
-        actors, actions = audit_choices(db_session)
-        names = dict(db_session.execute(select(User.id, User.username)).all()) if scope is None else {}
+        result = audit_service.page(shown if not errors else AuditFilter(consultations=frozenset()), number)
+        actors, actions = audit_service.choices()
+        names = audit_service.usernames() if scope is None else {}
         kept = [(k, v) for k, v in query.multi_items() if k not in ("page", "lang") and v]
         links = {
             "prev": f"?{urlencode([*kept, ('page', number - 1)])}" if number > 1 else "",

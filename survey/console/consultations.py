@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 import survey.console.consultation_texts  # noqa: F401  (registers the texts)
 from survey.console import texts
-from survey.console.guards import MANAGE, VIEW, console_guard, console_user, require, visible
+from survey.console.guards import MANAGE, VIEW, ConsoleAccessService, console_guard, console_user
 from survey.console.render import page, see_other
 from survey.http import staff_session
+from survey.http.deps import provide_service
+from survey.store.db import TransactionService
 from survey.store.models import Consultation
 from survey.store.services.consultations import (
     LANGUAGES,
@@ -32,7 +34,7 @@ from survey.store.services.consultations import (
     ConsultationService,
     Problem,
 )
-from survey.store.services.counted import live_counts
+from survey.store.services.counted import CountService
 from survey.web.trial_link import trial_token
 
 
@@ -69,19 +71,50 @@ def _per_language(form: Mapping[str, Any], name: str) -> dict[str, str]:
     return {lang: str(form.get(f"{name}_{lang}", "")) for lang in LANGUAGES}
 
 
+@dataclass(frozen=True)
+class Lifecycle:
+    """The services a lifecycle action uses, handed together to its worker thread."""
+
+    consultations: ConsultationService
+    access: ConsoleAccessService
+    counts: CountService
+    transaction: TransactionService
+
+
+def _lifecycle(
+    consultation_service: NamedDependency[ConsultationService],
+    console_access_service: NamedDependency[ConsoleAccessService],
+    count_service: NamedDependency[CountService],
+    transaction_service: NamedDependency[TransactionService],
+) -> Lifecycle:
+    return Lifecycle(consultation_service, console_access_service, count_service, transaction_service)
+
+
 class ConsultationsController(Controller):
     """``/console`` and ``/console/c/{slug}``: list, create, overview, open, close, schedule."""
 
     path = "/console"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "lifecycle_service": Provide(_lifecycle, sync_to_thread=False),
+        "consultation_service": provide_service(ConsultationService),
+        "console_access_service": provide_service(ConsoleAccessService),
+        "count_service": provide_service(CountService),
+        "transaction_service": provide_service(TransactionService),
+    }
 
     @get("/", sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
+    def index(
+        self,
+        request: Request[Any, Any, Any],
+        console_access_service: NamedDependency[ConsoleAccessService],
+        count_service: NamedDependency[CountService],
+    ) -> Response[str]:
         """The consultations this user may see, each with its status and live counts."""
         user = console_user(request)
-        consultations = visible(db_session, user, ConsultationService(db_session).list())
-        rows = [(c, live_counts(db_session, c.id)) for c in consultations]
+        consultations = console_access_service.visible_consultations(user)
+        rows = [(c, count_service.live(c.id)) for c in consultations]
         may_create = user.role == "admin"
         return page(request, "consultations.html", rows=rows, may_create=may_create)
 
@@ -92,16 +125,16 @@ class ConsultationsController(Controller):
 
     @post("/new")
     async def create(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self, request: Request[Any, Any, Any], consultation_service: NamedDependency[ConsultationService]
     ) -> Response[Any]:
         """Store a draft, or show the form again with every problem (422)."""
         _only_admins(request)
         form = await staff_session.checked_form(request)
         values = {k: str(v) for k, v in form.items() if k != "csrf_token"}
-        return await to_thread.run_sync(self._create, request, db_session, values)
+        return await to_thread.run_sync(self._create, request, consultation_service, values)
 
     def _create(
-        self, request: Request[Any, Any, Any], db_session: Session, values: dict[str, str]
+        self, request: Request[Any, Any, Any], consultations: ConsultationService, values: dict[str, str]
     ) -> Response[Any]:
         opens_at, bad_open = parse_moment("opens_at", values.get("opens_at", ""))
         closes_at, bad_close = parse_moment("closes_at", values.get("closes_at", ""))
@@ -116,9 +149,7 @@ class ConsultationsController(Controller):
         try:
             if problems:
                 raise ConsultationInputError(problems + draft.problems())
-            consultation = ConsultationService(db_session).create_draft(
-                draft, actor=user.username, actor_id=user.id
-            )
+            consultation = consultations.create_draft(draft, actor=user.username, actor_id=user.id)
         except ConsultationInputError as exc:
             errors = _messages(exc.problems, texts.language(request))
             return page(request, "new.html", status=422, values=values, errors=errors)
@@ -126,47 +157,61 @@ class ConsultationsController(Controller):
 
     @get("/c/{slug:str}", sync_to_thread=True)
     def overview(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        consultation_service: NamedDependency[ConsultationService],
+        console_access_service: NamedDependency[ConsoleAccessService],
+        count_service: NamedDependency[CountService],
+        slug: FromPath[str],
     ) -> Response[str]:
         """Status, dates, counts, the lifecycle buttons and the citizens' and test addresses."""
-        consultation = ConsultationService(db_session).get(slug)
-        require(db_session, console_user(request), consultation, VIEW)
-        return self._overview(request, db_session, consultation)
+        consultation = consultation_service.get(slug)
+        console_access_service.require(console_user(request), consultation, VIEW)
+        return self._overview(request, consultation_service, count_service, consultation)
 
     @post("/c/{slug:str}/open")
     async def open(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        lifecycle_service: NamedDependency[Lifecycle],
     ) -> Response[Any]:
         form = await staff_session.checked_form(request)
-        return await to_thread.run_sync(self._act, request, db_session, slug, "open", form)
+        return await to_thread.run_sync(self._act, request, lifecycle_service, slug, "open", form)
 
     @post("/c/{slug:str}/close")
     async def close(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        lifecycle_service: NamedDependency[Lifecycle],
     ) -> Response[Any]:
         form = await staff_session.checked_form(request)
-        return await to_thread.run_sync(self._act, request, db_session, slug, "close", form)
+        return await to_thread.run_sync(self._act, request, lifecycle_service, slug, "close", form)
 
     @post("/c/{slug:str}/schedule")
     async def schedule(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        slug: FromPath[str],
+        lifecycle_service: NamedDependency[Lifecycle],
     ) -> Response[Any]:
         form = await staff_session.checked_form(request)
-        return await to_thread.run_sync(self._act, request, db_session, slug, "schedule", form)
+        return await to_thread.run_sync(self._act, request, lifecycle_service, slug, "schedule", form)
 
     def _act(
         self,
         request: Request[Any, Any, Any],
-        db_session: Session,
+        lifecycle: Lifecycle,
         slug: str,
         action: str,
         form: FormMultiDict,
     ) -> Response[Any]:
         """Apply one lifecycle action (in a worker thread), or show the overview with the problems."""
-        service = ConsultationService(db_session)
+        service = lifecycle.consultations
         consultation = service.get(slug)
         user = console_user(request)
-        require(db_session, user, consultation, MANAGE)
+        lifecycle.access.require(user, consultation, MANAGE)
         actor, actor_id = user.username, user.id
         try:
             if action == "open":
@@ -183,16 +228,17 @@ class ConsultationsController(Controller):
                     consultation, opens_at=opens_at, closes_at=closes_at, actor=actor, actor_id=actor_id
                 )
         except ConsultationInputError as exc:
-            db_session.rollback()
+            lifecycle.transaction.rollback()
             consultation = service.get(slug)
             errors = _messages(exc.problems, texts.language(request))
             return self._overview(
-                request, db_session, consultation, status=422, errors=errors, form=dict(form)
+                request, service, lifecycle.counts, consultation, status=422, errors=errors, form=dict(form)
             )
         done = {"open": "opened", "close": "closed_notice", "schedule": "scheduled"}[action]
         return see_other(f"/console/c/{slug}?done={done}")
 
-    def _overview(self, request: Request[Any, Any, Any], db_session: Session, consultation: Consultation,
+    def _overview(self, request: Request[Any, Any, Any], consultations: ConsultationService, counts: CountService,
+                  consultation: Consultation,
                   *, status: int = 200, errors: dict[str, str] | None = None,
                   form: dict[str, Any] | None = None) -> Response[str]:  # fmt: skip
         base = str(request.base_url).rstrip("/")
@@ -203,8 +249,8 @@ class ConsultationsController(Controller):
         }  # fmt: skip
         return page(
             request, "consultation.html", status=status, consultation=consultation,
-            counts=live_counts(db_session, consultation.id),
-            has_questionnaire=bool(ConsultationService(db_session).versions(consultation)),
+            counts=counts.live(consultation.id),
+            has_questionnaire=bool(consultations.versions(consultation)),
             citizen_url=f"{base}/c/{consultation.slug}",
             test_url=f"{base}/c/{consultation.slug}?test={trial_token(secret, consultation.slug)}",
             done=done if done in ("created", "opened", "closed_notice", "scheduled") else "",

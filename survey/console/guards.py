@@ -118,3 +118,34 @@ def safe_next(value: str | None) -> str:
     if parts.scheme or parts.netloc or not inside or any(s in (".", "..") for s in segments):
         return HOME
     return HOME if parts.path.startswith(LOGIN) else value
+
+
+class ConsoleAccessService:
+    """The checks above on the request's session, for handlers that never hold the session themselves.
+
+    Handlers of the console receive it as ``console_access_service``; a store read happens in each
+    method, so async handlers await them through a worker thread.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def may(self, user: User, consultation_id: int | None, right: str) -> bool:
+        """See :func:`may`."""
+        return may(self._session, user, consultation_id, right)
+
+    def require(self, user: User, consultation: Consultation, right: str = MANAGE) -> None:
+        """See :func:`require`."""
+        require(self._session, user, consultation, right)
+
+    def consultation_for(self, user: User, slug: str, right: str = MANAGE) -> Consultation:
+        """See :func:`consultation_for`."""
+        return consultation_for(self._session, user, slug, right)
+
+    def visible(self, user: User, consultations: list[Consultation]) -> list[Consultation]:
+        """See :func:`visible`."""
+        return visible(self._session, user, consultations)
+
+    def visible_consultations(self, user: User) -> list[Consultation]:
+        """Every consultation ``user`` may see, oldest first."""
+        return visible(self._session, user, ConsultationService(self._session).list())

@@ -1,9 +1,10 @@
 """What the console's people and quota pages need from the field app, as a port.
 
-Why a port: assignments, device revocation and quotas live in ``field_app``, which builds on
-``survey``; ``survey`` may know it only where the product is assembled (``survey/app.py``). The app
-puts an implementation (``field_app.console_ops.FieldConsoleOps``) in its state; the console pages
-call it through this protocol, so the rule and the audit stay the field app's own.
+Why a port: the field rules (only interviewers are assigned; quotas are read after the adaptive
+plan re-planned them) live in ``field_app``, which builds on ``survey``; ``survey`` may know it only
+where the product is assembled (``survey/app.py``). The app puts an implementation
+(``field_app.console_ops.FieldConsoleOps``) in its state; the console pages call it through this
+protocol, so the rules stay the field app's own (the writes themselves are store services).
 """
 
 from __future__ import annotations

@@ -14,19 +14,15 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 from survey.console import people_texts, texts
+from survey.console.people_service import PeopleService
 from survey.console.problem_texts import problem
 from survey.console.render import page
+from survey.http.deps import provide_service
 from survey.http.staff_session import checked_form, sessions_of
 from survey.store.errors import StoreError
-from survey.store.services.password_reset import (
-    RESET_PATH,
-    ResetLinkError,
-    redeem_reset_link,
-    reset_link_user,
-)
+from survey.store.services.password_reset import RESET_PATH, ResetLinkError
 
 people_texts.install()
 
@@ -36,34 +32,41 @@ class ResetController(Controller):
 
     path = RESET_PATH
     include_in_schema = False
+    dependencies = {"people_service": provide_service(PeopleService)}  # noqa: RUF012
 
     @get("/{token:str}", sync_to_thread=True)
     def form(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        people_service: NamedDependency[PeopleService],
+        token: FromPath[str],
     ) -> Response[str]:
         lang = texts.language(request)
         try:
-            user = reset_link_user(db_session, token, secret=request.app.state.settings.secret_key)
+            user = people_service.reset_link_user(token, secret=request.app.state.settings.secret_key)
         except ResetLinkError:
             return page(request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang))
         return page(request, "people_reset.html", username=user.username, token=token)
 
     @post("/{token:str}", status_code=200)
     async def set_password(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], token: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        people_service: NamedDependency[PeopleService],
+        token: FromPath[str],
     ) -> Response[str]:
         form = await checked_form(request)
-        return await to_thread.run_sync(self._set_password, request, db_session, token, form)
+        return await to_thread.run_sync(self._set_password, request, people_service, token, form)
 
     def _set_password(
-        self, request: Request[Any, Any, Any], db: Session, token: str, form: FormMultiDict
+        self, request: Request[Any, Any, Any], people: PeopleService, token: str, form: FormMultiDict
     ) -> Response[str]:
         """Check the link and the two passwords, then store the new one and end every session (in a thread)."""
         lang = texts.language(request)
         password, again = form.get("password"), form.get("again")
         secret = request.app.state.settings.secret_key
         try:
-            user = reset_link_user(db, token, secret=secret)
+            user = people.reset_link_user(token, secret=secret)
         except ResetLinkError:
             return page(request, "people_reset.html", status=400, invalid=texts.text("p_link_invalid", lang))
         if not isinstance(password, str) or len(password) < 8:
@@ -72,10 +75,10 @@ class ResetController(Controller):
             error = texts.text("p_err_again", lang)
         else:
             try:
-                redeem_reset_link(db, token, password, secret=secret)
-                sessions_of(request).end_all(db, user.id)
+                people.redeem_reset_link(token, password, secret=secret)
+                people.end_sessions(sessions_of(request), user.id)
             except StoreError as exc:
-                db.rollback()
+                people.rollback()
                 error = problem(str(exc), lang)
             else:
                 return page(request, "people_reset.html", done=True)

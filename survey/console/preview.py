@@ -24,14 +24,14 @@ from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy.orm import Session
 
 from survey.console import consultation_texts, preview_texts  # noqa: F401  (register their texts)
 from survey.console import texts as console_texts
-from survey.console.guards import VIEW, console_guard, console_user, require
+from survey.console.guards import VIEW, ConsoleAccessService, console_guard, console_user
 from survey.console.render import NO_STORE, page
 from survey.http import staff_session
-from survey.questionnaire.messages import message
+from survey.http.deps import provide_service
+from survey.questionnaire.messages import message, tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.store.models import Consultation, QuestionnaireVersion
@@ -44,11 +44,10 @@ TABLET_WORDS = ("paused", "paused_title", "finished", "finished_title", "resume"
 
 
 def _version(
-    session: Session, request: Request, slug: str, number: int
+    service: ConsultationService, access: ConsoleAccessService, request: Request, slug: str, number: int
 ) -> tuple[Consultation, QuestionnaireVersion]:
-    service = ConsultationService(session)
     consultation = service.get(slug)
-    require(session, console_user(request), consultation, VIEW)
+    access.require(console_user(request), consultation, VIEW)
     for version in service.versions(consultation):
         if version.number == number:
             return consultation, version
@@ -88,24 +87,30 @@ class PreviewController(Controller):
     path = "/console/c/{slug:str}/preview/{number:int}"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "consultation_service": provide_service(ConsultationService),
+        "console_access_service": provide_service(ConsoleAccessService),
+    }
 
     @get("/", sync_to_thread=True)
     def first(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        self, request: Request, consultation_service: NamedDependency[ConsultationService],
+        console_access_service: NamedDependency[ConsoleAccessService], slug: FromPath[str], number: FromPath[int],
         lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Redirect:  # fmt: skip
         """The version's first page (checked first: another's consultation is not found here either)."""
-        _version(db_session, request, slug, number)
+        _version(consultation_service, console_access_service, request, slug, number)
         query = urlencode({"lang": lang or "", "easy": easy or "0"})
         return Redirect(f"/console/c/{slug}/preview/{number}/p/1?{query}", status_code=303)
 
     @get("/tablet", sync_to_thread=True)
     def tablet(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        self, request: Request, consultation_service: NamedDependency[ConsultationService],
+        console_access_service: NamedDependency[ConsoleAccessService], slug: FromPath[str], number: FromPath[int],
         lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Response[str]:  # fmt: skip
         """The version as the tablet's interview screen draws it, in the respondent's language."""
-        _consultation, version = _version(db_session, request, slug, number)
+        _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
         visitor = _visitor(request, lang, easy)
         language = console_texts.text(f"lang_{visitor.lang}", visitor.lang)
         easy_read = ", " + console_texts.text("easy_read", visitor.lang) if visitor.easy else ""
@@ -114,17 +119,18 @@ class PreviewController(Controller):
         )
         data = {
             "slug": slug, "version_id": version.id, "language": visitor.lang, "easy": visitor.easy,
-            "questionnaire": version.content,
+            "questionnaire": tablet_questionnaire(version.content),
             "texts": {key: console_texts.text(f"tablet_preview_{key}", visitor.lang) for key in TABLET_WORDS},
         }  # fmt: skip
         return page(request, "preview_tablet.html", heading=heading, slug=slug, data=data)
 
     @get("/p/{page:int}", sync_to_thread=True)
     def show(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        self, request: Request, consultation_service: NamedDependency[ConsultationService],
+        console_access_service: NamedDependency[ConsoleAccessService], slug: FromPath[str], number: FromPath[int],
         page: FromPath[int], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template:  # fmt: skip
-        _consultation, version = _version(db_session, request, slug, number)
+        _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
         questionnaire = load_questionnaire(version)
         if not 1 <= page <= len(questionnaire.pages):
             raise NotFoundException(f"version {number} has no page {page}")
@@ -133,11 +139,12 @@ class PreviewController(Controller):
 
     @post("/p/{page:int}", sync_to_thread=True)
     def answer(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], number: FromPath[int],
+        self, request: Request, consultation_service: NamedDependency[ConsultationService],
+        console_access_service: NamedDependency[ConsoleAccessService], slug: FromPath[str], number: FromPath[int],
         page: FromPath[int], data: FormData,
     ) -> Template | Redirect:  # fmt: skip
         """Check the page's answers as the real page would, store nothing, move on."""
-        _consultation, version = _version(db_session, request, slug, number)
+        _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
         if not staff_session.csrf_ok(request, FormMultiDict(data)):
             raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
         questionnaire = load_questionnaire(version)

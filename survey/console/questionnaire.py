@@ -9,26 +9,44 @@ limit when the file itself is above it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 import survey.console.consultation_texts  # noqa: F401  (registers the texts)
 from survey.console import texts
-from survey.console.guards import MANAGE, VIEW, console_guard, console_user, require
+from survey.console.guards import MANAGE, VIEW, ConsoleAccessService, console_guard, console_user
 from survey.console.render import page, see_other
 from survey.http import staff_session
+from survey.http.deps import provide_service
 from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService
-from survey.store.services.counted import counted_by_version
+from survey.store.services.counted import CountService
 from survey.store.services.form_check import MAX_FORM_BYTES, FormReport, check_upload
 
 BODY_LIMIT = MAX_FORM_BYTES + 64 * 1024  # the file plus the form's other fields and multipart framing
+
+
+@dataclass(frozen=True)
+class Versions:
+    """What the questionnaire section uses, handed together to a worker thread."""
+
+    consultations: ConsultationService
+    access: ConsoleAccessService
+    counts: CountService
+
+
+def _versions(
+    consultation_service: NamedDependency[ConsultationService],
+    console_access_service: NamedDependency[ConsoleAccessService],
+    count_service: NamedDependency[CountService],
+) -> Versions:
+    return Versions(consultation_service, console_access_service, count_service)
 
 
 class QuestionnaireController(Controller):
@@ -37,21 +55,33 @@ class QuestionnaireController(Controller):
     path = "/console/c/{slug:str}/questionnaire"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "versions_service": Provide(_versions, sync_to_thread=False),
+        "consultation_service": provide_service(ConsultationService),
+        "console_access_service": provide_service(ConsoleAccessService),
+        "count_service": provide_service(CountService),
+    }
 
     @get("/", sync_to_thread=True)
     def show(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        versions_service: NamedDependency[Versions],
+        slug: FromPath[str],
     ) -> Response[str]:
-        consultation = ConsultationService(db_session).get(slug)
-        require(db_session, console_user(request), consultation, VIEW)
+        consultation = versions_service.consultations.get(slug)
+        versions_service.access.require(console_user(request), consultation, VIEW)
         imported = request.query_params.get("imported", "")
         identical = request.query_params.get("identical", "")
-        return _page(request, db_session, consultation, imported=imported if imported.isdigit() else "",
+        return _page(request, versions_service, consultation, imported=imported if imported.isdigit() else "",
                      identical=identical if identical.isdigit() else "")  # fmt: skip
 
     @post("/", request_max_body_size=BODY_LIMIT)
     async def upload(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        versions_service: NamedDependency[Versions],
+        slug: FromPath[str],
     ) -> Response[Any]:
         """Check the uploaded form; with ``_action=import`` and no problem, store it as a new version."""
         form = await staff_session.checked_form(request)
@@ -61,22 +91,24 @@ class QuestionnaireController(Controller):
             name = upload.filename
             data = await upload.read(MAX_FORM_BYTES + 1)
         wants_import = form.get("_action") == "import"
-        return await to_thread.run_sync(self._handle, request, db_session, slug, name, data, wants_import)
+        return await to_thread.run_sync(
+            self._handle, request, versions_service, slug, name, data, wants_import
+        )
 
-    def _handle(self, request: Request[Any, Any, Any], db_session: Session, slug: str, name: str, data: bytes,
+    def _handle(self, request: Request[Any, Any, Any], versions: Versions, slug: str, name: str, data: bytes,
                 wants_import: bool) -> Response[Any]:  # fmt: skip
-        service = ConsultationService(db_session)
+        service = versions.consultations
         consultation = service.get(slug)
         user = console_user(request)
-        require(db_session, user, consultation, MANAGE)
+        versions.access.require(user, consultation, MANAGE)
         if not name:
-            return _page(request, db_session, consultation, status=400, no_file=True)
+            return _page(request, versions, consultation, status=400, no_file=True)
         report = check_upload(name, data)
         if not report.ok:
             too_large = len(data) > MAX_FORM_BYTES
-            return _page(request, db_session, consultation, status=413 if too_large else 422, report=report)
+            return _page(request, versions, consultation, status=413 if too_large else 422, report=report)
         if not wants_import:
-            return _page(request, db_session, consultation, report=report)
+            return _page(request, versions, consultation, report=report)
         assert report.result is not None
         stored = service.add_version(consultation, report.result.questionnaire, source_name=report.name,
                                      actor=user.username)  # fmt: skip
@@ -84,10 +116,10 @@ class QuestionnaireController(Controller):
         return see_other(f"/console/c/{slug}/questionnaire?{outcome}={stored.version.number}")
 
 
-def _page(request: Request[Any, Any, Any], db_session: Session, consultation: Consultation, *, status: int = 200,
+def _page(request: Request[Any, Any, Any], services: Versions, consultation: Consultation, *, status: int = 200,
           report: FormReport | None = None, **context: Any) -> Response[str]:  # fmt: skip
-    versions = ConsultationService(db_session).versions(consultation)
-    counts = counted_by_version(db_session, consultation.id)
+    versions = services.consultations.versions(consultation)
+    counts = services.counts.by_version(consultation.id)
     summary = ""
     if report is not None and report.ok and report.result is not None:
         q = report.result.questionnaire

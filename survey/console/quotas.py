@@ -13,40 +13,25 @@ from typing import Any
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 from litestar.response import Redirect
-from sqlalchemy.orm import Session
 
 from survey.console import people_texts, quotas_text, texts
 from survey.console.guards import MANAGE, VIEW, console_guard, console_user
-from survey.console.people_common import consultation_for, field_text
-from survey.console.people_field import QuotaLine, field_ops
+from survey.console.people_common import field_text
+from survey.console.people_field import QuotaLine
+from survey.console.quota_service import QuotaEditorService, provide_quota_editor
 from survey.console.quotas_text import quota_problem
 from survey.console.render import page, see_other
 from survey.http.staff_session import checked_form
-from survey.questionnaire.model import QuestionType
-from survey.store.errors import NotFoundError, StoreError
+from survey.store.errors import StoreError
 from survey.store.models import Consultation
-from survey.store.services.consultations import ConsultationService, load_questionnaire
 
 people_texts.install()
 quotas_text.install()
 BLANK_ROWS = 3
 MAX_ROWS = 2_000
-
-
-def _choices(db: Session, consultation: Consultation) -> list[tuple[str, list[str]]]:
-    """The single-choice questions of the current form and their choice names: what a cell may use."""
-    try:
-        questionnaire = load_questionnaire(ConsultationService(db).current_version(consultation))
-    except NotFoundError:
-        return []
-    return [
-        (q.name, [c.name for c in questionnaire.choices_for(q)])
-        for q in questionnaire.questions
-        if q.type is QuestionType.SELECT_ONE
-    ]
 
 
 class QuotasController(Controller):
@@ -55,45 +40,51 @@ class QuotasController(Controller):
     path = "/console/c/{slug:str}/quotas"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {"quota_editor_service": Provide(provide_quota_editor, sync_to_thread=False)}  # noqa: RUF012
 
-    def _page(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation, *,
+    def _page(self, request: Request[Any, Any, Any], editor: QuotaEditorService, consultation: Consultation, *,
               status: int = 200, lines: list[QuotaLine] | None = None, errors: list[str] | None = None,
               ) -> Response[str]:  # fmt: skip
         lang = texts.language(request)
-        shown = lines if lines is not None else field_ops(request).quotas(db, consultation, lang)
+        shown = lines if lines is not None else editor.lines(consultation, lang)
         return page(request, "quotas.html", status=status, consultation=consultation, lines=shown,
-                    blank=BLANK_ROWS, choices=_choices(db, consultation), errors=errors or [])  # fmt: skip
+                    blank=BLANK_ROWS, choices=editor.choices(consultation), errors=errors or [])  # fmt: skip
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        quota_editor_service: NamedDependency[QuotaEditorService],
+        slug: FromPath[str],
     ) -> Response[str]:
-        consultation = consultation_for(db_session, console_user(request), slug, VIEW)
-        return self._page(request, db_session, consultation)
+        consultation = quota_editor_service.consultation_for(console_user(request), slug, VIEW)
+        return self._page(request, quota_editor_service, consultation)
 
     @post("/", status_code=200)
     async def save(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        quota_editor_service: NamedDependency[QuotaEditorService],
+        slug: FromPath[str],
     ) -> Response[str] | Redirect:
         form = await checked_form(request)
-        return await to_thread.run_sync(self._save, request, db_session, slug, form)
+        return await to_thread.run_sync(self._save, request, quota_editor_service, slug, form)
 
     def _save(
-        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+        self, request: Request[Any, Any, Any], editor: QuotaEditorService, slug: str, form: FormMultiDict
     ) -> Response[str] | Redirect:
         """Replace the quotas (in a worker thread); every problem found re-draws the editor with a 400."""
         user = console_user(request)
         lang = texts.language(request)
         lines, errors = _posted_lines(form, lang)
-        consultation = consultation_for(db, user, slug, MANAGE)
+        consultation = editor.consultation_for(user, slug, MANAGE)
         if not errors:
             try:
-                field_ops(request).set_quotas(db, consultation, lines, actor=user.username)
+                editor.replace(consultation, lines, actor=user.username)
             except StoreError as exc:
-                db.rollback()
                 errors.extend(quota_problem(p, lang) for p in str(exc).split("; "))
         if errors:
-            return self._page(request, db, consultation, status=400, lines=lines, errors=errors)
+            return self._page(request, editor, consultation, status=400, lines=lines, errors=errors)
         return see_other(f"/console/c/{slug}/quotas")
 
 

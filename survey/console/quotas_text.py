@@ -1,7 +1,7 @@
 """The field app's quota problems in the reader's language.
 
-``field_app.planning.set_quotas`` lists every problem as an English sentence naming its cell (the
-API and the CLI print them as they are); the console page rebuilds each known sentence in French,
+``survey.store.services.field_quotas.set_quotas`` lists every problem as an English sentence naming
+its cell (the API and the CLI print them as they are); the console page rebuilds each known sentence in French,
 Dutch or English from the parts the sentence names, and shows any other one unchanged.
 """
 

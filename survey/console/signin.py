@@ -12,13 +12,14 @@ from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.response import Redirect
-from sqlalchemy.orm import Session
 
 from survey.console import texts
-from survey.console.guards import HOME, LOGIN, VIEW, may, safe_next
+from survey.console.guards import HOME, LOGIN, VIEW, ConsoleAccessService, safe_next
 from survey.console.render import NO_STORE, page
 from survey.http import staff_session
-from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
+from survey.http.deps import provide_service
+from survey.http.login_throttle import TooManyAttempts
+from survey.http.staff_door import StaffDoorService
 from survey.store.errors import AuthError
 
 LIMITER_KEY = "console_login_limiter"
@@ -35,6 +36,10 @@ class SignInController(Controller):
 
     path = HOME
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "staff_door_service": provide_service(StaffDoorService),
+        "console_access_service": provide_service(ConsoleAccessService),
+    }
 
     @get("/login")
     async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
@@ -42,7 +47,10 @@ class SignInController(Controller):
 
     @post("/login")
     async def login(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self,
+        request: Request[Any, Any, Any],
+        staff_door_service: NamedDependency[StaffDoorService],
+        console_access_service: NamedDependency[ConsoleAccessService],
     ) -> Response[str] | Redirect:
         lang = texts.language(request)
         form = await staff_session.read_form(request)
@@ -51,7 +59,7 @@ class SignInController(Controller):
         if not staff_session.csrf_ok(request, form):
             return _form(request, status=403, error=texts.text("form_expired", lang), **again)
         try:
-            user = await throttled_sign_in(request, LIMITER_KEY, db_session, username, password)
+            user = await staff_door_service.sign_in(request, LIMITER_KEY, username, password)
         except TooManyAttempts as exc:
             response = _form(
                 request, status=429, error=texts.text("too_many", lang, minutes=exc.minutes), **again
@@ -60,15 +68,17 @@ class SignInController(Controller):
             return response
         except AuthError:
             return _form(request, status=401, error=texts.text("bad_login", lang), **again)
-        if not await to_thread.run_sync(may, db_session, user, None, VIEW):
+        if not await to_thread.run_sync(console_access_service.may, user, None, VIEW):
             return _form(
                 request, status=403, error=texts.text("no_access", lang, name=user.username), **again
             )
         redirect = Redirect(safe_next(again["next_url"]), status_code=303, headers=NO_STORE)
-        redirect.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
+        redirect.set_cookie(await staff_door_service.start(request, user))
         return redirect
 
     @post("/logout")
-    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+    async def logout(
+        self, request: Request[Any, Any, Any], staff_door_service: NamedDependency[StaffDoorService]
+    ) -> Redirect:
         """The session ends on the server: a copy of the cookie opens nothing afterwards."""
-        return await staff_session.sign_out(request, db_session, LOGIN, NO_STORE)
+        return await staff_door_service.sign_out(request, LOGIN, NO_STORE)

@@ -14,28 +14,28 @@ import hashlib
 import hmac
 import json
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from anyio import to_thread
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import FormMultiDict, UploadFile
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import HTTPException
 from litestar.params import FromPath
 from litestar.response import Redirect
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from survey.analyst.workbench_text import target_problem
 from survey.console import people_texts, targets_text, texts
-from survey.console.guards import MANAGE, VIEW, console_guard, console_user
-from survey.console.people_common import consultation_for, field_text
+from survey.console.guards import MANAGE, VIEW, ConsoleAccessService, console_guard, console_user
+from survey.console.people_common import field_text
 from survey.console.render import page, see_other
 from survey.console.targets_text import population_problem
+from survey.http.deps import provide_service
 from survey.http.staff_session import checked_form, csrf_ok, read_form
 from survey.store.errors import NotFoundError, TargetsInvalidError
-from survey.store.models import Consultation, Target, TargetSet
+from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.population_targets import PopulationError, margin_names, margins_of, target_rows
 from survey.store.services.targets import TargetRow, TargetService
@@ -65,15 +65,21 @@ def _unpack(secret: str, payload: str, signature: str) -> dict[str, Any] | None:
     return data
 
 
-def _sets(db: Session, consultation: Consultation) -> list[tuple[TargetSet, int]]:
-    rows = db.execute(
-        select(TargetSet, func.count(Target.id))
-        .outerjoin(Target, Target.target_set_id == TargetSet.id)
-        .where(TargetSet.consultation_id == consultation.id)
-        .group_by(TargetSet.id)
-        .order_by(TargetSet.version.desc())
-    ).all()
-    return [(s, int(n)) for s, n in rows]
+@dataclass(frozen=True)
+class Desk:
+    """What the target pages use, handed together to a worker thread."""
+
+    access: ConsoleAccessService
+    consultations: ConsultationService
+    targets: TargetService
+
+
+def _desk(
+    console_access_service: NamedDependency[ConsoleAccessService],
+    consultation_service: NamedDependency[ConsultationService],
+    target_service: NamedDependency[TargetService],
+) -> Desk:
+    return Desk(console_access_service, consultation_service, target_service)
 
 
 class TargetsController(Controller):
@@ -82,37 +88,40 @@ class TargetsController(Controller):
     path = "/console/c/{slug:str}/targets"
     guards = [console_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {  # noqa: RUF012
+        "target_desk_service": Provide(_desk, sync_to_thread=False),
+        "console_access_service": provide_service(ConsoleAccessService),
+        "consultation_service": provide_service(ConsultationService),
+        "target_service": provide_service(TargetService),
+    }
 
-    def _page(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation, *,
+    def _page(self, request: Request[Any, Any, Any], desk: Desk, consultation: Consultation, *,
               status: int = 200, **context: Any) -> Response[str]:  # fmt: skip
         context.setdefault("errors", {})
         context.setdefault("values", {})
         return page(request, "targets.html", status=status, consultation=consultation,
-                    sets=_sets(db, consultation), max_mb=MAX_UPLOAD // (1024 * 1024), **context)  # fmt: skip
+                    sets=desk.targets.sets_with_sizes(consultation), max_mb=MAX_UPLOAD // (1024 * 1024), **context)  # fmt: skip
 
     @get("/", sync_to_thread=True)
     def index(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self, request: Request[Any, Any, Any], target_desk_service: NamedDependency[Desk], slug: FromPath[str]
     ) -> Response[str]:
-        consultation = consultation_for(db_session, console_user(request), slug, VIEW)
+        desk = target_desk_service
+        consultation = desk.access.consultation_for(console_user(request), slug, VIEW)
         shown = request.query_params.get("version")
         rows: list[TargetRow] = []
         chosen = None
         if shown and shown.isdigit():
-            chosen = db_session.scalar(
-                select(TargetSet).where(
-                    TargetSet.consultation_id == consultation.id, TargetSet.version == int(shown)
-                )
-            )
-            rows = TargetService(db_session).rows(chosen) if chosen else []
-        return self._page(request, db_session, consultation, chosen=chosen, chosen_rows=rows)
+            chosen = desk.targets.find_version(consultation, int(shown))
+            rows = desk.targets.rows(chosen) if chosen else []
+        return self._page(request, desk, consultation, chosen=chosen, chosen_rows=rows)
 
     @post("/derive", status_code=200, request_max_body_size=MAX_UPLOAD + 64 * 1024)
     async def derive(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self, request: Request[Any, Any, Any], target_desk_service: NamedDependency[Desk], slug: FromPath[str]
     ) -> Response[str]:
         consultation = await to_thread.run_sync(
-            consultation_for, db_session, console_user(request), slug, MANAGE
+            target_desk_service.access.consultation_for, console_user(request), slug, MANAGE
         )
         try:
             form: FormMultiDict | None = await read_form(request)
@@ -124,9 +133,11 @@ class TargetsController(Controller):
             await checked_form(request)  # raises the ordinary 403
         upload = form.get("table") if form is not None else None
         content = await upload.read() if isinstance(upload, UploadFile) else b""
-        return await to_thread.run_sync(self._derive, request, db_session, consultation, form, content)
+        return await to_thread.run_sync(
+            self._derive, request, target_desk_service, consultation, form, content
+        )
 
-    def _derive(self, request: Request[Any, Any, Any], db: Session, consultation: Consultation,
+    def _derive(self, request: Request[Any, Any, Any], desk: Desk, consultation: Consultation,
                 form: FormMultiDict | None, content: bytes) -> Response[str]:  # fmt: skip
         """Margins of the uploaded table, shown for checking with the signed payload (in a worker thread).
 
@@ -135,7 +146,7 @@ class TargetsController(Controller):
         lang = texts.language(request)
         too_big = {"table": texts.text("t_err_size", lang, mb=MAX_UPLOAD // (1024 * 1024))}
         if form is None:
-            return self._page(request, db, consultation, status=413, errors=too_big)
+            return self._page(request, desk, consultation, status=413, errors=too_big)
         values = {k: field_text(form.get(k), 500) for k in ("variables", "label", "source")}
         upload = form.get("table")
         errors: dict[str, str] = {}
@@ -146,9 +157,9 @@ class TargetsController(Controller):
         if not margin_names(values["variables"]):
             errors["variables"] = texts.text("t_err_variables", lang)
         if errors or not isinstance(upload, UploadFile):
-            return self._page(request, db, consultation, status=400, errors=errors, values=values)
+            return self._page(request, desk, consultation, status=400, errors=errors, values=values)
         if len(content) > MAX_UPLOAD:
-            return self._page(request, db, consultation, status=413, values=values, errors=too_big)
+            return self._page(request, desk, consultation, status=413, values=values, errors=too_big)
         name = Path(upload.filename).name
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / f"table{Path(name).suffix.lower()}"
@@ -156,50 +167,50 @@ class TargetsController(Controller):
             try:
                 shares, total = margins_of(path, margin_names(values["variables"]), shown=name)
             except PopulationError as exc:
-                return self._page(request, db, consultation, status=400, values=values,
+                return self._page(request, desk, consultation, status=400, values=values,
                                   errors={"table": population_problem(str(exc), lang)})  # fmt: skip
         rows = [(r.variable, r.category, r.share) for r in target_rows(shares)]
         source = values["source"] or texts.text("t_default_source", lang, name=name)
         payload, signature = _pack(request.app.state.settings.secret_key,
                                    {"rows": rows, "population": total, "source": source, "label": values["label"]})  # fmt: skip
-        return self._page(request, db, consultation, values=values, preview=rows, population=total,
+        return self._page(request, desk, consultation, values=values, preview=rows, population=total,
                           source=source, payload=payload, signature=signature)  # fmt: skip
 
     @post("/save", status_code=200)
     async def save(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self, request: Request[Any, Any, Any], target_desk_service: NamedDependency[Desk], slug: FromPath[str]
     ) -> Response[str] | Redirect:
         form = await checked_form(request)
-        return await to_thread.run_sync(self._save, request, db_session, slug, form)
+        return await to_thread.run_sync(self._save, request, target_desk_service, slug, form)
 
     def _save(
-        self, request: Request[Any, Any, Any], db: Session, slug: str, form: FormMultiDict
+        self, request: Request[Any, Any, Any], desk: Desk, slug: str, form: FormMultiDict
     ) -> Response[str] | Redirect:
         """Store the signed margins as the next target set (in a worker thread), or say why not (400)."""
         user = console_user(request)
         lang = texts.language(request)
         secret = request.app.state.settings.secret_key
         data = _unpack(secret, field_text(form.get("payload"), 10**7), field_text(form.get("signature"), 100))
-        consultation = consultation_for(db, user, slug, MANAGE)
+        consultation = desk.access.consultation_for(user, slug, MANAGE)
         if data is None:
-            return self._page(request, db, consultation, status=400,
+            return self._page(request, desk, consultation, status=400,
                               errors={"save": texts.text("t_err_payload", lang)})  # fmt: skip
         try:
-            questionnaire = load_questionnaire(ConsultationService(db).current_version(consultation))
+            questionnaire = load_questionnaire(desk.consultations.current_version(consultation))
             rows = [
                 TargetRow(str(v), str(c), float(s), line=i + 2) for i, (v, c, s) in enumerate(data["rows"])
             ]
-            stored = TargetService(db).add(
+            stored = desk.targets.add(
                 consultation, rows, questionnaire, actor=user.username, label=str(data["label"]),
                 source=str(data["source"]), population=float(data["population"]),
             )  # fmt: skip
         except NotFoundError:
-            db.rollback()
-            return self._page(request, db, consultation, status=400,
+            desk.targets.rollback()
+            return self._page(request, desk, consultation, status=400,
                               errors={"save": texts.text("t_err_no_form", lang)})  # fmt: skip
         except TargetsInvalidError as exc:
-            db.rollback()
-            return self._page(request, db, consultation, status=400,
+            desk.targets.rollback()
+            return self._page(request, desk, consultation, status=400,
                               problems=[target_problem(p, lang) for p in exc.problems],
                               errors={"save": texts.text("t_err_invalid", lang)})  # fmt: skip
         return see_other(f"/console/c/{slug}/targets?version={stored.version}")

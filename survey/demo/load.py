@@ -22,8 +22,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.adaptive import switch_on
-from field_app.api import assign
-from field_app.planning import set_quotas
 from field_app.schemas import ManifestEntry, QuotaCell
 from field_app.sync import record_manifest
 from survey.demo.form import FORM_XLSX
@@ -33,6 +31,8 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Device, FieldAdaptivePlan, Mode, Response, Role, TargetSet, User
 from survey.store.services.consultations import ConsultationService, load_questionnaire
+from survey.store.services.field_assignments import assign
+from survey.store.services.field_quotas import set_quotas
 from survey.store.services.grants import grant
 from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.targets import TargetRow, TargetService

@@ -65,3 +65,18 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One unit of work: commit on success, roll back on any error."""
     with factory() as session, session.begin():
         yield session
+
+
+class TransactionService:
+    """The request's transaction, for a handler that must undo a refused write.
+
+    A console form that a service refused half-way is drawn again from the store as it was: the
+    handler rolls back through this instead of holding the session itself.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def rollback(self) -> None:
+        """Forget every change of this request so far; the next read starts a new transaction."""
+        self._session.rollback()

@@ -8,7 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -40,3 +40,16 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at, or None for an empty database."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def reachable_revision(engine: Engine) -> tuple[bool, str | None]:
+    """Whether the database answers a query, and the revision it is at (health checks ask both).
+
+    Any failure reads as unreachable: a health check reports it rather than raising.
+    """
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+        return True, current_revision(engine)
+    except Exception:
+        return False, None

@@ -6,8 +6,8 @@ from litestar import Controller, Request, get
 from litestar.di import NamedDependency
 from litestar.params import FromQuery
 from litestar.response import Template
-from sqlalchemy.orm import Session
 
+from survey.http.deps import provide_service
 from survey.http.i18n import SUPPORTED, negotiate, text
 from survey.store.services.consultations import ConsultationService
 
@@ -17,13 +17,17 @@ class HomeController(Controller):
 
     path = "/"
     include_in_schema = False
+    dependencies = {"consultation_service": provide_service(ConsultationService)}  # noqa: RUF012
 
     @get(sync_to_thread=True)
     def home(
-        self, request: Request, db_session: NamedDependency[Session], lang: FromQuery[str | None] = None
+        self,
+        request: Request,
+        consultation_service: NamedDependency[ConsultationService],
+        lang: FromQuery[str | None] = None,
     ) -> Template:
         language = negotiate(request.headers.get("accept-language"), lang)
-        consultations = [c for c in ConsultationService(db_session).list() if c.status == "open"]
+        consultations = [c for c in consultation_service.list() if c.status == "open"]
         return Template(
             template_name="home.html",
             context={

@@ -16,6 +16,7 @@ from typing import Any
 from survey.questionnaire.expressions import Value, parse, to_string
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Page, Question, Questionnaire, QuestionType
+from survey.questionnaire.routing import question_on
 from survey.questionnaire.validation import FieldError
 
 SECONDS_PER_QUESTION = 15
@@ -30,26 +31,6 @@ def fill_in(text: str, answers: Mapping[str, Any]) -> str:
     if "${" not in text:
         return text
     return _REFERENCE.sub(lambda m: to_string(answers.get(m.group(1))), text)
-
-
-def _true(source: str | None, answers: Mapping[str, Any]) -> bool:
-    return source is None or not source.strip() or parse(source).is_true(answers)
-
-
-def question_on(question: Question, answers: Mapping[str, Any]) -> bool:
-    return _true(question.relevant, answers)
-
-
-def page_on(page: Page, answers: Mapping[str, Any]) -> bool:
-    """A page is shown when its own condition holds and at least one question on it is relevant."""
-    return _true(page.relevant, answers) and any(
-        q.type.is_shown and question_on(q, answers) for q in page.questions
-    )
-
-
-def visible_pages(questionnaire: Questionnaire, answers: Mapping[str, Any]) -> list[int]:
-    """Indexes (0-based) of the pages a respondent with these answers goes through."""
-    return [i for i, page in enumerate(questionnaire.pages) if page_on(page, answers)]
 
 
 def minutes_needed(questionnaire: Questionnaire) -> int:

@@ -17,30 +17,19 @@ from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
-from sqlalchemy.orm import Session
 
 from survey.http import csrf, ratelimit
+from survey.http.deps import provide_service
 from survey.http.i18n import SUPPORTED, negotiate, text
 from survey.http.qr import qr_svg
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Questionnaire
-from survey.questionnaire.validation import FieldError, validate
+from survey.questionnaire.routing import visible_pages
+from survey.questionnaire.validation import FieldError
 from survey.settings import Settings
-from survey.store.errors import InvitationError, NotFoundError
-from survey.store.models import Consultation, QuestionnaireVersion, Response, ResponseStatus
-from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.store.services.invitations import InvitationService
-from survey.store.services.published import has_published
-from survey.web.pages import (
-    answers_json,
-    form_values,
-    live_plan,
-    minutes_needed,
-    question_on,
-    question_views,
-    visible_pages,
-)
-from survey.web.progress import ProgressStore
+from survey.store.models import Consultation
+from survey.store.services.progress import PagePost, ProgressService, Step, Unfinished
+from survey.web.pages import answers_json, form_values, live_plan, minutes_needed, question_views
 from survey.web.trial_link import is_trial
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
@@ -124,19 +113,6 @@ def _guard(request: Request, visitor: Visitor, data: dict[str, Any]) -> Template
     return None
 
 
-def _consultation(
-    session: Session, slug: str, *, trial: bool = False
-) -> tuple[Consultation, QuestionnaireVersion, Questionnaire]:
-    """The consultation and its current form; a draft does not exist for citizens (only for the
-    organisers' test link)."""
-    service = ConsultationService(session)
-    consultation = service.get(slug)
-    if consultation.status == "draft" and not trial:
-        raise NotFoundError(f"no consultation '{slug}'")
-    version = service.current_version(consultation)
-    return consultation, version, load_questionnaire(version)
-
-
 def _base(slug: str, token: str) -> str:
     return f"/c/{slug}/r/{token}"
 
@@ -146,12 +122,13 @@ class QuestionnaireController(Controller):
 
     path = "/c/{slug:str}"
     include_in_schema = False
+    dependencies = {"progress_service": provide_service(ProgressService)}  # noqa: RUF012
 
     @get(sync_to_thread=True)
     def landing(
         self,
         request: Request,
-        db_session: NamedDependency[Session],
+        progress_service: NamedDependency[ProgressService],
         slug: FromPath[str],
         lang: FromQuery[str | None] = None,
         easy: FromQuery[str | None] = None,
@@ -165,15 +142,20 @@ class QuestionnaireController(Controller):
         """
         visitor = _visitor(request, lang, easy)
         trial = is_trial(_settings(request).secret_key, slug, test)
-        consultation, _version, questionnaire = _consultation(db_session, slug, trial=trial)
-        if consultation.status == "closed":
-            return _closed(request, db_session, visitor, consultation)
-        return _landing(request, visitor, consultation, questionnaire, code=(code or "")[:40],
+        form = progress_service.form(slug, trial=trial)
+        if form.consultation.status == "closed":
+            published = progress_service.has_published(form.consultation)
+            return _closed(request, visitor, form.consultation, published)
+        return _landing(request, visitor, form.consultation, form.questionnaire, code=(code or "")[:40],
                         trial=(test or "") if trial else "")  # fmt: skip
 
     @post("/start", sync_to_thread=True)
     def start(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], data: FormData
+        self,
+        request: Request,
+        progress_service: NamedDependency[ProgressService],
+        slug: FromPath[str],
+        data: FormData,
     ) -> Template | Redirect:
         """Consent given (and, for a panel, a valid invitation code): create the response, go to page one."""
         visitor = _visitor(request, data.get("_lang"), data.get("_easy", "0"))
@@ -181,170 +163,148 @@ class QuestionnaireController(Controller):
         if refused is not None:
             return refused
         trial = is_trial(_settings(request).secret_key, slug, data.get("test"))
-        consultation, version, questionnaire = _consultation(db_session, slug, trial=trial)
-        if consultation.status == "closed":
-            return _closed(request, db_session, visitor, consultation, status_code=409)
+        form = progress_service.form(slug, trial=trial)
+        if form.consultation.status == "closed":
+            published = progress_service.has_published(form.consultation)
+            return _closed(request, visitor, form.consultation, published, status_code=409)
         code = str(data.get("code") or "")[:40]
         consent = data.get("consent") == "yes"
-        code_problem = _code_problem(db_session, consultation, code)
-        if not consent or code_problem:
+        refusal = progress_service.invitation_refusal(form.consultation, code)
+        if not consent or refusal:
             return _landing(
-                request, visitor, consultation, questionnaire, status_code=403 if code_problem else 400,
+                request, visitor, form.consultation, form.questionnaire, status_code=403 if refusal else 400,
                 error="" if consent else text("consent_required", visitor.lang),
-                code_error=text(code_problem, visitor.lang) if code_problem else "", code=code, consent=consent,
-                trial=str(data.get("test")) if trial else "",
+                code_error=text(f"invitation_{refusal}", visitor.lang) if refusal else "", code=code,
+                consent=consent, trial=str(data.get("test")) if trial else "",
             )  # fmt: skip
-        response, token = ProgressStore(db_session).start(version, visitor.lang, visitor.easy, is_test=trial)
-        if consultation.invitation_only:
-            InvitationService(db_session).claim(consultation, code, response.uuid)
-        first = visible_pages(questionnaire, {})
+        token = progress_service.begin(form, visitor.lang, visitor.easy, code=code, is_test=trial)
+        first = visible_pages(form.questionnaire, {})
         return Redirect(f"{_base(slug, token)}/p/{first[0] + 1 if first else 1}", status_code=303)
 
     @get("/r/{token:str}", sync_to_thread=True)
     def resume(
         self,
         request: Request,
-        db_session: NamedDependency[Session],
+        progress_service: NamedDependency[ProgressService],
         slug: FromPath[str],
         token: FromPath[str],
     ) -> Template | Redirect:
         """The resume link: back to the first page that still needs an answer."""
-        found = self._load(request, db_session, slug, token, None, None)
+        found = self._load(request, progress_service, slug, token, None, None)
         if isinstance(found, Template | Redirect):
             return found
-        response, _, _version, questionnaire = found
-        answers = ProgressStore(db_session).answers(response, questionnaire)
-        errors = validate(questionnaire, answers, response.language).errors
-        pages = visible_pages(questionnaire, answers)
-        target = _first_page_with(questionnaire, errors, pages) if errors else (pages[-1] if pages else 0)
+        target = progress_service.resume_page(found[0])
         return Redirect(f"{_base(slug, token)}/p/{target + 1}", status_code=303)
 
     @get("/r/{token:str}/p/{number:int}", sync_to_thread=True)
     def show_page(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
-        number: FromPath[int], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+        self, request: Request, progress_service: NamedDependency[ProgressService], slug: FromPath[str],
+        token: FromPath[str], number: FromPath[int], lang: FromQuery[str | None] = None,
+        easy: FromQuery[str | None] = None,
     ) -> Template | Redirect:  # fmt: skip
-        found = self._load(request, db_session, slug, token, lang, easy)
+        found = self._load(request, progress_service, slug, token, lang, easy)
         if isinstance(found, Template | Redirect):
             return found
-        response, visitor, _version, questionnaire = found
+        unfinished, visitor = found
+        questionnaire = unfinished.questionnaire
         if not 1 <= number <= len(questionnaire.pages):
             return _error(request, visitor, "not_found", 404)
-        answers = ProgressStore(db_session).answers(response, questionnaire)
+        answers = progress_service.answers(unfinished.response, questionnaire)
         return self._page(request, visitor, slug, token, questionnaire, number - 1, answers, answers, [])
 
     @post("/r/{token:str}/p/{number:int}", sync_to_thread=True)
     def post_page(
         self,
         request: Request,
-        db_session: NamedDependency[Session],
+        progress_service: NamedDependency[ProgressService],
         slug: FromPath[str],
         token: FromPath[str],
         number: FromPath[int],
         data: FormData,
     ) -> Template | Redirect:
         """Validate this page, keep what is valid, then go on, back, or show the errors."""
-        found = self._load(request, db_session, slug, token, data.get("_lang"), data.get("_easy"))
+        found = self._load(request, progress_service, slug, token, data.get("_lang"), data.get("_easy"))
         if isinstance(found, Template | Redirect):
             return found
-        response, visitor, version, questionnaire = found
+        unfinished, visitor = found
         refused = _guard(request, visitor, data)
         if refused is not None:
             return refused
-        consultation = db_session.get(Consultation, response.consultation_id)
-        if consultation is not None and consultation.status == "closed" and not response.is_test:
-            return _closed(request, db_session, visitor, consultation, status_code=409)
-        if not 1 <= number <= len(questionnaire.pages):
-            return _error(request, visitor, "not_found", 404)
+        questionnaire = unfinished.questionnaire
         index = number - 1
-        page = questionnaire.pages[index]
-        store = ProgressStore(db_session)
-        if not store.lock(response):
-            return Redirect(f"{_base(slug, token)}/thanks", status_code=303)
-        stored = store.answers(response, questionnaire)
-        names = {q.name for q in page.questions}
-        values = form_values(page, data)
-        raw: dict[str, object] = {k: v for k, v in stored.items() if k not in names} | values
-        kept = validate(questionnaire, raw, visitor.lang, partial=True)
-        store.save(response, version, kept.answers, visitor.lang, visitor.easy)
-        action = data.get("_action", "next")
-        pages = visible_pages(questionnaire, kept.answers)
-        base = _base(slug, token)
-        if action == "back":
-            earlier = [i for i in pages if i < index]
-            return Redirect(f"{base}/p/{earlier[-1] + 1}" if earlier else f"/c/{slug}", status_code=303)
-        if action == "save":
-            return Redirect(f"{base}/saved", status_code=303)
-        errors = [e for e in validate(questionnaire, raw, visitor.lang).errors if e.question in names]
+        values = (
+            form_values(questionnaire.pages[index], data) if 0 <= index < len(questionnaire.pages) else {}
+        )
         shown = data.get("_shown", [])
-        shown = set(shown if isinstance(shown, list) else [shown])
-        on_now = {q.name for q in page.questions if q.name in _relevant_names(questionnaire, kept.answers)}
-        # Without the script, questions that an answer on this page just switched on were never seen:
-        # show the page again with them instead of reporting them as missing.
-        unseen = set() if data.get("_js") == "1" else on_now - shown
-        errors = [e for e in errors if e.question not in unseen]
-        if errors or unseen:
-            return self._page(
-                request, visitor, slug, token, questionnaire, index, values, kept.answers, errors,
-                status_code=422 if errors else 200, more=bool(unseen) and not errors,
-            )  # fmt: skip
-        later = [i for i in pages if i > index]
-        if later:
-            return Redirect(f"{base}/p/{later[0] + 1}", status_code=303)
-        final = validate(questionnaire, kept.answers, visitor.lang)
-        if not final.ok:
-            target = _first_page_with(questionnaire, final.errors, pages)
-            return Redirect(f"{base}/p/{target + 1}", status_code=303)
-        if consultation is not None and consultation.invitation_only:
-            try:
-                InvitationService(db_session).use_claimed(response.uuid)
-            except InvitationError:
+        posted = PagePost(
+            index=index, values=values, action=data.get("_action", "next"),
+            shown=frozenset(shown if isinstance(shown, list) else [shown]), scripted=data.get("_js") == "1",
+            language=visitor.lang, easy_read=visitor.easy,
+        )  # fmt: skip
+        outcome = progress_service.post_page(unfinished, posted)
+        base = _base(slug, token)
+        match outcome.step:
+            case Step.CLOSED:
+                assert outcome.consultation is not None
+                return _closed(request, visitor, outcome.consultation, outcome.published, status_code=409)
+            case Step.NOT_FOUND:
+                return _error(request, visitor, "not_found", 404)
+            case Step.FINISHED | Step.COMPLETED:
+                return Redirect(f"{base}/thanks", status_code=303)
+            case Step.BACK:
+                back = f"{base}/p/{outcome.page + 1}" if outcome.page is not None else f"/c/{slug}"
+                return Redirect(back, status_code=303)
+            case Step.SAVED:
+                return Redirect(f"{base}/saved", status_code=303)
+            case Step.AGAIN:
+                return self._page(
+                    request, visitor, slug, token, questionnaire, index, dict(values), outcome.answers,
+                    outcome.errors, status_code=422 if outcome.errors else 200, more=outcome.more,
+                )  # fmt: skip
+            case Step.NEXT:
+                return Redirect(f"{base}/p/{(outcome.page or 0) + 1}", status_code=303)
+            case Step.INVITATION_USED:
                 return _error(request, visitor, "invitation_used", 403)
-        store.complete(response, version, kept.answers, visitor.lang, visitor.easy)
-        return Redirect(f"{base}/thanks", status_code=303)
 
     @get("/r/{token:str}/saved", sync_to_thread=True)
     def saved(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
-        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+        self, request: Request, progress_service: NamedDependency[ProgressService], slug: FromPath[str],
+        token: FromPath[str], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template | Redirect:  # fmt: skip
-        found = self._load(request, db_session, slug, token, lang, easy)
+        found = self._load(request, progress_service, slug, token, lang, easy)
         if isinstance(found, Template | Redirect):
             return found
-        _response, visitor, _version, _questionnaire = found
+        _unfinished, visitor = found
         link = f"{request.base_url}".rstrip("/") + _base(slug, token)
         qr = qr_svg(link, text("qr_title", visitor.lang))
         return _render(request, "saved.html", visitor, link=link, continue_url=_base(slug, token), qr=qr)
 
     @get("/r/{token:str}/thanks", sync_to_thread=True)
     def thanks(
-        self, request: Request, db_session: NamedDependency[Session], slug: FromPath[str], token: FromPath[str],
-        lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
+        self, request: Request, progress_service: NamedDependency[ProgressService], slug: FromPath[str],
+        token: FromPath[str], lang: FromQuery[str | None] = None, easy: FromQuery[str | None] = None,
     ) -> Template:  # fmt: skip
-        response = ProgressStore(db_session).find(token)
-        if response is None or response.status == ResponseStatus.IN_PROGRESS.value:
+        finished = progress_service.finished(token)
+        if finished is None:
             visitor = _visitor(request, lang, easy)
             return _error(request, visitor, "not_found", 404)
+        response = finished.response
         visitor = _visitor(request, lang, easy, response.language, response.easy_read)
-        consultation = db_session.get(Consultation, response.consultation_id)
-        published = consultation is not None and has_published(db_session, consultation)
-        results_url = f"/results/{slug}?lang={visitor.lang}" if published else ""
+        results_url = f"/results/{slug}?lang={visitor.lang}" if finished.published else ""
         return _render(request, "thanks.html", visitor, reference=response.uuid[:8], results_url=results_url)
 
     def _load(
-        self, request: Request, session: Session, slug: str, token: str, lang: str | None, easy: str | None,
-    ) -> Template | Redirect | tuple[Response, Visitor, QuestionnaireVersion, Questionnaire]:  # fmt: skip
+        self, request: Request, progress: ProgressService, slug: str, token: str, lang: str | None,
+        easy: str | None,
+    ) -> Template | Redirect | tuple[Unfinished, Visitor]:  # fmt: skip
         """The in-progress response behind a token, or the page to show instead (404, thank-you)."""
-        response = ProgressStore(session).find(token)
-        consultation = ConsultationService(session).find(slug)
-        if response is None or consultation is None or response.consultation_id != consultation.id:
+        found = progress.unfinished(slug, token)
+        if found is None:
             return _error(request, _visitor(request, lang, easy), "not_found", 404)
-        if response.status != ResponseStatus.IN_PROGRESS.value:
+        if not isinstance(found, Unfinished):
             return Redirect(f"{_base(slug, token)}/thanks", status_code=303)
-        visitor = _visitor(request, lang, easy, response.language, response.easy_read)
-        version = session.get(QuestionnaireVersion, response.questionnaire_version_id)
-        assert version is not None
-        return response, visitor, version, load_questionnaire(version)
+        visitor = _visitor(request, lang, easy, found.response.language, found.response.easy_read)
+        return found, visitor
 
     def _page(
         self, request: Request, visitor: Visitor, slug: str, token: str, questionnaire: Questionnaire,
@@ -390,35 +350,11 @@ def _landing(
     )  # fmt: skip
 
 
-def _closed(request: Request, session: Session, visitor: Visitor, consultation: Consultation,
+def _closed(request: Request, visitor: Visitor, consultation: Consultation, published: bool,
             status_code: int = 200) -> Template:  # fmt: skip
     """The polite closed page, in the reader's language, with the published results when there are."""
-    published = has_published(session, consultation)
     return _render(
         request, "closed.html", visitor, status_code=status_code, consultation=consultation,
         title=consultation.title.get(visitor.lang) or next(iter(consultation.title.values()), consultation.slug),
         results_url=f"/results/{consultation.slug}?lang={visitor.lang}" if published else "",
     )  # fmt: skip
-
-
-def _code_problem(session: Session, consultation: Consultation, code: str) -> str:
-    """The interface-text key saying what is wrong with an invitation code, or "" when all is well."""
-    if not consultation.invitation_only:
-        return ""
-    try:
-        InvitationService(session).check(consultation, code)
-    except InvitationError as exc:
-        return f"invitation_{exc.reason}"
-    return ""
-
-
-def _relevant_names(questionnaire: Questionnaire, answers: dict[str, Any]) -> set[str]:
-    return {q.name for q in questionnaire.questions if question_on(q, answers)}
-
-
-def _first_page_with(questionnaire: Questionnaire, errors: list[FieldError], pages: list[int]) -> int:
-    wrong = {e.question for e in errors}
-    for i in pages:
-        if any(q.name in wrong for q in questionnaire.pages[i].questions):
-            return i
-    return pages[0] if pages else 0

@@ -12,7 +12,7 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.api import _infos
+from field_app.service import FieldService
 from survey.store.db import transaction
 from survey.store.models import (
     AuditEntry,
@@ -125,14 +125,14 @@ def test_dates_take_effect_on_their_own(
     with transaction(sessions) as session:
         c = ConsultationService(session).get("city-future")
         assert c.status == "open"
-        _infos_open = [i.slug for i in _infos(session, [c])]
+        _infos_open = [i.slug for i in FieldService(session).infos([c])]
         assert _infos_open == ["city-future"]
         c.closes_at = NOW - dt.timedelta(seconds=1)
     assert "Cette consultation est terminée" in client.get("/c/city-future?lang=fr").text
     with sessions() as session:
         c = ConsultationService(session).get("city-future")
         assert c.status == "closed"
-        assert _infos(session, [c]) == []  # tablets no longer offer it
+        assert FieldService(session).infos([c]) == []  # tablets no longer offer it
     bad = post(client, "/console/c/city-future/schedule?lang=en", {"closes_at": "tomorrow"},
                token_from="/console/c/city-future")  # fmt: skip
     assert bad.status_code == 422 and "a date and time is expected" in bad.text

@@ -6,10 +6,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.auth import register_device
 from survey.store.db import transaction
 from survey.store.models import Role, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_devices import register_device
 from tests.conftest import LiveServer
 from tests.console.conftest import axe, make_user, shot
 

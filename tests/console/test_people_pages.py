@@ -11,7 +11,6 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.auth import register_device
 from survey.app import create_app
 from survey.console.people_texts import TEXTS as PEOPLE_TEXTS
 from survey.console.quotas_text import TEXTS as QUOTA_TEXTS
@@ -20,6 +19,7 @@ from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import AuditEntry, Device, Role, StaffSession, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_devices import register_device
 from tests.console.conftest import PASSWORD, csrf, make_user, sign_in
 from tests.console.conftest import post as console_post
 

@@ -16,13 +16,13 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
-from field_app.planning import assign
 from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.grants import grant
 from survey.store.services.users import UserService
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port

@@ -1,7 +1,7 @@
 """``survey erase`` and ``survey purge`` (issue #14): a person's answers go, an audit line without
 content stays, later analyses no longer see them; unfinished responses expire.
 
-Run on SQLite and PostgreSQL through the real command line, web progress store and sync endpoint.
+Run on SQLite and PostgreSQL through the real command line, progress service and sync endpoint.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from survey.store.models import (
 )
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.invitations import InvitationService
-from survey.web.progress import ProgressStore
+from survey.store.services.progress import ProgressService
 from tests.field_app.conftest import SLUG, FieldEnv, login
 from tests.field_app.test_api import interview, sync
 
@@ -46,11 +46,11 @@ def survey(database_url: str, *args: str) -> tuple[int, str]:
 def _online(
     sessions: sessionmaker[Session], env: FieldEnv, *, finish: bool = True, code: str | None = None
 ) -> tuple[str, str]:
-    """A citizen's response through the web progress store: (uuid, resume token)."""
+    """A citizen's response through the progress service: (uuid, resume token)."""
     with transaction(sessions) as session:
         version = session.get(QuestionnaireVersion, env.version_id)
         assert version is not None
-        store = ProgressStore(session)
+        store = ProgressService(session)
         response, token = store.start(version, "en", False)
         uuid = response.uuid
         consultation = ConsultationService(session).get(env.slug)

@@ -11,10 +11,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.auth import revoke_device
 from survey.questionnaire.expressions import parse, to_string
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
+from survey.store.services.field_devices import revoke_device
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
 
 pytestmark = pytest.mark.browser

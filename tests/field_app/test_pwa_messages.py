@@ -15,8 +15,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.auth import revoke_device
 from survey.store.db import transaction
+from survey.store.services.field_devices import revoke_device
 from tests.field_app.conftest import PASSWORD, SLUG, FieldEnv, Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import do_interview, stored
 

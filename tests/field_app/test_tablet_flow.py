@@ -18,11 +18,11 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FORM, FieldEnv, Server, _choice, _q, login_and_pin, new_tablet
 from tests.field_app.waiting import until
 

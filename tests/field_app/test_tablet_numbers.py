@@ -11,11 +11,11 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FieldEnv, Server, _q, login_and_pin
 from tests.field_app.test_tablet_flow import VIEWPORTS, device, small_targets
 

@@ -8,13 +8,13 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.messages import tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import validate
 from survey.store.db import transaction
 from survey.store.models import User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin
 from tests.field_app.test_tablet_flow import device, record
 from tests.field_app.test_tablet_types import _option, _question, _stored

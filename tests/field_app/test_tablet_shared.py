@@ -13,10 +13,10 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.store.db import transaction
 from survey.store.models import Device, FieldManifestEntry, Response, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import PASSWORD, FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_pwa import do_interview
 from tests.field_app.waiting import until

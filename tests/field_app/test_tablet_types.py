@@ -17,7 +17,6 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.errors import FormError
 from survey.questionnaire.messages import tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
@@ -26,6 +25,7 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_tablet_flow import device, record
 from tests.field_app.waiting import until

@@ -24,7 +24,6 @@ from typer.testing import CliRunner
 
 from field_app.openrosa.app_user_texts import TEXTS
 from field_app.openrosa.app_users import LABEL
-from field_app.planning import assign
 from survey.cli.main import app as cli
 from survey.http import staff_session
 from survey.http.qr import qr_svg
@@ -34,6 +33,7 @@ from survey.store.db import transaction
 from survey.store.models import AuditEntry, Device, Response, Role
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.users import UserService
 from tests.field_app.conftest import (
     FORM,

@@ -11,7 +11,6 @@ from pathlib import Path
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.model import QuestionType as T
 from survey.questionnaire.validation import validate
@@ -19,6 +18,7 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import User
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FieldEnv, login
 from tests.openrosa.test_collect import download, fill, stored_answers, submit
 

@@ -26,8 +26,6 @@ from litestar import Litestar
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.auth import register_device
-from field_app.planning import assign
 from survey.app import create_app
 from survey.http import staff_session
 from survey.http.session_store import id_hash
@@ -37,6 +35,8 @@ from survey.store.db import make_engine, session_factory, transaction
 from survey.store.models import Role, StaffSession, User
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
+from survey.store.services.field_devices import register_device
 from survey.store.services.users import UserService
 from tests.conftest import drop_database, new_database
 from tests.factories import demo_questionnaire

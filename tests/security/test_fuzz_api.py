@@ -24,7 +24,6 @@ from schemathesis import checks
 from schemathesis.config import SchemathesisConfig
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.app import create_app
 from survey.http import staff_session
 from survey.settings import Settings
@@ -32,6 +31,7 @@ from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services import grants
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.users import UserService
 from tests.web.conftest import SLUG, store_consultation
 

@@ -22,7 +22,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.openrosa.app_users import create_app_user
-from field_app.planning import assign
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import (
@@ -34,8 +33,9 @@ from survey.store.models import (
     TargetSet,
     WeightingScheme,
 )
+from survey.store.services.field_assignments import assign
+from survey.store.services.progress import ProgressService
 from survey.store.services.users import UserService
-from survey.web.progress import ProgressStore
 from tests.factories import valid_answers
 from tests.web.conftest import store_consultation
 
@@ -62,7 +62,7 @@ def _world(sessions: sessionmaker[Session]) -> World:
     version_a = store_consultation(sessions, A).id
     version_b = store_consultation(sessions, B)
     with transaction(sessions) as session:
-        _, token = ProgressStore(session).start(session.merge(version_b), "en", False)
+        _, token = ProgressService(session).start(session.merge(version_b), "en", False)
         UserService(session).create("boss", PASSWORD, Role.ADMIN, actor="test")
         targets = TargetSet(consultation_id=version_b.consultation_id, version=1)
         session.add(targets)

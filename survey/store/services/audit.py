@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, cast, or_, select
 from sqlalchemy.orm import Session
 
-from survey.store.models import AuditEntry, TargetSet
+from survey.store.models import AuditEntry, TargetSet, User
 
 
 def record(
@@ -111,3 +111,22 @@ def audit_choices(session: Session) -> tuple[list[str], list[str]]:
     actors = list(session.scalars(select(AuditEntry.actor).distinct().order_by(AuditEntry.actor)))
     actions = list(session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)))
     return actors, actions
+
+
+class AuditService:
+    """The audit log as the console reads it: a filtered page, the filter's choices, who is who."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def page(self, wanted: AuditFilter, page: int = 1) -> AuditPage:
+        """See :func:`audit_page`."""
+        return audit_page(self.session, wanted, page)
+
+    def choices(self) -> tuple[list[str], list[str]]:
+        """See :func:`audit_choices`."""
+        return audit_choices(self.session)
+
+    def usernames(self) -> dict[int, str]:
+        """Every account's username by id (entries name their actor by id too)."""
+        return dict(self.session.execute(select(User.id, User.username)).all())

@@ -190,3 +190,18 @@ def comment_languages(session: Session, consultation_id: int, text_questions: Se
         .distinct()
     )
     return sorted(str(lang) for lang in session.scalars(query))
+
+
+class CommentService:
+    """The comments page's reads on the request's session, so its controller never holds one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def search(
+        self, consultation_id: int, text_questions: Sequence[str], wanted: CommentFilter
+    ) -> CommentPage:
+        return search_comments(self.session, consultation_id, text_questions, wanted)
+
+    def languages(self, consultation_id: int, text_questions: Sequence[str]) -> list[str]:
+        return comment_languages(self.session, consultation_id, text_questions)

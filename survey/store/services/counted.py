@@ -263,3 +263,18 @@ def _leads_back(session: Session, start: str, uuid: str) -> bool:
             return True
         current = session.scalar(select(Response.replaces_uuid).where(Response.uuid == current))
     return True
+
+
+class CountService:
+    """The counts the console shows beside a consultation and its versions."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def live(self, consultation_id: int) -> LiveCounts:
+        """See :func:`live_counts`."""
+        return live_counts(self.session, consultation_id)
+
+    def by_version(self, consultation_id: int) -> dict[int, int]:
+        """See :func:`counted_by_version`."""
+        return counted_by_version(self.session, consultation_id)

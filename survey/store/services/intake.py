@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
@@ -34,7 +34,7 @@ from survey import metrics
 from survey.questionnaire.model import Questionnaire
 from survey.questionnaire.validation import FieldError
 from survey.store import bulk
-from survey.store.db import on_postgresql
+from survey.store.db import on_postgresql, transaction
 from survey.store.errors import (
     InvalidAnswersError,
     NotFoundError,
@@ -46,7 +46,8 @@ from survey.store.models import Consultation, QuestionnaireVersion
 from survey.store.models._base import utcnow
 from survey.store.models._consultation import status_sql
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.store.services.responses import Ack, Prepared, ResponseService
+from survey.store.services.invitations import InvitationService
+from survey.store.services.responses import Ack, AckStatus, Prepared, ResponseService, Submission
 
 log = logging.getLogger(__name__)
 _UNAVAILABLE = "the response could not be stored just now; send it again with the same UUID"
@@ -316,3 +317,25 @@ def _refused() -> InvalidAnswersError:
             )
         ]
     )
+
+
+def submit_alone(
+    factory: sessionmaker[Session],
+    slug: str,
+    version_id: int,
+    invitation_code: str | None,
+    submission: Callable[[QuestionnaireVersion, Questionnaire], Submission],
+) -> Ack:
+    """One response in its own transaction, with everything looked up afresh (and its invitation used).
+
+    The slow path beside the group commits: recruited panels (their code is claimed with the
+    response) and requests whose cached questionnaire turned out stale. ``submission`` builds what
+    to store from the version found, or raises InvalidAnswersError.
+    """
+    with transaction(factory) as session:
+        consultation, version = ConsultationService(session).open_with_version(slug, version_id)
+        ack = ResponseService(session).submit(submission(version, load_questionnaire(version)))
+        if ack.status is AckStatus.STORED and consultation.invitation_only:
+            # Raising here rolls the whole transaction back: no response is kept without its code.
+            InvitationService(session).use(consultation, invitation_code, ack.uuid)
+        return ack

@@ -172,3 +172,24 @@ def take_batch(
     record(session, actor=actor, action="download_invitations", entity="consultation",
            entity_id=consultation.id, details={"batch": label, "format": form.name.lower()})  # fmt: skip
     return label, codes
+
+
+class InvitationBatchService:
+    """Batches of invitation codes as the console issues, lists and hands them out."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def issue(self, consultation: Consultation, count: int, label: str, *, secret: str, actor: str) -> str:
+        """See :func:`issue_batch`."""
+        return issue_batch(self.session, consultation, count, label, secret=secret, actor=actor)
+
+    def batches(self, consultation: Consultation) -> list[BatchSummary]:
+        """See :func:`batches`."""
+        return batches(self.session, consultation)
+
+    def take(
+        self, consultation: Consultation, nonce: str, form: DownloadFormat, *, secret: str, actor: str
+    ) -> tuple[str, list[str]]:
+        """See :func:`take_batch`."""
+        return take_batch(self.session, consultation, nonce, form, secret=secret, actor=actor)

@@ -97,9 +97,10 @@ _HASH_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False)
 AnswerRow = tuple[int, str, int, str | None, float | None]
 
 
-def _answer_rows(response_id: int, answers: Mapping[str, AnswerValue]) -> list[AnswerRow]:
+def answer_rows(response_id: int, answers: Mapping[str, AnswerValue]) -> list[AnswerRow]:
     """Plain rows (in ``_ANSWER_COLUMNS`` order) for one bulk load: an ORM object per answer would be
-    the slowest part of a submit."""
+    the slowest part of a submit. The one rule for how an answer becomes rows: the progress service
+    saves partial answers with it too."""
     rows: list[AnswerRow] = []
     for question, value in answers.items():
         if isinstance(value, list):
@@ -268,7 +269,7 @@ class ResponseService:
             if isinstance(outcome, StoreError):
                 raise outcome
             return outcome
-        rows = _answer_rows(response_id, prepared.answers)
+        rows = answer_rows(response_id, prepared.answers)
         if rows:
             self._insert_answers(rows)
         return Ack(prepared.uuid, AckStatus.STORED, response_id, prepared.received_at)
@@ -377,7 +378,7 @@ class ResponseService:
         if not batch:
             return {}
         ids = self._copy_responses(batch) if on_postgresql(self.session) else self._insert_responses(batch)
-        answers = [row for p in batch for row in _answer_rows(ids[p.uuid], p.answers)]
+        answers = [row for p in batch for row in answer_rows(ids[p.uuid], p.answers)]
         if answers:
             self._insert_answers(answers)
         return {p.uuid: Ack(p.uuid, AckStatus.STORED, ids[p.uuid], p.received_at) for p in batch}

@@ -181,3 +181,24 @@ class TargetService:
         if found is None:
             raise NotFoundError(f"consultation '{consultation.slug}' has no targets version {number}")
         return found
+
+    def sets_with_sizes(self, consultation: Consultation) -> list[tuple[TargetSet, int]]:
+        """Every target set of the consultation, newest version first, with its number of rows."""
+        rows = self.session.execute(
+            select(TargetSet, func.count(Target.id))
+            .outerjoin(Target, Target.target_set_id == TargetSet.id)
+            .where(TargetSet.consultation_id == consultation.id)
+            .group_by(TargetSet.id)
+            .order_by(TargetSet.version.desc())
+        ).all()
+        return [(s, int(n)) for s, n in rows]
+
+    def find_version(self, consultation: Consultation, number: int) -> TargetSet | None:
+        """The consultation's target set of this version number, if there is one."""
+        return self.session.scalar(
+            select(TargetSet).where(TargetSet.consultation_id == consultation.id, TargetSet.version == number)
+        )
+
+    def rollback(self) -> None:
+        """Forget a refused set, so the page drawn next shows the store as it was."""
+        self.session.rollback()

@@ -1,41 +1,47 @@
-"""Supervisors' writes: interviewer assignments and quota cells (single or crossed questions)."""
+"""Field quotas: cells of one single-choice question, or of crossed ones, each with a target count.
+
+Set by supervisors (field API, console, ``survey quota``), by a one-off field plan
+(``survey plan --apply``) or by the adaptive plan; every way goes through :func:`set_quotas`, which
+checks every cell against the current questionnaire and lists every problem at once.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from collections.abc import Sequence
+from typing import Protocol
+
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from field_app.schemas import QuotaCell
 from survey.questionnaire.model import QuestionType
 from survey.store.bounds import MAX_ID
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, FieldAdaptivePlan, FieldAssignment, FieldQuota, User
+from survey.store.models import Consultation, FieldAdaptivePlan, FieldQuota
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 
 SEPARATOR = ":"  # the same spelling as crossed weighting targets: sex:age_group = F:18-24
 
 
-def cell_parts(cell: QuotaCell) -> list[tuple[str, str]]:
+class QuotaTarget(Protocol):
+    """A cell as every door hands it in (the field API's ``QuotaCell``, the console's quota line)."""
+
+    @property
+    def variable(self) -> str: ...
+
+    @property
+    def category(self) -> str: ...
+
+    @property
+    def target(self) -> int: ...
+
+
+def cell_parts(cell: QuotaTarget) -> list[tuple[str, str]]:
     """``(question, choice)`` pairs of a cell; a single-question cell has one pair."""
     return list(zip(cell.variable.split(SEPARATOR), cell.category.split(SEPARATOR), strict=False))
 
 
-def assign(session: Session, user: User, consultation: Consultation, *, actor: str) -> None:
-    """Idempotent: assigning twice keeps one row."""
-    exists = session.scalar(
-        select(FieldAssignment.id).where(
-            FieldAssignment.user_id == user.id, FieldAssignment.consultation_id == consultation.id
-        )
-    )
-    if exists is None:
-        session.add(FieldAssignment(user_id=user.id, consultation_id=consultation.id))
-        session.flush()
-        record(session, actor=actor, action="assign", entity="consultation", entity_id=consultation.id,
-               details={"interviewer": user.username})  # fmt: skip
-
-
-def _problems(cell: QuotaCell, choices: dict[str, set[str]]) -> list[str]:
+def _problems(cell: QuotaTarget, choices: dict[str, set[str]]) -> list[str]:
     """Everything wrong with one cell, each naming the cell, so one upload reports them all."""
     name = f"{cell.variable}={cell.category}"
     variables, categories = cell.variable.split(SEPARATOR), cell.category.split(SEPARATOR)
@@ -55,7 +61,7 @@ def _problems(cell: QuotaCell, choices: dict[str, set[str]]) -> list[str]:
 def set_quotas(
     session: Session,
     consultation: Consultation,
-    cells: list[QuotaCell],
+    cells: Sequence[QuotaTarget],
     *,
     actor: str,
     keep_adaptive: bool = False,
