@@ -4,8 +4,6 @@ exists. Then the consultation commands are run for real against the store the co
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import typer
@@ -20,6 +18,7 @@ from survey.console.parity import CLI_FOR_WRITE, NOT_ACTIONS
 from survey.settings import load_settings
 from survey.store.models import AuditEntry, Consultation
 from tests.console.conftest import write_form
+from tests.entry_point import Ran, run_survey
 
 
 def _console_writes(tmp_path: Path) -> set[str]:
@@ -62,9 +61,9 @@ def test_the_check_finds_a_missing_command() -> None:
     assert not _command_exists("consultation reopen-everything")
 
 
-def _survey(*args: str, url: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "survey", *args, "--database-url", url],
-                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+def _survey(*args: str, url: str) -> Ran:
+    """``survey ARGS --database-url URL`` through the entry point, in this process (no interpreter start)."""
+    return run_survey(*args, "--database-url", url)
 
 
 def test_consultation_commands_use_the_same_rules(sessions: sessionmaker[Session], database_url: str,

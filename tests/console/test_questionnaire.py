@@ -4,8 +4,6 @@ response counts, and the preview that stores nothing. Both backends, the real ap
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -19,6 +17,7 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.form_check import MAX_FORM_BYTES
 from survey.store.services.responses import ResponseService, Submission
 from tests.console.conftest import csrf, post, write_form
+from tests.entry_point import run_survey
 
 SLUG = "city-future"
 PAGE = f"/console/c/{SLUG}/questionnaire"
@@ -51,8 +50,7 @@ def test_broken_form_gets_the_cli_report_then_the_fixed_one_imports(client: Test
     )
     assert rows == [("survey", "6", "type", "pyxform: List name not in choices sheet: agree_list")]
     assert "1 problem(s): nothing was stored." in answer.text
-    cli = subprocess.run([sys.executable, "-m", "survey", "form", "validate", str(broken)],
-                         capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    cli = run_survey("form", "validate", str(broken))
     assert cli.returncode != 0
     assert (
         "sheet 'survey', row 6, column 'type': pyxform: List name not in choices sheet: agree_list"
