@@ -19,7 +19,8 @@ _REASONS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^it is a folder$"), "p_read_folder"),
     (re.compile(r"^column '(?P<column>.*)' appears more than once in the header$"), "p_read_twice"),
     (re.compile(r"^line (?P<line>\d+) has (?P<fields>\d+) fields, the header has (?P<width>\d+)$"), "p_read_ragged"),
-    (re.compile(r"^not UTF-8 text \(save it as CSV UTF-8\)$"), "p_read_utf8"),
+    (re.compile(r"^line (?P<line>\d+) is neither UTF-8 nor Windows-1252 text \(save the file as CSV UTF-8\)$"),
+     "p_read_utf8"),
 ]  # fmt: skip
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?P<file>.+): column '(?P<column>.*)': (?P<value>'.*'|\".*\") at data row (?P<row>\d+) "
@@ -55,9 +56,9 @@ TEXTS: texts.Catalogue = {
     "p_read_ragged": {"fr": "la ligne {line} a {fields} champs, l'en-tête en a {width}",
                       "nl": "regel {line} heeft {fields} velden, de kopregel {width}",
                       "en": "line {line} has {fields} fields, the header has {width}"},
-    "p_read_utf8": {"fr": "ce n'est pas du texte UTF-8 (enregistrez-le en « CSV UTF-8 »)",
-                    "nl": "dit is geen UTF-8-tekst (sla het op als „CSV UTF-8”)",
-                    "en": "not UTF-8 text (save it as CSV UTF-8)"},
+    "p_read_utf8": {"fr": "la ligne {line} n'est ni du texte UTF-8 ni du Windows-1252 (enregistrez le fichier en « CSV UTF-8 »)",
+                    "nl": "regel {line} is geen UTF-8- of Windows-1252-tekst (sla het bestand op als „CSV UTF-8”)",
+                    "en": "line {line} is neither UTF-8 nor Windows-1252 text (save the file as CSV UTF-8)"},
     "p_not_number": {"fr": "{file} : colonne « {column} » : {value} à la ligne de données {row} n'est pas un nombre",
                      "nl": "{file}: kolom „{column}”: {value} op gegevensrij {row} is geen getal",
                      "en": "{file}: column '{column}': {value} at data row {row} is not a number"},

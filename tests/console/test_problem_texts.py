@@ -48,8 +48,8 @@ def test_an_unreadable_population_table_is_explained_in_french_dutch_and_english
     assert "cannot read pop.csv: line 3 has 3 fields, the header has 2" in _derive(client, ragged, "en")
     twice = b"sex,sex,count\nF,F,3\n"
     assert "kolom „sex” staat meer dan eens in de kopregel" in _derive(client, twice, "nl")
-    latin1 = "sex,count\nété,3\n".encode("latin-1")
-    assert "ce n'est pas du texte UTF-8 (enregistrez-le en « CSV UTF-8 »)" in _derive(client, latin1, "fr")
+    binary = b"sex,count\nF\x81,3\n"  # 0x81: no character in UTF-8 (alone) nor in Windows-1252
+    assert "la ligne 2 n'est ni du texte UTF-8 ni du Windows-1252" in _derive(client, binary, "fr")
     words = b"sex,count\nF,drie\n"
     assert "pop.csv: kolom „count”: 'drie' op gegevensrij 1 is geen getal" in _derive(client, words, "nl")
 

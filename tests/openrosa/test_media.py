@@ -23,11 +23,11 @@ from pyxform.validators import odk_validate
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from field_app.planning import assign
 from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.users import UserService
 from tests.field_app.conftest import FieldEnv, basic
 from tests.openrosa.test_collect import LIST, OPENROSA, fill, message

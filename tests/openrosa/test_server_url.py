@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.openrosa.app_users import create_app_user
-from field_app.planning import assign
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import Consultation, Response
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.field_assignments import assign
 from survey.store.services.users import UserService
 from tests.field_app.conftest import FORM, FieldEnv, basic
 from tests.openrosa.test_collect import ANSWERS, LIST, OPENROSA, fill, message
