@@ -31,7 +31,6 @@ from litestar.testing import TestClient  # noqa: E402
 import survey.store.models  # noqa: E402, F401  (every mapped table)
 from bench.xlsform_import import REAL_FORM, build  # noqa: E402
 from field_app.openrosa.xform import clear_xform_cache  # noqa: E402
-from survey.store.services.field_assignments import assign  # noqa: E402
 from survey.app import create_app  # noqa: E402
 from survey.questionnaire.xlsform import load_xlsform  # noqa: E402
 from survey.settings import load_settings  # noqa: E402
@@ -39,6 +38,7 @@ from survey.store import migrate  # noqa: E402
 from survey.store.db import make_engine, session_factory, transaction  # noqa: E402
 from survey.store.models import Role  # noqa: E402
 from survey.store.services.consultations import ConsultationService  # noqa: E402
+from survey.store.services.field_assignments import assign  # noqa: E402
 from survey.store.services.users import UserService  # noqa: E402
 
 PASSWORD = "bench-pass-123"
