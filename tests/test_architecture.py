@@ -61,7 +61,15 @@ def test_only_composition_roots_in_survey_import_field_app() -> None:
 # the entry points that assemble them sit on top.
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
-        {"weighting", "survey", "survey.settings", "survey.logs", "survey.metrics", "survey.questionnaire"}
+        {
+            "weighting",
+            "survey",
+            "survey.settings",
+            "survey.logs",
+            "survey.metrics",
+            "survey.catalogue",
+            "survey.questionnaire",
+        }
     ),
     frozenset({"survey.store", "survey.tabular", "survey.tabular_csv"}),
     frozenset({"survey.http", "survey.ops"}),
