@@ -62,6 +62,7 @@ def test_the_check_finds_a_missing_command() -> None:
 
 
 def _survey(*args: str, url: str) -> Ran:
+    """``survey ARGS --database-url URL`` through the entry point, in this process (no interpreter start)."""
     return run_survey(*args, "--database-url", url)
 
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import make_url
 
 from survey.settings import SECRET_FILES, ConfigurationError, load_settings
+from tests.entry_point import run_survey
 
 
 def test_each_secret_is_read_from_its_file(tmp_path: Path) -> None:
@@ -54,15 +52,13 @@ def test_a_bad_secret_file_is_named(tmp_path: Path, env: dict[str, str], message
 
 
 def test_doctor_says_which_file_it_cannot_read(tmp_path: Path) -> None:
-    env = {**os.environ, "SECRET_KEY_FILE": str(tmp_path / "absent"), "SURVEY_DATA_DIR": str(tmp_path)}
-    env.pop("SECRET_KEY", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "survey", "doctor"],
-        check=False,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = run_survey(
+        "doctor",
+        env={
+            "SECRET_KEY_FILE": str(tmp_path / "absent"),
+            "SURVEY_DATA_DIR": str(tmp_path),
+            "SECRET_KEY": None,
+        },
     )
     assert done.returncode != 0
     assert "SECRET_KEY_FILE: cannot read" in done.stdout + done.stderr and "Traceback" not in done.stderr

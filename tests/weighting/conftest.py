@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from weighting import Targets
+
+GOLDEN = Path(__file__).parent / "golden"
+GOLDEN_SCRIPTS = ("make_golden.R", "make_golden_designs.R")  # every file in golden/ comes from one of them
+# Where regenerated golden folders are kept between runs (beside the install stamp of scripts/test.sh).
+REGENERATED_CACHE = Path(__file__).parents[2] / ".venv" / "golden-regenerated"
 
 
 def make_sample(n: int = 300, seed: int = 7) -> pd.DataFrame:
@@ -42,3 +53,42 @@ def targets() -> Targets:
             "region": {"north": 0.4, "centre": 0.35, "south": 0.25},
         }
     )
+
+
+@pytest.fixture(scope="session")
+def regenerated_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding what the R scripts in golden/ write today (skips the test where R is absent).
+
+    Why a cache: running both scripts costs about 20 s of CPU, every run, for output that only changes
+    with the scripts or with R and its survey package (the scripts fix their RNG kind and seed and read
+    nothing but what they wrote). The folder is kept under ``.venv`` keyed by the scripts' bytes and
+    those two versions, so any change to one of them runs R again; the tests still compare every
+    regenerated file with the stored one, so an edited golden file fails as before.
+    """
+    if shutil.which("Rscript") is None:
+        pytest.skip("R is not installed (CI reads the stored values)")
+    probe = subprocess.run(
+        ["Rscript", "-e", 'cat(R.version.string, as.character(packageVersion("survey")), sep = "|")'],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    if probe.returncode != 0:
+        pytest.fail("R is installed without its survey package: install r-cran-survey (scripts/test.sh does)")
+    key = hashlib.sha256(probe.stdout.encode())
+    for script in GOLDEN_SCRIPTS:
+        key.update((GOLDEN / script).read_bytes())
+    cached = REGENERATED_CACHE / key.hexdigest()[:20]
+    if cached.is_dir():
+        return cached
+    fresh = tmp_path_factory.mktemp("golden")
+    for script in GOLDEN_SCRIPTS:
+        subprocess.run(
+            ["Rscript", str(GOLDEN / script), str(fresh)], capture_output=True, timeout=600, check=True
+        )
+    REGENERATED_CACHE.mkdir(parents=True, exist_ok=True)
+    staging = REGENERATED_CACHE / f".{cached.name}.{os.getpid()}"
+    shutil.copytree(fresh, staging)
+    try:
+        staging.rename(cached)  # atomic: another worker that got there first keeps its identical copy
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+    return fresh
