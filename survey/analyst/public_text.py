@@ -33,6 +33,7 @@ _OWN_CATALOGUE: Catalogue = {
     "easy_on": {"fr": "Version facile à lire", "nl": "Makkelijk lezen", "en": "Easy read"},
     "easy_off": {"fr": "Version habituelle", "nl": "Gewone tekst", "en": "Standard text"},
     "technical_line": {"fr": "Méthode : {method} ; marges : {margins} ; identifiant de la version du questionnaire {version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; effet de plan {deff}.", "nl": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; id van de set streefcijfers {targets}; software {software}; designeffect {deff}.", "en": "Method: {method}; margins: {margins}; questionnaire version id {version}; targets set id {targets}; software {software}; design effect {deff}."},
+    "scheme_line": {"fr": "Schéma de pondération : {name} (jeu de cibles, version {version}).", "nl": "Wegingsschema: {name} (set streefcijfers, versie {version}).", "en": "Weighting scheme: {name} (targets set, version {version})."},
     "data_hash": {"fr": "Empreinte des données :", "nl": "Vingerafdruk van de gegevens:", "en": "Data hash:"},
     "mean": {"fr": "moyenne", "nl": "gemiddelde", "en": "mean"},
     "chart_desc": {"fr": "{title} : estimations avec leur intervalle de confiance à 95 %.", "nl": "{title}: schattingen met hun 95%-betrouwbaarheidsinterval.", "en": "{title}: estimates with 95% confidence intervals."},
