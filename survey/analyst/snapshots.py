@@ -21,6 +21,7 @@ from survey.analyst.services import Analysis, Context, weighting_shown
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
 from survey.store.models import Consultation, ResultSnapshot, utcnow
 from survey.store.services.audit import record
+from survey.store.services.consultations import ConsultationService
 from weighting import Diagnostics
 
 
@@ -285,3 +286,19 @@ def compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Change]:
             )
         )
     return sorted(changes, key=lambda ch: (ch.difference is None, -abs(ch.difference or 0.0)))
+
+
+class SnapshotService:
+    """Snapshot reads on the request's session, so the public pages' controller never holds one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def consultation(self, slug: str) -> Consultation:
+        return ConsultationService(self.session).get(slug)
+
+    def listed(self, consultation: Consultation, *, published_only: bool) -> list[ResultSnapshot]:
+        return snapshots(self.session, consultation, published_only=published_only)
+
+    def published(self, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:
+        return published(self.session, consultation, snapshot_id)
