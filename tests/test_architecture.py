@@ -145,7 +145,6 @@ def test_imports_point_down_the_layers() -> None:
 STILL_TAKING_A_SESSION = {
     # the workbench (its comments page already takes services)
     "survey/analyst/routes.py",
-    "survey/analyst/snapshot_routes.py",
     # the OpenRosa server
     "field_app/openrosa/app_user_pages.py",
     "field_app/openrosa/key_routes.py",
