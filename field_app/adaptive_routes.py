@@ -23,7 +23,7 @@ from field_app.auth import provide_planner
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.service import AdaptiveService
 from survey.analyst import auth
-from survey.analyst.representativeness_routes import register_stored_plan
+from survey.analyst.monitor_service import register_stored_plan
 from survey.analyst.workbench_text import workbench_language
 from survey.http import staff_session
 from survey.http.deps import provide_service

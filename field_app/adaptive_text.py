@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from survey.catalogue import register
+
 TEXTS: dict[str, dict[str, str]] = {
     "title": {"fr": "Quotas adaptatifs", "nl": "Adaptieve quota", "en": "Adaptive quotas"},
     "intro": {
@@ -85,6 +87,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Representativeness and field plan",
     },
 }
+register("field.adaptive", TEXTS)
 
 
 def adaptive_text(lang: str) -> dict[str, str]:

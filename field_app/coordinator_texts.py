@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from survey.catalogue import register
 from survey.http.i18n import LANGUAGE_NAMES, MONTHS, STAFF_SIGN_IN
 
 LANGUAGES = LANGUAGE_NAMES
@@ -158,6 +159,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "date": {"fr": "{day} {month} {year} à {time} UTC", "nl": "{day} {month} {year} om {time} UTC",
              "en": "{day} {month} {year}, {time} UTC"},
 }  # fmt: skip
+register("field.coordinator", TEXTS)
 
 
 def text(key: str, language: str, **values: object) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from survey.catalogue import register
+
 TEXTS: dict[str, dict[str, str]] = {
     "title": {"fr": "Applis ODK Collect : {title}", "nl": "ODK Collect-apps: {title}",
               "en": "ODK Collect app users: {title}"},
@@ -71,6 +73,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "form_expired": {"fr": "Le formulaire a expiré : réessayez.", "nl": "Het formulier is verlopen: probeer opnieuw.",
                      "en": "The form expired: please try again."},
 }  # fmt: skip
+register("field.app_users", TEXTS)
 
 
 def plain(language: str, key: str, **values: object) -> str:

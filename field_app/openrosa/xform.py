@@ -121,27 +121,13 @@ class _Builder:
         item.update(choice.filters)
         return item
 
-    def question(self, question: Question) -> dict[str, Any]:  # noqa: PLR0912  (to split once media lands)
+    def question(self, question: Question) -> dict[str, Any]:
         element: dict[str, Any] = {"name": question.name, "type": _TYPES[question.type]}
-        bind: dict[str, Any] = {}
-        if question.type is QuestionType.CALCULATE:
-            bind["calculate"] = question.calculation or "''"
-        else:
+        if question.type is not QuestionType.CALCULATE:
             element["label"] = self.labels(question.labels, question.easy_labels, fallback=question.name)
         if any(question.hints.values()):
             element["hint"] = self.labels(question.hints)
-        if question.required_when:
-            bind["required"] = question.required_when
-        elif question.required:
-            bind["required"] = "true()"
-        if "required" in bind and (message := self.messages(question.required_messages)):
-            bind["jr:requiredMsg"] = message
-        if question.constraint:
-            bind["constraint"] = question.constraint
-            if message := self.messages(question.constraint_messages):
-                bind["jr:constraintMsg"] = message
-        if question.relevant:
-            bind["relevant"] = question.relevant
+        bind = self.bind(question)
         if bind:
             element["bind"] = bind
         if question.type.has_choices and question.choice_list:
@@ -154,6 +140,25 @@ class _Builder:
         if question.default is not None:
             element["default"] = question.default
         return element
+
+    def bind(self, question: Question) -> dict[str, Any]:
+        """What XForms binds to a question: calculation, required (with message), constraint, relevance."""
+        bind: dict[str, Any] = {}
+        if question.type is QuestionType.CALCULATE:
+            bind["calculate"] = question.calculation or "''"
+        if question.required_when:
+            bind["required"] = question.required_when
+        elif question.required:
+            bind["required"] = "true()"
+        if "required" in bind and (message := self.messages(question.required_messages)):
+            bind["jr:requiredMsg"] = message
+        if question.constraint:
+            bind["constraint"] = question.constraint
+            if message := self.messages(question.constraint_messages):
+                bind["jr:constraintMsg"] = message
+        if question.relevant:
+            bind["relevant"] = question.relevant
+        return bind
 
     def page(self, page: Page, taken: set[str]) -> list[dict[str, Any]]:
         children = [self.question(q) for q in page.questions]

@@ -9,6 +9,7 @@ that label is already short, else its variable name with spaces.
 from __future__ import annotations
 
 from survey.analyst.labels import CROSS, Labels
+from survey.catalogue import register
 
 __all__ = ["SHORT_NAMES", "characteristic", "characteristics"]
 
@@ -29,6 +30,7 @@ SHORT_NAMES: dict[str, dict[str, str]] = {
     "household_size": {"fr": "taille du ménage", "nl": "gezinsgrootte", "en": "household size"},
     "language": {"fr": "langue", "nl": "taal", "en": "language"},
 }
+register("characteristics.short_names", SHORT_NAMES)
 SHORT_LABEL_WORDS = 3  # a questionnaire label this short already reads as a name
 
 

@@ -10,79 +10,69 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from survey.catalogue import Catalogue, per_language, register
+
 __all__ = ["CHART_TEXT", "chart_text", "mean_labels"]
 
-CHART_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "mean": "mean",
-        "axis_percent": "Percentage",
-        "axis_points": "Percentage points",
-        "axis_mean": "Weighted mean on the question's scale, {low} to {high}",
-        "axis_mean_open": "Weighted mean",
-        "axis_count": "Respondents",
-        "axis_weight": "Weight of a respondent",
-        "axis_day": "Day of submission",
-        "weighted_ci": "Weighted, with 95% CI",
-        "unweighted": "Unweighted",
-        "desc_estimates": "{title}: weighted estimates with 95% confidence intervals; the table below gives "
-        "every figure.",
-        "desc_series": "{title}: {series} per category; the table below gives every figure.",
-        "scale": "scale {low} to {high}",
-        "download": "Download this chart:",
-        "download_svg": "SVG",
-        "download_png": "PNG",
-        "csv_fit": "Download the fit to the targets (CSV)",
-        "csv_bias": "Download the sample make-up (CSV)",
-        "contents": "Contents",
-        "questions": "Questions",
+_CHART_WORDS: Catalogue = {
+    "mean": {"fr": "moyenne", "nl": "gemiddelde", "en": "mean"},
+    "axis_percent": {"fr": "Pourcentage", "nl": "Percentage", "en": "Percentage"},
+    "axis_points": {"fr": "Points de pourcentage", "nl": "Procentpunten", "en": "Percentage points"},
+    "axis_mean": {
+        "fr": "Moyenne pondérée sur l'échelle de la question, de {low} à {high}",
+        "nl": "Gewogen gemiddelde op de schaal van de vraag, van {low} tot {high}",
+        "en": "Weighted mean on the question's scale, {low} to {high}",
     },
-    "fr": {
-        "mean": "moyenne",
-        "axis_percent": "Pourcentage",
-        "axis_points": "Points de pourcentage",
-        "axis_mean": "Moyenne pondérée sur l'échelle de la question, de {low} à {high}",
-        "axis_mean_open": "Moyenne pondérée",
-        "axis_count": "Répondants",
-        "axis_weight": "Poids d'un répondant",
-        "axis_day": "Jour de l'envoi",
-        "weighted_ci": "Pondéré, avec IC à 95 %",
-        "unweighted": "Non pondéré",
-        "desc_estimates": "{title} : estimations pondérées avec intervalles de confiance à 95 % ; le tableau "
-        "ci-dessous donne chaque chiffre.",
-        "desc_series": "{title} : {series} par catégorie ; le tableau ci-dessous donne chaque chiffre.",
-        "scale": "échelle de {low} à {high}",
-        "download": "Télécharger ce graphique :",
-        "download_svg": "SVG",
-        "download_png": "PNG",
-        "csv_fit": "Télécharger l'ajustement aux cibles (CSV)",
-        "csv_bias": "Télécharger la composition des échantillons (CSV)",
-        "contents": "Sommaire",
-        "questions": "Questions",
+    "axis_mean_open": {"fr": "Moyenne pondérée", "nl": "Gewogen gemiddelde", "en": "Weighted mean"},
+    "axis_count": {"fr": "Répondants", "nl": "Respondenten", "en": "Respondents"},
+    "axis_weight": {
+        "fr": "Poids d'un répondant",
+        "nl": "Gewicht van een respondent",
+        "en": "Weight of a respondent",
     },
-    "nl": {
-        "mean": "gemiddelde",
-        "axis_percent": "Percentage",
-        "axis_points": "Procentpunten",
-        "axis_mean": "Gewogen gemiddelde op de schaal van de vraag, van {low} tot {high}",
-        "axis_mean_open": "Gewogen gemiddelde",
-        "axis_count": "Respondenten",
-        "axis_weight": "Gewicht van een respondent",
-        "axis_day": "Dag van verzending",
-        "weighted_ci": "Gewogen, met 95%-BI",
-        "unweighted": "Ongewogen",
-        "desc_estimates": "{title}: gewogen schattingen met 95%-betrouwbaarheidsintervallen; de tabel "
-        "hieronder geeft elk cijfer.",
-        "desc_series": "{title}: {series} per categorie; de tabel hieronder geeft elk cijfer.",
-        "scale": "schaal van {low} tot {high}",
-        "download": "Deze grafiek downloaden:",
-        "download_svg": "SVG",
-        "download_png": "PNG",
-        "csv_fit": "De aansluiting op de streefcijfers downloaden (CSV)",
-        "csv_bias": "De samenstelling van de steekproeven downloaden (CSV)",
-        "contents": "Inhoud",
-        "questions": "Vragen",
+    "axis_day": {"fr": "Jour de l'envoi", "nl": "Dag van verzending", "en": "Day of submission"},
+    "weighted_ci": {
+        "fr": "Pondéré, avec IC à 95 %",
+        "nl": "Gewogen, met 95%-BI",
+        "en": "Weighted, with 95% CI",
     },
+    "unweighted": {"fr": "Non pondéré", "nl": "Ongewogen", "en": "Unweighted"},
+    "desc_estimates": {
+        "fr": "{title} : estimations pondérées avec intervalles de confiance à 95 % ; le tableau ci-dessous donne chaque chiffre.",
+        "nl": "{title}: gewogen schattingen met 95%-betrouwbaarheidsintervallen; de tabel hieronder geeft elk cijfer.",
+        "en": "{title}: weighted estimates with 95% confidence intervals; the table below gives every figure.",
+    },
+    "desc_series": {
+        "fr": "{title} : {series} par catégorie ; le tableau ci-dessous donne chaque chiffre.",
+        "nl": "{title}: {series} per categorie; de tabel hieronder geeft elk cijfer.",
+        "en": "{title}: {series} per category; the table below gives every figure.",
+    },
+    "scale": {
+        "fr": "échelle de {low} à {high}",
+        "nl": "schaal van {low} tot {high}",
+        "en": "scale {low} to {high}",
+    },
+    "download": {
+        "fr": "Télécharger ce graphique :",
+        "nl": "Deze grafiek downloaden:",
+        "en": "Download this chart:",
+    },
+    "download_svg": {"fr": "SVG", "nl": "SVG", "en": "SVG"},
+    "download_png": {"fr": "PNG", "nl": "PNG", "en": "PNG"},
+    "csv_fit": {
+        "fr": "Télécharger l'ajustement aux cibles (CSV)",
+        "nl": "De aansluiting op de streefcijfers downloaden (CSV)",
+        "en": "Download the fit to the targets (CSV)",
+    },
+    "csv_bias": {
+        "fr": "Télécharger la composition des échantillons (CSV)",
+        "nl": "De samenstelling van de steekproeven downloaden (CSV)",
+        "en": "Download the sample make-up (CSV)",
+    },
+    "contents": {"fr": "Sommaire", "nl": "Inhoud", "en": "Contents"},
+    "questions": {"fr": "Questions", "nl": "Vragen", "en": "Questions"},
 }
+CHART_TEXT: dict[str, dict[str, str]] = per_language(register("chart_text.chart_text", _CHART_WORDS))
 
 
 def chart_text(lang: str) -> Mapping[str, str]:

@@ -8,52 +8,42 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from survey.catalogue import Catalogue, per_language, register
+
 __all__ = ["COMMENTS_TEXT", "comments_text"]
 
-COMMENTS_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Open comments", "filters": "Find comments", "search": "Words in the comment",
-        "search_hint": "Case and accents are ignored; every word must appear.",
-        "question": "Question", "all_questions": "All open questions", "mode": "Collection mode",
-        "all_modes": "All modes", "language": "Language of the questionnaire", "all_languages": "All languages",
-        "answer": "Respondents who answered", "any_answer": "Any answer", "apply": "Show comments",
-        "clear_filters": "Clear the filters", "count": "{matched} of {total} comments",
-        "count_page": "{matched} of {total} comments; {first}–{last} shown.",
-        "none": "No comment matches these filters.", "pages": "Pages of comments", "previous": "Previous page",
-        "next": "Next page", "page": "Page {n}", "page_of": "Page {page} of {pages}",
-        "written": "Written on {date}", "mode_online": "online", "mode_field": "field", "mode_paper": "paper",
-        "link": "Search, filter and page through all comments",
-    },
-    "fr": {
-        "title": "Commentaires libres", "filters": "Trouver des commentaires", "search": "Mots du commentaire",
-        "search_hint": "Les majuscules et les accents sont ignorés ; chaque mot doit figurer.",
-        "question": "Question", "all_questions": "Toutes les questions ouvertes", "mode": "Mode de collecte",
-        "all_modes": "Tous les modes", "language": "Langue du questionnaire", "all_languages": "Toutes les langues",
-        "answer": "Répondants ayant répondu", "any_answer": "N’importe quelle réponse",
-        "apply": "Afficher les commentaires", "clear_filters": "Effacer les filtres",
-        "count": "{matched} commentaires sur {total}",
-        "count_page": "{matched} commentaires sur {total} ; {first} à {last} affichés.",
-        "none": "Aucun commentaire ne correspond à ces filtres.", "pages": "Pages de commentaires",
-        "previous": "Page précédente", "next": "Page suivante", "page": "Page {n}",
-        "page_of": "Page {page} sur {pages}", "written": "Écrit le {date}", "mode_online": "en ligne",
-        "mode_field": "terrain", "mode_paper": "papier",
-        "link": "Rechercher, filtrer et parcourir tous les commentaires",
-    },
-    "nl": {
-        "title": "Open opmerkingen", "filters": "Opmerkingen zoeken", "search": "Woorden in de opmerking",
-        "search_hint": "Hoofdletters en accenten tellen niet; elk woord moet voorkomen.",
-        "question": "Vraag", "all_questions": "Alle open vragen", "mode": "Afnamewijze",
-        "all_modes": "Alle afnamewijzen", "language": "Taal van de vragenlijst", "all_languages": "Alle talen",
-        "answer": "Respondenten die antwoordden", "any_answer": "Om het even welk antwoord",
-        "apply": "Opmerkingen tonen", "clear_filters": "Filters wissen", "count": "{matched} van {total} opmerkingen",
-        "count_page": "{matched} van {total} opmerkingen; {first} tot {last} getoond.",
-        "none": "Geen enkele opmerking past bij deze filters.", "pages": "Pagina’s met opmerkingen",
-        "previous": "Vorige pagina", "next": "Volgende pagina", "page": "Pagina {n}",
-        "page_of": "Pagina {page} van {pages}", "written": "Geschreven op {date}", "mode_online": "online",
-        "mode_field": "terrein", "mode_paper": "papier",
-        "link": "Alle opmerkingen doorzoeken, filteren en doorbladeren",
-    },
+_COMMENTS_WORDS: Catalogue = {
+    "title": {"fr": "Commentaires libres", "nl": "Open opmerkingen", "en": "Open comments"},
+    "filters": {"fr": "Trouver des commentaires", "nl": "Opmerkingen zoeken", "en": "Find comments"},
+    "search": {"fr": "Mots du commentaire", "nl": "Woorden in de opmerking", "en": "Words in the comment"},
+    "search_hint": {"fr": "Les majuscules et les accents sont ignorés ; chaque mot doit figurer.", "nl": "Hoofdletters en accenten tellen niet; elk woord moet voorkomen.", "en": "Case and accents are ignored; every word must appear."},
+    "question": {"fr": "Question", "nl": "Vraag", "en": "Question"},
+    "all_questions": {"fr": "Toutes les questions ouvertes", "nl": "Alle open vragen", "en": "All open questions"},
+    "mode": {"fr": "Mode de collecte", "nl": "Afnamewijze", "en": "Collection mode"},
+    "all_modes": {"fr": "Tous les modes", "nl": "Alle afnamewijzen", "en": "All modes"},
+    "language": {"fr": "Langue du questionnaire", "nl": "Taal van de vragenlijst", "en": "Language of the questionnaire"},
+    "all_languages": {"fr": "Toutes les langues", "nl": "Alle talen", "en": "All languages"},
+    "answer": {"fr": "Répondants ayant répondu", "nl": "Respondenten die antwoordden", "en": "Respondents who answered"},
+    "any_answer": {"fr": "N’importe quelle réponse", "nl": "Om het even welk antwoord", "en": "Any answer"},
+    "apply": {"fr": "Afficher les commentaires", "nl": "Opmerkingen tonen", "en": "Show comments"},
+    "clear_filters": {"fr": "Effacer les filtres", "nl": "Filters wissen", "en": "Clear the filters"},
+    "count": {"fr": "{matched} commentaires sur {total}", "nl": "{matched} van {total} opmerkingen", "en": "{matched} of {total} comments"},
+    "count_page": {"fr": "{matched} commentaires sur {total} ; {first} à {last} affichés.", "nl": "{matched} van {total} opmerkingen; {first} tot {last} getoond.", "en": "{matched} of {total} comments; {first}–{last} shown."},
+    "none": {"fr": "Aucun commentaire ne correspond à ces filtres.", "nl": "Geen enkele opmerking past bij deze filters.", "en": "No comment matches these filters."},
+    "pages": {"fr": "Pages de commentaires", "nl": "Pagina’s met opmerkingen", "en": "Pages of comments"},
+    "previous": {"fr": "Page précédente", "nl": "Vorige pagina", "en": "Previous page"},
+    "next": {"fr": "Page suivante", "nl": "Volgende pagina", "en": "Next page"},
+    "page": {"fr": "Page {n}", "nl": "Pagina {n}", "en": "Page {n}"},
+    "page_of": {"fr": "Page {page} sur {pages}", "nl": "Pagina {page} van {pages}", "en": "Page {page} of {pages}"},
+    "written": {"fr": "Écrit le {date}", "nl": "Geschreven op {date}", "en": "Written on {date}"},
+    "mode_online": {"fr": "en ligne", "nl": "online", "en": "online"},
+    "mode_field": {"fr": "terrain", "nl": "terrein", "en": "field"},
+    "mode_paper": {"fr": "papier", "nl": "papier", "en": "paper"},
+    "link": {"fr": "Rechercher, filtrer et parcourir tous les commentaires", "nl": "Alle opmerkingen doorzoeken, filteren en doorbladeren", "en": "Search, filter and page through all comments"},
 }  # fmt: skip
+COMMENTS_TEXT: dict[str, dict[str, str]] = per_language(
+    register("comments_text.comments_text", _COMMENTS_WORDS)
+)
 
 
 def comments_text(lang: str) -> Mapping[str, str]:

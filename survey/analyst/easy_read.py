@@ -11,46 +11,53 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from survey.catalogue import Catalogue, per_language, register
+
 __all__ = ["EASY_FINDINGS", "MAX_FINDINGS", "Finding", "findings"]
 
 OR = {"fr": "ou", "nl": "of", "en": "or"}
 MAX_FINDINGS = 3  # easy read: a few findings a reader can hold, the rest is in the tables below
 
-EASY_FINDINGS: dict[str, dict[str, str]] = {
-    "fr": {
-        "title": "Ce que les gens pensent",
-        "share": "{w} personnes sur 100 répondent\u00a0: «\u00a0{answer}\u00a0».",
-        "before": "Sans notre correction, c’était {u} personnes sur 100.",
-        "was_majority": "Sans correction, c’était plus de la moitié.",
-        "now_minority": "Avec la correction, c’est moins de la moitié.",
-        "was_minority": "Sans correction, c’était moins de la moitié.",
-        "now_majority": "Avec la correction, c’est plus de la moitié.",
-        "same": "Notre correction ne change presque rien ici.",
-        "how": "Comment nous avons calculé",
+_FINDING_WORDS: Catalogue = {
+    "title": {"fr": "Ce que les gens pensent", "nl": "Wat de mensen denken", "en": "What people think"},
+    "share": {
+        "fr": "{w} personnes sur 100 répondent\xa0: «\xa0{answer}\xa0».",
+        "nl": "{w} op de 100 mensen antwoorden: ‘{answer}’.",
+        "en": "{w} in 100 people answer: “{answer}”.",
     },
-    "nl": {
-        "title": "Wat de mensen denken",
-        "share": "{w} op de 100 mensen antwoorden: ‘{answer}’.",
-        "before": "Zonder onze correctie waren het er {u} op de 100.",
-        "was_majority": "Zonder correctie was het meer dan de helft.",
-        "now_minority": "Met de correctie is het minder dan de helft.",
-        "was_minority": "Zonder correctie was het minder dan de helft.",
-        "now_majority": "Met de correctie is het meer dan de helft.",
-        "same": "Onze correctie verandert hier bijna niets.",
-        "how": "Hoe we hebben gerekend",
+    "before": {
+        "fr": "Sans notre correction, c’était {u} personnes sur 100.",
+        "nl": "Zonder onze correctie waren het er {u} op de 100.",
+        "en": "Without our correction, it was {u} in 100 people.",
     },
-    "en": {
-        "title": "What people think",
-        "share": "{w} in 100 people answer: “{answer}”.",
-        "before": "Without our correction, it was {u} in 100 people.",
-        "was_majority": "Without the correction, it was more than half.",
-        "now_minority": "With the correction, it is less than half.",
-        "was_minority": "Without the correction, it was less than half.",
-        "now_majority": "With the correction, it is more than half.",
-        "same": "Our correction changes almost nothing here.",
-        "how": "How we calculated",
+    "was_majority": {
+        "fr": "Sans correction, c’était plus de la moitié.",
+        "nl": "Zonder correctie was het meer dan de helft.",
+        "en": "Without the correction, it was more than half.",
     },
+    "now_minority": {
+        "fr": "Avec la correction, c’est moins de la moitié.",
+        "nl": "Met de correctie is het minder dan de helft.",
+        "en": "With the correction, it is less than half.",
+    },
+    "was_minority": {
+        "fr": "Sans correction, c’était moins de la moitié.",
+        "nl": "Zonder correctie was het minder dan de helft.",
+        "en": "Without the correction, it was less than half.",
+    },
+    "now_majority": {
+        "fr": "Avec la correction, c’est plus de la moitié.",
+        "nl": "Met de correctie is het meer dan de helft.",
+        "en": "With the correction, it is more than half.",
+    },
+    "same": {
+        "fr": "Notre correction ne change presque rien ici.",
+        "nl": "Onze correctie verandert hier bijna niets.",
+        "en": "Our correction changes almost nothing here.",
+    },
+    "how": {"fr": "Comment nous avons calculé", "nl": "Hoe we hebben gerekend", "en": "How we calculated"},
 }
+EASY_FINDINGS: dict[str, dict[str, str]] = per_language(register("easy_read.easy_findings", _FINDING_WORDS))
 
 
 @dataclass(frozen=True)

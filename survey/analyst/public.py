@@ -11,7 +11,6 @@ from typing import Any
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
 from survey.analyst.characteristics import characteristic, characteristics
@@ -21,10 +20,10 @@ from survey.analyst.labels import CROSS, Labels
 from survey.analyst.public_text import TEXT, exact_margins, join, method_name, methodology
 from survey.analyst.public_text import date as long_date
 from survey.analyst.render import question_chart, render
+from survey.http.deps import provide_service
 from survey.http.i18n import negotiate
 from survey.http.params import PathId
 from survey.store.models import ResultSnapshot
-from survey.store.services.consultations import ConsultationService
 
 __all__ = ["PUBLIC_LANGS", "PublicResultsController", "easy_read", "in_words", "public_chart", "public_html"]
 
@@ -42,14 +41,18 @@ class PublicResultsController(Controller):
 
     path = "/results"
     include_in_schema = False
+    dependencies = {"snapshot_service": provide_service(snapshots.SnapshotService)}  # noqa: RUF012
 
     @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
     def list_published(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        snapshot_service: NamedDependency[snapshots.SnapshotService],
+        slug: FromPath[str],
     ) -> Response[str]:
-        consultation = ConsultationService(db_session).get(slug)
+        consultation = snapshot_service.consultation(slug)
         lang = _lang(request)
-        items = snapshots.snapshots(db_session, consultation, published_only=True)
+        items = snapshot_service.listed(consultation, published_only=True)
         body = render("analyst/public_list.html", c=consultation, items=items, lang=lang, langs=PUBLIC_LANGS,
                       t=TEXT[lang])  # fmt: skip
         return Response(body, media_type=HTML)
@@ -58,12 +61,12 @@ class PublicResultsController(Controller):
     def show(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
+        snapshot_service: NamedDependency[snapshots.SnapshotService],
         slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[str]:
-        consultation = ConsultationService(db_session).get(slug)
-        snapshot = snapshots.published(db_session, consultation, snapshot_id)
+        consultation = snapshot_service.consultation(slug)
+        snapshot = snapshot_service.published(consultation, snapshot_id)
         lang = _lang(request)
         if snapshot.withdrawn_at is not None:
             body = render("analyst/public_withdrawn.html", c=consultation, s=snapshot, lang=lang, langs=PUBLIC_LANGS,

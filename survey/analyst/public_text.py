@@ -13,61 +13,40 @@ from typing import Any
 from survey.analyst.characteristics import characteristics
 from survey.analyst.formatting import number
 from survey.analyst.labels import CROSS, Labels
+from survey.catalogue import Catalogue, per_language, register
 from survey.http.i18n import MONTHS, TEXTS
 
 __all__ = ["METHODS", "TEXT", "exact_margins", "join", "method_name", "methodology"]
 
-_OWN_WORDS: dict[str, dict[str, str]] = {
-    "fr": {
-        "results": "Résultats", "results_of": "Résultats : {title}", "method_title": "Comment lire ces chiffres",
-        "easy_title": "En bref, facile à lire",
-        "answer": "Réponse", "estimate": "Estimation", "ci_col": "Intervalle de confiance 95 %",
-        "n": "Nombre de réponses", "none": "Aucun résultat publié.", "technical": "Détails techniques",
-        "data_table": "Tableau des données", "easy_on": "Version facile à lire", "easy_off": "Version habituelle",
-        "technical_line": "Méthode : {method} ; marges : {margins} ; identifiant de la version du questionnaire "
-                          "{version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; "
-                          "effet de plan {deff}.",
-        "data_hash": "Empreinte des données :",
-        "mean": "moyenne", "chart_desc": "{title} : estimations avec leur intervalle de confiance à 95 %.", "exact_cell": "exact (voir la note)",
-        "exact_note": "Les pourcentages de ces caractéristiques ont été rendus égaux aux chiffres de la "
-                      "population par la pondération : {margins}. Ils sont exacts par construction et n’ont "
-                      "donc pas d’intervalle de confiance ; les tableaux l’indiquent par « exact ».",
-        "easy_link": "Lire cette page en version facile à lire", "standard_link": "Lire la version habituelle",
-        "withdrawn_title": "Résultats retirés", "withdrawn": "Ces résultats ont été retirés le {date} par l’équipe qui les avait publiés. Ils ne doivent plus être cités.", "other_results": "Voir les résultats publiés de cette consultation", "withdrawn_on": "retiré le {date}",
-    },
-    "nl": {
-        "results": "Resultaten", "results_of": "Resultaten: {title}", "method_title": "Hoe deze cijfers lezen",
-        "easy_title": "Kort, in makkelijke taal",
-        "answer": "Antwoord", "estimate": "Schatting", "ci_col": "95%-betrouwbaarheidsinterval",
-        "n": "Aantal antwoorden", "none": "Nog geen gepubliceerde resultaten.", "technical": "Technische details",
-        "data_table": "Gegevenstabel", "easy_on": "Makkelijk lezen", "easy_off": "Gewone tekst",
-        "technical_line": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; "
-                          "id van de set streefcijfers {targets}; software {software}; designeffect {deff}.",
-        "data_hash": "Vingerafdruk van de gegevens:",
-        "mean": "gemiddelde", "chart_desc": "{title}: schattingen met hun 95%-betrouwbaarheidsinterval.", "exact_cell": "exact (zie de noot)",
-        "exact_note": "De weging maakte de percentages van deze kenmerken gelijk aan de bevolkingscijfers: "
-                      "{margins}. Ze zijn dus exact en hebben geen betrouwbaarheidsinterval; de tabellen "
-                      "tonen dat met „exact”.",
-        "easy_link": "Deze pagina in makkelijke taal lezen", "standard_link": "De gewone versie lezen",
-        "withdrawn_title": "Resultaten ingetrokken", "withdrawn": "Deze resultaten werden op {date} ingetrokken door het team dat ze publiceerde. Ze mogen niet meer worden geciteerd.", "other_results": "Bekijk de gepubliceerde resultaten van deze raadpleging", "withdrawn_on": "ingetrokken op {date}",
-    },
-    "en": {
-        "results": "Results", "results_of": "Results: {title}", "method_title": "How to read these figures",
-        "easy_title": "In short, easy to read",
-        "answer": "Answer", "estimate": "Estimate", "ci_col": "95% confidence interval",
-        "n": "Number of answers", "none": "No results published yet.", "technical": "Technical details",
-        "data_table": "Data table", "easy_on": "Easy read", "easy_off": "Standard text",
-        "technical_line": "Method: {method}; margins: {margins}; questionnaire version id {version}; "
-                          "targets set id {targets}; software {software}; design effect {deff}.",
-        "data_hash": "Data hash:",
-        "mean": "mean", "chart_desc": "{title}: estimates with 95% confidence intervals.", "exact_cell": "exact (see the note)",
-        "exact_note": "Weighting made the percentages of these characteristics equal to the population "
-                      "figures: {margins}. They are exact by construction and so have no confidence interval; "
-                      "the tables show this as “exact”.",
-        "easy_link": "Read this page in easy read", "standard_link": "Read the standard version",
-        "withdrawn_title": "Results withdrawn", "withdrawn": "These results were withdrawn on {date} by the team that published them. They should no longer be cited.", "other_results": "See the published results of this consultation", "withdrawn_on": "withdrawn on {date}",
-    },
+_OWN_CATALOGUE: Catalogue = {
+    "results": {"fr": "Résultats", "nl": "Resultaten", "en": "Results"},
+    "results_of": {"fr": "Résultats : {title}", "nl": "Resultaten: {title}", "en": "Results: {title}"},
+    "method_title": {"fr": "Comment lire ces chiffres", "nl": "Hoe deze cijfers lezen", "en": "How to read these figures"},
+    "easy_title": {"fr": "En bref, facile à lire", "nl": "Kort, in makkelijke taal", "en": "In short, easy to read"},
+    "answer": {"fr": "Réponse", "nl": "Antwoord", "en": "Answer"},
+    "estimate": {"fr": "Estimation", "nl": "Schatting", "en": "Estimate"},
+    "ci_col": {"fr": "Intervalle de confiance 95 %", "nl": "95%-betrouwbaarheidsinterval", "en": "95% confidence interval"},
+    "n": {"fr": "Nombre de réponses", "nl": "Aantal antwoorden", "en": "Number of answers"},
+    "none": {"fr": "Aucun résultat publié.", "nl": "Nog geen gepubliceerde resultaten.", "en": "No results published yet."},
+    "technical": {"fr": "Détails techniques", "nl": "Technische details", "en": "Technical details"},
+    "data_table": {"fr": "Tableau des données", "nl": "Gegevenstabel", "en": "Data table"},
+    "easy_on": {"fr": "Version facile à lire", "nl": "Makkelijk lezen", "en": "Easy read"},
+    "easy_off": {"fr": "Version habituelle", "nl": "Gewone tekst", "en": "Standard text"},
+    "technical_line": {"fr": "Méthode : {method} ; marges : {margins} ; identifiant de la version du questionnaire {version} ; identifiant du jeu de cibles {targets} ; logiciel {software} ; effet de plan {deff}.", "nl": "Methode: {method}; marges: {margins}; id van de vragenlijstversie {version}; id van de set streefcijfers {targets}; software {software}; designeffect {deff}.", "en": "Method: {method}; margins: {margins}; questionnaire version id {version}; targets set id {targets}; software {software}; design effect {deff}."},
+    "scheme_line": {"fr": "Schéma de pondération : {name} (jeu de cibles, version {version}).", "nl": "Wegingsschema: {name} (set streefcijfers, versie {version}).", "en": "Weighting scheme: {name} (targets set, version {version})."},
+    "data_hash": {"fr": "Empreinte des données :", "nl": "Vingerafdruk van de gegevens:", "en": "Data hash:"},
+    "mean": {"fr": "moyenne", "nl": "gemiddelde", "en": "mean"},
+    "chart_desc": {"fr": "{title} : estimations avec leur intervalle de confiance à 95 %.", "nl": "{title}: schattingen met hun 95%-betrouwbaarheidsinterval.", "en": "{title}: estimates with 95% confidence intervals."},
+    "exact_cell": {"fr": "exact (voir la note)", "nl": "exact (zie de noot)", "en": "exact (see the note)"},
+    "exact_note": {"fr": "Les pourcentages de ces caractéristiques ont été rendus égaux aux chiffres de la population par la pondération : {margins}. Ils sont exacts par construction et n’ont donc pas d’intervalle de confiance ; les tableaux l’indiquent par « exact ».", "nl": "De weging maakte de percentages van deze kenmerken gelijk aan de bevolkingscijfers: {margins}. Ze zijn dus exact en hebben geen betrouwbaarheidsinterval; de tabellen tonen dat met „exact”.", "en": "Weighting made the percentages of these characteristics equal to the population figures: {margins}. They are exact by construction and so have no confidence interval; the tables show this as “exact”."},
+    "easy_link": {"fr": "Lire cette page en version facile à lire", "nl": "Deze pagina in makkelijke taal lezen", "en": "Read this page in easy read"},
+    "standard_link": {"fr": "Lire la version habituelle", "nl": "De gewone versie lezen", "en": "Read the standard version"},
+    "withdrawn_title": {"fr": "Résultats retirés", "nl": "Resultaten ingetrokken", "en": "Results withdrawn"},
+    "withdrawn": {"fr": "Ces résultats ont été retirés le {date} par l’équipe qui les avait publiés. Ils ne doivent plus être cités.", "nl": "Deze resultaten werden op {date} ingetrokken door het team dat ze publiceerde. Ze mogen niet meer worden geciteerd.", "en": "These results were withdrawn on {date} by the team that published them. They should no longer be cited."},
+    "other_results": {"fr": "Voir les résultats publiés de cette consultation", "nl": "Bekijk de gepubliceerde resultaten van deze raadpleging", "en": "See the published results of this consultation"},
+    "withdrawn_on": {"fr": "retiré le {date}", "nl": "ingetrokken op {date}", "en": "withdrawn on {date}"},
 }  # fmt: skip
+_OWN_WORDS: dict[str, dict[str, str]] = per_language(register("public_text.own_words", _OWN_CATALOGUE))
 # With the site-wide words for the skip link and the language switcher.
 TEXT: dict[str, dict[str, str]] = {
     lang: {**words, **{key: TEXTS[key][lang] for key in ("skip", "language")}}
@@ -82,6 +61,7 @@ METHODS: dict[str, dict[str, str]] = {
     "logit": {"fr": "calage logit borné", "nl": "begrensde logit-kalibratie", "en": "bounded logit calibration"},
     "raking": {"fr": "calage (raking)", "nl": "kalibratie (raking)", "en": "raking calibration"},
 }  # fmt: skip
+register("public_text.methods", METHODS)
 
 
 def method_name(code: str, lang: str) -> str:
@@ -95,6 +75,7 @@ MODES: dict[str, dict[str, str]] = {
               "en": "{k} with an interviewer in the field"},
     "paper": {"fr": "{k} sur papier", "nl": "{k} op papier", "en": "{k} on paper"},
 }  # fmt: skip
+register("public_text.modes", MODES)
 
 EASY_MODES: dict[str, dict[str, str]] = {
     "online": {"fr": "{k} personnes ont répondu sur internet.", "nl": "{k} mensen antwoordden op het internet.",
@@ -104,6 +85,7 @@ EASY_MODES: dict[str, dict[str, str]] = {
     "paper": {"fr": "{k} personnes ont répondu sur papier.", "nl": "{k} mensen antwoordden op papier.",
               "en": "{k} people answered on paper."},
 }  # fmt: skip
+register("public_text.easy_modes", EASY_MODES)
 
 STANDARD: dict[str, list[str]] = {
     "fr": [

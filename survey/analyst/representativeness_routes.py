@@ -8,17 +8,17 @@ helper, so the header, language switch and CSRF token are the same as on every o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Controller, MediaType, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 from survey.analyst import auth
 from survey.analyst.chart_text import chart_text
 from survey.analyst.charts import Chart, grouped_bars
+from survey.analyst.monitor_service import MonitorService
 from survey.analyst.representativeness import (
     MAX_PAGE_BUDGET,
     MAX_PAGE_DRAWS,
@@ -30,34 +30,12 @@ from survey.analyst.representativeness import (
 )
 from survey.analyst.representativeness_chart import day_line
 from survey.analyst.representativeness_text import monitor_note, monitor_problem, monitor_text
-from survey.analyst.services import load_context
 from survey.analyst.workbench_text import workbench_language, workbench_text
-from survey.store.models import Consultation
+from survey.http.deps import provide_service
 from weighting import WeightingError
 from weighting.targets import CROSS
 
-__all__ = ["RepresentativenessApiController", "RepresentativenessController", "register_stored_plan"]
-
-StoredPlan = Callable[[Session, Consultation], tuple[str, int] | None]
-_stored_plans: list[StoredPlan] = []
-
-
-def register_stored_plan(reader: StoredPlan) -> None:
-    """Let the field app say which plan a consultation follows: ``(cells, interviews left)``.
-
-    Why a hook: the plan a consultation's field work follows is a field table, which ``survey``
-    may not import; the page shows that plan, and what it buys, when opened without a choice.
-    """
-    if reader not in _stored_plans:
-        _stored_plans.append(reader)
-
-
-def _stored(session: Session, consultation: Consultation) -> tuple[str, int] | None:
-    for reader in _stored_plans:
-        found = reader(session, consultation)
-        if found is not None:
-            return found
-    return None
+__all__ = ["RepresentativenessApiController", "RepresentativenessController"]
 
 
 def _charts(result: Monitor, lang: str) -> list[Chart]:
@@ -117,19 +95,23 @@ class RepresentativenessController(Controller):
     path = "/analyst"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {"monitor_service": provide_service(MonitorService)}  # noqa: RUF012
 
     @get("/{slug:str}/representativeness", media_type=MediaType.HTML, sync_to_thread=True)
     def page(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        monitor_service: NamedDependency[MonitorService],
+        slug: FromPath[str],
     ) -> Response[str]:
         """Coverage, R-indicators, partial indicators, weight effect and their evolution by day."""
         from survey.analyst.routes import _page  # noqa: PLC0415 - routes imports this module to register it
 
-        context = load_context(db_session, slug)
+        context = monitor_service.context(slug)
         lang = workbench_language(request)
         text = request.query_params.get("cells") or ""
         result, view, error, budget = None, None, None, request.query_params.get("budget") or ""
-        stored = None if text or budget else _stored(db_session, context.consultation)
+        stored = None if text or budget else monitor_service.stored_plan(context.consultation)
         if stored is not None:  # opened without a choice: the plan the field work follows
             text, budget = stored[0], str(stored[1] or "")
         if not context.target_rows:
@@ -154,14 +136,18 @@ class RepresentativenessApiController(Controller):
 
     path = "/analyst/api"
     guards = [auth.staff_guard]  # noqa: RUF012
+    dependencies = {"monitor_service": provide_service(MonitorService)}  # noqa: RUF012
 
     @get("/{slug:str}/representativeness", sync_to_thread=True, summary="Representativeness of the responses")
     def representativeness(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        monitor_service: NamedDependency[MonitorService],
+        slug: FromPath[str],
     ) -> dict[str, object]:
         """Coverage, R-indicator, partial indicators, weight effect; ``?cells=``, and ``&budget=N`` for a plan."""
         text = request.query_params.get("cells") or ""
-        context = load_context(db_session, slug)
+        context = monitor_service.context(slug)
         result = monitor(context, parse_specs(text) if text.strip() else None)
         view = _plan(request, context, result)
         return {"consultation": slug, **result.to_dict(), **({"plan": view.to_dict()} if view else {})}

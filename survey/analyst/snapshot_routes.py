@@ -14,7 +14,6 @@ from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ValidationException
 from litestar.params import FromPath
-from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
 from survey.analyst.pages import HTML, form_data, page, signed_in
@@ -22,19 +21,13 @@ from survey.analyst.public import easy_read, public_html
 from survey.analyst.report import pdf_bytes
 from survey.analyst.snapshot_report import snapshot_report_html
 from survey.analyst.snapshot_text import snapshot_text
+from survey.analyst.snapshots import SnapshotService
 from survey.analyst.workbench_text import workbench_language, workbench_text
+from survey.http.deps import provide_service
 from survey.http.params import PathId
-from survey.store.models import Consultation, ResultSnapshot, TargetSet
-from survey.store.services.consultations import ConsultationService
-from survey.store.services.targets import TargetService
+from survey.store.models import ResultSnapshot
 
 __all__ = ["SnapshotController"]
-
-
-def _snapshot(session: Session, slug: str, snapshot_id: int) -> tuple[Consultation, ResultSnapshot]:
-    """The consultation and its snapshot; 404 when the snapshot belongs to another consultation."""
-    consultation = ConsultationService(session).get(slug)
-    return consultation, snapshots.of_consultation(session, consultation, snapshot_id)
 
 
 class SnapshotController(Controller):
@@ -43,35 +36,39 @@ class SnapshotController(Controller):
     path = "/analyst/{slug:str}/snapshots"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {"snapshot_service": provide_service(SnapshotService)}  # noqa: RUF012
 
     @get("/compare", media_type=HTML, sync_to_thread=True)
     def compare(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        snapshot_service: NamedDependency[SnapshotService],
+        slug: FromPath[str],
     ) -> Response[str]:
         """Two snapshots side by side: the inputs that differ, then every answer by size of change."""
         a, b = (request.query_params.get(k, "") for k in ("a", "b"))
         if not (a.isdigit() and b.isdigit()):
             missing = ", ".join(k for k, v in (("a", a), ("b", b)) if not v.isdigit())
             raise ValidationException(f"{missing}: give the number of a snapshot of this consultation")
-        consultation, before = _snapshot(db_session, slug, int(a))
-        _, after = _snapshot(db_session, slug, int(b))
+        consultation, before = snapshot_service.of_slug(slug, int(a))
+        _, after = snapshot_service.of_slug(slug, int(b))
         return page(request, "analyst/snapshot_compare.html", c=consultation, a=before, b=after,
                     inputs=_inputs(before, after), changes=snapshots.compare(before, after), st=_words(request))  # fmt: skip
 
     @get("/{snapshot_id:int}", media_type=HTML, sync_to_thread=True)
     def review(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        self, request: Request[Any, Any, Any], snapshot_service: NamedDependency[SnapshotService], slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[str]:  # fmt: skip
-        return self._review(request, db_session, slug, snapshot_id)
+        return self._review(request, snapshot_service, slug, snapshot_id)
 
     @get("/{snapshot_id:int}/preview", media_type=HTML, sync_to_thread=True)
     def preview(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        self, request: Request[Any, Any, Any], snapshot_service: NamedDependency[SnapshotService], slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[str]:  # fmt: skip
         """Exactly the public page, with a banner saying it is not public (drafts included)."""
-        _, snapshot = _snapshot(db_session, slug, snapshot_id)
+        _, snapshot = snapshot_service.of_slug(slug, snapshot_id)
         lang = request.query_params.get("lang") or workbench_language(request)
         lang = lang if lang in ("fr", "nl", "en") else "en"
         body = public_html(
@@ -83,11 +80,11 @@ class SnapshotController(Controller):
 
     @get("/{snapshot_id:int}/report", sync_to_thread=True)
     def report(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        self, request: Request[Any, Any, Any], snapshot_service: NamedDependency[SnapshotService], slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[Any]:  # fmt: skip
         """The snapshot's report as a download: ``?format=pdf`` (default) or ``html``, ``?lang=``."""
-        _, snapshot = _snapshot(db_session, slug, snapshot_id)
+        _, snapshot = snapshot_service.of_slug(slug, snapshot_id)
         kind = request.query_params.get("format") or "pdf"
         if kind not in ("pdf", "html"):
             raise ValidationException("format: pdf or html")
@@ -101,57 +98,51 @@ class SnapshotController(Controller):
 
     @post("/{snapshot_id:int}/publish", media_type=HTML)
     async def publish(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        self, request: Request[Any, Any, Any], snapshot_service: NamedDependency[SnapshotService], slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[str]:  # fmt: skip
         form = await form_data(request)
         return await to_thread.run_sync(
-            self._act, request, db_session, slug, snapshot_id, form.get("confirm"), True
+            self._act, request, snapshot_service, slug, snapshot_id, form.get("confirm"), True
         )
 
     @post("/{snapshot_id:int}/withdraw", media_type=HTML)
     async def withdraw(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str],
+        self, request: Request[Any, Any, Any], snapshot_service: NamedDependency[SnapshotService], slug: FromPath[str],
         snapshot_id: FromPath[PathId],
     ) -> Response[str]:  # fmt: skip
         form = await form_data(request)
         return await to_thread.run_sync(
-            self._act, request, db_session, slug, snapshot_id, form.get("confirm"), False
+            self._act, request, snapshot_service, slug, snapshot_id, form.get("confirm"), False
         )
 
     def _act(
-        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, confirm: Any,
-        publishing: bool,
+        self, request: Request[Any, Any, Any], service: SnapshotService, slug: str, snapshot_id: int,
+        confirm: Any, publishing: bool,
     ) -> Response[str]:  # fmt: skip
         """Publish or withdraw after the box was ticked; an act already done falls to the service's 409."""
-        _, snapshot = _snapshot(session, slug, snapshot_id)
+        _, snapshot = service.of_slug(slug, snapshot_id)
         pending = snapshot.published_at is None if publishing else snapshot.withdrawn_at is None
         words = _words(request)
         if pending and snapshot.withdrawn_at is None and confirm != "1":
             missing = words["must_confirm" if publishing else "must_confirm_withdraw"]
-            return self._review(request, session, slug, snapshot_id, status=400, error=missing)
+            return self._review(request, service, slug, snapshot_id, status=400, error=missing)
         user = signed_in(request)
-        change = snapshots.publish if publishing else snapshots.withdraw
-        change(session, snapshot_id, actor=user.username, actor_id=user.id)
-        session.flush()
+        service.change(snapshot_id, publishing=publishing, actor=user.username, actor_id=user.id)
         notice = (
             _made_public(request, snapshot_id)
             if publishing
             else words["withdrawn_done"].format(id=snapshot_id)
         )
-        return self._review(request, session, slug, snapshot_id, notice=notice)
+        return self._review(request, service, slug, snapshot_id, notice=notice)
 
     def _review(
-        self, request: Request[Any, Any, Any], session: Session, slug: str, snapshot_id: int, *, status: int = 200,
-        error: str | None = None, notice: str | None = None,
+        self, request: Request[Any, Any, Any], service: SnapshotService, slug: str, snapshot_id: int, *,
+        status: int = 200, error: str | None = None, notice: str | None = None,
     ) -> Response[str]:  # fmt: skip
-        consultation, snapshot = _snapshot(session, slug, snapshot_id)
-        others = [
-            s for s in snapshots.snapshots(session, consultation, published_only=False) if s.id != snapshot_id
-        ]
-        used = session.get(TargetSet, snapshot.target_set_id)
-        newest = TargetService(session).latest(consultation)
-        newer = newest.version if used is not None and newest.version > used.version else None
+        consultation, snapshot = service.of_slug(slug, snapshot_id)
+        others = [s for s in service.listed(consultation, published_only=False) if s.id != snapshot_id]
+        used, newer = service.targets_used_and_newer(consultation, snapshot)
         return page(request, "analyst/snapshot.html", status=status, c=consultation, s=snapshot, others=others,
                     st=_words(request), problem=error, notice=notice, used=used, newer=newer)  # fmt: skip
 

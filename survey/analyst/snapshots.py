@@ -19,8 +19,10 @@ from survey import __version__
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.services import Analysis, Context, weighting_shown
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
-from survey.store.models import Consultation, ResultSnapshot, utcnow
+from survey.store.models import Consultation, ResultSnapshot, TargetSet, utcnow
 from survey.store.services.audit import record
+from survey.store.services.consultations import ConsultationService
+from survey.store.services.targets import TargetService
 from weighting import Diagnostics
 
 
@@ -285,3 +287,37 @@ def compare(before: ResultSnapshot, after: ResultSnapshot) -> list[Change]:
             )
         )
     return sorted(changes, key=lambda ch: (ch.difference is None, -abs(ch.difference or 0.0)))
+
+
+class SnapshotService:
+    """Snapshot reads on the request's session, so the public pages' controller never holds one."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def consultation(self, slug: str) -> Consultation:
+        return ConsultationService(self.session).get(slug)
+
+    def listed(self, consultation: Consultation, *, published_only: bool) -> list[ResultSnapshot]:
+        return snapshots(self.session, consultation, published_only=published_only)
+
+    def published(self, consultation: Consultation, snapshot_id: int) -> ResultSnapshot:
+        return published(self.session, consultation, snapshot_id)
+
+    def of_slug(self, slug: str, snapshot_id: int) -> tuple[Consultation, ResultSnapshot]:
+        """The consultation and its snapshot; not found when the snapshot belongs to another one."""
+        consultation = self.consultation(slug)
+        return consultation, of_consultation(self.session, consultation, snapshot_id)
+
+    def targets_used_and_newer(
+        self, consultation: Consultation, snapshot: ResultSnapshot
+    ) -> tuple[Any, int | None]:
+        """The target set the snapshot used, and the newest version's number when a newer one exists."""
+        used = self.session.get(TargetSet, snapshot.target_set_id)
+        newest = TargetService(self.session).latest(consultation)
+        return used, newest.version if used is not None and newest.version > used.version else None
+
+    def change(self, snapshot_id: int, *, publishing: bool, actor: str, actor_id: int) -> None:
+        """Publish or withdraw, flushed so the page drawn next shows it."""
+        (publish if publishing else withdraw)(self.session, snapshot_id, actor=actor, actor_id=actor_id)
+        self.session.flush()

@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from survey.catalogue import Catalogue, per_language, register
 from weighting import Design, estimate, residualise, taylor_variance
 
 __all__ = ["SE_METHOD", "SUMMARY_TEXT", "Summary", "SummaryRow", "shift_scores", "summarise"]
@@ -31,74 +32,71 @@ SE_METHOD = "taylor-linearised, calibration-aware"
 AGREEMENT = ("strongly_agree", "agree")  # an agreement scale's top-2 box, added as one combined row
 COMBINED = "+"
 
-SUMMARY_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "title": "Summary: what weighting changed",
-        "moves": "Weighting moves “{answer}” ({question}) from {before} to {after}.",
-        "question": "Question",
-        "answer": "Answer",
-        "weighted": "Weighted",
-        "ci": "95% CI",
-        "unweighted": "Unweighted",
-        "shift": "Shift due to weighting",
-        "se": "SE of shift",
-        "points": "{value} pts",
-        "clear": "larger than twice its SE",
-        "more": "All other answers ({n}), by size of shift",
-        "table": "Largest shifts due to weighting",
-        "method": "Key questions: every single-choice question that is not a weighting variable, "
-        "sorted by the size of the shift. The SE of the shift is computed by Taylor linearisation of "
-        "the weighted minus unweighted share, taking the calibration into account.",
-        "none": "No single-choice question outside the weighting variables to summarise.",
-        "choose": "Key questions of the summary",
-        "apply": "Show the summary for these questions",
-        "csv": "Download the results table (CSV)",
+_SUMMARY_WORDS: Catalogue = {
+    "title": {
+        "fr": "Résumé : ce que la pondération a changé",
+        "nl": "Samenvatting: wat de weging veranderde",
+        "en": "Summary: what weighting changed",
     },
-    "fr": {
-        "title": "Résumé : ce que la pondération a changé",
-        "moves": "La pondération fait passer «\u00a0{answer}\u00a0» ({question}) de {before} à {after}.",
-        "question": "Question",
-        "answer": "Réponse",
-        "weighted": "Pondéré",
-        "ci": "IC à 95 %",
-        "unweighted": "Non pondéré",
-        "shift": "Écart dû à la pondération",
-        "se": "Erreur type de l’écart",
-        "points": "{value} pts",
-        "clear": "plus de deux fois son erreur type",
-        "more": "Toutes les autres réponses ({n}), par taille de l’écart",
-        "table": "Plus grands écarts dus à la pondération",
-        "method": "Questions clés : toutes les questions à choix unique qui ne servent pas à la "
-        "pondération, triées par taille de l’écart. L’erreur type de l’écart est calculée par "
-        "linéarisation de Taylor de la part pondérée moins la part non pondérée, en tenant compte du calage.",
-        "none": "Aucune question à choix unique hors variables de pondération à résumer.",
-        "choose": "Questions clés du résumé",
-        "apply": "Afficher le résumé pour ces questions",
-        "csv": "Télécharger le tableau des résultats (CSV)",
+    "moves": {
+        "fr": "La pondération fait passer «\xa0{answer}\xa0» ({question}) de {before} à {after}.",
+        "nl": "De weging brengt ‘{answer}’ ({question}) van {before} naar {after}.",
+        "en": "Weighting moves “{answer}” ({question}) from {before} to {after}.",
     },
-    "nl": {
-        "title": "Samenvatting: wat de weging veranderde",
-        "moves": "De weging brengt ‘{answer}’ ({question}) van {before} naar {after}.",
-        "question": "Vraag",
-        "answer": "Antwoord",
-        "weighted": "Gewogen",
-        "ci": "95%-BI",
-        "unweighted": "Ongewogen",
-        "shift": "Verschuiving door weging",
-        "se": "Standaardfout verschuiving",
-        "points": "{value} ptn",
-        "clear": "meer dan tweemaal de standaardfout",
-        "more": "Alle andere antwoorden ({n}), op grootte van de verschuiving",
-        "table": "Grootste verschuivingen door weging",
-        "method": "Kernvragen: alle vragen met één antwoord die geen wegingsvariabele zijn, "
-        "gesorteerd op grootte van de verschuiving. De standaardfout van de verschuiving is berekend "
-        "met Taylor-linearisatie van het gewogen min het ongewogen aandeel, rekening houdend met de kalibratie.",
-        "none": "Geen vraag met één antwoord buiten de wegingsvariabelen om samen te vatten.",
-        "choose": "Kernvragen van de samenvatting",
-        "apply": "De samenvatting voor deze vragen tonen",
-        "csv": "De resultatentabel downloaden (CSV)",
+    "question": {"fr": "Question", "nl": "Vraag", "en": "Question"},
+    "answer": {"fr": "Réponse", "nl": "Antwoord", "en": "Answer"},
+    "weighted": {"fr": "Pondéré", "nl": "Gewogen", "en": "Weighted"},
+    "ci": {"fr": "IC à 95 %", "nl": "95%-BI", "en": "95% CI"},
+    "unweighted": {"fr": "Non pondéré", "nl": "Ongewogen", "en": "Unweighted"},
+    "shift": {
+        "fr": "Écart dû à la pondération",
+        "nl": "Verschuiving door weging",
+        "en": "Shift due to weighting",
+    },
+    "se": {"fr": "Erreur type de l’écart", "nl": "Standaardfout verschuiving", "en": "SE of shift"},
+    "points": {"fr": "{value} pts", "nl": "{value} ptn", "en": "{value} pts"},
+    "clear": {
+        "fr": "plus de deux fois son erreur type",
+        "nl": "meer dan tweemaal de standaardfout",
+        "en": "larger than twice its SE",
+    },
+    "more": {
+        "fr": "Toutes les autres réponses ({n}), par taille de l’écart",
+        "nl": "Alle andere antwoorden ({n}), op grootte van de verschuiving",
+        "en": "All other answers ({n}), by size of shift",
+    },
+    "table": {
+        "fr": "Plus grands écarts dus à la pondération",
+        "nl": "Grootste verschuivingen door weging",
+        "en": "Largest shifts due to weighting",
+    },
+    "method": {
+        "fr": "Questions clés : toutes les questions à choix unique qui ne servent pas à la pondération, triées par taille de l’écart. L’erreur type de l’écart est calculée par linéarisation de Taylor de la part pondérée moins la part non pondérée, en tenant compte du calage.",
+        "nl": "Kernvragen: alle vragen met één antwoord die geen wegingsvariabele zijn, gesorteerd op grootte van de verschuiving. De standaardfout van de verschuiving is berekend met Taylor-linearisatie van het gewogen min het ongewogen aandeel, rekening houdend met de kalibratie.",
+        "en": "Key questions: every single-choice question that is not a weighting variable, sorted by the size of the shift. The SE of the shift is computed by Taylor linearisation of the weighted minus unweighted share, taking the calibration into account.",
+    },
+    "none": {
+        "fr": "Aucune question à choix unique hors variables de pondération à résumer.",
+        "nl": "Geen vraag met één antwoord buiten de wegingsvariabelen om samen te vatten.",
+        "en": "No single-choice question outside the weighting variables to summarise.",
+    },
+    "choose": {
+        "fr": "Questions clés du résumé",
+        "nl": "Kernvragen van de samenvatting",
+        "en": "Key questions of the summary",
+    },
+    "apply": {
+        "fr": "Afficher le résumé pour ces questions",
+        "nl": "De samenvatting voor deze vragen tonen",
+        "en": "Show the summary for these questions",
+    },
+    "csv": {
+        "fr": "Télécharger le tableau des résultats (CSV)",
+        "nl": "De resultatentabel downloaden (CSV)",
+        "en": "Download the results table (CSV)",
     },
 }
+SUMMARY_TEXT: dict[str, dict[str, str]] = per_language(register("summary.summary_text", _SUMMARY_WORDS))
 
 
 class _Result(Protocol):

@@ -12,11 +12,12 @@ from typing import Any
 
 from litestar.connection import ASGIConnection
 
+from survey import catalogue
+from survey.catalogue import Catalogue
 from survey.http.i18n import LANGUAGE_NAMES, SUPPORTED, negotiate
 
 LANGUAGE_COOKIE = "console_lang"
 
-Catalogue = dict[str, dict[str, str]]
 
 TEXTS: Catalogue = {
     "console": {"fr": "Console des consultations", "nl": "Raadplegingsconsole", "en": "Consultation console"},
@@ -53,6 +54,7 @@ TEXTS: Catalogue = {
     "role_coordinator": {"fr": "coordinateur", "nl": "coördinator", "en": "coordinator"},
     "role_interviewer": {"fr": "enquêteur", "nl": "enquêteur", "en": "interviewer"},
 }  # fmt: skip
+catalogue.register("console", TEXTS)
 
 
 def register(catalogue: Catalogue) -> None:

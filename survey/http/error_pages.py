@@ -13,6 +13,7 @@ from typing import Any
 
 from litestar import MediaType, Request, Response
 
+from survey.catalogue import register
 from survey.http.i18n import SUPPORTED, negotiate, text
 
 __all__ = ["error_page", "wants_html"]
@@ -48,6 +49,7 @@ MESSAGES: dict[int, dict[str, str]] = {
           "nl": "De dienst is even niet beschikbaar. Probeer het zo opnieuw.",
           "en": "The service is briefly unavailable. Try again in a moment."},
 }  # fmt: skip
+register("http.error_pages", {str(status): texts for status, texts in MESSAGES.items()})
 _OTHER = {"fr": "La demande n'a pas abouti (erreur {status}).", "nl": "Het verzoek is mislukt (fout {status}).",
           "en": "The request did not succeed (error {status})."}  # fmt: skip
 _REFERENCE = {"fr": "Référence", "nl": "Referentie", "en": "Reference"}

@@ -6,6 +6,8 @@ consent, navigation and errors in the three official languages of Brussels.
 
 from __future__ import annotations
 
+from survey.catalogue import register
+
 SUPPORTED = ("fr", "nl", "en")
 DEFAULT = "fr"
 LANGUAGE_NAMES: tuple[tuple[str, str], ...] = (("fr", "Français"), ("nl", "Nederlands"), ("en", "English"))
@@ -170,6 +172,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "en": "Test mode: your answers are marked as tests and count in no result.",
     },
 }  # fmt: skip
+register("http.i18n", TEXTS)
 
 
 # Month names for dates written out in full (never ambiguous between 03/04 and 04/03).

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from survey.catalogue import register
+
 MESSAGES: dict[str, dict[str, str]] = {
     "required": {
         "fr": "Cette question est obligatoire.",
@@ -76,6 +78,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This question does not exist in this questionnaire.",
     },
 }
+register("questionnaire.messages", MESSAGES)
 
 
 def message(code: str, language: str) -> str:

@@ -182,7 +182,7 @@ def _group_questions(
     return made
 
 
-def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
+def _question(
     mapper: Mapper, element: dict[str, Any], *, page: str, choices: dict[str, tuple[Choice, ...]]
 ) -> Question | None:
     name = str(element.get("name", ""))
@@ -198,6 +198,49 @@ def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
         return None
     mapper.refused.add(name)
     bind = element.get("bind") or {}
+    admitted = _admitted(mapper, element, name, row, kind, shown_type)
+    if admitted is None:
+        return None
+    qtype, bounds = admitted
+    labels, easy = mapper.labels(element.get("label"), counted=True)
+    hints = mapper.texts(element.get("hint"))
+    if not labels and not hints and qtype not in (QuestionType.NOTE, QuestionType.CALCULATE):
+        mapper.error(row, "label", f"question '{name}' has no label")
+    list_name = _choice_list(mapper, element, row, kind, qtype, choices)
+    required = str(bind.get("required", "")).strip()
+    required_when = None
+    if required.lower() not in _TRUE | _FALSE:
+        required_when = mapper.expression(row, "required", required)
+    computed = _computed(mapper, element, row, kind, qtype, name, shown_type)
+    if computed is None:
+        return None
+    calculation, default = computed
+    control = element.get("control") or {}
+    return Question(
+        name=name,
+        type=qtype,
+        labels=labels,
+        easy_labels=easy,
+        hints=hints,
+        required=required.lower() in _TRUE,
+        required_messages=mapper.texts(bind.get("jr:requiredMsg")),
+        required_when=required_when,
+        constraint=_and(bounds, mapper.expression(row, "constraint", bind.get("constraint"))),
+        constraint_messages=mapper.texts(bind.get("jr:constraintMsg")),
+        relevant=mapper.expression(row, "relevant", bind.get("relevant")),
+        choice_list=list_name if qtype.has_choices else None,
+        choice_filter=mapper.expression(row, "choice_filter", element.get("choice_filter")),
+        appearance=str(control.get("appearance") or "") or None,
+        page=page,
+        calculation=calculation,
+        default=default if qtype.is_shown else None,
+    )
+
+
+def _admitted(
+    mapper: Mapper, element: dict[str, Any], name: str, row: int | None, kind: str, shown_type: str
+) -> tuple[QuestionType, str | None] | None:
+    """The question's type (and a range's bounds) when its type and name can be stored, else None."""
     reason = unsupported_reason(element, allow_location=mapper.allow_location)
     if reason is not None:
         mapper.error(row, "type", f"type '{shown_type}' is not supported{reason}")
@@ -223,10 +266,18 @@ def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
         return None
     mapper.seen[name] = row
     mapper.refused.discard(name)
-    labels, easy = mapper.labels(element.get("label"), counted=True)
-    hints = mapper.texts(element.get("hint"))
-    if not labels and not hints and qtype not in (QuestionType.NOTE, QuestionType.CALCULATE):
-        mapper.error(row, "label", f"question '{name}' has no label")
+    return qtype, bounds
+
+
+def _choice_list(
+    mapper: Mapper,
+    element: dict[str, Any],
+    row: int | None,
+    kind: str,
+    qtype: QuestionType,
+    choices: dict[str, tuple[Choice, ...]],
+) -> str | None:
+    """The choice list a question offers: from the choices sheet, a CSV file, or OK for acknowledge."""
     list_name = str(element.get("list_name") or element.get("itemset") or "") or None
     from_file = bool(list_name and list_name.lower().endswith(".csv"))
     if qtype.has_choices and list_name and from_file and list_name not in choices:
@@ -236,10 +287,20 @@ def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
         choices.setdefault(ACKNOWLEDGE_LIST, (Choice("OK", {mapper.plain: "OK"}),))
     if qtype.has_choices and list_name not in choices and not from_file:
         mapper.error(row, "type", f"choice list '{list_name}' is not defined in sheet 'choices'")
-    required = str(bind.get("required", "")).strip()
-    required_when = None
-    if required.lower() not in _TRUE | _FALSE:
-        required_when = mapper.expression(row, "required", required)
+    return list_name
+
+
+def _computed(
+    mapper: Mapper,
+    element: dict[str, Any],
+    row: int | None,
+    kind: str,
+    qtype: QuestionType,
+    name: str,
+    shown_type: str,
+) -> tuple[str | None, Any] | None:
+    """A calculate row's calculation and a question's fixed default; None drops a hidden row with neither."""
+    bind = element.get("bind") or {}
     calculation = mapper.expression(row, "calculation", bind.get("calculate"))
     if calculation is not None and qtype is not QuestionType.CALCULATE:
         mapper.warn(
@@ -256,26 +317,7 @@ def _question(  # noqa: PLR0912, PLR0915  (to split once repeat groups land)
         calculation, default = literal(default), None
     if qtype is QuestionType.CALCULATE and calculation is None:
         mapper.error(row, "calculation", f"calculate '{name}' has no calculation")
-    control = element.get("control") or {}
-    return Question(
-        name=name,
-        type=qtype,
-        labels=labels,
-        easy_labels=easy,
-        hints=hints,
-        required=required.lower() in _TRUE,
-        required_messages=mapper.texts(bind.get("jr:requiredMsg")),
-        required_when=required_when,
-        constraint=_and(bounds, mapper.expression(row, "constraint", bind.get("constraint"))),
-        constraint_messages=mapper.texts(bind.get("jr:constraintMsg")),
-        relevant=mapper.expression(row, "relevant", bind.get("relevant")),
-        choice_list=list_name if qtype.has_choices else None,
-        choice_filter=mapper.expression(row, "choice_filter", element.get("choice_filter")),
-        appearance=str(control.get("appearance") or "") or None,
-        page=page,
-        calculation=calculation,
-        default=default if qtype.is_shown else None,
-    )
+    return calculation, default
 
 
 def _and(outer: str | None, inner: str | None) -> str | None:

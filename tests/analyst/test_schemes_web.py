@@ -141,6 +141,8 @@ def test_newer_targets_never_move_a_scheme_or_a_snapshot(
     assert f"A newer target set exists (version {newest})" in _text(page.text, "newer-targets")
     review = client.get(f"/analyst/{SLUG}/snapshots/{snapshot_id}?lang=en")
     assert _text(review.text, "snapshot-scheme") == "pinned"
+    public = client.get(f"/analyst/{SLUG}/snapshots/{snapshot_id}/preview?lang=en")
+    assert "Weighting scheme: pinned (targets set, version 1)." in public.text  # the public page names it too
     assert f"A newer target set exists (version {newest})" in review.text
     latest = client.get(f"/analyst/{SLUG}/results?lang=en")
     assert (
