@@ -16,9 +16,12 @@ from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
+from survey.analyst import snapshots
+from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.app import create_app
 from survey.settings import Settings, load_settings
 from survey.store.db import make_engine, session_factory
+from survey.store.models import ResultSnapshot
 from tests.conftest import drop_database
 from tests.demo_template import DEMO_PASSWORD, copy_demo, shared_folder
 
@@ -91,3 +94,10 @@ def csrf(client: TestClient, path: str = "/analyst/login") -> str:
 
 
 TARGETS_GOOD = Path(__file__).parent / "targets_good.csv"
+
+
+def publish_default_snapshot(session: Session) -> ResultSnapshot:
+    """The demo's default weighting frozen and published: what a public page or a report reads."""
+    context = load_context(session, SLUG)
+    analysis = run_analysis(context, WeightingSpec())
+    return snapshots.create_snapshot(session, context, analysis, actor="test", actor_id=None, publish=True)

@@ -12,16 +12,14 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst import snapshots
 from survey.analyst.comments_text import COMMENTS_TEXT
 from survey.analyst.easy_read import EASY_FINDINGS
 from survey.analyst.public_text import EASY, EASY_MODES, METHODS, MODES, STANDARD, TEXT
 from survey.analyst.report_text import REPORT_TEXT
-from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.store.db import transaction
 from survey.store.models import ResultSnapshot
-from tests.analyst.conftest import SLUG
+from tests.analyst.conftest import SLUG, publish_default_snapshot
 
 
 class _Text(HTMLParser):
@@ -67,15 +65,7 @@ def _seen(html: str) -> _Text:
 @pytest.fixture(scope="module")
 def published(demo: sessionmaker[Session]) -> int:
     with transaction(demo) as session:
-        context = load_context(session, SLUG)
-        snapshot = snapshots.create_snapshot(
-            session,
-            context,
-            run_analysis(context, WeightingSpec()),
-            actor="test",
-            actor_id=None,
-            publish=True,
-        )
+        snapshot = publish_default_snapshot(session)
         return snapshot.id
 
 

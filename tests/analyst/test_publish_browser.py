@@ -10,11 +10,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.analyst import snapshots
-from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.settings import Settings
 from survey.store.db import transaction
-from tests.analyst.conftest import PASSWORD, SLUG
+from tests.analyst.conftest import PASSWORD, SLUG, publish_default_snapshot
 from tests.conftest import LiveServer
 from tests.web.conftest import axe_source
 
@@ -28,15 +26,7 @@ def server(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[Liv
 @pytest.fixture(scope="module")
 def published(demo: sessionmaker[Session]) -> int:
     with transaction(demo) as session:
-        context = load_context(session, SLUG)
-        return snapshots.create_snapshot(
-            session,
-            context,
-            run_analysis(context, WeightingSpec()),
-            actor="test",
-            actor_id=None,
-            publish=True,
-        ).id
+        return publish_default_snapshot(session).id
 
 
 def _sign_in(page: Any, url: str) -> None:

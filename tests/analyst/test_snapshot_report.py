@@ -18,14 +18,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from survey.analyst import snapshots
 from survey.analyst.services import WeightingSpec, load_context, run_analysis
 from survey.analyst.snapshot_report import snapshot_report_html
 from survey.cli import export, report
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, ResultSnapshot
 from survey.store.services.consultations import ConsultationService
-from tests.analyst.conftest import SLUG, login
+from tests.analyst.conftest import SLUG, login, publish_default_snapshot
 
 app = typer.Typer()
 report.register(app)
@@ -49,15 +48,7 @@ def _pdf_pages(path: Path) -> list[str]:
 def frozen(demo: sessionmaker[Session]) -> int:
     """A published snapshot of the default weighting, then 60 more online "strongly agree" responses."""
     with transaction(demo) as session:
-        context = load_context(session, SLUG)
-        snapshot = snapshots.create_snapshot(
-            session,
-            context,
-            run_analysis(context, WeightingSpec()),
-            actor="test",
-            actor_id=None,
-            publish=True,
-        )
+        snapshot = publish_default_snapshot(session)
         found = snapshot.id
     return found
 
