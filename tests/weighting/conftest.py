@@ -66,7 +66,9 @@ def regenerated_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     regenerated file with the stored one, so an edited golden file fails as before.
     """
     if shutil.which("Rscript") is None:
-        pytest.fail("Rscript is missing: scripts/test.sh installs r-base-core and r-cran-survey (the R oracle)")
+        pytest.fail(
+            "Rscript is missing: scripts/test.sh installs r-base-core and r-cran-survey (the R oracle)"
+        )
     probe = subprocess.run(
         ["Rscript", "-e", 'cat(R.version.string, as.character(packageVersion("survey")), sep = "|")'],
         capture_output=True, text=True, timeout=120, check=False,
