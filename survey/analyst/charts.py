@@ -268,6 +268,7 @@ def grouped_bars(
     x1 = WIDTH - PAD - max(value_room, last_tick)
     bar = 14 if len(names) > 1 else 18
     zero = axis.position(min(max(0.0, axis.low), axis.high), x0, x1)
+    lane = _Lane(axis, x0, x1, zero, bar, fmt)
     top = y
     bars: list[str] = []
     for i, label in enumerate(labels):
@@ -287,7 +288,7 @@ def grouped_bars(
             tip = f"{label}, {name}: {fmt(v)}" if len(names) > 1 or direct else f"{label}: {fmt(v)}"
             span = spans[name][i] if name in spans else None
             mark = marks[i] if marks is not None else None
-            bars += _bar(_Lane(axis, x0, x1, zero, bar, fmt), y, v, colours[j], tip, span, mark)
+            bars += _bar(lane, y, v, colours[j], tip, span, mark)
             y += bar + 3
         y += 6
     grid, axis_parts, y = _axis(axis, x0, x1, top, y, unit or words["axis_percent"], lang, percent)
