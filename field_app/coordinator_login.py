@@ -9,7 +9,6 @@ Scripts may still send HTTP Basic credentials to the same pages.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -77,20 +76,19 @@ def login_page(
     """The sign-in form; ``error`` is shown in an alert that screen readers announce at once."""
     token, fresh = staff_session.form_token(request)
     target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
-    alert = f'<p class="bad" role="alert">{escape(error)}</p>' if error else ""
-    form = (
-        f'{alert}<form method="post" action="{LOGIN}?lang={lang.code}">'
-        f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
-        f'<input type="hidden" name="next" value="{escape(target)}">'
-        f'<p><label for="username">{lang.t("username")}</label><br>'
-        f'<input id="username" name="username" value="{escape(username)}" autocomplete="username" required></p>'
-        f'<p><label for="password">{lang.t("password")}</label><br>'
-        '<input id="password" name="password" type="password" autocomplete="current-password" required></p>'
-        f'<p><button type="submit">{lang.t("sign_in")}</button></p></form>'
+    response = page(
+        "login.html",
+        text("login_title", lang.code),
+        lang,
+        LOGIN,
+        status=status,
+        csrf=token,
+        action=LOGIN,
+        error=error,
+        username=username,
+        next_url=target,
     )
-    return with_csrf_cookie(
-        page(text("login_title", lang.code), form, lang, LOGIN, status=status), fresh, request
-    )
+    return with_csrf_cookie(response, fresh, request)
 
 
 class CoordinatorLoginController(Controller):

@@ -45,6 +45,7 @@ from survey.http.observe import observed
 from survey.http.openapi_errors import DocumentedJson
 from survey.http.security import refuse_nul_in_path, security_headers
 from survey.http.shared_store import RedisSessions, RedisSlotCounts, connect, counts_secret
+from survey.http.templates import environment
 from survey.http.text_policy import apply_text_policy
 from survey.logs import configure_logging
 from survey.ops.routes import MetricsController, ReadyController
@@ -200,7 +201,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Collect online and field responses in one store; weight them to population margins.",
             render_plugins=[SchemaPage(), DocumentedJson()],
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(environment(WEB / "templates"))
+        ),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,

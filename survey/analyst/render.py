@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import pass_context
 from jinja2.runtime import Context as JinjaContext
 
 from survey.analyst import charts
@@ -29,6 +29,7 @@ from survey.analyst.services import Analysis, g_values
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import workbench_text
+from survey.http.templates import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -60,7 +61,7 @@ def _said(context: JinjaContext, said: object) -> str:
     return weighting_message(said, context.get("lang", "en"))
 
 
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+ENV = environment(TEMPLATES)
 ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
 ENV.filters["mode"] = _mode

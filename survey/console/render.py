@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.response import Redirect
@@ -21,6 +20,7 @@ from litestar.response import Redirect
 from survey.console import texts
 from survey.console.nav import CONSULTATION_NAV, MAIN_NAV
 from survey.http import staff_session
+from survey.http.templates import environment
 from survey.store.models import Consultation
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 LANGUAGE_SECONDS = 365 * 24 * 3600
 NO_STORE = {"Cache-Control": "no-store"}
 
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+ENV = environment(TEMPLATES)
 
 
 def _switcher(request: ASGIConnection[Any, Any, Any, Any]) -> list[tuple[str, str, str]]:
