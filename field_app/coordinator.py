@@ -17,13 +17,12 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath
 
 from field_app.auth import provide_coordinator
-from field_app.coordinator_login import with_csrf_cookie
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import TEXTS, text
 from field_app.openrosa.app_user_texts import plain
 from field_app.schemas import QuotaCell, ReconciliationItem
 from field_app.service import CoordinatorService
-from survey.http import staff_session
+from survey.http import csrf
 from survey.http.deps import provide_service
 from survey.http.params import PathId
 from survey.store.models import User
@@ -78,7 +77,7 @@ class CoordinatorController(Controller):
     ) -> Response[str]:
         """Every tablet the viewer may supervise with its counts, the quotas and the app-user pages."""
         lang = PageLanguage.of(request)
-        token, fresh = staff_session.form_token(request)
+        token, fresh = csrf.form_token(request)
         response = page(
             "devices.html",
             text("overview_title", lang.code),
@@ -93,7 +92,7 @@ class CoordinatorController(Controller):
             collect=coordinator_service.coordinated(staff),
             app_text=lambda key, **values: plain(lang.code, key, **values),
         )
-        return with_csrf_cookie(response, fresh, request)
+        return csrf.remember(response, fresh, request)
 
     @get("/devices/{device_id:int}", sync_to_thread=True)
     def device(
@@ -105,7 +104,7 @@ class CoordinatorController(Controller):
     ) -> Response[str]:
         """One tablet's counts and every missing or conflicting UUID with the reason."""
         lang = PageLanguage.of(request)
-        token, fresh = staff_session.form_token(request)
+        token, fresh = csrf.form_token(request)
         r = coordinator_service.reconciliation(device_id)
         response = page(
             "device.html",
@@ -119,4 +118,4 @@ class CoordinatorController(Controller):
             limit=PROBLEM_LIMIT,
             reason=reason,
         )
-        return with_csrf_cookie(response, fresh, request)
+        return csrf.remember(response, fresh, request)

@@ -25,7 +25,7 @@ from field_app.auth import (
 from field_app.auth import COORDINATOR_LIMITER_KEY as LIMITER_KEY
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.deps import provide_service
 from survey.http.login_throttle import TooManyAttempts
 from survey.http.staff_door import StaffDoorService
@@ -54,16 +54,6 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def with_csrf_cookie(
-    response: Response[str], seed: str | None, request: Request[Any, Any, Any]
-) -> Response[str]:
-    """Set the browser's CSRF seed when the page's forms were signed with a new one (Secure over HTTPS:
-    the request is required so that no page can forget to say how it was reached)."""
-    if seed:
-        response.set_cookie(staff_session.csrf_seed_cookie(seed, secure=staff_session.is_https(request)))
-    return response
-
-
 def login_page(
     request: Request[Any, Any, Any],
     lang: PageLanguage,
@@ -74,7 +64,7 @@ def login_page(
     next_url: str | None = None,
 ) -> Response[str]:
     """The sign-in form; ``error`` is shown in an alert that screen readers announce at once."""
-    token, fresh = staff_session.form_token(request)
+    token, fresh = csrf.form_token(request)
     target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
     response = page(
         "login.html",
@@ -88,7 +78,7 @@ def login_page(
         username=username,
         next_url=target,
     )
-    return with_csrf_cookie(response, fresh, request)
+    return csrf.remember(response, fresh, request)
 
 
 class CoordinatorLoginController(Controller):
@@ -117,7 +107,7 @@ class CoordinatorLoginController(Controller):
         form = await staff_session.read_form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         again = {"username": username, "next_url": str(form.get("next", ""))}
-        if not staff_session.csrf_ok(request, form):
+        if not csrf.form_ok(request, form):
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
         try:
             user = await staff_door_service.sign_in(request, LIMITER_KEY, username, password)

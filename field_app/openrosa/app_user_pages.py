@@ -19,11 +19,11 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from markupsafe import Markup
 
-from field_app.coordinator_login import provide_coordinator, with_csrf_cookie
+from field_app.coordinator_login import provide_coordinator
 from field_app.coordinator_page import PageLanguage, consultation_title, page
 from field_app.openrosa.app_user_texts import plain
 from field_app.openrosa.app_users import AppUserService, collect_settings, qr_payload
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.deps import provide_service
 from survey.http.params import PathId
 from survey.http.qr import qr_svg
@@ -65,14 +65,14 @@ def _page(
     made: Made | None = None,
 ) -> Response[str]:
     lang = PageLanguage.of(request)
-    csrf, fresh = staff_session.form_token(request)
+    token, fresh = csrf.form_token(request)
     response = page(
         "app_users.html",
         plain(lang.code, "title", title=consultation_title(consultation, lang.code)),
         lang,
         f"{BASE}/{consultation.slug}/collect",
         status=status,
-        csrf=csrf,
+        csrf=token,
         account=None if request.headers.get("authorization") else staff,
         app_text=lambda key, **values: plain(lang.code, key, **values),
         base=BASE,
@@ -83,7 +83,7 @@ def _page(
         problem=problem,
         made=made,
     )
-    return with_csrf_cookie(response, fresh, request)
+    return csrf.remember(response, fresh, request)
 
 
 def _create(

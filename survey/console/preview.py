@@ -18,7 +18,6 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import NotFoundException, PermissionDeniedException
@@ -29,7 +28,7 @@ from survey.console import consultation_texts, preview_texts  # noqa: F401  (reg
 from survey.console import texts as console_texts
 from survey.console.guards import VIEW, ConsoleAccessService, console_guard, console_user
 from survey.console.render import NO_STORE, page
-from survey.http import staff_session
+from survey.http import csrf
 from survey.http.deps import provide_service
 from survey.questionnaire.messages import message, tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
@@ -56,9 +55,6 @@ def _version(
 
 def _show(request: Request, visitor: Visitor, slug: str, number: int, questionnaire: Questionnaire,
           index: int, values: dict[str, Any], errors: list[Any], status_code: int = 200) -> Template:  # fmt: skip
-    token, fresh = staff_session.form_token(request)
-    visitor = Visitor(visitor.lang, visitor.easy, token)  # the forms carry the staff session's token
-    seed = [staff_session.csrf_seed_cookie(fresh, secure=staff_session.is_https(request))] if fresh else []
     page = questionnaire.pages[index]
     views = question_views(questionnaire, page, values, values, errors, visitor.lang, visitor.easy)
     total = len(questionnaire.pages)
@@ -77,7 +73,7 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
         msg_integer=message("integer", visitor.lang), msg_decimal=message("decimal", visitor.lang),
         preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
         preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
-        headers=NO_STORE, cookies=seed,
+        headers=NO_STORE,
     )  # fmt: skip
 
 
@@ -145,7 +141,7 @@ class PreviewController(Controller):
     ) -> Template | Redirect:  # fmt: skip
         """Check the page's answers as the real page would, store nothing, move on."""
         _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
-        if not staff_session.csrf_ok(request, FormMultiDict(data)):
+        if not csrf.form_ok(request, data):
             raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
         questionnaire = load_questionnaire(version)
         if not 1 <= page <= len(questionnaire.pages):
