@@ -40,11 +40,16 @@ def test_the_served_script_carries_every_catalogue_key_in_each_language() -> Non
     assert registered()["field.tablet"] is TEXTS  # so tests/test_catalogues.py checks it
 
 
-def test_the_static_script_keeps_no_table_of_its_own() -> None:
+def test_no_tablet_script_keeps_a_table_of_its_own() -> None:
     source = (STATIC / "i18n.js").read_text()
     assert TEXTS_MARK in source
     assert "Inloggen" not in source
     assert "Log in" not in source
+    # words in a language written beside their key ({ nl: "…" }), as quotas.js had them, are not here
+    tables = {
+        p.name for p in Path(STATIC).glob("*.js") if re.search(r"\b(fr|nl|en)\s*:\s*[\"']", p.read_text())
+    }
+    assert tables == set()
 
 
 def test_every_key_the_tablet_scripts_ask_for_is_in_the_catalogue() -> None:
