@@ -92,9 +92,9 @@ _SUMMARY_WORDS: Catalogue = {
         "en": "exact by construction",
     },
     "exact_note": {
-        "fr": "{questions} : variables de pondération. Leurs parts pondérées ont été rendues égales aux chiffres de la population ; elles sont exactes par construction et n’ont pas d’intervalle. Leur écart est la correction apportée par la pondération, pas un résultat : il n’a pas d’erreur type et vient après les autres.",
-        "nl": "{questions}: wegingsvariabelen. Hun gewogen aandelen zijn gelijk gemaakt aan de bevolkingscijfers; ze zijn exact door constructie en hebben geen interval. Hun verschuiving is de correctie door de weging, geen resultaat: ze heeft geen standaardfout en komt na de andere.",
-        "en": "{questions}: weighting variables. Their weighted shares were made equal to the population figures; they are exact by construction and have no interval. Their shift is the correction weighting made, not a finding: it has no standard error and comes after the others.",
+        "fr": "Parmi les questions clés, servent à la pondération : {questions}. Leurs parts pondérées ont été rendues égales aux chiffres de la population ; elles sont exactes par construction et n’ont pas d’intervalle. Leur écart est la correction apportée par la pondération, pas un résultat : il n’a pas d’erreur type et vient après les autres.",
+        "nl": "Van de kernvragen dienen voor de weging: {questions}. Hun gewogen aandelen zijn gelijk gemaakt aan de bevolkingscijfers; ze zijn exact door constructie en hebben geen interval. Hun verschuiving is de correctie door de weging, geen resultaat: ze heeft geen standaardfout en komt na de andere.",
+        "en": "Among the key questions, used for weighting: {questions}. Their weighted shares were made equal to the population figures; they are exact by construction and have no interval. Their shift is the correction weighting made, not a finding: it has no standard error and comes after the others.",
     },
     "choose": {
         "fr": "Questions clés du résumé",
