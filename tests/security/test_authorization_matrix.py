@@ -80,6 +80,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ),
     ("GET", "/analyst/api/{slug:str}/results"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/api/{slug:str}/summary"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/api/{slug:str}/breakdown"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/compare"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/preview"): Staff(
