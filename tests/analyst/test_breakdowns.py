@@ -4,9 +4,11 @@ page, CSV, API and chart (means on the question's scale, each option's share, sm
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import math
+import re
 from pathlib import Path
 from statistics import NormalDist
 
@@ -115,7 +117,8 @@ def test_numeric_breakdown_page_csv_api_and_chart(analyst: TestClient) -> None:
         '<option value="trust_municipality" selected>' in page.text and 'label="Numeric (mean)"' in page.text
     )
     assert 'id="compare-intervals"' in page.text and 'id="rao-scott"' not in page.text
-    assert "Weighted mean on the question&#39;s scale, 0 to 10" in page.text or "scale, 0 to 10" in page.text
+    chart_words = " ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>([^<]*)</text>", page.text))
+    assert "Weighted mean on the question's scale, 0 to 10" in chart_words  # the axis title, however wrapped
     assert "(scale 0 to 10)" in page.text or "0 to 10" in page.text
     api = analyst.get(f"{API}?{query}").json()
     assert api["kind"] == "numeric" and api["scale"]["high"] == 10 and api["test"] is None
