@@ -24,25 +24,32 @@ The file kind follows the extension: ``.parquet``; ``.sav`` (SPSS) and ``.dta`` 
 labels as categories; anything else is CSV (UTF-8).
 """
 
+# ruff: noqa: PLC0415
+# (numpy is imported inside the functions that use it: `survey weight` starts reading its data in
+# polars' threads before numpy loads, so that the import and the read run side by side)
+
 from __future__ import annotations
 
+import math
 import re
+import threading
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
-import numpy as np
 import polars as pl
 
 from survey.tabular_csv import CsvError, csv_separator, decimal_comma, read_csv
 
 if TYPE_CHECKING:  # pandas loads only for the callers that ask for a pandas frame
+    import numpy as np
     import pandas as pd
 
 __all__ = [
     "CROSS",
     "STAT_FORMATS",
+    "Reading",
     "TableError",
     "analysis_columns",
     "analysis_frame",
@@ -53,6 +60,8 @@ __all__ = [
     "na_set",
     "read_table",
     "read_targets",
+    "target_variables",
+    "weighting_frames",
     "write_table",
 ]
 
@@ -132,7 +141,7 @@ def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame
 
 def _read_stat(path: Path) -> pl.DataFrame:
     """SPSS or Stata: value labels become the categories; an unlabelled value keeps its number's label."""
-    import pyreadstat  # noqa: PLC0415  (only these two formats need it)
+    import pyreadstat  # only these two formats need it
 
     reader = pyreadstat.read_sav if path.suffix.lower() == ".sav" else pyreadstat.read_dta
     try:
@@ -147,22 +156,58 @@ def _read_stat(path: Path) -> pl.DataFrame:
     return pl.from_pandas(frame)
 
 
+class Reading:
+    """A data file being read by :func:`read_table` in a thread of its own; :meth:`frame` waits for it.
+
+    Why: polars reads and dictionary-encodes in native code, outside the interpreter's lock, so a
+    command that starts the read as soon as it knows the file can import numpy and the weighting
+    library and parse its targets meanwhile, on the second core (on a million rows the two take
+    about as long as each other). The error of a failed read is raised by :meth:`frame`, where the
+    caller would have met it reading in line.
+    """
+
+    def __init__(self, path: Path, *, categorical: Collection[str] = ()) -> None:
+        self._frame: pl.DataFrame | None = None
+        self._error: BaseException | None = None
+        # a daemon: a command that fails on its targets meanwhile exits without waiting for the read
+        self._thread = threading.Thread(target=self._read, args=(path, tuple(categorical)), daemon=True)
+        self._thread.start()
+
+    def _read(self, path: Path, categorical: tuple[str, ...]) -> None:
+        try:
+            self._frame = read_table(path, categorical=categorical)
+        except BaseException as exc:  # handed to the caller's thread, which reports it
+            self._error = exc
+
+    def frame(self) -> pl.DataFrame:
+        """The table, once read; TableError (as :func:`read_table` raises it) if it cannot be."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._frame is not None  # the thread sets one of the two
+        return self._frame
+
+
 def _first_line(exc: BaseException) -> str:
     """The store's one-line message, loaded only on this error path (it brings the questionnaire model)."""
-    from survey.store.errors import first_line  # noqa: PLC0415
+    from survey.store.errors import first_line
 
     return first_line(exc)
 
 
 def _stat_key(value: object) -> object:
+    import numpy as np
+
     return float(value) if isinstance(value, int | float | np.number) else value
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and np.isnan(value))
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _number_label(value: object) -> str:
+    import numpy as np
+
     if isinstance(value, float | np.floating) and float(value).is_integer():
         return str(int(value))
     return str(value)
@@ -193,6 +238,18 @@ def read_targets(path: Path) -> pl.DataFrame:
     return frame
 
 
+def target_variables(frame: pl.DataFrame) -> list[str]:
+    """The data columns a targets table (as :func:`read_targets` gives it) names, crossed ones apart.
+
+    Why before the library parses them: the data's reading starts with these columns as dictionary
+    codes while the library loads; a name the library later refuses costs nothing here.
+    """
+    if "variable" not in frame.columns:
+        return []
+    names = frame.get_column("variable").cast(pl.String).drop_nulls().unique(maintain_order=True)
+    return list(dict.fromkeys(part.strip() for name in names.to_list() for part in name.split(CROSS)))
+
+
 def _crossed_label(text: str) -> str:
     return CROSS.join(category_label(part) for part in text.split(CROSS))
 
@@ -213,7 +270,7 @@ def analysis_frame(
     is one, else categories (``decimal_comma``: numbers may be written ``1,5``, as in a CSV separated by
     semicolons). Unknown names are left out: the library names them in its own words.
     """
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd
 
     columns = _columns(raw, categories, numbers, outcomes, na_values, decimal_comma)
     frame = {
@@ -239,10 +296,56 @@ def analysis_columns(
     Why: `survey weight` hands the weighting library a polars frame and never imports pandas (a
     fifth of a second of its run on a million rows).
     """
-    columns = _columns(raw, categories, numbers, outcomes, na_values, decimal_comma)
-    return pl.DataFrame(
-        [_enum(name, *v) if isinstance(v, tuple) else pl.Series(name, v) for name, v in columns.items()]
+    analysis, _ = weighting_frames(
+        raw,
+        categories=categories,
+        numbers=numbers,
+        outcomes=outcomes,
+        na_values=na_values,
+        decimal_comma=decimal_comma,
     )
+    return analysis
+
+
+def weighting_frames(
+    raw: pl.DataFrame,
+    *,
+    categories: Sequence[str] = (),
+    numbers: Sequence[str] = (),
+    outcomes: Sequence[str] = (),
+    na_values: frozenset[str] = frozenset(),
+    decimal_comma: bool = False,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The columns of :func:`analysis_columns`, and ``raw`` with its text category columns as ``Enum``
+    columns of their own values: every cell as read, dictionary-encoded.
+
+    Why both at once: a text column's dictionary is worked out once for the two. The second frame is
+    what `survey weight` writes back: a Parquet writer stores an Enum's dictionary and codes as they
+    are, in half the time a Categorical takes, and where every label is its value (nothing trimmed,
+    no ``1.0``, no --na-values) the analysis column is that same column, built once.
+    """
+    analysis: list[pl.Series] = []
+    copied: list[pl.Series] = []
+    for name in dict.fromkeys([*categories, *numbers, *outcomes]):
+        if name not in raw.columns:
+            continue
+        series = raw.get_column(name)
+        if name in numbers:
+            analysis.append(
+                pl.Series(name, _numbers(series, na_values, strict=True, decimal_comma=decimal_comma))
+            )
+        elif (
+            name in outcomes
+            and (values := _numbers(series, na_values, strict=False, decimal_comma=decimal_comma)) is not None
+        ):
+            analysis.append(pl.Series(name, values))
+        elif series.dtype == pl.String or isinstance(series.dtype, pl.Categorical | pl.Enum):
+            labelled, valued = _text_enums(series, na_values)
+            analysis.append(labelled)
+            copied.append(valued)
+        else:  # a typed column (Parquet, SPSS, Stata) keeps its type in the copy
+            analysis.append(_enum(name, *_categorical(series, na_values)))
+    return pl.DataFrame(analysis), raw.with_columns(copied)
 
 
 def _enum(name: str, codes: np.ndarray, names: list[str]) -> pl.Series:
@@ -253,7 +356,50 @@ def _enum(name: str, codes: np.ndarray, names: list[str]) -> pl.Series:
     return pl.Series(name, names, dtype=pl.Enum(names)).gather(index)
 
 
-Codes = tuple[np.ndarray, list[str]]
+def _text_enums(series: pl.Series, na_values: frozenset[str]) -> tuple[pl.Series, pl.Series]:
+    """A text column as (its labels, its values), two Enum columns from its dictionary: labels are
+    worked out per distinct value, and the rows go through one gather per column, by their codes."""
+    values, ids = _dictionary(series)
+    present = sorted(v for v in values if v is not None)
+    by_value = pl.Enum(present)
+    valued = pl.Series(series.name, values, dtype=by_value).gather(ids)
+    labels = {value: category_label(value) for value in present}
+    names = sorted({lab for lab in labels.values() if lab and lab not in na_values})
+    if names == present:  # every label is its value, and none means missing: one column for both
+        return valued, valued
+    wanted = set(names)
+    by_label = [lab if (lab := labels[v]) in wanted else None for v in present]
+    index = valued.to_physical()
+    return pl.Series(series.name, by_label, dtype=pl.Enum(names)).gather(index), valued
+
+
+def _dictionary(series: pl.Series) -> tuple[list[str | None], pl.Series]:
+    """The value of each dictionary code (None for a code no row uses) and the rows' codes.
+
+    A String column is dictionary-encoded here, one hash per row (a CSV or Parquet reading does it
+    for the columns it is told about). A Categorical's codes index polars' shared dictionary, which
+    may hold other columns' values too: a code that no row of this column uses is left out, and a
+    shared dictionary much larger than the column is traded for one of the column's own.
+    """
+    import numpy as np
+
+    if series.dtype == pl.String:
+        series = series.cast(pl.Categorical(pl.Categories.random()))
+    dtype = series.dtype
+    if isinstance(dtype, pl.Enum):
+        values: list[str | None] = dtype.categories.to_list()
+    else:
+        assert isinstance(dtype, pl.Categorical)  # the caller passes text columns only
+        values = dtype.categories.to_series().to_list()
+    if len(values) > max(4 * len(series), 1 << 16):
+        return _dictionary(series.cast(pl.String))
+    ids = series.to_physical()
+    codes = ids.fill_null(len(values)) if ids.null_count() else ids
+    used = np.bincount(codes.to_numpy(), minlength=len(values))
+    return [v if used[i] else None for i, v in enumerate(values)], ids
+
+
+Codes: TypeAlias = "tuple[np.ndarray, list[str]]"
 
 
 def _columns(
@@ -299,6 +445,8 @@ def _numbers(
     series: pl.Series, na_values: frozenset[str], *, strict: bool, decimal_comma: bool = False
 ) -> np.ndarray | None:
     """Floats with NaN for missing; None (or, if strict, TableError naming the row) for text."""
+    import numpy as np
+
     if series.dtype.is_numeric():
         return series.cast(pl.Float64).fill_nan(None).to_numpy().astype(np.float64)
     text = series.cast(pl.String).str.strip_chars()
@@ -318,6 +466,8 @@ def _numbers(
 def _categorical(series: pl.Series, na_values: frozenset[str]) -> Codes:
     """Categories by the module's rule, from the column's dictionary: labels are worked out per
     distinct value, never per row, and the rows only go through one integer lookup."""
+    import numpy as np
+
     if series.dtype == pl.String or isinstance(series.dtype, pl.Enum):
         series = series.cast(pl.String).cast(pl.Categorical)
     distinct = series.unique().drop_nulls()

@@ -227,3 +227,48 @@ def test_polars_analysis_columns_are_the_pandas_frame_s_categories():
     assert region.to_physical().fill_null(-1).to_list() == frame["region"].cat.codes.tolist()
     assert columns.get_column("w").to_list()[:3] == [1.0, 2.0, 1.5]
     assert columns.get_column("w").is_nan().to_list() == frame["w"].isna().tolist()
+
+
+def test_the_copied_columns_are_the_cells_as_read_as_dictionaries_of_their_own_values():
+    import polars as pl
+
+    from survey.tabular import analysis_frame, weighting_frames
+
+    # values of other columns in polars' shared dictionary must not become categories here
+    pl.Series(["elsewhere", " north", "F "]).cast(pl.Categorical)
+    raw = pl.DataFrame(
+        {
+            "region": ["NA", " north ", "1.0", None, "-9", "north"],
+            "sex": ["F", "M", "F", "M", None, "F"],
+            "grp": ["b", "a", "b", None, "a", "b"],
+            "note": ["=1", "x", "y", "z", "w", "v"],
+        }
+    ).with_columns(pl.col("region").cast(pl.Categorical), pl.col("grp").cast(pl.Enum(["b", "unused", "a"])))
+    options = {"categories": ["region", "sex", "grp"], "na_values": frozenset({"-9"})}
+    analysis, copied = weighting_frames(raw, **options)
+    assert copied.columns == raw.columns
+    assert copied.get_column("note").equals(raw.get_column("note"))
+    assert copied.schema["sex"] == pl.Enum(["F", "M"])
+    assert copied.schema["grp"] == pl.Enum(["a", "b"])
+    assert copied.schema["region"] == pl.Enum([" north ", "-9", "1.0", "NA", "north"])
+    for name in ("region", "sex", "grp"):
+        assert (
+            copied.get_column(name).cast(pl.String).to_list()
+            == raw.get_column(name).cast(pl.String).to_list()
+        )
+    frame = analysis_frame(raw, **options)
+    for name in ("region", "sex", "grp"):
+        assert analysis.get_column(name).to_list() == [None if pd.isna(v) else v for v in frame[name]]
+        assert analysis.schema[name] == pl.Enum(list(frame[name].cat.categories))
+    assert analysis.get_column("sex").equals(copied.get_column("sex"))
+
+
+def test_a_reading_in_its_own_thread_raises_the_reader_s_error(tmp_path):
+    from survey.tabular import Reading, TableError
+
+    with pytest.raises(TableError, match="file not found"):
+        Reading(tmp_path / "absent.parquet", categorical=["sex"]).frame()
+    data = tmp_path / "d.csv"
+    data.write_text("sex,y\nF,1\nM,2\n")
+    frame = Reading(data, categorical=["sex"]).frame()
+    assert frame.get_column("sex").cast(str).to_list() == ["F", "M"]
