@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.table import Table
 
-    from survey.tabular import Reading
+    from survey.cli._common import InThread
     from weighting import Design, Diagnostics, ReplicateWeights, Targets, WeightingError
 
 __all__ = ["register"]
@@ -106,20 +106,33 @@ def _separator(data: Path) -> str:
 
 def _write(frame: pl.DataFrame, path: Path, separator: str = ",") -> None:
     """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
+    with _writing(frame, path, separator):
+        pass
+
+
+@contextmanager
+def _writing(frame: pl.DataFrame, path: Path, separator: str = ",") -> Iterator[None]:
+    """Write to a temp file beside `path` in a thread while the body runs, then rename: OUT
+    appears only when complete, and only if the body succeeded too."""
     import os
     import tempfile
 
+    from survey.cli._common import InThread
     from survey.tabular import write_table
 
-    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
+    fd, name = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
     os.close(fd)
+    tmp = Path(name)
+    job = InThread(lambda: write_table(frame, tmp, separator=separator))
     try:
-        write_table(frame, Path(tmp), separator=separator)
-        Path(tmp).replace(path)
+        yield
+        job.result()
+        tmp.replace(path)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        job.wait()
+        tmp.unlink(missing_ok=True)
 
 
 def _weighting_error(exc: WeightingError, targets: Targets | None) -> NoReturn:
@@ -173,11 +186,11 @@ def _load_data(path: Path, categorical: Sequence[str]) -> pl.DataFrame:
         fail(str(exc))
 
 
-def _read_data(reading: Reading) -> pl.DataFrame:
+def _read_data(reading: InThread[pl.DataFrame]) -> pl.DataFrame:
     from survey.tabular import TableError
 
     try:
-        return reading.frame()
+        return reading.result()
     except TableError as exc:
         fail(str(exc))
 
@@ -441,7 +454,8 @@ def weight_command(
     """
     import polars as pl
 
-    from survey.tabular import Reading, TableError, na_set, target_variables, weighting_frames
+    from survey.cli._common import InThread
+    from survey.tabular import TableError, analysis_columns, na_set, read_table, target_variables
     from survey.tabular_csv import decimal_comma
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
@@ -451,7 +465,8 @@ def weight_command(
     table = _read_targets(targets)
     # The data are read in polars' threads (the targets' columns as dictionary codes) while the
     # weighting library and numpy load here: on a million rows each takes about a tenth of a second.
-    reading = Reading(data, categorical=[*target_variables(table), mode_column])
+    encoded = [*target_variables(table), mode_column]
+    reading = InThread(lambda: read_table(data, categorical=encoded))
     from weighting import Design, WeightingError
 
     goal = None
@@ -467,7 +482,7 @@ def weight_command(
                 _notice(f"{data} already has {', '.join(stale)}: replaced by the new weights")
             stage(f"weighting ({method.value})")
             numbers = [base_weight] if base_weight else []
-            frame, copied = weighting_frames(
+            frame = analysis_columns(
                 raw,
                 categories=categories,
                 numbers=numbers,
@@ -481,7 +496,7 @@ def weight_command(
 
                 design = trim(design, *caps)
         old_replicates = [c for c in stale if c != weight_column]
-        result = copied.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
+        result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
         if replicates is not None:
             reps = _replicates(design, replicates, n_replicates, seed)
             names = [f"{weight_column}{REP_SUFFIX}{r + 1}" for r in range(reps.n_replicates)]
@@ -492,12 +507,21 @@ def weight_command(
         _weighting_error(exc, goal)
     if not raw_cells and dest.suffix.lower() != ".parquet":
         result = _neutralised(result)
-    with err.status(f"writing {dest}..."):
-        _write(result, dest, _separator(data))
-    if diagnostics is not None:
-        _diag_json(design.diagnostics, diagnostics)
-    _show(design.diagnostics)
+    _write_and_show(result, dest, _separator(data), design.diagnostics, diagnostics)
     out.print(f"wrote {result.height} rows to {dest}", highlight=False)
+
+
+def _write_and_show(
+    result: pl.DataFrame, dest: Path, separator: str, diags: tuple[Diagnostics, ...], json_path: Path | None
+) -> None:
+    """Write OUT and lay out the diagnostics meanwhile (polars writes outside the interpreter's
+    lock); they are printed once OUT is complete, so a failed write prints only its error."""
+    status = err.status(f"writing {dest}...") if err.is_terminal else nullcontext()
+    with status, _writing(result, dest, separator), out.capture() as shown:
+        _show(diags)
+    if json_path is not None:
+        _diag_json(diags, json_path)
+    out.file.write(shown.get())
 
 
 def _neutralised(frame: pl.DataFrame) -> pl.DataFrame:
