@@ -273,12 +273,9 @@ def analysis_columns(
         if name not in raw.columns:
             continue
         series = raw.get_column(name)
-        if name in numbers:
-            values = _numbers(series, na_values, strict=True, decimal_comma=decimal_comma)
-        elif name in outcomes:
-            values = _numbers(series, na_values, strict=False, decimal_comma=decimal_comma)
-        else:
-            values = None
+        values: np.ndarray | None = None
+        if name in numbers or name in outcomes:  # an outcome is numeric if every value is a number
+            values = _numbers(series, na_values, strict=name in numbers, decimal_comma=decimal_comma)
         if values is not None:
             columns.append(pl.Series(name, values))
         elif series.dtype == pl.String or isinstance(series.dtype, pl.Categorical | pl.Enum):
