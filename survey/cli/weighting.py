@@ -186,6 +186,13 @@ def _load_data(path: Path, categorical: Sequence[str]) -> pl.DataFrame:
         fail(str(exc))
 
 
+def _preload() -> None:
+    """Modules the command needs after the data are read, imported while they may still be: polars
+    builds the weight column from a numpy array through numpy.ma, and the diagnostics are tables."""
+    import numpy.ma  # noqa: F401
+    import rich.table  # noqa: F401
+
+
 def _read_data(reading: InThread[pl.DataFrame]) -> pl.DataFrame:
     from survey.tabular import TableError
 
@@ -475,6 +482,7 @@ def weight_command(
             stage(f"reading {data.name}")
             goal = _parse_targets(table, targets)
             categories = [*goal.variables, mode_column]
+            _preload()  # while the data may still be being read
             raw = _read_data(reading)
             stale = _stale_columns(raw.columns, weight_column)
             _check_replaceable(raw, weight_column, categories, data)
