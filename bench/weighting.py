@@ -28,7 +28,8 @@ polars and numpy (floor_imports), and with typer and rich, the command line's ow
 `--baseline DIR` (a copy of another revision's `survey` and `weighting`, e.g. `git archive main survey
 weighting | tar -x -C DIR`) adds its `survey weight` rows, run alternately with ours (A/B on a busy
 machine: each pair of runs meets the same load). The CLI rows report the best wall time and the least
-CPU time of --repeat runs, and the median of each.
+CPU time of --repeat runs, and the median of each. `--realtime` runs them under `chrt -f 50`, so that on
+a machine other work keeps busy their wall time is close to an idle machine's.
 
     .venv/bin/python bench/weighting.py --sizes 10000,100000 [--skip-peers] [--skip-cli | --cli-only]
 """
@@ -608,6 +609,8 @@ def timed_process(args: list[str], repeat: int, env: dict[str, str] | None = Non
 
 
 Command = tuple[list[str], dict[str, str] | None]  # arguments, environment (None: this one's)
+# Put before every timed command: `chrt -f 50` with --realtime (see its help).
+RUN_PREFIX: list[str] = []
 
 
 def timed_alternately(
@@ -624,7 +627,7 @@ def timed_alternately(
             if name in failed:
                 continue
             launched = subprocess.run(
-                [sys.executable, "-S", "-c", LAUNCHER, json.dumps(args)],
+                [sys.executable, "-S", "-c", LAUNCHER, json.dumps([*RUN_PREFIX, *args])],
                 capture_output=True,
                 text=True,
                 check=False,
@@ -1001,6 +1004,12 @@ def main(argv: list[str] | None = None) -> int:
         help="folder holding another revision's survey/ and weighting/: its survey weight rows run "
         "alternately with ours",
     )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="run the timed commands under `chrt -f 50` (Linux, root): on a machine other work keeps "
+        "busy, their wall time is then close to an idle machine's; the others wait meanwhile",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -1009,6 +1018,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(opts.worker, opts.data, opts.out, opts.tol, opts.repeat)))
         return 0
     opts.cache_dir.mkdir(parents=True, exist_ok=True)
+    if opts.realtime:
+        RUN_PREFIX[:] = ["chrt", "-f", "50"]
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
