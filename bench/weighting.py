@@ -23,7 +23,13 @@ its own peak RSS (wait4) and CPU time (user + system over all threads: on cores 
 work the wall time grows, the CPU time much less). Goals at 1M rows: CSV under 1 s, Parquet under
 0.5 s; at 10M rows the CLI's peak RSS under 2 GB (`--sizes 10000000 --cli-only`; R is left out above
 `--r-max-rows`). Before them, the start-up rows: `survey --help` and `survey weight --help`, goal
-under 0.3 s each.
+under 0.3 s each, and the floors of any such command, Python importing what it cannot do without:
+polars and numpy (floor_imports), and with typer and rich, the command line's own (floor_stack).
+`--baseline DIR` (a copy of another revision's `survey` and `weighting`, e.g. `git archive main survey
+weighting | tar -x -C DIR`) adds its `survey weight` rows, run alternately with ours (A/B on a busy
+machine: each pair of runs meets the same load). The CLI rows report the best wall time and the least
+CPU time of --repeat runs, and the median of each. `--realtime` runs them under `chrt -f 50`, so that on
+a machine other work keeps busy their wall time is close to an idle machine's.
 
     .venv/bin/python bench/weighting.py --sizes 10000,100000 [--skip-peers] [--skip-cli | --cli-only]
 """
@@ -80,7 +86,20 @@ GOAL_FLOORS = ("floor_ipf_cells", "floor_poststratify", "floor_linear")
 INPUT_MB: dict[str, float] = {}
 GOAL_ROWS = 1_000_000  # the size the issue states its goals for
 PEER_NAMES = ("samplics", "svy", "weightipy", "balance", "r_survey")
-CLI_ROWS = ("cli_csv", "cli_parquet", "r_cli", "cli_help", "cli_weight_help")
+FLOOR_COMMANDS = {
+    "floor_imports": "import polars, numpy",
+    "floor_stack": "import typer, rich.console, polars, numpy",
+}
+CLI_ROWS = (
+    "cli_csv",
+    "cli_parquet",
+    "base_cli_csv",
+    "base_cli_parquet",
+    "r_cli",
+    "cli_help",
+    "cli_weight_help",
+    *FLOOR_COMMANDS,
+)
 CLI_GOAL_SECONDS = {"cli_csv": 1.0, "cli_parquet": 0.5}
 HELP_GOAL_SECONDS = 0.3  # `survey --help` and `survey weight --help`, start to exit
 HELP_COMMANDS = {"cli_help": ["--help"], "cli_weight_help": ["weight", "--help"]}
@@ -582,24 +601,58 @@ print(json.dumps({"seconds": seconds, "code": os.waitstatus_to_exitcode(status),
 """
 
 
-def timed_process(args: list[str], repeat: int) -> dict[str, Any]:
+def timed_process(args: list[str], repeat: int, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Best wall time of `repeat` runs of a command, its least CPU time (user + system, all threads:
-    what the run costs whatever else shares the cores) and the largest peak RSS (wait4)."""
-    best, peak, cpu = float("inf"), 0.0, float("inf")
+    what the run costs whatever else shares the cores), the medians of both and the largest peak RSS
+    (wait4)."""
+    return timed_alternately({"run": (args, env)}, repeat)["run"]
+
+
+Command = tuple[list[str], dict[str, str] | None]  # arguments, environment (None: this one's)
+# Put before every timed command: `chrt -f 50` with --realtime (see its help).
+RUN_PREFIX: list[str] = []
+
+
+def timed_alternately(
+    commands: dict[str, Command], repeat: int, cwd: Path | None = None
+) -> dict[str, dict[str, Any]]:
+    """`timed_process` for several commands run in turn, `repeat` rounds: on a shared machine each
+    round's runs meet about the same load, so their figures compare where separate series would not.
+    A command whose environment sets PYTHONPATH runs in that folder (`python -m` puts the working
+    folder first on the path)."""
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in commands}
+    failed: dict[str, dict[str, Any]] = {}
     for _ in range(repeat):
-        launched = subprocess.run(
-            [sys.executable, "-S", "-c", LAUNCHER, json.dumps(args)],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=WORKER_TIMEOUT,
-        )
-        run = json.loads(launched.stdout)
-        if run["code"] != 0:
-            return {"error": (run["tail"] or ["failed"])[-1][:120]}
-        best, peak = min(best, run["seconds"]), max(peak, run["maxrss_kb"] / 1024)
-        cpu = min(cpu, run["cpu"])
-    return {"seconds": best, "peak_rss_mb": peak, "cpu_seconds": cpu}
+        for name, (args, env) in commands.items():
+            if name in failed:
+                continue
+            launched = subprocess.run(
+                [sys.executable, "-S", "-c", LAUNCHER, json.dumps([*RUN_PREFIX, *args])],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=WORKER_TIMEOUT,
+                env=env,
+                cwd=(env or {}).get("PYTHONPATH", cwd),
+            )
+            run = json.loads(launched.stdout)
+            if run["code"] != 0:
+                failed[name] = {"error": (run["tail"] or ["failed"])[-1][:120]}
+            runs[name].append(run)
+    out: dict[str, dict[str, Any]] = dict(failed)
+    for name, done in runs.items():
+        if name in failed:
+            continue
+        walls = sorted(r["seconds"] for r in done)
+        cpus = sorted(r["cpu"] for r in done)
+        out[name] = {
+            "seconds": walls[0],
+            "median_seconds": walls[len(walls) // 2],
+            "cpu_seconds": cpus[0],
+            "median_cpu_seconds": cpus[len(cpus) // 2],
+            "peak_rss_mb": max(r["maxrss_kb"] for r in done) / 1024,
+        }
+    return out
 
 
 def _weights_of(table: Path, out: Path) -> Path:
@@ -618,15 +671,25 @@ def bench_cli(
     csv, parquet, targets = ensure_cli_files(opts.cache_dir, n, data)
     outdir = opts.cache_dir / "out"
     survey = [sys.executable, "-m", "survey", "weight"]
-    common = ["--targets", str(targets), "--method", "rake", "--population", repr(POPULATION)]
+    common = ["--targets", str(targets.resolve()), "--method", "rake", "--population", repr(POPULATION)]
     common += ["--tol", repr(opts.tol), "--max-iter", "1000"]
     rows: list[dict[str, Any]] = []
     for method, source in (("cli_csv", csv), ("cli_parquet", parquet)):
-        log(f"n={n:,} {method} ...")
-        dest = outdir / f"{method}_n{n}{source.suffix}"
-        res = timed_process([*survey, str(source), *common, "--out", str(dest)], opts.repeat)
-        weights = _weights_of(dest, outdir / f"{method}_n{n}.npy") if "error" not in res else None
-        rows.append({"n": n, "method": method, **res, "weights": weights})
+        log(f"n={n:,} {method}{' and the baseline' if opts.baseline else ''} ...")
+        dest = outdir.resolve() / f"{method}_n{n}{source.suffix}"
+        commands: dict[str, Command] = {
+            method: ([*survey, str(source.resolve()), *common, "--out", str(dest)], None)
+        }
+        if opts.baseline:  # the other revision first on the path: its `survey` and `weighting` load
+            env = {**os.environ, "PYTHONPATH": str(opts.baseline.resolve())}
+            base_dest = outdir.resolve() / f"base_{method}_n{n}{source.suffix}"
+            base_args = [*survey, str(source.resolve()), *common, "--out", str(base_dest)]
+            commands[f"base_{method}"] = (base_args, env)
+        timed = timed_alternately(commands, opts.repeat)
+        for name in commands:
+            res, out = timed[name], Path(commands[name][0][-1])
+            weights = _weights_of(out, outdir / f"{name}_n{n}.npy") if "error" not in res else None
+            rows.append({"n": n, "method": name, **res, "weights": weights})
     if n > opts.r_max_rows:
         rows.append(
             {"n": n, "method": "r_cli", "error": f"skipped: more rows than --r-max-rows {opts.r_max_rows:,}"}
@@ -648,13 +711,31 @@ def bench_cli(
 
 
 def bench_help(opts: argparse.Namespace, log: Callable[[str], None]) -> list[dict[str, Any]]:
-    """Start-up: `survey --help` and `survey weight --help`, process start to exit (best of 5 or more)."""
+    """Start-up: `survey --help` and `survey weight --help`, process start to exit (best of 5 or more),
+    and the floors: Python importing polars and numpy, then typer and rich too."""
     rows: list[dict[str, Any]] = []
     for method, args in HELP_COMMANDS.items():
         log(f"{method} ...")
         res = timed_process([sys.executable, "-m", "survey", *args], max(5, opts.repeat))
         rows.append({"n": 0, "method": method, **res})
+    log("floors (python -c 'import ...') ...")
+    floors = {name: ([sys.executable, "-c", code], None) for name, code in FLOOR_COMMANDS.items()}
+    for name, res in timed_alternately(floors, max(5, opts.repeat)).items():
+        rows.append({"n": 0, "method": name, **res})
+    _warn_without_bytecode(log)
     return rows
+
+
+def _warn_without_bytecode(log: Callable[[str], None]) -> None:
+    """Say so when the libraries have no compiled bytecode: every start-up row then includes compiling
+    them (uv installs without bytecode, and PYTHONDONTWRITEBYTECODE keeps Python from writing it)."""
+    import polars
+
+    if not any(Path(polars.__file__).parent.glob("__pycache__/*.pyc")):
+        log(
+            "note: polars has no compiled bytecode here, so each run compiles it: the start-up figures are "
+            f"too high (`{sys.executable} -m compileall -q {Path(polars.__file__).parents[1]}` compiles it once)"
+        )
 
 
 def bench_size(n: int, opts: argparse.Namespace, log: Callable[[str], None]) -> list[dict[str, Any]]:
@@ -804,10 +885,16 @@ def render(rows: list[dict[str, Any]], opts: argparse.Namespace) -> None:
             "r_cli": "Rscript: read.csv + svydesign + rake + write.csv, start to exit",
             "cli_help": "survey --help, start to exit",
             "cli_weight_help": "survey weight --help, start to exit",
+            "base_cli_csv": "cli_csv of --baseline, run alternately with ours",
+            "base_cli_parquet": "cli_parquet of --baseline, run alternately with ours",
+            **{name: f"python -c '{code}', start to exit" for name, code in FLOOR_COMMANDS.items()},
         }.get(r["method"], "")
         grow = r["peak_rss_mb"] - r["rss_before_mb"] if r.get("rss_before_mb") is not None else float("nan")
         if r["method"] in CLI_ROWS:
-            note = f"{note}; CPU {r['cpu_seconds']:.2f} s" if r.get("cpu_seconds") is not None else note
+            if r.get("cpu_seconds") is not None:
+                note = f"{note}; CPU {r['cpu_seconds']:.3f} s"
+            if r.get("median_seconds") is not None:
+                note = f"{note}; medians {r['median_seconds']:.3f} s, CPU {r['median_cpu_seconds']:.3f} s"
             print(
                 f"{r['n']:>9,}  {r['method']:<18} {r['seconds']:>9.4f} {ratio:>8} {diff:>13} {r['peak_rss_mb']:>12.0f} {'':>10} {'':>9} {'':>8}  {note}"
             )
@@ -834,7 +921,8 @@ def _render_cli_goals(rows: list[dict[str, Any]]) -> None:
             goal = CLI_GOAL_SECONDS[r["method"]]
             verdict = "ok" if r["seconds"] < goal else "MISSED"
             print(
-                f"  {r['method']} at n={r['n']:,}: {r['seconds']:.2f} s end to end (goal < {goal:g} s) {verdict}"
+                f"  {r['method']} at n={r['n']:,}: {r['seconds']:.3f} s end to end, CPU {r['cpu_seconds']:.3f} s "
+                f"(goal < {goal:g} s) {verdict}{_beside_floors(rows, r)}"
             )
         if r["n"] >= CLI_MEMORY_ROWS:
             verdict = "ok" if r["peak_rss_mb"] < CLI_GOAL_RSS_MB else "MISSED"
@@ -842,6 +930,17 @@ def _render_cli_goals(rows: list[dict[str, Any]]) -> None:
                 f"  {r['method']} at n={r['n']:,}: peak RSS {r['peak_rss_mb']:.0f} MB "
                 f"(goal < {CLI_GOAL_RSS_MB:.0f} MB) {verdict}"
             )
+
+
+def _beside_floors(rows: list[dict[str, Any]], r: dict[str, Any]) -> str:
+    """The run beside the floors and the baseline: how much of it is imports no command can avoid."""
+    at = {x["method"]: x for x in rows if "error" not in x}
+    parts = [
+        f"{name} {at[name]['seconds']:.3f} s (CPU {at[name]['cpu_seconds']:.3f} s)"
+        for name in (*FLOOR_COMMANDS, f"base_{r['method']}")
+        if name in at and (at[name]["n"] in (0, r["n"]))
+    ]
+    return f"; beside {', '.join(parts)}" if parts else ""
 
 
 def _render_goals(rows: list[dict[str, Any]]) -> None:
@@ -899,6 +998,18 @@ def main(argv: list[str] | None = None) -> int:
         default=1_000_000,
         help="R end to end only up to this many rows (read.csv on 10M rows takes many minutes)",
     )
+    p.add_argument(
+        "--baseline",
+        type=Path,
+        help="folder holding another revision's survey/ and weighting/: its survey weight rows run "
+        "alternately with ours",
+    )
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="run the timed commands under `chrt -f 50` (Linux, root): on a machine other work keeps "
+        "busy, their wall time is then close to an idle machine's; the others wait meanwhile",
+    )
     p.add_argument("--worker", help=argparse.SUPPRESS)
     p.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -907,6 +1018,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(opts.worker, opts.data, opts.out, opts.tol, opts.repeat)))
         return 0
     opts.cache_dir.mkdir(parents=True, exist_ok=True)
+    if opts.realtime:
+        RUN_PREFIX[:] = ["chrt", "-f", "50"]
 
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)

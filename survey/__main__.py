@@ -1,5 +1,5 @@
 """``python -m survey`` runs the same CLI as the ``survey`` command."""
 
-from survey.cli.main import main
+from survey.cli.main import run
 
-main()
+run()

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Generic, NoReturn, TypeVar, cast
 
 import typer
 from rich.console import Console
@@ -93,3 +94,40 @@ def stages(total: int) -> Iterator[Callable[[str], None]]:
 
         yield start
         progress.update(task, completed=total)
+
+
+T = TypeVar("T")
+
+
+class InThread(Generic[T]):
+    """A call running in a thread of its own; :meth:`result` waits for it and raises its error here.
+
+    Why: polars reads and writes files in native code, outside the interpreter's lock, so a command
+    can go on meanwhile on the second core: `survey weight` imports numpy and the weighting library
+    while its data are read, and lays out its diagnostics while its output is written. The thread
+    is a daemon: a command that fails meanwhile exits without waiting for it.
+    """
+
+    def __init__(self, call: Callable[[], T]) -> None:
+        self._call = call
+        self._value: T | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._call()
+        except BaseException as exc:  # handed to the caller's thread, which reports it
+            self._error = exc
+
+    def result(self) -> T:
+        """The call's value once it has returned; its exception, raised in the caller's thread."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return cast(T, self._value)
+
+    def wait(self) -> None:
+        """Wait for the call to end, whatever its outcome (before removing what it writes to)."""
+        self._thread.join()

@@ -225,6 +225,41 @@ def main() -> None:
         raise SystemExit(1) from None
 
 
+# Commands that only read files and write files: once one has ended (its output renamed into place,
+# its streams flushed) nothing is left to clean up, and the interpreter's own shutdown after polars and
+# numpy (freeing every module's objects) took 0.1 s of CPU on an idle machine and up to 0.4 s of wall
+# on a busy one, a fifth of `survey weight`'s run on a million Parquet rows. They end at once.
+FILE_COMMANDS = frozenset({"weight", "estimate"})
+
+
+def run() -> None:
+    """The console script and ``python -m survey``: :func:`main`, after which a file command's process
+    ends at once with its exit code (tests call :func:`main`, whose process goes on)."""
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    else:
+        code = 0
+    if sys.argv[1:2] and sys.argv[1] in FILE_COMMANDS:
+        _exit_now(code)
+    raise SystemExit(code)
+
+
+def _exit_now(code: object) -> None:
+    """End the process with ``code`` as SystemExit would, without the interpreter's shutdown."""
+    import os  # noqa: PLC0415  (only the file commands end this way)
+    from contextlib import suppress  # noqa: PLC0415
+
+    if isinstance(code, str):  # SystemExit prints a text code and exits with 1
+        say_error(code)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed pipe or stream: nothing more to say on it
+            stream.flush()
+    os._exit(code if isinstance(code, int) else 0)
+
+
 def _die(message: str, code: int) -> None:
     say_error(message)
     raise SystemExit(code)

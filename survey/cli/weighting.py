@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import polars as pl
     from rich.table import Table
 
+    from survey.cli._common import InThread
     from weighting import Design, Diagnostics, ReplicateWeights, Targets, WeightingError
 
 __all__ = ["register"]
@@ -105,20 +106,33 @@ def _separator(data: Path) -> str:
 
 def _write(frame: pl.DataFrame, path: Path, separator: str = ",") -> None:
     """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
+    with _writing(frame, path, separator):
+        pass
+
+
+@contextmanager
+def _writing(frame: pl.DataFrame, path: Path, separator: str = ",") -> Iterator[None]:
+    """Write to a temp file beside `path` in a thread while the body runs, then rename: OUT
+    appears only when complete, and only if the body succeeded too."""
     import os
     import tempfile
 
+    from survey.cli._common import InThread
     from survey.tabular import write_table
 
-    fd, tmp = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
+    fd, name = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
     os.close(fd)
+    tmp = Path(name)
+    job = InThread(lambda: write_table(frame, tmp, separator=separator))
     try:
-        write_table(frame, Path(tmp), separator=separator)
-        Path(tmp).replace(path)
+        yield
+        job.result()
+        tmp.replace(path)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        job.wait()
+        tmp.unlink(missing_ok=True)
 
 
 def _weighting_error(exc: WeightingError, targets: Targets | None) -> NoReturn:
@@ -141,16 +155,26 @@ def _weighting_error(exc: WeightingError, targets: Targets | None) -> NoReturn:
 
 def _load_targets(path: Path) -> Targets:
     """Targets read by the shared reader, then checked by the library (errors name the line)."""
+    return _parse_targets(_read_targets(path), path)
+
+
+def _read_targets(path: Path) -> pl.DataFrame:
+    """The targets table as read, before the library (and numpy) loads."""
     from survey.tabular import TableError, read_targets
+
+    try:
+        return read_targets(path)
+    except TableError as exc:
+        fail(str(exc))
+
+
+def _parse_targets(table: pl.DataFrame, path: Path) -> Targets:
     from weighting import Targets, WeightingError
 
     try:
-        parsed = Targets.from_frame(read_targets(path))
-    except TableError as exc:
-        fail(str(exc))
+        return Targets.from_frame(table)
     except WeightingError as exc:
         fail(f"{path}: {exc}")
-    return parsed
 
 
 def _load_data(path: Path, categorical: Sequence[str]) -> pl.DataFrame:
@@ -158,6 +182,22 @@ def _load_data(path: Path, categorical: Sequence[str]) -> pl.DataFrame:
 
     try:
         return read_table(path, categorical=categorical)
+    except TableError as exc:
+        fail(str(exc))
+
+
+def _preload() -> None:
+    """Modules the command needs after the data are read, imported while they may still be: polars
+    builds the weight column from a numpy array through numpy.ma, and the diagnostics are tables."""
+    import numpy.ma  # noqa: F401
+    import rich.table  # noqa: F401
+
+
+def _read_data(reading: InThread[pl.DataFrame]) -> pl.DataFrame:
+    from survey.tabular import TableError
+
+    try:
+        return reading.result()
     except TableError as exc:
         fail(str(exc))
 
@@ -421,21 +461,29 @@ def weight_command(
     """
     import polars as pl
 
-    from survey.tabular import TableError, analysis_columns, na_set
+    from survey.cli._common import InThread
+    from survey.tabular import TableError, analysis_columns, na_set, read_table, target_variables
     from survey.tabular_csv import decimal_comma
-    from weighting import Design, WeightingError
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
     _check_writable(dest, diagnostics)
     opts = _Options(population, missing.value, min_cell, max_iter, tol, _pair(bounds, "--bounds"))
     caps = _pair(trim_, "--trim")
+    table = _read_targets(targets)
+    # The data are read in polars' threads (the targets' columns as dictionary codes) while the
+    # weighting library and numpy load here: on a million rows each takes about a tenth of a second.
+    encoded = [*target_variables(table), mode_column]
+    reading = InThread(lambda: read_table(data, categorical=encoded))
+    from weighting import Design, WeightingError
+
     goal = None
     try:
         with stages(2) as stage, _notices():
             stage(f"reading {data.name}")
-            goal = _load_targets(targets)
+            goal = _parse_targets(table, targets)
             categories = [*goal.variables, mode_column]
-            raw = _load_data(data, categories)
+            _preload()  # while the data may still be being read
+            raw = _read_data(reading)
             stale = _stale_columns(raw.columns, weight_column)
             _check_replaceable(raw, weight_column, categories, data)
             if stale:
@@ -467,12 +515,21 @@ def weight_command(
         _weighting_error(exc, goal)
     if not raw_cells and dest.suffix.lower() != ".parquet":
         result = _neutralised(result)
-    with err.status(f"writing {dest}..."):
-        _write(result, dest, _separator(data))
-    if diagnostics is not None:
-        _diag_json(design.diagnostics, diagnostics)
-    _show(design.diagnostics)
+    _write_and_show(result, dest, _separator(data), design.diagnostics, diagnostics)
     out.print(f"wrote {result.height} rows to {dest}", highlight=False)
+
+
+def _write_and_show(
+    result: pl.DataFrame, dest: Path, separator: str, diags: tuple[Diagnostics, ...], json_path: Path | None
+) -> None:
+    """Write OUT and lay out the diagnostics meanwhile (polars writes outside the interpreter's
+    lock); they are printed once OUT is complete, so a failed write prints only its error."""
+    status = err.status(f"writing {dest}...") if err.is_terminal else nullcontext()
+    with status, _writing(result, dest, separator), out.capture() as shown:
+        _show(diags)
+    if json_path is not None:
+        _diag_json(diags, json_path)
+    out.file.write(shown.get())
 
 
 def _neutralised(frame: pl.DataFrame) -> pl.DataFrame:

@@ -40,3 +40,18 @@ def test_a_bad_file_is_one_line_with_exit_2(tmp_path: Path, name: str, content: 
     assert len(lines) == 1, done.stderr
     assert needle in lines[0]
     assert not out.exists()
+
+
+def test_bad_targets_are_named_before_a_bad_data_file_read_meanwhile(tmp_path: Path) -> None:
+    data = tmp_path / "broken.parquet"
+    data.write_bytes(b"\x00not parquet" * 20)
+    targets = tmp_path / "t.csv"
+    targets.write_text("variable,category,share\nsex,F,0.5\nsex,M,0.6\n")
+    out = tmp_path / "w.parquet"
+    done = run_survey("weight", str(data), "--targets", str(targets), "--method", "rake", "--out", str(out))
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.splitlines()
+    assert len(lines) == 1, done.stderr
+    assert str(targets) in lines[0]
+    assert "sum" in lines[0]
+    assert not out.exists()

@@ -227,3 +227,39 @@ def test_polars_analysis_columns_are_the_pandas_frame_s_categories():
     assert region.to_physical().fill_null(-1).to_list() == frame["region"].cat.codes.tolist()
     assert columns.get_column("w").to_list()[:3] == [1.0, 2.0, 1.5]
     assert columns.get_column("w").is_nan().to_list() == frame["w"].isna().tolist()
+
+
+def test_analysis_columns_from_any_dictionary_are_the_pandas_frame_s_categories():
+    import polars as pl
+
+    from survey.tabular import analysis_columns, analysis_frame
+
+    # values of other columns in polars' shared dictionary must not become categories here
+    pl.Series(["elsewhere", " north", "F "]).cast(pl.Categorical)
+    raw = pl.DataFrame(
+        {
+            "region": ["NA", " north ", "1.0", None, "-9", "north"],
+            "sex": ["F", "M", "F", "M", None, "F"],
+            "grp": ["b", "a", "b", None, "a", "b"],
+        }
+    ).with_columns(pl.col("region").cast(pl.Categorical), pl.col("grp").cast(pl.Enum(["b", "unused", "a"])))
+    options = {"categories": ["region", "sex", "grp"], "na_values": frozenset({"-9"})}
+    columns = analysis_columns(raw, **options)
+    frame = analysis_frame(raw, **options)
+    for name in ("region", "sex", "grp"):
+        assert columns.get_column(name).to_list() == [None if pd.isna(v) else v for v in frame[name]]
+        assert columns.schema[name] == pl.Enum(list(frame[name].cat.categories))
+    assert columns.schema["region"] == pl.Enum(["1", "NA", "north"])
+    assert columns.schema["grp"] == pl.Enum(["a", "b"])
+
+
+def test_a_reading_in_its_own_thread_raises_the_reader_s_error_in_the_caller_s(tmp_path):
+    from survey.cli._common import InThread
+    from survey.tabular import TableError, read_table
+
+    with pytest.raises(TableError, match="file not found"):
+        InThread(lambda: read_table(tmp_path / "absent.parquet", categorical=["sex"])).result()
+    data = tmp_path / "d.csv"
+    data.write_text("sex,y\nF,1\nM,2\n")
+    frame = InThread(lambda: read_table(data, categorical=["sex"])).result()
+    assert frame.get_column("sex").cast(str).to_list() == ["F", "M"]

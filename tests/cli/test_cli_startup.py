@@ -107,3 +107,40 @@ def test_a_value_the_light_conversion_does_not_take_gets_typer_s_own_message(
     done = CliRunner().invoke(app, args)
     assert done.exit_code == 2
     assert message in " ".join(done.stderr.replace("│", " ").split())
+
+
+ENDING = """
+import atexit, json, sys
+atexit.register(lambda: print("interpreter shutdown"))
+sys.argv = ["survey", *json.loads(sys.argv[1])]
+from survey.cli.main import run
+run()
+"""
+
+
+def test_a_file_command_ends_its_process_at_once_with_its_code_and_all_its_output(tmp_path):
+    data, targets, out = tmp_path / "d.csv", tmp_path / "t.csv", tmp_path / "w.csv"
+    data.write_text("sex,y\nF,1\nM,2\nF,3\nM,4\n")
+    targets.write_text("variable,category,share\nsex,F,0.6\nsex,M,0.4\n")
+
+    def ending(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-c", ENDING, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    done = ending("weight", str(data), "--targets", str(targets), "--method", "rake", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert "".join(done.stdout.split()).endswith(f"wrote4rowsto{out}")  # the last line, maybe wrapped
+    assert "interpreter shutdown" not in done.stdout
+    assert [line.split(",")[-1] for line in out.read_text().splitlines()[1:]] == ["1.2", "0.8", "1.2", "0.8"]
+    refused = ending("weight", str(data), "--targets", str(tmp_path / "none.csv"), "--method", "rake")
+    assert refused.returncode == 2
+    assert "none.csv" in refused.stderr
+    assert "interpreter shutdown" not in refused.stdout
+    helped = ending("--help")  # the other commands end as Python programs do
+    assert helped.returncode == 0
+    assert "interpreter shutdown" in helped.stdout
