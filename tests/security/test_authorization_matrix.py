@@ -72,6 +72,10 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("GET", "/analyst/{slug:str}/breakdown"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/bias"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/comments"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments/{attachment_id:int}"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments.zip"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/api/{slug:str}/attachments"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/targets"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/snapshots"): Staff(ANALYST, "consultation", COOKIE),
@@ -286,6 +290,7 @@ def _path(template: str, env: Env, where: str) -> str:
         .replace("{page:int}", "1")
         .replace("{user_id:int}", "1")  # the first account (people pages are the admin's alone)
         .replace("{name:str}", "no-such-scheme")  # a scheme name: the guard answers before the lookup
+        .replace("{attachment_id:int}", "1")  # an attachment id: the guard answers before the lookup
     )
 
 

@@ -13,18 +13,23 @@ same response is then recognised by its SHA-256 and stored once.
 
 from __future__ import annotations
 
+import csv
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+import io
+import zipfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import IO
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Question, QuestionType
+from survey.store.bounds import id_in_range
 from survey.store.errors import NotFoundError
-from survey.store.models import Attachment, utcnow
+from survey.store.models import Attachment, Response, ResponseStatus, utcnow
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_BODY_CEILING = 64 * 1024 * 1024  # a request carrying files; each file is held to the setting
@@ -263,16 +268,21 @@ class AttachmentService:
         )
         return {str(question): str(filename) for question, filename in rows}
 
-    def for_response(self, consultation_id: int, response_uuid: str) -> list[Listed]:
-        return self._listed(
-            select(*_COLUMNS).where(
-                Attachment.consultation_id == consultation_id, Attachment.response_uuid == response_uuid
+    def for_consultation(self, consultation_id: int, uuids: Sequence[str] | None = None) -> list[Listed]:
+        """The attachments of a consultation's sent responses (of these only, when given), oldest first.
+
+        A file of an unfinished online response, or of one kept for review, is not listed: analysts
+        see what the analysis counts, as with answers.
+        """
+        query = (
+            select(*_COLUMNS)
+            .join(Response, Response.uuid == Attachment.response_uuid)
+            .where(
+                Attachment.consultation_id == consultation_id,
+                Response.consultation_id == consultation_id,
+                Response.status == ResponseStatus.COMPLETE.value,
             )
         )
-
-    def for_consultation(self, consultation_id: int, uuids: Sequence[str] | None = None) -> list[Listed]:
-        """Every attachment of a consultation (of these responses only, when given), oldest first."""
-        query = select(*_COLUMNS).where(Attachment.consultation_id == consultation_id)
         if uuids is None:
             return self._listed(query)
         listed: list[Listed] = []
@@ -287,9 +297,9 @@ class AttachmentService:
         return [Listed(*row) for row in rows]
 
     def content(self, consultation_id: int, attachment_id: int) -> tuple[Listed, bytes]:
-        """One attachment of this consultation with its bytes; NotFoundError for any other id."""
-        found = self.session.get(Attachment, attachment_id)
-        if found is None or found.consultation_id != consultation_id:
+        """One listed attachment of this consultation with its bytes; NotFoundError for any other id."""
+        found = self.session.get(Attachment, attachment_id) if id_in_range(attachment_id) else None
+        if found is None or not self.for_consultation(consultation_id, [found.response_uuid]):
             raise NotFoundError(f"attachment: no attachment {attachment_id} in this consultation")
         listed = Listed(found.id, found.response_uuid, found.question, found.filename, found.media_type,
                         found.size, found.sha256)  # fmt: skip
@@ -310,3 +320,54 @@ def delete_attachments(session: Session, uuids: Sequence[str]) -> int:
         )
         removed += int(result.rowcount)  # type: ignore[attr-defined]
     return removed
+
+
+def _cell(text: str) -> str:
+    """A name as a CSV cell a spreadsheet will not run as a formula (a file may be called ``=cmd…``)."""
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def zip_path(listed: Listed) -> str:
+    """Where a file goes in the export zip: ``<response uuid>/<question>/<its name>``, never outside.
+
+    The name as sent is cleaned of folders and of what Windows refuses, so unpacking the zip cannot
+    write anywhere but inside its folder.
+    """
+    name = "".join("_" if c in '<>:"/\\|?*' else c for c in bare_name(listed.filename)).strip(" .") or "file"
+    return f"{listed.response_uuid}/{listed.question}/{name}"
+
+
+def write_zip(
+    service: AttachmentService,
+    listed: Sequence[Listed],
+    target: IO[bytes],
+    progress: Callable[[int], None] | None = None,
+) -> int:
+    """Every listed file into a zip with ``attachments.csv`` (what each file answers); returns the count.
+
+    The bytes are read one file at a time, so a large export never holds more than one file in memory.
+    """
+    manifest = io.StringIO()
+    rows = csv.writer(manifest)
+    rows.writerow(["uuid", "question", "filename", "path", "media_type", "size", "sha256"])
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for done, (item, content) in enumerate(
+            zip(listed, service.contents(a.id for a in listed), strict=True), 1
+        ):
+            path = zip_path(item)
+            archive.writestr(path, content)
+            rows.writerow(
+                [
+                    item.response_uuid,
+                    item.question,
+                    item.filename,
+                    path,
+                    item.media_type,
+                    item.size,
+                    item.sha256,
+                ]
+            )
+            if progress is not None:
+                progress(done)
+        archive.writestr("attachments.csv", manifest.getvalue())
+    return len(listed)
