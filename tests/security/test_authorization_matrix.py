@@ -189,7 +189,7 @@ CITIZEN = {  # respondents, anonymous by design; published results
 
 FIELD_DEVICE = {  # tablets (Bearer device token), ODK Collect (interviewer's Basic, or an app user's key): assignments decide
     ("POST", "/field/api/login"), ("POST", "/field/api/logout"), ("GET", "/field/api/consultations"),
-    ("POST", "/field/api/sync"),
+    ("POST", "/field/api/sync"), ("PUT", "/field/api/attachments/{uuid:str}/{question:str}"),
     ("GET", "/field/api/versions/{version_id:int}"), ("GET", "/field/api/consultations/{slug:str}/quotas"),
     ("GET", "/openrosa/{slug:str}/formList"), ("GET", "/openrosa/{slug:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/manifest"), ("GET", "/openrosa/{slug:str}/submission"),
