@@ -126,6 +126,7 @@
       "item.invalid_uuid": "identifier not valid", "item.consultation_not_assigned": "consultation no longer assigned to you",
       "item.unknown_version": "questionnaire version unknown to the server", "item.paper_number_required": "paper form number missing",
       "item.outcome_required": "contact outcome missing", "item.invalid_answers": "answers refused:", "item.invalid": "refused by the server",
+      "item.file_refused": "a photo or file was refused by the server", "iv.fileKept": "File kept: {name}",
       "item.conflict": "already received with different content", "item.already_received_as_contact": "already received as a contact without interview",
       "item.already_received_as_interview": "already received as an interview"
     },
@@ -255,6 +256,7 @@
       "item.invalid_uuid": "identifiant non valable", "item.consultation_not_assigned": "consultation qui ne vous est plus attribuée",
       "item.unknown_version": "version du questionnaire inconnue du serveur", "item.paper_number_required": "numéro du questionnaire papier manquant",
       "item.outcome_required": "issue du contact manquante", "item.invalid_answers": "réponses refusées :", "item.invalid": "refusé par le serveur",
+      "item.file_refused": "une photo ou un fichier a été refusé par le serveur", "iv.fileKept": "Fichier gardé : {name}",
       "item.conflict": "déjà reçu avec un autre contenu", "item.already_received_as_contact": "déjà reçu comme contact sans entretien",
       "item.already_received_as_interview": "déjà reçu comme entretien"
     },
@@ -384,6 +386,7 @@
       "item.invalid_uuid": "ongeldige identificatie", "item.consultation_not_assigned": "bevraging niet langer aan u toegewezen",
       "item.unknown_version": "versie van de vragenlijst onbekend bij de server", "item.paper_number_required": "nummer van de papieren vragenlijst ontbreekt",
       "item.outcome_required": "uitkomst van het contact ontbreekt", "item.invalid_answers": "antwoorden geweigerd:", "item.invalid": "geweigerd door de server",
+      "item.file_refused": "een foto of bestand werd door de server geweigerd", "iv.fileKept": "Bestand bewaard: {name}",
       "item.conflict": "al ontvangen met andere inhoud", "item.already_received_as_contact": "al ontvangen als contact zonder interview",
       "item.already_received_as_interview": "al ontvangen als interview"
     }

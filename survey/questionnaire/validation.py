@@ -272,7 +272,9 @@ def _checked(
         return refused(str(exc) if str(exc) in _CODES else "choice")
     if question.type.has_choices:
         allowed = _allowed_choices(questionnaire, question, answers)
-        chosen = typed if isinstance(typed, list) else words(str(typed))
+        # A single choice is one name, spaces and all (ODK allows "Township 01"); a ranking is a list.
+        single = question.type is QuestionType.SELECT_ONE
+        chosen = typed if isinstance(typed, list) else ([str(typed)] if single else words(str(typed)))
         if any(c not in allowed for c in chosen):
             return refused("choice")
         if question.type is QuestionType.RANK and len(chosen) != len(allowed):
