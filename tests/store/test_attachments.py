@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.questionnaire.model import Question, QuestionType
+from survey.settings import ConfigurationError, load_settings
 from survey.store.db import transaction
 from survey.store.models import Attachment
 from survey.store.services.attachments import (
@@ -111,3 +112,12 @@ def test_the_same_file_is_kept_once_and_a_new_one_only_when_replacing(
     with sessions() as session:
         assert session.scalars(select(Attachment)).all() == []
         assert ConsultationService(session).get("brussels-futures").id == version.consultation_id
+
+
+def test_the_size_limit_setting_is_read_and_checked() -> None:
+    base = {"DATABASE_URL": "sqlite://", "SECRET_KEY": "x" * 32}
+    assert load_settings(base).max_attachment_bytes == 10 * 1024 * 1024
+    assert load_settings({**base, "SURVEY_MAX_ATTACHMENT_BYTES": "2048"}).max_attachment_bytes == 2048
+    for wrong in ("10", "1e6", str(65 * 1024 * 1024)):
+        with pytest.raises(ConfigurationError, match="SURVEY_MAX_ATTACHMENT_BYTES"):
+            load_settings({**base, "SURVEY_MAX_ATTACHMENT_BYTES": wrong})
