@@ -27,6 +27,7 @@ from survey.analyst.labels import Labels
 from survey.analyst.pages import HTML, page
 from survey.analyst.workbench_text import workbench_language
 from survey.http.deps import provide_service
+from survey.questionnaire.model import Questionnaire
 from survey.store.models import Consultation
 from survey.store.services.attachments import AttachmentService, Listed, served_type, write_zip
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -66,6 +67,14 @@ def _response_filter(request: Request[Any, Any, Any]) -> str | None:
         raise ValidationException("response: give a response UUID") from None
 
 
+def _only(response: str | None) -> list[str] | None:
+    return None if response is None else [response]
+
+
+def _file_questions(questionnaire: Questionnaire) -> list[str]:
+    return [q.name for q in questionnaire.questions if q.type.is_attachment]
+
+
 def _listed(service: AttachmentService, consultation: Consultation, response: str | None) -> list[Listed]:
     return service.for_consultation(consultation.id, None if response is None else [response])
 
@@ -98,10 +107,11 @@ class AttachmentsController(Controller):
         response = _response_filter(request)
         questionnaire = load_questionnaire(consultation_service.current_version(consultation))
         lang = workbench_language(request)
+        due = attachment_service.missing(consultation.id, _file_questions(questionnaire), _only(response))
         return page(
             request, "analyst/attachments.html", ctx=_Page(consultation, Labels.from_questionnaire(questionnaire)),
             query="", files=_listed(attachment_service, consultation, response), response=response,
-            at=attachments_text(lang),
+            at=attachments_text(lang), missing=due,
         )  # fmt: skip
 
     @get("/attachments/{attachment_id:int}", sync_to_thread=True)
@@ -155,10 +165,14 @@ class AttachmentApiController(Controller):
     ) -> dict[str, Any]:  # fmt: skip
         """``?response=UUID`` for one response's files; each entry's ``download`` is the file's address."""
         consultation = consultation_service.get(slug)
-        listed = _listed(attachment_service, consultation, _response_filter(request))
+        response = _response_filter(request)
+        listed = _listed(attachment_service, consultation, response)
+        questionnaire = load_questionnaire(consultation_service.current_version(consultation))
+        due = attachment_service.missing(consultation.id, _file_questions(questionnaire), _only(response))
         return {
             "consultation": slug,
             "attachments": [
                 {**_as_dict(a), "download": f"/analyst/{slug}/attachments/{a.id}"} for a in listed
             ],
+            "missing": [{"response_uuid": u, "question": q, "filename": name} for u, q, name in due],
         }

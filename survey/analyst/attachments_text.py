@@ -21,6 +21,8 @@ _ATTACHMENTS_WORDS: Catalogue = {
     "size": {"fr": "Taille (octets)", "nl": "Grootte (bytes)", "en": "Size (bytes)"},
     "only_response": {"fr": "Fichiers de la réponse {uuid}", "nl": "Bestanden van antwoord {uuid}", "en": "Files of response {uuid}"},
     "all_responses": {"fr": "Toutes les réponses", "nl": "Alle antwoorden", "en": "All responses"},
+    "missing_title": {"fr": "Fichiers annoncés, pas encore reçus", "nl": "Aangekondigde bestanden, nog niet ontvangen", "en": "Files named by answers, not received yet"},
+    "missing_intro": {"fr": "La réponse nomme un fichier que le serveur n’a pas (encore) : une tablette ou ODK Collect l’enverra à sa prochaine synchronisation.", "nl": "Het antwoord noemt een bestand dat de server (nog) niet heeft: een tablet of ODK Collect stuurt het bij de volgende synchronisatie.", "en": "The answer names a file the server does not hold (yet): a tablet or ODK Collect sends it at its next sync."},
 }  # fmt: skip
 ATTACHMENTS_TEXT: dict[str, dict[str, str]] = per_language(
     register("attachments_text.attachments_text", _ATTACHMENTS_WORDS)

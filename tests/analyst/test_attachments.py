@@ -33,6 +33,7 @@ L = lambda text: {"fr": text, "nl": text, "en": text}  # noqa: E731
 PASSWORD = "attach-pass-123"
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(100)
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'
+LATER = str(uuid.uuid4())
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = Questionnaire(
     form_id="files", title=L("Files"), version="1", default_language="en", languages=("fr", "nl", "en"),
@@ -86,6 +87,11 @@ def world(sessions: sessionmaker[Session]) -> World:
             session, version, ResponseStatus.COMPLETE, {"photo": ("street.png", PNG), "doc": ("x.svg", SVG)}
         )
         unfinished = _respond(session, version, ResponseStatus.IN_PROGRESS, {"photo": ("draft.png", PNG)})
+        ResponseService(session).submit(  # Collect's first post of a split interview: its photo is due
+            Submission(
+                uuid=LATER, version=version, mode=Mode.FIELD, language="en", answers={"photo": "later.png"}
+            )
+        )
     return World(sent, unfinished)
 
 
@@ -109,10 +115,13 @@ def test_the_sent_responses_files_are_listed_and_an_unfinished_ones_not(analyst,
     assert f"Files of response {world.sent}" in one.text and "street.png" in one.text
     assert analyst.get(f"/analyst/files/attachments?response={world.unfinished}").text.count("draft.png") == 0
     assert analyst.get("/analyst/files/attachments?response=nope").status_code == 400
-    listed = analyst.get("/analyst/api/files/attachments").json()["attachments"]
-    assert [(a["question"], a["filename"], a["media_type"]) for a in listed] == [
+    body = analyst.get("/analyst/api/files/attachments").json()
+    assert [(a["question"], a["filename"], a["media_type"]) for a in body["attachments"]] == [
         ("photo", "street.png", "image/png"), ("doc", "x.svg", "image/svg+xml")
     ]  # fmt: skip
+    assert body["missing"] == [{"response_uuid": LATER, "question": "photo", "filename": "later.png"}]
+    assert "Files named by answers, not received yet" in page.text and "later.png" in page.text
+    assert "later.png" not in one.text
 
 
 def test_a_download_is_always_an_attachment_and_svg_never_runs(analyst, sessions) -> None:

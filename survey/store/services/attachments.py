@@ -29,7 +29,7 @@ from survey.questionnaire.messages import message
 from survey.questionnaire.model import Question, QuestionType
 from survey.store.bounds import id_in_range
 from survey.store.errors import NotFoundError
-from survey.store.models import Attachment, Response, ResponseStatus, utcnow
+from survey.store.models import Answer, Attachment, Response, ResponseStatus, utcnow
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_BODY_CEILING = 64 * 1024 * 1024  # a request carrying files; each file is held to the setting
@@ -291,6 +291,33 @@ class AttachmentService:
                 query.where(Attachment.response_uuid.in_(uuids[start : start + _IN_CHUNK]))
             )
         return sorted(listed, key=lambda a: a.id)
+
+    def missing(
+        self, consultation_id: int, questions: Iterable[str], uuids: Sequence[str] | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(response uuid, question, file name) of sent answers naming a file the store does not hold.
+
+        ODK Collect may send an interview before its files (a split submission not finished yet);
+        a tablet sends them after the interview. Listing what is still due tells the analyst which
+        interviews are not complete yet, as ODK Central's "missing attachments" does.
+        """
+        held = select(Attachment.id).where(
+            Attachment.response_uuid == Response.uuid, Attachment.question == Answer.question
+        )
+        query = (
+            select(Response.uuid, Answer.question, Answer.value_text)
+            .join(Answer, Answer.response_id == Response.id)
+            .where(
+                Response.consultation_id == consultation_id,
+                Response.status == ResponseStatus.COMPLETE.value,
+                Answer.question.in_(sorted(set(questions))),
+                ~held.exists(),
+            )
+            .order_by(Response.id, Answer.question)
+        )
+        if uuids is not None:
+            query = query.where(Response.uuid.in_(list(uuids)[:_IN_CHUNK]))
+        return [(str(u), str(q), str(name or "")) for u, q, name in self.session.execute(query)]
 
     def _listed(self, query: object) -> list[Listed]:
         rows = self.session.execute(query.order_by(Attachment.id))  # type: ignore[attr-defined]
