@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import pytest
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from survey.questionnaire.model import Question, QuestionType
 from survey.settings import ConfigurationError, load_settings
 from survey.store.db import transaction
-from survey.store.models import Attachment
+from survey.store.models import Attachment, utcnow
 from survey.store.services.attachments import (
     AttachmentRefusedError,
     AttachmentService,
@@ -23,6 +24,8 @@ from survey.store.services.attachments import (
     zip_path,
 )
 from survey.store.services.consultations import ConsultationService
+from survey.store.services.erasure import purge_unfinished
+from survey.store.services.progress import ProgressService
 from tests.web.conftest import store_consultation
 
 IMAGE = Question("photo", QuestionType.IMAGE, {"en": "Photo"})
@@ -121,3 +124,16 @@ def test_the_size_limit_setting_is_read_and_checked() -> None:
     for wrong in ("10", "1e6", str(65 * 1024 * 1024)):
         with pytest.raises(ConfigurationError, match="SURVEY_MAX_ATTACHMENT_BYTES"):
             load_settings({**base, "SURVEY_MAX_ATTACHMENT_BYTES": wrong})
+
+
+def test_a_purged_unfinished_response_takes_its_files(sessions: sessionmaker[Session]) -> None:
+    version = store_consultation(sessions)
+    with transaction(sessions) as session:
+        response, _token = ProgressService(session).start(session.merge(version), "en", False)
+        photo = check(IMAGE, Upload("photo", "a.png", b"\x89PNG\r\n\x1a\n1"), 100)
+        AttachmentService(session).keep(version.consultation_id, response.uuid, photo, replace=True)
+    with transaction(sessions) as session:
+        purged = purge_unfinished(session, 0, actor="test", now=utcnow() + dt.timedelta(days=1))
+    assert purged.responses == 1
+    with sessions() as session:
+        assert session.scalars(select(Attachment)).all() == []
