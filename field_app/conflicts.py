@@ -134,16 +134,23 @@ def _differing(session: Session, response: Response, content: dict[str, object])
 
 def resubmissions(session: Session, device_id: int) -> list[Resubmission]:
     """Other versions this device sent of interviews the store holds, oldest first."""
+    return resubmissions_by_device(session, [device_id]).get(device_id, [])
+
+
+def resubmissions_by_device(session: Session, device_ids: Sequence[int]) -> dict[int, list[Resubmission]]:
+    """:func:`resubmissions` of many devices in one query (the coordinators' overview lists them all)."""
     rows = session.execute(
         select(FieldConflict, Response)
         .outerjoin(Response, Response.uuid == FieldConflict.uuid)
-        .where(FieldConflict.device_id == device_id)
+        .where(FieldConflict.device_id.in_(device_ids))
         .order_by(FieldConflict.received_at, FieldConflict.id)
     ).all()
-    found = []
+    found: dict[int, list[Resubmission]] = {}
     for conflict, response in rows:
+        if conflict.device_id is None:  # the query asks for devices: never, but the column allows it
+            continue
         stored_at: dt.datetime | None = response.received_at if response is not None else None
-        found.append(
+        found.setdefault(conflict.device_id, []).append(
             Resubmission(
                 uuid=conflict.uuid,
                 stored_received_at=stored_at,

@@ -9,7 +9,6 @@ Scripts may still send HTTP Basic credentials to the same pages.
 
 from __future__ import annotations
 
-from html import escape
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
@@ -26,7 +25,7 @@ from field_app.auth import (
 from field_app.auth import COORDINATOR_LIMITER_KEY as LIMITER_KEY
 from field_app.coordinator_page import PageLanguage, page
 from field_app.coordinator_texts import text
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.deps import provide_service
 from survey.http.login_throttle import TooManyAttempts
 from survey.http.staff_door import StaffDoorService
@@ -55,16 +54,6 @@ def safe_next(value: str | None) -> str:
     return value
 
 
-def with_csrf_cookie(
-    response: Response[str], seed: str | None, request: Request[Any, Any, Any]
-) -> Response[str]:
-    """Set the browser's CSRF seed when the page's forms were signed with a new one (Secure over HTTPS:
-    the request is required so that no page can forget to say how it was reached)."""
-    if seed:
-        response.set_cookie(staff_session.csrf_seed_cookie(seed, secure=staff_session.is_https(request)))
-    return response
-
-
 def login_page(
     request: Request[Any, Any, Any],
     lang: PageLanguage,
@@ -75,22 +64,21 @@ def login_page(
     next_url: str | None = None,
 ) -> Response[str]:
     """The sign-in form; ``error`` is shown in an alert that screen readers announce at once."""
-    token, fresh = staff_session.form_token(request)
+    token, fresh = csrf.form_token(request)
     target = safe_next(next_url if next_url is not None else request.query_params.get("next"))
-    alert = f'<p class="bad" role="alert">{escape(error)}</p>' if error else ""
-    form = (
-        f'{alert}<form method="post" action="{LOGIN}?lang={lang.code}">'
-        f'<input type="hidden" name="csrf_token" value="{escape(token)}">'
-        f'<input type="hidden" name="next" value="{escape(target)}">'
-        f'<p><label for="username">{lang.t("username")}</label><br>'
-        f'<input id="username" name="username" value="{escape(username)}" autocomplete="username" required></p>'
-        f'<p><label for="password">{lang.t("password")}</label><br>'
-        '<input id="password" name="password" type="password" autocomplete="current-password" required></p>'
-        f'<p><button type="submit">{lang.t("sign_in")}</button></p></form>'
+    response = page(
+        "login.html",
+        text("login_title", lang.code),
+        lang,
+        LOGIN,
+        status=status,
+        csrf=token,
+        action=LOGIN,
+        error=error,
+        username=username,
+        next_url=target,
     )
-    return with_csrf_cookie(
-        page(text("login_title", lang.code), form, lang, LOGIN, status=status), fresh, request
-    )
+    return csrf.remember(response, fresh, request)
 
 
 class CoordinatorLoginController(Controller):
@@ -119,7 +107,7 @@ class CoordinatorLoginController(Controller):
         form = await staff_session.read_form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         again = {"username": username, "next_url": str(form.get("next", ""))}
-        if not staff_session.csrf_ok(request, form):
+        if not csrf.form_ok(request, form):
             return login_page(request, lang, status=403, error=text("form_expired", lang.code), **again)
         try:
             user = await staff_door_service.sign_in(request, LIMITER_KEY, username, password)

@@ -17,10 +17,8 @@ from sqlalchemy.orm import Session
 from field_app.adaptive import AdaptiveStatus, switch_off, switch_on
 from field_app.adaptive import status as adaptive_status
 from field_app.auth import login_interviewer
-from field_app.coordinator_page import PageLanguage
 from field_app.errors import NotAssigned
-from field_app.openrosa.app_user_pages import collect_links
-from field_app.reports import contact_counts, quota_cells, reconciliation
+from field_app.reports import contact_counts, quota_cells, reconciliation, reconciliations
 from field_app.schemas import (
     AssignmentRequest,
     ConsultationInfo,
@@ -204,9 +202,7 @@ class CoordinatorService:
 
     def reconciliations(self, viewer: User) -> list[Reconciliation]:
         """Manifest against store for every tablet ``viewer`` may supervise, by device id."""
-        return [
-            reconciliation(self.session, device_id) for device_id in visible_devices(self.session, viewer)
-        ]
+        return reconciliations(self.session, visible_devices(self.session, viewer))
 
     def reconciliation(self, device_id: int) -> Reconciliation:
         """One tablet's manifest against the store."""
@@ -227,9 +223,9 @@ class CoordinatorService:
             panels.append(QuotaPanel(consultation, cells, adaptive_status(self.session, consultation)))
         return panels
 
-    def collect_links(self, lang: PageLanguage, viewer: User) -> str:
-        """The OpenRosa app-user links of the overview (that package still renders from a session)."""
-        return collect_links(self.session, lang, viewer)
+    def coordinated(self, viewer: User) -> list[Consultation]:
+        """The consultations ``viewer`` coordinates, oldest first: the overview links to their app users."""
+        return grants.consultations_for(self.session, viewer, Role(viewer.role))
 
 
 @dataclass(frozen=True)

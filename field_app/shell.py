@@ -7,12 +7,16 @@ what is kept offline, and a new deployment is picked up at the next online start
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from litestar import Request, Response, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect
+
+from field_app.tablet_texts import TEXTS
+from survey.catalogue import per_language
 
 STATIC = Path(__file__).parent / "static"
 ASSETS: dict[str, str] = {
@@ -37,6 +41,18 @@ ASSETS: dict[str, str] = {
 }
 
 
+TEXTS_MARK = "/*TEXTS*/{ fr: {}, nl: {}, en: {} }"
+
+
+def _with_texts(script: bytes) -> bytes:
+    """``i18n.js`` with the tablet's texts from the catalogue written in: one file, offline from the first
+    start, and no second translation table to keep in step (the mark missing would ship no words: fail)."""
+    source = script.decode()
+    if TEXTS_MARK not in source:
+        raise RuntimeError("field_app/static/i18n.js lost its /*TEXTS*/ mark")
+    return source.replace(TEXTS_MARK, json.dumps(per_language(TEXTS), ensure_ascii=False)).encode()
+
+
 def _asset(name: str) -> Response[bytes]:
     if name not in ASSETS:
         raise NotFoundException(f"no field app file '{name}'")
@@ -45,7 +61,10 @@ def _asset(name: str) -> Response[bytes]:
         headers["Service-Worker-Allowed"] = "/field/"
     if name == "index.html":  # the interviewer's "record position" button (geopoint forms only) may ask
         headers["Permissions-Policy"] = "geolocation=(self), camera=(), microphone=()"
-    return Response((STATIC / name).read_bytes(), media_type=ASSETS[name], headers=headers)
+    body = (STATIC / name).read_bytes()
+    return Response(
+        _with_texts(body) if name == "i18n.js" else body, media_type=ASSETS[name], headers=headers
+    )
 
 
 @get("/field", include_in_schema=False)

@@ -45,6 +45,7 @@ from survey.http.observe import observed
 from survey.http.openapi_errors import DocumentedJson
 from survey.http.security import refuse_nul_in_path, security_headers
 from survey.http.shared_store import RedisSessions, RedisSlotCounts, connect, counts_secret
+from survey.http.templates import environment
 from survey.http.text_policy import apply_text_policy
 from survey.logs import configure_logging
 from survey.ops.routes import MetricsController, ReadyController
@@ -138,29 +139,44 @@ def _shared_state(settings: Settings) -> dict[str, Any]:
     return {"staff_sessions": RedisSessions(client), "redis": client}
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """Build the app; tests pass their own settings, production reads the environment."""
-    settings = settings or get_settings()
+def app_state(settings: Settings) -> State:
+    """What an app holds for its run: settings, the store's engine and the services' shared parts.
+
+    Apart from the app object so that the state can be made again for an app already built for the
+    same :func:`construction_key` (the tests reuse apps: building one registers ~250 handlers).
+    """
     configure_logging(settings.log_level)
     engine = make_engine(settings.database_url)
     factory = session_factory(engine)
-    batcher = SubmissionBatcher(factory)
-    shared = _shared_state(settings)
-    state = State(
+    return State(
         {
-            **shared,
+            **_shared_state(settings),
             "settings": settings,
             "engine": engine,
             "session_factory": factory,
             "online_targets": OnlineTargets(factory),
-            "submission_batcher": batcher,
+            "submission_batcher": SubmissionBatcher(factory),
             "console_field": FieldConsoleOps(),  # the console reaches the field app through this port
         }
     )
 
-    async def dispose() -> None:
-        await batcher.aclose()
-        engine.dispose()
+
+def construction_key(settings: Settings) -> tuple[object, ...]:
+    """The settings the app object itself is built from; everything else is read from its state."""
+    return (settings.is_production, tuple(settings.cors_origins), settings.max_body_bytes)
+
+
+async def _dispose(app: Litestar) -> None:
+    """Finish queued submissions, then close the store's connections (read from the state the app
+    holds now, which may have been made again since it was built)."""
+    await app.state.submission_batcher.aclose()
+    app.state.engine.dispose()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """Build the app; tests pass their own settings, production reads the environment."""
+    settings = settings or get_settings()
+    state = app_state(settings)
 
     return SurveyApp(
         route_handlers=[
@@ -181,7 +197,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={"db_session": Provide(provide_db_session)},
         state=state,
         on_startup=[_freeze_startup_objects],
-        on_shutdown=[dispose],
+        on_shutdown=[_dispose],
         exception_handlers={
             StoreError: _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError]),
             WeightingError: weighting_error_handler,
@@ -200,7 +216,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             description="Collect online and field responses in one store; weight them to population margins.",
             render_plugins=[SchemaPage(), DocumentedJson()],
         ),
-        template_config=TemplateConfig(directory=WEB / "templates", engine=JinjaTemplateEngine),
+        template_config=TemplateConfig(
+            instance=JinjaTemplateEngine.from_environment(environment(WEB / "templates"))
+        ),
         response_cache_config=ResponseCacheConfig(),
         request_max_body_size=settings.max_body_bytes,
         logging_config=None,

@@ -14,6 +14,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -212,17 +213,20 @@ class LiveServer:
     """The real app under uvicorn in a thread, for browser tests."""
 
     def __init__(self, settings: Settings) -> None:
-        import uvicorn
-
-        from survey.app import create_app
-
+        self.settings = settings
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self._app = ExitStack()
 
     def __enter__(self) -> LiveServer:
+        import uvicorn
+
+        from tests.app_pool import lent_app
+
+        app = self._app.enter_context(lent_app(self.settings))
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -234,6 +238,7 @@ class LiveServer:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self._app.close()
 
 
 @pytest.fixture

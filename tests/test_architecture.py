@@ -146,7 +146,6 @@ STILL_TAKING_A_SESSION = {
     # the workbench's main controller (its comments, snapshots, public pages and monitor take services)
     "survey/analyst/routes.py",
     # the OpenRosa server
-    "field_app/openrosa/app_user_pages.py",
     "field_app/openrosa/key_routes.py",
     "field_app/openrosa/routes.py",
     "field_app/openrosa/server_routes.py",

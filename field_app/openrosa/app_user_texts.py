@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from survey.catalogue import register
 
 TEXTS: dict[str, dict[str, str]] = {
@@ -77,11 +75,6 @@ register("field.app_users", TEXTS)
 
 
 def plain(language: str, key: str, **values: object) -> str:
-    """A text in ``language`` (English when missing), values filled in, not escaped (for page titles)."""
+    """A text in ``language`` (English when missing), values filled in (the page template escapes it)."""
     template = TEXTS[key].get(language) or TEXTS[key]["en"]
     return template.format(**values) if values else template
-
-
-def t(language: str, key: str, **values: object) -> str:
-    """:func:`plain`, escaped for HTML (values included)."""
-    return escape(plain(language, key, **values))

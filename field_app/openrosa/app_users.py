@@ -30,9 +30,10 @@ from field_app.errors import NotAssigned
 from survey.http.login_throttle import limiter_of
 from survey.http.ratelimit import client_address, client_key
 from survey.store.errors import AuthError, NotFoundError, StoreError
-from survey.store.models import Consultation, Device, Role, User, utcnow
+from survey.store.models import Consultation, Device, FieldAssignment, Role, User, utcnow
 from survey.store.services import grants
 from survey.store.services.audit import record
+from survey.store.services.consultations import ConsultationService
 from survey.store.tokens import hash_token
 
 LABEL = "ODK Collect app user"
@@ -222,3 +223,51 @@ def collect_settings(
 def qr_payload(settings: dict[str, object]) -> str:
     """What the QR code holds: the settings JSON, zlib-compressed, then base64 (Collect's format)."""
     return base64.b64encode(zlib.compress(json.dumps(settings, ensure_ascii=False).encode("utf-8"))).decode()
+
+
+class AppUserService:
+    """What the coordinators' app-user pages read and write, so their controller never holds a session."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def consultation(self, slug: str) -> Consultation:
+        """The consultation named in the address (404 when there is none)."""
+        return ConsultationService(self.session).get(slug)
+
+    def interviewers(self, consultation: Consultation) -> list[User]:
+        """Active interviewers assigned to the consultation, by username: who an app user may collect for."""
+        return list(
+            self.session.scalars(
+                select(User)
+                .join(FieldAssignment, FieldAssignment.user_id == User.id)
+                .where(
+                    FieldAssignment.consultation_id == consultation.id,
+                    User.role == Role.INTERVIEWER.value,
+                    User.active.is_(True),
+                )
+                .order_by(User.username)
+            )
+        )
+
+    def listing(self, consultation: Consultation) -> list[AppUser]:
+        """The consultation's app users, revoked ones included."""
+        return app_users(self.session, consultation)
+
+    def create(self, consultation: Consultation, username: str, name: str, staff: User) -> tuple[User, str]:
+        """A new app user collecting as ``username``: the interviewer and the key (shown once, never kept).
+
+        Raises StoreError naming the field when the interviewer or the name is refused.
+        """
+        interviewer = self.session.scalar(select(User).where(User.username == username))
+        if interviewer is None:
+            raise StoreError(f"interviewer: no interviewer '{username[:80]}'")
+        _, key = create_app_user(
+            self.session, consultation, interviewer, name, actor=staff.username, actor_id=staff.id
+        )
+        return interviewer, key
+
+    def revoke(self, slug: str, device_id: int, staff: User) -> None:
+        """Revoke one app user of the consultation: its key is refused from the next request on."""
+        consultation = self.consultation(slug)
+        revoke_app_user(self.session, consultation, device_id, actor=staff.username, actor_id=staff.id)

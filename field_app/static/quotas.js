@@ -18,15 +18,6 @@
     return parts(cell).every(function (p) { return clean && clean[p[0]] !== undefined && String(clean[p[0]]) === p[1]; });
   }
 
-  /* Texts of the over-target state, kept here until i18n.js carries them (FR/NL/EN). */
-  var WORDS = {
-    over: { fr: "au-delà de l'objectif", nl: "boven het doel", en: "over target" },
-    order: { fr: "Les cellules les plus demandées d'abord. Aucun entretien n'est refusé pour un quota : continuez toujours l'entretien.",
-      nl: "De meest gevraagde cellen eerst. Geen interview wordt geweigerd omwille van een quotum: ga altijd door met het interview.",
-      en: "Most needed cells first. No interview is refused for a quota: always carry on with the interview." }
-  };
-  function word(key) { return WORDS[key][I18n.lang()] || WORDS[key].en; }
-
   /* Each cell with this tablet's pending interviews added: still needed, or how far past its target
      (two tablets offline may both fill the last place; both interviews count, the overshoot shows).
      Most needed first; cells reached, then over target, last; ties keep the server's order. */
@@ -58,12 +49,12 @@
             /* In words, in the interviewer's language, when the server sent them ("Woman, 65+"). */
             var words = cell.labels || {};
             var label = words[I18n.lang()] || words.en || parts(cell).map(function (p) { return p[0] + " = " + p[1]; }).join(" × ");
-            var shown = row.over ? "+" + row.over + " · " + word("over") : row.left === 0 ? "0 · " + t("quota.full") : String(row.left);
+            var shown = row.over ? "+" + row.over + " · " + t("quota.over") : row.left === 0 ? "0 · " + t("quota.full") : String(row.left);
             return h("tr", { class: state, "data-cell": cell.variable + "=" + cell.category },
               h("td", { text: label }), h("td", { text: String(cell.done) }), h("td", { "data-local": "", text: String(row.local) }),
               h("td", { text: String(cell.target) }), h("td", { "data-left": "", text: shown }));
           })),
-        h("p", { class: "small", id: "quotas-order", text: word("order") }),
+        h("p", { class: "small", id: "quotas-order", text: t("quota.order") }),
         h("button", { class: "big", id: "quotas-back", onclick: back, text: t("quota.back") })));
     });
   }

@@ -17,7 +17,7 @@ from survey.analyst.labels import Labels
 from survey.analyst.report_text import report_text
 from survey.analyst.services import Analysis, Context, outcomes, table, weight
 
-__all__ = ["BiasAudit", "BiasRow", "MarginGap", "bias_audit", "mode_effects"]
+__all__ = ["BiasAudit", "BiasRow", "MarginGap", "bias_audit", "mode_effects", "plain_summary"]
 
 
 @dataclass(frozen=True)
@@ -105,15 +105,18 @@ def bias_audit(context: Context, analysis: Analysis, lang: str = "en") -> BiasAu
         rows,
         margins,
         distance,
-        _summary(margins, distance, context.labels, lang),
+        plain_summary(margins, distance, context.labels, lang),
         mode_effects(context, analysis, lang),
     )
 
 
-def _summary(
+def plain_summary(
     margins: list[MarginGap], distance: dict[str, dict[str, float]], labels: Labels, lang: str = "en"
 ) -> list[str]:
-    """Plain words: which under-represented groups the field work brought in (with the form's labels)."""
+    """Plain words: which under-represented groups the field work brought in (with the form's labels).
+
+    Public because a snapshot stores the gaps, not the sentences, and says them in its reader's language.
+    """
     text = report_text(lang)
     lines = []
     brought = sorted(

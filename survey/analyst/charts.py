@@ -213,8 +213,10 @@ def _axis(axis: Axis, x0: float, x1: float, top: float, bottom: float, unit: str
         x = axis.position(0.0, x0, x1)
         grid.append(f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{bottom:.1f}" stroke="{AXIS}"/>')
     y = bottom + 5 + FONT + 6
-    for line in wrap(unit, WIDTH - 2 * PAD, FONT, 2):
-        parts.append(svg_text((x0 + x1) / 2, y + FONT, line, anchor="middle"))
+    centre = (x0 + x1) / 2
+    room = 2 * min(centre - PAD, WIDTH - PAD - centre)  # centred under the axis, yet inside the chart
+    for line in wrap(unit, room, FONT, 2):
+        parts.append(svg_text(centre, y + FONT, line, anchor="middle"))
         y += LINE
     return grid, parts, y
 

@@ -94,7 +94,7 @@ def findings(content: dict[str, Any], lang: str) -> list[Finding]:
     found: list[Finding] = []
     seen: set[str] = set()
     for row in rows:
-        if row["question"] in seen:
+        if row["question"] in seen or row.get("exact"):  # a weighting variable's correction is no finding
             continue
         seen.add(row["question"])
         question = (row.get("question_labels") or {}).get(lang) or row["question"]

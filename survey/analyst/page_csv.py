@@ -15,6 +15,7 @@ import pandas as pd
 from litestar import Response
 
 from survey.analyst.audit import BiasAudit
+from survey.analyst.chart_text import chart_text
 from survey.analyst.crosstab import Crosstab
 from survey.analyst.labels import Labels
 from survey.analyst.services import Analysis
@@ -60,14 +61,18 @@ def results_frame(analysis: Analysis, lang: str) -> pd.DataFrame:
 
 
 def breakdown_frame(table: Crosstab, labels: Labels, lang: str) -> pd.DataFrame:
-    """One row per subgroup and answer: weighted share with its CI and the subgroup's n.
+    """One row per subgroup and answer (or option, or the mean): weighted figure with its CI and n.
 
-    A subgroup without respondents has no estimate (empty cells), never a share of 0.
+    A subgroup without respondents has no estimate (empty cells), never a share of 0; ``kind``
+    says whether the figure is a share (single or multiple choice) or a mean on the question's scale.
     """
     rows = []
+    mean = chart_text(lang)["mean"]
     for group in table.groups:
         for category in table.categories:
             cell = table.cells.get((group, category))
+            if cell is not None and not cell.get("n", 1):
+                cell = None
             rows.append(
                 {
                     "by": table.by,
@@ -75,8 +80,12 @@ def breakdown_frame(table: Crosstab, labels: Labels, lang: str) -> pd.DataFrame:
                     "group_label": labels.choice(table.by, group, lang) if table.by != "mode" else group,
                     "question": table.question,
                     "category": category,
-                    "category_label": labels.choice(table.question, category, lang),
+                    "kind": table.kind,
+                    "category_label": mean
+                    if table.kind == "numeric"
+                    else labels.choice(table.question, category, lang),
                     "group_n": table.group_n.get(group, 0),
+                    "small_group": table.small(group),
                     **{k: v for k, v in _figures("weighted", cell).items() if not k.endswith("_n")},
                 }
             )

@@ -18,7 +18,7 @@ from survey.analyst.render import render
 from survey.analyst.report_text import report_text
 from survey.analyst.services import weighting_shown
 from survey.analyst.workbench_text import LANGUAGE_COOKIE, workbench_language, workbench_text
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.i18n import LANGUAGE_NAMES
 from survey.store.models import User
 
@@ -42,7 +42,7 @@ def switcher(request: Request[Any, Any, Any]) -> list[tuple[str, str, str]]:
 
 
 def page(request: Request[Any, Any, Any], template: str, status: int = 200, **context: Any) -> Response[str]:
-    token, fresh = staff_session.form_token(request)
+    token, fresh = csrf.form_token(request)
     user = getattr(request.state, "analyst_user", None)
     ctx = context.get("ctx")
     lang = workbench_language(request)
@@ -53,7 +53,7 @@ def page(request: Request[Any, Any, Any], template: str, status: int = 200, **co
     body = render(template, csrf=token, user=user, lang=lang, rt=report_text(lang), wt=workbench_text(lang),
                   languages=switcher(request), **context)  # fmt: skip
     secure = staff_session.is_https(request)
-    cookies = [staff_session.csrf_seed_cookie(fresh, secure=secure)] if fresh else []
+    cookies = [csrf.seed_cookie(fresh, secure=secure)] if fresh else []
     if request.query_params.get("lang") == lang:  # an explicit choice is remembered
         cookies.append(
             staff_session.cookie(

@@ -19,7 +19,9 @@ from survey.analyst.easy_read import EASY_FINDINGS, findings
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.public_text import TEXT, exact_margins, join, method_name, methodology
 from survey.analyst.public_text import date as long_date
-from survey.analyst.render import question_chart, render
+from survey.analyst.render import bias_chart, question_chart, render
+from survey.analyst.report_text import report_text
+from survey.analyst.snapshot_audit import snapshot_labels, stored_audit
 from survey.http.deps import provide_service
 from survey.http.i18n import negotiate
 from survey.http.params import PathId
@@ -93,13 +95,15 @@ def in_words(question: dict[str, Any], lang: str) -> dict[str, Any]:
 
 def public_html(snapshot: ResultSnapshot, lang: str, *, preview: str = "", easy: bool = False) -> str:
     """The public page of one snapshot: summary, easy-read findings and methodology from its content,
-    then a chart and a data table per question. ``preview`` is a banner for staff looking at a draft;
+    then a chart and a data table per question, and the bias audit frozen with them (folded). ``preview`` is a banner for staff looking at a draft;
     ``easy`` puts the easy-read version first and folds the technical tables."""
     content = snapshot.content
     questions = [in_words(q, lang) for q in content["questions"]]
     charts = [public_chart(q, lang) for q in questions]
     labels = Labels.from_dict(content.get("labels"))
     exact = exact_margins(content)
+    audit_labels = snapshot_labels(content)
+    audit = stored_audit(content, audit_labels, lang)
     return render(
         "analyst/public.html", s=snapshot, c=content, questions=questions, lang=lang, langs=PUBLIC_LANGS,
         t=TEXT[lang], charts=charts, lab=labels, preview=preview, easy=easy, exact=exact,
@@ -109,6 +113,8 @@ def public_html(snapshot: ResultSnapshot, lang: str, *, preview: str = "", easy:
         easy_text=methodology(content, snapshot.published_at, lang, easy=True),
         findings=findings(content, lang), ef=EASY_FINDINGS[lang],
         method_label=method_name(snapshot.method, lang),
+        rt=report_text(lang), audit=audit, audit_lab=audit_labels,
+        bias=bias_chart(audit, audit_labels, lang) if audit else [],
         technical_margins=", ".join(
             " × ".join(characteristic(part, lang, labels) for part in margin.split(CROSS))
             for margin in content.get("margins", [])

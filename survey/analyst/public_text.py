@@ -13,6 +13,7 @@ from typing import Any
 from survey.analyst.characteristics import characteristics
 from survey.analyst.formatting import number
 from survey.analyst.labels import CROSS, Labels
+from survey.analyst.summary import EXACT_SE
 from survey.catalogue import Catalogue, per_language, register
 from survey.http.i18n import MONTHS, TEXTS
 
@@ -156,7 +157,6 @@ EASY: dict[str, list[str]] = {
            "Published on {date}."],
 }  # fmt: skip
 
-EXACT_SE = 5e-5  # a 95 % interval narrower than 0.02 percentage points: it prints as one value
 
 AND = {"fr": "et", "nl": "en", "en": "and"}
 

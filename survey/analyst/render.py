@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import pass_context
 from jinja2.runtime import Context as JinjaContext
 
 from survey.analyst import charts
@@ -29,6 +29,7 @@ from survey.analyst.services import Analysis, g_values
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import workbench_text
+from survey.http.templates import environment
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -60,7 +61,7 @@ def _said(context: JinjaContext, said: object) -> str:
     return weighting_message(said, context.get("lang", "en"))
 
 
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+ENV = environment(TEMPLATES)
 ENV.filters["pct"] = _pct
 ENV.filters["num"] = _num
 ENV.filters["mode"] = _mode
@@ -212,14 +213,16 @@ MODE_ROLES = {"online": Role.ONLINE, "field": Role.FIELD, "paper": Role.FIELD}
 
 
 def breakdown_chart(table: Crosstab, labels: Labels, lang: str = "en") -> charts.Chart:
-    """Within each answer, one bar per subgroup with its 95 % CI, each bar labelled by its subgroup.
+    """Within each answer (option, or the mean), one bar per subgroup with its 95 % CI, labelled by subgroup.
+
+    A numeric question's means are drawn on its own scale (0 to 10), never to the largest mean.
 
     Labelled directly, always: subgroups (19 municipalities, five age groups) soon outnumber the
     colours no role uses, and a name beside its bar needs no legend. Modes keep their role colours;
     other subgroups are drawn in the weighted colour, which is what every figure here is. A group
     without respondents shows a dash, never a 0 % bar.
     """
-    words = workbench_text(lang)
+    words, chart_words = workbench_text(lang), chart_text(lang)
     by_mode = table.by == "mode"
     by = words["mode"] if by_mode else labels.question(table.by, lang)
     names = {g: mode_name(g, lang) if by_mode else labels.choice(table.by, g, lang) for g in table.groups}
@@ -227,23 +230,47 @@ def breakdown_chart(table: Crosstab, labels: Labels, lang: str = "en") -> charts
 
     def cell(group: str, category: str) -> dict[str, float]:
         found = table.cells.get((group, category))
-        if not found or table.group_n.get(group, 0) == 0 or (found["estimate"] == 0 and found["se"] == 0):
+        if (
+            not found
+            or table.group_n.get(group, 0) == 0
+            or not found.get("n", 1)
+            or not math.isfinite(found["estimate"])
+        ):
+            return empty
+        if table.kind == "categorical" and found["estimate"] == 0 and found["se"] == 0:
             return empty
         return found
 
+    scale = table.scale
+    if table.kind != "numeric":
+        unit, desc = (
+            chart_words["axis_percent"],
+            words["options_desc" if table.kind == "multiple" else "crosstab_desc"],
+        )
+    elif scale is not None:
+        unit, desc = (
+            chart_words["axis_mean"].format(low=_end(scale.low, lang), high=_end(scale.high, lang)),
+            words["means_desc"],
+        )
+    else:
+        unit, desc = chart_words["axis_mean_open"], words["means_desc"]
     return charts.grouped_bars(
         words["by_title"].format(question=labels.question(table.question, lang), by=by),
-        [labels.choice(table.question, c, lang) for c in table.categories],
+        [chart_words["mean"] if table.kind == "numeric" else labels.choice(table.question, c, lang)
+         for c in table.categories],
         {names[g]: [cell(g, c)["estimate"] for c in table.categories] for g in table.groups},
         roles=[MODE_ROLES.get(g) if by_mode else None for g in table.groups],
         intervals={
             names[g]: [(cell(g, c)["ci_low"], cell(g, c)["ci_high"]) for c in table.categories]
             for g in table.groups
         },
+        percent=table.percent,
+        scale=(scale.low, scale.high) if scale is not None else None,
+        unit=unit,
         direct=True,
-        desc=words["crosstab_desc"],
+        desc=desc,
         lang=lang,
-    )
+    )  # fmt: skip
 
 
 def comment_groups(comments: list[dict[str, str]], limit: int) -> list[dict[str, Any]]:

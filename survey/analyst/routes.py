@@ -23,7 +23,7 @@ from survey.analyst import auth, snapshots
 from survey.analyst.attachment_routes import AttachmentApiController, AttachmentsController
 from survey.analyst.audit import bias_audit
 from survey.analyst.comment_routes import CommentsController
-from survey.analyst.crosstab import breakdown_choices, crosstab
+from survey.analyst.crosstab import breakdown_choices, crosstab, question_choices
 from survey.analyst.page_csv import (
     bias_frame,
     breakdown_frame,
@@ -373,11 +373,16 @@ class WorkbenchController(Controller):
     def breakdown(
         self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
     ) -> Response[Any]:
-        """One question by a subgroup: weighted shares with CIs and the Rao–Scott test."""
+        """One question by a subgroup: weighted shares or means with CIs (and the Rao–Scott test).
+
+        The picker offers single-choice, numeric and multiple-choice questions; the default stays the
+        last single-choice question, the consultation's key question in the demo.
+        """
         context, analysis, error = self._analysis(request, db_session, slug)
         choices = breakdown_choices(context.questionnaire, analysis.data) if analysis else []
-        questions = [c for c in choices if c != "mode"]
-        question = request.query_params.get("question") or (questions[-1] if questions else "")
+        kinds = question_choices(context.questionnaire, analysis.data) if analysis else {}
+        single = [c for c in choices if c != "mode"]
+        question = request.query_params.get("question") or (single[-1] if single else "")
         by = request.query_params.get("by") or "mode"
         table = chart = None
         if analysis and not error:
@@ -392,7 +397,7 @@ class WorkbenchController(Controller):
                                 f"{slug}-{question}-by-{by}.csv")  # fmt: skip
         keep = [(k, v) for k, v in request.query_params.items() if k not in ("question", "by", "format")]
         return _page(request, "analyst/breakdown.html", status=400 if error else 200, ctx=context,
-                     analysis=analysis, table=table, chart=chart, choices=choices, question=question, by=by,
+                     analysis=analysis, table=table, chart=chart, choices=choices, kinds=kinds, question=question, by=by,
                      spec_fields=keep, error=error, query=_query(request))  # fmt: skip
 
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
@@ -475,6 +480,18 @@ class AnalystApiController(Controller):
         analysis = run_analysis(context, spec)
         return {"consultation": slug, "spec": analysis.spec.to_dict(), "n": analysis.n,
                 "weighting": weighting_shown(context, analysis), **analysis.summary.to_dict()}  # fmt: skip
+
+    @get("/{slug:str}/breakdown", sync_to_thread=True, summary="One question by a subgroup, with 95% CIs")
+    def breakdown(
+        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+    ) -> dict[str, Any]:
+        """The breakdown page's table: ``?question=`` (single-choice, numeric or multiple-choice) ``&by=``."""
+        context, spec = context_and_spec(request, db_session, slug)
+        analysis = run_analysis(context, spec)
+        question, by = request.query_params.get("question") or "", request.query_params.get("by") or "mode"
+        table = crosstab(analysis, context.questionnaire, question, by)
+        return {"consultation": slug, "spec": analysis.spec.to_dict(),
+                "weighting": weighting_shown(context, analysis), **table.to_dict()}  # fmt: skip
 
 
 ANALYST_ROUTES: list[ControllerRouterHandler] = [

@@ -17,8 +17,9 @@ from survey.analyst.labels import CROSS, Labels
 from survey.analyst.public import PUBLIC_LANGS, in_words, public_chart
 from survey.analyst.public_text import TEXT, exact_margins, join, method_name, methodology
 from survey.analyst.public_text import date as long_date
-from survey.analyst.render import render, stylesheet
+from survey.analyst.render import bias_chart, render, stylesheet
 from survey.analyst.report_text import mode_name, report_text
+from survey.analyst.snapshot_audit import snapshot_labels, stored_audit
 from survey.store.models import ResultSnapshot
 from weighting.diagnostics import Note
 
@@ -84,6 +85,8 @@ def snapshot_report_html(snapshot: ResultSnapshot, lang: str = "en") -> str:
             percent=False, lang=lang,
         )  # fmt: skip
     title = content.get("title", {})
+    audit_labels = snapshot_labels(content)
+    audit = stored_audit(content, audit_labels, lang)
     exact = exact_margins(content)
     counts = {k: v for k, v in (content.get("n") or {}).items() if k != "all"}
     return render(
@@ -100,5 +103,6 @@ def snapshot_report_html(snapshot: ResultSnapshot, lang: str = "en") -> str:
                           for m in content.get("margins", [])),
         d=diagnostics, groups=groups, neff=neff, fits=_fit_charts(diagnostics, labels, lang),
         notes=_notes(diagnostics), css=stylesheet(), version=__version__,
+        audit=audit, audit_lab=audit_labels, bias=bias_chart(audit, audit_labels, lang) if audit else [],
         generated=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )  # fmt: skip

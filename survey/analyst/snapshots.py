@@ -16,8 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey import __version__
+from survey.analyst.audit import bias_audit
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.services import Analysis, Context, weighting_shown
+from survey.analyst.snapshot_audit import freeze_audit
 from survey.store.errors import ConflictError, ImmutableError, NotFoundError, StoreError
 from survey.store.models import Consultation, ResultSnapshot, TargetSet, utcnow
 from survey.store.services.audit import record
@@ -27,7 +29,8 @@ from weighting import Diagnostics
 
 
 def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
-    """Everything the public page shows, copied so later data changes cannot alter it."""
+    """Everything the public page and the report show, copied so later data changes cannot alter it
+    (the bias audit included: it explains these figures, not those of a later rerun)."""
     final = analysis.final
     margin_names = {part for margin in final.margins for part in margin.split(CROSS)}
     return {
@@ -46,6 +49,7 @@ def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:
         "weighting": weighting_shown(context, analysis),  # the scheme by name and in full, its targets
         "summary": analysis.summary.to_dict(),
         "diagnostics": frozen_diagnostics(final),
+        "bias_audit": freeze_audit(bias_audit(context, analysis)),
         "questions": [
             {
                 "name": r.name,

@@ -10,6 +10,11 @@ function of sample totals, its influence score is the weighted proportion's scor
 on the calibration steps (as ``weighting.estimate`` does) minus the unweighted proportion's score,
 which calibration does not touch; the variance of that one score's total is the shift's variance.
 It is computed with ``weighting.residualise`` and ``weighting.taylor_variance``.
+
+A weighting variable chosen as a key question is weighted to its population figures exactly: its
+interval is one value and its "shift" is the correction weighting made, not a finding with an SE.
+Such rows are marked ``exact``, explained once (as the public page does) and sorted after the others,
+so the headline and the easy-read findings stay on what weighting revealed.
 """
 
 from __future__ import annotations
@@ -26,11 +31,12 @@ import pandas as pd
 from survey.catalogue import Catalogue, per_language, register
 from weighting import Design, estimate, residualise, taylor_variance
 
-__all__ = ["SE_METHOD", "SUMMARY_TEXT", "Summary", "SummaryRow", "shift_scores", "summarise"]
+__all__ = ["EXACT_SE", "SE_METHOD", "SUMMARY_TEXT", "Summary", "SummaryRow", "shift_scores", "summarise"]
 
 SE_METHOD = "taylor-linearised, calibration-aware"
 AGREEMENT = ("strongly_agree", "agree")  # an agreement scale's top-2 box, added as one combined row
 COMBINED = "+"
+EXACT_SE = 5e-5  # a 95 % interval narrower than 0.02 percentage points: it prints as one value
 
 _SUMMARY_WORDS: Catalogue = {
     "title": {
@@ -80,6 +86,16 @@ _SUMMARY_WORDS: Catalogue = {
         "nl": "Geen vraag met één antwoord buiten de wegingsvariabelen om samen te vatten.",
         "en": "No single-choice question outside the weighting variables to summarise.",
     },
+    "exact_cell": {
+        "fr": "exact par construction",
+        "nl": "exact door constructie",
+        "en": "exact by construction",
+    },
+    "exact_note": {
+        "fr": "Parmi les questions clés, servent à la pondération : {questions}. Leurs parts pondérées ont été rendues égales aux chiffres de la population ; elles sont exactes par construction et n’ont pas d’intervalle. Leur écart est la correction apportée par la pondération, pas un résultat : il n’a pas d’erreur type et vient après les autres.",
+        "nl": "Van de kernvragen dienen voor de weging: {questions}. Hun gewogen aandelen zijn gelijk gemaakt aan de bevolkingscijfers; ze zijn exact door constructie en hebben geen interval. Hun verschuiving is de correctie door de weging, geen resultaat: ze heeft geen standaardfout en komt na de andere.",
+        "en": "Among the key questions, used for weighting: {questions}. Their weighted shares were made equal to the population figures; they are exact by construction and have no interval. Their shift is the correction weighting made, not a finding: it has no standard error and comes after the others.",
+    },
     "choose": {
         "fr": "Questions clés du résumé",
         "nl": "Kernvragen van de samenvatting",
@@ -123,11 +139,12 @@ class SummaryRow:
     shift: float
     shift_se: float
     n: int
+    exact: bool = False  # a weighting variable met exactly: no interval, the shift is the correction
 
     @property
     def clear(self) -> bool:
         """Whether the shift is larger than twice its SE (weighting changed it beyond noise)."""
-        return self.shift_se > 0 and abs(self.shift) > 2 * self.shift_se
+        return not self.exact and self.shift_se > 0 and abs(self.shift) > 2 * self.shift_se
 
 
 @dataclass(frozen=True)
@@ -215,10 +232,11 @@ def summarise(
             shift=float(row["weighted"]["estimate"]) - float(row["unweighted"]["estimate"]),
             shift_se=math.sqrt(max(float(v), 0.0)),
             n=int(row["weighted"]["n"]),
+            exact=result.name in weighting_variables and float(row["weighted"]["se"]) < EXACT_SE,
         )
         for (result, row), v in zip(cells, variances, strict=True)
     ]
-    rows.sort(key=lambda r: (-abs(r.shift), r.question, r.category))
+    rows.sort(key=lambda r: (r.exact, -abs(r.shift), r.question, r.category))
     return Summary(tuple(rows))
 
 

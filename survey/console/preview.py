@@ -18,7 +18,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import FormMultiDict
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.params import FromPath, FromQuery
@@ -28,7 +27,7 @@ from survey.console import consultation_texts, preview_texts  # noqa: F401  (reg
 from survey.console import texts as console_texts
 from survey.console.guards import VIEW, ConsoleAccessService, console_guard, console_user
 from survey.console.render import NO_STORE, page
-from survey.http import staff_session
+from survey.http import csrf
 from survey.http.deps import provide_service
 from survey.questionnaire.messages import message, tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
@@ -61,9 +60,6 @@ def _version(
 
 def _show(request: Request, visitor: Visitor, slug: str, number: int, questionnaire: Questionnaire,
           index: int, values: dict[str, Any], errors: list[Any], status_code: int = 200) -> Template:  # fmt: skip
-    token, fresh = staff_session.form_token(request)
-    visitor = Visitor(visitor.lang, visitor.easy, token)  # the forms carry the staff session's token
-    seed = [staff_session.csrf_seed_cookie(fresh, secure=staff_session.is_https(request))] if fresh else []
     page = questionnaire.pages[index]
     views = question_views(questionnaire, page, values, values, errors, visitor.lang, visitor.easy)
     total = len(questionnaire.pages)
@@ -83,7 +79,7 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
         multipart=has_files(page), file_limit=size_in_words(request.app.state.settings.max_attachment_bytes),
         preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
         preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
-        headers=NO_STORE, cookies=seed,
+        headers=NO_STORE,
     )  # fmt: skip
 
 
@@ -167,7 +163,7 @@ class PreviewController(Controller):
         """Check the page's answers (and files) as the real page would, store nothing, move on."""
         data = page_form
         _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
-        if not staff_session.csrf_ok(request, FormMultiDict(data)):
+        if not csrf.form_ok(request, data):
             raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
         questionnaire = load_questionnaire(version)
         if not 1 <= page <= len(questionnaire.pages):

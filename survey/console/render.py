@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from litestar import MediaType, Request, Response
 from litestar.connection import ASGIConnection
 from litestar.response import Redirect
 
 from survey.console import texts
 from survey.console.nav import CONSULTATION_NAV, MAIN_NAV
-from survey.http import staff_session
+from survey.http import csrf, staff_session
+from survey.http.templates import environment
 from survey.store.models import Consultation
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,7 +28,7 @@ STATIC = Path(__file__).parent / "static"
 LANGUAGE_SECONDS = 365 * 24 * 3600
 NO_STORE = {"Cache-Control": "no-store"}
 
-ENV = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(default=True))
+ENV = environment(TEMPLATES)
 
 
 def _switcher(request: ASGIConnection[Any, Any, Any, Any]) -> list[tuple[str, str, str]]:
@@ -58,7 +58,7 @@ def page(
 ) -> Response[str]:
     """Render ``templates/console/<template>`` in the reader's language with the layout's context."""
     lang = texts.language(request)
-    token, fresh = staff_session.form_token(request)
+    token, fresh = csrf.form_token(request)
     user = getattr(request.state, "console_user", None)
     body = ENV.get_template(f"console/{template}").render(
         lang=lang,
@@ -75,8 +75,7 @@ def page(
     )
     response = Response(body, media_type=MediaType.HTML, status_code=status, headers=NO_STORE)
     secure = staff_session.is_https(request)
-    if fresh:
-        response.set_cookie(staff_session.csrf_seed_cookie(fresh, secure=secure))
+    csrf.remember(response, fresh, request)
     if request.query_params.get("lang") == lang:  # an explicit choice is remembered
         response.set_cookie(
             staff_session.cookie(

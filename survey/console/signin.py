@@ -16,7 +16,7 @@ from litestar.response import Redirect
 from survey.console import texts
 from survey.console.guards import HOME, LOGIN, VIEW, ConsoleAccessService, safe_next
 from survey.console.render import NO_STORE, page
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.deps import provide_service
 from survey.http.login_throttle import TooManyAttempts
 from survey.http.staff_door import StaffDoorService
@@ -56,7 +56,7 @@ class SignInController(Controller):
         form = await staff_session.read_form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         again: dict[str, Any] = {"username": username, "next_url": str(form.get("next", ""))}
-        if not staff_session.csrf_ok(request, form):
+        if not csrf.form_ok(request, form):
             return _form(request, status=403, error=texts.text("form_expired", lang), **again)
         try:
             user = await staff_door_service.sign_in(request, LIMITER_KEY, username, password)

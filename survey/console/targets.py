@@ -32,8 +32,9 @@ from survey.console.guards import MANAGE, VIEW, ConsoleAccessService, console_gu
 from survey.console.people_common import field_text
 from survey.console.render import page, see_other
 from survey.console.targets_text import population_problem
+from survey.http.csrf import form_ok
 from survey.http.deps import provide_service
-from survey.http.staff_session import checked_form, csrf_ok, read_form
+from survey.http.staff_session import checked_form, read_form
 from survey.store.errors import NotFoundError, TargetsInvalidError
 from survey.store.models import Consultation
 from survey.store.services.consultations import ConsultationService, load_questionnaire
@@ -129,7 +130,7 @@ class TargetsController(Controller):
             if exc.status_code != 413:
                 raise
             form = None
-        if form is not None and not csrf_ok(request, form):
+        if form is not None and not form_ok(request, form):
             await checked_form(request)  # raises the ordinary 403
         upload = form.get("table") if form is not None else None
         content = await upload.read() if isinstance(upload, UploadFile) else b""

@@ -1,4 +1,7 @@
-"""Signed staff sessions and form CSRF tokens, shared by the analyst workbench and the coordinator pages.
+"""Signed staff sessions, shared by the analyst workbench, the console and the coordinator pages.
+
+Their forms' CSRF tokens are the product's one scheme (:mod:`survey.http.csrf`); this module only reads
+a posted staff form and refuses it when the token does not hold.
 
 Why our own small signer: the cookie holds only a user id, a role and an expiry; HMAC-SHA256 is
 enough and avoids app-wide session middleware that other parts of the app do not want. The
@@ -26,12 +29,11 @@ from litestar.exceptions import ClientException, PermissionDeniedException
 from litestar.response import Redirect
 from sqlalchemy.orm import Session
 
-from survey.http.csrf import same_text
+from survey.http import csrf
 from survey.http.session_store import DatabaseSessions, SessionStore, id_hash
 from survey.store.models import User
 
 SESSION_COOKIE = "staff_session"
-CSRF_COOKIE = "staff_csrf"
 SESSION_SECONDS = 8 * 3600
 
 
@@ -59,7 +61,7 @@ def read_session(secret: str, cookie: str | None, *, now: float | None = None) -
     if not cookie or "." not in cookie:
         return None
     payload, signature = cookie.rsplit(".", 1)
-    if not same_text(signature, _mac(secret, "session", payload)):
+    if not csrf.same_text(signature, _mac(secret, "session", payload)):
         return None
     try:
         body: dict[str, Any] = json.loads(_unb64(payload))
@@ -112,29 +114,6 @@ def end_session(request: Request[Any, Any, Any], db: Session) -> None:
         sessions_of(request).end(db, id_hash(body["sid"]))
 
 
-def csrf_seed_cookie(seed: str, *, secure: bool = False) -> Cookie:
-    """The browser's CSRF seed, set with the first page whose forms were signed with it."""
-    return cookie(CSRF_COOKIE, seed, secure=secure)
-
-
-def new_csrf_seed() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def csrf_token(secret: str, seed: str) -> str:
-    """Form token bound to the browser's CSRF cookie (signed double submit)."""
-    return _mac(secret, "csrf", seed)
-
-
-def form_token(connection: ASGIConnection[Any, Any, Any, Any]) -> tuple[str, str | None]:
-    """The CSRF token for a page's forms and, when the browser has no seed yet, the new seed to set."""
-    seed = connection.cookies.get(CSRF_COOKIE)
-    fresh = None
-    if not seed:
-        seed = fresh = new_csrf_seed()
-    return csrf_token(connection.app.state.settings.secret_key, seed), fresh
-
-
 async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
     """The posted staff form, or 400: a part in an unknown charset or with bytes that are not text
     is refused here rather than failing as a 500 in whichever handler reads it."""
@@ -144,18 +123,10 @@ async def read_form(request: Request[Any, Any, Any]) -> FormMultiDict:
         raise ClientException("the form could not be read: send it as ordinary UTF-8 text") from exc
 
 
-def csrf_ok(request: Request[Any, Any, Any], form: FormMultiDict) -> bool:
-    """Whether the form's token is the one for this browser's seed (a file posted in its place is not)."""
-    seed, token = request.cookies.get(CSRF_COOKIE), form.get("csrf_token")
-    if not seed or not isinstance(token, str) or not token:
-        return False
-    return same_text(token, csrf_token(request.app.state.settings.secret_key, seed))
-
-
 async def checked_form(request: Request[Any, Any, Any]) -> FormMultiDict:
     """The posted staff form once its CSRF token holds: 400 if unreadable, 403 if forged or stale."""
     form = await read_form(request)
-    if not csrf_ok(request, form):
+    if not csrf.form_ok(request, form):
         raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
     return form
 

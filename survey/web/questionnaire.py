@@ -12,7 +12,6 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.datastructures import Cookie
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException
@@ -62,11 +61,13 @@ async def provide_page_form(request: Request) -> dict[str, Any]:
 
 @dataclass
 class Visitor:
-    """Language, easy-read choice and CSRF token of the person looking at a page."""
+    """Language, easy-read choice and CSRF token of the person looking at a page (``fresh``: the CSRF
+    seed to set with the page when the browser has none yet)."""
 
     lang: str
     easy: bool
     token: str
+    fresh: str | None = None
 
 
 def _settings(request: Request) -> Settings:
@@ -78,8 +79,8 @@ def _visitor(request: Request, lang: str | None, easy: str | None, default_lang:
              default_easy: bool = False) -> Visitor:  # fmt: skip
     language = negotiate(request.headers.get("accept-language"), lang or default_lang)
     easy_read = default_easy if easy is None else easy == "1"
-    token = csrf.token_for(_settings(request).secret_key, request.cookies.get(csrf.COOKIE))
-    return Visitor(language, easy_read, token)
+    token, fresh = csrf.form_token(request)
+    return Visitor(language, easy_read, token, fresh)
 
 
 def _render(
@@ -88,11 +89,9 @@ def _render(
     visitor: Visitor,
     status_code: int = 200,
     headers: dict[str, str] | None = None,
-    cookies: list[Cookie] | None = None,
     **context: Any,
 ) -> Template:
-    """A citizen page; ``cookies`` replace the citizen CSRF cookie (the staff preview signs its forms
-    with the staff session's token instead)."""
+    """A citizen page (or the console's preview of one), its forms signed with the visitor's CSRF token."""
     path = request.url.path
 
     def url(**params: str) -> str:
@@ -100,13 +99,10 @@ def _render(
         return f"{path}?{urlencode(query)}"
 
     secure = request.url.scheme == "https"
-    cookie = Cookie(
-        key=csrf.COOKIE, value=visitor.token, httponly=True, samesite="lax", secure=secure, path="/"
-    )
     return Template(
         template_name=name,
         status_code=status_code,
-        cookies=[cookie] if cookies is None else cookies,
+        cookies=[csrf.seed_cookie(visitor.fresh, secure=secure)] if visitor.fresh else [],
         headers=headers,
         context={
             "lang": visitor.lang,
@@ -128,7 +124,7 @@ def _error(request: Request, visitor: Visitor, key: str, status_code: int) -> Te
 
 def _guard(request: Request, visitor: Visitor, data: dict[str, Any]) -> Template | None:
     """CSRF, honeypot and rate limit, in that order; a page to show instead, or None when all is well."""
-    if not csrf.check(_settings(request).secret_key, request.cookies.get(csrf.COOKIE), data.get(csrf.FIELD)):
+    if not csrf.form_ok(request, data):
         return _error(request, visitor, "expired_form", 403)
     if data.get(HONEYPOT):
         return _error(request, visitor, "expired_form", 400)

@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
 from survey.analyst import snapshots
 from survey.analyst.services import WeightingSpec, load_context, run_analysis
-from survey.app import create_app
 from survey.settings import Settings, load_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.models import ResultSnapshot
+from tests.app_pool import lent_app
 from tests.conftest import drop_database
 from tests.demo_template import DEMO_PASSWORD, copy_demo, shared_folder
 
@@ -71,7 +71,7 @@ def demo_settings(demo_url: str, tmp_path_factory: pytest.TempPathFactory) -> Se
 
 @pytest.fixture
 def client(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(demo_settings)) as test_client:
+    with lent_app(demo_settings) as app, TestClient(app) as test_client:
         yield test_client
 
 

@@ -135,6 +135,8 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
                        ("bias", f"/analyst/{SLUG}/bias"), ("breakdown", f"/analyst/{SLUG}/breakdown?by=education"),
                        ("weighting nl", f"/analyst/{SLUG}/weighting?lang=nl"),
                        ("breakdown fr", f"/analyst/{SLUG}/breakdown?by=education&lang=fr"),
+                       ("breakdown means", f"/analyst/{SLUG}/breakdown?question=trust_region&by=age_group"),
+                       ("breakdown options nl", f"/analyst/{SLUG}/breakdown?question=merge_why_not&by=municipality&lang=nl"),
                        ("bias en", f"/analyst/{SLUG}/bias?lang=en"),
                        ("scheme with g-weights", f"/analyst/{SLUG}/weighting?scheme=axe-logit&lang=fr"),
                        ("scheme results", f"/analyst/{SLUG}/results?scheme=axe-logit"),
@@ -143,6 +145,10 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
         page.goto(f"{server.url}{path}")
         found[name] = _axe(page, source)
         assert page.locator("img[src=x]").count() == 0, name
+    page.goto(f"{server.url}{public}?lang=fr")  # the frozen bias audit, unfolded
+    page.locator("#bias-audit summary").click()
+    assert page.locator("#bias-audit #bias-rows").is_visible()
+    found["public bias audit"] = _axe(page, source)
     page.goto(f"{server.url}/analyst/{SLUG}/results")
     assert f"{INJECTED} ok" in page.inner_text("main")  # shown as text, not run
     # on a phone, wide tables scroll inside their own region and charts shrink: the page never does
@@ -150,6 +156,7 @@ def test_axe_core_and_escaping_on_analyst_and_public_pages(
     for path in (f"{public}?lang=fr", f"/analyst/{SLUG}/bias?lang=nl", f"/analyst/{SLUG}/results?lang=en",
                  f"/analyst/{SLUG}/weighting?scheme=axe-logit", f"/analyst/{SLUG}"):  # fmt: skip
         page.goto(f"{server.url}{path}")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
         assert page.evaluate("document.scrollingElement.scrollWidth") <= 360, path
     ctx.close()
     assert not dialogs

@@ -60,6 +60,7 @@ def _shot(page: Any, name: str) -> None:
         ("weighting-nl", "weighting?lang=nl"),
         ("bias-fr", "bias?lang=fr"),
         ("breakdown-nl", "breakdown?by=education&lang=nl"),
+        ("breakdown-means-fr", "breakdown?question=trust_municipality&by=municipality&lang=fr"),
         ("representativeness-en", "representativeness?budget=60&draws=10&lang=en"),
     ],
 )
@@ -107,7 +108,8 @@ def test_every_chart_downloads_as_svg_and_png(server: LiveServer, browser: Any, 
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
-    for path in ("results", "weighting", "bias", "breakdown?by=mode", "representativeness"):
+    for path in ("results", "weighting", "bias", "breakdown?by=mode", "representativeness",
+                 "breakdown?question=merge_why_not&by=education"):  # fmt: skip
         page.goto(f"{server.url}/analyst/{SLUG}/{path}")
         boxes = page.locator(".chart-box")
         assert boxes.count() >= 1 and boxes.count() == page.locator("a.svg-download").count(), path

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import re
 import subprocess
 import uuid
@@ -18,8 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from survey.analyst.audit import bias_audit
+from survey.analyst.public import public_html
 from survey.analyst.services import WeightingSpec, load_context, run_analysis
+from survey.analyst.snapshot_audit import freeze_audit, snapshot_labels, stored_audit
 from survey.analyst.snapshot_report import snapshot_report_html
+from survey.analyst.snapshots import freeze_content
 from survey.cli import export, report
 from survey.store.db import transaction
 from survey.store.models import Answer, Response, ResultSnapshot
@@ -140,6 +145,49 @@ def test_summary_first_contents_and_diagnostics_in_an_appendix(
     assert "tr, th, td { break-inside: avoid" in html
     if lang != "en":
         assert ">mean<" not in html  # the numeric question's row is said in the report's language
+
+
+def test_the_bias_audit_is_frozen_and_said_again_in_the_readers_language(demo: sessionmaker[Session]) -> None:
+    """The stored audit, read back, is the live audit of the same run (summary included, in FR)."""
+    with demo() as session:
+        context = load_context(session, SLUG)
+    analysis = run_analysis(context, WeightingSpec())
+    content = json.loads(json.dumps(freeze_content(context, analysis)))  # as the JSON column stores it
+    live = bias_audit(context, analysis, "fr")
+    again = stored_audit(content, snapshot_labels(content), "fr")
+    assert again is not None and again.rows and again.margins and again.mode_effects
+    assert freeze_audit(again) == json.loads(json.dumps(freeze_audit(live)))
+    assert again.summary == live.summary
+    assert (
+        stored_audit({k: v for k, v in content.items() if k != "bias_audit"}, snapshot_labels(content), "fr")
+        is None
+    )
+
+
+def test_report_and_public_page_show_the_frozen_bias_audit_or_say_it_is_not_stored(
+    demo: sessionmaker[Session], frozen: int
+) -> None:
+    html = _report(demo, frozen, "nl")
+    toc = html.split('id="toc"')[1].split("</nav>")[0]
+    assert 'href="#bias"' in toc and "Vertekeningsaudit" in toc
+    bias = html.split('<section id="bias">')[1].split("</section>")[0]
+    assert 'id="bias-summary"' in bias and 'id="bias-rows"' in bias and 'id="mode-effects"' in bias
+    order = [html.index(f'id="{anchor}"') for anchor in ("results", "bias", "appendix")]
+    assert order == sorted(order)
+    with demo() as session:
+        snapshot = session.get(ResultSnapshot, frozen)
+        assert snapshot is not None
+        first = snapshot.content["bias_audit"]["rows"][0]
+        public = public_html(snapshot, "fr")
+        assert f"{100 * first['online']:.1f}".replace(".", ",") in bias.split('id="bias-rows"')[1]
+        assert 'id="bias-audit"' in public and "Audit des biais" in public and 'id="bias-rows"' in public
+        snapshot.content = {
+            k: v for k, v in snapshot.content.items() if k != "bias_audit"
+        }  # as frozen before
+        old_report, old_public = snapshot_report_html(snapshot, "en"), public_html(snapshot, "nl")
+        session.rollback()
+    assert 'id="no-bias-audit"' in old_report and "Bias audit not stored in this snapshot" in old_report
+    assert 'id="no-bias-audit"' in old_public and "niet bewaard in deze momentopname" in old_public
 
 
 def test_cli_pdf_of_a_snapshot_keeps_table_rows_whole(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst import snapshots
 from survey.analyst.audit import bias_audit
+from survey.analyst.easy_read import findings as easy_findings
 from survey.analyst.public import public_html
 from survey.analyst.render import render
 from survey.analyst.report import render_report
@@ -135,6 +136,42 @@ def test_analyst_chooses_the_key_questions(demo: sessionmaker[Session]) -> None:
         # so the shift varies exactly as the unweighted share does.
         assert r.ci_low == pytest.approx(r.weighted, abs=1e-5)
         assert r.shift_se == pytest.approx(unweighted[("education", r.category)]["se"], rel=1e-3)
+        assert r.exact and not r.clear
+
+
+def test_a_weighting_variable_as_key_question_is_explained_not_given_an_interval(
+    demo: sessionmaker[Session],
+) -> None:
+    """Chosen with a real key question, a margin's rows say "exact by construction" once, come last,
+    and neither the headline nor the easy-read findings speak of them."""
+    with demo() as session:
+        analysis = run_analysis(
+            load_context(session, SLUG),
+            WeightingSpec(method="rake"),
+            keys=("education", "merge_municipalities"),
+        )
+    rows = analysis.summary.rows
+    exact = [r.exact for r in rows]
+    assert exact == sorted(exact) and any(exact) and not all(exact)  # the margin's rows after the others
+    assert {r.question for r in rows if r.exact} == {"education"}
+    stored = analysis.summary.to_dict()
+    assert all(row["exact"] == (row["question"] == "education") for row in stored["rows"])
+    for lang, words in (("en", "exact by construction"), ("fr", "exact par construction"),
+                        ("nl", "exact door constructie")):  # fmt: skip
+        page = render("analyst/_summary.html", sm=stored, lang=lang)
+        education = [r for r in rows if r.exact]
+        assert page.count(f'<a href="#summary-exact-note">{words}</a>') == len(education)
+        assert page.count('id="summary-exact-note"') == 1
+        note = page.split('id="summary-exact-note">')[1].split("</p>")[0]
+        label = next(r.labels[lang] for r in analysis.results if r.name == "education").rstrip(" :\u00a0")
+        assert f": {label}. " in note, note  # named once, without the form's trailing colon
+        for r in education:  # no interval that is one value printed twice
+            shown = render("analyst/_summary.html", sm={"rows": [stored["rows"][rows.index(r)]]}, lang="en")
+            assert "&#8288;–&#8288;" not in shown
+        headline = page.split('class="headline"')[1].split("</p>")[0]
+        assert "education" not in headline.lower() and "qualification" not in headline
+    findings = easy_findings({"summary": stored}, "en")
+    assert [f.question for f in findings] == ["The 19 Brussels municipalities should merge."]
 
 
 def test_results_page_opens_with_the_summary(client: TestClient) -> None:

@@ -16,11 +16,11 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.app import create_app
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.users import UserService
+from tests.app_pool import lent_app
 from tests.conftest import LiveServer
 from tests.web.conftest import axe_source
 
@@ -57,14 +57,14 @@ def sign_in(client: TestClient, username: str = ADMIN, password: str = PASSWORD)
 @pytest.fixture
 def anonymous(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     """A client of the whole app, signed in as nobody."""
-    with TestClient(create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app) as test_client:
         yield test_client
 
 
 @pytest.fixture
 def anonymous_too(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
     """A second browser, signed in as nobody (for a second account beside ``client``)."""
-    with TestClient(create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app) as test_client:
         yield test_client
 
 

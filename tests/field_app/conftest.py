@@ -25,6 +25,7 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.field_assignments import assign
 from survey.store.services.grants import grant
 from survey.store.services.users import UserService
+from tests.app_pool import lent_app
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
 
 PASSWORD = "field-pass-123"
@@ -103,7 +104,7 @@ def field_env(sessions: sessionmaker[Session]) -> FieldEnv:
 
 @pytest.fixture
 def client(settings: Settings, field_env: FieldEnv) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    with TestClient(app=create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app=app) as test_client:
         yield test_client
 
 
@@ -129,8 +130,6 @@ class Server:
 
     def start(self) -> None:
         import uvicorn
-
-        from survey.app import create_app
 
         config = uvicorn.Config(
             create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from field_app.openrosa.app_user_texts import TEXTS
 from field_app.openrosa.app_users import LABEL
 from survey.cli.main import app as cli
-from survey.http import staff_session
+from survey.http import csrf
 from survey.http.qr import qr_svg
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
@@ -53,8 +53,8 @@ PAGE = "/field/coordinator/consultations/{slug}/collect"
 
 def _post(client: TestClient, settings: Settings, url: str, data: dict[str, str], user: str = "coord") -> Any:  # type: ignore[type-arg]
     """A coordinator's form post: HTTP Basic, the browser's CSRF seed cookie and the form's token."""
-    client.cookies.set(staff_session.CSRF_COOKIE, SEED)
-    token = staff_session.csrf_token(settings.secret_key, SEED)
+    client.cookies.set(csrf.COOKIE, SEED)
+    token = csrf.token(settings.secret_key, SEED)
     return client.post(
         url, data={**data, "csrf_token": token}, headers={**basic(user), "Accept": "text/html"},
         follow_redirects=False,

@@ -12,13 +12,13 @@ from litestar.testing import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.app import create_app
 from survey.http import ratelimit
 from survey.questionnaire.xlsform import load_xlsform
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.consultations import ConsultationService
+from tests.app_pool import lent_app
 from tests.questionnaire.test_xlsform_bugs import workbook
 
 
@@ -51,7 +51,7 @@ def client(settings: Settings, sessions: sessionmaker[Session], tmp_path: Path) 
         service.add_version(consultation, questionnaire, source_name=path.name, actor="test")
     saved = ratelimit.FORMS.limit
     ratelimit.FORMS.limit = 0
-    with TestClient(create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app) as test_client:
         yield test_client
     ratelimit.FORMS.limit = saved
 

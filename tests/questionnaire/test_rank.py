@@ -9,7 +9,6 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import select
 
-from survey.app import create_app
 from survey.http import ratelimit
 from survey.questionnaire.errors import FormError
 from survey.questionnaire.model import Questionnaire, QuestionType
@@ -19,6 +18,7 @@ from survey.store.db import transaction
 from survey.store.models import Answer
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.frames import responses_frame
+from tests.app_pool import lent_app
 from tests.questionnaire.test_xlsform_bugs import workbook
 from tests.web.test_flow import post, token
 
@@ -96,7 +96,7 @@ def test_odk_collect_gets_a_native_rank_widget(tmp_path: Path) -> None:
 def client(settings, sessions) -> Iterator[TestClient]:  # type: ignore[type-arg]
     saved = ratelimit.FORMS.limit
     ratelimit.FORMS.limit = 0  # a test posts faster than a person; the limiter has its own tests
-    with TestClient(create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app) as test_client:
         yield test_client
     ratelimit.FORMS.limit = saved
 

@@ -27,7 +27,7 @@ from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.app import create_app
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.http.session_store import id_hash
 from survey.settings import load_settings
 from survey.store import migrate
@@ -84,6 +84,7 @@ STAFF: dict[tuple[str, str], Staff] = {
     ),
     ("GET", "/analyst/api/{slug:str}/results"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/api/{slug:str}/summary"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/api/{slug:str}/breakdown"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/compare"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/snapshots/{snapshot_id:int}/preview"): Staff(
@@ -300,7 +301,7 @@ def _call(env: Env, method: str, path: str, rule: Staff, role: str, auth: Auth) 
     client.cookies.clear()
     headers = {"Accept": "application/json"}
     seed = "matrix-csrf-seed"
-    cookie = [f"{staff_session.CSRF_COOKIE}={seed}"]
+    cookie = [f"{csrf.COOKIE}={seed}"]
     username = {"admin": "adm", "analyst": "ana", "coordinator": "coo", "interviewer": "ivo"}.get(role)
     if username and auth == "basic":
         headers["Authorization"] = "Basic " + base64.b64encode(f"{username}:{PASSWORD}".encode()).decode()
@@ -312,7 +313,7 @@ def _call(env: Env, method: str, path: str, rule: Staff, role: str, auth: Auth) 
         if rule.body is not None or path.startswith("/field/api/"):
             kwargs["json"] = rule.body
         else:
-            kwargs["data"] = {"csrf_token": staff_session.csrf_token(SECRET, seed)}
+            kwargs["data"] = {"csrf_token": csrf.token(SECRET, seed)}
     reply = client.request(method, path, **kwargs)
     return reply.status_code, reply.text, reply.headers.get("location", "")
 

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from survey.app import create_app
 from survey.cli.main import app as cli
-from survey.http import staff_session
+from survey.http import csrf, staff_session
 from survey.settings import Settings, load_settings
 from survey.store.db import transaction
 from survey.store.models import Role
@@ -132,10 +132,10 @@ def test_the_coordinator_pages_set_a_new_csrf_seed_secure_over_https(
     signed_in = https_client.post("/field/coordinator/login", data={"csrf_token": token.group(1),
                                   "username": "coord", "password": PASSWORD}, follow_redirects=False)  # fmt: skip
     assert signed_in.status_code == 303, signed_in.text
-    https_client.cookies.delete(staff_session.CSRF_COOKIE)  # the seed expired or was cleared
+    https_client.cookies.delete(csrf.COOKIE)  # the seed expired or was cleared
     devices = https_client.get("/field/coordinator/")
     assert devices.status_code == 200
-    seed = next(c for c in devices.headers.get_list("set-cookie") if c.startswith(staff_session.CSRF_COOKIE))
+    seed = next(c for c in devices.headers.get_list("set-cookie") if c.startswith(csrf.COOKIE))
     assert "secure" in seed.lower()
 
 

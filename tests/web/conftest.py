@@ -10,12 +10,12 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.app import create_app
 from survey.http import ratelimit
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import QuestionnaireVersion
 from survey.store.services.consultations import ConsultationService
+from tests.app_pool import lent_app
 from tests.factories import demo_questionnaire
 
 SLUG = "brussels-futures"
@@ -50,7 +50,7 @@ def version(sessions: sessionmaker[Session]) -> QuestionnaireVersion:
 
 @pytest.fixture
 def client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    with TestClient(create_app(settings)) as test_client:
+    with lent_app(settings) as app, TestClient(app) as test_client:
         yield test_client
 
 

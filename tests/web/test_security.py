@@ -9,20 +9,20 @@ from survey.http.shared_counts import SlotCounts, TableSpec
 KEY = "test-secret-key-0123456789"
 
 
-def test_csrf_token_must_match_cookie_and_be_signed() -> None:
-    token = csrf.new_token(KEY)
-    assert csrf.check(KEY, token, token)
-    assert not csrf.check(KEY, token, csrf.new_token(KEY))
+def test_csrf_token_must_be_the_mac_of_the_cookies_seed() -> None:
+    seed, other = csrf.new_seed(), csrf.new_seed()
+    token = csrf.token(KEY, seed)
+    assert csrf.check(KEY, seed, token)
+    assert not csrf.check(KEY, seed, csrf.token(KEY, other))
     assert not csrf.check(KEY, None, token)
-    forged = token.split(".")[0] + ".0000"
-    assert not csrf.check(KEY, forged, forged)
-    assert not csrf.check("other-key", token, token)
-    assert csrf.token_for(KEY, token) == token
-    assert csrf.token_for(KEY, "junk") != "junk"
+    assert not csrf.check(KEY, seed, seed)  # the seed itself is no token (the former citizen scheme's)
+    assert not csrf.check(KEY, seed, "")
+    assert not csrf.check(KEY, seed, None)
+    assert not csrf.check("other-key", seed, token)
     # text outside ASCII is refused like any other forgery (compare_digest would raise: a 500)
-    assert not csrf.check(KEY, token, "é" + token[1:])
-    assert not csrf.check(KEY, "é.é", "é.é")
-    assert csrf.token_for(KEY, "é.\udcff") != "é.\udcff"
+    assert not csrf.check(KEY, seed, "é" + token[1:])
+    assert not csrf.check(KEY, "é.\udcff", "é.é")
+    assert csrf.check(KEY, "é.\udcff", csrf.token(KEY, "é.\udcff"))
 
 
 def test_rate_limiter_counts_per_client_and_forgets() -> None:

@@ -15,7 +15,8 @@ import pytest
 from weighting import Targets
 
 GOLDEN = Path(__file__).parent / "golden"
-GOLDEN_SCRIPTS = ("make_golden.R", "make_golden_designs.R")  # every file in golden/ comes from one of them
+# every file in golden/ comes from one of them
+GOLDEN_SCRIPTS = ("make_golden.R", "make_golden_designs.R", "make_golden_breakdowns.R")
 # Where regenerated golden folders are kept between runs (beside the install stamp of scripts/test.sh).
 REGENERATED_CACHE = Path(__file__).parents[2] / ".venv" / "golden-regenerated"
 

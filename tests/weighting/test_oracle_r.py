@@ -542,3 +542,6 @@ def test_golden_files_regenerate_identically(regenerated_golden: Path):
 
     walk(fresh, stored, "golden")
     assert not mismatches, "\n".join(mismatches[:20])
+    # the workbench's breakdown oracle (tests/analyst/test_breakdowns.py) is written byte for byte
+    breakdowns = "golden_breakdowns.json"
+    assert (regenerated_golden / breakdowns).read_bytes() == (GOLDEN / breakdowns).read_bytes()
