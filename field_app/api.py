@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import unquote
 
 from litestar import Controller, Request, get, post, put
 from litestar.di import NamedDependency, Provide
 from litestar.params import Body, FromPath
 
+from field_app.attachments import TabletFiles
 from field_app.auth import provide_admin, provide_coordinator, provide_device, provide_planner
 from field_app.errors import FIELD_EXCEPTION_HANDLERS, BatchTooLargeError
 from field_app.openapi import DEVICE_RESPONSES, LOGIN_RESPONSES, SYNC_RESPONSES
@@ -32,8 +34,14 @@ from survey.http.login_throttle import limiter_of
 from survey.http.params import PathId
 from survey.http.ratelimit import client_address
 from survey.store.models import Device, User
+from survey.store.services.attachments import UPLOAD_BODY_CEILING
 
 LIMITER_KEY = "field_login_limiter"
+
+
+async def raw_body(request: Request) -> bytes:
+    """A request's body as sent (a file), not decoded as JSON."""
+    return await request.body()
 
 
 class FieldApiController(Controller):
@@ -107,6 +115,22 @@ class FieldApiController(Controller):
         if len(data.items) > MAX_BATCH:
             raise BatchTooLargeError(f"at most {MAX_BATCH} items per batch")
         return field_service.sync(device, data)
+
+    @put("/attachments/{uuid:str}/{question:str}", status_code=200, sync_to_thread=True,
+         summary="Upload one photo, recording or file of a synced interview", responses=DEVICE_RESPONSES,
+         request_max_body_size=UPLOAD_BODY_CEILING,
+         dependencies={"tablet_files": provide_service(TabletFiles), "raw_body": Provide(raw_body)})  # fmt: skip
+    def attachment(
+        self, request: Request, tablet_files: NamedDependency[TabletFiles], device: NamedDependency[Device],
+        uuid: FromPath[str], question: FromPath[str], raw_body: NamedDependency[bytes],
+    ) -> dict[str, bool]:  # fmt: skip
+        """The raw bytes of the file the interview's answer names (``X-File-Name``, URL-encoded).
+
+        Safe to repeat: the same bytes again are acknowledged (``stored: false``) and kept once.
+        """
+        filename = unquote(request.headers.get("x-file-name", ""))
+        limit = request.app.state.settings.max_attachment_bytes
+        return {"stored": tablet_files.attach(device, uuid, question, filename, raw_body, limit)}
 
     @get("/consultations/{slug:str}/quotas", sync_to_thread=True, summary="Quota targets and progress",
          responses=DEVICE_RESPONSES)  # fmt: skip

@@ -903,6 +903,16 @@ TEXTS: dict[str, dict[str, str]] = register(
             "nl": "geweigerd door de server",
             "en": "refused by the server",
         },
+        "item.file_refused": {
+            "fr": "une photo ou un fichier a été refusé par le serveur",
+            "nl": "een foto of bestand werd door de server geweigerd",
+            "en": "a photo or file was refused by the server",
+        },
+        "iv.fileKept": {
+            "fr": "Fichier gardé : {name}",
+            "nl": "Bestand bewaard: {name}",
+            "en": "File kept: {name}",
+        },
         "item.conflict": {
             "fr": "déjà reçu avec un autre contenu",
             "nl": "al ontvangen met andere inhoud",

@@ -8,6 +8,7 @@
 | SURVEY_ENV          | development                          | ``production`` refuses to start without SECRET_KEY |
 | SURVEY_HOST / SURVEY_PORT | 127.0.0.1 / 8000               | where ``survey serve`` listens              |
 | SURVEY_MAX_BODY_BYTES | 1048576                            | request bodies above this get a 413         |
+| SURVEY_MAX_ATTACHMENT_BYTES | 10485760                     | largest photo, recording or file kept for one answer (a request carrying files may reach 64 MiB) |
 | LOG_LEVEL           | INFO                                 | structured JSON logs on stderr              |
 | SURVEY_CORS_ORIGINS | (none)                               | comma-separated origins allowed to call the JSON APIs from a browser |
 | REDIS_URL           | (none)                               | share rate limits, sign-in throttles and staff sessions between servers |
@@ -43,6 +44,7 @@ class Settings:
     log_level: str
     cors_origins: tuple[str, ...] = ()
     redis_url: str = ""
+    max_attachment_bytes: int = 10 * 1024 * 1024
 
     @property
     def is_sqlite(self) -> bool:
@@ -140,7 +142,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
         cors_origins=_origins(env.get("SURVEY_CORS_ORIGINS", "")),
         redis_url=env.get("REDIS_URL", "").strip(),
+        max_attachment_bytes=_attachment_limit(env),
     )
+
+
+def _attachment_limit(env: dict[str, str]) -> int:
+    """SURVEY_MAX_ATTACHMENT_BYTES, at least 1 kB and at most what an upload request may carry."""
+    limit = _int(env, "SURVEY_MAX_ATTACHMENT_BYTES", 10 * 1024 * 1024)
+    if not 1024 <= limit <= 64 * 1024 * 1024:
+        raise ConfigurationError("SURVEY_MAX_ATTACHMENT_BYTES must be between 1024 and 67108864 (64 MiB)")
+    return limit
 
 
 @lru_cache(maxsize=1)

@@ -38,8 +38,17 @@ from field_app.openrosa.responses import (
 from field_app.openrosa.xform import XForm, cached_xform
 from field_app.schemas import ItemResult, SyncItem
 from field_app.sync import Collector, SyncService, assigned_consultations
+from survey.questionnaire.model import Questionnaire
 from survey.store.errors import NotFoundError
 from survey.store.models import Consultation, Device, QuestionnaireVersion, User
+from survey.store.services.attachments import (
+    UPLOAD_BODY_CEILING,
+    AttachmentRefusedError,
+    AttachmentService,
+    Checked,
+    Upload,
+    check,
+)
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 
 FORM_FIELD = "xml_submission_file"
@@ -108,7 +117,44 @@ def base_of(request: Request[Any, Any, Any]) -> str:
 
 
 def accept_length(request: Request[Any, Any, Any]) -> dict[str, str]:
-    return {"X-OpenRosa-Accept-Content-Length": str(request.app.request_max_body_size or 0)}
+    """What one submission may weigh: Collect splits a larger one over several posts (``*isIncomplete*``)."""
+    return {"X-OpenRosa-Accept-Content-Length": str(UPLOAD_BODY_CEILING)}
+
+
+def _parts(data: dict[str, Any]) -> dict[str, UploadFile]:
+    """The attachment parts of a submission by file name (Collect names each part after its file)."""
+    found: dict[str, UploadFile] = {}
+    for key, value in data.items():
+        for part in value if isinstance(value, list) else [value]:
+            if key != FORM_FIELD and isinstance(part, UploadFile):
+                found[key] = found.get(key) or part
+                if part.filename:
+                    found.setdefault(part.filename, part)
+    return found
+
+
+def attached_files(
+    form: Questionnaire, answers: dict[str, object], data: dict[str, Any], max_bytes: int
+) -> list[Checked]:
+    """The files this post carries for the instance's photo, recording and file answers, checked.
+
+    Only a file an answer names is read; one missing here may come in a later post of the same
+    interview (``*isIncomplete*``). A file refused raises InstanceError naming the question.
+    """
+    parts = _parts(data)
+    checked = []
+    for question in (q for q in form.questions if q.type.is_attachment):
+        name = answers.get(question.name)
+        part = parts.get(name) if isinstance(name, str) else None
+        if part is None:
+            continue
+        part.file.seek(0)
+        upload = Upload(question.name, str(name), part.file.read(max_bytes + 1))
+        try:
+            checked.append(check(question, upload, max_bytes))
+        except AttachmentRefusedError as exc:
+            raise InstanceError(f"{question.name}: {exc.message('en')}") from None
+    return checked
 
 
 def _refusal(result: ItemResult) -> str:
@@ -169,11 +215,18 @@ def store_submission(
     upload = data.get(FORM_FIELD)
     if not isinstance(upload, UploadFile):
         return openrosa_message(f"{FORM_FIELD}: missing (multipart file part)", 400)
+    xml_limit = request.app.state.settings.max_body_bytes  # the route admits files; the XML stays small
+    document = upload.file.read(xml_limit + 1)
+    if len(document) > xml_limit:
+        return openrosa_message(
+            f"{FORM_FIELD}: larger than {xml_limit} bytes", 413, headers=accept_length(request)
+        )
     try:
-        instance = read_instance(upload.file.read())
+        instance = read_instance(document)
         consultation, version = locate(instance)
         form = load_questionnaire(version)
         answers = answers_of(instance, form)
+        files = attached_files(form, answers, data, request.app.state.settings.max_attachment_bytes)
     except InstanceError as exc:
         return openrosa_message(str(exc), 400, headers=accept_length(request))
     device = device_of()
@@ -183,6 +236,10 @@ def store_submission(
     )  # fmt: skip
     result = SyncService(session, Collector(device.id, user.id)).apply([item])[0]
     status = _STATUS.get(result.status, 400)
+    if status in (201, 202):  # a resent or split interview brings files the first post lacked; kept once
+        keeper = AttachmentService(session)
+        kept = [keeper.keep(consultation.id, instance.uuid, file, replace=False) for file in files]
+        status = 201 if any(kept) else status
     if status == 201:
         return openrosa_message(
             "Interview received.", 201, nature="submit_success", headers=accept_length(request)
@@ -295,7 +352,7 @@ class OpenRosaController(Controller):
         _assigned(db_session, user, slug)
         return Response(None, status_code=204, headers={**VERSION_HEADERS, **accept_length(request)})
 
-    @post("/submission", sync_to_thread=True, status_code=201)
+    @post("/submission", sync_to_thread=True, status_code=201, request_max_body_size=UPLOAD_BODY_CEILING)
     def submit(
         self,
         request: Request[Any, Any, Any],

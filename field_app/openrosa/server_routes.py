@@ -42,6 +42,7 @@ from field_app.openrosa.routes import (
 from field_app.openrosa.xform import cached_xform
 from field_app.sync import assigned_consultations
 from survey.store.models import Consultation, QuestionnaireVersion, User
+from survey.store.services.attachments import UPLOAD_BODY_CEILING
 from survey.store.services.consultations import ConsultationService
 
 
@@ -136,7 +137,7 @@ class ServerOpenRosaController(Controller):
         """The HEAD probe (declared as GET, see :mod:`survey.http.head`): credentials and body size."""
         return Response(None, status_code=204, headers={**VERSION_HEADERS, **accept_length(request)})
 
-    @post("/submission", sync_to_thread=True, status_code=201)
+    @post("/submission", sync_to_thread=True, status_code=201, request_max_body_size=UPLOAD_BODY_CEILING)
     def submit(
         self,
         request: Request[Any, Any, Any],

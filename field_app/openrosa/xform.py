@@ -43,6 +43,9 @@ _TYPES = {
     QuestionType.CALCULATE: "calculate",
     QuestionType.GEOPOINT: "geopoint",
     QuestionType.RANK: "rank",
+    QuestionType.IMAGE: "image",
+    QuestionType.AUDIO: "audio",
+    QuestionType.FILE: "file",
 }
 _META = {
     "name": "meta",
@@ -137,6 +140,10 @@ class _Builder:
             element["choice_filter"] = question.choice_filter
         if question.appearance:
             element["control"] = {"appearance": question.appearance}
+        if question.accept:
+            element.setdefault("control", {})["accept"] = question.accept
+        if question.max_pixels:
+            element.setdefault("bind", {})["orx:max-pixels"] = str(question.max_pixels)
         if question.default is not None:
             element["default"] = question.default
         return element

@@ -268,8 +268,8 @@
       });
       /* Typed values are also read from the page itself at "Next", whatever events fired. */
       function harvest() {
-        Array.prototype.forEach.call(document.getElementById("view").querySelectorAll("input.answer, textarea.answer"), function (el) {
-          rec.answers[el.getAttribute("data-q")] = el.value;
+        Array.prototype.forEach.call(document.getElementById("view").querySelectorAll("input.answer:not([type=file]), textarea.answer"), function (el) {
+          rec.answers[el.getAttribute("data-q")] = el.value;  // a file's answer is its name, set when chosen
         });
       }
       function pageErrors() {

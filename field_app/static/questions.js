@@ -9,6 +9,7 @@
   var Form = root.FieldForm, UI = root.FieldUI, t = root.FieldI18n.t, h = UI.h;
   var TYPED = { integer: "numeric", decimal: "decimal" };
   var DATES = { date: "date", time: "time", datetime: "datetime-local" };
+  var FILES = { image: "image/*", audio: "audio/*", file: "" };
 
   function isChoice(q) { return q.type === "select_one" || q.type === "select_multiple"; }
   function shown(q) { return q.type !== "calculate"; }
@@ -86,6 +87,7 @@
     if (q.type === "rank") return ranking(q, rec, form, result, onChange);
     if (q.type === "note" || !shown(q)) return null;
     if (q.type === "geopoint") return position(q, value, onChange);
+    if (FILES[q.type]) return attachment(q, rec, value, onChange);
     var typed = TYPED[q.type], date = DATES[q.type];
     var el = h(typed || date ? "input" : "textarea", { "data-q": q.name, class: "answer", id: "q-" + q.name,
       type: date || null, inputmode: typed || null, "aria-describedby": "qe-" + q.name,
@@ -145,6 +147,27 @@
       }, failed, { enableHighAccuracy: true, timeout: 30000, maximumAge: 0 });
     } });
     return h("div", { class: "position" }, el, h("div", { class: "row" }, button, status));
+  }
+
+  /* A photo, recording or file: the camera, recorder or file picker of the tablet. The file itself
+     is kept with the interview in IndexedDB (rec.files, a Blob per question) and sent after the
+     interview (sync.js); the answer is its name, as ODK stores it. */
+  function attachment(q, rec, value, onChange) {
+    var el = h("input", { "data-q": q.name, class: "answer", id: "q-" + q.name, type: "file",
+      accept: q.accept || FILES[q.type] || null, capture: q.type === "image" ? "environment" : null,
+      "aria-describedby": "qe-" + q.name });
+    var kept = h("span", { class: "small", role: "status", "data-file-kept": q.name,
+      text: value ? t("iv.fileKept", { name: String(value) }) : "" });
+    el.addEventListener("change", function () {
+      var file = el.files && el.files[0];
+      if (!file) return;
+      var name = String(file.name || "file").split(/[\\/]/).pop() || "file";
+      rec.files = Object.assign({}, rec.files || {});
+      rec.files[q.name] = { name: name, type: file.type || "", blob: file };
+      kept.textContent = t("iv.fileKept", { name: name });
+      onChange(name, "if-changed");
+    });
+    return h("div", { class: "attachment" }, el, kept);
   }
 
   /* An answer in words for the review screen ("—" when there is none). */

@@ -2,7 +2,7 @@
    after one online login the app starts with no network, even after the browser restarts.
    Shell files are refreshed in the background when the network is there (stale-while-revalidate). */
 "use strict";
-var SHELL = "field-shell-v18";
+var SHELL = "field-shell-v19";
 var DATA = "field-data-v1";
 var FILES = [
   "/field/", "/field/app.js", "/field/i18n.js", "/field/ui.js", "/field/db.js", "/field/form.js", "/field/sync.js",

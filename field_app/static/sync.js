@@ -37,13 +37,53 @@
     });
   }
 
+  /* One file of an acknowledged interview, as raw bytes. Resolves with null when the server kept
+     it (now or before: the same bytes are kept once), with the refusal when it never will; a
+     network error or a 5xx rejects, so the interview stays queued and everything is sent again. */
+  function putFile(session, rec, question) {
+    var file = rec.files[question];
+    return fetch("/field/api/attachments/" + encodeURIComponent(rec.uuid) + "/" + encodeURIComponent(question), {
+      method: "PUT", cache: "no-store", body: file.blob,
+      headers: { "Content-Type": "application/octet-stream", "Authorization": "Bearer " + session.token,
+                 "X-File-Name": encodeURIComponent(file.name) }
+    }).then(function (response) {
+      if (response.ok) return null;
+      return response.json().catch(function () { return {}; }).then(function (b) {
+        var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
+        if (response.status === 401 || response.status === 403) throw syncError("auth", refusal);
+        if (response.status >= 500 || response.status === 429) throw syncError("retry", refusal);
+        return refusal;
+      });
+    }, function () { throw syncError("retry", { code: "network", status: 0, detail: "" }); });
+  }
+
+  /* The files of the interviews the server acknowledged, one after the other; the first refusal
+     of an interview's file is its outcome. Only the questions whose answer still names the file go. */
+  function sendFiles(session, results, byUuid) {
+    var refused = {}, chain = Promise.resolve();
+    results.forEach(function (res) {
+      var rec = byUuid[res.uuid];
+      if (!rec || !rec.files || (res.status !== "stored" && res.status !== "duplicate")) return;
+      Object.keys(rec.files).forEach(function (question) {
+        if ((rec.clean || {})[question] !== rec.files[question].name) return;
+        chain = chain.then(function () {
+          if (refused[rec.uuid]) return null;
+          return putFile(session, rec, question).then(function (refusal) { if (refusal) refused[rec.uuid] = refusal; });
+        });
+      });
+    });
+    return chain.then(function () { return refused; });
+  }
+
   /* The server's answers, applied only to records still queued as they were sent. */
-  function apply(results, byUuid) {
+  function apply(results, byUuid, refusedFiles) {
     var now = new Date().toISOString(), changes = [];
     results.forEach(function (res) {
-      var rec = byUuid[res.uuid], fields;
+      var rec = byUuid[res.uuid], fields, file = (refusedFiles || {})[res.uuid];
       if (!rec) return;
-      if (res.status === "stored" || res.status === "duplicate") {
+      if (file) {
+        fields = { status: "rejected", code: "file_refused", detail: file.detail || file.code, errors: [] };
+      } else if (res.status === "stored" || res.status === "duplicate") {
         fields = { status: "sent", sent_at: now, detail: "", code: "", errors: [] };
         // The server kept it but could not believe its times: this tablet's clock is wrong.
         if (res.clock_wrong && res.clock_wrong.length) { fields.clock_wrong = res.clock_wrong; state.clockWrong = true; }
@@ -107,7 +147,11 @@
         // Unfinished interviews never travel, but their number tells the coordinator the tablet holds work.
         if (index === 0) body.unfinished = unfinished;
         return post(session, body).then(function (response) {
-          if (response.ok) return response.json().then(function (b) { checkClock(b.server_time); return apply(b.results, byUuid); });
+          if (response.ok) return response.json().then(function (b) {
+            checkClock(b.server_time);
+            // An interview is "sent" only once its files are acknowledged too: a lost file means a retry.
+            return sendFiles(session, b.results, byUuid).then(function (refused) { return apply(b.results, byUuid, refused); });
+          });
           return response.json().catch(function () { return {}; }).then(function (b) {
             var refusal = { code: b.code || "", status: response.status, detail: b.detail || "" };
             throw syncError(response.status === 401 || response.status === 403 ? "auth" : "retry", refusal);

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from survey.analyst.services import MULTI_SEPARATOR, Analysis, Context, analysis_frame
 from survey.analyst.spreadsheet import NEUTRALISED_NOTE, neutralise_frame, risky_columns
 from survey.questionnaire.model import QuestionType
+from survey.store.services.attachments import AttachmentService, write_zip
 from survey.store.services.counted import correction_links
 from survey.store.services.frames import responses_frame
 
@@ -112,7 +113,9 @@ def export_frame(
                 {
                     "variable": column,
                     "label": q.label(lang),
-                    "type": q.type.value,
+                    "type": f"attachment ({q.type.value}): file name"
+                    if q.type.is_attachment
+                    else q.type.value,
                     "value": "",
                     "value_label": "",
                 }
@@ -194,3 +197,22 @@ def _write_stat(context: Context, data: pd.DataFrame, book: pd.DataFrame, fmt: s
         pyreadstat.write_sav(frame, str(out), column_labels=column_labels, variable_value_labels=values)
     else:
         pyreadstat.write_dta(frame, str(out), column_labels=column_labels, variable_value_labels=values)
+
+
+def attachments_path(out: Path) -> Path:
+    """Where ``survey export --attachments`` writes the files: beside the data, ``<out>.attachments.zip``."""
+    return out.with_name(out.stem + ".attachments.zip")
+
+
+def write_attachments(
+    session: Session, context: Context, analysis: Analysis, corrections: Corrections | None, out: Path
+) -> int:
+    """The files of exactly the exported responses (and the superseded ones, when exported) as a zip."""
+    uuids = [str(u) for u in analysis.data["uuid"]]
+    originals = corrections.originals if corrections is not None else None
+    if originals is not None and len(originals):
+        uuids += [str(u) for u in originals["uuid"]]
+    service = AttachmentService(session)
+    listed = service.for_consultation(context.consultation.id, uuids)
+    with attachments_path(out).open("wb") as target:
+        return write_zip(service, listed, target)

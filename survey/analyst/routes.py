@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analyst import auth, snapshots
+from survey.analyst.attachment_routes import AttachmentApiController, AttachmentsController
 from survey.analyst.audit import bias_audit
 from survey.analyst.comment_routes import CommentsController
 from survey.analyst.crosstab import breakdown_choices, crosstab, question_choices
@@ -498,6 +499,8 @@ ANALYST_ROUTES: list[ControllerRouterHandler] = [
     WorkbenchController,
     SnapshotController,
     CommentsController,
+    AttachmentsController,
+    AttachmentApiController,
     AnalystApiController,
     PublicResultsController,
     RepresentativenessController,

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
-from survey.analyst.export import FORMATS, load_corrections, write_export
+from survey.analyst.export import FORMATS, attachments_path, load_corrections, write_attachments, write_export
 from survey.analyst.services import METHODS, WeightingSpec, load_context, run_analysis
 from survey.cli._common import DatabaseOption, fail, out, sessions, stages
 from survey.store.errors import StoreError
@@ -39,6 +39,14 @@ def export_command(
             help="Also write the interviews field corrections replaced (audit): no weight, superseded_by set.",
         ),
     ] = False,
+    attachments: Annotated[
+        bool,
+        typer.Option(
+            "--attachments",
+            help="Also write OUT.attachments.zip: the photos, recordings and files of the exported responses, "
+            "with attachments.csv saying which response and question each answers.",
+        ),
+    ] = False,
     database_url: str | None = DatabaseOption,
 ) -> None:
     """One row per counted response (a correction replaces its original), the final weight in column
@@ -51,7 +59,7 @@ def export_command(
     if not dest.resolve().parent.is_dir():
         fail(f"cannot write {dest}: folder {dest.parent} does not exist")
     try:
-        with stages(3) as stage, sessions(database_url)() as session:
+        with stages(4 if attachments else 3) as stage, sessions(database_url)() as session:
             stage("loading responses")
             context = load_context(session, consultation)
             if not context.target_rows:
@@ -61,11 +69,16 @@ def export_command(
             stage(f"writing {fmt}")
             corrections = load_corrections(session, context, with_superseded=with_superseded)
             result = write_export(context, analysis, fmt, dest, corrections=corrections, raw=raw)
+            if attachments:
+                stage("writing attachments")
+                files = write_attachments(session, context, analysis, corrections, dest)
     except (StoreError, WeightingError) as exc:
         fail(str(exc))
     extra = len(corrections.originals) if corrections.originals is not None else 0
     audit = f" + {extra} superseded" if with_superseded else ""
     out.print(f"wrote {dest} ({analysis.design.n} rows{audit}) and {result.codebook}", highlight=False)
+    if attachments:
+        out.print(f"wrote {attachments_path(dest)} ({files} files)", highlight=False)
     for note in result.notes:
         out.print(f"note: {note}", highlight=False, soft_wrap=True)
 

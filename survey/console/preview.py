@@ -14,14 +14,13 @@ in the page (``static/tablet-preview.js``) and are never sent.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, Response, get, post
-from litestar.di import NamedDependency
-from litestar.enums import RequestEncodingType
+from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException, PermissionDeniedException
-from litestar.params import Body, FromPath, FromQuery
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from survey.console import consultation_texts, preview_texts  # noqa: F401  (register their texts)
@@ -32,13 +31,19 @@ from survey.http import csrf
 from survey.http.deps import provide_service
 from survey.questionnaire.messages import message, tablet_questionnaire
 from survey.questionnaire.model import Questionnaire
-from survey.questionnaire.validation import validate
+from survey.questionnaire.validation import FieldError, validate
+from survey.settings import Settings
 from survey.store.models import Consultation, QuestionnaireVersion
+from survey.store.services.attachments import (
+    UPLOAD_BODY_CEILING,
+    AttachmentRefusedError,
+    check,
+    size_in_words,
+)
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.web.pages import answers_json, form_values, question_views
-from survey.web.questionnaire import Visitor, _render, _visitor
+from survey.web.pages import answers_json, form_values, has_files, question_views, uploads_of
+from survey.web.questionnaire import Visitor, _render, _visitor, provide_page_form
 
-FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 TABLET_WORDS = ("paused", "paused_title", "finished", "finished_title", "resume", "restart")
 
 
@@ -71,10 +76,25 @@ def _show(request: Request, visitor: Visitor, slug: str, number: int, questionna
         action=f"/console/c/{slug}/preview/{number}/p/{index + 1}",
         other_answers=answers_json({}, set()), more=False,
         msg_integer=message("integer", visitor.lang), msg_decimal=message("decimal", visitor.lang),
+        multipart=has_files(page), file_limit=size_in_words(request.app.state.settings.max_attachment_bytes),
         preview_notice=notice, preview_back=f"/console/c/{slug}/questionnaire",
         preview_back_text=console_texts.text("nav_questionnaire", visitor.lang),
         headers=NO_STORE,
     )  # fmt: skip
+
+
+def _files(questionnaire: Questionnaire, index: int, data: dict[str, Any], values: dict[str, object],
+           language: str, settings: Settings) -> list[FieldError]:  # fmt: skip
+    """The page's files checked as a citizen's would be (nothing kept): a good one answers its question."""
+    refused = []
+    page = questionnaire.pages[index]
+    for upload in uploads_of(page, data, settings.max_attachment_bytes):
+        try:
+            values[upload.question] = check(questionnaire.question(upload.question), upload,
+                                            settings.max_attachment_bytes).filename  # fmt: skip
+        except AttachmentRefusedError as exc:
+            refused.append(FieldError(upload.question, exc.code, exc.message(language)))
+    return refused
 
 
 class PreviewController(Controller):
@@ -86,6 +106,7 @@ class PreviewController(Controller):
     dependencies = {  # noqa: RUF012
         "consultation_service": provide_service(ConsultationService),
         "console_access_service": provide_service(ConsoleAccessService),
+        "page_form": Provide(provide_page_form),
     }
 
     @get("/", sync_to_thread=True)
@@ -133,13 +154,14 @@ class PreviewController(Controller):
         visitor = _visitor(request, lang, easy)
         return _show(request, visitor, slug, number, questionnaire, page - 1, {}, [])
 
-    @post("/p/{page:int}", sync_to_thread=True)
+    @post("/p/{page:int}", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_CEILING)
     def answer(
         self, request: Request, consultation_service: NamedDependency[ConsultationService],
         console_access_service: NamedDependency[ConsoleAccessService], slug: FromPath[str], number: FromPath[int],
-        page: FromPath[int], data: FormData,
+        page: FromPath[int], page_form: NamedDependency[dict[str, Any]],
     ) -> Template | Redirect:  # fmt: skip
-        """Check the page's answers as the real page would, store nothing, move on."""
+        """Check the page's answers (and files) as the real page would, store nothing, move on."""
+        data = page_form
         _consultation, version = _version(consultation_service, console_access_service, request, slug, number)
         if not csrf.form_ok(request, data):
             raise PermissionDeniedException("missing or invalid CSRF token: reload the page and try again")
@@ -154,8 +176,11 @@ class PreviewController(Controller):
                 f"/console/c/{slug}/preview/{number}/p/{max(1, page - 1)}{query}", status_code=303
             )
         values = form_values(questionnaire.pages[page - 1], data)
-        names = {q.name for q in questionnaire.pages[page - 1].questions}
-        errors = [e for e in validate(questionnaire, values, visitor.lang).errors if e.question in names]
+        refused = _files(questionnaire, page - 1, data, values, visitor.lang, request.app.state.settings)
+        names = {q.name for q in questionnaire.pages[page - 1].questions} - {e.question for e in refused}
+        errors = refused + [
+            e for e in validate(questionnaire, values, visitor.lang).errors if e.question in names
+        ]
         if action == "next" and errors:
             return _show(request, visitor, slug, number, questionnaire, page - 1, values, errors, 422)
         target = min(page + 1, len(questionnaire.pages)) if action == "next" else page

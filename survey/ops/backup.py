@@ -61,6 +61,7 @@ def public_configuration(settings: Settings) -> dict[str, object]:
         "SURVEY_HOST": settings.host,
         "SURVEY_PORT": settings.port,
         "SURVEY_MAX_BODY_BYTES": settings.max_body_bytes,
+        "SURVEY_MAX_ATTACHMENT_BYTES": settings.max_attachment_bytes,
         "LOG_LEVEL": settings.log_level,
         "SURVEY_CORS_ORIGINS": ",".join(settings.cors_origins),
         "REDIS_URL": _masked(settings.redis_url),

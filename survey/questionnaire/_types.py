@@ -17,6 +17,7 @@ from survey.questionnaire.model import QuestionType
 
 SUPPORTED_TYPES = (
     "select_one", "select_multiple", "integer", "decimal", "text", "note", "date", "time", "datetime", "calculate", "rank",
+    "image", "audio", "file",
 )  # fmt: skip
 
 _BY_BIND_TYPE = {
@@ -40,7 +41,7 @@ METADATA = frozenset(
 )
 
 _REASONS = {
-    "binary": ": photos, sound, video and files are not collected yet",
+    "binary": ": video is not collected (photos, sound recordings and files are)",
     "geopoint": ": a position is personal data; import the form with --allow-location to collect it",
     "geotrace": ": a position is personal data and is not collected",
     "geoshape": ": a position is personal data and is not collected",
@@ -48,6 +49,7 @@ _REASONS = {
 }
 ACKNOWLEDGE_LIST = "_acknowledge"
 _DYNAMIC = re.compile(r"\$\{|\(|^\.$")
+_BY_MEDIA = {"image/*": QuestionType.IMAGE, "audio/*": QuestionType.AUDIO, "application/*": QuestionType.FILE}
 _EXTERNAL_SUFFIXES = (".xml", ".geojson")  # a .csv beside the form is read (see _choice_files)
 
 
@@ -70,9 +72,15 @@ def question_type(kind: str) -> QuestionType | None:
     if kind in _TEXTS:
         return QuestionType.TEXT
     spec = QUESTION_TYPE_DICT.get(kind)
-    if spec is None:
-        return None
-    tag = (spec.get("control") or {}).get("tag")
+    return None if spec is None else _by_control(spec)
+
+
+def _by_control(spec: dict[str, Any]) -> QuestionType | None:
+    """The type pyxform's control tag (and input bind type) gives a question."""
+    control = spec.get("control") or {}
+    tag = control.get("tag")
+    if tag == "upload":  # photo, recording or file: kept as an attachment (video and osm are refused)
+        return _BY_MEDIA.get(str(control.get("mediatype")))
     if tag == "select1":
         return QuestionType.SELECT_ONE
     if tag == "select":
@@ -141,3 +149,14 @@ def static_default(value: object) -> tuple[str | None, bool]:
 def literal(text: str) -> str:
     """``text`` as an expression that evaluates to it (XPath has no escape inside quotes)."""
     return f'"{text}"' if "'" in text else f"'{text}'"
+
+
+def attachment_settings(element: dict[str, Any]) -> tuple[str | None, int | None]:
+    """An upload row's ``body::accept`` (the file picker's filter) and ``max-pixels`` parameter.
+
+    Both only narrow what the respondent is offered; the server still decides from the bytes what it
+    keeps (survey.store.services.attachments).
+    """
+    accept = str((element.get("control") or {}).get("accept") or "").strip() or None
+    pixels = str((element.get("bind") or {}).get("orx:max-pixels") or "").strip()
+    return accept, int(pixels) if pixels.isdigit() and 0 < int(pixels) < 100_000 else None

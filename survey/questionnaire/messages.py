@@ -72,6 +72,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Deze tekst bevat een teken dat niet aanvaard wordt.",
         "en": "This text contains a character that is not accepted.",
     },
+    "file_name": {
+        "fr": "Ce nom de fichier n'est pas accepté.",
+        "nl": "Deze bestandsnaam wordt niet aanvaard.",
+        "en": "This file name is not accepted.",
+    },
+    "file_too_big": {
+        "fr": "Ce fichier est trop lourd (au maximum {limit}) : choisissez-en un plus petit.",
+        "nl": "Dit bestand is te groot (hoogstens {limit}): kies een kleiner bestand.",
+        "en": "This file is too large (at most {limit}): choose a smaller one.",
+    },
+    "file_type": {
+        "fr": "Ce type de fichier n'est pas accepté ici ({kinds}).",
+        "nl": "Dit soort bestand wordt hier niet aanvaard ({kinds}).",
+        "en": "This kind of file is not accepted here ({kinds}).",
+    },
+    "file_empty": {
+        "fr": "Ce fichier est vide.",
+        "nl": "Dit bestand is leeg.",
+        "en": "This file is empty.",
+    },
     "unknown": {
         "fr": "Cette question n'existe pas dans ce questionnaire.",
         "nl": "Deze vraag bestaat niet in deze vragenlijst.",

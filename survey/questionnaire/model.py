@@ -34,6 +34,9 @@ class QuestionType(StrEnum):
     CALCULATE = "calculate"
     GEOPOINT = "geopoint"
     RANK = "rank"
+    IMAGE = "image"
+    AUDIO = "audio"
+    FILE = "file"
 
     @property
     def has_choices(self) -> bool:
@@ -52,6 +55,11 @@ class QuestionType(StrEnum):
     def is_personal(self) -> bool:
         """Answers that locate a person (a position): imported only when asked for, kept out of public results."""
         return self is QuestionType.GEOPOINT
+
+    @property
+    def is_attachment(self) -> bool:
+        """A photo, a recording or a file: the answer is the file's name, the bytes are an attachment."""
+        return self in (QuestionType.IMAGE, QuestionType.AUDIO, QuestionType.FILE)
 
     @property
     def is_shown(self) -> bool:
@@ -94,6 +102,8 @@ class Question:
     calculation: str | None = None
     required_when: str | None = None
     default: str | None = None
+    accept: str | None = None  # an attachment's allowed types as the form gives them (``.pdf,.docx``)
+    max_pixels: int | None = None  # a photo's longest side as the form asks it (ODK ``max-pixels``)
 
     def is_required(self, answers: Mapping[str, Value]) -> bool:
         """``required``, or ``required_when`` holding for these answers (XLSForm's required as an expression)."""
@@ -254,7 +264,7 @@ _QUESTION_FIELDS = (
 )
 
 
-_OPTIONAL_FIELDS = ("calculation", "required_when", "default")
+_OPTIONAL_FIELDS = ("calculation", "required_when", "default", "accept", "max_pixels")
 
 
 def _question_dict(q: Question) -> dict[str, Any]:

@@ -115,8 +115,20 @@ def _position(value: object) -> str:
     return " ".join(to_string(n) for n in numbers)
 
 
+_FILE_NAME = re.compile(r"[^/\\\x00-\x1f]{1,255}")
+
+
+def _file_name(value: object) -> str:
+    """An attachment question's answer: the file's bare name (as ODK stores it); the bytes are elsewhere."""
+    if not isinstance(value, str) or not _FILE_NAME.fullmatch(value.strip(SPACE)):
+        raise ValueError("file_name")
+    return value.strip(SPACE)
+
+
 def _coerce(question: Question, value: object) -> Answer:
     """Typed value or ValueError naming the expected kind."""
+    if question.type.is_attachment:
+        return _file_name(value)
     if question.type is QuestionType.GEOPOINT:
         return _position(value)
     if question.type.is_temporal:
@@ -177,6 +189,7 @@ _CODES = (
     "geopoint",
     "rank_incomplete",
     "rank_repeated",
+    "file_name",
 )
 
 
@@ -259,7 +272,9 @@ def _checked(
         return refused(str(exc) if str(exc) in _CODES else "choice")
     if question.type.has_choices:
         allowed = _allowed_choices(questionnaire, question, answers)
-        chosen = typed if isinstance(typed, list) else words(str(typed))
+        # A single choice is one name, spaces and all (ODK allows "Township 01"); a ranking is a list.
+        single = question.type is QuestionType.SELECT_ONE
+        chosen = typed if isinstance(typed, list) else ([str(typed)] if single else words(str(typed)))
         if any(c not in allowed for c in chosen):
             return refused("choice")
         if question.type is QuestionType.RANK and len(chosen) != len(allowed):

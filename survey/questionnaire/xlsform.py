@@ -21,6 +21,7 @@ from survey.questionnaire._types import (
     ACKNOWLEDGE_LIST,
     METADATA,
     SUPPORTED_TYPES,
+    attachment_settings,
     literal,
     question_type,
     range_question,
@@ -216,6 +217,7 @@ def _question(
         return None
     calculation, default = computed
     control = element.get("control") or {}
+    accept, max_pixels = attachment_settings(element) if qtype.is_attachment else (None, None)
     return Question(
         name=name,
         type=qtype,
@@ -233,7 +235,9 @@ def _question(
         appearance=str(control.get("appearance") or "") or None,
         page=page,
         calculation=calculation,
-        default=default if qtype.is_shown else None,
+        default=default if qtype.is_shown and not qtype.is_attachment else None,
+        accept=accept,
+        max_pixels=max_pixels,
     )
 
 

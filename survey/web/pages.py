@@ -13,14 +13,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from litestar.datastructures import UploadFile
+
 from survey.questionnaire.expressions import Value, parse, to_string
 from survey.questionnaire.messages import message
 from survey.questionnaire.model import Page, Question, Questionnaire, QuestionType
 from survey.questionnaire.routing import question_on
 from survey.questionnaire.validation import FieldError
+from survey.store.services.attachments import Upload
 
 SECONDS_PER_QUESTION = 15
-_INPUT_TYPES = {QuestionType.DATE: "date", QuestionType.TIME: "time", QuestionType.DATETIME: "datetime-local"}
+_INPUT_TYPES = {
+    QuestionType.DATE: "date", QuestionType.TIME: "time", QuestionType.DATETIME: "datetime-local",
+    QuestionType.IMAGE: "file", QuestionType.AUDIO: "file", QuestionType.FILE: "file",
+}  # fmt: skip
+# What the file picker offers (the server still decides from the bytes, survey.store.services.attachments).
+_PICKER = {QuestionType.IMAGE: "image/*", QuestionType.AUDIO: "audio/*"}
 
 
 _REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_.\-]*)\}")
@@ -83,6 +91,7 @@ class QuestionView:
     label_template: str = ""
     hint_template: str = ""
     required_when: str = ""
+    accept: str = ""
 
     @property
     def id(self) -> str:
@@ -166,9 +175,31 @@ def question_views(
                 label_template=label if "${" in label else "",
                 hint_template=hint if "${" in hint else "",
                 required_when=q.required_when or "",
+                accept=(q.accept or _PICKER.get(q.type, "")) if q.type.is_attachment else "",
             )
         )
     return views
+
+
+def has_files(page: Page) -> bool:
+    """Whether the page asks for a photo, a recording or a file (its form is then sent as multipart)."""
+    return any(q.type.is_attachment for q in page.questions)
+
+
+def uploads_of(page: Page, data: Mapping[str, Any], max_bytes: int) -> tuple[Upload, ...]:
+    """The files chosen on a page, one per attachment question; an empty picker sends no file.
+
+    At most ``max_bytes + 1`` bytes are read from each: enough to tell that a file is too large
+    without holding all of it.
+    """
+    found = []
+    for q in page.questions:
+        value = data.get(q.name) if q.type.is_attachment else None
+        value = value[-1] if isinstance(value, list) and value else value
+        if isinstance(value, UploadFile) and value.filename:
+            value.file.seek(0)
+            found.append(Upload(q.name, value.filename, value.file.read(max_bytes + 1)))
+    return tuple(found)
 
 
 def live_plan(questionnaire: Questionnaire) -> str:
@@ -227,8 +258,8 @@ def form_values(page: Page, data: Mapping[str, Any]) -> dict[str, object]:
     """A page's posted fields as raw answers: checkboxes become lists, blanks become absent."""
     out: dict[str, object] = {}
     for q in page.questions:
-        if q.type in (QuestionType.NOTE, QuestionType.CALCULATE):
-            continue
+        if q.type in (QuestionType.NOTE, QuestionType.CALCULATE) or q.type.is_attachment:
+            continue  # files arrive through uploads_of; the answer is the name of the file kept
         value = data.get(q.name)
         if q.type is QuestionType.SELECT_MULTIPLE:
             items = value if isinstance(value, list) else ([] if value in (None, "") else [value])

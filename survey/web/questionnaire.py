@@ -12,8 +12,9 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from litestar import Controller, Request, get, post
-from litestar.di import NamedDependency
+from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
+from litestar.exceptions import HTTPException
 from litestar.params import Body, FromPath, FromQuery
 from litestar.response import Redirect, Template
 
@@ -27,12 +28,35 @@ from survey.questionnaire.routing import visible_pages
 from survey.questionnaire.validation import FieldError
 from survey.settings import Settings
 from survey.store.models import Consultation
+from survey.store.services.attachments import UPLOAD_BODY_CEILING, size_in_words
 from survey.store.services.progress import PagePost, ProgressService, Step, Unfinished
-from survey.web.pages import answers_json, form_values, live_plan, minutes_needed, question_views
+from survey.web.pages import (
+    answers_json,
+    form_values,
+    has_files,
+    live_plan,
+    minutes_needed,
+    question_views,
+    uploads_of,
+)
 from survey.web.trial_link import is_trial
 
 FormData = Annotated[dict[str, Any], Body(media_type=RequestEncodingType.URL_ENCODED)]
 HONEYPOT = "website"
+
+
+async def provide_page_form(request: Request) -> dict[str, Any]:
+    """A posted page, URL-encoded or (a page with a file question) multipart, as one mapping.
+
+    A field sent several times (checkboxes, rank places) is a list, as Litestar's URL-encoded body
+    gives it. A page without files is held to the usual body size: only a multipart page may carry
+    up to the upload ceiling (each file is then held to SURVEY_MAX_ATTACHMENT_BYTES).
+    """
+    multipart = request.content_type[0] == RequestEncodingType.MULTI_PART
+    if not multipart and len(await request.body()) > _settings(request).max_body_bytes:
+        raise HTTPException(status_code=413, detail="request body: too large")
+    form = await request.form()
+    return {key: values[0] if len(values) == 1 else values for key, values in form.dict().items()}
 
 
 @dataclass
@@ -118,7 +142,10 @@ class QuestionnaireController(Controller):
 
     path = "/c/{slug:str}"
     include_in_schema = False
-    dependencies = {"progress_service": provide_service(ProgressService)}  # noqa: RUF012
+    dependencies = {  # noqa: RUF012
+        "progress_service": provide_service(ProgressService),
+        "page_form": Provide(provide_page_form),
+    }
 
     @get(sync_to_thread=True)
     def landing(
@@ -208,7 +235,7 @@ class QuestionnaireController(Controller):
         answers = progress_service.answers(unfinished.response, questionnaire)
         return self._page(request, visitor, slug, token, questionnaire, number - 1, answers, answers, [])
 
-    @post("/r/{token:str}/p/{number:int}", sync_to_thread=True)
+    @post("/r/{token:str}/p/{number:int}", sync_to_thread=True, request_max_body_size=UPLOAD_BODY_CEILING)
     def post_page(
         self,
         request: Request,
@@ -216,9 +243,10 @@ class QuestionnaireController(Controller):
         slug: FromPath[str],
         token: FromPath[str],
         number: FromPath[int],
-        data: FormData,
+        page_form: NamedDependency[dict[str, Any]],
     ) -> Template | Redirect:
-        """Validate this page, keep what is valid, then go on, back, or show the errors."""
+        """Validate this page, keep what is valid (files included), then go on, back, or show the errors."""
+        data = page_form
         found = self._load(request, progress_service, slug, token, data.get("_lang"), data.get("_easy"))
         if isinstance(found, Template | Redirect):
             return found
@@ -228,14 +256,15 @@ class QuestionnaireController(Controller):
             return refused
         questionnaire = unfinished.questionnaire
         index = number - 1
-        values = (
-            form_values(questionnaire.pages[index], data) if 0 <= index < len(questionnaire.pages) else {}
-        )
+        on_page = 0 <= index < len(questionnaire.pages)
+        values = form_values(questionnaire.pages[index], data) if on_page else {}
+        limit = _settings(request).max_attachment_bytes
+        uploads = uploads_of(questionnaire.pages[index], data, limit) if on_page else ()
         shown = data.get("_shown", [])
         posted = PagePost(
             index=index, values=values, action=data.get("_action", "next"),
             shown=frozenset(shown if isinstance(shown, list) else [shown]), scripted=data.get("_js") == "1",
-            language=visitor.lang, easy_read=visitor.easy,
+            language=visitor.lang, easy_read=visitor.easy, uploads=uploads, max_attachment_bytes=limit,
         )  # fmt: skip
         outcome = progress_service.post_page(unfinished, posted)
         base = _base(slug, token)
@@ -326,6 +355,8 @@ class QuestionnaireController(Controller):
             more=more,
             msg_integer=message("integer", visitor.lang),
             msg_decimal=message("decimal", visitor.lang),
+            multipart=has_files(page),
+            file_limit=size_in_words(_settings(request).max_attachment_bytes),
         )  # fmt: skip
 
 

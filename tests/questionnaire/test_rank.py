@@ -153,10 +153,11 @@ def test_rank_page_without_javascript_stores_the_order(client, rank_site, sessio
 
 
 def test_the_rank_row_of_a_real_form_is_no_longer_refused() -> None:
-    """ODK Central's all-question-types fixture: its rank row imported, only its attachments still refused."""
+    """ODK Central's all-question-types fixture: its rank and photo rows imported, its video rows refused."""
     corpus = Path(__file__).resolve().parents[1] / "data" / "xlsforms"
     with pytest.raises(FormError) as caught:
         load_xlsform(corpus / "all-question-types-v2024091201-3.xlsx")
     messages = [issue.message for issue in caught.value.issues]
     assert not any("'rank'" in m for m in messages)
-    assert any("type 'image' is not supported" in m for m in messages)
+    assert not any("type 'image'" in m for m in messages)
+    assert any("type 'video' is not supported" in m for m in messages)

@@ -213,7 +213,7 @@ def test_every_problem_is_reported_at_once_in_row_order(tmp_path: Path) -> None:
             ["text", "b", "Again", ""],
             ["datepicker", "d", "D", ""],
             ["text", "bad name", "X", ""],
-            ["image", "r", "R", ""],
+            ["video", "r", "R", ""],
         ],
     )
     with pytest.raises(FormError) as caught:

@@ -72,6 +72,10 @@ STAFF: dict[tuple[str, str], Staff] = {
     ("GET", "/analyst/{slug:str}/breakdown"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/bias"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/comments"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments/{attachment_id:int}"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/{slug:str}/attachments.zip"): Staff(ANALYST, "consultation", COOKIE),
+    ("GET", "/analyst/api/{slug:str}/attachments"): Staff(ANALYST, "consultation", COOKIE),
     ("GET", "/analyst/{slug:str}/representativeness"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/targets"): Staff(ANALYST, "consultation", COOKIE),
     ("POST", "/analyst/{slug:str}/snapshots"): Staff(ANALYST, "consultation", COOKIE),
@@ -186,7 +190,7 @@ CITIZEN = {  # respondents, anonymous by design; published results
 
 FIELD_DEVICE = {  # tablets (Bearer device token), ODK Collect (interviewer's Basic, or an app user's key): assignments decide
     ("POST", "/field/api/login"), ("POST", "/field/api/logout"), ("GET", "/field/api/consultations"),
-    ("POST", "/field/api/sync"),
+    ("POST", "/field/api/sync"), ("PUT", "/field/api/attachments/{uuid:str}/{question:str}"),
     ("GET", "/field/api/versions/{version_id:int}"), ("GET", "/field/api/consultations/{slug:str}/quotas"),
     ("GET", "/openrosa/{slug:str}/formList"), ("GET", "/openrosa/{slug:str}/form.xml"),
     ("GET", "/openrosa/{slug:str}/manifest"), ("GET", "/openrosa/{slug:str}/submission"),
@@ -287,6 +291,7 @@ def _path(template: str, env: Env, where: str) -> str:
         .replace("{page:int}", "1")
         .replace("{user_id:int}", "1")  # the first account (people pages are the admin's alone)
         .replace("{name:str}", "no-such-scheme")  # a scheme name: the guard answers before the lookup
+        .replace("{attachment_id:int}", "1")  # an attachment id: the guard answers before the lookup
     )
 
 

@@ -25,7 +25,9 @@ from field_app.openrosa.app_users import create_app_user
 from survey.settings import Settings
 from survey.store.db import transaction
 from survey.store.models import (
+    Attachment,
     Consultation,
+    Mode,
     Response,
     ResponseStatus,
     ResultSnapshot,
@@ -35,6 +37,7 @@ from survey.store.models import (
 )
 from survey.store.services.field_assignments import assign
 from survey.store.services.progress import ProgressService
+from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.users import UserService
 from tests.factories import valid_answers
 from tests.web.conftest import store_consultation
@@ -56,6 +59,7 @@ class World:
     app_key_b: str  # an ODK Collect app user's key of B
     app_device_b: int
     scheme_b: str  # a weighting scheme's name, which only B has
+    attachment_b: int  # a photo sent with one of B's complete responses
 
 
 def _world(sessions: sessionmaker[Session]) -> World:
@@ -81,7 +85,18 @@ def _world(sessions: sessionmaker[Session]) -> World:
         assign(session, collector, consultation_b, actor="test")
         device, key = create_app_user(session, consultation_b, collector, "B's phone", actor="test")
         device_id = device.id
-    return World(version_a, version_b.id, token, snapshot_id, key, device_id, "only-in-b")
+        sent = str(uuid.uuid4())
+        ResponseService(session).submit(
+            Submission(uuid=sent, version=session.merge(version_b), mode=Mode.ONLINE, language="en",
+                       answers=valid_answers())
+        )  # fmt: skip
+        photo = Attachment(response_uuid=sent, consultation_id=version_b.consultation_id, question="photo",
+                           filename="b.png", media_type="image/png", size=8, sha256="0" * 64,
+                           content=b"\x89PNG\r\n\x1a\n")  # fmt: skip
+        session.add(photo)
+        session.flush()
+        attachment_id = photo.id
+    return World(version_a, version_b.id, token, snapshot_id, key, device_id, "only-in-b", attachment_id)
 
 
 def _signed_in(client: TestClient) -> str:
@@ -104,6 +119,7 @@ PATH_VALUES: dict[str, Callable[[World], str]] = {
     "device_id": lambda w: str(w.app_device_b),
     "page": lambda _w: "1",  # a page of a questionnaire preview: the version number is what is B's
     "name": lambda w: w.scheme_b,  # a weighting scheme: names are per consultation, so B's is not A's
+    "attachment_id": lambda w: str(w.attachment_b),
 }
 # Where a parameter name means something else under a path prefix: an OpenRosa ``token`` is an app
 # user's key, not a citizen's resume token.

@@ -35,6 +35,7 @@ from survey.ops.migration_locks import before_downgrade_sql, migrate_step
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory, transaction
 from survey.store.models import (
+    Attachment,
     Consultation,
     Device,
     FieldClockFault,
@@ -133,6 +134,11 @@ def _fill_what_the_demo_leaves_empty(sessions: sessionmaker[Session]) -> None:
                                     method="linear", settings={"variables": ["sex"], "bounds": [0.5, 2.0],
                                                                "trim": None, "missing": "mode"},
                                     created_by_id=user.id))  # fmt: skip
+        kept = session.scalars(select(Response.uuid).order_by(Response.id.desc())).first()
+        assert kept is not None
+        session.add(Attachment(response_uuid=kept, consultation_id=consultation.id, question="photo",
+                               filename="p.png", media_type="image/png", size=8, sha256="f" * 64,
+                               content=b"\x89PNG\r\n\x1a\n"))  # fmt: skip
         victim = session.scalars(select(Response.uuid).order_by(Response.id)).first()
         assert victim is not None
         erase(session, "response", victim, actor="test")

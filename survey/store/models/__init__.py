@@ -16,7 +16,7 @@ from survey.store.models._field import (
 )
 from survey.store.models._grant import Grant
 from survey.store.models._invitation import Invitation
-from survey.store.models._response import Answer, ErasedResponse, Mode, Response, ResponseStatus
+from survey.store.models._response import Answer, Attachment, ErasedResponse, Mode, Response, ResponseStatus
 from survey.store.models._scheme import WeightingScheme
 from survey.store.models._snapshot import ResultSnapshot
 from survey.store.models._staff_session import StaffSession
@@ -25,6 +25,7 @@ from survey.store.models._user import Device, Role, User
 
 __all__ = [
     "Answer",
+    "Attachment",
     "AuditEntry",
     "Base",
     "Consultation",

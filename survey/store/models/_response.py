@@ -10,7 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, String, Text, false
+from sqlalchemy import (
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from survey.store.models._base import Base, BigId, utcnow
@@ -93,3 +104,28 @@ class ErasedResponse(Base):
 
     uuid: Mapped[str] = mapped_column(String(36), primary_key=True)
     erased_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Attachment(Base):
+    """The bytes of one photo, recording or file answer, kept in the store (backed up with it).
+
+    Keyed by the response's UUID rather than its id: an online response is stored again under the
+    same UUID when it is sent (survey.store.services.progress), and an ODK submission may bring its
+    files over several requests; the UUID is what stays. One file per question; the answer itself is
+    the file's name, as ODK stores it. ``media_type`` is sniffed from the bytes, never taken from the
+    client; ``sha256`` recognises a file sent twice (a tablet retry, a Collect resubmission).
+    """
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("response_uuid", "question", name="uq_attachments_slot"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    response_uuid: Mapped[str] = mapped_column(String(36), index=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultations.id"), index=True)
+    question: Mapped[str] = mapped_column(String(128))
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

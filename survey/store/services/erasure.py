@@ -6,8 +6,8 @@ organiser gives. Everything stored from them goes: the response, its answers, a 
 belongs to (the same person's answers, corrected), the field receipt (with the interviewer's note),
 the tablets' manifest lines and any refused resubmission kept under the same UUID (field_conflicts). An audit line says that an erasure happened, how it was asked
 for and which response identifiers went, never any answer; the identifiers are also kept in
-``erased_responses`` so that a tablet sending the interview again is refused instead of restoring it. The platform stores no attachments (media
-questions are refused on import), so there are none to remove.
+``erased_responses`` so that a tablet sending the interview again is refused instead of restoring it. The
+photos, recordings and files the person gave (``attachments``) go with the answers.
 
 Analyses and snapshots frozen afterwards no longer include the person; a snapshot frozen before holds
 aggregates only (no row, no free text) and is left as published.
@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 from survey.store.bounds import id_in_range
 from survey.store.errors import NotFoundError, StoreError
 from survey.store.models import Answer, ErasedResponse, Invitation, Response, ResponseStatus, utcnow
+from survey.store.services.attachments import delete_attachments
 from survey.store.services.audit import record
 from survey.store.services.invitations import hash_code
 from survey.store.tokens import hash_token
@@ -115,8 +116,8 @@ def find_responses(session: Session, by: By, value: str) -> list[Response]:
 
 
 def _delete_responses(session: Session, responses: list[Response]) -> tuple[int, int, int]:
-    """Answers, receipts, manifest lines and kept resubmissions, then the responses; returns the
-    first three counts."""
+    """Answers, attachments, receipts, manifest lines and kept resubmissions, then the responses;
+    returns the counts of answers, receipts and manifest lines."""
     ids, uuids = [r.id for r in responses], [r.uuid for r in responses]
     answers = receipts = manifests = 0
     for start in range(0, len(ids), _IN_CHUNK):
@@ -125,6 +126,7 @@ def _delete_responses(session: Session, responses: list[Response]) -> tuple[int,
         receipts += _rows(session, delete(_RECEIPTS).where(_RECEIPTS.c.uuid.in_(chunk_uuids)))
         manifests += _rows(session, delete(_MANIFESTS).where(_MANIFESTS.c.uuid.in_(chunk_uuids)))
         session.execute(delete(_CONFLICTS).where(_CONFLICTS.c.uuid.in_(chunk_uuids)))
+        delete_attachments(session, chunk_uuids)
         session.execute(
             update(Invitation).where(Invitation.response_uuid.in_(chunk_uuids)).values(response_uuid=None)
         )

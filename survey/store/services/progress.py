@@ -34,6 +34,13 @@ from survey.store.models import (
     ResponseStatus,
     utcnow,
 )
+from survey.store.services.attachments import (
+    DEFAULT_MAX_BYTES,
+    AttachmentRefusedError,
+    AttachmentService,
+    Upload,
+    check,
+)
 from survey.store.services.consultations import ConsultationService, load_questionnaire
 from survey.store.services.invitations import InvitationService
 from survey.store.services.published import has_published
@@ -80,6 +87,8 @@ class PagePost:
     scripted: bool  # the browser ran the page script (it shows questions as they switch on)
     language: str
     easy_read: bool
+    uploads: tuple[Upload, ...] = ()  # files chosen on this page (photo, recording, file questions)
+    max_attachment_bytes: int = DEFAULT_MAX_BYTES
 
 
 class Step(StrEnum):
@@ -219,8 +228,14 @@ class ProgressService:
         stored = self.answers(response, questionnaire)
         names = {q.name for q in questionnaire.pages[index].questions}
         raw: dict[str, object] = {k: v for k, v in stored.items() if k not in names} | dict(posted.values)
+        refused = self._files(response, questionnaire, posted, stored, raw)
         kept = validate(questionnaire, raw, posted.language, partial=True)
         self.save(response, version, kept.answers, posted.language, posted.easy_read)
+        if refused:  # the other answers are kept; this page again, naming the file(s) refused
+            others = validate(questionnaire, raw, posted.language).errors
+            taken = {e.question for e in refused}
+            errors = refused + [e for e in others if e.question in names and e.question not in taken]
+            return PageOutcome(Step.AGAIN, answers=kept.answers, errors=errors)
         pages = visible_pages(questionnaire, kept.answers)
         if posted.action == "back":
             earlier = [i for i in pages if i < index]
@@ -250,6 +265,36 @@ class ProgressService:
                 return PageOutcome(Step.INVITATION_USED)
         self.complete(response, version, kept.answers, posted.language, posted.easy_read)
         return PageOutcome(Step.COMPLETED)
+
+    def _files(
+        self, response: Response, questionnaire: Questionnaire, posted: PagePost, stored: Answers,
+        raw: dict[str, object],
+    ) -> list[FieldError]:  # fmt: skip
+        """Keep the files chosen on this page (their names become the answers) and say which were refused.
+
+        A question left without a new file keeps the file sent before: a file picker cannot be
+        pre-filled, so an empty one means "no change", not "no answer".
+        """
+        page = questionnaire.pages[posted.index]
+        chosen = {u.question: u for u in posted.uploads}
+        refused: list[FieldError] = []
+        files = AttachmentService(self.session)
+        for question in (q for q in page.questions if q.type.is_attachment):
+            upload = chosen.get(question.name)
+            if upload is None:
+                if question.name in stored:
+                    raw[question.name] = stored[question.name]
+                continue
+            try:
+                checked = check(question, upload, posted.max_attachment_bytes)
+            except AttachmentRefusedError as exc:
+                refused.append(FieldError(question.name, exc.code, exc.message(posted.language)))
+                if question.name in stored:
+                    raw[question.name] = stored[question.name]
+                continue
+            files.keep(response.consultation_id, response.uuid, checked, replace=True)
+            raw[question.name] = checked.filename
+        return refused
 
     def lock(self, response: Response) -> bool:
         """Take the response for this request, or False if it is no longer in progress.
@@ -323,6 +368,7 @@ class ProgressService:
         """
         uuid, started, token_hash = response.uuid, response.started_at, response.resume_token_hash
         is_test = response.is_test
+        AttachmentService(self.session).prune(response.uuid, answers)
         self.session.execute(delete(Answer).where(Answer.response_id == response.id))
         self.session.delete(response)
         self.session.flush()

@@ -31,6 +31,9 @@
       return on.length ? on[0].value : "";
     }
     if (type === "note" || !inputs.length) return "";
+    if (type === "image" || type === "audio" || type === "file") {  // the file chosen, else the one sent before
+      return inputs[0].value.split(/[\\/]/).pop() || inputs[0].getAttribute("data-current") || "";
+    }
     return inputs[0].value;
   }
   function typed(block, v) {
