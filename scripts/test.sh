@@ -9,6 +9,10 @@ command -v "$PYTHON" >/dev/null || PYTHON=python3
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# These machines set PYTHONDONTWRITEBYTECODE=1: every process then compiles the project and its tests
+# again (each xdist worker, each `survey` subprocess a test starts). Collecting the suite took 18.3 s
+# of CPU that way and 8.6 s with the bytecode kept (`pytest --co`, measured on this machine).
+unset PYTHONDONTWRITEBYTECODE
 
 step() { printf '\n==> %s\n' "$*"; }
 
