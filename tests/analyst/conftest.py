@@ -7,6 +7,8 @@ never reaches another (tests/demo_template.py shares the loaded template between
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -85,6 +87,19 @@ def login(client: TestClient, username: str = "analyst", password: str = PASSWOR
         follow_redirects=False,
     )
     return response.status_code
+
+
+@pytest.fixture
+def analyst(client: TestClient) -> TestClient:
+    """The demo's analyst, signed in."""
+    assert login(client) == 303
+    return client
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The rows of a page's ``?format=csv`` table (written with a BOM for Excel)."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:])))
 
 
 def csrf(client: TestClient, path: str = "/analyst/login") -> str:

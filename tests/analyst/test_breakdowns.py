@@ -3,9 +3,7 @@ page, CSV, API and chart (means on the question's scale, each option's share, sm
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 import json
 import math
 import re
@@ -22,7 +20,7 @@ import weighting as wt
 from survey.analyst.breakdown_means import group_means
 from survey.analyst.crosstab import crosstab, question_choices
 from survey.analyst.services import MULTI_SEPARATOR, WeightingSpec, load_context, run_analysis
-from tests.analyst.conftest import SLUG, login
+from tests.analyst.conftest import SLUG, csv_rows
 
 GOLDEN = Path(__file__).parents[1] / "weighting" / "golden"
 PAGE = f"/analyst/{SLUG}/breakdown"
@@ -98,17 +96,6 @@ def test_numeric_and_multiple_choice_breakdowns_on_the_demo(demo: sessionmaker[S
         crosstab(analysis, context.questionnaire, "merge_why_not", "trust_region")
 
 
-@pytest.fixture
-def analyst(client: TestClient) -> TestClient:
-    assert login(client) == 303
-    return client
-
-
-def _rows(text: str) -> list[dict[str, str]]:
-    assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
-
-
 def test_numeric_breakdown_page_csv_api_and_chart(analyst: TestClient) -> None:
     query = "method=rake&question=trust_municipality&by=age_group"
     page = analyst.get(f"{PAGE}?{query}")
@@ -122,7 +109,7 @@ def test_numeric_breakdown_page_csv_api_and_chart(analyst: TestClient) -> None:
     assert "(scale 0 to 10)" in page.text or "0 to 10" in page.text
     api = analyst.get(f"{API}?{query}").json()
     assert api["kind"] == "numeric" and api["scale"]["high"] == 10 and api["test"] is None
-    rows = _rows(analyst.get(f"{PAGE}?{query}&format=csv").text)
+    rows = csv_rows(analyst.get(f"{PAGE}?{query}&format=csv").text)
     assert [r["group"] for r in rows] == api["groups"]
     for got, row in zip(rows, api["rows"], strict=True):
         assert got["kind"] == "numeric" and got["category_label"] == "mean"
@@ -153,7 +140,7 @@ def test_multiple_choice_breakdown_flags_small_and_empty_groups(analyst: TestCli
             assert 0.0 <= row["estimate"] <= 1.0 and row["ci_low"] <= row["estimate"] <= row["ci_high"]
     assert page.text.count("geen respondenten") == len(empty)
     assert "0,0%–0,0%" not in page.text and "0,0 %–0,0 %" not in page.text
-    rows = _rows(analyst.get(f"{PAGE}?{query}&format=csv").text)
+    rows = csv_rows(analyst.get(f"{PAGE}?{query}&format=csv").text)
     assert {r["small_group"] for r in rows if r["group"] in small} == {"True"}
     assert all(not r["weighted_estimate"] for r in rows if r["group"] in empty)
 

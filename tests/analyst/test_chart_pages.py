@@ -3,8 +3,6 @@ diagnostics and bias charts as CSV, download links on pages but not in the repor
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import string
 from html.parser import HTMLParser
@@ -20,7 +18,7 @@ from survey.analyst.report_text import REPORT_TEXT
 from survey.analyst.representativeness_text import MONITOR_TEXT
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.workbench_text import WORKBENCH_TEXT
-from tests.analyst.conftest import SLUG, login
+from tests.analyst.conftest import SLUG, csv_rows
 
 BASE = f"/analyst/{SLUG}"
 PAGES = ("weighting", "results", "breakdown?by=education", "breakdown?by=mode", "bias",
@@ -61,17 +59,6 @@ def _pattern(text: str) -> re.Pattern[str]:
     return re.compile("".join(parts), re.S)
 
 
-@pytest.fixture
-def analyst(client: TestClient) -> TestClient:
-    assert login(client) == 303
-    return client
-
-
-def _rows(text: str) -> list[dict[str, str]]:
-    assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
-
-
 @pytest.mark.parametrize("lang", ["fr", "nl"])
 def test_no_english_sentence_of_the_text_tables_on_french_and_dutch_pages(
     analyst: TestClient, lang: str
@@ -103,7 +90,7 @@ def test_the_same_check_finds_english_on_an_english_page(analyst: TestClient) ->
 def test_fit_and_sample_make_up_tables_download_as_csv(analyst: TestClient) -> None:
     weighting = analyst.get(f"{BASE}/weighting?method=rake&lang=fr")
     assert 'id="fit-csv"' in weighting.text and "format=csv" in weighting.text
-    fit = _rows(analyst.get(f"{BASE}/weighting?method=rake&lang=fr&format=csv").text)
+    fit = csv_rows(analyst.get(f"{BASE}/weighting?method=rake&lang=fr&format=csv").text)
     assert fit and {
         "margin",
         "category_label",
@@ -119,7 +106,7 @@ def test_fit_and_sample_make_up_tables_download_as_csv(analyst: TestClient) -> N
         )  # raking fits
     bias = analyst.get(f"{BASE}/bias?method=rake&lang=nl")
     assert 'id="bias-csv"' in bias.text
-    make_up = _rows(analyst.get(f"{BASE}/bias?method=rake&lang=nl&format=csv").text)
+    make_up = csv_rows(analyst.get(f"{BASE}/bias?method=rake&lang=nl&format=csv").text)
     assert make_up and {"population", "online", "field", "combined", "weighted"} <= set(make_up[0])
     for row in make_up:
         for column in ("population", "online", "field", "combined"):

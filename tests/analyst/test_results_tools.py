@@ -4,27 +4,13 @@ refusal (not silence) for bounds a method would ignore."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
 from litestar.testing import TestClient
 
-from tests.analyst.conftest import SLUG, login
+from tests.analyst.conftest import SLUG, csv_rows
 
 RESULTS = f"/analyst/{SLUG}/results"
 API = f"/analyst/api/{SLUG}"
-
-
-@pytest.fixture
-def analyst(client: TestClient) -> TestClient:
-    assert login(client) == 303
-    return client
-
-
-def _rows(response_text: str) -> list[dict[str, str]]:
-    assert response_text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(response_text[1:])))
 
 
 def test_key_questions_chosen_in_the_browser_and_the_api(analyst: TestClient) -> None:
@@ -57,7 +43,7 @@ def test_results_csv_holds_the_figures_of_the_page(analyst: TestClient) -> None:
     download = analyst.get(f"{RESULTS}?method=poststratify&variables=sex&format=csv&lang=fr")
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
     assert "attachment" in download.headers["content-disposition"]
-    rows = _rows(download.text)
+    rows = csv_rows(download.text)
     by_key = {(r["question"], r["category"]): r for r in rows}
     for question in api["questions"]:
         for row in question["rows"]:
@@ -71,7 +57,7 @@ def test_breakdown_csv_small_groups_and_empty_cells(analyst: TestClient) -> None
     url = f"/analyst/{SLUG}/breakdown?method=rake&question=merge_municipalities&by=municipality"
     page = analyst.get(url)
     assert page.status_code == 200 and 'id="breakdown-csv"' in page.text
-    rows = _rows(analyst.get(url + "&format=csv").text)
+    rows = csv_rows(analyst.get(url + "&format=csv").text)
     sizes = {r["group"]: int(r["group_n"]) for r in rows}
     small = [g for g, n in sizes.items() if 0 < n < 30]
     assert page.text.count('class="small-group"') == len(small)
