@@ -176,7 +176,8 @@ def new_tablet(browser: Any, **options: Any) -> Any:
     return browser.new_context(**options)
 
 
-def login_and_pin(page: Any, url: str) -> None:
+def login_and_pin(page: Any, url: str, *, service_worker: bool = True) -> None:
+    """Sign in as int1 and set the PIN; then, unless the context blocks it, wait for the service worker."""
     page.goto(url + "/field/")
     page.fill("#login-user", "int1")
     page.fill("#login-pass", PASSWORD)
@@ -185,7 +186,8 @@ def login_and_pin(page: Any, url: str) -> None:
     page.fill("#pin-again", "2468")
     page.click("#pin-save")
     page.wait_for_selector("[data-start]")
-    wait_for_service_worker(page)
+    if service_worker:
+        wait_for_service_worker(page)
 
 
 def wait_for_service_worker(page: Any) -> None:

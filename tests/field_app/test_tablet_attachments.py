@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.store.models import Attachment
-from tests.field_app.conftest import PASSWORD, FieldEnv, Server
+from tests.field_app.conftest import FieldEnv, Server, login_and_pin
 from tests.openrosa.test_attachments import JPEG, SLUG, media_env  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -36,13 +36,7 @@ def test_a_photo_travels_after_its_interview_and_survives_a_failed_upload(
     # No service worker: the test then sees (and cuts) the tablet's own requests.
     context = browser.new_context(viewport={"width": 800, "height": 1280}, service_workers="block")
     page = context.new_page()
-    page.goto(server.url + "/field/")
-    page.fill("#login-user", "int1")
-    page.fill("#login-pass", PASSWORD)
-    page.click("#login-submit")
-    page.fill("#pin-new", "2468")
-    page.fill("#pin-again", "2468")
-    page.click("#pin-save")
+    login_and_pin(page, server.url, service_worker=False)
     page.click(f"[data-start={SLUG}]")
     photo = page.locator("[data-q=photo]")
     expect(photo).to_have_attribute("type", "file")
