@@ -145,10 +145,6 @@ def test_imports_point_down_the_layers() -> None:
 STILL_TAKING_A_SESSION = {
     # the workbench's main controller (its comments, snapshots, public pages and monitor take services)
     "survey/analyst/routes.py",
-    # the OpenRosa server
-    "field_app/openrosa/key_routes.py",
-    "field_app/openrosa/routes.py",
-    "field_app/openrosa/server_routes.py",
 }
 _HANDLER_DECORATORS = {"get", "post", "put", "patch", "delete", "route", "head", "websocket"}
 
