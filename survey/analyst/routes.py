@@ -1,7 +1,8 @@
 """Route handlers of the analyst workbench (guarded) and the public results pages (open).
 
-Handlers stay thin: parse the request, call ``services`` / ``snapshots``, render. Weighting
-errors are shown on the page (400) with the library's own message naming the problem.
+Handlers stay thin: parse the request, ask the :class:`WorkbenchService` (the store's side, one call
+per change) and ``services`` (the analysis), render. Weighting errors are shown on the page (400)
+with the library's own message naming the problem.
 """
 
 from __future__ import annotations
