@@ -24,6 +24,7 @@ from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.service import AdaptiveService
 from survey.analyst import auth
 from survey.analyst.monitor_service import register_stored_plan
+from survey.analyst.pages import page as _page
 from survey.analyst.workbench_text import workbench_language
 from survey.http import staff_session
 from survey.http.deps import provide_service
@@ -50,8 +51,6 @@ def _render(
     error: str = "",
     form: dict[str, str] | None = None,
 ) -> Response[str]:
-    from survey.analyst.routes import _page  # noqa: PLC0415 - the workbench's page helper (routes load late)
-
     view = adaptive.view(slug)
     state = view.state
     given = form or {}

@@ -18,6 +18,11 @@ TEXTS: dict[str, dict[str, str]] = register(
             "nl": "Bewaren op de tablet lukt niet ({msg}). Maak ruimte vrij of herstart de browser; het interview houdt wat al bewaard was.",
             "en": "Could not save on the tablet ({msg}). Free some space or restart the browser; the interview keeps what was saved before.",
         },
+        "msg.storageFailed": {
+            "fr": "Le stockage de la tablette n'a pas répondu ({msg}). Libérez de la place ou redémarrez le navigateur ; ce qui était déjà enregistré reste sur la tablette.",
+            "nl": "De opslag van de tablet reageerde niet ({msg}). Maak ruimte vrij of herstart de browser; wat al bewaard was, blijft op de tablet.",
+            "en": "The tablet's storage did not answer ({msg}). Free some space or restart the browser; what was saved before stays on the tablet.",
+        },
         "iv.jump": {
             "fr": "Aller à",
             "nl": "Ga naar",

@@ -140,16 +140,6 @@ def test_imports_point_down_the_layers() -> None:
     assert upward == []
 
 
-# Controller modules that still take the request's session: the remaining work of issue 18, item 1.
-# The list may only shrink; a module leaving it is then held to the rule below.
-STILL_TAKING_A_SESSION = {
-    # the workbench's main controller (its comments, snapshots, public pages and monitor take services)
-    "survey/analyst/routes.py",
-    # the OpenRosa server
-    "field_app/openrosa/key_routes.py",
-    "field_app/openrosa/routes.py",
-    "field_app/openrosa/server_routes.py",
-}
 _HANDLER_DECORATORS = {"get", "post", "put", "patch", "delete", "route", "head", "websocket"}
 
 
@@ -200,14 +190,8 @@ def test_controllers_never_see_a_session() -> None:
     no handler or provider in it takes a ``Session``."""
     modules = _controller_modules()
     assert "survey/web/questionnaire.py" in modules and "field_app/api.py" in modules
-    offenders = {
-        path: uses
-        for path, tree in modules.items()
-        if path not in STILL_TAKING_A_SESSION and (uses := _session_uses(tree))
-    }
-    assert offenders == {}
-    cleaned = sorted(p for p in STILL_TAKING_A_SESSION if p in modules and not _session_uses(modules[p]))
-    assert cleaned == [], f"no longer taking a session: remove from STILL_TAKING_A_SESSION {cleaned}"
+    offenders = {path: uses for path, tree in modules.items() if (uses := _session_uses(tree))}
+    assert offenders == {}  # no exemptions: the last ones (issue 18, item 1) were moved to services
 
 
 def test_the_session_check_sees_a_session() -> None:

@@ -14,28 +14,26 @@ from typing import Any
 
 from litestar import Request
 from litestar.di import NamedDependency, Provide
-from sqlalchemy.orm import Session
 
-from field_app.openrosa.app_users import AppUserRefusedError, app_user_of_request, key_consultation
-from field_app.openrosa.routes import DeviceOf, OpenRosaController, base_of
+from field_app.openrosa.routes import OpenRosaController, base_of
 from field_app.openrosa.server_routes import ConsultationUrl, ServerOpenRosaController
-from field_app.sync import assigned_consultations
+from field_app.openrosa.service import DeviceOf, OpenRosaService
+from survey.http.deps import provide_service
 from survey.store.models import Consultation, Device, User
 
 
-def provide_app_user(request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Device:
+def provide_app_user(
+    request: Request[Any, Any, Any], openrosa_service: NamedDependency[OpenRosaService]
+) -> Device:
     """The app user's device: 401 for an unknown or revoked key (throttled), 404 on another consultation."""
-    return app_user_of_request(db_session, request)
+    return openrosa_service.app_user(request)
 
 
 def provide_app_user_interviewer(
-    db_session: NamedDependency[Session], app_user: NamedDependency[Device]
+    openrosa_service: NamedDependency[OpenRosaService], app_user: NamedDependency[Device]
 ) -> User:
     """The interviewer the app user collects for (their assignment still decides what is served)."""
-    user = db_session.get(User, app_user.user_id)
-    if user is None:  # the key's check found the account; it cannot vanish within the request
-        raise AppUserRefusedError("the interviewer account of this app user is gone")
-    return user
+    return openrosa_service.app_user_interviewer(app_user)
 
 
 def provide_app_user_device(app_user: NamedDependency[Device]) -> DeviceOf:
@@ -48,6 +46,7 @@ class AppUserOpenRosaController(OpenRosaController):
 
     path = "/openrosa/{slug:str}/key/{token:str}"
     dependencies = {  # noqa: RUF012
+        "openrosa_service": provide_service(OpenRosaService),
         "app_user": Provide(provide_app_user, sync_to_thread=True),
         "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
         "device_of": Provide(provide_app_user_device, sync_to_thread=False),
@@ -55,11 +54,12 @@ class AppUserOpenRosaController(OpenRosaController):
 
 
 def provide_app_user_assigned(
-    request: Request[Any, Any, Any], db_session: NamedDependency[Session], user: NamedDependency[User]
+    request: Request[Any, Any, Any],
+    openrosa_service: NamedDependency[OpenRosaService],
+    user: NamedDependency[User],
 ) -> list[Consultation]:
     """The key's own consultation, while the app user's interviewer is still assigned there."""
-    own = key_consultation(db_session, str(request.path_params["token"]), None)
-    return [c for c in assigned_consultations(db_session, user.id) if own is not None and c.id == own.id]
+    return openrosa_service.key_assigned(str(request.path_params["token"]), user)
 
 
 def provide_app_user_consultation_url(request: Request[Any, Any, Any]) -> ConsultationUrl:
@@ -74,6 +74,7 @@ class AppUserServerOpenRosaController(ServerOpenRosaController):
 
     path = "/openrosa/key/{token:str}"
     dependencies = {  # noqa: RUF012
+        "openrosa_service": provide_service(OpenRosaService),
         "app_user": Provide(provide_app_user, sync_to_thread=True),
         "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
         "device_of": Provide(provide_app_user_device, sync_to_thread=False),

@@ -4,7 +4,7 @@ Why: an interviewer who collects for three consultations should not reconfigure 
 three Collect projects) to switch between them. At this address the form list holds the current
 form of every assigned consultation and the submission URL takes any of them: an instance is routed
 by its form id and version. Each form is listed as ``slug.form_id``
-(:func:`~field_app.openrosa.routes.server_form_id`), since two consultations may use the same
+(:func:`~field_app.openrosa.service.server_form_id`), since two consultations may use the same
 XLSForm; its download, manifest and media links are the consultation's own routes. An instance
 whose id is a plain ``form_id`` (a form downloaded from a consultation's own address) is routed when
 exactly one assigned consultation has that form and version. A form of a consultation the
@@ -20,74 +20,32 @@ from urllib.parse import quote
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency, Provide
 from litestar.enums import RequestEncodingType
-from litestar.exceptions import PermissionDeniedException
 from litestar.params import Body, QueryParameter
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from field_app.openrosa.instance import Instance, InstanceError
 from field_app.openrosa.responses import OPENROSA_EXCEPTION_HANDLERS, VERSION_HEADERS
 from field_app.openrosa.routes import (
-    DeviceOf,
     accept_length,
     base_of,
     form_list_document,
     list_entry,
     provide_device_of,
     provide_interviewer,
-    server_form_id,
     store_submission,
-    submitted_version,
 )
+from field_app.openrosa.service import DeviceOf, OpenRosaService, server_form_id
 from field_app.openrosa.xform import cached_xform
-from field_app.sync import assigned_consultations
-from survey.store.models import Consultation, QuestionnaireVersion, User
+from survey.http.deps import provide_service
+from survey.store.models import Consultation, User
 from survey.store.services.attachments import UPLOAD_BODY_CEILING
-from survey.store.services.consultations import ConsultationService
-
-
-def _not_yours(instance: Instance) -> PermissionDeniedException:
-    return PermissionDeniedException(
-        f"form '{instance.form_id[:100]}' is not a form of a consultation assigned to you"
-    )
-
-
-def locate_by_form(
-    session: Session, assigned: list[Consultation], instance: Instance
-) -> tuple[Consultation, QuestionnaireVersion]:
-    """The consultation (of ``assigned``) and version an instance belongs to, by form id and version."""
-    slug, dot, _ = instance.form_id.partition(".")
-    named = next((c for c in assigned if c.slug == slug), None) if dot else None
-    if named is not None:
-        return named, submitted_version(session, named, instance)
-    having = [
-        c
-        for c in assigned
-        if session.scalar(
-            select(QuestionnaireVersion.id)
-            .where(
-                QuestionnaireVersion.consultation_id == c.id, QuestionnaireVersion.form_id == instance.form_id
-            )
-            .limit(1)
-        )
-        is not None
-    ]
-    if not having:
-        raise _not_yours(instance)
-    if len(having) > 1:
-        raise InstanceError(
-            f"form: several of your consultations use form '{instance.form_id[:100]}'; send it from the "
-            "consultation's own server address, or download the form again from this one"
-        )
-    return having[0], submitted_version(session, having[0], instance)
-
 
 ConsultationUrl = Callable[[str], str]
 
 
-def provide_assigned(db_session: NamedDependency[Session], user: NamedDependency[User]) -> list[Consultation]:
+def provide_assigned(
+    openrosa_service: NamedDependency[OpenRosaService], user: NamedDependency[User]
+) -> list[Consultation]:
     """Every consultation the interviewer is assigned to."""
-    return assigned_consultations(db_session, user.id)
+    return openrosa_service.assigned(user)
 
 
 def provide_consultation_url(request: Request[Any, Any, Any]) -> ConsultationUrl:
@@ -102,6 +60,7 @@ class ServerOpenRosaController(Controller):
     tags = ["openrosa"]  # noqa: RUF012
     exception_handlers = OPENROSA_EXCEPTION_HANDLERS
     dependencies = {  # noqa: RUF012
+        "openrosa_service": provide_service(OpenRosaService),
         "user": Provide(provide_interviewer, sync_to_thread=True),
         "device_of": Provide(provide_device_of, sync_to_thread=False),
         "assigned": Provide(provide_assigned, sync_to_thread=True),
@@ -112,7 +71,7 @@ class ServerOpenRosaController(Controller):
     @get("/formList", sync_to_thread=True)
     def form_list(
         self,
-        db_session: NamedDependency[Session],
+        openrosa_service: NamedDependency[OpenRosaService],
         assigned: NamedDependency[list[Consultation]],
         consultation_url: NamedDependency[ConsultationUrl],
         form_id: Annotated[str | None, QueryParameter(name="formID", max_length=400)] = None,
@@ -120,7 +79,7 @@ class ServerOpenRosaController(Controller):
         """The current form of each assigned consultation as ``slug.form_id`` (``?formID=``: that one only)."""
         entries = []
         for consultation in assigned:
-            version = ConsultationService(db_session).current_version(consultation)
+            version = openrosa_service.current_version(consultation)
             listed_id = server_form_id(consultation, version.form_id)
             if form_id not in (None, listed_id):
                 continue
@@ -141,15 +100,12 @@ class ServerOpenRosaController(Controller):
     def submit(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
+        openrosa_service: NamedDependency[OpenRosaService],
         user: NamedDependency[User],
         device_of: NamedDependency[DeviceOf],
         assigned: NamedDependency[list[Consultation]],
         data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> Response[str]:
         """Store one interview of any assigned consultation, routed by its form id and version."""
-
-        def locate(instance: Instance) -> tuple[Consultation, QuestionnaireVersion]:
-            return locate_by_form(db_session, assigned, instance)
-
-        return store_submission(request, db_session, user, device_of, data, locate)
+        locate = openrosa_service.by_form(assigned)
+        return store_submission(request, openrosa_service, user, device_of, data, locate)

@@ -133,7 +133,7 @@
               if (ok === "blocked") { lockView(id); return null; }
               error.textContent = t("lock.wrong", { left: ok }); pin.value = ""; pin.focus();
               return null;
-            });
+            }).catch(UI.storageFailed);  // not counted, so not unlocked: the lock screen stays
           } }, h("h2", { text: t("lock.title") }),
             h("p", { class: "who", id: "lock-who", text: t("lock.who", { name: who.username || "" }) }),
             h("label", {}, t("pin.label"), pin),
@@ -149,7 +149,7 @@
               h("button", { type: "button", class: "big", id: "add-user", onclick: function () { loginView("", "add", who); }, text: t("lock.add") }))));
           if (!blocked) pin.focus();
         });
-      });
+      }).catch(UI.storageFailed);
     }
 
     /* Offline way out of a blocked tablet: the supervisor types the consultation's unlock code,
@@ -166,10 +166,11 @@
         if (busy) return;
         busy = true; error.textContent = t("sup.checking");
         supervisorMatches(code.value, id).then(function (ok) {
-          if (ok === true) { become(id).then(pinSetView); return; }
+          if (ok === true) return become(id).then(pinSetView);
           error.textContent = t(ok === "none" ? "sup.none" : "sup.wrong"); code.value = "";
           setTimeout(function () { busy = false; code.focus(); }, ok === "none" ? 0 : 2000);
-        });
+          return null;
+        }).catch(function (e) { busy = false; error.textContent = ""; UI.storageFailed(e); });
       } }, h("h2", { text: t("sup.title") }), h("p", { text: t("sup.explain") }),
         h("label", {}, t("sup.label"), code),
         h("button", { class: "primary", type: "submit", id: "supervisor-ok", text: t("sup.ok") }), error,
@@ -212,7 +213,7 @@
                   banner(function () { return t("out.failed", { msg: e.status ? UI.serverText(e) : t("msg.network") }); });
                   return null;
                 });
-              });
+              }).catch(UI.storageFailed);
               function forget() {
                 var rest;
                 return sessions().then(function (all) {
@@ -243,7 +244,7 @@
         if (earlier) earlier.remove();
         document.getElementById("view").before(box);
         box.scrollIntoView();
-      });
+      }).catch(UI.storageFailed);
     }
 
     return { loginView: loginView, pinSetView: pinSetView, lockView: lockView, signOut: signOut, MAX_TRIES: MAX_TRIES };

@@ -95,7 +95,7 @@
   window.addEventListener("online", function () { refreshStatus(); refreshAssignments(); Sync.run("online"); });
   window.addEventListener("offline", refreshStatus);
   setInterval(function () {
-    refreshStatus().then(function (n) { if (n.pending && navigator.onLine && ctx.session) Sync.run("timer"); });
+    refreshStatus().then(function (n) { if (n.pending && navigator.onLine && ctx.session) Sync.run("timer"); }).catch(UI.storageFailed);
   }, 30000);
 
   /* Auto-lock after 10 idle minutes; answers are already saved, so nothing is lost. */
@@ -128,5 +128,5 @@
       if (navigator.onLine) Sync.run("startup");
     }
     window.FieldApp.ready = true;
-  });
+  }).catch(UI.storageFailed);  // IndexedDB refused (blocked, or a private window): said, not a blank screen
 })();

@@ -8,8 +8,8 @@
    stored: a draft is updated only if its revision is still the one this tab read (`rev`), a
    finished or queued record is never rewritten by the interview screen, and only the sync may
    move a queued record on, and only if it still holds what was sent. A failed check rejects
-   with {clash: stored}, so the caller can keep its own copy as a new record instead of losing
-   either. Every change is announced to the other tabs on a BroadcastChannel. */
+   with a ClashError whose `clash` is the stored record, so the caller can keep its own copy as a
+   new record instead of losing either. Every change is announced to the other tabs on a BroadcastChannel. */
 (function (root) {
   "use strict";
   var NAME = "field-app", VERSION = 1, opening = null;
@@ -17,6 +17,13 @@
   var listeners = [];
   if (channel) channel.onmessage = function (ev) { listeners.forEach(function (fn) { fn(ev.data || {}); }); };
   function announce(uuids) { if (channel && uuids.length) channel.postMessage({ type: "changed", uuids: uuids }); }
+  /* An Error (with a stack and a name the banner can show), not a bare object, carrying the stored record. */
+  function clash(stored) {
+    var error = new Error("the stored record changed meanwhile");
+    error.name = "ClashError";
+    error.clash = stored || null;
+    return error;
+  }
 
   function open() {
     if (opening) return opening;
@@ -61,7 +68,7 @@
     return run("interviews", "readwrite", function (s, refuse) {
       var req = s.get(rec.uuid);
       req.onsuccess = function () {
-        if (!writable(req.result, rec)) { refuse({ clash: req.result || null }); return; }
+        if (!writable(req.result, rec)) { refuse(clash(req.result)); return; }
         s.put(next);
       };
       return null;
@@ -84,7 +91,7 @@
     return run("interviews", "readwrite", function (s, refuse) {
       var req = s.get(rec.uuid);
       req.onsuccess = function () {
-        if (!writable(req.result, rec)) { refuse({ clash: req.result || null }); return; }
+        if (!writable(req.result, rec)) { refuse(clash(req.result)); return; }
         s.delete(rec.uuid);
       };
       return null;
@@ -115,7 +122,7 @@
       var req = s.get(uuid);
       req.onsuccess = function () {
         var stored = req.result;
-        if (!stored || stored.kind !== "contact" || stored.status !== "pending") { refuse({ clash: stored || null }); return; }
+        if (!stored || stored.kind !== "contact" || stored.status !== "pending") { refuse(clash(stored)); return; }
         s.delete(uuid);
       };
       return null;

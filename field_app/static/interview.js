@@ -79,7 +79,7 @@
           current = rec;
           renderInterview(rec, doc.questionnaire, {});
         });
-      });
+      }).catch(UI.storageFailed);
     }
 
     /* Another tab changed the record on screen (possible only without locks, or just before a
@@ -213,7 +213,7 @@
           if (ok === true) { ctx.handover = false; document.body.classList.remove("handover"); redraw(); return; }
           if (ok === "blocked") { hooks.lock(); return; }
           error.textContent = t("lock.wrong", { left: ok }); pin.value = "";
-        });
+        }).catch(UI.storageFailed);  // the wrong try could not be counted: the screen stays handed over
       });
       return h("div", {}, h("button", { type: "button", class: "small", id: "handback", onclick: function () { box.hidden = false; pin.focus(); },
         text: t("iv.handback") }), box);

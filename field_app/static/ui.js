@@ -44,6 +44,12 @@
     paint(typeof text === "function" ? text() : text, detail);
   }
   function rebanner() { if (shown) paint(shown.make(), shown.detail); }
+  /* The tablet's own storage (IndexedDB) refused a read or a write: full, or closed by the
+     browser. Said in the banner, never dropped silently; what was stored before stays. */
+  function storageFailed(error) {
+    banner(function () { return t("msg.storageFailed", { msg: (error && (error.name || error.message)) || "?" }); });
+    return null;
+  }
 
   /* A refusal from the server ({code, status, detail}) as a translated phrase: the stable code
      decides, the status is the fallback, and the English detail is never the main text. */
@@ -212,7 +218,7 @@
   }
 
   root.FieldUI = {
-    h: h, show: show, banner: banner, rebanner: rebanner, serverText: serverText, itemText: itemText,
+    h: h, show: show, banner: banner, rebanner: rebanner, storageFailed: storageFailed, serverText: serverText, itemText: itemText,
     clientHash: clientHash, pinHash: pinHash, slowHash: slowHash, checkPin: checkPin, key: key, MAX_PIN_TRIES: MAX_PIN_TRIES, api: api,
     refreshStatus: refreshStatus, refreshStorage: refreshStorage, askPersistence: askPersistence, storageNote: storageNote,
     languagePicker: languagePicker

@@ -19,6 +19,7 @@ from survey.analyst import auth
 from survey.analyst.chart_text import chart_text
 from survey.analyst.charts import Chart, grouped_bars
 from survey.analyst.monitor_service import MonitorService
+from survey.analyst.pages import page as _page
 from survey.analyst.representativeness import (
     MAX_PAGE_BUDGET,
     MAX_PAGE_DRAWS,
@@ -105,8 +106,6 @@ class RepresentativenessController(Controller):
         slug: FromPath[str],
     ) -> Response[str]:
         """Coverage, R-indicators, partial indicators, weight effect and their evolution by day."""
-        from survey.analyst.routes import _page  # noqa: PLC0415 - routes imports this module to register it
-
         context = monitor_service.context(slug)
         lang = workbench_language(request)
         text = request.query_params.get("cells") or ""

@@ -1,7 +1,8 @@
 """Route handlers of the analyst workbench (guarded) and the public results pages (open).
 
-Handlers stay thin: parse the request, call ``services`` / ``snapshots``, render. Weighting
-errors are shown on the page (400) with the library's own message naming the problem.
+Handlers stay thin: parse the request, ask the :class:`WorkbenchService` (the store's side, one call
+per change) and ``services`` (the analysis), render. Weighting errors are shown on the page (400)
+with the library's own message naming the problem.
 """
 
 from __future__ import annotations
@@ -16,10 +17,8 @@ from litestar.params import FromPath
 from litestar.response import Redirect
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from survey.analyst import auth, snapshots
+from survey.analyst import auth
 from survey.analyst.attachment_routes import AttachmentApiController, AttachmentsController
 from survey.analyst.audit import bias_audit
 from survey.analyst.comment_routes import CommentsController
@@ -50,95 +49,31 @@ from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
 )
-from survey.analyst.services import (
-    METHODS,
-    Context,
-    WeightingSpec,
-    load_context,
-    run_analysis,
-    weighting_shown,
-)
+from survey.analyst.services import METHODS, Context, WeightingSpec, run_analysis, weighting_shown
 from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
+from survey.analyst.snapshots import DuplicateSnapshotError
 from survey.analyst.targets_csv import parse_targets_bytes
+from survey.analyst.weighting_query import SCHEME_FIXES, selection, spec_from_query
 from survey.analyst.weighting_text import weighting_message
+from survey.analyst.workbench_service import NoTargetsError, SchemeRefusal, WorkbenchService
 from survey.analyst.workbench_text import target_problem, workbench_language
 from survey.http import staff_session
-from survey.http.login_throttle import TooManyAttempts, throttled_sign_in
-from survey.store.errors import AuthError, NotFoundError, TargetsInvalidError
-from survey.store.models import Role, TargetSet, WeightingScheme
-from survey.store.services import grants
-from survey.store.services.consultations import ConsultationService
-from survey.store.services.schemes import SchemeChoice, SchemeError, SchemeService, check_choice
-from survey.store.services.targets import TargetService
+from survey.http.deps import provide_service
+from survey.http.login_throttle import TooManyAttempts
+from survey.http.staff_door import StaffDoorService
+from survey.store.errors import AuthError, NotFoundError
 from weighting import WeightingError
 
 PAGE_COMMENTS = 200  # per question on the results page; `survey export` has them all
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
-SCHEME_FIXES = ("method", "variables", "bounds_lo", "bounds_hi", "trim_lo", "trim_hi", "targets")
-
-
-def _pair(lo: str | None, hi: str | None, what: str) -> tuple[float, float] | None:
-    if not lo and not hi:
-        return None
-    try:
-        return float(lo or ""), float(hi or "")
-    except ValueError as exc:
-        raise WeightingError(f"{what}: give two numbers, low and high", code=f"{what}_pair") from exc
-
-
-def choice_from(fields: Any) -> SchemeChoice:
-    """Method, margins, bounds and trimming from a query string or a form (one reading for both),
-    checked by the rule ``survey scheme add`` applies too; refusals are WeightingError for the page."""
-    choice = SchemeChoice(
-        method=fields.get("method") or "rake",
-        variables=tuple(v for v in fields.getall("variables", []) if v),
-        bounds=_pair(fields.get("bounds_lo"), fields.get("bounds_hi"), "bounds"),
-        trim=_pair(fields.get("trim_lo"), fields.get("trim_hi"), "trim"),
-    )
-    try:
-        check_choice(choice)
-    except SchemeError as exc:
-        raise WeightingError(str(exc), code=exc.code, **exc.values) from None
-    return choice
-
-
-def selection(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    """Which targets to load: ``?scheme=NAME`` (its own version) or ``?targets=VERSION`` (else the latest)."""
-    q = request.query_params
-    raw = (q.get("targets") or "").strip()
-    if raw and not raw.isdigit():
-        raise NotFoundError(f"no targets version {raw!r}")
-    return {"targets": int(raw) if raw else None, "scheme": (q.get("scheme") or "").strip() or None}
-
-
-def spec_from_query(request: Request[Any, Any, Any], scheme: WeightingScheme | None = None) -> WeightingSpec:
-    """The weighting choices carried in the query string, so every page is a bookmarkable GET.
-
-    With a saved ``scheme`` the choices are the scheme's; a query that also sets some of them is
-    refused rather than one of the two silently ignored.
-    """
-    q = request.query_params
-    keys = tuple(dict.fromkeys(k for k in q.getall("key", []) if k))
-    if scheme is not None:
-        given = [name for name in SCHEME_FIXES if any(v.strip() for v in q.getall(name, []))]
-        if given:
-            raise WeightingError(
-                f"scheme {scheme.name} fixes its targets, method, margins, bounds and trimming; "
-                f"{given[0]} cannot be given with it: choose the scheme or your own settings",
-                code="scheme_and_settings", name=scheme.name, given=given[0],
-            )  # fmt: skip
-        return WeightingSpec.of_scheme(scheme, keys)
-    choice = choice_from(q)
-    return WeightingSpec(method=choice.method, variables=choice.variables, bounds=choice.bounds,
-                         trim=choice.trim, keys=keys)  # fmt: skip
 
 
 def context_and_spec(
-    request: Request[Any, Any, Any], session: Session, slug: str
+    request: Request[Any, Any, Any], service: WorkbenchService, slug: str
 ) -> tuple[Context, WeightingSpec]:
     """The context the query chooses (scheme or targets version) and the weighting to run on it."""
-    context = load_context(session, slug, **selection(request))
+    context = service.context(slug, **selection(request))
     return context, spec_from_query(request, context.scheme)
 
 
@@ -146,11 +81,21 @@ def _query(request: Request[Any, Any, Any]) -> str:
     return request.url.query or ""
 
 
+def _scheme_problem(refusal: SchemeRefusal, request: Request[Any, Any, Any]) -> str:
+    """Why a scheme was not stored, in the analyst's language."""
+    if isinstance(refusal, NoTargetsError):
+        return _words(request)["targets_first"]
+    if isinstance(refusal, NotFoundError):
+        return str(refusal)
+    return weighting_message(refusal, workbench_language(request))
+
+
 class LoginController(Controller):
     """Login and logout of staff; open to everyone."""
 
     path = "/analyst"
     include_in_schema = False
+    dependencies = {"staff_door_service": provide_service(StaffDoorService)}  # noqa: RUF012
 
     @get("/login", media_type=HTML)
     async def login_form(self, request: Request[Any, Any, Any]) -> Response[str]:
@@ -158,13 +103,13 @@ class LoginController(Controller):
 
     @post("/login", media_type=HTML)
     async def login(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]
+        self, request: Request[Any, Any, Any], staff_door_service: NamedDependency[StaffDoorService]
     ) -> Response[Any]:
         form = await _form(request)
         username, password = str(form.get("username", "")), str(form.get("password", ""))
         words = _words(request)
         try:
-            user = await throttled_sign_in(request, LOGIN_LIMITER_KEY, db_session, username, password)
+            user = await staff_door_service.sign_in(request, LOGIN_LIMITER_KEY, username, password)
         except TooManyAttempts as exc:
             error = words["too_many"].format(minutes=exc.minutes)
             page = _page(request, "analyst/login.html", status=429, error=error)
@@ -175,13 +120,15 @@ class LoginController(Controller):
         if user.role not in auth.STAFF_ROLES:
             return _page(request, "analyst/login.html", status=403, error=words["no_access"])
         response: Redirect = Redirect("/analyst", status_code=303)
-        response.set_cookie(await to_thread.run_sync(staff_session.start_session, request, db_session, user))
+        response.set_cookie(await staff_door_service.start(request, user))
         return response
 
     @post("/logout", media_type=HTML)
-    async def logout(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Redirect:
+    async def logout(
+        self, request: Request[Any, Any, Any], staff_door_service: NamedDependency[StaffDoorService]
+    ) -> Redirect:
         """End the session on the server too: a copy of the cookie opens nothing afterwards."""
-        return await staff_session.sign_out(request, db_session, auth.LOGIN_PATH)
+        return await staff_door_service.sign_out(request, auth.LOGIN_PATH)
 
 
 class WorkbenchController(Controller):
@@ -190,49 +137,51 @@ class WorkbenchController(Controller):
     path = "/analyst"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
+    dependencies = {"workbench_service": provide_service(WorkbenchService)}  # noqa: RUF012
 
     @get("/", media_type=HTML, sync_to_thread=True)
-    def index(self, request: Request[Any, Any, Any], db_session: NamedDependency[Session]) -> Response[str]:
-        mine = grants.consultations_for(db_session, _user(request), Role.ANALYST)  # only granted ones
+    def index(
+        self, request: Request[Any, Any, Any], workbench_service: NamedDependency[WorkbenchService]
+    ) -> Response[str]:
+        mine = workbench_service.granted(_user(request))  # only granted ones
         return _page(request, "analyst/index.html", consultations=mine)
 
     @get("/{slug:str}", media_type=HTML, sync_to_thread=True)
     def consultation(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[str]:
-        return self._overview(request, db_session, slug)
+        return self._overview(request, workbench_service, slug)
 
-    def _overview(self, request: Request[Any, Any, Any], session: Session, slug: str, status: int = 200,
+    def _overview(self, request: Request[Any, Any, Any], service: WorkbenchService, slug: str, status: int = 200,
                   **extra: Any) -> Response[str]:  # fmt: skip
-        context = load_context(session, slug)
-        versions = list(
-            session.scalars(
-                select(TargetSet)
-                .where(TargetSet.consultation_id == context.consultation.id)
-                .order_by(TargetSet.version.desc())
-            )
-        )
+        shown = service.overview(slug)
         return _page(
-            request, "analyst/consultation.html", status=status, ctx=context, versions=versions, methods=METHODS,
-            snapshots=snapshots.snapshots(session, context.consultation, published_only=False),
-            schemes=[(s, SchemeService(session).target_set(s)) for s in SchemeService(session).all(context.consultation)],
-            st=snapshot_text(workbench_language(request)),
-            variables=sorted({r.variable for r in context.target_rows}), **extra,
+            request, "analyst/consultation.html", status=status, ctx=shown.context, versions=shown.versions,
+            methods=METHODS, snapshots=shown.snapshots, schemes=shown.schemes,
+            st=snapshot_text(workbench_language(request)), variables=shown.variables, **extra,
         )  # fmt: skip
 
     @post("/{slug:str}/targets", media_type=HTML)
     async def upload_targets(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[str]:
         form = await _form(request)
         upload: Any = form.get("file")
         raw = await upload.read() if hasattr(upload, "read") else str(upload or "").encode()
-        return await to_thread.run_sync(partial(self._store_targets, request, db_session, slug, form, raw))
+        return await to_thread.run_sync(
+            partial(self._store_targets, request, workbench_service, slug, form, raw)
+        )
 
     def _store_targets(
         self,
         request: Request[Any, Any, Any],
-        db_session: Session,
+        service: WorkbenchService,
         slug: str,
         form: dict[str, Any],
         raw: bytes,
@@ -240,94 +189,74 @@ class WorkbenchController(Controller):
         """Check and store an uploaded target file (in a thread: it loads the consultation and its frame)."""
         upload: Any = form.get("file")
         rows, problems = parse_targets_bytes(raw)
-        context = load_context(db_session, slug)
+        population = str(form.get("population") or "").strip()
         if not problems:
-            population = str(form.get("population") or "").strip()
             try:
-                pop = float(population) if population else context.population
-                TargetService(db_session).add(
-                    context.consultation, rows, context.questionnaire, actor=_user(request).username,
-                    label=str(form.get("label") or getattr(upload, "filename", "") or ""), population=pop,
-                    source=str(getattr(upload, "filename", "") or "upload"),
-                )  # fmt: skip
-            except TargetsInvalidError as exc:
-                problems = exc.problems
+                pop = float(population) if population else None
             except ValueError:
                 problems = [_words(request)["population_number"]]
+            else:
+                problems = service.add_targets(
+                    slug, rows, population=pop, actor=_user(request).username,
+                    label=str(form.get("label") or getattr(upload, "filename", "") or ""),
+                    source=str(getattr(upload, "filename", "") or "upload"),
+                )  # fmt: skip
         if problems:
             lang = workbench_language(request)
             errors = [target_problem(p, lang) for p in problems]
-            return self._overview(request, db_session, slug, status=422, errors=errors)
-        db_session.flush()
+            return self._overview(request, service, slug, status=422, errors=errors)
         return self._overview(
-            request, db_session, slug, notice=_words(request)["targets_stored"].format(n=len(rows))
+            request, service, slug, notice=_words(request)["targets_stored"].format(n=len(rows))
         )
 
     @post("/{slug:str}/schemes", media_type=HTML)
     async def add_scheme(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[str]:
         """Save a weighting under a name: targets version, method, margins, bounds, trimming."""
         form = await staff_session.checked_form(request)
-        return await to_thread.run_sync(partial(self._store_scheme, request, db_session, slug, form))
+        return await to_thread.run_sync(partial(self._store_scheme, request, workbench_service, slug, form))
 
     def _store_scheme(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, form: Any
+        self, request: Request[Any, Any, Any], service: WorkbenchService, slug: str, form: Any
     ) -> Response[str]:
-        """Check the choice, try it on the data (a scheme that cannot weight is refused now, not when
-        a page or a report first uses it), store it; in a thread, as weighting takes up to a second."""
+        """Try the choice on the data and store it (:meth:`WorkbenchService.add_scheme`), in a thread."""
         words = _words(request)
         name = str(form.get("name") or "").strip()
-        raw = str(form.get("targets") or "").strip()
-        try:
-            if raw and not raw.isdigit():
-                raise NotFoundError(f"no targets version {raw!r}")
-            context = load_context(db_session, slug, targets=int(raw) if raw else None)
-            if context.target_set is None:
-                raise NotFoundError(words["targets_first"])
-            choice = choice_from(form)
-            run_analysis(context, WeightingSpec(method=choice.method, variables=choice.variables,
-                                                bounds=choice.bounds, trim=choice.trim))  # fmt: skip
-            user = _user(request)
-            SchemeService(db_session).add(context.consultation, name, context.target_set, choice,
-                                          actor=user.username, actor_id=user.id)  # fmt: skip
-        except (WeightingError, SchemeError) as exc:
-            problem = weighting_message(exc, workbench_language(request))
-        except NotFoundError as exc:
-            problem = str(exc)
-        else:
-            db_session.flush()
-            return self._overview(request, db_session, slug, notice=words["scheme_saved"].format(name=name))
-        return self._overview(request, db_session, slug, status=422, errors=[problem],
+        targets = str(form.get("targets") or "").strip()
+        refusal = service.add_scheme(slug, name, targets, form, actor=_user(request))
+        if refusal is None:
+            return self._overview(request, service, slug, notice=words["scheme_saved"].format(name=name))
+        return self._overview(request, service, slug, status=422, errors=[_scheme_problem(refusal, request)],
                               errors_title=words["scheme_not_stored"])  # fmt: skip
 
     @post("/{slug:str}/schemes/{name:str}/remove", media_type=HTML)
     async def remove_scheme(
         self,
         request: Request[Any, Any, Any],
-        db_session: NamedDependency[Session],
+        workbench_service: NamedDependency[WorkbenchService],
         slug: FromPath[str],
         name: FromPath[str],
     ) -> Response[str]:
         """Delete a saved scheme; snapshots made with it keep its name and definition."""
         await staff_session.checked_form(request)
-        return await to_thread.run_sync(partial(self._remove_scheme, request, db_session, slug, name))
+        return await to_thread.run_sync(partial(self._remove_scheme, request, workbench_service, slug, name))
 
     def _remove_scheme(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, name: str
+        self, request: Request[Any, Any, Any], service: WorkbenchService, slug: str, name: str
     ) -> Response[str]:
-        user = _user(request)
-        consultation = ConsultationService(db_session).get(slug)
-        SchemeService(db_session).remove(consultation, name, actor=user.username, actor_id=user.id)
-        db_session.flush()
+        service.remove_scheme(slug, name, actor=_user(request))
         return self._overview(
-            request, db_session, slug, notice=_words(request)["scheme_removed"].format(name=name)
+            request, service, slug, notice=_words(request)["scheme_removed"].format(name=name)
         )
 
     def _analysis(
-        self, request: Request[Any, Any, Any], session: Session, slug: str
+        self, request: Request[Any, Any, Any], service: WorkbenchService, slug: str
     ) -> tuple[Context, Any, str | None]:
-        context = load_context(session, slug, **selection(request))
+        context = service.context(slug, **selection(request))
         if not context.target_rows:
             return context, None, _words(request)["targets_first"]
         try:
@@ -337,9 +266,12 @@ class WorkbenchController(Controller):
 
     @get("/{slug:str}/weighting", media_type=HTML, sync_to_thread=True)
     def weighting(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[Any]:
-        context, analysis, error = self._analysis(request, db_session, slug)
+        context, analysis, error = self._analysis(request, workbench_service, slug)
         lang = workbench_language(request)
         if analysis and request.query_params.get("format") == "csv":
             return csv_download(fit_frame(analysis, context.labels, lang), f"{slug}-fit.csv")
@@ -353,9 +285,12 @@ class WorkbenchController(Controller):
 
     @get("/{slug:str}/results", media_type=HTML, sync_to_thread=True)
     def results(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[Any]:
-        context, analysis, error = self._analysis(request, db_session, slug)
+        context, analysis, error = self._analysis(request, workbench_service, slug)
         lang = workbench_language(request)
         items = (
             [{"result": r, "chart": question_chart(r, lang)} for r in analysis.results] if analysis else []
@@ -371,14 +306,17 @@ class WorkbenchController(Controller):
 
     @get("/{slug:str}/breakdown", media_type=HTML, sync_to_thread=True)
     def breakdown(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[Any]:
         """One question by a subgroup: weighted shares or means with CIs (and the Rao–Scott test).
 
         The picker offers single-choice, numeric and multiple-choice questions; the default stays the
         last single-choice question, the consultation's key question in the demo.
         """
-        context, analysis, error = self._analysis(request, db_session, slug)
+        context, analysis, error = self._analysis(request, workbench_service, slug)
         choices = breakdown_choices(context.questionnaire, analysis.data) if analysis else []
         kinds = question_choices(context.questionnaire, analysis.data) if analysis else {}
         single = [c for c in choices if c != "mode"]
@@ -402,9 +340,12 @@ class WorkbenchController(Controller):
 
     @get("/{slug:str}/bias", media_type=HTML, sync_to_thread=True)
     def bias(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[Any]:
-        context, analysis, error = self._analysis(request, db_session, slug)
+        context, analysis, error = self._analysis(request, workbench_service, slug)
         lang = workbench_language(request)
         audit = bias_audit(context, analysis, lang) if analysis else None
         if audit and request.query_params.get("format") == "csv":
@@ -414,35 +355,33 @@ class WorkbenchController(Controller):
 
     @post("/{slug:str}/snapshots", media_type=HTML)
     async def freeze(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> Response[Any]:
         form = await _form(request)
         return await to_thread.run_sync(
-            partial(self._freeze, request, db_session, slug, publish=form.get("publish") == "1")
+            partial(self._freeze, request, workbench_service, slug, publish=form.get("publish") == "1")
         )
 
     def _freeze(
-        self, request: Request[Any, Any, Any], db_session: Session, slug: str, *, publish: bool
+        self, request: Request[Any, Any, Any], service: WorkbenchService, slug: str, *, publish: bool
     ) -> Response[Any]:
         """Run the analysis and keep it as a snapshot (in a thread: weighting takes up to a second)."""
-        context, analysis, error = self._analysis(request, db_session, slug)
+        context, analysis, error = self._analysis(request, service, slug)
         if analysis is None:
             return self._overview(
-                request, db_session, slug, status=400, errors=[error or _words(request)["targets_first"]]
+                request, service, slug, status=400, errors=[error or _words(request)["targets_first"]]
             )
-        user = _user(request)
         try:
-            snapshot = snapshots.create_snapshot(
-                db_session, context, analysis, actor=user.username, actor_id=user.id, publish=publish
-            )
-        except snapshots.DuplicateSnapshotError as exc:
+            snapshot = service.freeze(context, analysis, actor=_user(request), publish=publish)
+        except DuplicateSnapshotError as exc:
             words = snapshot_text(workbench_language(request))
             return self._overview(
-                request, db_session, slug, status=409, errors=[words["duplicate"].format(id=exc.existing_id)]
+                request, service, slug, status=409, errors=[words["duplicate"].format(id=exc.existing_id)]
             )
-        return self._overview(
-            request, db_session, slug, notice=_words(request)["frozen"].format(id=snapshot.id)
-        )
+        return self._overview(request, service, slug, notice=_words(request)["frozen"].format(id=snapshot.id))
 
 
 class AnalystApiController(Controller):
@@ -450,12 +389,16 @@ class AnalystApiController(Controller):
 
     path = "/analyst/api"
     guards = [auth.staff_guard]  # noqa: RUF012
+    dependencies = {"workbench_service": provide_service(WorkbenchService)}  # noqa: RUF012
 
     @get("/{slug:str}/results", sync_to_thread=True, summary="Weighted results of a consultation")
     def results(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> dict[str, Any]:
-        context, spec = context_and_spec(request, db_session, slug)
+        context, spec = context_and_spec(request, workbench_service, slug)
         analysis = run_analysis(context, spec)
         return {
             "consultation": slug,
@@ -473,20 +416,26 @@ class AnalystApiController(Controller):
         summary="What weighting changed: the key questions' shifts",
     )
     def summary(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> dict[str, Any]:
         """The results page's summary alone (``?key=`` chooses the key questions, as on the page)."""
-        context, spec = context_and_spec(request, db_session, slug)
+        context, spec = context_and_spec(request, workbench_service, slug)
         analysis = run_analysis(context, spec)
         return {"consultation": slug, "spec": analysis.spec.to_dict(), "n": analysis.n,
                 "weighting": weighting_shown(context, analysis), **analysis.summary.to_dict()}  # fmt: skip
 
     @get("/{slug:str}/breakdown", sync_to_thread=True, summary="One question by a subgroup, with 95% CIs")
     def breakdown(
-        self, request: Request[Any, Any, Any], db_session: NamedDependency[Session], slug: FromPath[str]
+        self,
+        request: Request[Any, Any, Any],
+        workbench_service: NamedDependency[WorkbenchService],
+        slug: FromPath[str],
     ) -> dict[str, Any]:
         """The breakdown page's table: ``?question=`` (single-choice, numeric or multiple-choice) ``&by=``."""
-        context, spec = context_and_spec(request, db_session, slug)
+        context, spec = context_and_spec(request, workbench_service, slug)
         analysis = run_analysis(context, spec)
         question, by = request.query_params.get("question") or "", request.query_params.get("by") or "mode"
         table = crosstab(analysis, context.questionnaire, question, by)
