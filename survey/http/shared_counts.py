@@ -42,7 +42,6 @@ from dataclasses import dataclass
 from multiprocessing.sharedctypes import RawArray
 from typing import Any, Protocol
 
-ROWS_PER_KEY = 2
 _COUNTS, _IN_FLIGHT = 0, 1
 
 Rows = tuple[int, ...]
@@ -125,9 +124,10 @@ class SlotCounts:
     def rows(self, key: str) -> Rows:
         """The key's rows: a keyed hash, so neither the key nor the address behind it can be read back."""
         digest = hmac.new(self._secret, key.encode("utf-8", "surrogatepass"), hashlib.sha256).digest()
-        return tuple(
-            int.from_bytes(digest[8 * i : 8 * i + 8], "big") % self.spec.rows for i in range(ROWS_PER_KEY)
-        )
+        first = int.from_bytes(digest[:8], "big") % self.spec.rows
+        # the second row is never the first: a key hashed twice onto one row would count each event twice
+        second = (first + 1 + int.from_bytes(digest[8:16], "big") % (self.spec.rows - 1)) % self.spec.rows
+        return (first, second)
 
     @contextmanager
     def locked(self) -> Iterator[float]:
