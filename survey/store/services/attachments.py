@@ -29,7 +29,8 @@ from survey.questionnaire.messages import message
 from survey.questionnaire.model import Question, QuestionType
 from survey.store.bounds import id_in_range
 from survey.store.errors import NotFoundError
-from survey.store.models import Answer, Attachment, Response, ResponseStatus, utcnow
+from survey.store.models import Answer, Attachment, Response, utcnow
+from survey.store.services.counted import counted
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_BODY_CEILING = 64 * 1024 * 1024  # a request carrying files; each file is held to the setting
@@ -271,16 +272,15 @@ class AttachmentService:
     def for_consultation(self, consultation_id: int, uuids: Sequence[str] | None = None) -> list[Listed]:
         """The attachments of a consultation's sent responses (of these only, when given), oldest first.
 
-        A file of an unfinished online response, or of one kept for review, is not listed: analysts
-        see what the analysis counts, as with answers.
+        A file of an unfinished online response, of one kept for review, of a test response or of an
+        interview a correction superseded is not listed: analysts see what the analysis counts.
         """
         query = (
             select(*_COLUMNS)
             .join(Response, Response.uuid == Attachment.response_uuid)
             .where(
                 Attachment.consultation_id == consultation_id,
-                Response.consultation_id == consultation_id,
-                Response.status == ResponseStatus.COMPLETE.value,
+                counted(consultation_id),
             )
         )
         if uuids is None:
@@ -308,8 +308,7 @@ class AttachmentService:
             select(Response.uuid, Answer.question, Answer.value_text)
             .join(Answer, Answer.response_id == Response.id)
             .where(
-                Response.consultation_id == consultation_id,
-                Response.status == ResponseStatus.COMPLETE.value,
+                counted(consultation_id),
                 Answer.question.in_(sorted(set(questions))),
                 ~held.exists(),
             )
