@@ -19,6 +19,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
+from sqlalchemy.exc import OperationalError
 
 from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
@@ -51,7 +52,7 @@ from survey.logs import configure_logging
 from survey.ops.routes import MetricsController, ReadyController
 from survey.settings import Settings, get_settings
 from survey.store.db import make_engine, session_factory
-from survey.store.errors import StoreError, UnavailableError
+from survey.store.errors import StoreError, UnavailableError, first_line
 from survey.store.services.intake import OnlineTargets, SubmissionBatcher
 from survey.web.routes import WEB_ROUTES
 from weighting import WeightingError
@@ -88,6 +89,15 @@ def _redis_down(request: Request, exc: Exception) -> Response[Any]:
     """Redis (REDIS_URL) not answering: 503 with Retry-After, like a store that is briefly down."""
     log.warning("redis unavailable", extra={"path": request.scope["path"], "error": type(exc).__name__})
     unavailable = UnavailableError("the shared session and rate-limit store is unavailable; retry shortly")
+    return _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError])(request, unavailable)
+
+
+def _store_busy(request: Request, exc: Exception) -> Response[Any]:
+    """The database busy (SQLite's lock held past its timeout) or gone (a cut connection): the request's
+    transaction was rolled back, so nothing of it was stored and a retry is safe: 503 with Retry-After,
+    as the online intake answers a batch the database refused, not a 500."""
+    log.warning("store unavailable", extra={"path": request.scope["path"], "error": first_line(exc)})
+    unavailable = UnavailableError("the database is busy or unreachable; nothing was stored, retry shortly")
     return _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError])(request, unavailable)
 
 
@@ -203,6 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WeightingError: weighting_error_handler,
             RecursionError: nesting_error_handler,
             redis.RedisError: _redis_down,
+            OperationalError: _store_busy,
             HTTPException: _by_area(http_error_handler, FIELD_EXCEPTION_HANDLERS[HTTPException]),
             Exception: _by_area(internal_error_handler, FIELD_EXCEPTION_HANDLERS[Exception]),
         },

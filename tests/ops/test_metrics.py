@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -18,6 +19,7 @@ from litestar import Litestar, get
 from litestar.testing import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from survey.app import create_app
 from survey.demo.load import SLUG, _answers
@@ -201,3 +203,23 @@ def test_an_internal_error_shows_the_request_id_as_its_reference(database_url: s
         )
         assert page.status_code == 500 and page.headers["x-request-id"] == "support-case-0042"
         assert "support-case-0042" in page.text
+
+
+@get("/ops-test-locked", sync_to_thread=False)
+def locked() -> str:
+    raise OperationalError(
+        "UPDATE field_adaptive_plans ...", {}, sqlite3.OperationalError("database is locked")
+    )
+
+
+def test_a_busy_or_unreachable_database_is_a_503_to_retry_not_a_500(
+    database_url: str, tmp_path: Path
+) -> None:
+    """SQLite's lock held past the busy timeout, or a cut PostgreSQL connection: the request's transaction
+    was rolled back, so the client is told to retry (Retry-After) instead of an internal error."""
+    app = create_app(settings_for(database_url, tmp_path))
+    app.register(locked)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        reply = client.get("/ops-test-locked", headers={"accept": "application/json"})
+        assert reply.status_code == 503 and reply.headers["retry-after"] == "5"
+        assert "nothing was stored, retry shortly" in reply.text and "database is locked" not in reply.text
