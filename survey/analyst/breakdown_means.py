@@ -5,7 +5,8 @@ multiple-choice option is a 0/1 indicator over the respondents who answered the 
 for the others), so the option's share is that indicator's mean. Both come from ``weighting``'s
 ``estimate`` on the analysis's weighted design, so their SEs are calibration-aware like every other
 figure on the workbench. An option's share gets the logit interval single-choice shares get (R's
-``svyciprop(method="logit")``): a small group's normal interval would run below 0 %.
+``svyciprop(method="logit")``), on the results page as in the breakdowns (:func:`option_shares`):
+a small group's normal interval would run below 0 %.
 ``tests/analyst/test_breakdowns.py`` checks both against R's ``svyby`` on a calibrated design.
 """
 
@@ -18,7 +19,7 @@ import pandas as pd
 
 from weighting import Design, estimate
 
-__all__ = ["CHOSEN", "MEAN", "group_means"]
+__all__ = ["CHOSEN", "MEAN", "group_means", "option_shares"]
 
 MEAN = "mean"  # the one "category" of a numeric question, as the results page names it
 CHOSEN = "1"
@@ -56,12 +57,35 @@ def group_means(
     return found
 
 
-def _as_categories(design: Design, columns: Sequence[str], by: str) -> pd.DataFrame:
+def option_shares(design: Design, columns: Sequence[str]) -> dict[str, dict[str, float]]:
+    """Each multiple-choice option's share among those who answered the question, keyed by column.
+
+    The results page's figure for an option, with the same logit interval as in the breakdowns and
+    as a single-choice share (a rare option's normal interval would run below 0 %). An option nobody
+    chose has share 0 (no "1" category to estimate) wherever someone answered.
+    """
+    coded = _as_categories(design, columns, None)
+    found: dict[str, dict[str, float]] = {}
+    for row in estimate(dataclasses.replace(design, data=coded), list(columns)).rows:
+        if row.category == CHOSEN:
+            found[row.variable] = {
+                "estimate": row.estimate, "se": row.se, "ci_low": row.ci_low, "ci_high": row.ci_high,
+                "n": float(row.n),
+            }  # fmt: skip
+    for column in columns:
+        if column not in found:
+            n = float(coded[column].notna().sum())
+            value = 0.0 if n else float("nan")
+            found[column] = {"estimate": value, "se": value, "ci_low": value, "ci_high": value, "n": n}
+    return found
+
+
+def _as_categories(design: Design, columns: Sequence[str], by: str | None) -> pd.DataFrame:
     """``by`` and each 0/1 column as text ("1", "0", missing): the same rows, so the same design."""
     data = design.data
     frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
-    coded = {c: frame[c].map({1.0: CHOSEN, 0.0: "0"}).astype(object) for c in columns}
-    return pd.DataFrame({by: frame[by].to_numpy(), **{c: v.to_numpy() for c, v in coded.items()}})
+    coded = {c: frame[c].map({1.0: CHOSEN, 0.0: "0"}).astype(object).to_numpy() for c in columns}
+    return pd.DataFrame({by: frame[by].to_numpy(), **coded} if by is not None else coded)
 
 
 def _never_chosen(

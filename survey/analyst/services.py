@@ -15,6 +15,7 @@ import pandas as pd
 import polars as pl
 from sqlalchemy.orm import Session
 
+from survey.analyst.breakdown_means import option_shares
 from survey.analyst.chart_text import mean_labels
 from survey.analyst.labels import CROSS, Labels
 from survey.analyst.scales import Scale, scale_of
@@ -286,22 +287,24 @@ def outcomes(
 
 
 def table(design: Design, data: pd.DataFrame, columns: list[str]) -> dict[tuple[str, str], dict[str, float]]:
-    """Estimates keyed by (question, category); select_multiple columns become their choice."""
+    """Estimates keyed by (question, category); select_multiple columns become their choice, each a
+    share with the logit interval a single-choice share gets (as in the breakdowns)."""
     found: dict[tuple[str, str], dict[str, float]] = {}
     usable = [c for c in columns if data[c].notna().any()]
-    if not usable:
-        return found
-    for row in estimate(design, usable).rows:
-        variable, category = row.variable, row.category
-        if MULTI_SEPARATOR in variable:
-            variable, category = variable.split(MULTI_SEPARATOR, 1)
-        found[(variable, category)] = {
-            "estimate": row.estimate,
-            "se": row.se,
-            "ci_low": row.ci_low,
-            "ci_high": row.ci_high,
-            "n": row.n,
-        }
+    options = [c for c in usable if MULTI_SEPARATOR in c]
+    plain = [c for c in usable if MULTI_SEPARATOR not in c]
+    if plain:
+        for row in estimate(design, plain).rows:
+            found[(row.variable, row.category)] = {
+                "estimate": row.estimate,
+                "se": row.se,
+                "ci_low": row.ci_low,
+                "ci_high": row.ci_high,
+                "n": row.n,
+            }
+    for column, figures in (option_shares(design, options) if options else {}).items():
+        question, option = column.split(MULTI_SEPARATOR, 1)
+        found[(question, option)] = {**figures, "n": int(figures["n"])}
     return found
 
 

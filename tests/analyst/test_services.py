@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 
@@ -37,7 +38,12 @@ def test_weighted_estimates_equal_the_library(demo: sessionmaker[Session]) -> No
             population=context.population,
             missing="mode",
         )
-        table = estimate(direct, ["merge_municipalities", "trust_region", "merge_why_not.cost"]).to_frame()
+        table = estimate(direct, ["merge_municipalities", "trust_region"]).to_frame()
+        # a multiple-choice option is a share: its 0/1 column read as categories, "1" being chosen
+        chosen = direct.data["merge_why_not.cost"].map({1.0: "1", 0.0: "0"})
+        as_share = dataclasses.replace(direct, data=pd.DataFrame({"merge_why_not.cost": chosen}))
+        option = estimate(as_share, ["merge_why_not.cost"]).to_frame()
+        table = pd.concat([table, option[option["category"] == "1"].assign(category="cost")])
     assert analysis.final.converged
     assert math.isclose(float(analysis.design.weights.sum()), context.population, rel_tol=1e-9)
     ours = {(r.name, row["category"]): row["weighted"] for r in analysis.results for row in r.rows}
