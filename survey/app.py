@@ -19,7 +19,6 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 from litestar.types import Receive, Scope, Send
-from sqlalchemy.exc import OperationalError
 
 from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
@@ -35,6 +34,7 @@ from survey.http import shared_counts
 from survey.http.body_type import refuse_undeclared_body_type
 from survey.http.deps import provide_db_session
 from survey.http.errors import (
+    DatabaseUnavailable,
     http_error_handler,
     internal_error_handler,
     nesting_error_handler,
@@ -213,7 +213,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             WeightingError: weighting_error_handler,
             RecursionError: nesting_error_handler,
             redis.RedisError: _redis_down,
-            OperationalError: _store_busy,
+            DatabaseUnavailable: _store_busy,
             HTTPException: _by_area(http_error_handler, FIELD_EXCEPTION_HANDLERS[HTTPException]),
             Exception: _by_area(internal_error_handler, FIELD_EXCEPTION_HANDLERS[Exception]),
         },

@@ -18,6 +18,7 @@ from litestar.status_codes import (
     HTTP_500_INTERNAL_SERVER_ERROR,
     HTTP_503_SERVICE_UNAVAILABLE,
 )
+from sqlalchemy.exc import OperationalError
 
 from survey.http.error_pages import error_page, wants_html
 from survey.http.observe import current_request_id
@@ -33,6 +34,10 @@ from survey.store.errors import (
     UnavailableError,
 )
 from weighting import WeightingError
+
+DatabaseUnavailable = OperationalError
+"""What SQLAlchemy raises for a database busy past its timeout or unreachable: the app answers 503
+(named here so that the app, whose module serves a route, imports no SQLAlchemy itself)."""
 
 log = logging.getLogger("survey.web")
 _BACKTICKED = re.compile(r"`([^`]+)`")
