@@ -49,7 +49,7 @@ from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
 )
-from survey.analyst.services import METHODS, Context, WeightingSpec, run_analysis, weighting_shown
+from survey.analyst.services import METHODS, Analysis, Context, run_analysis, weighting_shown
 from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.snapshots import DuplicateSnapshotError
@@ -69,12 +69,19 @@ PAGE_COMMENTS = 200  # per question on the results page; `survey export` has the
 LOGIN_LIMITER_KEY = "analyst_login_limiter"
 
 
-def context_and_spec(
+def api_analysis(
     request: Request[Any, Any, Any], service: WorkbenchService, slug: str
-) -> tuple[Context, WeightingSpec]:
-    """The context the query chooses (scheme or targets version) and the weighting to run on it."""
+) -> tuple[Context, Analysis, dict[str, Any]]:
+    """The analysis the query chooses (scheme or targets version, then the weighting), and the head every
+    analyst API answer starts with: the consultation, the spec and the weighting it shows."""
     context = service.context(slug, **selection(request))
-    return context, spec_from_query(request, context.scheme)
+    analysis = run_analysis(context, spec_from_query(request, context.scheme))
+    head = {
+        "consultation": slug,
+        "spec": analysis.spec.to_dict(),
+        "weighting": weighting_shown(context, analysis),
+    }
+    return context, analysis, head
 
 
 def _query(request: Request[Any, Any, Any]) -> str:
@@ -398,12 +405,9 @@ class AnalystApiController(Controller):
         workbench_service: NamedDependency[WorkbenchService],
         slug: FromPath[str],
     ) -> dict[str, Any]:
-        context, spec = context_and_spec(request, workbench_service, slug)
-        analysis = run_analysis(context, spec)
+        _, analysis, head = api_analysis(request, workbench_service, slug)
         return {
-            "consultation": slug,
-            "spec": analysis.spec.to_dict(),
-            "weighting": weighting_shown(context, analysis),
+            **head,
             "n": analysis.n,
             "diagnostics": [d.to_dict() for d in analysis.diagnostics],
             "summary": analysis.summary.to_dict(),
@@ -422,10 +426,8 @@ class AnalystApiController(Controller):
         slug: FromPath[str],
     ) -> dict[str, Any]:
         """The results page's summary alone (``?key=`` chooses the key questions, as on the page)."""
-        context, spec = context_and_spec(request, workbench_service, slug)
-        analysis = run_analysis(context, spec)
-        return {"consultation": slug, "spec": analysis.spec.to_dict(), "n": analysis.n,
-                "weighting": weighting_shown(context, analysis), **analysis.summary.to_dict()}  # fmt: skip
+        _, analysis, head = api_analysis(request, workbench_service, slug)
+        return {**head, "n": analysis.n, **analysis.summary.to_dict()}
 
     @get("/{slug:str}/breakdown", sync_to_thread=True, summary="One question by a subgroup, with 95% CIs")
     def breakdown(
@@ -435,12 +437,9 @@ class AnalystApiController(Controller):
         slug: FromPath[str],
     ) -> dict[str, Any]:
         """The breakdown page's table: ``?question=`` (single-choice, numeric or multiple-choice) ``&by=``."""
-        context, spec = context_and_spec(request, workbench_service, slug)
-        analysis = run_analysis(context, spec)
+        context, analysis, head = api_analysis(request, workbench_service, slug)
         question, by = request.query_params.get("question") or "", request.query_params.get("by") or "mode"
-        table = crosstab(analysis, context.questionnaire, question, by)
-        return {"consultation": slug, "spec": analysis.spec.to_dict(),
-                "weighting": weighting_shown(context, analysis), **table.to_dict()}  # fmt: skip
+        return {**head, **crosstab(analysis, context.questionnaire, question, by).to_dict()}
 
 
 ANALYST_ROUTES: list[ControllerRouterHandler] = [
