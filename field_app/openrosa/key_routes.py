@@ -41,16 +41,20 @@ def provide_app_user_device(app_user: NamedDependency[Device]) -> DeviceOf:
     return lambda: app_user
 
 
+APP_USER_DEPENDENCIES = {
+    "openrosa_service": provide_service(OpenRosaService),
+    "app_user": Provide(provide_app_user, sync_to_thread=True),
+    "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
+    "device_of": Provide(provide_app_user_device, sync_to_thread=False),
+}
+"""The app user behind the key in the URL, and the interviewer it acts for, on both keyed URLs."""
+
+
 class AppUserOpenRosaController(OpenRosaController):
     """The same OpenRosa handlers, reached with an app user's key instead of HTTP Basic."""
 
     path = "/openrosa/{slug:str}/key/{token:str}"
-    dependencies = {  # noqa: RUF012
-        "openrosa_service": provide_service(OpenRosaService),
-        "app_user": Provide(provide_app_user, sync_to_thread=True),
-        "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
-        "device_of": Provide(provide_app_user_device, sync_to_thread=False),
-    }
+    dependencies = APP_USER_DEPENDENCIES
 
 
 def provide_app_user_assigned(
@@ -74,10 +78,7 @@ class AppUserServerOpenRosaController(ServerOpenRosaController):
 
     path = "/openrosa/key/{token:str}"
     dependencies = {  # noqa: RUF012
-        "openrosa_service": provide_service(OpenRosaService),
-        "app_user": Provide(provide_app_user, sync_to_thread=True),
-        "user": Provide(provide_app_user_interviewer, sync_to_thread=True),
-        "device_of": Provide(provide_app_user_device, sync_to_thread=False),
+        **APP_USER_DEPENDENCIES,
         "assigned": Provide(provide_app_user_assigned, sync_to_thread=True),
         "consultation_url": Provide(provide_app_user_consultation_url, sync_to_thread=False),
     }

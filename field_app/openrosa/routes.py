@@ -51,6 +51,15 @@ def provide_device_of(
     return lambda: openrosa_service.collect_device(user)
 
 
+CALLER_DEPENDENCIES = {
+    "openrosa_service": provide_service(OpenRosaService),
+    "user": Provide(provide_interviewer, sync_to_thread=True),
+    "device_of": Provide(provide_device_of, sync_to_thread=False),
+}
+"""Who calls (Basic credentials or an app user's key) and the device a submission is attributed to:
+the same for one consultation's URL and the server-wide one (:mod:`field_app.openrosa.server_routes`)."""
+
+
 def base_of(request: Request[Any, Any, Any]) -> str:
     # Beside the form list itself, so an app user's key (field_app.openrosa.key_routes) stays in the URL.
     return str(request.base_url).rstrip("/") + request.url.path.rsplit("/", 1)[0]
@@ -123,11 +132,7 @@ class OpenRosaController(Controller):
     path = "/openrosa/{slug:str}"
     tags = ["openrosa"]  # noqa: RUF012
     exception_handlers = OPENROSA_EXCEPTION_HANDLERS
-    dependencies = {  # noqa: RUF012
-        "openrosa_service": provide_service(OpenRosaService),
-        "user": Provide(provide_interviewer, sync_to_thread=True),
-        "device_of": Provide(provide_device_of, sync_to_thread=False),
-    }
+    dependencies = CALLER_DEPENDENCIES
     include_in_schema = False
 
     @get("/formList", sync_to_thread=True)

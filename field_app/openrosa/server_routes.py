@@ -24,17 +24,15 @@ from litestar.params import Body, QueryParameter
 
 from field_app.openrosa.responses import OPENROSA_EXCEPTION_HANDLERS, VERSION_HEADERS
 from field_app.openrosa.routes import (
+    CALLER_DEPENDENCIES,
     accept_length,
     base_of,
     form_list_document,
     list_entry,
-    provide_device_of,
-    provide_interviewer,
     store_submission,
 )
 from field_app.openrosa.service import DeviceOf, OpenRosaService, server_form_id
 from field_app.openrosa.xform import cached_xform
-from survey.http.deps import provide_service
 from survey.store.models import Consultation, User
 from survey.store.services.attachments import UPLOAD_BODY_CEILING
 
@@ -60,9 +58,7 @@ class ServerOpenRosaController(Controller):
     tags = ["openrosa"]  # noqa: RUF012
     exception_handlers = OPENROSA_EXCEPTION_HANDLERS
     dependencies = {  # noqa: RUF012
-        "openrosa_service": provide_service(OpenRosaService),
-        "user": Provide(provide_interviewer, sync_to_thread=True),
-        "device_of": Provide(provide_device_of, sync_to_thread=False),
+        **CALLER_DEPENDENCIES,
         "assigned": Provide(provide_assigned, sync_to_thread=True),
         "consultation_url": Provide(provide_consultation_url, sync_to_thread=False),
     }
