@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -15,8 +17,15 @@ import pytest
 from weighting import Targets
 
 GOLDEN = Path(__file__).parent / "golden"
-# every file in golden/ comes from one of them
-GOLDEN_SCRIPTS = ("make_golden.R", "make_golden_designs.R", "make_golden_breakdowns.R")
+# What make_golden_designs.R writes; make_golden.R and make_golden_breakdowns.R write the rest of
+# golden/ (make_golden_g.R's output has its own test).
+DESIGNS_SCRIPT_WRITES = (
+    "golden_designs.json",
+    "api_clus1_reps.csv",
+    "api_clus2.csv",
+    "mu284.csv",
+    "api_lonely.csv",
+)
 # Where regenerated golden folders are kept between runs (beside the install stamp of scripts/test.sh).
 REGENERATED_CACHE = Path(__file__).parents[2] / ".venv" / "golden-regenerated"
 
@@ -56,15 +65,20 @@ def targets() -> Targets:
     )
 
 
-@pytest.fixture(scope="session")
-def regenerated_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder holding what the R scripts in golden/ write today (skips the test where R is absent).
+Regenerate = Callable[..., Path]
 
-    Why a cache: running both scripts costs about 20 s of CPU, every run, for output that only changes
+
+@pytest.fixture(scope="session")
+def regenerate_golden(tmp_path_factory: pytest.TempPathFactory) -> Regenerate:
+    """``regenerate_golden(*scripts)``: a folder holding what those R scripts in golden/ write today.
+
+    Why a cache: running the scripts costs about 20 s of CPU, every run, for output that only changes
     with the scripts or with R and its survey package (the scripts fix their RNG kind and seed and read
     nothing but what they wrote). The folder is kept under ``.venv`` keyed by the scripts' bytes and
     those two versions, so any change to one of them runs R again; the tests still compare every
-    regenerated file with the stored one, so an edited golden file fails as before.
+    regenerated file with the stored one, so an edited golden file fails as before. Each oracle file
+    asks only for its own scripts: xdist runs them on two workers at once, and each used to run all
+    of them.
     """
     if shutil.which("Rscript") is None:
         pytest.fail(
@@ -76,22 +90,28 @@ def regenerated_golden(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )  # fmt: skip
     if probe.returncode != 0:
         pytest.fail("R is installed without its survey package: install r-cran-survey (scripts/test.sh does)")
-    key = hashlib.sha256(probe.stdout.encode())
-    for script in GOLDEN_SCRIPTS:
-        key.update((GOLDEN / script).read_bytes())
-    cached = REGENERATED_CACHE / key.hexdigest()[:20]
-    if cached.is_dir():
-        return cached
-    fresh = tmp_path_factory.mktemp("golden")
-    for script in GOLDEN_SCRIPTS:
-        subprocess.run(
-            ["Rscript", str(GOLDEN / script), str(fresh)], capture_output=True, timeout=600, check=True
-        )
-    REGENERATED_CACHE.mkdir(parents=True, exist_ok=True)
-    staging = REGENERATED_CACHE / f".{cached.name}.{os.getpid()}"
-    shutil.copytree(fresh, staging)
-    try:
-        staging.rename(cached)  # atomic: another worker that got there first keeps its identical copy
-    except OSError:
-        shutil.rmtree(staging, ignore_errors=True)
-    return fresh
+
+    def regenerate(*scripts: str) -> Path:
+        key = hashlib.sha256(probe.stdout.encode())
+        for script in scripts:
+            key.update(script.encode() + (GOLDEN / script).read_bytes())
+        cached = REGENERATED_CACHE / key.hexdigest()[:20]
+        REGENERATED_CACHE.mkdir(parents=True, exist_ok=True)
+        with (REGENERATED_CACHE / f".{cached.name}.lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # a second run asking for the same scripts waits for this one
+            if cached.is_dir():
+                return cached
+            fresh = tmp_path_factory.mktemp("golden")
+            for script in scripts:
+                subprocess.run(
+                    ["Rscript", str(GOLDEN / script), str(fresh)],
+                    capture_output=True,
+                    timeout=600,
+                    check=True,
+                )
+            staging = REGENERATED_CACHE / f".{cached.name}.{os.getpid()}"
+            shutil.copytree(fresh, staging)
+            staging.rename(cached)
+            return fresh
+
+    return regenerate
