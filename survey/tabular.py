@@ -115,16 +115,22 @@ def _visible(text: str) -> str:
     return " ".join(kept.split())
 
 
-def read_table(path: Path, *, categorical: Collection[str] = ()) -> pl.DataFrame:
+def read_table(
+    path: Path, *, categorical: Collection[str] = (), columns: Collection[str] | None = None
+) -> pl.DataFrame:
     """The file as a polars frame; CSV columns as text (``categorical`` ones as dictionary codes).
 
-    Raises TableError with one line naming the file when it cannot be read.
+    ``columns``: of a Parquet file, read only these (those it has), for a caller that copies the
+    rest without decoding them (:mod:`survey.parquet_splice`). Raises TableError with one line
+    naming the file when it cannot be read.
     """
     suffix = path.suffix.lower()
     try:
         if suffix == ".parquet":  # streamed: text becomes codes row group by row group (half the peak)
             scan = pl.scan_parquet(path)
             schema = scan.collect_schema()
+            if columns is not None:
+                scan = scan.select([c for c in schema if c in columns])
             text = [c for c in categorical if schema.get(c) == pl.String]
             return scan.with_columns(pl.col(text).cast(pl.Categorical)).collect(engine="streaming")
         if suffix in STAT_FORMATS:

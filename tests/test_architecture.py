@@ -71,7 +71,15 @@ LAYERS: tuple[frozenset[str], ...] = (
             "survey.questionnaire",
         }
     ),
-    frozenset({"survey.store", "survey.tabular", "survey.tabular_csv"}),
+    frozenset(
+        {
+            "survey.store",
+            "survey.tabular",
+            "survey.tabular_csv",
+            "survey.parquet_splice",
+            "survey.thrift_compact",
+        }
+    ),
     frozenset({"survey.http", "survey.ops"}),
     frozenset({"survey.web", "survey.api", "survey.analyst", "survey.console", "field_app"}),
     frozenset({"survey.cli", "survey.app", "survey.demo", "survey.__main__"}),

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from enum import StrEnum
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from survey.cli._common import InThread
+    from survey.parquet_splice import Splice
     from weighting import Design, Diagnostics, ReplicateWeights, Targets, WeightingError
 
 __all__ = ["register"]
@@ -106,30 +107,38 @@ def _separator(data: Path) -> str:
 
 def _write(frame: pl.DataFrame, path: Path, separator: str = ",") -> None:
     """Write to a temp file beside `path`, then rename: OUT appears only when complete."""
-    with _writing(frame, path, separator):
+    with _writing(_table_writer(frame, separator), path):
         pass
 
 
+def _table_writer(frame: pl.DataFrame, separator: str) -> Callable[[Path], None]:
+    from survey.tabular import write_table
+
+    return lambda tmp: write_table(frame, tmp, separator=separator)
+
+
 @contextmanager
-def _writing(frame: pl.DataFrame, path: Path, separator: str = ",") -> Iterator[None]:
+def _writing(write: Callable[[Path], None], path: Path) -> Iterator[None]:
     """Write to a temp file beside `path` in a thread while the body runs, then rename: OUT
     appears only when complete, and only if the body succeeded too."""
     import os
     import tempfile
 
     from survey.cli._common import InThread
-    from survey.tabular import write_table
+    from survey.tabular import TableError
 
     fd, name = tempfile.mkstemp(dir=path.resolve().parent, suffix=path.suffix)
     os.close(fd)
     tmp = Path(name)
-    job = InThread(lambda: write_table(frame, tmp, separator=separator))
+    job = InThread(lambda: write(tmp))
     try:
         yield
         job.result()
         tmp.replace(path)
     except OSError as exc:
         fail(f"cannot write {path}: {exc.strerror or exc}")
+    except TableError as exc:  # a spliced Parquet output falling back to reading its source in full
+        fail(str(exc))
     finally:
         job.wait()
         tmp.unlink(missing_ok=True)
@@ -193,13 +202,48 @@ def _preload() -> None:
     import rich.table  # noqa: F401
 
 
-def _read_data(reading: InThread[pl.DataFrame]) -> pl.DataFrame:
+def _read_data(reading: InThread[tuple[pl.DataFrame, Splice | None]]) -> tuple[pl.DataFrame, Splice | None]:
     from survey.tabular import TableError
 
     try:
         return reading.result()
     except TableError as exc:
         fail(str(exc))
+
+
+def _read_for_weighting(
+    data: Path, categorical: list[str], base_weight: str | None, weight_column: str, splice: bool
+) -> tuple[pl.DataFrame, Splice | None]:
+    """The data, and how to write the output by copying the input's column chunks (None: in full).
+
+    Why: Parquet in and out, the input's columns go to the output unchanged, so they are copied as
+    bytes (:mod:`survey.parquet_splice`) and only the columns the weighting uses are read. An earlier
+    weight column, replicates, or a file the splice is unsure of take the full read and write.
+    """
+    from survey.tabular import PARQUET_CODEC, read_table
+
+    plan = None
+    if splice:
+        from survey.parquet_splice import plan as splice_plan
+
+        plan = splice_plan(data, categorical, weight_column, PARQUET_CODEC)
+    if plan is None or _stale_columns(plan.columns, weight_column):
+        return read_table(data, categorical=categorical), None
+    used = [*categorical, *([base_weight] if base_weight else [])]
+    return read_table(data, categorical=categorical, columns=used), plan
+
+
+def _spliced_writer(plan: Splice, weights: pl.Series, categorical: list[str]) -> Callable[[Path], None]:
+    """Write the input's chunks plus the weights; if polars laid the weights out unlike the input's row
+    groups (or the input changed meanwhile), read the input in full and write it as before."""
+    from survey.parquet_splice import write
+    from survey.tabular import read_table, write_table
+
+    def run(tmp: Path) -> None:
+        if not write(plan, weights, tmp):
+            write_table(read_table(plan.source, categorical=categorical).with_columns(weights), tmp)
+
+    return run
 
 
 def _notice(message: str) -> None:
@@ -462,7 +506,7 @@ def weight_command(
     import polars as pl
 
     from survey.cli._common import InThread
-    from survey.tabular import TableError, analysis_columns, na_set, read_table, target_variables
+    from survey.tabular import TableError, analysis_columns, na_set, target_variables
     from survey.tabular_csv import decimal_comma
 
     dest = out_path or data.with_name(f"{data.stem}_weighted.csv")
@@ -473,7 +517,8 @@ def weight_command(
     # The data are read in polars' threads (the targets' columns as dictionary codes) while the
     # weighting library and numpy load here: on a million rows each takes about a tenth of a second.
     encoded = [*target_variables(table), mode_column]
-    reading = InThread(lambda: read_table(data, categorical=encoded))
+    splice = data.suffix.lower() == dest.suffix.lower() == ".parquet" and replicates is None
+    reading = InThread(lambda: _read_for_weighting(data, encoded, base_weight, weight_column, splice))
     from weighting import Design, WeightingError
 
     goal = None
@@ -483,7 +528,7 @@ def weight_command(
             goal = _parse_targets(table, targets)
             categories = [*goal.variables, mode_column]
             _preload()  # while the data may still be being read
-            raw = _read_data(reading)
+            raw, plan = _read_data(reading)
             stale = _stale_columns(raw.columns, weight_column)
             _check_replaceable(raw, weight_column, categories, data)
             if stale:
@@ -503,29 +548,48 @@ def weight_command(
                 from weighting import trim  # loads the replicate machinery: only when asked
 
                 design = trim(design, *caps)
-        old_replicates = [c for c in stale if c != weight_column]
-        result = raw.drop(old_replicates).with_columns(pl.Series(weight_column, design.weights))
-        if replicates is not None:
-            reps = _replicates(design, replicates, n_replicates, seed)
-            names = [f"{weight_column}{REP_SUFFIX}{r + 1}" for r in range(reps.n_replicates)]
-            result = result.with_columns(pl.DataFrame(reps.weights, schema=names, orient="row"))
+        weights = pl.Series(weight_column, design.weights)
+        if plan is not None:
+            write = _spliced_writer(plan, weights, encoded)
+        else:
+            reps = None if replicates is None else (replicates, n_replicates, seed)
+            result = _with_weights(raw, design, weights, stale, reps)
+            if not raw_cells and dest.suffix.lower() != ".parquet":
+                result = _neutralised(result)
+            write = _table_writer(result, _separator(data))
     except TableError as exc:
         fail(f"{data}: {exc}")
     except WeightingError as exc:
         _weighting_error(exc, goal)
-    if not raw_cells and dest.suffix.lower() != ".parquet":
-        result = _neutralised(result)
-    _write_and_show(result, dest, _separator(data), design.diagnostics, diagnostics)
-    out.print(f"wrote {result.height} rows to {dest}", highlight=False)
+    _write_and_show(write, dest, design.diagnostics, diagnostics)
+    out.print(f"wrote {weights.len()} rows to {dest}", highlight=False)
+
+
+def _with_weights(
+    raw: pl.DataFrame,
+    design: Design,
+    weights: pl.Series,
+    stale: list[str],
+    replicates: tuple[Replicates, int, int | None] | None,
+) -> pl.DataFrame:
+    """Every input column but earlier weights, then the weights and any replicate weights."""
+    import polars as pl
+
+    result = raw.drop([c for c in stale if c != weights.name]).with_columns(weights)
+    if replicates:
+        reps = _replicates(design, *replicates)
+        names = [f"{weights.name}{REP_SUFFIX}{r + 1}" for r in range(reps.n_replicates)]
+        result = result.with_columns(pl.DataFrame(reps.weights, schema=names, orient="row"))
+    return result
 
 
 def _write_and_show(
-    result: pl.DataFrame, dest: Path, separator: str, diags: tuple[Diagnostics, ...], json_path: Path | None
+    write: Callable[[Path], None], dest: Path, diags: tuple[Diagnostics, ...], json_path: Path | None
 ) -> None:
     """Write OUT and lay out the diagnostics meanwhile (polars writes outside the interpreter's
     lock); they are printed once OUT is complete, so a failed write prints only its error."""
     status = err.status(f"writing {dest}...") if err.is_terminal else nullcontext()
-    with status, _writing(result, dest, separator), out.capture() as shown:
+    with status, _writing(write, dest), out.capture() as shown:
         _show(diags)
     if json_path is not None:
         _diag_json(diags, json_path)
