@@ -32,7 +32,7 @@ from survey.api.schema_page import SchemaPage
 from survey.console.routes import CONSOLE_ROUTES
 from survey.http import shared_counts
 from survey.http.body_type import refuse_undeclared_body_type
-from survey.http.deps import provide_db_session
+from survey.http.deps import finish_failed_request, finish_request, open_request, provide_db_session
 from survey.http.errors import (
     DatabaseUnavailable,
     http_error_handler,
@@ -134,7 +134,14 @@ class SurveyApp(Litestar):
         self._routed = head_as_get(observed(super().__call__))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
-        await self._routed(scope, receive, send)
+        if scope["type"] != "http":
+            await self._routed(scope, receive, send)
+            return
+        held = open_request(scope)
+        try:
+            await self._routed(scope, receive, send)
+        finally:  # a session whose dependency clean-up never ran (survey.http.deps.RequestSession)
+            await finish_request(held)
 
 
 def _shared_state(settings: Settings) -> dict[str, Any]:
@@ -208,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=state,
         on_startup=[_freeze_startup_objects],
         on_shutdown=[_dispose],
+        after_exception=[finish_failed_request],
         exception_handlers={
             StoreError: _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError]),
             WeightingError: weighting_error_handler,
