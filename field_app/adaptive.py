@@ -21,16 +21,12 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from field_app.schemas import QuotaCell
-from survey.analyst.representativeness import ONLINE, build_cells, parse_specs, plan_rows
-from survey.analyst.services import load_context
 from survey.store.errors import StoreError
-from survey.store.models import Consultation, FieldAdaptivePlan, FieldQuota, Response, TargetSet, utcnow
+from survey.store.models import Consultation, FieldAdaptivePlan, FieldQuota, Mode, Response, TargetSet, utcnow
 from survey.store.services.audit import record
 from survey.store.services.counted import counted
 from survey.store.services.field_quotas import set_quotas
 from weighting import WeightingError
-from weighting.field_plan import plan
-from weighting.targets import CROSS
 
 __all__ = ["ACTOR", "MAX_BUDGET", "AdaptiveStatus", "refresh", "status", "switch_off", "switch_on"]
 
@@ -42,7 +38,7 @@ log = logging.getLogger(__name__)
 def _field_count(session: Session, consultation: Consultation) -> int:
     """Counted responses not collected online (field tablets and paper)."""
     found = session.scalar(
-        select(func.count(Response.id)).where(counted(consultation.id), Response.mode != ONLINE)
+        select(func.count(Response.id)).where(counted(consultation.id), Response.mode != Mode.ONLINE.value)
     )
     return int(found or 0)
 
@@ -66,6 +62,11 @@ def _check(cells: str, budget: int) -> str:
     """The cells as written canonically (``sex:age_group,education``); StoreError naming the field."""
     if not 0 <= budget <= MAX_BUDGET:
         raise StoreError(f"budget: give 0 to {MAX_BUDGET:,} field interviews")
+    # The planning modules load numpy, pandas and polars: imported where a plan is made, not by every
+    # server process (tablets read quotas through this module; most reads need no new plan).
+    from survey.analyst.representativeness import parse_specs  # noqa: PLC0415
+    from weighting.targets import CROSS  # noqa: PLC0415
+
     try:
         specs = parse_specs(cells)
     except WeightingError as exc:
@@ -82,6 +83,11 @@ def _replan(session: Session, consultation: Consultation, row: FieldAdaptivePlan
     Raises:
         StoreError: The cells or the targets cannot give a plan (unknown question, no targets...).
     """
+    # Here, not at the top: see _check (the plan needs numpy, pandas and polars; a quota read does not).
+    from survey.analyst.representativeness import build_cells, parse_specs, plan_rows  # noqa: PLC0415
+    from survey.analyst.services import load_context  # noqa: PLC0415
+    from weighting.field_plan import plan  # noqa: PLC0415
+
     specs = parse_specs(row.cells)
     context = load_context(session, consultation.slug)
     if not context.target_rows:

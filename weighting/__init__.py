@@ -23,17 +23,6 @@ from importlib import import_module
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
-from weighting.calibrate import Calfun, calibrate
-from weighting.design import Design, Step
-from weighting.diagnostics import (
-    CategoryFit,
-    Collapse,
-    Diagnostics,
-    MissingTreatment,
-    Note,
-    WeightSummary,
-    kish_deff,
-)
 from weighting.errors import (
     BoundsError,
     ConvergenceError,
@@ -46,22 +35,46 @@ from weighting.errors import (
     VariableError,
     WeightingError,
 )
-from weighting.gweights import GWeights, g_values, g_weights
-from weighting.poststratify import poststratify
-from weighting.rake import rake
-from weighting.targets import Margin, Targets
 
 if TYPE_CHECKING:
     from weighting._independence import IndependenceTest, RaoScottStatistic, rao_scott_test
+    from weighting.calibrate import Calfun, calibrate
+    from weighting.design import Design, Step
+    from weighting.diagnostics import (
+        CategoryFit,
+        Collapse,
+        Diagnostics,
+        MissingTreatment,
+        Note,
+        WeightSummary,
+        kish_deff,
+    )
     from weighting.estimate import Estimate, EstimateTable, estimate
+    from weighting.gweights import GWeights, g_values, g_weights
+    from weighting.poststratify import poststratify
+    from weighting.rake import rake
     from weighting.replicates import ReplicateFailure, ReplicateKind, ReplicateWeights, replicate_weights
     from weighting.supplied import ReplicateType, recalibrate_replicates, supplied_replicates
+    from weighting.targets import Margin, Targets
     from weighting.trim import trim
     from weighting.variance import residualise, taylor_covariance, taylor_variance
 
-# Loaded on first use: estimation, variance, replicates and the independence test are a third of
-# the package's import time, which `survey weight` (weights only) would pay on every run.
+# Loaded on first use (only the errors are pure Python): estimation, variance, replicates and the
+# independence test are a third of the package's import time, which `survey weight` (weights only)
+# would pay on every run; and a web server that only names WeightingError (to answer it with a 422)
+# would load numpy and polars in every worker at start-up, for requests that never weight anything.
 _LAZY = {
+    "Calfun": "calibrate",
+    "calibrate": "calibrate",
+    **dict.fromkeys(("Design", "Step"), "design"),
+    **dict.fromkeys(
+        ("CategoryFit", "Collapse", "Diagnostics", "MissingTreatment", "Note", "WeightSummary", "kish_deff"),
+        "diagnostics",
+    ),
+    **dict.fromkeys(("GWeights", "g_values", "g_weights"), "gweights"),
+    "poststratify": "poststratify",
+    "rake": "rake",
+    **dict.fromkeys(("Margin", "Targets"), "targets"),
     **dict.fromkeys(("IndependenceTest", "RaoScottStatistic", "rao_scott_test"), "_independence"),
     **dict.fromkeys(("Estimate", "EstimateTable", "estimate"), "estimate"),
     **dict.fromkeys(

@@ -21,8 +21,6 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
-from pyxform.builder import create_survey_element_from_dict
-
 from field_app.openrosa.media import MediaFile, choice_files, is_file_list
 from survey.questionnaire.model import Choice, Labels, Page, Question, Questionnaire, QuestionType
 from survey.store.models import QuestionnaireVersion
@@ -225,6 +223,10 @@ def build_xform(version: QuestionnaireVersion, form_id: str | None = None) -> XF
     form = Questionnaire.from_dict(version.content)
     builder = _Builder(form)
     identifier = form_id or form.form_id
+    # pyxform (and xlrd, openpyxl, lark with it) loads here, when a form is first built, not in
+    # every server process at start-up: most requests never build a form, and the build is cached.
+    from pyxform.builder import create_survey_element_from_dict  # noqa: PLC0415
+
     survey = create_survey_element_from_dict(builder.survey(xform_version(version), identifier))
     xml = survey.to_xml(validate=False, pretty_print=False)
     title = form.title.get(form.default_language) or form.form_id

@@ -10,9 +10,12 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from survey.questionnaire.errors import FormError, FormIssue
-from survey.questionnaire.xlsform import ImportResult, load_xlsform
+
+if TYPE_CHECKING:
+    from survey.questionnaire.xlsform import ImportResult
 
 SUFFIXES = (".xlsx", ".xls")
 MAX_FORM_BYTES = 2 * 1024 * 1024  # a large XLSForm is a few hundred kB
@@ -44,6 +47,10 @@ class FormReport:
 
 def check_path(path: Path, *, allow_location: bool = False, name: str | None = None) -> FormReport:
     """Read and validate a form file; every problem is collected, nothing raised for a bad form."""
+    # The XLSForm reader loads pyxform (with xlrd, openpyxl and lark): only when a form is read,
+    # not in every server process at start-up (the console's routes import this module).
+    from survey.questionnaire.xlsform import load_xlsform  # noqa: PLC0415
+
     report = FormReport(name or path.name)
     try:
         result = load_xlsform(path, allow_location=allow_location)
