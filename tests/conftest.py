@@ -258,15 +258,9 @@ def playwright_session() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser(playwright_session: Any) -> Iterator[object]:
-    """Headless Debian Chromium driven by Playwright (never a downloaded browser).
-
-    Tests get it through ``ContextPool``: a context they close is emptied and reused by the next test
-    that asks for the same options (tests/browser_pool.py says what makes that safe).
-    """
-    from tests.browser_pool import ContextPool
-
+    """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
     instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield ContextPool(instance)
+    yield instance
     instance.close()
 
 
