@@ -27,7 +27,6 @@ from survey.store.services.grants import grant
 from survey.store.services.users import UserService
 from tests.app_pool import lent_app
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
-from tests.field_app.waiting import POLL_MS
 
 PASSWORD = "field-pass-123"
 SLUG = "field-test"
@@ -201,17 +200,13 @@ def wait_for_service_worker(page: Any) -> None:
     page.evaluate(
         "() => { window.__swReady = false; navigator.serviceWorker.ready.then(() => { window.__swReady = true; }); }"
     )
-    page.wait_for_function("() => window.__swReady === true", timeout=30000, polling=POLL_MS)
+    page.wait_for_function("() => window.__swReady === true", timeout=30000)
     try:
-        page.wait_for_function(
-            "() => navigator.serviceWorker.controller !== null", timeout=5000, polling=POLL_MS
-        )
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=5000)
     except PlaywrightTimeoutError:
         page.reload()
         unlock(page)
-        page.wait_for_function(
-            "() => navigator.serviceWorker.controller !== null", timeout=15000, polling=POLL_MS
-        )
+        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def unlock(page: Any) -> None:

@@ -16,7 +16,6 @@ from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.field_devices import revoke_device
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
-from tests.field_app.waiting import POLL_MS
 
 pytestmark = pytest.mark.browser
 CORPUS = json.loads(
@@ -112,7 +111,7 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     context.set_offline(False)
     page.click("#sync-now")
     page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000, polling=POLL_MS
+        "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000
     )
     expect_pending(page, 0)
     got = stored(sessions)
@@ -151,9 +150,7 @@ def test_500_then_dropped_answer_then_revocation(
         do_interview(page, i + 2)
     context.set_offline(False)
     page.click("#sync-now")
-    page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 5'", timeout=30000, polling=POLL_MS
-    )
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 5'", timeout=30000)
     assert failures["n"] >= 3
     assert len(stored(sessions)) == 5
 
@@ -219,9 +216,7 @@ def test_paper_entry_refusal_and_correction(
     page.wait_for_selector("#banner:has-text('refusal')")
     context.set_offline(False)
     page.click("#sync-now")
-    page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 2'", timeout=20000, polling=POLL_MS
-    )
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 2'", timeout=20000)
     with sessions() as session:
         paper = session.scalar(select(Response))
         assert paper is not None
@@ -235,9 +230,7 @@ def test_paper_entry_refusal_and_correction(
     page.click("#next")
     page.click("#review")
     page.click("#finish")
-    page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000, polling=POLL_MS
-    )
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000)
     with sessions() as session:
         fix = session.scalar(select(Response).where(Response.replaces_uuid == original))
         assert fix is not None and fix.paper_form_number == "P-77"

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
 from tests.field_app.test_pwa import do_interview, stored
-from tests.field_app.waiting import POLL_MS
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,9 +58,7 @@ def test_queued_interviews_are_sent_at_start_up_before_the_pin(
     page.goto(server.url + "/field/")
     expect(page.locator("#unlock")).to_be_visible()
     # The periodic sync comes every 30 s; the start-up one comes first, while the PIN is asked.
-    page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000, polling=POLL_MS
-    )
+    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
     assert len(stored(sessions)) == 1
     expect(page.locator("#unlock")).to_be_visible()
     context.close()

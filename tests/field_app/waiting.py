@@ -9,11 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-# Every 100 ms instead of Playwright's default, every animation frame: a frame-by-frame wait keeps
-# Chromium drawing frames and querying IndexedDB 60 times a second. The conditions waited for stay
-# true once reached (a record saved, a count sent), so a coarser check cannot miss one.
-POLL_MS = 100
-
 
 def until(page: Any, predicate: str, arg: Any = None, timeout: float = 30000) -> None:
     """Wait until the async JavaScript ``predicate`` (a function of ``arg``) resolves truthy."""
@@ -22,5 +17,4 @@ def until(page: Any, predicate: str, arg: Any = None, timeout: float = 30000) ->
         f"(arg) => {{ ({predicate})(arg).then((v) => {{ window.__until = v; }}); return window.__until; }}",
         arg=arg,
         timeout=timeout,
-        polling=POLL_MS,
     )
