@@ -16,6 +16,7 @@ from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.field_devices import revoke_device
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
 CORPUS = json.loads(
@@ -77,8 +78,8 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     # An interrupted interview resumes after a reload.
     page.click("[data-start]")
     page.click("[data-q=sex][data-choice=F]")
-    page.wait_for_function(  # the answer is saved in the background: reload once it is durable
-        "() => FieldDB.all('interviews').then(all => all.some(r => r.answers && r.answers.sex === 'F'))"
+    until(  # the answer is saved in the background: reload once it is durable
+        page, "() => FieldDB.all('interviews').then(all => all.some(r => r.answers && r.answers.sex === 'F'))"
     )
     page.reload()
     unlock(page)

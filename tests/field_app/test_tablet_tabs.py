@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import stored
+from tests.field_app.waiting import until
 
 pytestmark = pytest.mark.browser
 
@@ -29,9 +30,10 @@ def records(page: Any) -> list[dict[str, Any]]:
 
 
 def wait_for_answer(page: Any, question: str, value: str) -> None:
-    page.wait_for_function(
+    until(
+        page,
         "([q, v]) => FieldDB.all('interviews').then(all => all.some(r => r.answers && String(r.answers[q]) === v))",
-        arg=[question, value],
+        [question, value],
     )
 
 
