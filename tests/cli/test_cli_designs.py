@@ -12,19 +12,10 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from survey.cli.weighting import register
-
 GOLDEN = Path(__file__).resolve().parents[1] / "weighting" / "golden"
 G = json.loads((GOLDEN / "golden_designs.json").read_text())
 RTOL = 1e-9
 runner = CliRunner()
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 def _estimates(app: typer.Typer, out: Path, *args: str) -> pd.DataFrame:

@@ -10,19 +10,9 @@ import pandas as pd
 import polars as pl
 import pyreadstat
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from survey.cli.weighting import register
-
 runner = CliRunner()
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 @pytest.fixture

@@ -11,21 +11,11 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-import typer
 from typer.testing import CliRunner
-
-from survey.cli.weighting import register
 
 runner = CliRunner()
 COMMENTS = ('=HYPERLINK("http://x.example")', "+cmd", "-cmd|' /C calc'!A0", "@SUM(A1)", "\tx", "fine")
 BALANCE = ("-3.5", "+2", "-1e3", "4", "-0.25", "7")
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 @pytest.fixture

@@ -17,20 +17,13 @@ import typer
 from typer.testing import CliRunner
 
 from survey import parquet_splice
-from survey.cli.weighting import _spliced_writer, register
+from survey.cli.weighting import _spliced_writer
 from survey.tabular import PARQUET_CODEC, read_table, write_table
 from survey.thrift_compact import read_struct, write_struct
 
 runner = CliRunner()
 N = 3_000
 ENCODED = ["sex", "region", "mode"]
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-    return application
 
 
 @pytest.fixture

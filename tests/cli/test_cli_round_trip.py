@@ -18,13 +18,6 @@ from tests.analyst.conftest import SLUG, _demo_templates, demo, demo_url  # noqa
 runner = CliRunner()
 
 
-@pytest.fixture
-def app() -> typer.Typer:
-    application = typer.Typer()
-    register(application)
-    return application
-
-
 def _sample(n: int = 120) -> pd.DataFrame:
     rng = np.random.default_rng(3)
     return pd.DataFrame(
