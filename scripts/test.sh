@@ -15,6 +15,7 @@ export DEBIAN_FRONTEND=noninteractive
 unset PYTHONDONTWRITEBYTECODE
 
 step() { printf '\n==> %s\n' "$*"; }
+mkdir -p artifacts  # logs of the background steps (apt, mypy) and what the tests leave
 
 missing=()
 command -v chromium >/dev/null || missing+=(chromium chromium-driver)
@@ -30,7 +31,6 @@ ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 apt_pid=""
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages in the background: ${missing[*]}"
-  mkdir -p artifacts
   ( $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${missing[@]}" ) >artifacts/apt.log 2>&1 &
   apt_pid=$!
 fi
@@ -70,7 +70,6 @@ step "ruff (lint and format)"
 # 0.9 s of CPU against 35 s from nothing (a fresh checkout has no .mypy_cache of its own). It uses one
 # core, so it runs beside what follows and its verdict is read before the end.
 step "mypy (in the background; its report comes after the tests)"
-mkdir -p artifacts
 .venv/bin/mypy --cache-dir .venv/.mypy_cache survey weighting field_app >artifacts/mypy.log 2>&1 &
 mypy_pid=$!
 
@@ -103,7 +102,6 @@ step "installing axe-core (accessibility checks)"
 [ -f node_modules/axe-core/axe.min.js ] || npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null
 
 step "pytest"
-mkdir -p artifacts
 # One worker more than there are cores (pytest-xdist): the tests wait on browsers, servers and
 # subprocesses, and with a worker per core the two cores were busy about 84 % of the time. On two cores,
 # same commit, idle machine: 539 s with two workers, 501 s with three. A file's tests stay on one
