@@ -24,7 +24,9 @@ from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
+from survey.analyst.analysis_cache import AnalysisCache
 from survey.analyst.routes import ANALYST_ROUTES
+from survey.analyst.workbench_service import ANALYSIS_CACHE
 from survey.api.consultations import ConsultationController
 from survey.api.health import HealthController
 from survey.api.responses import ResponseController
@@ -174,6 +176,7 @@ def app_state(settings: Settings) -> State:
             "online_targets": OnlineTargets(factory),
             "submission_batcher": SubmissionBatcher(factory),
             "console_field": FieldConsoleOps(),  # the console reaches the field app through this port
+            ANALYSIS_CACHE: AnalysisCache(),  # the workbench's frames and analyses, per app and state
         }
     )
 

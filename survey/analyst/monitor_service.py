@@ -7,11 +7,14 @@ not import).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from survey.analyst.services import Context, load_context
+from survey.analyst.analysis_cache import AnalysisCache
+from survey.analyst.services import Context, load_context, read_frame
+from survey.analyst.workbench_service import ANALYSIS_CACHE
 from survey.store.models import Consultation
 
 __all__ = ["MonitorService", "StoredPlan", "register_stored_plan"]
@@ -41,11 +44,18 @@ def _stored(session: Session, consultation: Consultation) -> tuple[str, int] | N
 class MonitorService:
     """What the representativeness pages read, on the request's session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: AnalysisCache | None = None) -> None:
         self.session = session
+        self.cache = cache
+
+    @classmethod
+    def of_state(cls, session: Session, state: Mapping[str, Any]) -> MonitorService:
+        """The service on the request's session, reading frames through the app's analysis cache."""
+        return cls(session, state.get(ANALYSIS_CACHE))
 
     def context(self, slug: str) -> Context:
-        return load_context(self.session, slug)
+        frames = self.cache.frame if self.cache is not None else read_frame
+        return load_context(self.session, slug, frames=frames)
 
     def stored_plan(self, consultation: Consultation) -> tuple[str, int] | None:
         return _stored(self.session, consultation)

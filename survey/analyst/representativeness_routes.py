@@ -32,7 +32,7 @@ from survey.analyst.representativeness import (
 from survey.analyst.representativeness_chart import day_line
 from survey.analyst.representativeness_text import monitor_note, monitor_problem, monitor_text
 from survey.analyst.workbench_text import workbench_language, workbench_text
-from survey.http.deps import provide_service
+from survey.http.deps import provide_stateful_service
 from weighting import WeightingError
 from weighting.targets import CROSS
 
@@ -96,7 +96,7 @@ class RepresentativenessController(Controller):
     path = "/analyst"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
-    dependencies = {"monitor_service": provide_service(MonitorService)}  # noqa: RUF012
+    dependencies = {"monitor_service": provide_stateful_service(MonitorService.of_state)}  # noqa: RUF012
 
     @get("/{slug:str}/representativeness", media_type=MediaType.HTML, sync_to_thread=True)
     def page(
@@ -135,7 +135,7 @@ class RepresentativenessApiController(Controller):
 
     path = "/analyst/api"
     guards = [auth.staff_guard]  # noqa: RUF012
-    dependencies = {"monitor_service": provide_service(MonitorService)}  # noqa: RUF012
+    dependencies = {"monitor_service": provide_stateful_service(MonitorService.of_state)}  # noqa: RUF012
 
     @get("/{slug:str}/representativeness", sync_to_thread=True, summary="Representativeness of the responses")
     def representativeness(

@@ -49,7 +49,7 @@ from survey.analyst.representativeness_routes import (
     RepresentativenessApiController,
     RepresentativenessController,
 )
-from survey.analyst.services import METHODS, Analysis, Context, run_analysis, weighting_shown
+from survey.analyst.services import METHODS, Analysis, Context, weighting_shown
 from survey.analyst.snapshot_routes import SnapshotController
 from survey.analyst.snapshot_text import snapshot_text
 from survey.analyst.snapshots import DuplicateSnapshotError
@@ -59,7 +59,7 @@ from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_service import NoTargetsError, SchemeRefusal, WorkbenchService
 from survey.analyst.workbench_text import target_problem, workbench_language
 from survey.http import staff_session
-from survey.http.deps import provide_service
+from survey.http.deps import provide_service, provide_stateful_service
 from survey.http.login_throttle import TooManyAttempts
 from survey.http.staff_door import StaffDoorService
 from survey.store.errors import AuthError, NotFoundError
@@ -75,7 +75,7 @@ def api_analysis(
     """The analysis the query chooses (scheme or targets version, then the weighting), and the head every
     analyst API answer starts with: the consultation, the spec and the weighting it shows."""
     context = service.context(slug, **selection(request))
-    analysis = run_analysis(context, spec_from_query(request, context.scheme))
+    analysis = service.analysis(context, spec_from_query(request, context.scheme))
     head = {
         "consultation": slug,
         "spec": analysis.spec.to_dict(),
@@ -144,7 +144,7 @@ class WorkbenchController(Controller):
     path = "/analyst"
     guards = [auth.staff_guard]  # noqa: RUF012
     include_in_schema = False
-    dependencies = {"workbench_service": provide_service(WorkbenchService)}  # noqa: RUF012
+    dependencies = {"workbench_service": provide_stateful_service(WorkbenchService.of_state)}  # noqa: RUF012
 
     @get("/", media_type=HTML, sync_to_thread=True)
     def index(
@@ -267,7 +267,7 @@ class WorkbenchController(Controller):
         if not context.target_rows:
             return context, None, _words(request)["targets_first"]
         try:
-            return context, run_analysis(context, spec_from_query(request, context.scheme)), None
+            return context, service.analysis(context, spec_from_query(request, context.scheme)), None
         except WeightingError as exc:
             return context, None, weighting_message(exc, workbench_language(request))
 
@@ -396,7 +396,7 @@ class AnalystApiController(Controller):
 
     path = "/analyst/api"
     guards = [auth.staff_guard]  # noqa: RUF012
-    dependencies = {"workbench_service": provide_service(WorkbenchService)}  # noqa: RUF012
+    dependencies = {"workbench_service": provide_stateful_service(WorkbenchService.of_state)}  # noqa: RUF012
 
     @get("/{slug:str}/results", sync_to_thread=True, summary="Weighted results of a consultation")
     def results(

@@ -8,6 +8,7 @@ calls the public ``weighting`` API (a test checks its estimates equal a direct l
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,6 +49,7 @@ __all__ = [
     "MULTI_SEPARATOR",
     "Analysis",
     "Context",
+    "FrameLoader",
     "Outcome",
     "QuestionResult",
     "WeightingSpec",
@@ -58,6 +60,7 @@ __all__ = [
     "load_context",
     "outcomes",
     "prepare_data",
+    "read_frame",
     "run_analysis",
     "table",
     "weight",
@@ -119,6 +122,7 @@ class Context:
     target_rows: list[TargetRow]
     scheme: WeightingScheme | None = None
     newest_targets: TargetSet | None = None  # the latest upload, which may be newer than ``target_set``
+    frame_key: Hashable | None = None  # names the data exactly when the frame came through a cache
 
     @property
     def newer_targets(self) -> TargetSet | None:
@@ -149,19 +153,38 @@ class Context:
         return hashlib.sha256(ordered.write_csv().encode()).hexdigest()
 
 
+FrameLoader = Callable[
+    [Session, int, QuestionnaireVersion, Questionnaire], tuple[pl.DataFrame, Hashable | None]
+]
+"""Reads a consultation's frame for a questionnaire version, with a key naming that data (or None)."""
+
+
+def read_frame(
+    session: Session, consultation_id: int, _version: QuestionnaireVersion, questionnaire: Questionnaire
+) -> tuple[pl.DataFrame, Hashable | None]:
+    """The frame read from the store now, with no key (nothing is kept)."""
+    return responses_frame(session, consultation_id, questionnaire), None
+
+
 def load_context(
-    session: Session, slug: str, *, targets: int | None = None, scheme: str | None = None
+    session: Session,
+    slug: str,
+    *,
+    targets: int | None = None,
+    scheme: str | None = None,
+    frames: FrameLoader = read_frame,
 ) -> Context:
     """Load consultation, current questionnaire, complete responses and the targets to weight to.
 
     The targets are the named scheme's version, else version ``targets``, else the latest upload
-    (if any); a scheme or version the consultation lacks is NotFoundError.
+    (if any); a scheme or version the consultation lacks is NotFoundError. ``frames`` reads the
+    responses (an app's :class:`~survey.analyst.analysis_cache.AnalysisCache` passes its own).
     """
     consultations = ConsultationService(session)
     consultation = consultations.get(slug)
     version = consultations.current_version(consultation)
     questionnaire = load_questionnaire(version)
-    frame = responses_frame(session, consultation.id, questionnaire)
+    frame, frame_key = frames(session, consultation.id, version, questionnaire)
     service = TargetService(session)
     newest = (
         session.query(TargetSet)
@@ -177,7 +200,7 @@ def load_context(
     else:
         target_set = newest
     rows = service.rows(target_set) if target_set else []
-    return Context(consultation, version, questionnaire, frame, target_set, rows, chosen, newest)
+    return Context(consultation, version, questionnaire, frame, target_set, rows, chosen, newest, frame_key)
 
 
 def weighting_shown(context: Context, analysis: Analysis | None) -> dict[str, Any]:

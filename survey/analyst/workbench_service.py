@@ -1,13 +1,15 @@
 """What the workbench's pages ask of the store: the consultation overview, targets, schemes and snapshots.
 
 Why a service: the workbench controller receives a :class:`WorkbenchService` by dependency key and
-never the session. Each change the analyst makes (upload targets, save or remove a scheme, freeze
+never the session. It also holds the app's :class:`AnalysisCache`, so pages reloaded on unchanged data
+reuse the frame and the weighted analysis instead of computing them again. Each change the analyst makes (upload targets, save or remove a scheme, freeze
 results) is one call that stores, flushes so the overview drawn next shows it, and returns what the
 page must say; the wording stays with the page, in the analyst's language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
-from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, run_analysis
+from survey.analyst.analysis_cache import AnalysisCache
+from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, read_frame, run_analysis
 from survey.analyst.weighting_query import choice_from
 from survey.store.errors import NotFoundError, TargetsInvalidError
 from survey.store.models import Consultation, ResultSnapshot, Role, TargetSet, User, WeightingScheme
@@ -25,7 +28,7 @@ from survey.store.services.schemes import SchemeError, SchemeService
 from survey.store.services.targets import TargetRow, TargetService
 from weighting import WeightingError
 
-__all__ = ["NoTargetsError", "Overview", "SchemeRefusal", "WorkbenchService"]
+__all__ = ["ANALYSIS_CACHE", "NoTargetsError", "Overview", "SchemeRefusal", "WorkbenchService"]
 
 
 class NoTargetsError(NotFoundError):
@@ -33,6 +36,8 @@ class NoTargetsError(NotFoundError):
 
 
 SchemeRefusal = WeightingError | SchemeError | NotFoundError
+ANALYSIS_CACHE = "analysis_cache"
+"""The app state's key of its :class:`AnalysisCache` (made with the state, see ``survey.app.app_state``)."""
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,22 @@ class Overview:
 class WorkbenchService:
     """The workbench's reads and changes on the request's session."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, cache: AnalysisCache | None = None) -> None:
         self.session = session
+        self.cache = cache
+
+    @classmethod
+    def of_state(cls, session: Session, state: Mapping[str, Any]) -> WorkbenchService:
+        """The service on the request's session, with the app's analysis cache (none if it holds none)."""
+        return cls(session, state.get(ANALYSIS_CACHE))
+
+    def _load(self, slug: str, *, targets: int | None = None, scheme: str | None = None) -> Context:
+        frames = self.cache.frame if self.cache is not None else read_frame
+        return load_context(self.session, slug, targets=targets, scheme=scheme, frames=frames)
+
+    def analysis(self, context: Context, spec: WeightingSpec) -> Analysis:
+        """``run_analysis(context, spec)``, from the cache when the same data was weighted alike before."""
+        return self.cache.analysis(context, spec) if self.cache is not None else run_analysis(context, spec)
 
     def granted(self, user: User) -> list[Consultation]:
         """The consultations the analyst may open (all of them for an admin)."""
@@ -62,10 +81,10 @@ class WorkbenchService:
 
     def context(self, slug: str, *, targets: int | None = None, scheme: str | None = None) -> Context:
         """The consultation's data and the targets chosen by scheme or version (see ``load_context``)."""
-        return load_context(self.session, slug, targets=targets, scheme=scheme)
+        return self._load(slug, targets=targets, scheme=scheme)
 
     def overview(self, slug: str) -> Overview:
-        context = load_context(self.session, slug)
+        context = self._load(slug)
         versions = list(
             self.session.scalars(
                 select(TargetSet)
@@ -95,7 +114,7 @@ class WorkbenchService:
 
         Without a ``population`` the new version keeps the latest one's.
         """
-        context = load_context(self.session, slug)
+        context = self._load(slug)
         try:
             TargetService(self.session).add(
                 context.consultation, rows, context.questionnaire, actor=actor, label=label,
@@ -119,11 +138,11 @@ class WorkbenchService:
         try:
             if targets and not targets.isdigit():
                 raise NotFoundError(f"no targets version {targets!r}")
-            context = load_context(self.session, slug, targets=int(targets) if targets else None)
+            context = self._load(slug, targets=int(targets) if targets else None)
             if context.target_set is None:
                 raise NoTargetsError("upload targets first")
             choice = choice_from(fields)
-            run_analysis(context, WeightingSpec(method=choice.method, variables=choice.variables,
+            self.analysis(context, WeightingSpec(method=choice.method, variables=choice.variables,
                                                 bounds=choice.bounds, trim=choice.trim))  # fmt: skip
             SchemeService(self.session).add(context.consultation, name, context.target_set, choice,
                                             actor=actor.username, actor_id=actor.id)  # fmt: skip

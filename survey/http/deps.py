@@ -120,3 +120,13 @@ def provide_service(make: Callable[[Session], ServiceT]) -> Provide:
         return make(db_session)
 
     return Provide(provider, sync_to_thread=False)
+
+
+def provide_stateful_service(make: Callable[[Session, State], ServiceT]) -> Provide:
+    """Like :func:`provide_service`, for a service that also takes something the app holds in its state
+    (the analysis cache): per app, so two apps, or one app's successive states in the tests, never share it."""
+
+    def provider(db_session: NamedDependency[Session], state: State) -> ServiceT:
+        return make(db_session, state)
+
+    return Provide(provider, sync_to_thread=False)
