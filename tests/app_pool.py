@@ -12,19 +12,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from litestar import Litestar
-from litestar.stores.registry import StoreRegistry
+if TYPE_CHECKING:  # survey.app (pandas, polars, Litestar) is imported by the first test that needs an app
+    from litestar import Litestar
 
-from survey.app import app_state, construction_key, create_app
-from survey.settings import Settings
+    from survey.settings import Settings
 
 _FREE: dict[tuple[object, ...], list[Litestar]] = {}
 
 
 @contextmanager
 def lent_app(settings: Settings) -> Iterator[Litestar]:
-    """An app for ``settings``: a returned one made new, else a new one; returned when the block ends."""
+    """An app for ``settings``: a returned one made new, else a new one; returned when the block ends.
+
+    The app's modules are imported here, not when a test module imports this one: collecting the suite
+    then costs a worker no pandas, polars or route module it would not otherwise load.
+    """
+    from litestar.stores.registry import StoreRegistry
+
+    from survey.app import app_state, construction_key, create_app
+
     key = construction_key(settings)
     free = _FREE.setdefault(key, [])
     if free:

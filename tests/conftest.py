@@ -7,6 +7,7 @@ so concurrent runs never see each other's rows. Tables are emptied after each te
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -266,6 +267,19 @@ def browser(playwright_session: Any) -> Iterator[object]:
     instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield instance
     instance.close()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Collect once, then freeze what survives, before pytest's unraisable-exception check collects.
+
+    That check (a cleanup run after this hook) calls ``gc.collect()`` five times so that garbage a
+    finaliser leaves is found too; with the suite's modules loaded, each call walked the whole heap
+    again: 1.7 s of CPU per process for ``pytest --co`` (of 8). The first collection here finds every
+    cycle as the check's first one did; what finalisers then leave is new, not frozen, and is still
+    found by the check's five.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

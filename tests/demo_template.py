@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from survey.demo.load import load_demo
 from survey.store import migrate
 from survey.store.db import make_engine, session_factory
 from tests.conftest import copy_database, drop_database, new_database
@@ -44,6 +43,8 @@ def _locked(folder: Path, backend: str) -> Iterator[None]:
 
 def copy_demo(like_url: str, folder: Path, tag: str, tmp_dir: Path) -> str:
     """A new database holding the demo, on the backend of ``like_url``; the caller drops it."""
+    from survey.demo.load import load_demo  # pyxform and the demo's loaders: only for the first copy
+
     backend = make_url(like_url).get_backend_name()
     with _locked(folder, backend):
         record = folder / f"{backend}.url"

@@ -17,7 +17,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from survey.analyst.services import outcomes
-from survey.app import create_app
 from survey.questionnaire.model import Page, Question, Questionnaire, QuestionType
 from survey.settings import Settings
 from survey.store.db import transaction
@@ -28,6 +27,7 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.erasure import erase
 from survey.store.services.responses import ResponseService, Submission
 from survey.store.services.users import UserService
+from tests.app_pool import lent_app
 
 L = lambda text: {"fr": text, "nl": text, "en": text}  # noqa: E731
 PASSWORD = "attach-pass-123"
@@ -97,7 +97,7 @@ def world(sessions: sessionmaker[Session]) -> World:
 
 @pytest.fixture
 def analyst(settings: Settings, world: World) -> Iterator[TestClient]:  # type: ignore[type-arg]
-    with TestClient(create_app(settings)) as client:
+    with lent_app(settings) as app, TestClient(app) as client:
         found = CSRF.search(client.get("/analyst/login").text)
         assert found is not None
         client.post(

@@ -13,7 +13,6 @@ from sqlalchemy import event, func, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
 from survey.store.db import transaction
 from survey.store.models import Answer, Consultation, QuestionnaireVersion, Response
@@ -21,6 +20,7 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.intake import OnlineTarget, OnlineTargets
 from survey.store.services.invitations import InvitationService
 from tests.api.conftest import SLUG, URL, body
+from tests.app_pool import lent_app
 from tests.factories import demo_questionnaire, valid_answers
 
 
@@ -134,7 +134,7 @@ def _read_only(url: str) -> str:
 
 def test_a_database_that_cannot_write_gives_503_and_stores_nothing(settings, version, sessions) -> None:
     read_only = dataclasses.replace(settings, database_url=_read_only(settings.database_url))
-    with TestClient(create_app(read_only)) as client:
+    with lent_app(read_only) as app, TestClient(app) as client:
         refused = client.post(URL, json=body(version.id))
         health = client.get("/health").json()["submissions"]
     assert refused.status_code == 503, refused.text
@@ -145,16 +145,16 @@ def test_a_database_that_cannot_write_gives_503_and_stores_nothing(settings, ver
 
 
 def test_a_burst_of_first_requests_looks_the_consultation_up_once(settings, version, sessions) -> None:
-    app = create_app(settings)
     lookups: list[str] = []
 
     def count_lookups(_conn, _cursor, statement: str, *_args: object) -> None:
         if "consultations.slug" in statement:
             lookups.append(statement)
 
-    event.listen(app.state.engine, "before_cursor_execute", count_lookups)
-    with TestClient(app) as client:
-        replies = post_all(client, [body(version.id) for _ in range(20)])
+    with lent_app(settings) as app:  # its engine is made new for this lending
+        event.listen(app.state.engine, "before_cursor_execute", count_lookups)
+        with TestClient(app) as client:
+            replies = post_all(client, [body(version.id) for _ in range(20)])
     assert [r.status_code for r in replies] == [201] * 20
     assert len(lookups) == 1
     assert len(stored_uuids(sessions)) == 20

@@ -14,10 +14,10 @@ import pytest
 from litestar.testing import TestClient
 from typer.testing import CliRunner
 
-from survey.app import create_app
 from survey.cli.main import app
 from survey.ops.doctor import run_checks, secret_bits
 from survey.store import migrate
+from tests.app_pool import lent_app
 from tests.ops.conftest import settings_for
 
 runner = CliRunner()
@@ -133,13 +133,13 @@ def test_doctor_help() -> None:
 
 
 def test_ready_is_200_at_head_and_503_behind(database_url: str, fresh_url: str, tmp_path: Path) -> None:
-    with TestClient(create_app(settings_for(database_url, tmp_path))) as client:
+    with lent_app(settings_for(database_url, tmp_path)) as web, TestClient(web) as client:
         response = client.get("/ready")
         assert response.status_code == 200
         assert response.json()["ready"] is True
         assert response.json()["schema_revision"] == migrate.head_revision()
     migrate.upgrade(fresh_url, "0008")
-    with TestClient(create_app(settings_for(fresh_url, tmp_path))) as client:
+    with lent_app(settings_for(fresh_url, tmp_path)) as web, TestClient(web) as client:
         response = client.get("/ready")
         assert response.status_code == 503
         assert response.json()["schema_revision"] == "0008"
@@ -148,7 +148,7 @@ def test_ready_is_200_at_head_and_503_behind(database_url: str, fresh_url: str, 
 
 def test_ready_does_not_show_the_database_error(tmp_path: Path) -> None:
     url = "postgresql+psycopg://postgres@127.0.0.1:1/none"
-    with TestClient(create_app(settings_for(url, tmp_path))) as client:
+    with lent_app(settings_for(url, tmp_path)) as web, TestClient(web) as client:
         response = client.get("/ready")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"

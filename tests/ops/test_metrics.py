@@ -28,6 +28,7 @@ from survey.demo.sample import generate_sample
 from survey.http.observe import observed
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Consultation, QuestionnaireVersion
+from tests.app_pool import lent_app
 from tests.ops.conftest import settings_for
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -52,7 +53,7 @@ def _value(samples: dict, name: str, **labels: str) -> float:
 def test_requests_are_counted_by_route_template_never_by_filled_in_path(
     database_url: str, tmp_path: Path
 ) -> None:
-    with TestClient(create_app(settings_for(database_url, tmp_path))) as client:
+    with lent_app(settings_for(database_url, tmp_path)) as app, TestClient(app) as client:
         before = _samples(client)
         for slug in ("first-unknown-consultation", "second-unknown-consultation"):
             assert client.get(f"/c/{slug}").status_code == 404
@@ -96,7 +97,7 @@ def test_submissions_stored_are_counted(demo_url: str, tmp_path: Path) -> None:
         )
     engine.dispose()
     sample = generate_sample(load_population_table(), n_online=3, n_field=0, seed=5)
-    with TestClient(create_app(settings_for(demo_url, tmp_path))) as client:
+    with lent_app(settings_for(demo_url, tmp_path)) as app, TestClient(app) as client:
         before_all = _samples(client)
         before = _value(before_all, "survey_submissions_stored_total")
         for _, row in sample.iterrows():
@@ -116,7 +117,7 @@ def test_submissions_stored_are_counted(demo_url: str, tmp_path: Path) -> None:
 
 
 def test_rate_limit_refusals_are_counted(database_url: str, tmp_path: Path, sessions) -> None:
-    with TestClient(create_app(settings_for(database_url, tmp_path))) as client:
+    with lent_app(settings_for(database_url, tmp_path)) as app, TestClient(app) as client:
         before = _samples(client)
         statuses = []
         for _ in range(8):
@@ -139,7 +140,7 @@ def test_rate_limit_refusals_are_counted(database_url: str, tmp_path: Path, sess
 
 
 def test_every_response_carries_a_request_id_and_keeps_a_proxys(database_url: str, tmp_path: Path) -> None:
-    with TestClient(create_app(settings_for(database_url, tmp_path))) as client:
+    with lent_app(settings_for(database_url, tmp_path)) as app, TestClient(app) as client:
         ids = {client.get(path).headers["x-request-id"] for path in ("/ready", "/ready", "/no/such/page")}
         assert len(ids) == 3 and all(re.fullmatch(r"[0-9a-f]{32}", i) for i in ids)
         assert (

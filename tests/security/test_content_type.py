@@ -11,10 +11,10 @@ from litestar.testing import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from survey.app import create_app
 from survey.http.body_type import declared_encoding
 from survey.settings import ConfigurationError, Settings, load_settings
 from survey.store.models import QuestionnaireVersion, Response
+from tests.app_pool import lent_app
 from tests.factories import valid_answers
 from tests.security.conftest import SLUG
 
@@ -69,14 +69,14 @@ def test_every_field_api_body_is_json_only(client: TestClient, method: str, path
 
 def test_every_route_with_a_json_body_is_covered(settings: Settings) -> None:
     """The rule follows the route table: each JSON route of the app is one the check reads."""
-    app = create_app(settings)
-    json_routes = {
-        path
-        for route in app.routes
-        for handler in getattr(route, "route_handlers", [])
-        if isinstance(handler, HTTPRouteHandler) and declared_encoding(handler) == "application/json"
-        for path in [route.path]
-    }
+    with lent_app(settings) as app:
+        json_routes = {
+            path
+            for route in app.routes
+            for handler in getattr(route, "route_handlers", [])
+            if isinstance(handler, HTTPRouteHandler) and declared_encoding(handler) == "application/json"
+            for path in [route.path]
+        }
     assert {"/api/consultations/{slug:str}/responses", "/field/api/login", "/field/api/sync"} <= json_routes
 
 
@@ -100,7 +100,7 @@ def test_listed_origins_get_cors_and_others_do_not(
     settings = load_settings({"DATABASE_URL": database_url, "SURVEY_DATA_DIR": str(tmp_path), "SECRET_KEY": "k" * 32,
                               "SURVEY_CORS_ORIGINS": "https://partner.example, https://other.example/"})  # fmt: skip
     assert settings.cors_origins == ("https://partner.example", "https://other.example")
-    with TestClient(create_app(settings)) as client:
+    with lent_app(settings) as app, TestClient(app) as client:
         asked = {"access-control-request-method": "POST", "access-control-request-headers": "content-type"}
         allowed = client.options(URL, headers={"origin": "https://partner.example", **asked})
         assert allowed.headers.get("access-control-allow-origin") == "https://partner.example"

@@ -10,13 +10,13 @@ from litestar.testing import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
-from survey.app import create_app
 from survey.cli.main import app as cli
 from survey.http import csrf, staff_session
 from survey.settings import Settings, load_settings
 from survey.store.db import transaction
 from survey.store.models import Role
 from survey.store.services.users import UserService
+from tests.app_pool import lent_app
 from tests.security.conftest import SLUG
 
 PASSWORD = "session-pass-123"
@@ -42,8 +42,9 @@ def _sign_in(client: TestClient, username: str = "ana") -> str:
 
 
 def _opens_workbench(settings: Settings, cookie: str) -> bool:
-    """Whether another browser holding a copy of the cookie gets the workbench."""
-    with TestClient(create_app(settings)) as other:
+    """Whether another browser holding a copy of the cookie gets the workbench (another app too: one
+    from the pool, with its own state, as a new app has)."""
+    with lent_app(settings) as app, TestClient(app) as other:
         other.cookies.set(staff_session.SESSION_COOKIE, cookie)
         return other.get("/analyst/", follow_redirects=False).status_code == 200
 
@@ -79,7 +80,7 @@ def test_a_new_password_or_role_ends_every_session_of_the_account(
     _account(sessions)
     _account(sessions, "other")
     first, second = _sign_in(client), None
-    with TestClient(create_app(settings)) as elsewhere:
+    with lent_app(settings) as app, TestClient(app) as elsewhere:
         second = _sign_in(elsewhere)
     bystander = _sign_in(client, "other")
     result = CliRunner().invoke(cli, ["user", *change, "--database-url", settings.database_url])
@@ -104,7 +105,7 @@ def test_a_cookie_signed_without_a_server_session_opens_nothing(
 
 @pytest.fixture
 def https_client(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="https://consult.example") as client:
+    with lent_app(settings) as app, TestClient(app, base_url="https://consult.example") as client:
         yield client
 
 
@@ -159,5 +160,5 @@ def test_staff_pages_and_saved_answers_are_not_stored_by_caches(
 def test_production_sends_hsts(database_url: str, tmp_path: object, sessions: sessionmaker[Session]) -> None:
     settings = load_settings({"DATABASE_URL": database_url, "SURVEY_DATA_DIR": str(tmp_path),
                               "SECRET_KEY": "k" * 32, "SURVEY_ENV": "production"})  # fmt: skip
-    with TestClient(create_app(settings)) as client:
+    with lent_app(settings) as app, TestClient(app) as client:
         assert client.get("/").headers["strict-transport-security"].startswith("max-age=31536000")

@@ -26,8 +26,13 @@ DESIGNS_SCRIPT_WRITES = (
     "mu284.csv",
     "api_lonely.csv",
 )
-# Where regenerated golden folders are kept between runs (beside the install stamp of scripts/test.sh).
-REGENERATED_CACHE = Path(__file__).parents[2] / ".venv" / "golden-regenerated"
+# Where regenerated golden folders are kept between runs: in the user's cache, beside uv's and the one
+# scripts/test.sh gives mypy, so a fresh clone (as CI makes for every run) finds them too; kept under
+# .venv it ran R again on every CI run. The key (the scripts' bytes, R's and its survey package's
+# versions) names what a folder holds whatever the checkout.
+REGENERATED_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "civic-consult" / "golden-regenerated"
+)
 
 
 def make_sample(n: int = 300, seed: int = 7) -> pd.DataFrame:
