@@ -30,21 +30,36 @@ TEXT_SIZES = """() => [...document.querySelectorAll('svg.chart text')].map(t => 
 }))"""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[LiveServer]:
+    """One live app for the module: its tests only read the module's demo database."""
     with LiveServer(demo_settings) as live:
         yield live
 
 
-def _signed_in(browser: Any, server: LiveServer, **options: Any) -> Any:
-    context = browser.new_context(**options)
+@pytest.fixture(scope="module")
+def signed_in(server: LiveServer, browser: Any) -> dict[str, Any]:
+    """The cookies of the analyst, signed in once through the form for the whole module.
+
+    Why: each test used to sign in again (a context, the form, its redirect) before the page it is
+    about; now each opens a fresh context that carries this session.
+    """
+    context = browser.new_context()
     page = context.new_page()
     page.goto(f"{server.url}/analyst/login")
     page.fill("#username", "analyst")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
-    return page
+    assert not page.url.endswith("/analyst/login"), "the analyst could not sign in"
+    state: dict[str, Any] = context.storage_state()
+    context.close()
+    return state
+
+
+def _signed_in(browser: Any, state: dict[str, Any], **options: Any) -> Any:
+    """A page in a new context of its own, signed in as the analyst."""
+    return browser.new_context(storage_state=state, **options).new_page()
 
 
 def _shot(page: Any, name: str) -> None:
@@ -65,9 +80,9 @@ def _shot(page: Any, name: str) -> None:
     ],
 )
 def test_chart_text_is_at_least_11_px_on_a_390_px_phone(
-    server: LiveServer, browser: Any, name: str, path: str
+    server: LiveServer, browser: Any, signed_in: dict[str, Any], name: str, path: str
 ) -> None:
-    page = _signed_in(browser, server, viewport=PHONE)
+    page = _signed_in(browser, signed_in, viewport=PHONE)
     page.goto(f"{server.url}/analyst/{SLUG}/{path}")
     sizes = page.evaluate(TEXT_SIZES)
     assert len(sizes) > 20, name  # the page has charts with text
@@ -79,9 +94,9 @@ def test_chart_text_is_at_least_11_px_on_a_390_px_phone(
 
 
 def test_results_page_opens_with_contents_that_lead_to_every_question(
-    server: LiveServer, browser: Any
+    server: LiveServer, browser: Any, signed_in: dict[str, Any]
 ) -> None:
-    page = _signed_in(browser, server)
+    page = _signed_in(browser, signed_in)
     page.goto(f"{server.url}/analyst/{SLUG}/results?lang=nl")
     links = page.locator("#toc a")
     targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
@@ -103,8 +118,10 @@ def test_results_page_opens_with_contents_that_lead_to_every_question(
     page.context.close()
 
 
-def test_every_chart_downloads_as_svg_and_png(server: LiveServer, browser: Any, tmp_path: Path) -> None:
-    page = _signed_in(browser, server, accept_downloads=True)
+def test_every_chart_downloads_as_svg_and_png(
+    server: LiveServer, browser: Any, signed_in: dict[str, Any], tmp_path: Path
+) -> None:
+    page = _signed_in(browser, signed_in, accept_downloads=True)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -140,8 +157,10 @@ def test_every_chart_downloads_as_svg_and_png(server: LiveServer, browser: Any, 
     page.context.close()
 
 
-def test_without_javascript_the_svg_link_remains(server: LiveServer, browser: Any) -> None:
-    page = _signed_in(browser, server, java_script_enabled=False)
+def test_without_javascript_the_svg_link_remains(
+    server: LiveServer, browser: Any, signed_in: dict[str, Any]
+) -> None:
+    page = _signed_in(browser, signed_in, java_script_enabled=False)
     page.goto(f"{server.url}/analyst/{SLUG}/results")
     assert page.locator("a.svg-download").count() >= 10
     assert page.locator("button.png-download").count() == 0

@@ -17,7 +17,7 @@ from survey.store.db import transaction
 from survey.store.models import Answer
 from survey.store.services.consultations import ConsultationService
 from tests.questionnaire.test_xlsform_bugs import workbook
-from tests.web.conftest import axe_source
+from tests.web.conftest import axe
 from tests.web.test_flow import post, token
 
 SLUG = "looks"
@@ -156,17 +156,14 @@ def test_appearances_in_chromium_without_javascript(browser, looks, live_server,
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
 def test_appearances_pass_axe(browser, looks, live_server, width: int) -> None:
-    """axe needs scripts to run, so this context has them (and bypasses the CSP that would refuse axe)."""
-    source = axe_source()
-    ctx = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900}, locale="en-GB")
+    """axe needs scripts to run, so this context has them."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
     page = _to_first_page(ctx, live_server.url)
-    _axe_clean(page, source)
+    _axe_clean(page)
     _rank_twice(page)
-    _axe_clean(page, source)
+    _axe_clean(page)
     ctx.close()
 
 
-def _axe_clean(page, source: str) -> None:
-    page.add_script_tag(content=source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+def _axe_clean(page) -> None:
+    assert [(v["id"], v["nodes"]) for v in axe(page)] == []

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.store.models import Answer, Response
-from tests.web.conftest import ROOT, SLUG, axe_source, store_consultation
+from tests.web.conftest import ROOT, SLUG, axe, store_consultation
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -239,41 +239,50 @@ def test_keyboard_only(context, site, sessions) -> None:
     assert answers["merge_municipalities"] == "neutral"
 
 
-def _axe(page, source: str) -> list[dict[str, object]]:
-    page.add_script_tag(content=source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+def test_axe_reports_violations_of_the_page_as_it_stands(browser) -> None:
+    """The shared check (``tests.web.conftest.axe``) finds what is broken, on the document as it is
+    when called: a second check on a page whose DOM changed sees the change, a new document gets axe."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(
+        "data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>t</h1><img src=x></main>"
+    )
+    assert [v["id"] for v in axe(page)] == ["image-alt"]
+    page.evaluate("""() => { document.querySelector('img').alt = 'a cross';
+                             document.querySelector('main').append(document.createElement('button')); }""")
+    assert [(v["id"], v["nodes"]) for v in axe(page)] == [("button-name", [["button"]])]
+    page.goto("data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>clean</h1></main>")
+    assert axe(page) == []
+    ctx.close()
 
 
 def test_axe_core_finds_no_violation(browser, site) -> None:
-    source = axe_source()
-    # axe is injected by the test; the page's CSP would refuse it, so this context bypasses CSP.
-    ctx = browser.new_context(bypass_csp=True)
+    ctx = browser.new_context()
     page = ctx.new_page()
     found: dict[str, list[dict[str, object]]] = {}
     page.goto(f"{site.url}/?lang=fr")
-    found["home"] = _axe(page, source)
+    found["home"] = axe(page)
     page.goto(f"{site.url}/c/{SLUG}?lang=fr")
-    found["landing"] = _axe(page, source)
+    found["landing"] = axe(page)
     page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    found["radios+number"] = _axe(page, source)
+    found["radios+number"] = axe(page)
     page.click(NEXT)
     page.wait_for_selector("#errors:not([hidden])")
-    found["errors"] = _axe(page, source)
+    found["errors"] = axe(page)
     choose(page, PAGE_1)
     page.click(NEXT)
     page.wait_for_url("**/p/2")
     choose(page, {"merge_municipalities": "disagree"})
     page.check("input[name=merge_why_not][value=other]")
-    found["checkboxes+text"] = _axe(page, source)
+    found["checkboxes+text"] = axe(page)
     page.fill("#q-merge_why_not_other", "x")
     page.click("button[value=save]")
     page.wait_for_url("**/saved")
     page.click("details.qr-box summary")
     assert page.is_visible("svg.qr")
-    found["saved+qr"] = _axe(page, source)
+    found["saved+qr"] = axe(page)
     page.screenshot(path=str(SHOTS / "saved-qr.png"), full_page=True)
     page.goto(page.input_value("#resume-link"))
     page.wait_for_url("**/p/3")
@@ -285,19 +294,22 @@ def test_axe_core_finds_no_violation(browser, site) -> None:
     choose(page, {"simpler_institutions": "neutral", "more_participation": "agree"})
     page.click(NEXT)
     page.wait_for_url("**/p/5")
-    found["textarea"] = _axe(page, source)
+    found["textarea"] = axe(page)
     page.click(NEXT)
     page.wait_for_url("**/thanks")
-    found["thanks"] = _axe(page, source)
+    found["thanks"] = axe(page)
     ctx.close()
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
 def test_screenshots(browser, site) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    # One context for both sizes, its cookies cleared between them: each run starts as a new visitor.
+    ctx = browser.new_context()
+    page = ctx.new_page()
     for width, height, name in ((360, 780, "mobile"), (1280, 900, "desktop")):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
-        page = ctx.new_page()
+        ctx.clear_cookies()
+        page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{site.url}/c/{SLUG}?lang=fr")
         page.screenshot(path=str(SHOTS / f"landing-{name}.png"), full_page=True)
         page.check("#consent")
@@ -309,7 +321,7 @@ def test_screenshots(browser, site) -> None:
         choose(page, {"merge_municipalities": "disagree"})
         page.screenshot(path=str(SHOTS / f"question-{name}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        ctx.close()
+    ctx.close()
     assert len(list(Path(SHOTS).glob("*.png"))) >= 4
 
 
@@ -324,8 +336,7 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
         service = InvitationService(session)
         service.set_required(consultation, True, actor="test")
         code = service.issue(consultation, 1, actor="test")[0]
-    source = axe_source()
-    ctx = browser.new_context(bypass_csp=True, locale="nl-BE")
+    ctx = browser.new_context(locale="nl-BE")
     page = ctx.new_page()
     page.goto(f"{site.url}/c/{SLUG}?code=WRNG-WRNG-WRNG")
     assert page.input_value("#code") == "WRNG-WRNG-WRNG"
@@ -335,7 +346,7 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
     assert "bestaat niet" in page.inner_text("#code-error")
     expect(page.locator("#code")).to_be_focused()
     assert page.is_checked("#consent")
-    assert _axe(page, source) == []
+    assert axe(page) == []
     page.fill("#code", code.lower())
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
