@@ -108,13 +108,11 @@ def test_appearances_answered_without_javascript_are_stored(client, looks, sessi
                     ("parks_ok", 0): "a"}  # fmt: skip
 
 
-def _to_first_page(ctx, url: str):
-    page = ctx.new_page()
+def _to_first_page(page, url: str):
     page.goto(f"{url}/c/{SLUG}?lang=en")
     page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    return page
 
 
 def _rank_twice(page) -> None:
@@ -133,11 +131,9 @@ def _rank_twice(page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_appearances_in_chromium_without_javascript(browser, looks, live_server, width: int) -> None:
-    ctx = browser.new_context(
-        java_script_enabled=False, viewport={"width": width, "height": 900}, locale="en-GB"
-    )
-    page = _to_first_page(ctx, live_server.url)
+def test_appearances_in_chromium_without_javascript(fresh_page, looks, live_server, width: int) -> None:
+    page = fresh_page(java_script_enabled=False, viewport={"width": width, "height": 900}, locale="en-GB")
+    _to_first_page(page, live_server.url)
     # the scale on one row at both widths; the middle labels are only for screen readers on a phone
     boxes = [page.locator(f"#q-parks_ok-{i}").bounding_box() for i in range(5)]
     assert len({round(b["y"]) for b in boxes if b}) == 1
@@ -150,19 +146,17 @@ def test_appearances_in_chromium_without_javascript(browser, looks, live_server,
     page.select_option("#q-prio-place-2", "schools")
     page.click("button[value=next]")
     page.wait_for_url("**/thanks")
-    ctx.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_appearances_pass_axe(browser, looks, live_server, width: int) -> None:
-    """axe needs scripts to run, so this context has them."""
-    ctx = browser.new_context(viewport={"width": width, "height": 900}, locale="en-GB")
-    page = _to_first_page(ctx, live_server.url)
+def test_appearances_pass_axe(fresh_page, looks, live_server, width: int) -> None:
+    """axe needs scripts to run, so this page has them."""
+    page = fresh_page(viewport={"width": width, "height": 900}, locale="en-GB")
+    _to_first_page(page, live_server.url)
     _axe_clean(page)
     _rank_twice(page)
     _axe_clean(page)
-    ctx.close()
 
 
 def _axe_clean(page) -> None:

@@ -28,13 +28,6 @@ def site(request, database_url):
     return request.getfixturevalue("live_server")
 
 
-@pytest.fixture
-def context(browser, site):
-    ctx = browser.new_context(locale="en-GB")
-    yield ctx
-    ctx.close()
-
-
 def choose(page, fields: dict[str, str]) -> None:
     for name, value in fields.items():
         page.check(f"input[name={name}][value='{value}']")
@@ -83,31 +76,29 @@ def stored(sessions) -> list[tuple[Response, dict[str, str]]]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
-def test_complete_with_javascript(browser, site, sessions, lang) -> None:
-    ctx = browser.new_context()
-    page = ctx.new_page()
+def test_complete_with_javascript(fresh_page, site, sessions, lang) -> None:
+    page = fresh_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     complete(page, site.url, lang)
     assert page.locator("html").get_attribute("lang") == lang
-    ctx.close()
+    page.close()
     [(response, answers)] = stored(sessions)
     assert (response.language, response.mode, response.easy_read) == (lang, "online", False)
     assert answers["merge_how"] == "one_city" and answers["comment"] == "Plus de parcs <b>svp</b>"
     assert errors == []
 
 
-def test_complete_with_javascript_disabled(browser, site, sessions) -> None:
-    ctx = browser.new_context(java_script_enabled=False, locale="fr-BE")
-    page = ctx.new_page()
+def test_complete_with_javascript_disabled(fresh_page, site, sessions) -> None:
+    page = fresh_page(java_script_enabled=False, locale="fr-BE")
     complete(page, site.url, "fr", js=False)
-    ctx.close()
+    page.close()
     [(response, answers)] = stored(sessions)
     assert response.language == "fr" and answers["merge_how"] == "one_city"
 
 
-def test_live_skip_logic_both_ways(context, site) -> None:
-    page = context.new_page()
+def test_live_skip_logic_both_ways(fresh_page, site) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     choose(page, PAGE_1)
     page.click(NEXT)
@@ -124,8 +115,8 @@ def test_live_skip_logic_both_ways(context, site) -> None:
     assert page.is_hidden("#wrap-merge_why_not_other")
 
 
-def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
-    page = context.new_page()
+def test_validation_errors_and_recovery_with_javascript(fresh_page, site) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     choose(page, {"sex": "F"})
     page.fill("#q-years_in_brussels", "250")
@@ -144,9 +135,8 @@ def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
     page.wait_for_url("**/p/2")
 
 
-def test_validation_errors_without_javascript(browser, site) -> None:
-    ctx = browser.new_context(java_script_enabled=False)
-    page = ctx.new_page()
+def test_validation_errors_without_javascript(fresh_page, site) -> None:
+    page = fresh_page(java_script_enabled=False)
     begin(page, site.url, "nl")
     page.fill("#q-years_in_brussels", "-3")
     page.click(NEXT)
@@ -154,7 +144,6 @@ def test_validation_errors_without_javascript(browser, site) -> None:
     expect(page.locator("#errors")).to_be_focused()  # autofocus applies once the page is drawn
     assert "Deze vraag is verplicht." in page.inner_text("#errors")
     assert page.input_value("#q-years_in_brussels") == "-3"
-    ctx.close()
 
 
 def test_resume_after_closing_the_browser(browser, site, sessions) -> None:
@@ -178,8 +167,8 @@ def test_resume_after_closing_the_browser(browser, site, sessions) -> None:
     ctx.close()
 
 
-def test_easy_read_switch(context, site, sessions) -> None:
-    page = context.new_page()
+def test_easy_read_switch(fresh_page, site, sessions) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     assert page.inner_text("#q-age_group legend").startswith("Your age:")
     font = page.evaluate("getComputedStyle(document.body).fontSize")
@@ -195,8 +184,8 @@ def test_easy_read_switch(context, site, sessions) -> None:
         assert session.scalars(select(Response)).one().easy_read is True
 
 
-def test_keyboard_only(context, site, sessions) -> None:
-    page = context.new_page()
+def test_keyboard_only(fresh_page, site, sessions) -> None:
+    page = fresh_page(locale="en-GB")
     page.goto(f"{site.url}/c/{SLUG}?lang=en")
     page.focus("#consent")
     page.keyboard.press("Space")
@@ -239,11 +228,10 @@ def test_keyboard_only(context, site, sessions) -> None:
     assert answers["merge_municipalities"] == "neutral"
 
 
-def test_axe_reports_violations_of_the_page_as_it_stands(browser) -> None:
+def test_axe_reports_violations_of_the_page_as_it_stands(fresh_page) -> None:
     """The shared check (``tests.web.conftest.axe``) finds what is broken, on the document as it is
     when called: a second check on a page whose DOM changed sees the change, a new document gets axe."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
+    page = fresh_page()
     page.goto(
         "data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>t</h1><img src=x></main>"
     )
@@ -253,12 +241,10 @@ def test_axe_reports_violations_of_the_page_as_it_stands(browser) -> None:
     assert [(v["id"], v["nodes"]) for v in axe(page)] == [("button-name", [["button"]])]
     page.goto("data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>clean</h1></main>")
     assert axe(page) == []
-    ctx.close()
 
 
-def test_axe_core_finds_no_violation(browser, site) -> None:
-    ctx = browser.new_context()
-    page = ctx.new_page()
+def test_axe_core_finds_no_violation(fresh_page, site) -> None:
+    page = fresh_page()
     found: dict[str, list[dict[str, object]]] = {}
     page.goto(f"{site.url}/?lang=fr")
     found["home"] = axe(page)
@@ -298,17 +284,15 @@ def test_axe_core_finds_no_violation(browser, site) -> None:
     page.click(NEXT)
     page.wait_for_url("**/thanks")
     found["thanks"] = axe(page)
-    ctx.close()
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
-def test_screenshots(browser, site) -> None:
+def test_screenshots(fresh_page, site) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
-    # One context for both sizes, its cookies cleared between them: each run starts as a new visitor.
-    ctx = browser.new_context()
-    page = ctx.new_page()
+    # One page for both sizes, its cookies cleared between them: each run starts as a new visitor.
+    page = fresh_page()
     for width, height, name in ((360, 780, "mobile"), (1280, 900, "desktop")):
-        ctx.clear_cookies()
+        page.context.clear_cookies()
         page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{site.url}/c/{SLUG}?lang=fr")
         page.screenshot(path=str(SHOTS / f"landing-{name}.png"), full_page=True)
@@ -321,11 +305,10 @@ def test_screenshots(browser, site) -> None:
         choose(page, {"merge_municipalities": "disagree"})
         page.screenshot(path=str(SHOTS / f"question-{name}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-    ctx.close()
     assert len(list(Path(SHOTS).glob("*.png"))) >= 4
 
 
-def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
+def test_invitation_code_in_the_browser(fresh_page, site, sessions) -> None:
     """A panel member follows the link of their letter; a wrong code is announced, the right one starts."""
     from survey.store.db import transaction
     from survey.store.services.consultations import ConsultationService
@@ -336,8 +319,7 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
         service = InvitationService(session)
         service.set_required(consultation, True, actor="test")
         code = service.issue(consultation, 1, actor="test")[0]
-    ctx = browser.new_context(locale="nl-BE")
-    page = ctx.new_page()
+    page = fresh_page(locale="nl-BE")
     page.goto(f"{site.url}/c/{SLUG}?code=WRNG-WRNG-WRNG")
     assert page.input_value("#code") == "WRNG-WRNG-WRNG"
     page.check("#consent")
@@ -350,4 +332,3 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
     page.fill("#code", code.lower())
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    ctx.close()
