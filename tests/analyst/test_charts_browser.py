@@ -18,8 +18,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from survey.settings import Settings
 from tests.analyst.conftest import PASSWORD, SLUG
 from tests.conftest import LiveServer
+from tests.web import conftest as web
 
 SHOTS = os.environ.get("SURVEY_CHART_SHOTS")
+# pages in browser contexts kept for the module (tests/web/conftest.py)
+shared_contexts, fresh_page = web.shared_contexts, web.fresh_page
 PHONE = {"width": 390, "height": 844}
 SVG = "{http://www.w3.org/2000/svg}"
 # Every chart's text, as the reader sees it: the computed size times the chart's on-screen scale.
@@ -30,21 +33,36 @@ TEXT_SIZES = """() => [...document.querySelectorAll('svg.chart text')].map(t => 
 }))"""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[LiveServer]:
+    """One live app for the module: its tests only read the module's demo database."""
     with LiveServer(demo_settings) as live:
         yield live
 
 
-def _signed_in(browser: Any, server: LiveServer, **options: Any) -> Any:
-    context = browser.new_context(**options)
+@pytest.fixture(scope="module")
+def signed_in(server: LiveServer, browser: Any) -> dict[str, Any]:
+    """The cookies of the analyst, signed in once through the form for the whole module.
+
+    Why: each test used to sign in again (a context, the form, its redirect) before the page it is
+    about; now each opens a fresh page that carries this session.
+    """
+    context = browser.new_context()
     page = context.new_page()
     page.goto(f"{server.url}/analyst/login")
     page.fill("#username", "analyst")
     page.fill("#password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state()
-    return page
+    assert not page.url.endswith("/analyst/login"), "the analyst could not sign in"
+    state: dict[str, Any] = context.storage_state()
+    context.close()
+    return state
+
+
+def _signed_in(fresh_page: Any, state: dict[str, Any], **options: Any) -> Any:
+    """A page with these options and nothing else than the analyst's session cookie."""
+    return fresh_page(cookies=state["cookies"], **options)
 
 
 def _shot(page: Any, name: str) -> None:
@@ -65,9 +83,9 @@ def _shot(page: Any, name: str) -> None:
     ],
 )
 def test_chart_text_is_at_least_11_px_on_a_390_px_phone(
-    server: LiveServer, browser: Any, name: str, path: str
+    server: LiveServer, fresh_page: Any, signed_in: dict[str, Any], name: str, path: str
 ) -> None:
-    page = _signed_in(browser, server, viewport=PHONE)
+    page = _signed_in(fresh_page, signed_in, viewport=PHONE)
     page.goto(f"{server.url}/analyst/{SLUG}/{path}")
     sizes = page.evaluate(TEXT_SIZES)
     assert len(sizes) > 20, name  # the page has charts with text
@@ -75,13 +93,13 @@ def test_chart_text_is_at_least_11_px_on_a_390_px_phone(
     assert [s for s in sizes if s["computed"] < 11] == []
     assert [s for s in sizes if s["shown"] < 11] == []
     _shot(page, f"{name}-390")
-    page.context.close()
+    page.close()
 
 
 def test_results_page_opens_with_contents_that_lead_to_every_question(
-    server: LiveServer, browser: Any
+    server: LiveServer, fresh_page: Any, signed_in: dict[str, Any]
 ) -> None:
-    page = _signed_in(browser, server)
+    page = _signed_in(fresh_page, signed_in)
     page.goto(f"{server.url}/analyst/{SLUG}/results?lang=nl")
     links = page.locator("#toc a")
     targets = [links.nth(i).get_attribute("href") for i in range(links.count())]
@@ -100,11 +118,13 @@ def test_results_page_opens_with_contents_that_lead_to_every_question(
     ticks = trust.locator("svg.chart text").evaluate_all("ts => ts.map(t => t.textContent)")
     assert {"0", "2", "4", "6", "8", "10"} <= set(ticks)  # the axis is the question's 0 to 10
     assert "Gewogen gemiddelde op de schaal van de vraag, van 0 tot 10" in " ".join(ticks)
-    page.context.close()
+    page.close()
 
 
-def test_every_chart_downloads_as_svg_and_png(server: LiveServer, browser: Any, tmp_path: Path) -> None:
-    page = _signed_in(browser, server, accept_downloads=True)
+def test_every_chart_downloads_as_svg_and_png(
+    server: LiveServer, fresh_page: Any, signed_in: dict[str, Any], tmp_path: Path
+) -> None:
+    page = _signed_in(fresh_page, signed_in, accept_downloads=True)
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -137,14 +157,16 @@ def test_every_chart_downloads_as_svg_and_png(server: LiveServer, browser: Any, 
     width, height = struct.unpack(">II", data[16:24])
     assert width == 840 and height == 2 * int(root.get("height") or 0)  # drawn at twice the size
     assert errors == []
-    page.context.close()
+    page.close()
 
 
-def test_without_javascript_the_svg_link_remains(server: LiveServer, browser: Any) -> None:
-    page = _signed_in(browser, server, java_script_enabled=False)
+def test_without_javascript_the_svg_link_remains(
+    server: LiveServer, fresh_page: Any, signed_in: dict[str, Any]
+) -> None:
+    page = _signed_in(fresh_page, signed_in, java_script_enabled=False)
     page.goto(f"{server.url}/analyst/{SLUG}/results")
     assert page.locator("a.svg-download").count() >= 10
     assert page.locator("button.png-download").count() == 0
     href = page.locator("a.svg-download").first.get_attribute("href")
     assert href and href.startswith("data:image/svg+xml;base64,")
-    page.context.close()
+    page.close()

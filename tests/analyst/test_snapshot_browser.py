@@ -15,19 +15,13 @@ from survey.settings import Settings
 from survey.store.db import transaction
 from tests.analyst.conftest import PASSWORD, SLUG
 from tests.conftest import LiveServer
-from tests.web.conftest import axe_source
+from tests.web.conftest import axe
 
 
 @pytest.fixture
 def server(demo: sessionmaker[Session], demo_settings: Settings) -> Iterator[LiveServer]:
     with LiveServer(demo_settings) as live:
         yield live
-
-
-def _axe(page: Any, source: str) -> list[dict[str, object]]:
-    page.add_script_tag(content=source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
 
 
 def test_review_publish_compare_withdraw_in_chromium(
@@ -41,8 +35,7 @@ def test_review_publish_compare_withdraw_in_chromium(
             ).id
             for spec in (WeightingSpec(method="poststratify", variables=("sex",)), WeightingSpec())
         ]
-    source = axe_source()
-    ctx = browser.new_context(bypass_csp=True)  # axe is injected by the test; the CSP would refuse it
+    ctx = browser.new_context()
     page = ctx.new_page()
     page.goto(f"{server.url}/analyst/login")
     page.fill("#username", "analyst")
@@ -53,12 +46,12 @@ def test_review_publish_compare_withdraw_in_chromium(
 
     review = f"{server.url}/analyst/{SLUG}/snapshots/{ids[1]}"
     page.goto(review)
-    found["review"] = _axe(page, source)
+    found["review"] = axe(page)
     page.click("#publish-form button[type=submit]")  # unticked: the browser keeps the form here
     assert page.url == review and "draft" in page.inner_text("#snapshot-state")
     page.goto(f"{server.url}/analyst/{SLUG}/snapshots/{ids[1]}/preview?lang=nl")
     assert "niet openbaar" in page.inner_text("#preview-banner")
-    found["preview"] = _axe(page, source)
+    found["preview"] = axe(page)
 
     page.goto(review)
     page.check("#publish-form input[name=confirm]")
@@ -69,17 +62,19 @@ def test_review_publish_compare_withdraw_in_chromium(
     page.click("#compare-form button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("#compare-answers tbody tr").count() > 10
-    found["compare"] = _axe(page, source)
+    found["compare"] = axe(page)
 
     page.goto(review)
     page.check("#withdraw-form input[name=confirm]")
     page.click("#withdraw-form button[type=submit]")
     assert "withdrawn" in page.inner_text("#notice")
 
-    visitor = browser.new_context(bypass_csp=True).new_page()
+    anonymous = browser.new_context()
+    visitor = anonymous.new_page()
     response = visitor.goto(f"{server.url}/results/{SLUG}/{ids[1]}?lang=fr")
     assert response is not None and response.status == 410
     assert "ont été retirés le" in visitor.inner_text("#withdrawn")
-    found["withdrawn"] = _axe(visitor, source)
+    found["withdrawn"] = axe(visitor)
+    anonymous.close()
     ctx.close()
     assert found == {key: [] for key in found}, found

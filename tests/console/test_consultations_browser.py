@@ -2,7 +2,7 @@
 an error and read the report, fix it, import, preview in Dutch easy-read, open it, see a citizen's
 answer (another browser context) raise the count, close it, see the closed page. The organiser's
 browser runs without JavaScript (every write is a plain form); a second context with scripts runs
-axe-core on each console page and takes the screenshots in /tmp/console-shots/."""
+axe-core on each console page and takes the screenshots (in ``$CONSOLE_SHOTS`` when it is set)."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ def test_new_organiser_runs_a_consultation(browser: Any, server: LiveServer, tmp
     citizen.close()
     organiser.close()
 
-    looker = browser.new_context(bypass_csp=True, locale="en-GB")
+    looker = browser.new_context(locale="en-GB")
     view = looker.new_page()
     browser_sign_in(view, base)
     view.keyboard.press("Tab")

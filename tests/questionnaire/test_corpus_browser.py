@@ -11,10 +11,13 @@ from survey.questionnaire.xlsform import load_xlsform
 from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.consultations import ConsultationService
+from tests.web import conftest as web
 
 pytestmark = pytest.mark.browser
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "xlsforms"
 NEXT = "button[value=next]"
+# pages in browser contexts kept for the module (tests/web/conftest.py)
+shared_contexts, fresh_page = web.shared_contexts, web.fresh_page
 
 
 def _serve(sessions, live_server, form: str, slug: str) -> str:
@@ -44,11 +47,10 @@ def _answers(sessions) -> dict[str, str]:
         return {r.question: r.value_text or str(r.value_number) for r in rows}
 
 
-def test_cascading_selects_driven_by_calculations(browser, sessions, live_server) -> None:
+def test_cascading_selects_driven_by_calculations(fresh_page, sessions, live_server) -> None:
     """ODK's cascading-select example: two calculate rows decide which later pages are relevant."""
     url = _serve(sessions, live_server, "cascading_select_test_equivalent.xls", "cascade")
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
+    page = fresh_page(locale="en-GB")
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     _begin(page, url)
@@ -66,7 +68,7 @@ def test_cascading_selects_driven_by_calculations(browser, sessions, live_server
     page.locator(f"input[name={lga_question}]").first.check()
     page.click(NEXT)
     page.wait_for_url("**/thanks")
-    context.close()
+    page.close()
     assert errors == []
     assert _answers(sessions) == {
         "mylga_zone": "zone_2",
@@ -77,10 +79,9 @@ def test_cascading_selects_driven_by_calculations(browser, sessions, live_server
     }
 
 
-def test_date_question_and_untagged_labels(browser, sessions, live_server) -> None:
+def test_date_question_and_untagged_labels(fresh_page, sessions, live_server) -> None:
     url = _serve(sessions, live_server, "xl_date_ambiguous_v1.xlsx", "dates")
-    context = browser.new_context(locale="en-GB")
-    page = context.new_page()
+    page = fresh_page(locale="en-GB")
     _begin(page, url)
     for number in (1, 2, 3):
         page.fill(f"#q-name{number}", f"Name {number}")
@@ -97,6 +98,6 @@ def test_date_question_and_untagged_labels(browser, sessions, live_server) -> No
     page.fill("#q-current_date", "2024-02-29")
     page.click(NEXT)
     page.wait_for_url("**/thanks")
-    context.close()
+    page.close()
     answers = _answers(sessions)
     assert answers["current_date"] == "2024-02-29" and answers["name3"] == "Name 3"

@@ -17,7 +17,7 @@ from survey.store.db import transaction
 from survey.store.models import Answer
 from survey.store.services.consultations import ConsultationService
 from tests.questionnaire.test_xlsform_bugs import workbook
-from tests.web.conftest import axe_source
+from tests.web.conftest import axe
 from tests.web.test_flow import post, token
 
 SLUG = "looks"
@@ -108,13 +108,11 @@ def test_appearances_answered_without_javascript_are_stored(client, looks, sessi
                     ("parks_ok", 0): "a"}  # fmt: skip
 
 
-def _to_first_page(ctx, url: str):
-    page = ctx.new_page()
+def _to_first_page(page, url: str):
     page.goto(f"{url}/c/{SLUG}?lang=en")
     page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    return page
 
 
 def _rank_twice(page) -> None:
@@ -133,11 +131,9 @@ def _rank_twice(page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_appearances_in_chromium_without_javascript(browser, looks, live_server, width: int) -> None:
-    ctx = browser.new_context(
-        java_script_enabled=False, viewport={"width": width, "height": 900}, locale="en-GB"
-    )
-    page = _to_first_page(ctx, live_server.url)
+def test_appearances_in_chromium_without_javascript(fresh_page, looks, live_server, width: int) -> None:
+    page = fresh_page(java_script_enabled=False, viewport={"width": width, "height": 900}, locale="en-GB")
+    _to_first_page(page, live_server.url)
     # the scale on one row at both widths; the middle labels are only for screen readers on a phone
     boxes = [page.locator(f"#q-parks_ok-{i}").bounding_box() for i in range(5)]
     assert len({round(b["y"]) for b in boxes if b}) == 1
@@ -150,23 +146,18 @@ def test_appearances_in_chromium_without_javascript(browser, looks, live_server,
     page.select_option("#q-prio-place-2", "schools")
     page.click("button[value=next]")
     page.wait_for_url("**/thanks")
-    ctx.close()
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1280])
-def test_appearances_pass_axe(browser, looks, live_server, width: int) -> None:
-    """axe needs scripts to run, so this context has them (and bypasses the CSP that would refuse axe)."""
-    source = axe_source()
-    ctx = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900}, locale="en-GB")
-    page = _to_first_page(ctx, live_server.url)
-    _axe_clean(page, source)
+def test_appearances_pass_axe(fresh_page, looks, live_server, width: int) -> None:
+    """axe needs scripts to run, so this page has them."""
+    page = fresh_page(viewport={"width": width, "height": 900}, locale="en-GB")
+    _to_first_page(page, live_server.url)
+    _axe_clean(page)
     _rank_twice(page)
-    _axe_clean(page, source)
-    ctx.close()
+    _axe_clean(page)
 
 
-def _axe_clean(page, source: str) -> None:
-    page.add_script_tag(content=source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+def _axe_clean(page) -> None:
+    assert [(v["id"], v["nodes"]) for v in axe(page)] == []

@@ -17,9 +17,8 @@ from survey.store.db import transaction
 from survey.store.models import Answer, Attachment, Response
 from survey.store.services.consultations import ConsultationService
 from tests.conftest import LiveServer
-from tests.web.conftest import axe_source
+from tests.web.conftest import axe
 from tests.web.test_attachments import FORM, LIMIT, OGG, PNG
-from tests.web.test_browser import _axe
 
 pytestmark = pytest.mark.browser
 NEXT = "button[value=next]"
@@ -37,8 +36,7 @@ def site(settings: Settings, sessions: sessionmaker[Session]) -> Iterator[LiveSe
 
 @pytest.mark.parametrize("script", [True, False], ids=["js", "no-js"])
 def test_a_photo_is_sent_after_a_too_large_one_is_refused(browser, site, sessions, script: bool) -> None:
-    # axe is injected by the test; the page's CSP would refuse it, so this context bypasses CSP.
-    context = browser.new_context(locale="fr-BE", java_script_enabled=script, bypass_csp=True)
+    context = browser.new_context(locale="fr-BE", java_script_enabled=script)
     page = context.new_page()
     page.goto(f"{site.url}/c/media?lang=fr")
     page.check("#consent")
@@ -53,7 +51,7 @@ def test_a_photo_is_sent_after_a_too_large_one_is_refused(browser, site, session
     assert "Ce fichier est trop lourd (au maximum 2 kB)" in error.inner_text()
     assert page.input_value("#q-where") == "Rue Haute"
     if script:  # the page with a file picker and its error, checked by axe-core
-        assert _axe(page, axe_source()) == []
+        assert axe(page) == []
     page.set_input_files("#q-photo", files=[{"name": "rue.png", "mimeType": "image/png", "buffer": PNG}])
     page.click(NEXT)
     page.wait_for_url("**/p/2")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from survey.store.models import Answer, Response
-from tests.web.conftest import ROOT, SLUG, axe_source, store_consultation
+from tests.web.conftest import ROOT, SLUG, axe, store_consultation
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -26,13 +26,6 @@ def site(request, database_url):
     """The demo consultation in the store, served by the real app (on each backend)."""
     store_consultation(request.getfixturevalue("sessions"))
     return request.getfixturevalue("live_server")
-
-
-@pytest.fixture
-def context(browser, site):
-    ctx = browser.new_context(locale="en-GB")
-    yield ctx
-    ctx.close()
 
 
 def choose(page, fields: dict[str, str]) -> None:
@@ -83,31 +76,29 @@ def stored(sessions) -> list[tuple[Response, dict[str, str]]]:
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl", "en"])
-def test_complete_with_javascript(browser, site, sessions, lang) -> None:
-    ctx = browser.new_context()
-    page = ctx.new_page()
+def test_complete_with_javascript(fresh_page, site, sessions, lang) -> None:
+    page = fresh_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     complete(page, site.url, lang)
     assert page.locator("html").get_attribute("lang") == lang
-    ctx.close()
+    page.close()
     [(response, answers)] = stored(sessions)
     assert (response.language, response.mode, response.easy_read) == (lang, "online", False)
     assert answers["merge_how"] == "one_city" and answers["comment"] == "Plus de parcs <b>svp</b>"
     assert errors == []
 
 
-def test_complete_with_javascript_disabled(browser, site, sessions) -> None:
-    ctx = browser.new_context(java_script_enabled=False, locale="fr-BE")
-    page = ctx.new_page()
+def test_complete_with_javascript_disabled(fresh_page, site, sessions) -> None:
+    page = fresh_page(java_script_enabled=False, locale="fr-BE")
     complete(page, site.url, "fr", js=False)
-    ctx.close()
+    page.close()
     [(response, answers)] = stored(sessions)
     assert response.language == "fr" and answers["merge_how"] == "one_city"
 
 
-def test_live_skip_logic_both_ways(context, site) -> None:
-    page = context.new_page()
+def test_live_skip_logic_both_ways(fresh_page, site) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     choose(page, PAGE_1)
     page.click(NEXT)
@@ -124,8 +115,8 @@ def test_live_skip_logic_both_ways(context, site) -> None:
     assert page.is_hidden("#wrap-merge_why_not_other")
 
 
-def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
-    page = context.new_page()
+def test_validation_errors_and_recovery_with_javascript(fresh_page, site) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     choose(page, {"sex": "F"})
     page.fill("#q-years_in_brussels", "250")
@@ -144,9 +135,8 @@ def test_validation_errors_and_recovery_with_javascript(context, site) -> None:
     page.wait_for_url("**/p/2")
 
 
-def test_validation_errors_without_javascript(browser, site) -> None:
-    ctx = browser.new_context(java_script_enabled=False)
-    page = ctx.new_page()
+def test_validation_errors_without_javascript(fresh_page, site) -> None:
+    page = fresh_page(java_script_enabled=False)
     begin(page, site.url, "nl")
     page.fill("#q-years_in_brussels", "-3")
     page.click(NEXT)
@@ -154,7 +144,6 @@ def test_validation_errors_without_javascript(browser, site) -> None:
     expect(page.locator("#errors")).to_be_focused()  # autofocus applies once the page is drawn
     assert "Deze vraag is verplicht." in page.inner_text("#errors")
     assert page.input_value("#q-years_in_brussels") == "-3"
-    ctx.close()
 
 
 def test_resume_after_closing_the_browser(browser, site, sessions) -> None:
@@ -178,8 +167,8 @@ def test_resume_after_closing_the_browser(browser, site, sessions) -> None:
     ctx.close()
 
 
-def test_easy_read_switch(context, site, sessions) -> None:
-    page = context.new_page()
+def test_easy_read_switch(fresh_page, site, sessions) -> None:
+    page = fresh_page(locale="en-GB")
     begin(page, site.url, "en")
     assert page.inner_text("#q-age_group legend").startswith("Your age:")
     font = page.evaluate("getComputedStyle(document.body).fontSize")
@@ -195,8 +184,8 @@ def test_easy_read_switch(context, site, sessions) -> None:
         assert session.scalars(select(Response)).one().easy_read is True
 
 
-def test_keyboard_only(context, site, sessions) -> None:
-    page = context.new_page()
+def test_keyboard_only(fresh_page, site, sessions) -> None:
+    page = fresh_page(locale="en-GB")
     page.goto(f"{site.url}/c/{SLUG}?lang=en")
     page.focus("#consent")
     page.keyboard.press("Space")
@@ -239,41 +228,47 @@ def test_keyboard_only(context, site, sessions) -> None:
     assert answers["merge_municipalities"] == "neutral"
 
 
-def _axe(page, source: str) -> list[dict[str, object]]:
-    page.add_script_tag(content=source)
-    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
+def test_axe_reports_violations_of_the_page_as_it_stands(fresh_page) -> None:
+    """The shared check (``tests.web.conftest.axe``) finds what is broken, on the document as it is
+    when called: a second check on a page whose DOM changed sees the change, a new document gets axe."""
+    page = fresh_page()
+    page.goto(
+        "data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>t</h1><img src=x></main>"
+    )
+    assert [v["id"] for v in axe(page)] == ["image-alt"]
+    page.evaluate("""() => { document.querySelector('img').alt = 'a cross';
+                             document.querySelector('main').append(document.createElement('button')); }""")
+    assert [(v["id"], v["nodes"]) for v in axe(page)] == [("button-name", [["button"]])]
+    page.goto("data:text/html,<!doctype html><html lang=en><title>t</title><main><h1>clean</h1></main>")
+    assert axe(page) == []
 
 
-def test_axe_core_finds_no_violation(browser, site) -> None:
-    source = axe_source()
-    # axe is injected by the test; the page's CSP would refuse it, so this context bypasses CSP.
-    ctx = browser.new_context(bypass_csp=True)
-    page = ctx.new_page()
+def test_axe_core_finds_no_violation(fresh_page, site) -> None:
+    page = fresh_page()
     found: dict[str, list[dict[str, object]]] = {}
     page.goto(f"{site.url}/?lang=fr")
-    found["home"] = _axe(page, source)
+    found["home"] = axe(page)
     page.goto(f"{site.url}/c/{SLUG}?lang=fr")
-    found["landing"] = _axe(page, source)
+    found["landing"] = axe(page)
     page.check("#consent")
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    found["radios+number"] = _axe(page, source)
+    found["radios+number"] = axe(page)
     page.click(NEXT)
     page.wait_for_selector("#errors:not([hidden])")
-    found["errors"] = _axe(page, source)
+    found["errors"] = axe(page)
     choose(page, PAGE_1)
     page.click(NEXT)
     page.wait_for_url("**/p/2")
     choose(page, {"merge_municipalities": "disagree"})
     page.check("input[name=merge_why_not][value=other]")
-    found["checkboxes+text"] = _axe(page, source)
+    found["checkboxes+text"] = axe(page)
     page.fill("#q-merge_why_not_other", "x")
     page.click("button[value=save]")
     page.wait_for_url("**/saved")
     page.click("details.qr-box summary")
     assert page.is_visible("svg.qr")
-    found["saved+qr"] = _axe(page, source)
+    found["saved+qr"] = axe(page)
     page.screenshot(path=str(SHOTS / "saved-qr.png"), full_page=True)
     page.goto(page.input_value("#resume-link"))
     page.wait_for_url("**/p/3")
@@ -285,19 +280,20 @@ def test_axe_core_finds_no_violation(browser, site) -> None:
     choose(page, {"simpler_institutions": "neutral", "more_participation": "agree"})
     page.click(NEXT)
     page.wait_for_url("**/p/5")
-    found["textarea"] = _axe(page, source)
+    found["textarea"] = axe(page)
     page.click(NEXT)
     page.wait_for_url("**/thanks")
-    found["thanks"] = _axe(page, source)
-    ctx.close()
+    found["thanks"] = axe(page)
     assert {k: v for k, v in found.items() if v} == {}, json.dumps(found, indent=1)
 
 
-def test_screenshots(browser, site) -> None:
+def test_screenshots(fresh_page, site) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    # One page for both sizes, its cookies cleared between them: each run starts as a new visitor.
+    page = fresh_page()
     for width, height, name in ((360, 780, "mobile"), (1280, 900, "desktop")):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
-        page = ctx.new_page()
+        page.context.clear_cookies()
+        page.set_viewport_size({"width": width, "height": height})
         page.goto(f"{site.url}/c/{SLUG}?lang=fr")
         page.screenshot(path=str(SHOTS / f"landing-{name}.png"), full_page=True)
         page.check("#consent")
@@ -309,11 +305,10 @@ def test_screenshots(browser, site) -> None:
         choose(page, {"merge_municipalities": "disagree"})
         page.screenshot(path=str(SHOTS / f"question-{name}.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
-        ctx.close()
     assert len(list(Path(SHOTS).glob("*.png"))) >= 4
 
 
-def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
+def test_invitation_code_in_the_browser(fresh_page, site, sessions) -> None:
     """A panel member follows the link of their letter; a wrong code is announced, the right one starts."""
     from survey.store.db import transaction
     from survey.store.services.consultations import ConsultationService
@@ -324,9 +319,7 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
         service = InvitationService(session)
         service.set_required(consultation, True, actor="test")
         code = service.issue(consultation, 1, actor="test")[0]
-    source = axe_source()
-    ctx = browser.new_context(bypass_csp=True, locale="nl-BE")
-    page = ctx.new_page()
+    page = fresh_page(locale="nl-BE")
     page.goto(f"{site.url}/c/{SLUG}?code=WRNG-WRNG-WRNG")
     assert page.input_value("#code") == "WRNG-WRNG-WRNG"
     page.check("#consent")
@@ -335,8 +328,7 @@ def test_invitation_code_in_the_browser(browser, site, sessions) -> None:
     assert "bestaat niet" in page.inner_text("#code-error")
     expect(page.locator("#code")).to_be_focused()
     assert page.is_checked("#consent")
-    assert _axe(page, source) == []
+    assert axe(page) == []
     page.fill("#code", code.lower())
     page.click("button[type=submit]")
     page.wait_for_url("**/p/1")
-    ctx.close()
