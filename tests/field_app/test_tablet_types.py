@@ -28,7 +28,7 @@ from survey.store.services.consultations import ConsultationService
 from survey.store.services.field_assignments import assign
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin, new_tablet
 from tests.field_app.test_tablet_flow import device, record
-from tests.field_app.waiting import until
+from tests.field_app.waiting import until, wait_for
 
 pytestmark = pytest.mark.browser
 SLUG = "types-test"
@@ -263,7 +263,7 @@ def test_imported_corpus_forms_evaluate_on_the_tablet_as_on_the_server(
     """Every corpus XLSForm that imports: same errors and same answers (calculations included)."""
     context, page = device(browser, "tablet")
     page.goto(server.url + "/field/")
-    page.wait_for_function("() => window.FieldForm !== undefined")
+    wait_for(page, "() => window.FieldForm !== undefined")
     checked = 0
     for path in sorted(CORPUS.glob("*.xls*")):
         try:
