@@ -92,7 +92,7 @@ def test_field_screens_pass_axe_core_contrast_and_labels(server: Server, browser
     found: dict[str, list[tuple[str, list[Any]]]] = {}
     page.goto(server.url + "/field/")
     found["login"] = axe(page, source)
-    login_and_pin(page, server.url)
+    login_and_pin(page, server.url, open_app=False)
     expect(page.locator("#st-storage")).to_contain_text("free")
     found["home"] = axe(page, source)
     page.click("[data-start]")
