@@ -6,6 +6,7 @@ import base64
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy.orm import Session, sessionmaker
 
 import survey.store.models  # noqa: F401  (every mapped table, field and snapshot ones included)
-from survey.app import create_app
 from survey.questionnaire.model import Questionnaire
 from survey.settings import Settings
 from survey.store.db import transaction
@@ -27,6 +27,7 @@ from survey.store.services.grants import grant
 from survey.store.services.users import UserService
 from tests.app_pool import lent_app
 from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.field_app.waiting import wait_for
 
 PASSWORD = "field-pass-123"
 SLUG = "field-test"
@@ -121,19 +122,24 @@ def login(client: TestClient, username: str = "int1") -> dict[str, Any]:  # type
 
 
 class Server:
-    """The app under uvicorn on a fixed port that can be stopped and started again (real offline)."""
+    """The app under uvicorn on a fixed port that can be stopped and started again (real offline).
+
+    Each start borrows an app from the pool (tests/app_pool.py) instead of building one with
+    ``create_app`` (~0.3 CPU-s each, once or twice per test here): the pool gives it a new state
+    (engine, services) made from these settings, as ``create_app`` would, and a stop returns it.
+    """
 
     def __init__(self, settings: Settings, port: int) -> None:
         self.settings, self.port, self.url = settings, port, f"http://127.0.0.1:{port}"
         self.server: Any = None
         self.thread: threading.Thread | None = None
+        self._app = ExitStack()
 
     def start(self) -> None:
         import uvicorn
 
-        config = uvicorn.Config(
-            create_app(self.settings), host="127.0.0.1", port=self.port, log_level="warning"
-        )
+        app = self._app.enter_context(lent_app(self.settings))
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.thread.start()
@@ -147,6 +153,7 @@ class Server:
             self.server.should_exit = True
             self.thread.join(timeout=10)
             self.server = None
+            self._app.close()
 
 
 @pytest.fixture
@@ -176,9 +183,14 @@ def new_tablet(browser: Any, **options: Any) -> Any:
     return browser.new_context(**options)
 
 
-def login_and_pin(page: Any, url: str, *, service_worker: bool = True) -> None:
-    """Sign in as int1 and set the PIN; then, unless the context blocks it, wait for the service worker."""
-    page.goto(url + "/field/")
+def login_and_pin(page: Any, url: str, *, service_worker: bool = True, open_app: bool = True) -> None:
+    """Sign in as int1 and set the PIN; then, unless the context blocks it, wait for the service worker.
+
+    ``open_app=False`` when the page shows the app's login screen already (just loaded or reloaded
+    by the test): loading it again would cost a navigation (~0.2-0.5 CPU-s of Chromium) for nothing.
+    """
+    if open_app:
+        page.goto(url + "/field/")
     page.fill("#login-user", "int1")
     page.fill("#login-pass", PASSWORD)
     page.click("#login-submit")
@@ -200,13 +212,13 @@ def wait_for_service_worker(page: Any) -> None:
     page.evaluate(
         "() => { window.__swReady = false; navigator.serviceWorker.ready.then(() => { window.__swReady = true; }); }"
     )
-    page.wait_for_function("() => window.__swReady === true", timeout=30000)
+    wait_for(page, "() => window.__swReady === true", timeout=30000)
     try:
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=5000)
+        wait_for(page, "() => navigator.serviceWorker.controller !== null", timeout=5000)
     except PlaywrightTimeoutError:
         page.reload()
         unlock(page)
-        page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=15000)
+        wait_for(page, "() => navigator.serviceWorker.controller !== null", timeout=15000)
 
 
 def unlock(page: Any) -> None:

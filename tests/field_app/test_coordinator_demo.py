@@ -10,10 +10,10 @@ import pytest
 from litestar.testing import TestClient
 from sqlalchemy import func, select
 
-from survey.app import create_app
 from survey.settings import load_settings
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Response
+from tests.app_pool import lent_app
 from tests.conftest import drop_database
 from tests.demo_template import DEMO_PASSWORD, copy_demo, shared_folder
 from tests.field_app.conftest import basic
@@ -39,7 +39,7 @@ def demo_client(
             "SECRET_KEY": "test-secret-key-0123456789",
         }
     )
-    with TestClient(create_app(settings)) as client:
+    with lent_app(settings) as app, TestClient(app) as client:
         yield client
     drop_database(url)
 

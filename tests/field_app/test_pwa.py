@@ -16,7 +16,7 @@ from survey.store.db import transaction
 from survey.store.models import Answer, Response
 from survey.store.services.field_devices import revoke_device
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
-from tests.field_app.waiting import until
+from tests.field_app.waiting import until, wait_for
 
 pytestmark = pytest.mark.browser
 CORPUS = json.loads(
@@ -111,9 +111,7 @@ def test_offline_twenty_interviews_survive_restart_and_sync_once(
     server.start()
     context.set_offline(False)
     page.click("#sync-now")
-    page.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000
-    )
+    wait_for(page, "() => document.getElementById('st-sent').textContent === 'sent 20'", timeout=20000)
     expect_pending(page, 0)
     got = stored(sessions)
     assert len(got) == 20
@@ -151,7 +149,7 @@ def test_500_then_dropped_answer_then_revocation(
         do_interview(page, i + 2)
     context.set_offline(False)
     page.click("#sync-now")
-    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 5'", timeout=30000)
+    wait_for(page, "() => document.getElementById('st-sent').textContent === 'sent 5'", timeout=30000)
     assert failures["n"] >= 3
     assert len(stored(sessions)) == 5
 
@@ -217,7 +215,7 @@ def test_paper_entry_refusal_and_correction(
     page.wait_for_selector("#banner:has-text('refusal')")
     context.set_offline(False)
     page.click("#sync-now")
-    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 2'", timeout=20000)
+    wait_for(page, "() => document.getElementById('st-sent').textContent === 'sent 2'", timeout=20000)
     with sessions() as session:
         paper = session.scalar(select(Response))
         assert paper is not None
@@ -231,7 +229,7 @@ def test_paper_entry_refusal_and_correction(
     page.click("#next")
     page.click("#review")
     page.click("#finish")
-    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000)
+    wait_for(page, "() => document.getElementById('st-sent').textContent === 'sent 3'", timeout=20000)
     with sessions() as session:
         fix = session.scalar(select(Response).where(Response.replaces_uuid == original))
         assert fix is not None and fix.paper_form_number == "P-77"

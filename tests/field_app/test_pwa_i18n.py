@@ -30,7 +30,7 @@ def test_ui_language_switches_is_remembered_and_stays_apart_from_the_respondents
     assert page.get_attribute("html", "lang") == "nl"
     page.reload()
     expect(page.locator("#login-submit")).to_have_text("Inloggen")  # remembered on the device
-    login_and_pin(page, server.url)
+    login_and_pin(page, server.url, open_app=False)
     expect(page.locator("[data-start]")).to_have_text("Interview starten")
     assert page.input_value("#lang") == "nl"  # the respondent's language defaults to the interviewer's
     expect(page.locator("#st-pending")).to_have_text("0 te verzenden")

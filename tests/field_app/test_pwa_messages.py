@@ -29,7 +29,7 @@ def dutch_tablet(browser: Any, url: str) -> tuple[Any, Any]:
     page = context.pages[0] if context.pages else context.new_page()
     page.goto(url + "/field/")
     page.select_option("#ui-lang", "nl")
-    login_and_pin(page, url)
+    login_and_pin(page, url, open_app=False)
     return context, page
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from survey.store.models import Attachment
 from tests.field_app.conftest import FieldEnv, Server, login_and_pin
+from tests.field_app.waiting import wait_for
 from tests.openrosa.test_attachments import JPEG, SLUG, media_env  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
@@ -46,7 +47,7 @@ def test_a_photo_travels_after_its_interview_and_survives_a_failed_upload(
     page.route("**/field/api/attachments/**", lambda route: route.abort())  # the upload is cut
     page.click("#review")
     page.click("#finish")  # a finished interview is sent at once
-    page.wait_for_function("() => !FieldSync.state.running && FieldSync.state.attempt > 0")
+    wait_for(page, "() => !FieldSync.state.running && FieldSync.state.attempt > 0")
     [rec] = page.evaluate("() => FieldDB.all('interviews')")
     assert rec["status"] == "pending" and _files(sessions) == []
     assert page.evaluate("() => FieldDB.all('interviews').then(r => r[0].files.photo.blob.size)") == len(JPEG)
@@ -55,6 +56,6 @@ def test_a_photo_travels_after_its_interview_and_survives_a_failed_upload(
     page.click("#sync-now")
     expect(page.locator("#all-sent")).to_be_visible()
     page.click("#sync-now")  # once more: nothing is stored twice
-    page.wait_for_function("() => !FieldSync.state.running")
+    wait_for(page, "() => !FieldSync.state.running")
     assert _files(sessions) == [("photo", "façade.jpg", len(JPEG), JPEG)]
     context.close()

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, open_profile, unlock
 from tests.field_app.test_pwa import do_interview, stored
+from tests.field_app.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,7 @@ def test_queued_interviews_are_sent_at_start_up_before_the_pin(
     page.goto(server.url + "/field/")
     expect(page.locator("#unlock")).to_be_visible()
     # The periodic sync comes every 30 s; the start-up one comes first, while the PIN is asked.
-    page.wait_for_function("() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
+    wait_for(page, "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
     assert len(stored(sessions)) == 1
     expect(page.locator("#unlock")).to_be_visible()
     context.close()
@@ -74,7 +75,7 @@ def test_persistent_storage_is_asked_at_every_start_and_explained(server: Server
     expect(page.locator("#storage-note")).to_contain_text("may delete it, including interviews not yet sent")
     for _ in range(2):
         page.reload()
-        page.wait_for_function("() => window.__persistAsked === 1")
+        wait_for(page, "() => window.__persistAsked === 1")
         unlock(page)
         expect(page.locator("#storage-note")).to_be_visible()
     page.click("#st-storage")
@@ -91,7 +92,7 @@ def test_field_screens_pass_axe_core_contrast_and_labels(server: Server, browser
     found: dict[str, list[tuple[str, list[Any]]]] = {}
     page.goto(server.url + "/field/")
     found["login"] = axe(page, source)
-    login_and_pin(page, server.url)
+    login_and_pin(page, server.url, open_app=False)
     expect(page.locator("#st-storage")).to_contain_text("free")
     found["home"] = axe(page, source)
     page.click("[data-start]")

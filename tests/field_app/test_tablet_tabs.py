@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.field_app.conftest import Server, login_and_pin, new_tablet, unlock
 from tests.field_app.test_pwa import stored
-from tests.field_app.waiting import until
+from tests.field_app.waiting import until, wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -81,9 +81,7 @@ def test_second_tab_cannot_edit_an_open_interview_until_it_takes_it_over(
     second.click("[data-q=votes][data-choice=yes]")
     second.click("#review")
     second.click("#finish")
-    second.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000
-    )
+    wait_for(second, "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
     expect(first.locator("[data-resume]")).to_have_count(0)  # the first tab's list follows
     expect(first.locator("#st-sent")).to_have_text("sent 1")
     got = list(stored(sessions).values())
@@ -119,9 +117,7 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
     second.click("#finish")
     second.wait_for_selector("[data-start]")
     if online:
-        second.wait_for_function(
-            "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000
-        )
+        wait_for(second, "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
 
     # The first tab still shows the draft and goes on answering: its write must not land.
     switch_to(first).fill("[data-q=age]", "45")
@@ -146,9 +142,7 @@ def test_stale_tab_keeps_its_answers_as_a_linked_copy_and_never_reopens_a_finish
     if not online:
         context.set_offline(False)
     first.click("#sync-now")
-    first.wait_for_function(
-        "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000
-    )
+    wait_for(first, "() => document.getElementById('st-sent').textContent === 'sent 1'", timeout=20000)
     got = list(stored(sessions).values())
     assert [(g["answers"]["sex"], g["answers"]["comment"]) for g in got] == [("M", "from the second tab")]
     assert {r["uuid"]: r for r in records(first)}[original]["clean"]["age"] == 17
