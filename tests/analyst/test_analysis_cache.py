@@ -8,6 +8,7 @@ uncached analysis of the store. Both backends (the demo copy follows the run's `
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import uuid
@@ -242,6 +243,33 @@ def test_a_scheme_saved_again_under_its_name_is_weighted_anew(
     before, after = _cached_then_changed(analyst, demo, resave, f"?scheme={name}", spec)
     assert before["spec"]["method"] == "rake" and after["spec"]["method"] == "poststratify"
     assert _weighted(after) != _weighted(before)
+
+
+def test_a_new_questionnaire_version_is_analysed_anew(
+    analyst: TestClient, demo: sessionmaker[Session]
+) -> None:
+    """A version whose wording changed (same questions) is a new key: the frame and analysis are made again."""
+    with demo() as session:
+        first_id = ConsultationService(session).current_version(ConsultationService(session).get(SLUG)).id
+
+    def publish(session: Session) -> None:
+        service = ConsultationService(session)
+        consultation = service.get(SLUG)
+        current = load_questionnaire(service.current_version(consultation))
+        reworded = dataclasses.replace(
+            current,
+            version=f"{current.version}-b",
+            title={**current.title, "en": "Brussels futures, reworded"},
+        )
+        assert service.add_version(consultation, reworded, source_name="reworded.xlsx", actor="test").created
+
+    before, after = _cached_then_changed(analyst, demo, publish)
+    with demo() as session:
+        assert (
+            ConsultationService(session).current_version(ConsultationService(session).get(SLUG)).id
+            != first_id
+        )
+    assert after["n"] == before["n"]
 
 
 def _analyst(session: Session) -> User:
