@@ -24,9 +24,8 @@ from field_app.console_ops import FieldConsoleOps
 from field_app.errors import FIELD_EXCEPTION_HANDLERS
 from field_app.routes import FIELD_ROUTES
 from survey import __version__
-from survey.analyst.analysis_cache import AnalysisCache
+from survey.analyst.analysis_cache import ANALYSIS_CACHE, AnalysisCache
 from survey.analyst.routes import ANALYST_ROUTES
-from survey.analyst.workbench_service import ANALYSIS_CACHE
 from survey.api.consultations import ConsultationController
 from survey.api.health import HealthController
 from survey.api.responses import ResponseController

@@ -29,15 +29,16 @@ from typing import Generic, TypeVar
 import polars as pl
 from sqlalchemy.orm import Session
 
-from survey.analyst.services import Analysis, Context, WeightingSpec, run_analysis
+from survey.analyst.services import Analysis, Context, FrameLoader, WeightingSpec, read_frame, run_analysis
 from survey.questionnaire.model import Questionnaire
 from survey.store.models import QuestionnaireVersion
 from survey.store.services.frames import responses_frame
 from survey.store.services.revision import data_revision
 from survey.store.services.targets import TargetRow
 
-__all__ = ["ANALYSIS_ENTRIES", "FRAME_ENTRIES", "AnalysisCache", "FrameKey"]
+__all__ = ["ANALYSIS_CACHE", "ANALYSIS_ENTRIES", "FRAME_ENTRIES", "AnalysisCache", "FrameKey", "frame_loader"]
 
+ANALYSIS_CACHE = "analysis_cache"  # the key of an app's cache in its state (``survey.app.app_state``)
 FRAME_ENTRIES = 8  # a frame per consultation and version; the demo's is about 1 MB
 ANALYSIS_ENTRIES = 32  # weightings tried on the pages (method × margins × targets × keys)
 
@@ -154,3 +155,8 @@ class AnalysisCache:
     def _run(self, context: Context, spec: WeightingSpec, keys: tuple[str, ...] | None) -> Analysis:
         self.runs += 1
         return run_analysis(context, spec, keys)
+
+
+def frame_loader(cache: AnalysisCache | None) -> FrameLoader:
+    """How a service reads frames: through the app's cache when it has one, else fresh from the store."""
+    return cache.frame if cache is not None else read_frame

@@ -12,9 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from survey.analyst.analysis_cache import AnalysisCache
-from survey.analyst.services import Context, load_context, read_frame
-from survey.analyst.workbench_service import ANALYSIS_CACHE
+from survey.analyst.analysis_cache import ANALYSIS_CACHE, AnalysisCache, frame_loader
+from survey.analyst.services import Context, load_context
 from survey.store.models import Consultation
 
 __all__ = ["MonitorService", "StoredPlan", "register_stored_plan"]
@@ -54,8 +53,7 @@ class MonitorService:
         return cls(session, state.get(ANALYSIS_CACHE))
 
     def context(self, slug: str) -> Context:
-        frames = self.cache.frame if self.cache is not None else read_frame
-        return load_context(self.session, slug, frames=frames)
+        return load_context(self.session, slug, frames=frame_loader(self.cache))
 
     def stored_plan(self, consultation: Consultation) -> tuple[str, int] | None:
         return _stored(self.session, consultation)

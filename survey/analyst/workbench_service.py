@@ -2,8 +2,8 @@
 
 Why a service: the workbench controller receives a :class:`WorkbenchService` by dependency key and
 never the session. It also holds the app's :class:`AnalysisCache`, so pages reloaded on unchanged data
-reuse the frame and the weighted analysis instead of computing them again. Each change the analyst makes (upload targets, save or remove a scheme, freeze
-results) is one call that stores, flushes so the overview drawn next shows it, and returns what the
+reuse the frame and the weighted analysis instead of computing them again. Each change the analyst
+makes (upload targets, save or remove a scheme, freeze results) is one call that stores, flushes so the overview drawn next shows it, and returns what the
 page must say; the wording stays with the page, in the analyst's language.
 """
 
@@ -17,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from survey.analyst import snapshots
-from survey.analyst.analysis_cache import AnalysisCache
-from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, read_frame, run_analysis
+from survey.analyst.analysis_cache import ANALYSIS_CACHE, AnalysisCache, frame_loader
+from survey.analyst.services import Analysis, Context, WeightingSpec, load_context, run_analysis
 from survey.analyst.weighting_query import choice_from
 from survey.store.errors import NotFoundError, TargetsInvalidError
 from survey.store.models import Consultation, ResultSnapshot, Role, TargetSet, User, WeightingScheme
@@ -28,7 +28,7 @@ from survey.store.services.schemes import SchemeError, SchemeService
 from survey.store.services.targets import TargetRow, TargetService
 from weighting import WeightingError
 
-__all__ = ["ANALYSIS_CACHE", "NoTargetsError", "Overview", "SchemeRefusal", "WorkbenchService"]
+__all__ = ["NoTargetsError", "Overview", "SchemeRefusal", "WorkbenchService"]
 
 
 class NoTargetsError(NotFoundError):
@@ -36,8 +36,6 @@ class NoTargetsError(NotFoundError):
 
 
 SchemeRefusal = WeightingError | SchemeError | NotFoundError
-ANALYSIS_CACHE = "analysis_cache"
-"""The app state's key of its :class:`AnalysisCache` (made with the state, see ``survey.app.app_state``)."""
 
 
 @dataclass(frozen=True)
@@ -68,8 +66,9 @@ class WorkbenchService:
         return cls(session, state.get(ANALYSIS_CACHE))
 
     def _load(self, slug: str, *, targets: int | None = None, scheme: str | None = None) -> Context:
-        frames = self.cache.frame if self.cache is not None else read_frame
-        return load_context(self.session, slug, targets=targets, scheme=scheme, frames=frames)
+        return load_context(
+            self.session, slug, targets=targets, scheme=scheme, frames=frame_loader(self.cache)
+        )
 
     def analysis(self, context: Context, spec: WeightingSpec) -> Analysis:
         """``run_analysis(context, spec)``, from the cache when the same data was weighted alike before."""

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from field_app.schemas import SyncItem
 from field_app.sync import Collector, SyncService
-from survey.analyst.analysis_cache import AnalysisCache
+from survey.analyst.analysis_cache import ANALYSIS_CACHE, AnalysisCache
 from survey.analyst.services import WeightingSpec, load_context, run_analysis
-from survey.analyst.workbench_service import ANALYSIS_CACHE, WorkbenchService
+from survey.analyst.workbench_service import WorkbenchService
 from survey.questionnaire.model import QuestionType
 from survey.settings import Settings
 from survey.store.models import Device, Mode, Response, ResponseStatus, User
