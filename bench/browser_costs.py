@@ -83,14 +83,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
     parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--arg", action="append", default=[], help="one more Chromium switch (repeatable)")
     options = parser.parse_args()
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}"
     axe = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
-    print(f"{options.chromium}, CPU per step over the whole process tree")
+    print(f"{options.chromium} {' '.join(options.arg)}, CPU per step over the whole process tree")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=options.chromium, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=options.chromium, args=ARGS + options.arg)
         warm = browser.new_context()
         warm.new_page().goto(url)
         warm.close()

@@ -30,6 +30,7 @@ from survey.store import migrate
 from survey.store.db import make_engine, session_factory
 from survey.store.models import Base
 from survey.store.services.users import SCRYPT_N_VARIABLE
+from tests.chromium import CHROMIUM, launch_args
 
 # Staff passwords hash at a cheap scrypt cost in tests (the production cost has its own test,
 # tests/store/test_password_cost.py): at 2**14 hashing was a large share of the suite's time.
@@ -37,15 +38,6 @@ from survey.store.services.users import SCRYPT_N_VARIABLE
 os.environ.setdefault(SCRYPT_N_VARIABLE, "16")
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-# --disable-site-isolation-trials: every test page is on 127.0.0.1, one site, yet Chromium gave new
-# contexts and navigations more renderer processes (104 against 78 for tests/web/test_browser.py);
-# without them that file takes about 9 % less CPU (55 s against 60 s). No test is about process isolation.
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-site-isolation-trials",
-]  # fmt: skip
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -264,7 +256,9 @@ def playwright_session() -> Iterator[Any]:
 @pytest.fixture(scope="session")
 def browser(playwright_session: Any) -> Iterator[object]:
     """Headless Debian Chromium driven by Playwright (never a downloaded browser)."""
-    instance = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    instance = playwright_session.chromium.launch(
+        executable_path=CHROMIUM, args=launch_args(playwright_session)
+    )
     yield instance
     instance.close()
 

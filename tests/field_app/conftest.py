@@ -26,7 +26,8 @@ from survey.store.services.field_assignments import assign
 from survey.store.services.grants import grant
 from survey.store.services.users import UserService
 from tests.app_pool import lent_app
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.chromium import CHROMIUM, launch_args
+from tests.conftest import free_port
 from tests.field_app.waiting import wait_for
 
 PASSWORD = "field-pass-123"
@@ -172,7 +173,7 @@ def playwright_instance(playwright_session: Any) -> Any:
 def open_profile(playwright: Any, profile: Path) -> Any:
     """A tablet whose browser profile lives in ``profile``: closing and opening it again is a restart."""
     return playwright.chromium.launch_persistent_context(
-        str(profile), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        str(profile), executable_path=CHROMIUM, args=launch_args(playwright), headless=True
     )
 
 
