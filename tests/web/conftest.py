@@ -69,7 +69,11 @@ def axe_source() -> str:
 
 
 # The run asks only for violations: passes, incomplete and inapplicable results are not serialised.
-AXE_RUN = "axe.run(document, {resultTypes: ['violations']})"
+# It first leaves out each node's CSS selector, which axe works out for every node it reports (about
+# a fifth of a run on the analyst pages: 0.88 against 1.07 s on the results page, measured on this
+# machine); only a page with violations is checked again, with selectors, to say where they are.
+AXE_RUN = "axe.run(document, {resultTypes: ['violations'], selectors: false})"
+AXE_RUN_WITH_SELECTORS = "axe.run(document, {resultTypes: ['violations']})"
 # ``window.axe`` alone could be an element whose id is "axe" (named access on window).
 AXE_LOADED = "typeof window.axe === 'object' && typeof window.axe.run === 'function'"
 
@@ -87,7 +91,9 @@ def axe(page: Any) -> list[dict[str, Any]]:
     """
     if not page.evaluate(AXE_LOADED):
         page.evaluate(axe_source())
-    result = page.evaluate(AXE_RUN)
+    if not page.evaluate(AXE_RUN)["violations"]:
+        return []
+    result = page.evaluate(AXE_RUN_WITH_SELECTORS)
     return [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result["violations"]]
 
 
