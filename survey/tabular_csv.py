@@ -18,9 +18,10 @@ import csv
 import io
 from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import polars as pl
+if TYPE_CHECKING:  # the workbench's target upload reads text with these rules and no columnar reader
+    import polars as pl
 
 __all__ = [
     "SEPARATORS",
@@ -102,6 +103,8 @@ def csv_separator(path: Path) -> str:
 def read_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
     """Every column as text, an empty cell as missing and nothing else; ``categorical`` columns as
     dictionary codes from the start. CsvError names a repeated column or the first ragged line."""
+    import polars as pl  # noqa: PLC0415
+
     separator = csv_separator(path)
     header = pl.read_csv(path, n_rows=0, infer_schema=False, separator=separator).columns
     _check_header(path, separator)
@@ -120,6 +123,8 @@ def read_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
 
 def _read_text(text: str, overrides: dict[str, type[pl.Categorical]], separator: str) -> pl.DataFrame:
     """A Windows-1252 file's text, read as the UTF-8 files are (the slow path only such files take)."""
+    import polars as pl  # noqa: PLC0415
+
     try:
         return pl.read_csv(
             io.BytesIO(text.encode()), infer_schema=False, schema_overrides=overrides, separator=separator

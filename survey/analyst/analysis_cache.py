@@ -24,17 +24,18 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
-import polars as pl
 from sqlalchemy.orm import Session
 
 from survey.analyst.services import Analysis, Context, FrameLoader, WeightingSpec, read_frame, run_analysis
 from survey.questionnaire.model import Questionnaire
 from survey.store.models import QuestionnaireVersion
-from survey.store.services.frames import responses_frame
 from survey.store.services.revision import data_revision
 from survey.store.services.targets import TargetRow
+
+if TYPE_CHECKING:  # the app makes a cache in every worker; polars loads with the first frame read
+    import polars as pl
 
 __all__ = ["ANALYSIS_CACHE", "ANALYSIS_ENTRIES", "FRAME_ENTRIES", "AnalysisCache", "FrameKey", "frame_loader"]
 
@@ -124,6 +125,8 @@ class AnalysisCache:
         found = self.frames.get(key)
         if found is not None:
             return found, key
+        from survey.store.services.frames import responses_frame  # noqa: PLC0415  # polars
+
         frame = responses_frame(session, consultation_id, questionnaire)
         if data_revision(session, consultation_id) != before:
             return frame, None

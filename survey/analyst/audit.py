@@ -6,16 +6,17 @@ Why apart from ``services``: the audit is the reference case's headline and read
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from survey.analyst.formatting import num, pct
 from survey.analyst.labels import Labels
 from survey.analyst.report_text import report_text
 from survey.analyst.services import Analysis, Context, outcomes, table, weight
+
+if TYPE_CHECKING:  # the frames arrive with the analysis; the pages import this module for its types
+    import pandas as pd
 
 __all__ = ["BiasAudit", "BiasRow", "MarginGap", "bias_audit", "mode_effects", "plain_summary"]
 
@@ -82,7 +83,7 @@ def bias_audit(context: Context, analysis: Analysis, lang: str = "en") -> BiasAu
             rows.append(
                 BiasRow(result.name, row["category"], row["online"]["estimate"], w["estimate"], points, in_se)
             )
-    rows.sort(key=lambda r: -abs(r.in_se) if np.isfinite(r.in_se) else 0.0)
+    rows.sort(key=lambda r: -abs(r.in_se) if math.isfinite(r.in_se) else 0.0)
     data = analysis.data
     online = data[data["mode"] == "online"]
     field_rows = data[data["mode"] != "online"]

@@ -10,14 +10,20 @@ a small group's normal interval would run below 0 %.
 ``tests/analyst/test_breakdowns.py`` checks both against R's ``svyby`` on a calibrated design.
 """
 
+# ruff: noqa: PLC0415
+# (pandas and weighting are imported by the functions that estimate: the analysis service, which
+# every server worker imports, imports this module)
+
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
-from weighting import Design, estimate
+    from weighting import Design
 
 __all__ = ["CHOSEN", "MEAN", "group_means", "option_shares"]
 
@@ -40,6 +46,8 @@ def group_means(
     and n 0. With ``shares`` the columns are read as categories "1" / "0", so ``estimate`` gives
     each a proportion with its logit interval; the SE is the mean's.
     """
+    from weighting import estimate
+
     rename = dict(zip(columns, names or columns, strict=True))
     coded = _as_categories(design, columns, by) if shares else None
     if coded is not None:
@@ -64,6 +72,8 @@ def option_shares(design: Design, columns: Sequence[str]) -> dict[str, dict[str,
     as a single-choice share (a rare option's normal interval would run below 0 %). An option nobody
     chose has share 0 (no "1" category to estimate) wherever someone answered.
     """
+    from weighting import estimate
+
     coded = _as_categories(design, columns, None)
     found: dict[str, dict[str, float]] = {}
     for row in estimate(dataclasses.replace(design, data=coded), list(columns)).rows:
@@ -82,6 +92,8 @@ def option_shares(design: Design, columns: Sequence[str]) -> dict[str, dict[str,
 
 def _as_categories(design: Design, columns: Sequence[str], by: str | None) -> pd.DataFrame:
     """``by`` and each 0/1 column as text ("1", "0", missing): the same rows, so the same design."""
+    import pandas as pd
+
     data = design.data
     frame = data if isinstance(data, pd.DataFrame) else data.to_pandas()
     coded = {c: frame[c].map({1.0: CHOSEN, 0.0: "0"}).astype(object).to_numpy() for c in columns}

@@ -21,14 +21,17 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
-import numpy as np
 from markupsafe import Markup
 
 from survey.analyst.axes import Axis, value_axis
 from survey.analyst.chart_text import chart_text
 from survey.analyst.formatting import num, number, pct
 from survey.analyst.palette import AXIS, BACKGROUND, GRID, INK, OUTLINE, WHISKER, Role, colour, series_colours
+
+if TYPE_CHECKING:  # only the weights' histogram bins with numpy; every other chart is plain Python
+    import numpy as np
 
 __all__ = [
     "FONT", "LINE", "PAD", "WIDTH", "Chart", "estimate_bars", "frame", "grouped_bars", "histogram", "svg_text",
@@ -402,6 +405,8 @@ def histogram(
 
     Binned with numpy: the weights of 100k respondents would take a Python loop a while.
     """
+    import numpy as np  # noqa: PLC0415
+
     words = chart_text(lang)
     array = np.asarray(values, dtype=np.float64)
     finite = array[np.isfinite(array)]

@@ -14,15 +14,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from survey.analyst.breakdown_means import MEAN, group_means
 from survey.analyst.scales import Scale, scale_of
 from survey.analyst.services import MULTI_SEPARATOR, Analysis
 from survey.questionnaire.model import Questionnaire, QuestionType
-from weighting import IndependenceTest, WeightingError, estimate, rao_scott_test
+from weighting import WeightingError
+
+if TYPE_CHECKING:  # the pages import this module for its types; the estimates load weighting's numpy
+    import pandas as pd
+
+    from weighting import IndependenceTest
 
 __all__ = ["Crosstab", "breakdown_choices", "crosstab", "question_choices"]
 
@@ -99,6 +102,8 @@ def crosstab(analysis: Analysis, questionnaire: Questionnaire, question: str, by
     Single-choice: row shares and the Rao–Scott test; numeric: the mean per group on the question's
     scale; multiple-choice: each option's share among those who answered, per group.
     """
+    from weighting import estimate, rao_scott_test  # noqa: PLC0415
+
     kinds = question_choices(questionnaire, analysis.data)
     if question not in kinds:
         raise WeightingError(

@@ -9,9 +9,8 @@ an answer label beginning with ``=`` must not run as a formula when the file is 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from litestar import Response
 
 from survey.analyst.audit import BiasAudit
@@ -20,6 +19,9 @@ from survey.analyst.crosstab import Crosstab
 from survey.analyst.labels import Labels
 from survey.analyst.services import Analysis
 from survey.analyst.spreadsheet import neutralise_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["bias_frame", "breakdown_frame", "csv_download", "fit_frame", "key_choices", "results_frame"]
 
@@ -35,6 +37,13 @@ def _figures(prefix: str, cell: dict[str, Any] | None) -> dict[str, float | None
             float(value) if isinstance(value, int | float) and math.isfinite(value) else None
         )
     return out
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """The download's table; pandas loads here, with the first CSV a worker is asked for."""
+    import pandas as pd  # noqa: PLC0415
+
+    return pd.DataFrame(rows)
 
 
 def results_frame(analysis: Analysis, lang: str) -> pd.DataFrame:
@@ -55,7 +64,7 @@ def results_frame(analysis: Analysis, lang: str) -> pd.DataFrame:
                     **_figures("field", row.get("field")),
                 }
             )
-    frame = pd.DataFrame(rows)
+    frame = _frame(rows)
     frame.attrs["method"] = analysis.spec.method
     return frame
 
@@ -89,12 +98,12 @@ def breakdown_frame(table: Crosstab, labels: Labels, lang: str) -> pd.DataFrame:
                     **{k: v for k, v in _figures("weighted", cell).items() if not k.endswith("_n")},
                 }
             )
-    return pd.DataFrame(rows)
+    return _frame(rows)
 
 
 def fit_frame(analysis: Analysis, labels: Labels, lang: str) -> pd.DataFrame:
     """The diagnostics page's fit to the targets: per margin and category, n and the three shares."""
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "margin": fit.margin,
@@ -113,7 +122,7 @@ def fit_frame(analysis: Analysis, labels: Labels, lang: str) -> pd.DataFrame:
 
 def bias_frame(audit: BiasAudit, labels: Labels, lang: str) -> pd.DataFrame:
     """The bias page's sample make-up: population, online, field, combined and weighted shares."""
-    return pd.DataFrame(
+    return _frame(
         [
             {
                 "margin": gap.margin,

@@ -25,7 +25,7 @@ from survey.analyst.palette import Role
 from survey.analyst.public_text import method_name
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.scales import Scale
-from survey.analyst.services import Analysis, g_values
+from survey.analyst.services import Analysis
 from survey.analyst.summary import SUMMARY_TEXT
 from survey.analyst.weighting_text import weighting_message
 from survey.analyst.workbench_text import workbench_text
@@ -96,6 +96,8 @@ def diagnostics_charts(analysis: Analysis, labels: Labels | None = None, lang: s
 
     Categories are shown with the questionnaire's choice labels in ``lang`` (codes as fallback).
     """
+    from weighting import g_values  # noqa: PLC0415  # numpy, which the analysis has loaded already
+
     labels = labels or Labels()
     text, words = report_text(lang), chart_text(lang)
     final = analysis.final

@@ -6,34 +6,37 @@ they show the same figures. The statistics themselves live in `weighting.represe
 `weighting.field_plan`; this module only chooses the rows and the cells.
 """
 
+# ruff: noqa: PLC0415
+# (numpy, pandas and the weighting statistics are imported by the functions that compute: the
+# monitor's controller, which every server worker imports, reads this module's types and checks)
+
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-import polars as pl
-
+from survey.analyst.labels import CROSS
 from survey.analyst.services import Context
 from survey.questionnaire.model import QuestionType
-from weighting import Targets, VariableError, WeightingError
-from weighting.field_plan import FieldPlan, SimulationRow, plan, proportional, simulate
-from weighting.representativeness import (
-    Cells,
-    CoverageRow,
-    PartialIndicator,
-    RIndicator,
-    WeightEffect,
-    cell_index,
-    cells_from_data,
-    coverage,
-    partial_indicators,
-    r_indicator,
-    weight_effect,
-)
-from weighting.targets import CROSS
+from weighting import VariableError, WeightingError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+    import polars as pl
+
+    from weighting import Targets
+    from weighting.field_plan import FieldPlan, SimulationRow
+    from weighting.representativeness import (
+        Cells,
+        CoverageRow,
+        PartialIndicator,
+        RIndicator,
+        WeightEffect,
+    )
 
 __all__ = [
     "DayPoint",
@@ -91,6 +94,8 @@ def chosen_in_order(specs: Sequence[Sequence[str]]) -> list[str]:
 
 def build_cells(data: pd.DataFrame, targets: Targets, specs: Sequence[Sequence[str]]) -> Cells:
     """Cells crossing every question of ``specs``, population shares from the targets."""
+    from weighting.representativeness import cells_from_data
+
     return cells_from_data(data, targets, [v for spec in specs for v in spec], groups=specs)
 
 
@@ -166,7 +171,7 @@ def _clean(value: object) -> object:
         return {k: _clean(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_clean(v) for v in value]
-    if isinstance(value, float) and not np.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
 
@@ -185,6 +190,8 @@ def _data(frame: pl.DataFrame, specs: Sequence[Sequence[str]]) -> pd.DataFrame:
 
 def monitor(context: Context, specs: Sequence[Sequence[str]] | None = None) -> Monitor:
     """Coverage, R-indicators, partial indicators and weight effect, for all modes and online only."""
+    from weighting.representativeness import coverage, partial_indicators, r_indicator, weight_effect
+
     targets = context.targets
     chosen = list(specs) if specs else default_specs(targets)
     data = _data(context.frame, chosen)
@@ -212,6 +219,11 @@ def _days(data: pd.DataFrame, cells: Cells, population: float | None) -> list[Da
     One pass: each response's cell and day are coded once, counted per (day, cell), and summed
     over the days, so a long consultation costs its days times its cells, not its days times its rows.
     """
+    import numpy as np
+    import pandas as pd
+
+    from weighting.representativeness import cell_index, r_indicator, weight_effect
+
     index = cell_index(data, cells)
     days = pd.to_datetime(data["submitted_at"], utc=True).dt.date
     keep = (index >= 0) & days.notna().to_numpy()
@@ -271,6 +283,11 @@ def simulation_inputs(
     among the stored responses of that cell that answered it; a cell where nobody answered takes
     the shares of all who did (the simulation needs a distribution everywhere).
     """
+    import numpy as np
+    import pandas as pd
+
+    from weighting.representativeness import cell_index
+
     chosen = {v for spec in specs for v in spec}
     questions = [
         q for q in context.questionnaire.questions
@@ -337,6 +354,8 @@ def plan_view(
     Raises:
         WeightingError: A budget or a number of draws outside what a page request can afford.
     """
+    from weighting.field_plan import plan, proportional, simulate
+
     if not 0 <= budget <= MAX_PAGE_BUDGET:
         raise WeightingError(
             f"budget: give 0 to {MAX_PAGE_BUDGET} interviews", code="page_budget", limit=MAX_PAGE_BUDGET

@@ -18,6 +18,7 @@ from litestar.params import FromPath
 from survey.analyst import auth
 from survey.analyst.chart_text import chart_text
 from survey.analyst.charts import Chart, grouped_bars
+from survey.analyst.labels import CROSS
 from survey.analyst.monitor_service import MonitorService
 from survey.analyst.pages import page as _page
 from survey.analyst.representativeness import (
@@ -34,7 +35,6 @@ from survey.analyst.representativeness_text import monitor_note, monitor_problem
 from survey.analyst.workbench_text import workbench_language, workbench_text
 from survey.http.deps import provide_stateful_service
 from weighting import WeightingError
-from weighting.targets import CROSS
 
 __all__ = ["RepresentativenessApiController", "RepresentativenessController"]
 

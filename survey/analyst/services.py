@@ -5,15 +5,17 @@ show the same numbers, so every statistical call goes through this module, and t
 calls the public ``weighting`` API (a test checks its estimates equal a direct library call).
 """
 
+# ruff: noqa: PLC0415
+# (pandas, polars and the weighting machinery are imported in the functions that compute with them:
+# every server worker imports this module, through the routes, and most never analyse anything)
+
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
-import pandas as pd
-import polars as pl
 from sqlalchemy.orm import Session
 
 from survey.analyst.breakdown_means import option_shares
@@ -25,24 +27,15 @@ from survey.metrics import weighting_run
 from survey.questionnaire.model import Question, Questionnaire, QuestionType
 from survey.store.models import Consultation, QuestionnaireVersion, TargetSet, WeightingScheme
 from survey.store.services.consultations import ConsultationService, load_questionnaire
-from survey.store.services.frames import responses_frame
 from survey.store.services.schemes import METHODS, SchemeChoice, SchemeService, definition, target_summary
 from survey.store.services.targets import TargetRow, TargetService
-from weighting import (
-    Design,
-    Diagnostics,
-    GWeights,
-    MissingTreatment,
-    Targets,
-    WeightingError,
-    calibrate,
-    estimate,
-    g_values,
-    g_weights,
-    poststratify,
-    rake,
-    trim,
-)
+from weighting import WeightingError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+    from weighting import Design, Diagnostics, GWeights, MissingTreatment, Targets
 
 __all__ = [
     "METHODS",
@@ -56,7 +49,6 @@ __all__ = [
     "analyse",
     "analysis_frame",
     "comments",
-    "g_values",
     "load_context",
     "outcomes",
     "prepare_data",
@@ -132,6 +124,10 @@ class Context:
 
     @property
     def targets(self) -> Targets:
+        import pandas as pd
+
+        from weighting import Targets
+
         frame = pd.DataFrame(
             [(r.variable, r.category, r.share) for r in self.target_rows],
             columns=["variable", "category", "share"],
@@ -153,9 +149,9 @@ class Context:
         return hashlib.sha256(ordered.write_csv().encode()).hexdigest()
 
 
-FrameLoader = Callable[
-    [Session, int, QuestionnaireVersion, Questionnaire], tuple[pl.DataFrame, Hashable | None]
-]
+FrameLoader: TypeAlias = (
+    "Callable[[Session, int, QuestionnaireVersion, Questionnaire], tuple[pl.DataFrame, Hashable | None]]"
+)
 """Reads a consultation's frame for a questionnaire version, with a key naming that data (or None)."""
 
 
@@ -163,6 +159,8 @@ def read_frame(
     session: Session, consultation_id: int, _version: QuestionnaireVersion, questionnaire: Questionnaire
 ) -> tuple[pl.DataFrame, Hashable | None]:
     """The frame read from the store now, with no key (nothing is kept)."""
+    from survey.store.services.frames import responses_frame
+
     return responses_frame(session, consultation_id, questionnaire), None
 
 
@@ -235,6 +233,8 @@ def analysis_frame(frame: pl.DataFrame, questionnaire: Questionnaire) -> pd.Data
     indicator among those who were asked the question (missing stays missing). Built in polars
     (vectorised) because a per-row Python test costs seconds at 100k responses.
     """
+    import polars as pl
+
     dummies = []
     for question in questionnaire.questions:
         if question.type is not QuestionType.SELECT_MULTIPLE or question.name not in frame.columns:
@@ -262,6 +262,8 @@ def weight(data: pd.DataFrame, targets: Targets, spec: WeightingSpec, population
 
 
 def _weight(data: pd.DataFrame, targets: Targets, spec: WeightingSpec, population: float | None) -> Design:
+    from weighting import Design, calibrate, poststratify, rake, trim
+
     if spec.variables:
         targets = targets.select(list(spec.variables))
     design = Design.from_frame(data, mode_column="mode")
@@ -312,6 +314,8 @@ def outcomes(
 def table(design: Design, data: pd.DataFrame, columns: list[str]) -> dict[tuple[str, str], dict[str, float]]:
     """Estimates keyed by (question, category); select_multiple columns become their choice, each a
     share with the logit interval a single-choice share gets (as in the breakdowns)."""
+    from weighting import estimate
+
     found: dict[tuple[str, str], dict[str, float]] = {}
     usable = [c for c in columns if data[c].notna().any()]
     options = [c for c in usable if MULTI_SEPARATOR in c]
@@ -362,6 +366,8 @@ class Analysis:
     @property
     def g(self) -> GWeights | None:
         """g-weights (final ÷ starting weight) when bounds or trimming act on them, else None."""
+        from weighting import g_weights
+
         return g_weights(self.design) if self.spec.adjusts_g else None
 
     @property
@@ -371,6 +377,8 @@ class Analysis:
 
 
 def _unweighted(data: pd.DataFrame) -> Design:
+    from weighting import Design
+
     return Design.from_frame(data.reset_index(drop=True), mode_column="mode")
 
 
@@ -453,6 +461,8 @@ def analyse(
 
 def comments(context: Context) -> list[dict[str, str]]:
     """Non-empty free-text answers with their mode, read from the polars frame (no per-cell pandas)."""
+    import polars as pl
+
     found: list[dict[str, str]] = []
     for q in context.questionnaire.questions:
         if q.type is not QuestionType.TEXT or q.name not in context.frame.columns:

@@ -21,13 +21,14 @@ from survey.analyst.render import bias_chart, render, stylesheet
 from survey.analyst.report_text import mode_name, report_text
 from survey.analyst.snapshot_audit import snapshot_labels, stored_audit
 from survey.store.models import ResultSnapshot
-from weighting.diagnostics import Note
 
 __all__ = ["snapshot_report_html"]
 
 
 def _notes(diagnostics: dict[str, Any]) -> list[object]:
     """Frozen notes as the weighting library's notes again, so they are said in the report's language."""
+    from weighting.diagnostics import Note  # noqa: PLC0415  # numpy: only when a report is made
+
     found: list[object] = []
     for note in diagnostics.get("notes", []):
         if isinstance(note, dict):

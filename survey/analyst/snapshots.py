@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,7 +25,9 @@ from survey.store.models import Consultation, ResultSnapshot, TargetSet, utcnow
 from survey.store.services.audit import record
 from survey.store.services.consultations import ConsultationService
 from survey.store.services.targets import TargetService
-from weighting import Diagnostics
+
+if TYPE_CHECKING:  # a snapshot freezes an analysis already made; the routes import this module
+    from weighting import Diagnostics
 
 
 def freeze_content(context: Context, analysis: Analysis) -> dict[str, Any]:

@@ -17,19 +17,25 @@ Such rows are marked ``exact``, explained once (as the public page does) and sor
 so the headline and the easy-read findings stay on what weighting revealed.
 """
 
+# ruff: noqa: PLC0415
+# (numpy, pandas and weighting are imported by the functions that compute: the pages import this
+# module for its texts and row types, in server workers that may never summarise anything)
+
 from __future__ import annotations
 
 import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, Protocol
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Protocol
 
 from survey.catalogue import Catalogue, per_language, register
-from weighting import Design, estimate, residualise, taylor_variance
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from weighting import Design
 
 __all__ = ["EXACT_SE", "SE_METHOD", "SUMMARY_TEXT", "Summary", "SummaryRow", "shift_scores", "summarise"]
 
@@ -168,12 +174,18 @@ def shift_scores(design: Design, y: np.ndarray, answered: np.ndarray) -> np.ndar
     The weighted part is residualised on the design's calibration steps; the unweighted part
     (every respondent counts 1) does not depend on the calibration and is left as it is.
     """
+    import numpy as np
+
+    from weighting import residualise
+
     weighted, unweighted = _score_parts(design, y, answered)
     return np.asarray(residualise(design, weighted[:, None])[:, 0] - unweighted)
 
 
 def _score_parts(design: Design, y: np.ndarray, answered: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Scores of the weighted share (before residualising) and of the unweighted share."""
+    import numpy as np
+
     w = np.where(answered, design.weights, 0.0)
     ones = answered.astype(np.float64)
     p_w = float(np.dot(w, y) / w.sum())
@@ -189,6 +201,10 @@ def summarise(
     keys: Sequence[str] | None = None,
 ) -> Summary:
     """Summary rows of the key questions (default: single-choice questions not used for weighting)."""
+    import numpy as np
+
+    from weighting import residualise, taylor_variance
+
     chosen = [
         r
         for r in results
@@ -248,6 +264,11 @@ def _top_two(
     Why: support on a five-point scale is the top-2 box; its shift is what a reader asks about
     (the demo's merger support goes from 53 % to 36 %), and no single category shows it.
     """
+    import numpy as np
+    import pandas as pd
+
+    from weighting import Design, estimate
+
     by_name = {str(row["category"]): row for row in rows}
     if not all(name in by_name for name in AGREEMENT) or not isinstance(design.data, pd.DataFrame):
         return []

@@ -22,7 +22,6 @@ import io
 
 from survey.store.errors import TargetProblem
 from survey.store.services.targets import TargetRow
-from survey.tabular import CROSS, category_label
 from survey.tabular_csv import EncodingError, decimal_comma, decode_text, header_separator
 
 __all__ = ["parse_targets_bytes", "parse_targets_csv"]
@@ -58,6 +57,9 @@ def _share(text: str, *, decimal_comma: bool) -> float:
 
 
 def _parse(reader: csv.DictReader[str], *, decimal_comma: bool) -> tuple[list[TargetRow], list[str]]:
+    # the file reader's own category rule; its module (polars) loads with the first upload, not the app
+    from survey.tabular import CROSS, category_label  # noqa: PLC0415
+
     rows: list[TargetRow] = []
     problems: list[str] = []
     names = {f: f.strip().lower() for f in reader.fieldnames or () if f}

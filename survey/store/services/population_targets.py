@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from survey.store.errors import StoreError
 from survey.store.services.targets import TargetRow
-from weighting.targets import margins_from_population
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -70,6 +69,8 @@ def read_population(table: Path, columns: list[str], *, shown: str | None = None
 
 def margins_of(table: Path, margins: list[str], *, shown: str | None = None) -> tuple[pd.DataFrame, float]:
     """Shares per margin (``variable,category,share``) and the population total."""
+    from weighting.targets import margins_from_population
+
     if not margins:
         raise PopulationError("variables: name at least one column of the table, e.g. sex,age_group")
     population = read_population(table, [p.strip() for v in margins for p in v.split(":")], shown=shown)
