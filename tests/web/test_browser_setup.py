@@ -49,10 +49,12 @@ def test_the_tests_browser_runs_no_omnibox_pages(browser: Any) -> None:
             context.close()
 
 
+@pytest.mark.skipif(
+    "headless-shell" in CHROMIUM,
+    reason="CHROMIUM_PATH names the headless shell: it has no browser UI to turn off",
+)
 def test_without_the_switch_chromium_runs_omnibox_pages_per_window(playwright_session: Any) -> None:
     """The control: the features named in tests/chromium.py are the ones that make those pages."""
-    if "headless-shell" in CHROMIUM:
-        pytest.skip("CHROMIUM_PATH names the headless shell, which has no browser UI to turn off")
     plain = playwright_session.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         open_two_contexts(plain)
