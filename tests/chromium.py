@@ -91,7 +91,7 @@ _merged: list[str] = []
 def launch_args(playwright: Any) -> list[str]:
     """The switches for every Chromium the tests start: ours, then one merged ``--disable-features``.
 
-    Worked out once per process (one extra browser start, about half a CPU-second).
+    Worked out once per process, at the cost of one extra browser start.
     """
     if not _merged:
         theirs = playwright_disabled_features(playwright)
