@@ -4,8 +4,8 @@ Chromium's headless mode runs the whole browser with a hidden window for each co
 156 every such window builds its omnibox (address bar) popup out of two WebUI pages,
 ``chrome://omnibox-popup.top-chrome/`` and its AI-mode twin, rendered in a renderer process of their
 own and updated on every navigation. Nobody sees them in a headless test, yet they cost more than the
-page under test: a new context and page took 0.33 CPU-s with them and 0.18 without, a navigation
-0.12 against 0.07 (``bench/browser_costs.py``, measured on this machine). Turning their features off
+page under test: a new context and page took 0.58 CPU-s with them and 0.14 without, a navigation
+0.16 against 0.08 (``bench/browser_costs.py``, measured on this machine). Turning their features off
 leaves the page, the renderer that draws it and the protocol Playwright drives untouched.
 
 Chromium keeps only the last ``--disable-features`` on its command line, and Playwright passes its own
