@@ -85,9 +85,9 @@ def _freeze_startup_objects() -> None:
 def _freeze_once() -> None:
     """The collection and freeze themselves, remembered by the cache rather than asked of ``gc``.
 
-    Why not ``gc.get_freeze_count()``: it counts the frozen objects one by one (a linked list), and a
-    test worker that starts an app per test holds a million of them: py-spy put about 5 % of the
-    suite's samples on that one line.
+    Why not ``gc.get_freeze_count()``: it counts the frozen objects one by one (a linked list). A test
+    worker that has collected the suite holds about 425,000 of them, and the call took 43 ms there, at
+    every one of the app starts its tests make (measured on this machine).
     """
     gc.collect()
     gc.freeze()
