@@ -70,24 +70,17 @@ async def expressions_js() -> Response[bytes]:
     return Response(source, media_type="text/javascript")
 
 
+@functools.cache
 def _freeze_startup_objects() -> None:
     """Keep what start-up loaded (modules, the app, its caches) out of the garbage collector's scans.
 
     Every full collection otherwise walks those objects again, in the middle of some request;
     under load that showed as pauses in the slowest percentiles of online submissions. Done once per
-    process: a server worker starts one app, and where a process starts several (the tests' live
-    servers), a full collection at each start cost more than it kept out of later scans.
-    """
-    _freeze_once()
-
-
-@functools.cache
-def _freeze_once() -> None:
-    """The collection and freeze themselves, remembered by the cache rather than asked of ``gc``.
-
-    Why not ``gc.get_freeze_count()``: it counts the frozen objects one by one (a linked list). A test
-    worker that has collected the suite holds about 425,000 of them, and the call took 43 ms there, at
-    every one of the app starts its tests make (measured on this machine).
+    process, which the cache remembers: a server worker starts one app, and where a process starts
+    several (the tests' live servers), a full collection at each start cost more than it kept out of
+    later scans. Not ``gc.get_freeze_count()`` to tell: it counts the frozen objects one by one (a
+    linked list); a test worker that has collected the suite holds about 425,000, and the call took
+    43 ms there at each of the app starts its tests make (measured on this machine).
     """
     gc.collect()
     gc.freeze()
