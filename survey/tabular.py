@@ -31,7 +31,6 @@ labels as categories; anything else is CSV (UTF-8).
 from __future__ import annotations
 
 import math
-import re
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
 from pathlib import Path
@@ -39,6 +38,7 @@ from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 import polars as pl
 
+from survey.category_labels import CROSS, category_label, crossed_label
 from survey.tabular_csv import CsvError, csv_separator, decimal_comma, read_csv
 
 if TYPE_CHECKING:  # pandas loads only for the callers that ask for a pandas frame
@@ -63,7 +63,6 @@ __all__ = [
     "write_table",
 ]
 
-CROSS = ":"
 STAT_FORMATS = (".sav", ".dta")
 WRITABLE = (".csv", ".parquet")
 # Snappy: the codec every Parquet reader has (pyarrow and pandas, R arrow, DuckDB, Spark, older
@@ -71,25 +70,11 @@ WRITABLE = (".csv", ".parquet")
 # polars 2.1), CPU time and size: snappy 0.09 s, 15.6 MB; zstd level 1 0.12 s, 10.2 MB; zstd's
 # default level 0.17 s, 8.2 MB; lz4 as snappy; uncompressed 0.05 s, 25.7 MB.
 PARQUET_CODEC: Literal["snappy"] = "snappy"
-_DECIMAL = re.compile(r"[+-]?\d+\.\d*")
 _LOOKUP_LIMIT = 1 << 24
 
 
 class TableError(ValueError):
     """A file that cannot be read as a table, or a column that cannot be used as asked (one line)."""
-
-
-def category_label(text: str) -> str:
-    """The category a cell's text names: stripped, and ``1.0`` read as ``1`` (see the module rules).
-
-    Examples:
-        >>> [category_label(t) for t in (" F ", "1.0", "2.50", "01", "NA", "10.")]
-        ['F', '1', '2.5', '01', 'NA', '10']
-    """
-    label = text.strip()
-    if _DECIMAL.fullmatch(label):
-        label = label.rstrip("0").rstrip(".")
-    return label
 
 
 def na_set(values: str | Iterable[str] | None) -> frozenset[str]:
@@ -210,7 +195,7 @@ def read_targets(path: Path) -> pl.DataFrame:
     if "category" in frame.columns:
         # a few hundred labels: a Python loop, not map_elements, whose bytecode inspection loads `dis`
         texts = frame.get_column("category").cast(pl.String).to_list()
-        labels = [None if t is None else _crossed_label(t) for t in texts]
+        labels = [None if t is None else crossed_label(t) for t in texts]
         frame = frame.with_columns(pl.Series("category", labels, dtype=pl.String))
     return frame
 
@@ -225,10 +210,6 @@ def target_variables(frame: pl.DataFrame) -> list[str]:
         return []
     names = frame.get_column("variable").cast(pl.String).drop_nulls().unique(maintain_order=True)
     return list(dict.fromkeys(part.strip() for name in names.to_list() for part in name.split(CROSS)))
-
-
-def _crossed_label(text: str) -> str:
-    return CROSS.join(category_label(part) for part in text.split(CROSS))
 
 
 def analysis_frame(

@@ -5,7 +5,8 @@ those four libraries were some 0.55 CPU-s of its 1.4 s start, for workers and re
 pages, field sync, the console) that never hold a data frame. The modules the routes import keep
 them under ``TYPE_CHECKING`` and import them in the functions that compute, so this checks a fresh
 process: the app built, its schema and a request served, none of them loaded; then the analysis
-service's lazily imported weighting still gives the library's figures.
+service's lazily imported weighting still gives the library's figures. A target upload, parsed
+in between, needs none of them either.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ with TestClient(app) as client:
     answered = [client.get("/health").status_code, client.get("/schema/openapi.json").status_code]
 built = sorted({m.split(".")[0] for m in sys.modules})
 
+from survey.analyst.targets_csv import parse_targets_bytes
+
+uploaded = parse_targets_bytes("variable;category;share\\nsex:age; F : 1.0 ;0,5\\n".encode("cp1252"))
+upload = {"rows": [[r.variable, r.category, r.share] for r in uploaded[0]], "problems": uploaded[1],
+          "loaded": sorted({m.split(".")[0] for m in sys.modules} & {"numpy", "pandas", "polars", "pyarrow"})}
+
 import polars as pl
 from survey.analyst.services import WeightingSpec, table, weight
 from weighting import Targets
@@ -35,7 +42,7 @@ data = pl.DataFrame({"sex": ["F", "M", "M", "M"], "mode": ["online"] * 4, "q": [
 targets = Targets.from_dict({"sex": {"F": 0.5, "M": 0.5}})
 design = weight(data, targets, WeightingSpec(method="rake"), population=None)
 figures = table(design, data, ["q"])
-print(json.dumps({"answered": answered, "built": built, "a": figures[("q", "a")]["estimate"]}))
+print(json.dumps({"answered": answered, "built": built, "upload": upload, "a": figures[("q", "a")]["estimate"]}))
 """
 
 
@@ -52,5 +59,7 @@ def test_building_the_app_loads_no_data_frame_library_and_an_analysis_still_runs
     assert set(found["built"]) & HEAVY == set()
     assert found["answered"][1] == 200  # every handler's types resolved for the schema
     assert found["answered"][0] in {200, 503}  # the health page answers (503: the schema is not migrated)
+    # a workbench target upload reads the file by the command line's category rule, still without them
+    assert found["upload"] == {"rows": [["sex:age", "F:1", 0.5]], "problems": [], "loaded": []}
     # F weighs 2 (half the population, one of four rows), each M 2/3: "a" is (2 + 2/3 + 2/3) / 4
     assert abs(found["a"] - 5 / 6) < 1e-9

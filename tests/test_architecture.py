@@ -74,6 +74,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset(
         {
             "survey.store",
+            "survey.category_labels",
             "survey.tabular",
             "survey.tabular_csv",
             "survey.parquet_splice",

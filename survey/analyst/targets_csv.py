@@ -10,7 +10,7 @@ on the command line works here:
   UTF-8 (with or without a byte-order mark) or Windows-1252 text, a semicolon (or tab) separator
   found from the header line, and shares with a decimal comma (``0,51``) in such a file;
 * a problem names the file line and, where one cell is at fault, its column;
-* a category follows the one rule of :func:`survey.tabular.category_label`, part by part in a crossed
+* a category follows the one rule of :func:`survey.category_labels.category_label`, part by part in a crossed
   one: spaces around it are trimmed and ``1.0`` is ``1`` (``01`` stays ``01``);
 * the header's names are trimmed and read without regard to case (``Share`` is ``share``).
 """
@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 
+from survey.category_labels import crossed_label
 from survey.store.errors import TargetProblem
 from survey.store.services.targets import TargetRow
 from survey.tabular_csv import EncodingError, decimal_comma, decode_text, header_separator
@@ -57,9 +58,6 @@ def _share(text: str, *, decimal_comma: bool) -> float:
 
 
 def _parse(reader: csv.DictReader[str], *, decimal_comma: bool) -> tuple[list[TargetRow], list[str]]:
-    # the file reader's own category rule; its module (polars) loads with the first upload, not the app
-    from survey.tabular import CROSS, category_label  # noqa: PLC0415
-
     rows: list[TargetRow] = []
     problems: list[str] = []
     names = {f: f.strip().lower() for f in reader.fieldnames or () if f}
@@ -74,7 +72,7 @@ def _parse(reader: csv.DictReader[str], *, decimal_comma: bool) -> tuple[list[Ta
                 TargetProblem("share_not_number", line=line, column="share", share=repr(record["share"]))
             )
             continue
-        category = CROSS.join(category_label(part) for part in record["category"].split(CROSS))
+        category = crossed_label(record["category"])
         rows.append(TargetRow(record["variable"], category, share, line=line))
     if not rows and not problems:
         problems.append(TargetProblem("no_rows"))
