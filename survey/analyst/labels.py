@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from survey.category_labels import CROSS
 from survey.questionnaire.model import Questionnaire
 
 __all__ = ["CROSS", "Labels"]
-
-CROSS = ":"  # crossed margins: variable ``sex:age_group``, category ``F:18-24``
 
 
 @dataclass(frozen=True)
