@@ -6,7 +6,8 @@ pages, field sync, the console) that never hold a data frame. The modules the ro
 them under ``TYPE_CHECKING`` and import them in the functions that compute, so this checks a fresh
 process: the app built, its schema and a request served, none of them loaded; then the analysis
 service's lazily imported weighting still gives the library's figures. A target upload, parsed
-in between, needs none of them either.
+in between, needs none of them either. Nor does a server without ``REDIS_URL`` load the Redis client
+(a seventh of the app's imports).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ def test_building_the_app_loads_no_data_frame_library_and_an_analysis_still_runs
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout.strip().splitlines()[-1])
     assert set(found["built"]) & HEAVY == set()
+    assert "redis" not in found["built"]
     assert found["answered"][1] == 200  # every handler's types resolved for the schema
     assert found["answered"][0] in {200, 503}  # the health page answers (503: the schema is not migrated)
     # a workbench target upload reads the file by the command line's category rule, still without them
