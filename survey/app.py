@@ -96,7 +96,7 @@ def _redis_down(request: Request, exc: Exception) -> Response[Any]:
     """Redis (REDIS_URL) not answering: 503 with Retry-After, like a store that is briefly down."""
     log.warning("redis unavailable", extra={"path": request.scope["path"], "error": type(exc).__name__})
     unavailable = UnavailableError("the shared session and rate-limit store is unavailable; retry shortly")
-    return _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError])(request, unavailable)
+    return _store_error(request, unavailable)
 
 
 def _unforeseen(request: Request, exc: Exception) -> Response[Any]:
@@ -131,6 +131,7 @@ def _by_area(handler: Any, field_handler: Any) -> Any:
     return handle
 
 
+_store_error = _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError])
 _internal_error = _by_area(internal_error_handler, FIELD_EXCEPTION_HANDLERS[Exception])
 
 
@@ -249,7 +250,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_shutdown=[_dispose],
         after_exception=[finish_failed_request],
         exception_handlers={
-            StoreError: _by_area(store_error_handler, FIELD_EXCEPTION_HANDLERS[StoreError]),
+            StoreError: _store_error,
             WeightingError: weighting_error_handler,
             RecursionError: nesting_error_handler,
             DatabaseUnavailable: _store_busy,
