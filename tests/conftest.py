@@ -39,11 +39,11 @@ os.environ.setdefault(SCRYPT_N_VARIABLE, "16")
 
 # The cycle collector runs after 10,000 new objects instead of 700 in the test processes. A test
 # worker keeps apps, live servers, data frames and ORM sessions coming and going, and at the default
-# its full collections ran about once per two tests, each walking everything not frozen: on the
-# analyst, store and API files, 7.7 CPU-s of collection in 82 CPU-s fell to 4.4 and 3.5, and the
-# whole run's CPU from 93.2 and 91.4 to 85.1 and 75.8 CPU-s (two runs each, alternated, `gc.callbacks`
-# timing each collection and a cgroup counting the run; this machine). Cycles are still collected.
-# The servers the tests start in subprocesses keep the product's own setting.
+# its full collections ran at about two tests in three, each walking everything not frozen. On the
+# analyst, store and API files (two workers, two runs of each setting, alternated), collection took
+# 7.7 and 7.7 CPU-s at the default against 4.4 and 3.5, and the whole run 93.2 and 91.4 CPU-s against
+# 85.1 and 75.8 (`gc.callbacks` timing each collection, a cgroup counting the run; this machine).
+# Cycles are still collected. The servers the tests start in subprocesses keep the product's setting.
 gc.set_threshold(10_000)
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
