@@ -24,7 +24,8 @@ command -v npm >/dev/null || missing+=(nodejs npm)
 command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
 command -v redis-server >/dev/null || missing+=(redis-server)  # shared rate limits and sessions (REDIS_URL)
 command -v java >/dev/null || missing+=(default-jre-headless)  # ODK Validate (pyxform ships it) checks our XForms
-command -v Rscript >/dev/null || missing+=(r-base-core r-cran-survey)  # regenerates the R golden values
+# R regenerates the golden values; MASS is only recommended by r-cran-survey, and calibrate() needs it.
+Rscript -e 'library(survey); library(MASS)' >/dev/null 2>&1 || missing+=(r-base-core r-cran-survey r-cran-mass)
 ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 # Debian's packages download and install while the Python packages install, ruff and mypy run: none of
 # those needs them. The services and the tests wait for them (debian_packages_ready).

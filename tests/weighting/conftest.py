@@ -90,11 +90,14 @@ def regenerate_golden(tmp_path_factory: pytest.TempPathFactory) -> Regenerate:
             "Rscript is missing: scripts/test.sh installs r-base-core and r-cran-survey (the R oracle)"
         )
     probe = subprocess.run(
-        ["Rscript", "-e", 'cat(R.version.string, as.character(packageVersion("survey")), sep = "|")'],
+        ["Rscript", "-e", 'library(MASS); cat(R.version.string, as.character(packageVersion("survey")), sep = "|")'],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     if probe.returncode != 0:
-        pytest.fail("R is installed without its survey package: install r-cran-survey (scripts/test.sh does)")
+        pytest.fail(
+            "R is installed without its survey or MASS package (calibrate() needs MASS): install r-cran-survey"
+            f" and r-cran-mass (scripts/test.sh does). R said: {probe.stderr.strip()[-300:]}"
+        )
 
     def regenerate(*scripts: str) -> Path:
         key = hashlib.sha256(probe.stdout.encode())
