@@ -29,9 +29,9 @@ Rscript -e 'library(survey); library(MASS)' >/dev/null 2>&1 || missing+=(r-base-
 ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 # Debian's packages download and install while the Python packages install, ruff and mypy run: none of
 # those needs them. The services and the tests wait for them (debian_packages_ready).
-# Without their recommended packages: with them, these five names pulled in 755 packages (systemd,
-# GDAL, FFmpeg's libraries, gfortran, Boost, a hundred R packages); without, 46 (`apt-get -s install`
-# against this machine's package list as it was before them).
+# Without their recommended packages: with them, these names pulled in 755 packages, 776 MB (systemd,
+# GDAL, FFmpeg's libraries, gfortran, Boost, a hundred R packages); without, 47 packages, 182 MB
+# (`apt-get install --print-uris` against a package list without them). README.md, Tests, has the times.
 apt_pid=""
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing Debian packages in the background: ${missing[*]}"

@@ -87,7 +87,7 @@ def regenerate_golden(tmp_path_factory: pytest.TempPathFactory) -> Regenerate:
     """
     if shutil.which("Rscript") is None:
         pytest.fail(
-            "Rscript is missing: scripts/test.sh installs r-base-core and r-cran-survey (the R oracle)"
+            "Rscript is missing: scripts/test.sh installs r-base-core, r-cran-survey and r-cran-mass (the R oracle)"
         )
     probe = subprocess.run(
         ["Rscript", "-e", 'library(MASS); cat(R.version.string, as.character(packageVersion("survey")), sep = "|")'],
