@@ -15,6 +15,10 @@ export DEBIAN_FRONTEND=noninteractive
 unset PYTHONDONTWRITEBYTECODE
 
 step() { printf '\n==> %s\n' "$*"; }
+# Pipes into grep let grep read to the end (no `grep -q`): under `pipefail`, a `grep -q` that stops at the
+# first match can leave the writer to die of SIGPIPE, and the pipeline then fails although it matched
+# (`ldconfig -p | grep -q libpangoft2` did so 2 times in 30 here; `pg_lsclusters | grep -q online`
+# failing would start a running cluster again, and `set -e` would end the script).
 mkdir -p artifacts  # logs of the background steps (apt, mypy) and what the tests leave
 
 missing=()
@@ -26,7 +30,7 @@ command -v redis-server >/dev/null || missing+=(redis-server)  # shared rate lim
 command -v java >/dev/null || missing+=(default-jre-headless)  # ODK Validate (pyxform ships it) checks our XForms
 # R regenerates the golden values; MASS is only recommended by r-cran-survey, and calibrate() needs it.
 Rscript -e 'library(survey); library(MASS)' >/dev/null 2>&1 || missing+=(r-base-core r-cran-survey r-cran-mass)
-ldconfig -p | grep -q libpangoft2 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
+ldconfig -p | grep libpangoft2 >/dev/null || missing+=(libpango-1.0-0 libpangoft2-1.0-0)  # WeasyPrint (PDF reports)
 # Debian's packages download and install while the Python packages install, ruff and mypy run: none of
 # those needs them. The services and the tests wait for them (debian_packages_ready).
 # Without their recommended packages: with them, these names pulled in 755 packages, 776 MB (systemd,
@@ -85,7 +89,7 @@ debian_packages_ready
 
 step "starting PostgreSQL if it is down"
 cluster_version=$(ls /etc/postgresql | sort -V | tail -n 1)
-if ! pg_lsclusters -h | grep -q online; then
+if ! pg_lsclusters -h | grep online >/dev/null; then
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main start
 fi
 hba="/etc/postgresql/$cluster_version/main/pg_hba.conf"
@@ -95,7 +99,7 @@ if ! psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1; th
   $SUDO pg_ctlcluster --skip-systemctl-redirect "$cluster_version" main reload
 fi
 for _ in $(seq 1 30); do psql -h 127.0.0.1 -U postgres -d postgres -c 'select 1' >/dev/null 2>&1 && break; sleep 1; done
-psql -h 127.0.0.1 -U postgres -d postgres -tc "select 1 from pg_database where datname='test'" | grep -q 1 \
+psql -h 127.0.0.1 -U postgres -d postgres -tc "select 1 from pg_database where datname='test'" | grep 1 >/dev/null \
   || psql -h 127.0.0.1 -U postgres -d postgres -c 'create database test' >/dev/null
 
 step "starting Redis if it is down"
